@@ -1,0 +1,166 @@
+// swift-tools-version: 6.0
+// QuantServe: a gRPC inference server for int8 quantized Transformer models.
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+/// Compute-heavy targets are optimized even in debug builds, so that the test suite
+/// runs real models in reasonable time.
+let optimizedSettings: [SwiftSetting] = strictSettings + [
+    .unsafeFlags(["-O"]),
+]
+
+let package = Package(
+    name: "QuantServe",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "quantserve", targets: ["quantserve"]),
+        .executable(name: "quantbench", targets: ["quantbench"]),
+        .library(name: "GRPCCore", targets: ["GRPCCore"]),
+        .library(name: "GRPCHTTP2", targets: ["GRPCHTTP2"]),
+        .library(name: "Kernels", targets: ["Kernels"]),
+        .library(name: "Transformer", targets: ["Transformer"]),
+        .library(name: "QuantServe", targets: ["QuantServe"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        // MARK: - C libraries at the edge
+
+        /// libnghttp2 (HTTP/2 framing, HPACK, flow control); imported only by GRPCHTTP2.
+        .systemLibrary(
+            name: "CNGHTTP2",
+            pkgConfig: "libnghttp2",
+            providers: [.apt(["libnghttp2-dev"])]
+        ),
+        /// libprotobuf-c runtime; used only by the generated code in QuantServeProto.
+        .systemLibrary(
+            name: "CProtobufC",
+            pkgConfig: "libprotobuf-c",
+            providers: [.apt(["libprotobuf-c-dev"])]
+        ),
+        /// protoc-c output for everything in proto/ (regenerate with scripts/generate-protos.sh).
+        .target(
+            name: "QuantServeProto",
+            dependencies: ["CProtobufC"]
+        ),
+
+        // MARK: - gRPC
+
+        /// The gRPC protocol vocabulary: status, metadata, deadlines, message framing, handler API.
+        .target(
+            name: "GRPCCore",
+            dependencies: [
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        /// gRPC over HTTP/2 on libnghttp2 and SwiftNIO: server and client transports.
+        .target(
+            name: "GRPCHTTP2",
+            dependencies: [
+                "GRPCCore",
+                "CNGHTTP2",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Atomics", package: "swift-atomics"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        /// Swift message types of proto/, encoded and decoded through protobuf-c.
+        .target(
+            name: "QuantServeAPI",
+            dependencies: ["GRPCCore", "QuantServeProto"],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: - Engine
+
+        /// Instruction-set specific int8 GEMM kernels (AVX-512 VNNI, AVX-VNNI, AVX2) and CPUID.
+        .target(
+            name: "CKernels",
+            cSettings: [.unsafeFlags(["-O3"])]
+        ),
+        /// Int8 GEMM, fp32 softmax/layernorm/GELU, ISA dispatch and the intra-op thread pool.
+        .target(
+            name: "Kernels",
+            dependencies: ["CKernels"],
+            swiftSettings: optimizedSettings
+        ),
+        /// Tensors, safetensors, the quantizer, tokenizers and the BERT encoder.
+        .target(
+            name: "Transformer",
+            dependencies: [
+                "Kernels",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: optimizedSettings
+        ),
+
+        // MARK: - The service and its executables
+
+        /// The inference service: health, registry, scheduler and RPC handlers.
+        .target(
+            name: "QuantServe",
+            dependencies: [
+                "GRPCCore",
+                "GRPCHTTP2",
+                "QuantServeAPI",
+                "Transformer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Atomics", package: "swift-atomics"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        /// The server and operator CLI: serve, quantize, embed, tokenize, models.
+        .executableTarget(
+            name: "quantserve",
+            dependencies: [
+                "QuantServe",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        /// The load generator.
+        .executableTarget(
+            name: "quantbench",
+            dependencies: [
+                "GRPCCore",
+                "GRPCHTTP2",
+                "QuantServeAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: - Tests
+
+        .testTarget(name: "GRPCCoreTests", dependencies: ["GRPCCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "GRPCHTTP2Tests",
+            dependencies: ["GRPCHTTP2", "GRPCCore", .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "QuantServeAPITests", dependencies: ["QuantServeAPI"], swiftSettings: strictSettings),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CKernels"], swiftSettings: optimizedSettings),
+        .testTarget(name: "TransformerTests", dependencies: ["Transformer"], swiftSettings: optimizedSettings),
+        .testTarget(
+            name: "QuantServeTests",
+            dependencies: ["QuantServe", "GRPCHTTP2", "GRPCCore", "QuantServeAPI"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

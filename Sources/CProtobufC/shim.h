@@ -1,0 +1,5 @@
+// The protobuf-c runtime, as used by the generated code in QuantServeProto.
+#ifndef CPROTOBUFC_SHIM_H
+#define CPROTOBUFC_SHIM_H
+#include <protobuf-c/protobuf-c.h>
+#endif

@@ -1,0 +1,1 @@
+// Placeholder until the GRPCHTTP2 owner lands the transport.

@@ -1,0 +1,1 @@
+// Placeholder until the QuantServeAPI owner lands the message types.

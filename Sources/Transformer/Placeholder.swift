@@ -1,0 +1,1 @@
+// Placeholder until the Transformer owner lands the engine.

@@ -1,0 +1,1 @@
+print("quantserve: not yet")
