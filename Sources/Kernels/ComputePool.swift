@@ -12,9 +12,7 @@ public final class ComputePool: @unchecked Sendable {
 
     /// Runs `body(i)` for every `i` in `0..<count`, spread over the pool; returns when all are done.
     public func parallelFor(_ count: Int, _ body: (Int) -> Void) {
-        // Stand-in: the kernels owner replaces it with persistent worker threads.
-        withoutActuallyEscaping(body) { body in
-            DispatchQueue.concurrentPerform(iterations: count, execute: body)
-        }
+        // Stand-in (serial): the kernels owner replaces it with persistent worker threads.
+        for index in 0..<count { body(index) }
     }
 }
