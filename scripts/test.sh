@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs QuantServe's whole test suite: installs what is missing, checks the generated
+# protobuf-c code is in sync, prepares the default model, then runs every Swift test
+# (which include the Python grpcio interop tests and the h2load run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/bootstrap.sh
+scripts/generate-protos.sh --check
+swift build --product quantserve
+scripts/fetch-default-model.sh .build/debug/quantserve
+swift test "$@"
