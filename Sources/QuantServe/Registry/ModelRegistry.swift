@@ -1,0 +1,271 @@
+import Foundation
+
+/// Every model the server knows, its versions and which one serves.
+///
+/// Loads run off the request path (on a thread of their own): read, verify, build, self-test;
+/// only then can a version serve. Swapping moves the serving pointer under a lock, so each
+/// request resolves to exactly one version and holds it (`acquire`/`release`) until it ends.
+/// An unloaded version is freed when its last in-flight request releases it.
+public final class ModelRegistry: @unchecked Sendable {
+    /// Builds an engine from a version folder; throws a clear error when the folder is bad.
+    public typealias EngineLoader = @Sendable (_ directory: URL) throws -> any EmbeddingEngine
+
+    /// A snapshot of one version for `ListModels`.
+    public struct VersionStatus: Sendable, Hashable {
+        public var version: UInt64
+        public var state: VersionState
+        public var memoryBytes: Int
+        public var error: String?
+        public var inFlight: Int
+        public var path: String
+    }
+
+    /// A snapshot of one model for `ListModels`.
+    public struct ModelStatus: Sendable, Hashable {
+        public var name: String
+        public var versions: [VersionStatus]
+        public var servingVersion: UInt64?
+        public var isDefault: Bool
+    }
+
+    private struct VersionRecord {
+        var state: VersionState
+        var loaded: LoadedVersion?
+        var error: String?
+        var inFlight = 0
+        var path: String
+        var memoryBytes = 0
+    }
+
+    private struct ModelRecord {
+        var versions: [UInt64: VersionRecord] = [:]
+        var serving: UInt64?
+    }
+
+    /// The folder holding `<name>/<version>/` model versions.
+    public let repository: URL
+    /// The model used when a request names none.
+    public let defaultModel: String
+    private let loader: EngineLoader
+    private let schedulerConfiguration: SchedulerConfiguration
+    private let lock = NSLock()
+    private var models: [String: ModelRecord] = [:]
+    private let servingChanged: @Sendable (_ name: String, _ isServing: Bool) -> Void
+
+    public init(repository: URL, defaultModel: String, schedulerConfiguration: SchedulerConfiguration,
+                loader: @escaping EngineLoader,
+                servingChanged: @escaping @Sendable (_ name: String, _ isServing: Bool) -> Void = { _, _ in }) {
+        self.repository = repository
+        self.defaultModel = defaultModel
+        self.schedulerConfiguration = schedulerConfiguration
+        self.loader = loader
+        self.servingChanged = servingChanged
+    }
+
+    // MARK: - The request path
+
+    /// The version a request gets: `version` 0 means the serving one, an empty name the default
+    /// model. The caller must `release` it when the request ends.
+    public func acquire(name: String, version: UInt64) throws -> LoadedVersion {
+        let name = name.isEmpty ? defaultModel : name
+        lock.lock()
+        defer { lock.unlock() }
+        guard var model = models[name] else { throw RegistryError.unknownModel(name) }
+        let number: UInt64
+        if version == 0 {
+            guard let serving = model.serving else { throw RegistryError.noServingVersion(name) }
+            number = serving
+        } else {
+            number = version
+        }
+        guard var record = model.versions[number] else { throw RegistryError.unknownVersion(name: name, version: number) }
+        guard let loaded = record.loaded, record.state == .ready || record.state == .serving else {
+            throw RegistryError.notReady(name: name, version: number, state: record.state)
+        }
+        record.inFlight += 1
+        model.versions[number] = record
+        models[name] = model
+        return loaded
+    }
+
+    /// Ends a request's hold on a version; frees an unloading version when it was the last.
+    public func release(_ loaded: LoadedVersion) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard var record = models[loaded.name]?.versions[loaded.version], record.loaded === loaded else { return }
+        record.inFlight -= 1
+        if record.state == .unloading && record.inFlight == 0 {
+            models[loaded.name]?.versions[loaded.version] = nil
+        } else {
+            models[loaded.name]?.versions[loaded.version] = record
+        }
+    }
+
+    // MARK: - Operations
+
+    /// Loads `name`/`version` from `path` (default: the repository's folder), verifies and
+    /// self-tests it, and makes it serve when `serve` is set. Returns once it is ready; a failure
+    /// is kept in the registry's listing and thrown, and leaves the serving version untouched.
+    @discardableResult
+    public func load(name: String, version: UInt64, path: String? = nil, serve: Bool) async throws -> ModelStatus {
+        try Self.validate(name: name)
+        guard version > 0 else { throw RegistryError.unknownVersion(name: name, version: 0) }
+        let directory = path.map { URL(fileURLWithPath: $0) }
+            ?? repository.appendingPathComponent(name).appendingPathComponent(String(version))
+        try beginLoad(name: name, version: version, directory: directory)
+        let outcome = await Self.runOnThread(named: "load \(name)/\(version)") { [self] in
+            Result { try build(name: name, version: version, directory: directory) }
+        }
+        switch outcome {
+        case .success(let loaded):
+            finishLoad(name: name, version: version, loaded: loaded, serve: serve)
+            return status(of: name)!
+        case .failure(let error):
+            let reason = "\(error)"
+            failLoad(name: name, version: version, reason: reason)
+            throw RegistryError.loadFailed(name: name, version: version, reason: reason)
+        }
+    }
+
+    /// Makes a ready version the serving one (promote or roll back).
+    @discardableResult
+    public func serve(name: String, version: UInt64) throws -> ModelStatus {
+        let name = name.isEmpty ? defaultModel : name
+        lock.lock()
+        guard var model = models[name] else { lock.unlock(); throw RegistryError.unknownModel(name) }
+        guard let record = model.versions[version] else {
+            lock.unlock(); throw RegistryError.unknownVersion(name: name, version: version)
+        }
+        guard record.state == .ready || record.state == .serving else {
+            lock.unlock(); throw RegistryError.notReady(name: name, version: version, state: record.state)
+        }
+        if let previous = model.serving, previous != version { model.versions[previous]?.state = .ready }
+        model.versions[version]?.state = .serving
+        model.serving = version
+        models[name] = model
+        lock.unlock()
+        servingChanged(name, true)
+        return status(of: name)!
+    }
+
+    /// Stops a version from serving and frees it once its in-flight requests end.
+    @discardableResult
+    public func unload(name: String, version: UInt64) throws -> ModelStatus {
+        let name = name.isEmpty ? defaultModel : name
+        lock.lock()
+        guard var model = models[name] else { lock.unlock(); throw RegistryError.unknownModel(name) }
+        guard var record = model.versions[version] else {
+            lock.unlock(); throw RegistryError.unknownVersion(name: name, version: version)
+        }
+        guard record.state != .loading else {
+            lock.unlock(); throw RegistryError.notReady(name: name, version: version, state: .loading)
+        }
+        let stoppedServing = model.serving == version
+        if stoppedServing { model.serving = nil }
+        if record.inFlight == 0 || record.loaded == nil {
+            model.versions[version] = nil
+        } else {
+            record.state = .unloading
+            model.versions[version] = record
+        }
+        models[name] = model
+        lock.unlock()
+        if stoppedServing { servingChanged(name, false) }
+        return status(of: name) ?? ModelStatus(name: name, versions: [], servingVersion: nil, isDefault: name == defaultModel)
+    }
+
+    /// Every model (or only `name`), with its versions.
+    public func list(name: String? = nil) -> [ModelStatus] {
+        lock.lock()
+        let names = models.keys.sorted().filter { name == nil || name == "" || $0 == name }
+        lock.unlock()
+        return names.compactMap(status(of:))
+    }
+
+    /// Whether `name` (empty: the default model) has a serving version.
+    public func isServing(_ name: String) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return models[name.isEmpty ? defaultModel : name]?.serving != nil
+    }
+
+    /// Versions present in the registry (in any state) for `name`.
+    public func knownVersions(of name: String) -> Set<UInt64> {
+        lock.lock(); defer { lock.unlock() }
+        return Set(models[name]?.versions.keys.map { $0 } ?? [])
+    }
+
+    // MARK: - Internals
+
+    private func status(of name: String) -> ModelStatus? {
+        lock.lock(); defer { lock.unlock() }
+        guard let model = models[name] else { return nil }
+        let versions = model.versions.keys.sorted().map { number in
+            let record = model.versions[number]!
+            return VersionStatus(version: number, state: record.state, memoryBytes: record.memoryBytes,
+                                 error: record.error, inFlight: record.inFlight, path: record.path)
+        }
+        return ModelStatus(name: name, versions: versions, servingVersion: model.serving, isDefault: name == defaultModel)
+    }
+
+    private func beginLoad(name: String, version: UInt64, directory: URL) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw RegistryError.missingDirectory(path: directory.path)
+        }
+        lock.lock(); defer { lock.unlock() }
+        var model = models[name] ?? ModelRecord()
+        if let existing = model.versions[version], existing.state != .failed {
+            throw RegistryError.alreadyLoaded(name: name, version: version, state: existing.state)
+        }
+        model.versions[version] = VersionRecord(state: .loading, path: directory.path)
+        models[name] = model
+    }
+
+    private func finishLoad(name: String, version: UInt64, loaded: LoadedVersion, serve: Bool) {
+        lock.lock()
+        var model = models[name] ?? ModelRecord()
+        var record = model.versions[version] ?? VersionRecord(state: .loading, path: loaded.directory.path)
+        record.loaded = loaded
+        record.memoryBytes = loaded.memoryBytes
+        record.state = .ready
+        record.error = nil
+        model.versions[version] = record
+        models[name] = model
+        lock.unlock()
+        if serve { _ = try? self.serve(name: name, version: version) }
+    }
+
+    private func failLoad(name: String, version: UInt64, reason: String) {
+        lock.lock(); defer { lock.unlock() }
+        models[name]?.versions[version]?.state = .failed
+        models[name]?.versions[version]?.error = reason
+    }
+
+    /// Reads, verifies and builds a version, then proves it computes.
+    private func build(name: String, version: UInt64, directory: URL) throws -> LoadedVersion {
+        let engine = try loader(directory)
+        try SelfTest.run(engine)
+        let intentsFile = directory.appendingPathComponent("intents.json")
+        let intents = FileManager.default.fileExists(atPath: intentsFile.path)
+            ? try IntentClassifier(contentsOf: intentsFile, engine: engine) : nil
+        let scheduler = BatchScheduler(engine: engine, configuration: schedulerConfiguration, name: "\(name)/\(version)")
+        return LoadedVersion(name: name, version: version, directory: directory, engine: engine,
+                             scheduler: scheduler, intents: intents)
+    }
+
+    static func validate(name: String) throws {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+        guard !name.isEmpty, name.count <= 128, name.allSatisfy(allowed.contains), name != ".", name != ".." else {
+            throw RegistryError.invalidName(name)
+        }
+    }
+
+    /// Runs blocking work on a thread of its own, so it never holds a cooperative-pool thread.
+    private static func runOnThread<T: Sendable>(named name: String, _ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: work()) }
+            thread.name = name
+            thread.start()
+        }
+    }
+}

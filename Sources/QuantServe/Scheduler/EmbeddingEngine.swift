@@ -1,0 +1,14 @@
+/// What the scheduler and the service need from one loaded model version: its tokenizer,
+/// and a forward pass over a packed batch of token sequences.
+public protocol EmbeddingEngine: Sendable {
+    /// Length of each embedding.
+    var dimensions: Int { get }
+    /// The longest sequence the model accepts, special tokens included.
+    var maxSequenceLength: Int { get }
+    /// Bytes held by the weights and buffers.
+    var memoryBytes: Int { get }
+    /// Token ids of one text; throws a clear error when it is too long and `truncate` is false.
+    func tokenize(_ text: String, truncate: Bool) throws -> [UInt32]
+    /// One L2-normalized embedding per sequence; must not depend on the other sequences in the batch.
+    func embed(_ sequences: [[UInt32]]) -> [[Float]]
+}
