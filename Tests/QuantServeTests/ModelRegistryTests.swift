@@ -88,3 +88,22 @@ import Testing
         #expect(registry.list().first?.versions.map(\.version) == [1])
     }
 }
+
+@Suite struct RepositoryWatcherTests {
+    @Test func loadsCompleteNewVersionsAndServesTheNewest() async throws {
+        let root = try ModelRegistryTests.makeRepository()
+        let registry = ModelRegistryTests.makeRegistry(root)
+        let watcher = RepositoryWatcher(registry: registry, interval: .milliseconds(10), logger: .init(label: "test"))
+        #expect(await watcher.scan().isEmpty, "folders without a manifest are incomplete")
+        for version in [1, 2] {
+            try Data("{}".utf8).write(to: root.appendingPathComponent("m/\(version)/quantserve.json"))
+        }
+        let loaded = await watcher.scan()
+        #expect(loaded.map(\.version) == [1, 2])
+        #expect(registry.list().first?.servingVersion == 2)
+        try Data("{}".utf8).write(to: root.appendingPathComponent("m/3/quantserve.json"))
+        #expect(await watcher.scan().isEmpty, "a broken version is not loaded")
+        #expect(await watcher.scan().isEmpty, "and is not retried on every scan")
+        #expect(registry.list().first?.servingVersion == 2)
+    }
+}

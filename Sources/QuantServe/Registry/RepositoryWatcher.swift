@@ -1,0 +1,63 @@
+import Foundation
+import Logging
+
+/// Polls the model repository and loads each new version folder once it is complete (its
+/// manifest, `quantserve.json`, is written last), as TF Serving's file system poller does.
+/// A new version that is higher than the serving one becomes the serving version.
+public struct RepositoryWatcher: Sendable {
+    /// The file whose presence marks a version folder as complete.
+    public static let completionMarker = "quantserve.json"
+
+    public let registry: ModelRegistry
+    public let interval: Duration
+    public let logger: Logger
+
+    public init(registry: ModelRegistry, interval: Duration, logger: Logger) {
+        self.registry = registry
+        self.interval = interval
+        self.logger = logger
+    }
+
+    /// Scans every `interval` until the task is cancelled.
+    public func run() async {
+        while !Task.isCancelled {
+            await scan()
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// Loads every complete version folder the registry does not know yet; returns what it loaded.
+    @discardableResult
+    public func scan() async -> [(name: String, version: UInt64)] {
+        var loaded: [(name: String, version: UInt64)] = []
+        for (name, version) in newVersions() {
+            let serving = registry.list(name: name).first?.servingVersion ?? 0
+            do {
+                try await registry.load(name: name, version: version, serve: version > serving)
+                logger.info("loaded a new version found in the repository", metadata: ["model": "\(name)", "version": "\(version)"])
+                loaded.append((name, version))
+            } catch {
+                logger.error("a new version found in the repository failed to load",
+                             metadata: ["model": "\(name)", "version": "\(version)", "error": "\(error)"])
+            }
+        }
+        return loaded
+    }
+
+    private func newVersions() -> [(String, UInt64)] {
+        let files = FileManager.default
+        guard let names = try? files.contentsOfDirectory(atPath: registry.repository.path) else { return [] }
+        var found: [(String, UInt64)] = []
+        for name in names.sorted() where (try? ModelRegistry.validate(name: name)) != nil {
+            let modelFolder = registry.repository.appendingPathComponent(name)
+            let known = registry.knownVersions(of: name)
+            guard let entries = try? files.contentsOfDirectory(atPath: modelFolder.path) else { continue }
+            for entry in entries {
+                guard let version = UInt64(entry), version > 0, !known.contains(version) else { continue }
+                let marker = modelFolder.appendingPathComponent(entry).appendingPathComponent(Self.completionMarker)
+                if files.fileExists(atPath: marker.path) { found.append((name, version)) }
+            }
+        }
+        return found.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+    }
+}
