@@ -155,7 +155,7 @@ let package = Package(
                            .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "QuantServeAPITests", dependencies: ["QuantServeAPI"], swiftSettings: strictSettings),
+        .testTarget(name: "QuantServeAPITests", dependencies: ["QuantServeAPI", "GRPCCore"], swiftSettings: strictSettings),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CKernels"], swiftSettings: optimizedSettings),
         .testTarget(name: "TransformerTests", dependencies: ["Transformer"], swiftSettings: optimizedSettings),
         .testTarget(

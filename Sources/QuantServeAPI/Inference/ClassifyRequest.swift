@@ -1,0 +1,57 @@
+import GRPCCore
+internal import QuantServeProto
+
+/// Asks for the best intent labels of each text (`inference.v1.ClassifyRequest`).
+public struct ClassifyRequest: Sendable, Hashable {
+    /// The model to use; nil (or an empty reference) for the default model's serving version.
+    public var model: ModelRef?
+    /// The texts to classify, in order.
+    public var texts: [String]
+    /// How many labels to return per text, best first; 0 means 1.
+    public var topK: UInt32
+
+    /// A request to classify `texts` with `model`.
+    public init(model: ModelRef? = nil, texts: [String] = [], topK: UInt32 = 0) {
+        self.model = model
+        self.texts = texts
+        self.topK = topK
+    }
+}
+
+extension ClassifyRequest: GRPCMessage {
+    /// Decodes the message from its protobuf encoding; throws when the bytes are not one.
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
+
+    /// The message's protobuf encoding.
+    public func serializedBytes() -> [UInt8] {
+        ProtobufCCodec.encode(self)
+    }
+}
+
+extension ClassifyRequest: ProtobufCCodable {
+    static let protobufName = "inference.v1.ClassifyRequest"
+
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__V1__ClassifyRequest>? {
+        inference__v1__classify_request__unpack(nil, count, bytes)
+    }
+
+    static func initialize(_ cMessage: UnsafeMutablePointer<Inference__V1__ClassifyRequest>) {
+        inference__v1__classify_request__init(cMessage)
+    }
+
+    init(cMessage: UnsafePointer<Inference__V1__ClassifyRequest>) throws(MessageDecodingError) {
+        let c = cMessage.pointee
+        model = try ProtobufCCodec.message(c.model)
+        texts = try ProtobufCCodec.strings(c.n_texts, c.texts, field: "texts", of: Self.self)
+        topK = c.top_k
+    }
+
+    func fill(_ cMessage: UnsafeMutablePointer<Inference__V1__ClassifyRequest>, arena: inout ProtobufCArena) {
+        cMessage.pointee.model = arena.optionalMessage(model)
+        cMessage.pointee.n_texts = texts.count
+        cMessage.pointee.texts = arena.cStrings(texts)
+        cMessage.pointee.top_k = topK
+    }
+}

@@ -1,0 +1,58 @@
+import GRPCCore
+internal import QuantServeProto
+
+/// Asks for one sentence embedding per text (`inference.v1.EmbedRequest`).
+public struct EmbedRequest: Sendable, Hashable {
+    /// The model to use; nil (or an empty reference) for the default model's serving version.
+    public var model: ModelRef?
+    /// The texts to embed, in order.
+    public var texts: [String]
+    /// Whether a text longer than the model's maximum sequence is truncated (true) or refused
+    /// with INVALID_ARGUMENT (false).
+    public var truncate: Bool
+
+    /// A request to embed `texts` with `model`.
+    public init(model: ModelRef? = nil, texts: [String] = [], truncate: Bool = false) {
+        self.model = model
+        self.texts = texts
+        self.truncate = truncate
+    }
+}
+
+extension EmbedRequest: GRPCMessage {
+    /// Decodes the message from its protobuf encoding; throws when the bytes are not one.
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
+
+    /// The message's protobuf encoding.
+    public func serializedBytes() -> [UInt8] {
+        ProtobufCCodec.encode(self)
+    }
+}
+
+extension EmbedRequest: ProtobufCCodable {
+    static let protobufName = "inference.v1.EmbedRequest"
+
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__V1__EmbedRequest>? {
+        inference__v1__embed_request__unpack(nil, count, bytes)
+    }
+
+    static func initialize(_ cMessage: UnsafeMutablePointer<Inference__V1__EmbedRequest>) {
+        inference__v1__embed_request__init(cMessage)
+    }
+
+    init(cMessage: UnsafePointer<Inference__V1__EmbedRequest>) throws(MessageDecodingError) {
+        let c = cMessage.pointee
+        model = try ProtobufCCodec.message(c.model)
+        texts = try ProtobufCCodec.strings(c.n_texts, c.texts, field: "texts", of: Self.self)
+        truncate = c.truncate != 0
+    }
+
+    func fill(_ cMessage: UnsafeMutablePointer<Inference__V1__EmbedRequest>, arena: inout ProtobufCArena) {
+        cMessage.pointee.model = arena.optionalMessage(model)
+        cMessage.pointee.n_texts = texts.count
+        cMessage.pointee.texts = arena.cStrings(texts)
+        cMessage.pointee.truncate = truncate ? 1 : 0
+    }
+}

@@ -1,0 +1,15 @@
+import GRPCCore
+
+/// The methods of `inference.v1.Inference`.
+public enum InferenceMethods {
+    /// The fully qualified service name.
+    public static let service = "inference.v1.Inference"
+    /// `Embed`: `EmbedRequest` → `EmbedResponse`.
+    public static let embed = MethodDescriptor(service: service, method: "Embed")
+    /// `Classify`: `ClassifyRequest` → `ClassifyResponse`.
+    public static let classify = MethodDescriptor(service: service, method: "Classify")
+    /// `Tokenize`: `TokenizeRequest` → `TokenizeResponse`.
+    public static let tokenize = MethodDescriptor(service: service, method: "Tokenize")
+    /// Every method of the service.
+    public static let all = [embed, classify, tokenize]
+}

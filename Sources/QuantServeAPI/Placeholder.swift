@@ -1,1 +1,0 @@
-// Placeholder until the QuantServeAPI owner lands the message types.
