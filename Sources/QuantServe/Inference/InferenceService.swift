@@ -1,0 +1,67 @@
+import GRPCCore
+import QuantServeAPI
+
+/// `inference.v1.Inference`: Embed, Classify and Tokenize over gRPC. Each response names the
+/// exact version that served and carries the server-side timings as response headers.
+public struct InferenceService: RPCService {
+    /// Response header names of the server-side timings, in microseconds.
+    public enum TimingHeader {
+        public static let queue = "x-queue-time-us"
+        public static let tokenize = "x-tokenize-time-us"
+        public static let compute = "x-compute-time-us"
+        public static let batch = "x-batch-sequences"
+    }
+
+    public let inference: Inference
+
+    public init(inference: Inference) {
+        self.inference = inference
+    }
+
+    public func register(in router: inout RPCRouter) {
+        router.registerUnary(InferenceMethods.embed) { (request: EmbedRequest, context) -> ServerResponse<EmbedResponse> in
+            let model = request.model ?? ModelRef()
+            let result = try await ServiceError.converting {
+                try await inference.embed(name: model.name, version: model.version, texts: request.texts,
+                                          truncate: request.truncate, deadline: context.deadline)
+            }
+            let embeddings = zip(result.vectors, result.tokenCounts).map { vector, count in
+                Embedding(values: vector, tokenCount: UInt32(count))
+            }
+            return ServerResponse(
+                EmbedResponse(model: ModelRef(name: result.name, version: result.version),
+                              embeddings: embeddings, dimensions: UInt32(result.dimensions)),
+                headers: Self.headers(result.timings))
+        }
+        router.registerUnary(InferenceMethods.classify) { (request: ClassifyRequest, context) -> ServerResponse<ClassifyResponse> in
+            let model = request.model ?? ModelRef()
+            let result = try await ServiceError.converting {
+                try await inference.classify(name: model.name, version: model.version, texts: request.texts,
+                                             topK: Int(request.topK), deadline: context.deadline)
+            }
+            let results = result.results.map { scores in
+                Classification(labels: scores.map { LabelScore(label: $0.label, score: $0.score) })
+            }
+            return ServerResponse(
+                ClassifyResponse(model: ModelRef(name: result.name, version: result.version), results: results),
+                headers: Self.headers(result.timings))
+        }
+        router.registerUnary(InferenceMethods.tokenize) { (request: TokenizeRequest, _) -> ServerResponse<TokenizeResponse> in
+            let model = request.model ?? ModelRef()
+            let result = try await ServiceError.converting {
+                try inference.tokenize(name: model.name, version: model.version, texts: request.texts)
+            }
+            return ServerResponse(TokenizeResponse(model: ModelRef(name: result.name, version: result.version),
+                                                   tokens: result.ids.map { TokenIds(ids: $0) }))
+        }
+    }
+
+    private static func headers(_ timings: RequestTimings) -> Metadata {
+        var metadata = Metadata()
+        metadata.add(TimingHeader.queue, String(timings.queueMicroseconds))
+        metadata.add(TimingHeader.tokenize, String(timings.tokenizeMicroseconds))
+        metadata.add(TimingHeader.compute, String(timings.computeMicroseconds))
+        metadata.add(TimingHeader.batch, String(timings.batchSequences))
+        return metadata
+    }
+}
