@@ -1,0 +1,76 @@
+import Foundation
+import GRPCCore
+import Logging
+
+/// Settings of the model-serving side of the server.
+public struct ModelServerConfiguration: Sendable {
+    /// The folder holding `<name>/<version>/` model versions.
+    public var repository: URL
+    /// The model requests get when they name none.
+    public var defaultModel: String
+    public var scheduler: SchedulerConfiguration
+    /// The token admin calls must present; nil accepts loopback peers only.
+    public var adminToken: String?
+    /// Threads for intra-op parallelism (GEMMs, attention).
+    public var computeThreads: Int
+
+    public init(repository: URL, defaultModel: String = "minilm", scheduler: SchedulerConfiguration = .init(),
+                adminToken: String? = nil, computeThreads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.repository = repository
+        self.defaultModel = defaultModel
+        self.scheduler = scheduler
+        self.adminToken = adminToken
+        self.computeThreads = computeThreads
+    }
+}
+
+/// The models a server hosts and the services over them: the registry (wired to the health
+/// board, one health service name per model), Inference and ModelRegistry.
+public final class ModelServer: Sendable {
+    public let configuration: ModelServerConfiguration
+    public let registry: ModelRegistry
+    public let board: HealthStatusBoard
+    private let logger: Logger
+
+    public init(configuration: ModelServerConfiguration, board: HealthStatusBoard, logger: Logger,
+                loader: @escaping ModelRegistry.EngineLoader) {
+        self.configuration = configuration
+        self.board = board
+        self.logger = logger
+        registry = ModelRegistry(
+            repository: configuration.repository, defaultModel: configuration.defaultModel,
+            schedulerConfiguration: configuration.scheduler, loader: loader,
+            servingChanged: { name, isServing in board.setStatus(isServing ? .serving : .notServing, for: name) })
+    }
+
+    /// The services to register in the server's router.
+    public var services: [any RPCService] {
+        [InferenceService(inference: Inference(registry: registry)),
+         RegistryService(registry: registry, authorization: AdminAuthorization(token: configuration.adminToken))]
+    }
+
+    /// Loads and serves the newest complete version of every model in the repository.
+    /// A model that fails to load is logged and listed; the others still serve.
+    public func loadRepository() async {
+        let files = FileManager.default
+        let names = (try? files.contentsOfDirectory(atPath: configuration.repository.path)) ?? []
+        for name in names.sorted() where (try? ModelRegistry.validate(name: name)) != nil {
+            let folder = configuration.repository.appendingPathComponent(name)
+            let versions = ((try? files.contentsOfDirectory(atPath: folder.path)) ?? []).compactMap(UInt64.init)
+                .filter { version in
+                    files.fileExists(atPath: folder.appendingPathComponent("\(version)/\(RepositoryWatcher.completionMarker)").path)
+                }
+            guard let newest = versions.max() else { continue }
+            do {
+                try await registry.load(name: name, version: newest, serve: true)
+                logger.info("serving model", metadata: ["model": "\(name)", "version": "\(newest)"])
+            } catch {
+                logger.error("model failed to load", metadata: ["model": "\(name)", "version": "\(newest)", "error": "\(error)"])
+            }
+        }
+        if !registry.isServing(configuration.defaultModel) {
+            logger.warning("the default model has no serving version; Inference calls without a model name will fail until one is loaded",
+                           metadata: ["model": "\(configuration.defaultModel)", "repository": "\(configuration.repository.path)"])
+        }
+    }
+}
