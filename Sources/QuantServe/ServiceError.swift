@@ -35,6 +35,7 @@ enum ServiceError {
         case .queueFull, .requestTooLarge: .resourceExhausted
         case .deadlineUnreachable, .deadlineExpiredInQueue: .deadlineExceeded
         case .stopped: .unavailable
+        case .engineFailed: .internal
         }
     }
 

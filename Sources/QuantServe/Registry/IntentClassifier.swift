@@ -32,7 +32,7 @@ public struct IntentClassifier: Sendable {
             guard !intent.examples.isEmpty else { throw IntentError.noExamples(label: intent.label) }
             guard !labels.contains(intent.label) else { throw IntentError.duplicate(label: intent.label) }
             let sequences = try intent.examples.map { try engine.tokenize($0, truncate: true) }
-            let embeddings = engine.embed(sequences)
+            let embeddings = try engine.embed(sequences)
             var centroid = [Float](repeating: 0, count: engine.dimensions)
             for embedding in embeddings {
                 for index in centroid.indices { centroid[index] += embedding[index] }

@@ -6,8 +6,8 @@ enum SelfTest {
     static func run(_ engine: any EmbeddingEngine) throws {
         let ids = try engine.tokenize(text, truncate: true)
         let short = try engine.tokenize("hi", truncate: true)
-        let alone = engine.embed([ids])
-        let batched = engine.embed([short, ids])
+        let alone = try engine.embed([ids])
+        let batched = try engine.embed([short, ids])
         guard alone.count == 1, batched.count == 2, alone[0].count == engine.dimensions else {
             throw SelfTestError("the model returned the wrong number or size of embeddings")
         }

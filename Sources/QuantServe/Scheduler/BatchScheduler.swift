@@ -192,7 +192,13 @@ public final class BatchScheduler: @unchecked Sendable {
         let sequences = batch.flatMap(\.sequences)
         let tokens = batch.reduce(0) { $0 + $1.tokens }
         let start = ContinuousClock.now
-        let embeddings = engine.embed(sequences)
+        let embeddings: [[Float]]
+        do {
+            embeddings = try engine.embed(sequences)
+        } catch {
+            for job in batch { job.continuation.resume(throwing: SchedulerError.engineFailed(reason: "\(error)")) }
+            return
+        }
         let end = ContinuousClock.now
         let computeMicroseconds = microseconds(start.duration(to: end))
 

@@ -10,5 +10,5 @@ public protocol EmbeddingEngine: Sendable {
     /// Token ids of one text; throws a clear error when it is too long and `truncate` is false.
     func tokenize(_ text: String, truncate: Bool) throws -> [UInt32]
     /// One L2-normalized embedding per sequence; must not depend on the other sequences in the batch.
-    func embed(_ sequences: [[UInt32]]) -> [[Float]]
+    func embed(_ sequences: [[UInt32]]) throws -> [[Float]]
 }

@@ -10,6 +10,8 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
     case deadlineExpiredInQueue(waitedMicroseconds: Int)
     /// The scheduler is shutting down.
     case stopped
+    /// The model failed to compute the batch (a bug: reported as INTERNAL).
+    case engineFailed(reason: String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,8 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
             "the deadline passed after \(waited / 1000) ms in the queue; the request was not computed"
         case .stopped:
             "the model version is being unloaded"
+        case .engineFailed(let reason):
+            "the model failed to compute the batch: \(reason)"
         }
     }
 }
