@@ -31,17 +31,22 @@ struct ModelsCommand: AsyncParsableCommand {
             }
             let client = GRPCClient(host: String(parts[0]), port: port)
             try await client.connect()
-            defer { Task { await client.close() } }
             var metadata = Metadata()
             if let token = adminToken ?? ProcessInfo.processInfo.environment["QUANTSERVE_ADMIN_TOKEN"] {
                 metadata.add("authorization", "Bearer \(token)")
             }
+            let outcome: Result<Response, any Error>
             do {
-                return try await client.unary(method, request: request, metadata: metadata,
-                                              timeout: .milliseconds(Int64(timeout * 1000)), responseType: response).message
+                outcome = .success(try await client.unary(method, request: request, metadata: metadata,
+                                                          timeout: Duration.milliseconds(Int64(timeout * 1000)),
+                                                          responseType: response).message)
             } catch let error as RPCError {
-                throw ModelsCommandError(message: "\(method.method) failed: \(error.code): \(error.message)")
+                outcome = .failure(ModelsCommandError(message: "\(method.method) failed: \(error.code): \(error.message)"))
+            } catch {
+                outcome = .failure(error)
             }
+            await client.close()
+            return try outcome.get()
         }
     }
 

@@ -8,6 +8,7 @@ final class CountingEngine: EmbeddingEngine, @unchecked Sendable {
     let dimensions = 8
     let maxSequenceLength = 16
     let memoryBytes: Int
+    let intents: [IntentClassifier.Intent] = []
     let seed: Float
     let computeDelay: Duration
     private let lock = NSLock()

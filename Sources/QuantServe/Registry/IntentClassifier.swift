@@ -7,9 +7,14 @@ public struct IntentClassifier: Sendable {
     public struct Intent: Sendable, Codable, Hashable {
         public var label: String
         public var examples: [String]
+
+        public init(label: String, examples: [String]) {
+            self.label = label
+            self.examples = examples
+        }
     }
 
-    /// The intents file of a model version (`intents.json`).
+    /// An intents file, as `quantserve quantize --intents` reads it.
     public struct File: Sendable, Codable, Hashable {
         public var intents: [Intent]
     }
@@ -24,11 +29,11 @@ public struct IntentClassifier: Sendable {
     private let centroids: [[Float]]
 
     /// Embeds every example with `engine` and builds the centroids.
-    public init(file: File, engine: any EmbeddingEngine) throws {
-        guard !file.intents.isEmpty else { throw IntentError.empty }
+    public init(intents: [Intent], engine: any EmbeddingEngine) throws {
+        guard !intents.isEmpty else { throw IntentError.empty }
         var labels: [String] = []
         var centroids: [[Float]] = []
-        for intent in file.intents {
+        for intent in intents {
             guard !intent.examples.isEmpty else { throw IntentError.noExamples(label: intent.label) }
             guard !labels.contains(intent.label) else { throw IntentError.duplicate(label: intent.label) }
             let sequences = try intent.examples.map { try engine.tokenize($0, truncate: true) }
@@ -44,17 +49,6 @@ public struct IntentClassifier: Sendable {
         }
         self.labels = labels
         self.centroids = centroids
-    }
-
-    /// Reads an intents file and builds the classifier.
-    public init(contentsOf url: URL, engine: any EmbeddingEngine) throws {
-        let file: File
-        do {
-            file = try JSONDecoder().decode(File.self, from: Data(contentsOf: url))
-        } catch {
-            throw IntentError.unreadable(path: url.path, reason: "\(error)")
-        }
-        try self.init(file: file, engine: engine)
     }
 
     /// The `topK` best intents of a normalized embedding, best first.
@@ -76,7 +70,6 @@ public struct IntentClassifier: Sendable {
 
 /// Why an intents file could not be used.
 public enum IntentError: Error, Sendable, CustomStringConvertible {
-    case unreadable(path: String, reason: String)
     case empty
     case noExamples(label: String)
     case duplicate(label: String)
@@ -84,7 +77,6 @@ public enum IntentError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .unreadable(let path, let reason): "cannot read the intents file \(path): \(reason)"
         case .empty: "the intents file lists no intents"
         case .noExamples(let label): "intent \(label) has no example phrases"
         case .duplicate(let label): "intent \(label) is listed twice"

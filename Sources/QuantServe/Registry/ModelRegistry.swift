@@ -245,9 +245,7 @@ public final class ModelRegistry: @unchecked Sendable {
     private func build(name: String, version: UInt64, directory: URL) throws -> LoadedVersion {
         let engine = try loader(directory)
         try SelfTest.run(engine)
-        let intentsFile = directory.appendingPathComponent("intents.json")
-        let intents = FileManager.default.fileExists(atPath: intentsFile.path)
-            ? try IntentClassifier(contentsOf: intentsFile, engine: engine) : nil
+        let intents = engine.intents.isEmpty ? nil : try IntentClassifier(intents: engine.intents, engine: engine)
         let scheduler = BatchScheduler(engine: engine, configuration: schedulerConfiguration, name: "\(name)/\(version)")
         return LoadedVersion(name: name, version: version, directory: directory, engine: engine,
                              scheduler: scheduler, intents: intents)

@@ -7,6 +7,8 @@ public protocol EmbeddingEngine: Sendable {
     var maxSequenceLength: Int { get }
     /// Bytes held by the weights and buffers.
     var memoryBytes: Int { get }
+    /// The intents (labels with example phrases) the version ships for Classify; empty when none.
+    var intents: [IntentClassifier.Intent] { get }
     /// Token ids of one text; throws a clear error when it is too long and `truncate` is false.
     func tokenize(_ text: String, truncate: Bool) throws -> [UInt32]
     /// One L2-normalized embedding per sequence; must not depend on the other sequences in the batch.
