@@ -1,0 +1,78 @@
+import Foundation
+import GRPCCore
+import GRPCHTTP2
+import Kernels
+import Logging
+import QuantServe
+import QuantServeAPI
+import Transformer
+
+/// A real server on a loopback port serving models from a repository, with the Inference,
+/// ModelRegistry and Health services, as `quantserve serve` assembles them.
+struct ModelTestServer: Sendable {
+    let server: GRPCServer
+    let models: ModelServer
+    let port: Int
+
+    static let pool = ComputePool(threads: 2)
+
+    static func start(repository: URL, defaultModel: String, adminToken: String? = nil,
+                      scheduler: SchedulerConfiguration = .init()) async throws -> ModelTestServer {
+        var logger = Logger(label: "quantserve.tests")
+        logger.logLevel = .error
+        let board = HealthStatusBoard()
+        let models = ModelServer(
+            configuration: ModelServerConfiguration(repository: repository, defaultModel: defaultModel,
+                                                    scheduler: scheduler, adminToken: adminToken),
+            board: board, logger: logger, loader: { try BertEncoder(modelDirectory: $0, pool: pool) })
+        let router = RPCRouter(services: models.services + [HealthService(board: board)])
+        let server = GRPCServer(router: router, configuration: ServerConfiguration(host: "127.0.0.1", port: 0), logger: logger)
+        let port = try await server.start()
+        return ModelTestServer(server: server, models: models, port: port)
+    }
+
+    func client() async throws -> GRPCClient {
+        let client = GRPCClient(host: "127.0.0.1", port: port)
+        try await client.connect()
+        return client
+    }
+
+    func stop() async {
+        await server.shutdown(gracePeriod: .seconds(1))
+    }
+
+    /// A fresh empty repository folder.
+    static func temporaryRepository() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("repository-\(UUID())")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+extension GRPCClient {
+    /// Embeds `texts` and returns the response.
+    func embed(_ texts: [String], model: ModelRef? = nil, truncate: Bool = true, timeout: Duration? = nil) async throws -> EmbedResponse {
+        try await unary(InferenceMethods.embed, request: EmbedRequest(model: model, texts: texts, truncate: truncate),
+                        timeout: timeout, responseType: EmbedResponse.self).message
+    }
+
+    /// Calls an admin RPC with the given bearer token.
+    func admin<Request: GRPCMessage, Response: GRPCMessage>(_ method: MethodDescriptor, _ request: Request,
+                                                            _ response: Response.Type, token: String? = nil) async throws -> Response {
+        var metadata = Metadata()
+        if let token { metadata.add("authorization", "Bearer \(token)") }
+        return try await unary(method, request: request, metadata: metadata, responseType: response).message
+    }
+}
+
+/// The status code a call failed with, or nil when it succeeded.
+func statusCode(of call: () async throws -> some Any) async -> Status.Code? {
+    do {
+        _ = try await call()
+        return nil
+    } catch let error as RPCError {
+        return error.code
+    } catch {
+        return .unknown
+    }
+}

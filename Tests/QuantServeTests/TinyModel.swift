@@ -1,0 +1,87 @@
+import Foundation
+import Transformer
+
+/// Builds tiny random BERT models (hidden 32, 2 layers) the way a user would bring a model:
+/// a Hugging Face folder (config.json, fp32 model.safetensors, vocab.txt) quantized by
+/// `ModelQuantizer` into a repository version folder. Different seeds give different weights.
+enum TinyModel {
+    static let hidden = 32
+    static let layers = 2
+    static let heads = 4
+    static let intermediate = 64
+    static let maxPosition = 64
+    static let words = ["where", "is", "my", "order", "refund", "please", "cancel", "password", "reset", "hello",
+                        "world", "the", "a", "parcel", "late", "money", "back", "login", "help", "agent"]
+    static var vocabulary: [String] {
+        ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + words + "abcdefghijklmnopqrstuvwxyz0123456789.,!?#'".map(String.init)
+            + "abcdefghijklmnopqrstuvwxyz".map { "##\($0)" }
+    }
+
+    /// Intents for Classify on tiny models (meaningless weights, but a real head).
+    static let intents = [
+        ModelManifest.Intent(label: "order_status", examples: ["where is my order", "where is my parcel"]),
+        ModelManifest.Intent(label: "refund_request", examples: ["refund please", "money back please"]),
+        ModelManifest.Intent(label: "password_reset", examples: ["password reset", "help login"]),
+    ]
+
+    /// Writes version `version` of model `name` into `repository` with weights from `seed`.
+    @discardableResult
+    static func write(name: String, version: UInt64, seed: UInt64, into repository: URL) throws -> URL {
+        let source = FileManager.default.temporaryDirectory.appendingPathComponent("tiny-hf-\(UUID())")
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: source) }
+        let config: [String: Any] = [
+            "model_type": "bert", "hidden_act": "gelu", "hidden_size": hidden, "num_hidden_layers": layers,
+            "num_attention_heads": heads, "intermediate_size": intermediate, "vocab_size": vocabulary.count,
+            "max_position_embeddings": maxPosition, "layer_norm_eps": 1e-12, "type_vocab_size": 2,
+        ]
+        try JSONSerialization.data(withJSONObject: config).write(to: source.appendingPathComponent("config.json"))
+        try (vocabulary.joined(separator: "\n") + "\n").write(to: source.appendingPathComponent("vocab.txt"), atomically: true, encoding: .utf8)
+
+        var random = SeededGenerator(seed: seed)
+        var writer = SafetensorsWriter()
+        func add(_ name: String, _ shape: [Int], scale: Float = 0.2, offset: Float = 0) throws {
+            let count = shape.reduce(1, *)
+            try writer.add(name, floats: (0..<count).map { _ in offset + scale * Float.random(in: -1...1, using: &random) }, shape: shape)
+        }
+        try add("embeddings.word_embeddings.weight", [vocabulary.count, hidden], scale: 1)
+        try add("embeddings.position_embeddings.weight", [maxPosition, hidden])
+        try add("embeddings.token_type_embeddings.weight", [2, hidden])
+        try add("embeddings.LayerNorm.weight", [hidden], scale: 0.1, offset: 1)
+        try add("embeddings.LayerNorm.bias", [hidden], scale: 0.1)
+        for layer in 0..<layers {
+            let prefix = "encoder.layer.\(layer)."
+            for part in ["attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense"] {
+                try add(prefix + part + ".weight", [hidden, hidden])
+                try add(prefix + part + ".bias", [hidden], scale: 0.05)
+            }
+            try add(prefix + "intermediate.dense.weight", [intermediate, hidden])
+            try add(prefix + "intermediate.dense.bias", [intermediate], scale: 0.05)
+            try add(prefix + "output.dense.weight", [hidden, intermediate])
+            try add(prefix + "output.dense.bias", [hidden], scale: 0.05)
+            for norm in ["attention.output.LayerNorm", "output.LayerNorm"] {
+                try add(prefix + norm + ".weight", [hidden], scale: 0.1, offset: 1)
+                try add(prefix + norm + ".bias", [hidden], scale: 0.1)
+            }
+        }
+        try writer.write(to: source.appendingPathComponent("model.safetensors"))
+        let destination = repository.appendingPathComponent(name).appendingPathComponent(String(version))
+        try ModelQuantizer.quantize(from: source, to: destination, options: QuantizationOptions(intents: intents))
+        return destination
+    }
+}
+
+/// A small deterministic random number generator (SplitMix64), so tiny models are reproducible.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
