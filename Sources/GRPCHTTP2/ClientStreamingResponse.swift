@@ -1,0 +1,90 @@
+public import GRPCCore
+import Synchronization
+
+/// What a streaming call's response delivers, in order: headers, then messages.
+enum ClientStreamEvent: Sendable {
+    case headers(Metadata)
+    case message([UInt8])
+}
+
+/// The trailers of a streaming call, written by the event loop before the message sequence ends.
+final class ClientTrailersBox: Sendable {
+    private let trailers = Mutex(Metadata())
+
+    var value: Metadata {
+        get { trailers.withLock { $0 } }
+        set { trailers.withLock { $0 = newValue } }
+    }
+}
+
+/// The response of a server-streaming or bidirectional call: the headers, and the messages as
+/// an async sequence that ends when the server ends the call with OK and throws `RPCError`
+/// when it ends with any other status.
+public struct ClientStreamingResponse<Message: GRPCMessage>: Sendable {
+    /// The server's response headers (custom metadata only).
+    public let headers: Metadata
+    /// The response messages, in order. Iterate it once.
+    public let messages: Messages
+    private let trailersBox: ClientTrailersBox
+
+    init(headers: Metadata, events: AsyncThrowingStream<ClientStreamEvent, any Error>.AsyncIterator, trailers: ClientTrailersBox) {
+        self.headers = headers
+        self.messages = Messages(events: events)
+        self.trailersBox = trailers
+    }
+
+    /// The server's trailers (custom metadata only); complete once `messages` has ended.
+    public var trailers: Metadata { trailersBox.value }
+
+    /// The response messages of a streaming call.
+    public struct Messages: AsyncSequence, @unchecked Sendable {
+        public typealias Element = Message
+        // The iterator is handed to exactly one consumer (see `makeAsyncIterator`).
+        private let events: AsyncThrowingStream<ClientStreamEvent, any Error>.AsyncIterator
+
+        init(events: AsyncThrowingStream<ClientStreamEvent, any Error>.AsyncIterator) {
+            self.events = events
+        }
+
+        /// Iterates the messages, decoding each as `Message`.
+        public struct AsyncIterator: AsyncIteratorProtocol {
+            var events: AsyncThrowingStream<ClientStreamEvent, any Error>.AsyncIterator
+
+            public mutating func next() async throws -> Message? {
+                while let event = try await events.next() {
+                    guard case .message(let bytes) = event else { continue }
+                    do {
+                        return try Message(serializedBytes: bytes)
+                    } catch {
+                        throw RPCError(code: .internal, message: "could not decode a response message: \(error)")
+                    }
+                }
+                return nil
+            }
+        }
+
+        public func makeAsyncIterator() -> AsyncIterator {
+            AsyncIterator(events: events)
+        }
+    }
+}
+
+/// Writes the request messages of a client-streaming or bidirectional call. Each write
+/// suspends while HTTP/2 flow control holds earlier messages back; it throws once the call
+/// has ended.
+public struct ClientRequestWriter<Message: GRPCMessage>: Sendable {
+    let queue: OutboundMessageQueue
+    let maxSendMessageBytes: Int
+
+    /// Sends one message.
+    public func write(_ message: Message) async throws {
+        let bytes = message.serializedBytes()
+        guard bytes.count <= maxSendMessageBytes else {
+            throw RPCError(
+                code: .resourceExhausted,
+                message: "a request message of \(bytes.count) bytes exceeds the send limit of \(maxSendMessageBytes) bytes"
+            )
+        }
+        try await queue.write(bytes)
+    }
+}

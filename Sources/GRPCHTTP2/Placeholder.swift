@@ -1,1 +1,0 @@
-// Placeholder until the GRPCHTTP2 owner lands the transport.

@@ -1,0 +1,23 @@
+import GRPCCore
+
+/// The server transport's `RPCResponseSink`: checks each message against the send limit and
+/// queues it for the connection's event loop.
+struct ServerResponseSink: RPCResponseSink {
+    let queue: OutboundMessageQueue
+    let maxSendMessageBytes: Int
+
+    func sendHeaders(_ metadata: Metadata) async throws {
+        try metadata.forEachHeaderField { _, _ in }
+        try queue.requestHeaders(metadata)
+    }
+
+    func sendMessage(_ serialized: [UInt8]) async throws {
+        guard serialized.count <= maxSendMessageBytes else {
+            throw RPCError(
+                code: .resourceExhausted,
+                message: "a response message of \(serialized.count) bytes exceeds the send limit of \(maxSendMessageBytes) bytes"
+            )
+        }
+        try await queue.write(serialized)
+    }
+}

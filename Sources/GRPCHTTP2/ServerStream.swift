@@ -1,0 +1,36 @@
+import GRPCCore
+import NIOCore
+
+/// One call on a server connection: its request head, the deframer of its body, the handler's
+/// task and the queue of its response. Confined to the connection's event loop.
+final class ServerStream {
+    /// Where the call stands.
+    enum Phase {
+        /// The request HEADERS frame is still arriving.
+        case receivingHeaders
+        /// The handler runs.
+        case running
+        /// The final status went out (or the stream is gone); input is ignored.
+        case finished
+    }
+
+    let streamID: Int32
+    let startTime: NIODeadline
+    var phase = Phase.receivingHeaders
+    var head = ServerRequestHead()
+    var deframer: GRPCMessageDeframer
+    var requests: AsyncThrowingStream<[UInt8], any Error>.Continuation?
+    var task: Task<Void, Never>?
+    var responses: OutboundMessageQueue?
+    var responseStarted = false
+    var deadlineTimer: Scheduled<Void>?
+
+    init(streamID: Int32, maxReceiveMessageBytes: Int) {
+        self.streamID = streamID
+        self.startTime = .now()
+        self.deframer = GRPCMessageDeframer(maxMessageBytes: maxReceiveMessageBytes)
+    }
+
+    /// The method as the log names it.
+    var methodForLog: String { head.path ?? "<no :path>" }
+}
