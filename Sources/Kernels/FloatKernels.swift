@@ -87,7 +87,7 @@ public enum FloatKernels {
     }
 
     /// GELU in its exact erf form, as BERT uses it, in place; erf by a vectorized approximation
-    /// (absolute error below 4e-7, see `VectorMath.erf`).
+    /// (erf absolute error below 5e-7, see `VectorMath.erf`).
     public static func gelu(_ x: UnsafeMutablePointer<Float>, count: Int) {
         VectorMath.map(x, count: count, VectorMath.gelu)
     }
@@ -97,7 +97,7 @@ public enum FloatKernels {
         VectorMath.map(x, count: count, VectorMath.exp)
     }
 
-    /// erf element-wise, in place (absolute error below 4e-7).
+    /// erf element-wise, in place (absolute error below 5e-7).
     public static func erf(_ x: UnsafeMutablePointer<Float>, count: Int) {
         VectorMath.map(x, count: count, VectorMath.erf)
     }

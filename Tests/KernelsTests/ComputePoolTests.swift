@@ -23,12 +23,10 @@ struct ComputePoolTests {
         let pool = ComputePool(threads: 2)
         let offCaller = Atomic<Int>(0)
         let caller = pthread_self()
-        for _ in 0..<200 {
-            pool.parallelFor(64) { _ in
+        for _ in 0..<20 {
+            pool.parallelFor(16) { _ in
                 if pthread_equal(pthread_self(), caller) == 0 { offCaller.wrappingAdd(1, ordering: .relaxed) }
-                var spin = 0
-                for value in 0..<2_000 { spin &+= value }
-                precondition(spin > 0)
+                usleep(200)
             }
         }
         #expect(offCaller.load(ordering: .relaxed) > 0)

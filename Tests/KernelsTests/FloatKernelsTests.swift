@@ -7,8 +7,8 @@ import Kernels
 struct FloatKernelsTests {
     /// exp: relative error of the vectorized exponential, in the normal range.
     static let expRelativeTolerance: Float = 3e-7
-    /// erf: absolute error of the Abramowitz–Stegun 7.1.26 approximation in float.
-    static let erfAbsoluteTolerance: Float = 4e-7
+    /// erf: absolute error of the Abramowitz–Stegun 7.1.26 approximation in float (measured 4.4e-7).
+    static let erfAbsoluteTolerance: Float = 5e-7
     /// GELU: absolute error, scaled by max(1, |x|) (erf's error times x/2, plus rounding).
     static let geluAbsoluteTolerance: Float = 4e-7
     /// softmax: absolute error of probabilities (each at most 1).
@@ -77,7 +77,7 @@ struct FloatKernelsTests {
             var values = row, expected = row
             FloatKernels.softmax(&values, count: count)
             ScalarReference.softmax(&expected, count: count)
-            #expect(values.allSatisfy(\.isFinite))
+            #expect(values.allSatisfy { $0.isFinite })
             #expect(maxAbsoluteDifference(values, expected) <= Self.softmaxAbsoluteTolerance)
             #expect(abs(values.reduce(0, +) - 1) <= 1e-5)
         }
