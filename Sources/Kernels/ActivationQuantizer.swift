@@ -35,8 +35,8 @@ enum ActivationQuantizer {
         var index = 0
         while index + Vector.scalarCount <= count {
             let values = raw.loadUnaligned(fromByteOffset: index * 4, as: Vector.self)
-            low = pointwiseMin(low, values)
-            high = pointwiseMax(high, values)
+            low.replace(with: values, where: values .< low)
+            high.replace(with: values, where: values .> high)
             index += Vector.scalarCount
         }
         var lowest = low.min()

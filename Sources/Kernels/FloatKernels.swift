@@ -121,7 +121,8 @@ public enum FloatKernels {
         var highest = Vector(repeating: -.infinity)
         var index = 0
         while index + 8 <= count {
-            highest = pointwiseMax(highest, raw.loadUnaligned(fromByteOffset: index * 4, as: Vector.self))
+            let values = raw.loadUnaligned(fromByteOffset: index * 4, as: Vector.self)
+            highest.replace(with: values, where: values .> highest)
             index += 8
         }
         var result = highest.max()

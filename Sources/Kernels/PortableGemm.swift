@@ -66,10 +66,12 @@ enum PortableGemm {
     }
 
     /// For 16 channels: a₀·w₀ + a₁·w₁, the pair `a` broadcast against each channel's weight pair.
+    /// Each 32-bit lane of the int16 products holds (a₁·w₁ << 16) | (a₀·w₀ & 0xFFFF); arithmetic
+    /// shifts sign-extend both halves (plain shifts vectorize on every target, unlike conversions).
     @inline(__always)
     private static func pairDots(_ pair: UInt32, _ weights: SIMD32<Int16>) -> Accumulator {
         let broadcast = unsafeBitCast(SIMD16<UInt32>(repeating: pair), to: SIMD32<Int16>.self)
-        let products = broadcast &* weights
-        return Accumulator(truncatingIfNeeded: products.evenHalf) &+ Accumulator(truncatingIfNeeded: products.oddHalf)
+        let products = unsafeBitCast(broadcast &* weights, to: Accumulator.self)
+        return ((products &<< 16) &>> 16) &+ (products &>> 16)
     }
 }

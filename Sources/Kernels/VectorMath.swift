@@ -40,7 +40,8 @@ enum VectorMath {
     /// (see the Kernels tests).
     @inline(__always)
     static func erf(_ x: Vector) -> Vector {
-        let magnitude = pointwiseMin(abs(x), Vector(repeating: 10))
+        var magnitude = abs(x)
+        magnitude.replace(with: 10, where: magnitude .> 10)
         let t = 1 / (magnitude * 0.327_591_1 + 1)
         var poly = t * 1.061_405_429 - 1.453_152_027
         poly = poly * t + 1.421_413_741

@@ -7,26 +7,34 @@ import Kernels
 
 let quick = CommandLine.arguments.contains("--quick")
 
+/// How a run is timed: wall clock, or the CPU time of the calling thread (which leaves out the
+/// time slices other processes take on a shared machine; meaningful for one thread only).
+enum Timing {
+    case wall, threadCPU
+
+    var now: UInt64 { self == .wall ? qs_peak_now_ns() : qs_peak_thread_cpu_ns() }
+}
+
 /// Seconds for the fastest of `repeats` runs of `body` (after one warm-up run): the least
 /// disturbed measurement on a shared machine.
-func fastest(repeats: Int, _ body: () -> Void) -> Double {
+func fastest(repeats: Int, _ timing: Timing, _ body: () -> Void) -> Double {
     body()
     var best = Double.infinity
     for _ in 0..<repeats {
-        let start = qs_peak_now_ns()
+        let start = timing.now
         body()
-        best = min(best, Double(qs_peak_now_ns() - start) / 1e9)
+        best = min(best, Double(timing.now - start) / 1e9)
     }
     return best
 }
 
-/// GOPS of one peak probe: the best of several short runs.
+/// GOPS of one peak probe, in thread CPU time: the best of several short runs.
 func peakGOPS(_ probe: (UInt64) -> UInt64) -> Double? {
     var best = 0.0
-    for _ in 0..<(quick ? 3 : 7) {
-        let start = qs_peak_now_ns()
-        let operations = probe(5_000_000)
-        let seconds = Double(qs_peak_now_ns() - start) / 1e9
+    for _ in 0..<(quick ? 5 : 15) {
+        let start = qs_peak_thread_cpu_ns()
+        let operations = probe(400_000)
+        let seconds = Double(qs_peak_thread_cpu_ns() - start) / 1e9
         if operations == 0 { return nil }
         best = max(best, Double(operations) / seconds / 1e9)
     }
@@ -36,6 +44,8 @@ func peakGOPS(_ probe: (UInt64) -> UInt64) -> Double? {
 func format(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
 
 print("# QuantServe kernel benchmark\n")
+let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "unknown"
+print("Load average at start (2 cores): \(load)\n")
 print("Kernel path: \(KernelPath.selected.rawValue); supported: \(KernelPath.allCases.filter(\.isSupported).map(\.rawValue).joined(separator: ", "))\n")
 
 // MARK: - Int8 peak
@@ -52,7 +62,7 @@ if KernelPath.avxvnni.isSupported, let value = peakGOPS(qs_peak_vpdpbusd_avxvnni
 if KernelPath.avx512vnni.isSupported, let value = peakGOPS(qs_peak_vpdpbusd_avx512vnni) {
     peaks.append(("vpdpbusd zmm (AVX-512 VNNI)", value))
 }
-print("## Int8 peak, one thread (12 independent instructions per loop; ops = 2 × multiply-adds)\n")
+print("## Int8 peak, one thread, thread CPU time (12 independent instructions per loop; ops = 2 × multiply-adds)\n")
 print("| instruction | GOPS |")
 print("|---|---:|")
 for peak in peaks { print("| \(peak.name) | \(format(peak.gops)) |") }
@@ -77,10 +87,14 @@ let rowCounts = quick ? [16, 256] : [16, 64, 256, 2048]
 var generator = SystemRandomNumberGenerator()
 
 print("## Int8 GEMM (\(KernelPath.selected.rawValue)), GOPS = 2·M·N·K / time, fastest of several runs\n")
-var header = "| layer | K→N | M | 1 thread GOPS | 2 threads GOPS | 2T / 1T |"
-var rule = "|---|---|---:|---:|---:|---:|"
-if pathPeak != nil { header += " 1T % of path peak |"; rule += "---:|" }
-if maddubswPeak != nil { header += " 1T % of vpmaddubsw peak |"; rule += "---:|" }
+print("1T: one thread timed by its CPU time (against the peaks above). 1T/2T wall: wall clock, the two")
+print("thread counts alternated so both see the same machine load.\n")
+var header = "| layer | K→N | M | 1T GOPS |"
+var rule = "|---|---|---:|---:|"
+if pathPeak != nil { header += " % of path peak |"; rule += "---:|" }
+if maddubswPeak != nil { header += " % of vpmaddubsw peak |"; rule += "---:|" }
+header += " 1T wall GOPS | 2T wall GOPS | 2T / 1T |"
+rule += "---:|---:|---:|"
 print(header)
 print(rule)
 for shape in layerShapes {
@@ -92,22 +106,23 @@ for shape in layerShapes {
         let input = (0..<(rows * shape.k)).map { _ in Float.random(in: -3...3, using: &generator) }
         var output = [Float](repeating: 0, count: rows * shape.n)
         let operations = 2.0 * Double(rows * shape.n * shape.k)
-        let repeats = max(3, min(quick ? 5 : 30, Int(2e9 / operations)))
-        var gops: [Int: Double] = [:]
-        // Alternate the thread counts so that both see the same machine load.
-        var best: [Int: Double] = [1: .infinity, 2: .infinity]
-        for _ in 0..<3 {
+        let repeats = max(3, min(quick ? 5 : 20, Int(1e9 / operations)))
+        let cpu = fastest(repeats: repeats, .threadCPU) { layer.apply(input, rows: rows, output: &output) }
+        var wall: [Int: Double] = [1: .infinity, 2: .infinity]
+        for _ in 0..<(quick ? 2 : 4) {
             for threads in [1, 2] {
-                let seconds = fastest(repeats: repeats) {
+                let seconds = fastest(repeats: repeats, .wall) {
                     layer.apply(input, rows: rows, output: &output, pool: pools[threads]!)
                 }
-                best[threads] = min(best[threads]!, seconds)
+                wall[threads] = min(wall[threads]!, seconds)
             }
         }
-        for threads in [1, 2] { gops[threads] = operations / best[threads]! / 1e9 }
-        var line = "| \(shape.name) | \(shape.k)→\(shape.n) | \(rows) | \(format(gops[1]!)) | \(format(gops[2]!)) | \(format(gops[2]! / gops[1]!, 2)) |"
-        if let pathPeak { line += " \(format(100 * gops[1]! / pathPeak))% |" }
-        if let maddubswPeak { line += " \(format(100 * gops[1]! / maddubswPeak))% |" }
+        let gops = operations / cpu / 1e9
+        let wall1 = operations / wall[1]! / 1e9, wall2 = operations / wall[2]! / 1e9
+        var line = "| \(shape.name) | \(shape.k)→\(shape.n) | \(rows) | \(format(gops)) |"
+        if let pathPeak { line += " \(format(100 * gops / pathPeak))% |" }
+        if let maddubswPeak { line += " \(format(100 * gops / maddubswPeak))% |" }
+        line += " \(format(wall1)) | \(format(wall2)) | \(format(wall2 / wall1, 2)) |"
         print(line)
     }
 }
@@ -115,19 +130,19 @@ print("")
 
 // MARK: - Memory-bound kernels
 
-let floatCount = (quick ? 8 : 32) << 20 / 4  // 8 or 32 MiB of floats
+let floatCount = ((quick ? 8 : 32) << 20) / 4  // 8 or 32 MiB of floats
 let source = UnsafeMutablePointer<Float>.allocate(capacity: floatCount)
 let target = UnsafeMutablePointer<Float>.allocate(capacity: floatCount)
 for i in 0..<floatCount { source[i] = Float(i % 977) * 0.01 - 4; target[i] = 0 }
 let bytes = Double(floatCount * 4)
 
-let copySeconds = fastest(repeats: 10) {
+let copySeconds = fastest(repeats: 10, .threadCPU) {
     for i in 0..<floatCount { target[i] = source[i] }
 }
 let copyBandwidth = 2 * bytes / copySeconds / 1e9  // read + write
 
 let softmaxRow = 256
-let softmaxSeconds = fastest(repeats: 10) {
+let softmaxSeconds = fastest(repeats: 10, .threadCPU) {
     var row = 0
     while row + softmaxRow <= floatCount {
         FloatKernels.softmax(target + row, count: softmaxRow)
@@ -136,10 +151,10 @@ let softmaxSeconds = fastest(repeats: 10) {
 }
 let hidden = 384
 let gamma = [Float](repeating: 1.1, count: hidden), beta = [Float](repeating: 0.1, count: hidden)
-let layerNormSeconds = fastest(repeats: 10) {
+let layerNormSeconds = fastest(repeats: 10, .threadCPU) {
     FloatKernels.layerNorm(target, rows: floatCount / hidden, cols: hidden, gamma: gamma, beta: beta, epsilon: 1e-12)
 }
-let geluSeconds = fastest(repeats: 10) {
+let geluSeconds = fastest(repeats: 10, .threadCPU) {
     target.update(from: source, count: floatCount)
     FloatKernels.gelu(target, count: floatCount)
 }
@@ -147,7 +162,7 @@ let softmaxBandwidth = 2 * bytes / softmaxSeconds / 1e9
 let layerNormBandwidth = 2 * bytes / layerNormSeconds / 1e9
 let geluBandwidth = 2 * bytes / geluSeconds / 1e9
 
-print("## fp32 kernels over \(floatCount * 4 >> 20) MiB, GB/s counted as bytes read + written, one thread\n")
+print("## fp32 kernels over \((floatCount * 4) >> 20) MiB, GB/s counted as bytes read + written, one thread, thread CPU time\n")
 print("| kernel | GB/s | % of copy bandwidth |")
 print("|---|---:|---:|")
 print("| STREAM-like copy (a[i] = b[i]) | \(format(copyBandwidth)) | 100% |")
@@ -164,15 +179,15 @@ let kv = (0..<(sequence * headDim)).map { _ in Float.random(in: -1...1, using: &
 var scores = [Float](repeating: 0, count: sequence * sequence)
 var context = [Float](repeating: 0, count: sequence * headDim)
 let flops = 2.0 * Double(sequence * sequence * headDim)
-let scoresSeconds = fastest(repeats: 50) {
+let scoresSeconds = fastest(repeats: 50, .threadCPU) {
     FloatKernels.matmulTransposedB(q, lda: headDim, kv, ldb: headDim, &scores, ldc: sequence,
                                    m: sequence, n: sequence, k: headDim, alpha: 0.17)
 }
-let contextSeconds = fastest(repeats: 50) {
+let contextSeconds = fastest(repeats: 50, .threadCPU) {
     FloatKernels.matmul(scores, lda: sequence, kv, ldb: headDim, &context, ldc: headDim,
                         m: sequence, n: headDim, k: sequence)
 }
-print("## Attention products, one head (sequence \(sequence), head dim \(headDim)), one thread\n")
+print("## Attention products, one head (sequence \(sequence), head dim \(headDim)), one thread, thread CPU time\n")
 print("| product | GFLOPS |")
 print("|---|---:|")
 print("| scores Q·Kᵀ (matmulTransposedB) | \(format(flops / scoresSeconds / 1e9)) |")

@@ -18,4 +18,7 @@ uint64_t qs_peak_vpdpbusd_avx512vnni(uint64_t iterations);
 
 /// Monotonic clock in nanoseconds.
 uint64_t qs_peak_now_ns(void);
+/// CPU time of the calling thread in nanoseconds: on a shared machine, time the thread
+/// actually ran, without the slices other processes took.
+uint64_t qs_peak_thread_cpu_ns(void);
 #endif
