@@ -1,47 +1,143 @@
+internal import CKernels
+
 /// The int8 weights of one linear layer `y = x·Wᵀ + b` (W is outFeatures × inFeatures,
 /// symmetric int8 with one scale per output channel), packed once for one kernel path.
-/// Activations are quantized per row (per token), asymmetric u8, at run time.
+/// Activations are quantized per row (per token), asymmetric u8, at run time
+/// (`ActivationQuantization`); products accumulate exactly in int32, and the dequantization,
+/// zero-point correction (through precomputed per-channel weight sums) and bias are fused into
+/// the store. Every path gives bit-identical outputs for the same inputs.
 public final class Int8Linear: Sendable {
+    /// Output channels (N).
     public let outFeatures: Int
+    /// Input features (K).
     public let inFeatures: Int
+    /// The instruction set the weights are packed for.
     public let path: KernelPath
-    let weights: [Int8]
-    let scales: [Float]
-    let bias: [Float]?
 
-    public init(weights: [Int8], scales: [Float], bias: [Float]?, outFeatures: Int, inFeatures: Int,
-                path: KernelPath = .selected) {
+    let kernel: GemmKernel
+    /// K rounded up to whole k groups.
+    let paddedInFeatures: Int
+    /// Panels of `kernel.panelWidth` channels.
+    let panelCount: Int
+    /// Panel-major packed weights (int16 or int8, see `GemmKernel`).
+    let packedWeights: AlignedBuffer
+    /// Per channel, padded to whole panels: sum of the int8 weights, weight scale, bias (0 when none).
+    let weightSums: AlignedBuffer
+    let weightScales: AlignedBuffer
+    let paddedBias: AlignedBuffer
+
+    /// Packs `weights` (row-major, `outFeatures × inFeatures`) with their per-channel `scales`
+    /// and optional `bias` for `path`, which this CPU must support.
+    public convenience init(weights: [Int8], scales: [Float], bias: [Float]?, outFeatures: Int, inFeatures: Int,
+                            path: KernelPath = .selected) {
+        self.init(weights: weights, scales: scales, bias: bias, outFeatures: outFeatures, inFeatures: inFeatures,
+                  kernel: GemmKernel(path), path: path)
+    }
+
+    init(weights: [Int8], scales: [Float], bias: [Float]?, outFeatures: Int, inFeatures: Int,
+         kernel: GemmKernel, path: KernelPath) {
+        precondition(outFeatures >= 0 && inFeatures >= 0)
         precondition(weights.count == outFeatures * inFeatures && scales.count == outFeatures)
         precondition(bias == nil || bias!.count == outFeatures)
-        self.weights = weights
-        self.scales = scales
-        self.bias = bias
+        precondition(kernel.isSupported, "kernel path \(path) is not supported by this CPU")
         self.outFeatures = outFeatures
         self.inFeatures = inFeatures
         self.path = path
+        self.kernel = kernel
+        let group = kernel.groupSize
+        let width = kernel.panelWidth
+        let paddedInFeatures = (inFeatures + group - 1) / group * group
+        let panelCount = (outFeatures + width - 1) / width
+        let paddedChannels = panelCount * width
+        self.paddedInFeatures = paddedInFeatures
+        self.panelCount = panelCount
+        packedWeights = AlignedBuffer(byteCount: paddedChannels * paddedInFeatures * kernel.elementBytes)
+        weightSums = AlignedBuffer(byteCount: paddedChannels * 4)
+        weightScales = AlignedBuffer(byteCount: paddedChannels * 4)
+        paddedBias = AlignedBuffer(byteCount: paddedChannels * 4)
+
+        let groups = paddedInFeatures / group
+        weights.withUnsafeBufferPointer { source in
+            let sums = weightSums.typed(Int32.self, count: paddedChannels)
+            let packed = packedWeights.base
+            for channel in 0..<outFeatures {
+                let panel = channel / width, lane = channel % width
+                var sum: Int32 = 0
+                for k in 0..<inFeatures {
+                    let value = source[channel * inFeatures + k]
+                    sum += Int32(value)
+                    let offset = ((panel * groups + k / group) * width + lane) * group + k % group
+                    if kernel.usesInt16 {
+                        packed.storeBytes(of: Int16(value), toByteOffset: 2 * offset, as: Int16.self)
+                    } else {
+                        packed.storeBytes(of: value, toByteOffset: offset, as: Int8.self)
+                    }
+                }
+                sums[channel] = sum
+            }
+        }
+        weightScales.typed(Float.self, count: paddedChannels).update(from: scales, count: outFeatures)
+        if let bias {
+            paddedBias.typed(Float.self, count: paddedChannels).update(from: bias, count: outFeatures)
+        }
     }
 
-    /// Bytes held by the packed weights, scales and bias.
-    public var memoryBytes: Int { weights.count + 4 * scales.count + 4 * (bias?.count ?? 0) }
+    /// Bytes held by the packed weights, weight sums, scales and bias.
+    public var memoryBytes: Int {
+        packedWeights.byteCount + weightSums.byteCount + weightScales.byteCount + paddedBias.byteCount
+    }
 
-    /// `output[rows × outFeatures] = dequantize(quantize(input[rows × inFeatures]) · Wᵀ) + bias`.
+    /// `output[rows × outFeatures] = dequantize(quantize(input[rows × inFeatures]) · Wᵀ) + bias`,
+    /// split over `pool`'s threads (by row blocks and channel panels) when one is given.
     public func apply(_ input: UnsafePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>,
                       pool: ComputePool? = nil) {
-        // Stand-in scalar implementation: the kernels owner replaces it with the packed SIMD paths.
-        let k = inFeatures
-        for m in 0..<rows {
-            let row = input + m * k
-            var lo: Float = 0, hi: Float = 0
-            for i in 0..<k { lo = min(lo, row[i]); hi = max(hi, row[i]) }
-            let scale = hi > lo ? (hi - lo) / 255 : 1
-            let zeroPoint = Int32((-lo / scale).rounded())
-            var q = [Int32](repeating: 0, count: k)
-            for i in 0..<k { q[i] = max(0, min(255, Int32((row[i] / scale).rounded()) + zeroPoint)) }
-            for n in 0..<outFeatures {
-                var acc: Int32 = 0
-                for i in 0..<k { acc += (q[i] - zeroPoint) * Int32(weights[n * k + i]) }
-                output[m * outFeatures + n] = Float(acc) * scale * scales[n] + (bias?[n] ?? 0)
-            }
+        guard rows > 0, outFeatures > 0 else { return }
+        let elementBytes = kernel.elementBytes
+        let activations = AlignedBuffer(byteCount: rows * paddedInFeatures * elementBytes, zeroed: false)
+        let rowScales = AlignedBuffer(byteCount: rows * 4, zeroed: false)
+        let rowZeroPoints = AlignedBuffer(byteCount: rows * 4, zeroed: false)
+        let scales = rowScales.typed(Float.self, count: rows)
+        let zeroPoints = rowZeroPoints.typed(Int32.self, count: rows)
+        let threads = pool?.threadCount ?? 1
+
+        let quantizationChunks = rows * inFeatures >= 1 << 14 ? min(rows, 4 * threads) : 1
+        Self.forEach(quantizationChunks, pool: pool) { chunk in
+            let begin = rows * chunk / quantizationChunks, end = rows * (chunk + 1) / quantizationChunks
+            ActivationQuantizer.quantize(
+                input, inFeatures: inFeatures, rows: begin..<end, into: activations.base,
+                paddedFeatures: paddedInFeatures, elementBytes: elementBytes, scales: scales, zeroPoints: zeroPoints)
+        }
+
+        let plan = GemmPlan(rows: rows, rowBytes: paddedInFeatures * elementBytes, tileRows: kernel.tileRows,
+                            panels: panelCount, threads: threads)
+        let template = qs_gemm_block(
+            activations: UnsafeRawPointer(activations.base), activation_stride: paddedInFeatures / kernel.groupSize,
+            row_scales: scales, row_zero_points: zeroPoints,
+            packed_weights: UnsafeRawPointer(packedWeights.base), k_groups: paddedInFeatures / kernel.groupSize,
+            weight_sums: weightSums.typed(Int32.self, count: panelCount * kernel.panelWidth),
+            weight_scales: weightScales.typed(Float.self, count: panelCount * kernel.panelWidth),
+            bias: paddedBias.typed(Float.self, count: panelCount * kernel.panelWidth),
+            output: output, output_stride: outFeatures, n: outFeatures,
+            row_begin: 0, row_end: 0, panel_begin: 0, panel_end: 0)
+        let kernel = kernel
+        Self.forEach(plan.taskCount, pool: pool) { task in
+            var block = template
+            let (rowRange, panelRange) = plan.task(task)
+            block.row_begin = rowRange.lowerBound
+            block.row_end = rowRange.upperBound
+            block.panel_begin = panelRange.lowerBound
+            block.panel_end = panelRange.upperBound
+            kernel.run(&block)
+        }
+        withExtendedLifetime((activations, rowScales, rowZeroPoints)) {}
+    }
+
+    /// Runs `body` for `0..<count` on the pool, or inline without one.
+    private static func forEach(_ count: Int, pool: ComputePool?, _ body: (Int) -> Void) {
+        if let pool, count > 1 {
+            pool.parallelFor(count, body)
+        } else {
+            for index in 0..<count { body(index) }
         }
     }
 }

@@ -1,0 +1,27 @@
+// The 256-bit integer and float operations shared by the AVX2-class drivers (AVX2, AVX-VNNI,
+// and the VNNI emulation); the including file defines QS_ATTR, QS_FUNC, QS_MR and QS_DOT.
+#include <immintrin.h>
+#include <string.h>
+
+QS_ATTR __attribute__((always_inline)) static inline __m256i qs_broadcast32_256(const int32_t *p) {
+    int32_t word;
+    memcpy(&word, p, sizeof word);
+    return _mm256_set1_epi32(word);
+}
+
+#define QS_NV 2
+#define QS_LANES 8
+#define QS_VEC __m256i
+#define QS_FVEC __m256
+#define QS_ZERO() _mm256_setzero_si256()
+#define QS_LOAD(p) _mm256_loadu_si256((const __m256i *)(const void *)(p))
+#define QS_BCAST32(p) qs_broadcast32_256(p)
+#define QS_SUB _mm256_sub_epi32
+#define QS_MULLO _mm256_mullo_epi32
+#define QS_SET1 _mm256_set1_epi32
+#define QS_CVT _mm256_cvtepi32_ps
+#define QS_LOADU_PS _mm256_loadu_ps
+#define QS_SET1_PS _mm256_set1_ps
+#define QS_MUL_PS _mm256_mul_ps
+#define QS_FMADD_PS _mm256_fmadd_ps
+#define QS_STOREU_PS _mm256_storeu_ps

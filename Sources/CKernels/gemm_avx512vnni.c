@@ -1,0 +1,39 @@
+// AVX-512 VNNI int8 GEMM: vpdpbusd on 512-bit registers (16 int32 lanes, each the sum of four
+// u8 x s8 products), 8 rows by 32 channels per micro-tile.
+#include "CKernels.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#include <string.h>
+
+#define QS_ATTR __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma")))
+#define QS_FUNC qs_gemm_u8s8_avx512vnni
+#define QS_MR QS_AVX512VNNI_MR
+
+QS_ATTR __attribute__((always_inline)) static inline __m512i qs_broadcast32_512(const int32_t *p) {
+    int32_t word;
+    memcpy(&word, p, sizeof word);
+    return _mm512_set1_epi32(word);
+}
+
+#define QS_NV 2
+#define QS_LANES 16
+#define QS_VEC __m512i
+#define QS_FVEC __m512
+#define QS_ZERO() _mm512_setzero_si512()
+#define QS_LOAD(p) _mm512_loadu_si512((const void *)(p))
+#define QS_BCAST32(p) qs_broadcast32_512(p)
+#define QS_DOT(acc, a, w) _mm512_dpbusd_epi32((acc), (a), (w))
+#define QS_SUB _mm512_sub_epi32
+#define QS_MULLO _mm512_mullo_epi32
+#define QS_SET1 _mm512_set1_epi32
+#define QS_CVT _mm512_cvtepi32_ps
+#define QS_LOADU_PS _mm512_loadu_ps
+#define QS_SET1_PS _mm512_set1_ps
+#define QS_MUL_PS _mm512_mul_ps
+#define QS_FMADD_PS _mm512_fmadd_ps
+#define QS_STOREU_PS _mm512_storeu_ps
+#include "gemm_template.h"
+#else
+void qs_gemm_u8s8_avx512vnni(const qs_gemm_block *block) { (void)block; __builtin_trap(); }
+#endif

@@ -1,0 +1,93 @@
+// The int8 GEMM driver shared by the x86 paths, written once over 32-bit "k groups"
+// (two int16 values for AVX2, four bytes for VNNI). The including file defines:
+//   QS_FUNC      name of the exported driver
+//   QS_ATTR      the __attribute__((target(...))) of its ISA
+//   QS_MR        rows per micro-tile (at most 8), QS_NV vectors per panel, QS_LANES int32 lanes per vector
+//   QS_VEC, QS_FVEC                         integer and float vector types
+//   QS_ZERO(), QS_LOAD(p), QS_BCAST32(p)    integer vector: zero, load, broadcast one 32-bit group
+//   QS_DOT(acc, a, w)                       acc + the dot products of the groups of a and w, per lane
+//   QS_SUB, QS_MULLO, QS_SET1, QS_CVT       int32 subtract, multiply (low), broadcast, convert to float
+//   QS_LOADU_PS, QS_SET1_PS, QS_MUL_PS, QS_FMADD_PS, QS_STOREU_PS   float vector operations
+// A panel holds QS_NR = QS_LANES * QS_NV channels; inside it, group g of channel c is the
+// 32-bit word at g * QS_NR + c.
+
+#define QS_NR (QS_LANES * QS_NV)
+#define QS_JOIN2(a, b) a##b
+#define QS_JOIN(a, b) QS_JOIN2(a, b)
+#define QS_TILE QS_JOIN(QS_FUNC, _tile)
+
+/// One micro-tile: `mr` rows (a constant after inlining) by one panel, over all k groups,
+/// then the fused dequantization and bias.
+QS_ATTR __attribute__((always_inline)) static inline void
+QS_TILE(const qs_gemm_block *block, size_t row, size_t panel, const int mr) {
+    QS_VEC acc[QS_MR][QS_NV];
+    for (int r = 0; r < mr; r++)
+        for (int v = 0; v < QS_NV; v++) acc[r][v] = QS_ZERO();
+
+    const size_t groups = block->k_groups;
+    const size_t stride = block->activation_stride;
+    const int32_t *weights = (const int32_t *)block->packed_weights + panel * groups * QS_NR;
+    const int32_t *activations = (const int32_t *)block->activations + row * stride;
+    for (size_t g = 0; g < groups; g++) {
+        QS_VEC w[QS_NV];
+        for (int v = 0; v < QS_NV; v++) w[v] = QS_LOAD(weights + g * QS_NR + v * QS_LANES);
+        for (int r = 0; r < mr; r++) {
+            const QS_VEC a = QS_BCAST32(activations + r * stride + g);
+            for (int v = 0; v < QS_NV; v++) acc[r][v] = QS_DOT(acc[r][v], a, w[v]);
+        }
+    }
+
+    const size_t first_channel = panel * QS_NR;
+    for (int v = 0; v < QS_NV; v++) {
+        const size_t channel = first_channel + (size_t)v * QS_LANES;
+        if (channel >= block->n) break;
+        const QS_VEC weight_sums = QS_LOAD(block->weight_sums + channel);
+        const QS_FVEC weight_scales = QS_LOADU_PS(block->weight_scales + channel);
+        const QS_FVEC bias = QS_LOADU_PS(block->bias + channel);
+        const size_t valid = block->n - channel < QS_LANES ? block->n - channel : QS_LANES;
+        for (int r = 0; r < mr; r++) {
+            const QS_VEC zero_point = QS_SET1(block->row_zero_points[row + r]);
+            const QS_FVEC scale = QS_MUL_PS(QS_SET1_PS(block->row_scales[row + r]), weight_scales);
+            const QS_FVEC exact = QS_CVT(QS_SUB(acc[r][v], QS_MULLO(zero_point, weight_sums)));
+            const QS_FVEC result = QS_FMADD_PS(exact, scale, bias);
+            float *out = block->output + (row + r) * block->output_stride + channel;
+            if (valid == QS_LANES) {
+                QS_STOREU_PS(out, result);
+            } else {
+                float lanes[QS_LANES];
+                QS_STOREU_PS(lanes, result);
+                for (size_t i = 0; i < valid; i++) out[i] = lanes[i];
+            }
+        }
+    }
+}
+
+QS_ATTR void QS_FUNC(const qs_gemm_block *block) {
+    for (size_t panel = block->panel_begin; panel < block->panel_end; panel++) {
+        size_t row = block->row_begin;
+        for (; row + QS_MR <= block->row_end; row += QS_MR) QS_TILE(block, row, panel, QS_MR);
+        switch (block->row_end - row) {
+#if QS_MR > 7
+        case 7: QS_TILE(block, row, panel, 7); break;
+#endif
+#if QS_MR > 6
+        case 6: QS_TILE(block, row, panel, 6); break;
+#endif
+#if QS_MR > 5
+        case 5: QS_TILE(block, row, panel, 5); break;
+#endif
+#if QS_MR > 4
+        case 4: QS_TILE(block, row, panel, 4); break;
+#endif
+#if QS_MR > 3
+        case 3: QS_TILE(block, row, panel, 3); break;
+#endif
+        case 2: QS_TILE(block, row, panel, 2); break;
+        case 1: QS_TILE(block, row, panel, 1); break;
+        default: break;
+        }
+    }
+}
+
+#undef QS_NR
+#undef QS_TILE
