@@ -157,7 +157,12 @@ let package = Package(
         ),
         .testTarget(name: "QuantServeAPITests", dependencies: ["QuantServeAPI", "GRPCCore"], swiftSettings: strictSettings),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CKernels"], swiftSettings: optimizedSettings),
-        .testTarget(name: "TransformerTests", dependencies: ["Transformer"], swiftSettings: optimizedSettings),
+        .testTarget(
+            name: "TransformerTests",
+            dependencies: ["Transformer"],
+            exclude: ["Fixtures"],  // test data read through #filePath
+            swiftSettings: optimizedSettings
+        ),
         .testTarget(
             name: "QuantServeTests",
             dependencies: ["QuantServe", "GRPCHTTP2", "GRPCCore", "QuantServeAPI"],

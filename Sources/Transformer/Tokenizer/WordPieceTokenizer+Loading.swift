@@ -1,0 +1,171 @@
+import Foundation
+
+extension WordPieceTokenizer {
+    /// The default `maxLength`: the `max_seq_length` sentence-transformers serves
+    /// all-MiniLM-L6-v2 with.
+    public static let defaultMaxLength = 256
+
+    /// Loads a Hugging Face tokenizer.json with a `BertNormalizer` (or none), a
+    /// `BertPreTokenizer`, a `WordPiece` model and a `[CLS] $A [SEP]` post-processor.
+    ///
+    /// - Parameters:
+    ///   - url: The tokenizer.json file.
+    ///   - maxLength: The most ids an encoding may have, [CLS] and [SEP] included.
+    /// - Throws: `TokenizerError` when the file cannot be read, is malformed, or asks for
+    ///   components this tokenizer does not implement.
+    public convenience init(tokenizerJSON url: URL, maxLength: Int = defaultMaxLength) throws {
+        try self.init(tokenizerJSONData: Self.contents(of: url), maxLength: maxLength)
+    }
+
+    /// Loads the contents of a Hugging Face tokenizer.json; see `init(tokenizerJSON:maxLength:)`.
+    public convenience init(tokenizerJSONData data: Data, maxLength: Int = defaultMaxLength) throws {
+        let file: TokenizerJSONFile
+        do {
+            file = try JSONDecoder().decode(TokenizerJSONFile.self, from: data)
+        } catch {
+            throw TokenizerError.invalidConfiguration("tokenizer.json does not parse: \(error)")
+        }
+        guard file.model.type == "WordPiece" else {
+            throw TokenizerError.unsupportedConfiguration("model type \(file.model.type); only WordPiece is implemented")
+        }
+        guard let vocabulary = file.model.vocabulary else {
+            throw TokenizerError.invalidConfiguration("the WordPiece model has no vocab")
+        }
+        guard file.preTokenizer?.type == "BertPreTokenizer" else {
+            throw TokenizerError.unsupportedConfiguration(
+                "pre_tokenizer \(file.preTokenizer?.type ?? "null"); only BertPreTokenizer is implemented"
+            )
+        }
+        let model = try WordPieceModel(
+            vocabulary: vocabulary,
+            unknownToken: file.model.unknownToken ?? "[UNK]",
+            continuationPrefix: file.model.continuingSubwordPrefix ?? "##",
+            maximumCharactersPerWord: file.model.maximumInputCharactersPerWord ?? 100
+        )
+        let addedTokens = (file.addedTokens ?? []).map { entry in
+            let isSpecial = entry.special ?? false
+            return AddedToken(
+                content: entry.content,
+                id: entry.id,
+                isSingleWord: entry.singleWord ?? false,
+                stripsLeft: entry.lstrip ?? false,
+                stripsRight: entry.rstrip ?? false,
+                isNormalized: entry.normalized ?? !isSpecial,
+                isSpecial: isSpecial
+            )
+        }
+        let (classifierTokenId, separatorTokenId) = try Self.templateTokenIds(of: file.postProcessor)
+        try self.init(
+            model: model,
+            normalizer: Self.normalizer(of: file.normalizer),
+            addedTokens: addedTokens,
+            classifierTokenId: classifierTokenId,
+            separatorTokenId: separatorTokenId,
+            maxLength: maxLength
+        )
+    }
+
+    /// Loads a BERT vocab.txt (one token per line, ids counting from 0) and builds the tokenizer
+    /// BERT uses with it: a `BertNormalizer` that cleans text, spaces out Chinese characters and,
+    /// when `lowercase`, lowercases and strips accents; `[UNK]`, `##` and 100 characters per word;
+    /// [PAD], [UNK], [CLS], [SEP] and [MASK] as special tokens matched in the raw text.
+    ///
+    /// - Throws: `TokenizerError` when the file cannot be read, is not UTF-8, or lacks
+    ///   [UNK], [CLS] or [SEP].
+    public convenience init(vocabularyFile url: URL, lowercase: Bool = true, maxLength: Int = defaultMaxLength) throws {
+        let data = try Self.contents(of: url)
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw TokenizerError.invalidConfiguration("\(url.path) is not UTF-8")
+        }
+        var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true {
+            lines.removeLast()
+        }
+        var vocabulary: [String: UInt32] = [:]
+        for (index, line) in lines.enumerated() {
+            let tokenEnd = line.lastIndex { !$0.properties.isWhitespace }.map(line.index(after:)) ?? line.startIndex
+            vocabulary[String(Substring(line[..<tokenEnd]))] = UInt32(index)
+        }
+        let model = try WordPieceModel(
+            vocabulary: vocabulary,
+            unknownToken: "[UNK]",
+            continuationPrefix: "##",
+            maximumCharactersPerWord: 100
+        )
+        guard let classifierTokenId = vocabulary["[CLS]"], let separatorTokenId = vocabulary["[SEP]"] else {
+            throw TokenizerError.invalidConfiguration("\(url.path) lacks [CLS] or [SEP]")
+        }
+        let addedTokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"].compactMap { content in
+            vocabulary[content].map {
+                AddedToken(
+                    content: content, id: $0, isSingleWord: false, stripsLeft: false, stripsRight: false,
+                    isNormalized: false, isSpecial: true
+                )
+            }
+        }
+        let normalizer = BertNormalizer(
+            cleansText: true, separatesChineseCharacters: true, stripsAccents: lowercase, lowercases: lowercase
+        )
+        try self.init(
+            model: model,
+            normalizer: normalizer,
+            addedTokens: addedTokens,
+            classifierTokenId: classifierTokenId,
+            separatorTokenId: separatorTokenId,
+            maxLength: maxLength
+        )
+    }
+
+    private static func contents(of url: URL) throws(TokenizerError) -> Data {
+        do {
+            return try Data(contentsOf: url)
+        } catch {
+            throw .unreadableFile(path: url.path, reason: error.localizedDescription)
+        }
+    }
+
+    private static func normalizer(of section: TokenizerJSONFile.Normalizer?) throws(TokenizerError) -> BertNormalizer {
+        guard let section else { return .identity }
+        guard section.type == "BertNormalizer" else {
+            throw .unsupportedConfiguration("normalizer \(section.type); only BertNormalizer is implemented")
+        }
+        let lowercases = section.lowercase ?? true
+        return BertNormalizer(
+            cleansText: section.cleanText ?? true,
+            separatesChineseCharacters: section.handleChineseChars ?? true,
+            stripsAccents: section.stripAccents ?? lowercases,
+            lowercases: lowercases
+        )
+    }
+
+    /// The ids of the special tokens before and after the text in the single-sequence template.
+    private static func templateTokenIds(
+        of section: TokenizerJSONFile.PostProcessor?
+    ) throws(TokenizerError) -> (classifier: UInt32, separator: UInt32) {
+        switch section?.type {
+        case "BertProcessing":
+            guard let classifier = section?.cls, let separator = section?.sep else {
+                throw .invalidConfiguration("BertProcessing lacks cls or sep")
+            }
+            return (classifier.id, separator.id)
+        case "TemplateProcessing":
+            guard let template = section?.single, template.count == 3,
+                  let first = template[0].specialToken?.id, template[1].sequence?.id == "A",
+                  let last = template[2].specialToken?.id
+            else {
+                throw .unsupportedConfiguration("only the single-sequence template <special> $A <special> is implemented")
+            }
+            func id(of token: String) throws(TokenizerError) -> UInt32 {
+                guard let ids = section?.specialTokens?[token]?.ids, ids.count == 1 else {
+                    throw .invalidConfiguration("the template's special token \(token) needs exactly one id")
+                }
+                return ids[0]
+            }
+            return try (id(of: first), id(of: last))
+        case let type:
+            throw .unsupportedConfiguration(
+                "post_processor \(type ?? "null"); only TemplateProcessing and BertProcessing are implemented"
+            )
+        }
+    }
+}

@@ -1,0 +1,138 @@
+/// A BERT WordPiece tokenizer loaded from tokenizer.json (or vocab.txt).
+///
+/// It produces the same ids as Hugging Face `tokenizers` for BERT-style tokenizer.json files
+/// (`BertNormalizer`, `BertPreTokenizer`, `WordPiece`, a `[CLS] $A [SEP]` template), including
+/// its added tokens with their `single_word`, `lstrip`, `rstrip` and `normalized` options.
+/// The truncation and padding sections of tokenizer.json are ignored: `maxLength` governs, and
+/// nothing is padded.
+///
+/// Encoding is thread-safe; one instance serves all requests.
+public final class WordPieceTokenizer: Sendable {
+    /// The most ids an encoding may have, [CLS] and [SEP] included (256 unless set at init).
+    public let maxLength: Int
+
+    /// One more than the largest token id; every id this tokenizer produces is below it.
+    public let vocabularySize: Int
+
+    private let normalizer: BertNormalizer
+    private let preTokenizer = BertPreTokenizer()
+    private let model: WordPieceModel
+    /// Added tokens matched in the raw text (`normalized: false`).
+    private let rawTextMatcher: AddedTokenMatcher
+    /// Added tokens matched in the normalized text (`normalized: true`).
+    private let normalizedTextMatcher: AddedTokenMatcher
+    private let addedTokenIds: [String: UInt32]
+    private let tokensById: [UInt32: String]
+    private let classifierTokenId: UInt32
+    private let separatorTokenId: UInt32
+
+    /// Assembles a tokenizer from its parts; `maxLength` must leave room for [CLS] and [SEP].
+    init(
+        model: WordPieceModel,
+        normalizer: BertNormalizer,
+        addedTokens: [AddedToken],
+        classifierTokenId: UInt32,
+        separatorTokenId: UInt32,
+        maxLength: Int
+    ) throws(TokenizerError) {
+        guard maxLength >= 2 else {
+            throw .invalidConfiguration("maxLength \(maxLength) leaves no room for [CLS] and [SEP]")
+        }
+        self.maxLength = maxLength
+        self.model = model
+        self.normalizer = normalizer
+        self.classifierTokenId = classifierTokenId
+        self.separatorTokenId = separatorTokenId
+
+        rawTextMatcher = AddedTokenMatcher(tokens: addedTokens.filter { !$0.isNormalized }) {
+            Array($0.content.unicodeScalars)
+        }
+        normalizedTextMatcher = AddedTokenMatcher(tokens: addedTokens.filter(\.isNormalized)) { token in
+            var normalized: [Unicode.Scalar] = []
+            var staging: [Unicode.Scalar] = []
+            normalizer.normalize(Array(token.content.unicodeScalars)[...], into: &normalized, staging: &staging)
+            return normalized
+        }
+
+        var addedTokenIds: [String: UInt32] = [:]
+        var tokensById: [UInt32: String] = [:]
+        for (spelling, id) in model.vocabulary {
+            tokensById[id] = spelling
+        }
+        for token in addedTokens {
+            addedTokenIds[token.content] = token.id
+            tokensById[token.id] = token.content
+        }
+        self.addedTokenIds = addedTokenIds
+        self.tokensById = tokensById
+        let largestId = tokensById.keys.max() ?? 0
+        vocabularySize = Int(max(largestId, classifierTokenId, separatorTokenId)) + 1
+    }
+
+    /// The id of a token spelled exactly so (an added token, or a vocabulary entry such as
+    /// `##ing`), or nil if there is none. The spelling is not normalized.
+    public func tokenId(for token: String) -> UInt32? {
+        addedTokenIds[token] ?? model.vocabulary[token]
+    }
+
+    /// The spelling of a token id, or nil if no token has it.
+    public func token(for id: UInt32) -> String? {
+        tokensById[id]
+    }
+
+    /// The token ids of `text`, starting with [CLS] and ending with [SEP].
+    ///
+    /// When the ids would number more than `maxLength`: with `truncate`, the text's tokens are
+    /// cut so that [CLS], the first `maxLength - 2` of them and [SEP] remain; without, this
+    /// throws `TokenizerError.tooLong(tokens:limit:)` giving the full count and the limit.
+    /// Empty and whitespace-only texts give [CLS] [SEP].
+    public func encode(_ text: String, truncate: Bool) throws -> [UInt32] {
+        try encode(scalars: Array(text.unicodeScalars), truncate: truncate)
+    }
+
+    /// The token ids of UTF-8 `bytes`, as `encode(_:truncate:)` gives for the decoded text.
+    /// Invalid UTF-8 throws `TokenizerError.invalidUTF8(offset:)` with the offset of the
+    /// first invalid byte sequence.
+    public func encode(bytes: [UInt8], truncate: Bool) throws -> [UInt32] {
+        try encode(scalars: UTF8ScalarDecoder.decode(bytes), truncate: truncate)
+    }
+
+    private func encode(scalars: [Unicode.Scalar], truncate: Bool) throws(TokenizerError) -> [UInt32] {
+        // Without truncation every token is counted, so that the error can say how many there are.
+        let textTokenLimit = truncate ? maxLength - 2 : Int.max
+        var ids: [UInt32] = [classifierTokenId]
+        var hasRoom: Bool { ids.count - 1 < textTokenLimit }
+        var normalized: [Unicode.Scalar] = []
+        var staging: [Unicode.Scalar] = []
+        var wordBuffer: [UInt8] = []
+
+        for rawPiece in rawTextMatcher.split(scalars[...]) where hasRoom {
+            switch rawPiece {
+            case let .token(id):
+                ids.append(id)
+            case let .text(range):
+                normalizer.normalize(scalars[range], into: &normalized, staging: &staging)
+                for piece in normalizedTextMatcher.split(normalized[...]) where hasRoom {
+                    switch piece {
+                    case let .token(id):
+                        ids.append(id)
+                    case let .text(range):
+                        preTokenizer.forEachWord(in: normalized[range], wordBuffer: &wordBuffer) { word, scalarCount in
+                            model.appendTokens(ofWord: word, scalarCount: scalarCount, to: &ids)
+                            return hasRoom
+                        }
+                    }
+                }
+            }
+        }
+
+        if ids.count - 1 > textTokenLimit {
+            ids.removeSubrange((textTokenLimit + 1)...)
+        }
+        ids.append(separatorTokenId)
+        guard ids.count <= maxLength else {
+            throw .tooLong(tokens: ids.count, limit: maxLength)
+        }
+        return ids
+    }
+}
