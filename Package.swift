@@ -159,13 +159,14 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CKernels"], swiftSettings: optimizedSettings),
         .testTarget(
             name: "TransformerTests",
-            dependencies: ["Transformer"],
+            dependencies: ["Transformer", "Kernels"],
             exclude: ["Fixtures"],  // test data read through #filePath
             swiftSettings: optimizedSettings
         ),
         .testTarget(
             name: "QuantServeTests",
-            dependencies: ["QuantServe", "GRPCHTTP2", "GRPCCore", "QuantServeAPI"],
+            dependencies: ["QuantServe", "GRPCHTTP2", "GRPCCore", "QuantServeAPI", "Transformer", "Kernels",
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
     ]

@@ -1,0 +1,150 @@
+import Foundation
+import Kernels
+import Synchronization
+
+extension BertEncoder {
+    /// Scratch regions of one forward pass, carved from an arena.
+    private struct Activations {
+        let hidden: UnsafeMutablePointer<Float>     // tokens × hidden: the residual stream
+        let qkv: UnsafeMutablePointer<Float>        // tokens × 3·hidden: queries | keys | values
+        let context: UnsafeMutablePointer<Float>    // tokens × hidden: attention output before projection
+        let projected: UnsafeMutablePointer<Float>  // tokens × hidden: output of a projection, before the residual
+        let inner: UnsafeMutablePointer<Float>      // tokens × intermediate: feed-forward inner activations
+        let scores: UnsafeMutablePointer<Float>     // attention slots × longest² : one score matrix per slot
+
+        init(arena: ScratchArena, tokens: Int, config: BertConfig, attentionSlots: Int, longest: Int) {
+            let hiddenSize = tokens * config.hidden
+            let total = 6 * hiddenSize + tokens * config.intermediate + attentionSlots * longest * longest
+            let base = arena.floats(total)
+            hidden = base
+            qkv = hidden + hiddenSize
+            context = qkv + 3 * hiddenSize
+            projected = context + hiddenSize
+            inner = projected + hiddenSize
+            scores = inner + tokens * config.intermediate
+        }
+    }
+
+    /// Runs the encoder over a validated, non-empty batch and pools each sequence.
+    func forward(_ batch: PackedBatch, arena: ScratchArena) -> [[Float]] {
+        let tokens = batch.tokenCount
+        let hidden = config.hidden
+        let slots = pool.threadCount
+        let longest = batch.longestSequence
+        let buffers = Activations(arena: arena, tokens: tokens, config: config, attentionSlots: slots, longest: longest)
+        let epsilon = Float(config.layerNormEps)
+
+        embedTokens(batch, into: buffers.hidden)
+        forEachRowBlock(tokens) { rows in
+            FloatKernels.layerNorm(buffers.hidden + rows.lowerBound * hidden, rows: rows.count, cols: hidden,
+                                   gamma: weights.embeddingNorm.gamma.pointer, beta: weights.embeddingNorm.beta.pointer,
+                                   epsilon: epsilon)
+        }
+        for layer in weights.layers {
+            layer.qkv.apply(buffers.hidden, rows: tokens, output: buffers.qkv, pool: pool)
+            attend(batch, qkv: buffers.qkv, context: buffers.context, scores: buffers.scores, slots: slots, longest: longest)
+            layer.attentionOutput.apply(buffers.context, rows: tokens, output: buffers.projected, pool: pool)
+            addAndNormalize(buffers.hidden, buffers.projected, tokens: tokens, norm: layer.attentionNorm, epsilon: epsilon)
+            layer.ffnUp.apply(buffers.hidden, rows: tokens, output: buffers.inner, pool: pool)
+            let width = config.intermediate
+            forEachRowBlock(tokens) { rows in
+                FloatKernels.gelu(buffers.inner + rows.lowerBound * width, count: rows.count * width)
+            }
+            layer.ffnDown.apply(buffers.inner, rows: tokens, output: buffers.projected, pool: pool)
+            addAndNormalize(buffers.hidden, buffers.projected, tokens: tokens, norm: layer.ffnNorm, epsilon: epsilon)
+        }
+        return (0..<batch.count).map { meanPool(batch.range(of: $0), hidden: buffers.hidden) }
+    }
+
+    /// Word + position + token-type-0 embeddings of every token.
+    private func embedTokens(_ batch: PackedBatch, into output: UnsafeMutablePointer<Float>) {
+        let hidden = config.hidden
+        let word = weights.wordEmbeddings.pointer
+        let position = weights.positionEmbeddings.pointer
+        let tokenType = weights.tokenTypeEmbedding.pointer
+        batch.tokenIds.withUnsafeBufferPointer { ids in
+            for sequence in 0..<batch.count {
+                let range = batch.range(of: sequence)
+                for token in range {
+                    let row = output + token * hidden
+                    let wordRow = word + Int(ids[token]) * hidden
+                    let positionRow = position + (token - range.lowerBound) * hidden
+                    for column in 0..<hidden {
+                        row[column] = wordRow[column] + positionRow[column] + tokenType[column]
+                    }
+                }
+            }
+        }
+    }
+
+    /// Self-attention of every sequence and head: `softmax(q·kᵀ / √d)·v` into `context`.
+    /// Tasks (sequence, head) are claimed dynamically by `slots` workers, each with its own score matrix.
+    private func attend(_ batch: PackedBatch, qkv: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>,
+                        scores: UnsafeMutablePointer<Float>, slots: Int, longest: Int) {
+        let hidden = config.hidden
+        let heads = config.heads
+        let headSize = config.headDimension
+        let stride = 3 * hidden
+        let scale = 1 / Float(headSize).squareRoot()
+        let taskCount = batch.count * heads
+        let nextTask = Atomic<Int>(0)
+        pool.parallelFor(min(slots, taskCount)) { slot in
+            let matrix = scores + slot * longest * longest
+            while true {
+                let task = nextTask.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard task < taskCount else { return }
+                let range = batch.range(of: task / heads)
+                let length = range.count
+                let head = task % heads
+                let query = UnsafePointer(qkv + range.lowerBound * stride + head * headSize)
+                let key = query + hidden
+                let value = query + 2 * hidden
+                FloatKernels.matmulTransposedB(query, lda: stride, key, ldb: stride, matrix, ldc: length,
+                                               m: length, n: length, k: headSize, alpha: scale)
+                for row in 0..<length { FloatKernels.softmax(matrix + row * length, count: length) }
+                FloatKernels.matmul(matrix, lda: length, value, ldb: stride,
+                                    context + range.lowerBound * hidden + head * headSize, ldc: hidden,
+                                    m: length, n: headSize, k: length)
+            }
+        }
+    }
+
+    /// `hidden = LayerNorm(hidden + projected)`, row by row.
+    private func addAndNormalize(_ hidden: UnsafeMutablePointer<Float>, _ projected: UnsafePointer<Float>, tokens: Int,
+                                 norm: LayerNormWeights, epsilon: Float) {
+        let width = config.hidden
+        forEachRowBlock(tokens) { rows in
+            let offset = rows.lowerBound * width
+            FloatKernels.add(hidden + offset, projected + offset, count: rows.count * width)
+            FloatKernels.layerNorm(hidden + offset, rows: rows.count, cols: width, gamma: norm.gamma.pointer,
+                                   beta: norm.beta.pointer, epsilon: epsilon)
+        }
+    }
+
+    /// Mean of the sequence's token states, L2-normalized when the manifest says so.
+    private func meanPool(_ range: Range<Int>, hidden: UnsafeMutablePointer<Float>) -> [Float] {
+        let width = config.hidden
+        var sum = [Float](repeating: 0, count: width)
+        for token in range {
+            let row = hidden + token * width
+            for column in 0..<width { sum[column] += row[column] }
+        }
+        let count = Float(range.count)
+        var mean = sum.map { $0 / count }
+        if manifest.normalize {
+            let norm = mean.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            if norm > 0 { mean = mean.map { $0 / norm } }
+        }
+        return mean
+    }
+
+    /// Runs `body` over blocks of rows in parallel; every row is in exactly one block.
+    private func forEachRowBlock(_ rows: Int, _ body: (Range<Int>) -> Void) {
+        let blockCount = min(rows, 4 * pool.threadCount)
+        let blockSize = (rows + blockCount - 1) / blockCount
+        pool.parallelFor((rows + blockSize - 1) / blockSize) { block in
+            let start = block * blockSize
+            body(start..<min(rows, start + blockSize))
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Kernels
+
+/// A BERT sentence encoder loaded from a QuantServe model folder (see `ModelManifest`): int8
+/// linear layers with per-token activation quantization, fp32 attention, LayerNorm and GELU,
+/// mean pooling and L2 normalization.
+///
+/// Batches are packed (no padding). Each sequence's embedding depends only on its own tokens,
+/// bit for bit, whatever else is in the batch. `embed` is thread-safe: every call borrows its
+/// own scratch memory, which is reused by later calls.
+public final class BertEncoder: Sendable {
+    /// The model folder's manifest.
+    public let manifest: ModelManifest
+    /// The model's tokenizer.
+    public let tokenizer: WordPieceTokenizer
+    /// The length of an embedding.
+    public let dimensions: Int
+    /// The longest token sequence accepted, [CLS] and [SEP] included.
+    public let maxSequenceLength: Int
+
+    let config: BertConfig
+    let weights: BertWeights
+    let pool: ComputePool
+    let arenas: ScratchArenaPool
+
+    /// Loads the model in `modelDirectory`: reads the manifest, verifies every file's SHA-256,
+    /// checks every tensor's presence, dtype, shape and values, and packs the int8 weights for
+    /// `kernelPath`. Work runs on `pool`.
+    public init(modelDirectory: URL, pool: ComputePool, kernelPath: KernelPath = .selected) throws {
+        let manifest = try ModelManifest.load(from: modelDirectory)
+        try manifest.verifyFiles(in: modelDirectory)
+        let tokenizerURL = modelDirectory.appendingPathComponent(manifest.tokenizer.file)
+        tokenizer = manifest.tokenizer.file == "vocab.txt"
+            ? try WordPieceTokenizer(vocabularyFile: tokenizerURL, lowercase: manifest.tokenizer.lowercase)
+            : try WordPieceTokenizer(tokenizerJSON: tokenizerURL)
+        guard tokenizer.vocabularySize <= manifest.config.vocab else {
+            throw ModelError.invalidConfig(
+                "the tokenizer has \(tokenizer.vocabularySize) tokens but the model only \(manifest.config.vocab)")
+        }
+        let file = try SafetensorsFile(url: modelDirectory.appendingPathComponent(ModelManifest.weightsFileName))
+        weights = try BertWeights(file: file, config: manifest.config, floatLayers: Set(manifest.quantization.floatLayers),
+                                  path: kernelPath)
+        self.manifest = manifest
+        self.pool = pool
+        config = manifest.config
+        dimensions = manifest.config.hidden
+        maxSequenceLength = manifest.maxSequence
+        arenas = ScratchArenaPool(maximumIdle: 2 * pool.threadCount)
+    }
+
+    /// Bytes held by the weights and by idle scratch memory.
+    public var memoryBytes: Int { weights.memoryBytes + arenas.idleMemoryBytes }
+
+    /// One embedding per token sequence (each with [CLS] and [SEP] already in place).
+    public func embed(_ sequences: [[UInt32]]) throws -> [[Float]] {
+        try embed(PackedBatch(sequences))
+    }
+
+    /// One embedding per sequence of a packed batch.
+    public func embed(_ batch: PackedBatch) throws -> [[Float]] {
+        try validate(batch)
+        guard batch.count > 0 else { return [] }
+        return arenas.withArena { forward(batch, arena: $0) }
+    }
+
+    /// The token ids of `text` for this model. A text longer than `maxSequenceLength` tokens is cut
+    /// (keeping the final [SEP]) when `truncate` is set and refused with `TokenizerError.tooLong` or
+    /// `EncoderError.sequenceTooLong` otherwise.
+    public func tokenize(_ text: String, truncate: Bool) throws -> [UInt32] {
+        var ids = try tokenizer.encode(text, truncate: truncate)
+        if ids.count > maxSequenceLength {
+            guard truncate else {
+                throw EncoderError.sequenceTooLong(index: 0, length: ids.count, maximum: maxSequenceLength)
+            }
+            ids = Array(ids[..<(maxSequenceLength - 1)]) + [ids[ids.count - 1]]
+        }
+        return ids
+    }
+
+    /// Tokenizes and embeds `texts` as one batch.
+    public func embed(texts: [String], truncate: Bool) throws -> [SentenceEmbedding] {
+        let sequences = try texts.map { try tokenize($0, truncate: truncate) }
+        return zip(try embed(sequences), sequences).map { SentenceEmbedding(values: $0, tokenCount: $1.count) }
+    }
+
+    private func validate(_ batch: PackedBatch) throws {
+        for index in 0..<batch.count {
+            let range = batch.range(of: index)
+            guard !range.isEmpty else { throw EncoderError.emptySequence(index: index) }
+            guard range.count <= maxSequenceLength else {
+                throw EncoderError.sequenceTooLong(index: index, length: range.count, maximum: maxSequenceLength)
+            }
+            if let bad = batch.tokenIds[range].first(where: { Int($0) >= config.vocab }) {
+                throw EncoderError.tokenOutOfRange(index: index, token: bad, vocabularySize: config.vocab)
+            }
+        }
+    }
+}

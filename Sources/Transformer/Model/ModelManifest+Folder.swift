@@ -1,0 +1,79 @@
+import Foundation
+
+extension ModelManifest {
+    /// Reads `quantserve.json` from a version folder and checks it is consistent (not the files: see
+    /// `verifyFiles(in:)`).
+    public static func load(from directory: URL) throws -> ModelManifest {
+        let url = directory.appendingPathComponent(fileName)
+        guard FileManager.default.fileExists(atPath: url.path) else { throw ModelError.missingFile(url.path) }
+        let manifest: ModelManifest
+        do {
+            manifest = try JSONDecoder().decode(ModelManifest.self, from: Data(contentsOf: url))
+        } catch let error as DecodingError {
+            throw ModelError.invalidManifest("\(url.path): \(Self.describe(error))")
+        }
+        try manifest.validate()
+        return manifest
+    }
+
+    /// Throws unless the manifest describes a model this engine can run.
+    public func validate() throws {
+        guard formatVersion == Self.currentFormatVersion else {
+            throw ModelError.invalidManifest("format_version \(formatVersion), expected \(Self.currentFormatVersion)")
+        }
+        guard architecture == "bert" else { throw ModelError.unsupportedArchitecture(architecture) }
+        try config.validate()
+        guard (1...config.maxPosition).contains(maxSequence) else {
+            throw ModelError.invalidManifest("max_sequence \(maxSequence) is outside 1...\(config.maxPosition) (max_position)")
+        }
+        let expected = Quantization.int8(floatLayers: quantization.floatLayers)
+        guard quantization.weights == expected.weights, quantization.activations == expected.activations else {
+            throw ModelError.invalidManifest(
+                "quantization \(quantization.weights)/\(quantization.activations) is not \(expected.weights)/\(expected.activations)")
+        }
+        guard ["tokenizer.json", "vocab.txt"].contains(tokenizer.file) else {
+            throw ModelError.invalidManifest("tokenizer file '\(tokenizer.file)' is neither tokenizer.json nor vocab.txt")
+        }
+        for name in [Self.weightsFileName, tokenizer.file] where files[name] == nil {
+            throw ModelError.invalidManifest("files lists no checksum for \(name)")
+        }
+        for name in files.keys where name.contains("/") || name.hasPrefix(".") || name == Self.fileName {
+            throw ModelError.invalidManifest("files lists '\(name)', which is not a plain file of the folder")
+        }
+    }
+
+    /// Checks that every file the manifest lists exists in `directory` with the recorded SHA-256.
+    public func verifyFiles(in directory: URL) throws {
+        for (name, expected) in files.sorted(by: { $0.key < $1.key }) {
+            let url = directory.appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: url.path) else { throw ModelError.missingFile(url.path) }
+            let actual = try FileDigest.sha256(of: url)
+            guard actual == expected.lowercased() else {
+                throw ModelError.checksumMismatch(file: name, expected: expected, actual: actual)
+            }
+        }
+    }
+
+    /// Writes the manifest as `quantserve.json` in `directory` (pretty-printed, sorted keys).
+    public func write(to directory: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(self).write(to: directory.appendingPathComponent(Self.fileName), options: .atomic)
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map(\.stringValue).joined(separator: ".")
+        }
+        switch error {
+        case let .keyNotFound(key, context):
+            return "missing field '\((context.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: "."))'"
+        case let .typeMismatch(_, context), let .valueNotFound(_, context):
+            return "field '\(path(context))': \(context.debugDescription)"
+        case let .dataCorrupted(context):
+            return context.codingPath.isEmpty ? context.debugDescription : "field '\(path(context))': \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}

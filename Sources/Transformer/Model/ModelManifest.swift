@@ -1,0 +1,136 @@
+import Foundation
+
+/// `quantserve.json`: what a model version folder holds and how to run it.
+public struct ModelManifest: Codable, Sendable, Equatable {
+    /// The manifest's file name inside a version folder.
+    public static let fileName = "quantserve.json"
+    /// The weights' file name inside a version folder.
+    public static let weightsFileName = "model.safetensors"
+    /// The manifest format this code writes and reads.
+    public static let currentFormatVersion = 1
+
+    /// The manifest format version.
+    public var formatVersion: Int
+    /// The network family; only "bert" is supported.
+    public var architecture: String
+    /// The encoder's shape.
+    public var config: BertConfig
+    /// How token states become one sentence vector.
+    public var pooling: Pooling
+    /// Whether sentence vectors are L2-normalized.
+    public var normalize: Bool
+    /// The longest token sequence accepted, [CLS] and [SEP] included (at most `config.maxPosition`).
+    public var maxSequence: Int
+    /// How the weights are stored.
+    public var quantization: Quantization
+    /// The tokenizer file and its options.
+    public var tokenizer: TokenizerFile
+    /// The classification head: labelled intents with example phrases (may be empty).
+    public var taskHead: TaskHead
+    /// SHA-256 (lowercase hex) of every file in the folder except the manifest, by file name.
+    public var files: [String: String]
+    /// Where the weights came from (free text, for operators).
+    public var source: String?
+
+    /// Sentence pooling modes.
+    public enum Pooling: String, Codable, Sendable {
+        /// The mean of the token states of the sequence ([CLS] and [SEP] included).
+        case mean
+    }
+
+    /// The storage of the linear layers.
+    public struct Quantization: Codable, Sendable, Equatable {
+        /// Weight format of int8 layers: "int8-symmetric-per-output-channel".
+        public var weights: String
+        /// Activation format of int8 layers at run time: "uint8-asymmetric-per-token".
+        public var activations: String
+        /// Linear layers whose weights are kept in F32 and run in fp32.
+        public var floatLayers: [LinearRole]
+
+        /// The formats this engine writes and runs.
+        public static func int8(floatLayers: [LinearRole]) -> Quantization {
+            Quantization(weights: "int8-symmetric-per-output-channel", activations: "uint8-asymmetric-per-token",
+                         floatLayers: floatLayers.sorted())
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case weights, activations
+            case floatLayers = "float_layers"
+        }
+    }
+
+    /// The tokenizer of the model.
+    public struct TokenizerFile: Codable, Sendable, Equatable {
+        /// "tokenizer.json" (Hugging Face tokenizers format) or "vocab.txt" (one WordPiece token a line).
+        public var file: String
+        /// Whether text is lowercased (used with vocab.txt; tokenizer.json carries its own setting).
+        public var lowercase: Bool
+    }
+
+    /// A classification head of intents, each known by example phrases.
+    public struct TaskHead: Codable, Sendable, Equatable {
+        /// The intents; empty when the model only embeds.
+        public var intents: [Intent]
+
+        /// A head with the given intents.
+        public init(intents: [Intent] = []) {
+            self.intents = intents
+        }
+    }
+
+    /// One labelled intent.
+    public struct Intent: Codable, Sendable, Equatable {
+        /// The label returned by classification.
+        public var label: String
+        /// Phrases that express the intent.
+        public var examples: [String]
+
+        /// An intent with its examples.
+        public init(label: String, examples: [String]) {
+            self.label = label
+            self.examples = examples
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case formatVersion = "format_version"
+        case architecture, config, pooling, normalize
+        case maxSequence = "max_sequence"
+        case quantization, tokenizer
+        case taskHead = "task_head"
+        case files, source
+    }
+
+    /// Creates a manifest.
+    public init(config: BertConfig, maxSequence: Int, quantization: Quantization, tokenizer: TokenizerFile,
+                taskHead: TaskHead = TaskHead(), files: [String: String] = [:], source: String? = nil,
+                pooling: Pooling = .mean, normalize: Bool = true) {
+        formatVersion = Self.currentFormatVersion
+        architecture = "bert"
+        self.config = config
+        self.pooling = pooling
+        self.normalize = normalize
+        self.maxSequence = maxSequence
+        self.quantization = quantization
+        self.tokenizer = tokenizer
+        self.taskHead = taskHead
+        self.files = files
+        self.source = source
+    }
+
+    /// Decodes a manifest; a missing `task_head` reads as an empty one.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        formatVersion = try container.decode(Int.self, forKey: .formatVersion)
+        architecture = try container.decode(String.self, forKey: .architecture)
+        config = try container.decode(BertConfig.self, forKey: .config)
+        pooling = try container.decode(Pooling.self, forKey: .pooling)
+        normalize = try container.decode(Bool.self, forKey: .normalize)
+        maxSequence = try container.decode(Int.self, forKey: .maxSequence)
+        quantization = try container.decode(Quantization.self, forKey: .quantization)
+        tokenizer = try container.decode(TokenizerFile.self, forKey: .tokenizer)
+        taskHead = try container.decodeIfPresent(TaskHead.self, forKey: .taskHead) ?? TaskHead()
+        files = try container.decode([String: String].self, forKey: .files)
+        source = try container.decodeIfPresent(String.self, forKey: .source)
+    }
+}

@@ -1,1 +1,0 @@
-// Placeholder until the Transformer owner lands the engine.

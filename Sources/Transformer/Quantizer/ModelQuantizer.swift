@@ -1,0 +1,101 @@
+import Foundation
+
+/// Turns a Hugging Face BERT sentence-transformer folder into a QuantServe model version folder:
+/// `model.safetensors` (int8 weights per output channel symmetric with F32 scales; F32
+/// embeddings, norms and biases; query/key/value fused), the tokenizer file copied, and
+/// `quantserve.json` with the configuration and every file's SHA-256.
+public enum ModelQuantizer {
+    /// Quantizes the model in `source` into `destination`, which must not exist yet. The folder is
+    /// built beside it and moved into place at the end, so it never appears half-written.
+    @discardableResult
+    public static func quantize(from source: URL, to destination: URL,
+                                options: QuantizationOptions = QuantizationOptions()) throws -> ModelManifest {
+        let manager = FileManager.default
+        guard !manager.fileExists(atPath: destination.path) else { throw ModelError.destinationExists(destination.path) }
+        let model = try HuggingFaceBert(folder: source)
+        let parent = destination.deletingLastPathComponent()
+        try manager.createDirectory(at: parent, withIntermediateDirectories: true)
+        let staging = parent.appendingPathComponent(".\(destination.lastPathComponent).partial-\(UUID().uuidString)")
+        try manager.createDirectory(at: staging, withIntermediateDirectories: false)
+        defer { try? manager.removeItem(at: staging) }
+
+        try weights(of: model, floatLayers: options.floatLayers)
+            .write(to: staging.appendingPathComponent(ModelManifest.weightsFileName))
+        try manager.copyItem(at: model.tokenizerURL, to: staging.appendingPathComponent(model.tokenizer.file))
+        var files: [String: String] = [:]
+        for name in [ModelManifest.weightsFileName, model.tokenizer.file] {
+            files[name] = try FileDigest.sha256(of: staging.appendingPathComponent(name))
+        }
+        let manifest = ModelManifest(
+            config: model.config, maxSequence: model.maxSequence,
+            quantization: .int8(floatLayers: Array(options.floatLayers)), tokenizer: model.tokenizer,
+            taskHead: ModelManifest.TaskHead(intents: options.intents), files: files,
+            source: source.standardizedFileURL.lastPathComponent, normalize: model.normalize)
+        try manifest.validate()
+        try manifest.write(to: staging)
+        try manager.moveItem(at: staging, to: destination)
+        return manifest
+    }
+
+    /// The QuantServe tensors of `model`.
+    static func weights(of model: HuggingFaceBert, floatLayers: Set<LinearRole>) throws -> SafetensorsWriter {
+        let config = model.config
+        let hidden = config.hidden
+        var writer = SafetensorsWriter(metadata: ["format": "quantserve-bert"])
+        try writer.add(BertTensorName.wordEmbeddings,
+                       floats: try model.floats("embeddings.word_embeddings.weight", shape: [config.vocab, hidden]),
+                       shape: [config.vocab, hidden])
+        try writer.add(BertTensorName.positionEmbeddings,
+                       floats: try model.floats("embeddings.position_embeddings.weight", shape: [config.maxPosition, hidden]),
+                       shape: [config.maxPosition, hidden])
+        let typeShape = try model.weights.info(model.tensorPrefix + "embeddings.token_type_embeddings.weight").shape
+        guard typeShape.count == 2, typeShape[0] >= 1, typeShape[1] == hidden else {
+            throw SafetensorsError.wrongShape(tensor: model.tensorPrefix + "embeddings.token_type_embeddings.weight",
+                                              expected: [2, hidden], actual: typeShape)
+        }
+        let tokenTypes = try model.floats("embeddings.token_type_embeddings.weight", shape: typeShape)
+        try writer.add(BertTensorName.tokenTypeEmbedding, floats: Array(tokenTypes[0..<hidden]), shape: [hidden])
+        try addLayerNorm(&writer, BertTensorName.embeddingNorm, from: model, "embeddings.LayerNorm", width: hidden)
+
+        for layer in 0..<config.layers {
+            let source = "encoder.layer.\(layer)."
+            let attention = ["query", "key", "value"].map { source + "attention.self.\($0)" }
+            let sources: [(LinearRole, [String])] = [
+                (.attentionQKV, attention),
+                (.attentionOutput, [source + "attention.output.dense"]),
+                (.ffnUp, [source + "intermediate.dense"]),
+                (.ffnDown, [source + "output.dense"]),
+            ]
+            for (role, parts) in sources {
+                let (outFeatures, inFeatures) = role.dimensions(config)
+                let partRows = outFeatures / parts.count
+                var weights: [Float] = []
+                var bias: [Float] = []
+                for part in parts {
+                    weights += try model.floats(part + ".weight", shape: [partRows, inFeatures])
+                    bias += try model.floats(part + ".bias", shape: [partRows])
+                }
+                let prefix = BertTensorName.linear(layer: layer, role)
+                if floatLayers.contains(role) {
+                    try writer.add(prefix + ".weight", floats: weights, shape: [outFeatures, inFeatures])
+                } else {
+                    let quantized = WeightQuantization(weights: weights, rows: outFeatures, columns: inFeatures)
+                    try writer.add(prefix + ".weight", int8s: quantized.values, shape: [outFeatures, inFeatures])
+                    try writer.add(prefix + ".scale", floats: quantized.scales, shape: [outFeatures])
+                }
+                try writer.add(prefix + ".bias", floats: bias, shape: [outFeatures])
+            }
+            try addLayerNorm(&writer, BertTensorName.attentionNorm(layer: layer), from: model,
+                             source + "attention.output.LayerNorm", width: hidden)
+            try addLayerNorm(&writer, BertTensorName.ffnNorm(layer: layer), from: model, source + "output.LayerNorm",
+                             width: hidden)
+        }
+        return writer
+    }
+
+    private static func addLayerNorm(_ writer: inout SafetensorsWriter, _ name: String, from model: HuggingFaceBert,
+                                     _ source: String, width: Int) throws {
+        try writer.add(name + ".weight", floats: try model.floats(source + ".weight", shape: [width]), shape: [width])
+        try writer.add(name + ".bias", floats: try model.floats(source + ".bias", shape: [width]), shape: [width])
+    }
+}

@@ -1,0 +1,29 @@
+/// A growable block of `Float` scratch memory for one forward pass at a time. It keeps its
+/// allocation between passes, so a steady stream of batches allocates nothing.
+final class ScratchArena: @unchecked Sendable {
+    private var storage: UnsafeMutablePointer<Float>
+    private(set) var capacity: Int
+
+    init() {
+        capacity = 0
+        storage = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    }
+
+    deinit {
+        storage.deallocate()
+    }
+
+    /// At least `count` floats of uninitialized memory; earlier contents are not kept when it grows.
+    /// Valid until the next call.
+    func floats(_ count: Int) -> UnsafeMutablePointer<Float> {
+        if count > capacity {
+            storage.deallocate()
+            capacity = count
+            storage = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        }
+        return storage
+    }
+
+    /// Bytes held.
+    var memoryBytes: Int { 4 * capacity }
+}

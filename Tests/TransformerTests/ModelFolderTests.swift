@@ -1,0 +1,260 @@
+import Foundation
+import Kernels
+import Testing
+@testable import Transformer
+
+@Suite("Model folders: quantizer output, manifest and load-time checks")
+struct ModelFolderTests {
+    let pool = ComputePool(threads: 2)
+
+    /// Rewrites the folder's model.safetensors through `transform` over (name, dtype, shape, bytes)
+    /// and updates the manifest's checksum, so only the tensor checks can catch the change.
+    private func rewriteWeights(_ folder: TinyModelFolder,
+                                _ transform: (inout [(name: String, dtype: TensorDType, shape: [Int], bytes: [UInt8])]) throws -> Void) throws {
+        let url = folder.model.appendingPathComponent(ModelManifest.weightsFileName)
+        let file = try SafetensorsFile(url: url)
+        var entries = try file.tensors.map { (name: $0.name, dtype: $0.dtype, shape: $0.shape, bytes: try file.bytes($0.name)) }
+        try transform(&entries)
+        var writer = SafetensorsWriter()
+        for entry in entries { try writer.add(entry.name, dtype: entry.dtype, shape: entry.shape, bytes: entry.bytes) }
+        try writer.write(to: url)
+        try updateChecksum(folder)
+    }
+
+    private func updateChecksum(_ folder: TinyModelFolder) throws {
+        var manifest = try ModelManifest.load(from: folder.model)
+        manifest.files[ModelManifest.weightsFileName] = try FileDigest.sha256(
+            of: folder.model.appendingPathComponent(ModelManifest.weightsFileName))
+        try manifest.write(to: folder.model)
+    }
+
+    private func load(_ folder: TinyModelFolder) throws -> BertEncoder {
+        try BertEncoder(modelDirectory: folder.model, pool: pool)
+    }
+
+    @Test func quantizerWritesACompleteFolder() throws {
+        let folder = try TinyModelFolder()
+        let manifest = try ModelManifest.load(from: folder.model)
+        #expect(manifest.architecture == "bert")
+        #expect(manifest.config == BertConfig(hidden: 32, layers: 2, heads: 4, intermediate: 64,
+                                              vocab: TinyBert.vocabulary.count, maxPosition: 300, layerNormEps: 1e-12))
+        #expect(manifest.pooling == .mean && manifest.normalize && manifest.maxSequence == 256)
+        #expect(manifest.tokenizer == ModelManifest.TokenizerFile(file: "vocab.txt", lowercase: true))
+        #expect(manifest.quantization.floatLayers.isEmpty)
+        #expect(manifest.taskHead.intents.isEmpty)
+        #expect(Set(manifest.files.keys) == ["model.safetensors", "vocab.txt"])
+        for (name, digest) in manifest.files {
+            #expect(try FileDigest.sha256(of: folder.model.appendingPathComponent(name)) == digest)
+        }
+        let json = try String(contentsOf: folder.model.appendingPathComponent(ModelManifest.fileName), encoding: .utf8)
+        #expect(json.contains("\"task_head\""))
+
+        let file = try SafetensorsFile(url: folder.model.appendingPathComponent(ModelManifest.weightsFileName))
+        #expect(try file.info("layers.0.attention.qkv.weight", dtypes: [.int8], shape: [96, 32]).elementCount == 96 * 32)
+        #expect(try file.info("layers.1.ffn.down.scale", dtypes: [.float32], shape: [32]).elementCount == 32)
+        #expect(try file.info("embeddings.word", dtypes: [.float32], shape: [TinyBert.vocabulary.count, 32]).shape.count == 2)
+
+        let encoder = try load(folder)
+        #expect(encoder.dimensions == 32)
+        #expect(encoder.maxSequenceLength == 256)
+        #expect(encoder.memoryBytes > 4 * TinyBert.vocabulary.count * 32)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.root.appendingPathComponent("models/tiny").path) == ["1"])
+    }
+
+    @Test func quantizedWeightsReconstructTheSource() throws {
+        let folder = try TinyModelFolder()
+        let source = try SafetensorsFile(url: folder.huggingFace.appendingPathComponent("model.safetensors"))
+        let quantized = try SafetensorsFile(url: folder.model.appendingPathComponent(ModelManifest.weightsFileName))
+        let key = try source.floats("encoder.layer.1.attention.self.key.weight")
+        let qkv = try quantized.int8s("layers.1.attention.qkv.weight")
+        let scales = try quantized.floats("layers.1.attention.qkv.scale")
+        #expect(qkv.contains(127) || qkv.contains(-127))
+        for row in 0..<32 {
+            let fused = 32 + row
+            let largest = key[(row * 32)..<(row * 32 + 32)].map(abs).max()!
+            #expect(abs(scales[fused] - largest / 127) <= 1e-9)
+            for column in 0..<32 {
+                let error = abs(Float(qkv[fused * 32 + column]) * scales[fused] - key[row * 32 + column])
+                #expect(error <= scales[fused] / 2 * 1.0001)
+            }
+        }
+        #expect(try quantized.floats("embeddings.token_type") == Array(try source.floats("embeddings.token_type_embeddings.weight")[0..<32]))
+    }
+
+    @Test func refusesAnExistingDestination() throws {
+        let folder = try TinyModelFolder()
+        #expect(throws: ModelError.destinationExists(folder.model.path)) {
+            try ModelQuantizer.quantize(from: folder.huggingFace, to: folder.model)
+        }
+    }
+
+    @Test func detectsAChecksumMismatch() throws {
+        let folder = try TinyModelFolder()
+        let url = folder.model.appendingPathComponent(ModelManifest.weightsFileName)
+        var bytes = try Data(contentsOf: url)
+        bytes[bytes.count - 1] ^= 0x01
+        try bytes.write(to: url)
+        let error = try #require(throws: ModelError.self) { try load(folder) }
+        guard case .checksumMismatch(file: "model.safetensors", _, _) = error else {
+            Issue.record("expected a checksum mismatch, got \(error)")
+            return
+        }
+        #expect(error.description.contains("model.safetensors"))
+    }
+
+    @Test func detectsAMissingTensor() throws {
+        let folder = try TinyModelFolder()
+        try rewriteWeights(folder) { entries in entries.removeAll { $0.name == "layers.1.ffn.up.scale" } }
+        #expect(throws: SafetensorsError.missingTensor("layers.1.ffn.up.scale")) { try load(folder) }
+    }
+
+    @Test func detectsAnUnexpectedTensor() throws {
+        let folder = try TinyModelFolder()
+        try rewriteWeights(folder) { entries in
+            entries.append((name: "layers.2.ffn.up.bias", dtype: .float32, shape: [1], bytes: [0, 0, 0, 0]))
+        }
+        #expect(throws: ModelError.unexpectedTensor("layers.2.ffn.up.bias")) { try load(folder) }
+    }
+
+    @Test func detectsAWrongShape() throws {
+        let folder = try TinyModelFolder()
+        try rewriteWeights(folder) { entries in
+            let index = entries.firstIndex { $0.name == "layers.0.attention.output.weight" }!
+            entries[index].shape = [16, 64]
+        }
+        #expect(throws: SafetensorsError.wrongShape(tensor: "layers.0.attention.output.weight", expected: [32, 32],
+                                                     actual: [16, 64])) { try load(folder) }
+    }
+
+    @Test func detectsAWrongDType() throws {
+        let folder = try TinyModelFolder()
+        try rewriteWeights(folder) { entries in
+            let index = entries.firstIndex { $0.name == "layers.0.ffn.down.weight" }!
+            entries[index].dtype = .uint8
+        }
+        #expect(throws: SafetensorsError.wrongDType(tensor: "layers.0.ffn.down.weight", expected: [.int8], actual: .uint8)) {
+            try load(folder)
+        }
+        let other = try TinyModelFolder()
+        try rewriteWeights(other) { entries in
+            let index = entries.firstIndex { $0.name == "embeddings.norm.weight" }!
+            entries[index].dtype = .int32
+        }
+        #expect(throws: SafetensorsError.wrongDType(tensor: "embeddings.norm.weight", expected: [.float32], actual: .int32)) {
+            try load(other)
+        }
+    }
+
+    @Test func detectsBadValues() throws {
+        let folder = try TinyModelFolder()
+        try rewriteWeights(folder) { entries in
+            let index = entries.firstIndex { $0.name == "layers.1.attention.norm.bias" }!
+            entries[index].bytes.replaceSubrange(4..<8, with: withUnsafeBytes(of: Float.nan.bitPattern.littleEndian, Array.init))
+        }
+        #expect(throws: ModelError.invalidTensorValue(tensor: "layers.1.attention.norm.bias", reason: "element 1 is nan")) {
+            try load(folder)
+        }
+        let zeroScale = try TinyModelFolder()
+        try rewriteWeights(zeroScale) { entries in
+            let index = entries.firstIndex { $0.name == "layers.0.ffn.up.scale" }!
+            entries[index].bytes.replaceSubrange(0..<4, with: [0, 0, 0, 0])
+        }
+        #expect(throws: ModelError.invalidTensorValue(tensor: "layers.0.ffn.up.scale", reason: "scale 0 is 0.0, not positive")) {
+            try load(zeroScale)
+        }
+    }
+
+    @Test func detectsATruncatedWeightsFile() throws {
+        let folder = try TinyModelFolder()
+        let url = folder.model.appendingPathComponent(ModelManifest.weightsFileName)
+        let bytes = try Data(contentsOf: url)
+        try bytes.prefix(bytes.count - 100).write(to: url)
+        try updateChecksum(folder)
+        let error = try #require(throws: SafetensorsError.self) { try load(folder) }
+        guard case .dataOutOfBounds = error else {
+            Issue.record("expected dataOutOfBounds, got \(error)")
+            return
+        }
+    }
+
+    @Test func detectsManifestProblems() throws {
+        let folder = try TinyModelFolder()
+        let manifestURL = folder.model.appendingPathComponent(ModelManifest.fileName)
+        let original = try ModelManifest.load(from: folder.model)
+
+        var manifest = original
+        manifest.architecture = "llama"
+        try manifest.write(to: folder.model)
+        #expect(throws: ModelError.unsupportedArchitecture("llama")) { try load(folder) }
+
+        manifest = original
+        manifest.maxSequence = 301
+        try manifest.write(to: folder.model)
+        #expect(throws: ModelError.self) { try load(folder) }
+
+        manifest = original
+        manifest.config.heads = 5
+        try manifest.write(to: folder.model)
+        #expect(throws: ModelError.invalidConfig("hidden 32 is not a multiple of heads 5")) { try load(folder) }
+
+        manifest = original
+        manifest.config.intermediate = 48
+        try manifest.write(to: folder.model)
+        #expect(throws: SafetensorsError.wrongShape(tensor: "layers.0.ffn.up.bias", expected: [48], actual: [64])) {
+            try load(folder)
+        }
+
+        manifest = original
+        manifest.files["model.safetensors"] = nil
+        try manifest.write(to: folder.model)
+        #expect(throws: ModelError.invalidManifest("files lists no checksum for model.safetensors")) { try load(folder) }
+
+        manifest = original
+        manifest.files["notes.txt"] = String(repeating: "0", count: 64)
+        try manifest.write(to: folder.model)
+        #expect(throws: ModelError.missingFile(folder.model.appendingPathComponent("notes.txt").path)) { try load(folder) }
+
+        try Data("{\"format_version\": 1}".utf8).write(to: manifestURL)
+        #expect(throws: ModelError.invalidManifest("\(manifestURL.path): missing field 'architecture'")) { try load(folder) }
+
+        try FileManager.default.removeItem(at: manifestURL)
+        #expect(throws: ModelError.missingFile(manifestURL.path)) { try load(folder) }
+    }
+
+    @Test func refusesUnsupportedSources() throws {
+        let root = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let source = root.appendingPathComponent("hf")
+        try TinyBert().write(to: source)
+        let config = source.appendingPathComponent("config.json")
+        let original = try Data(contentsOf: config)
+
+        func quantize() throws { try ModelQuantizer.quantize(from: source, to: root.appendingPathComponent("out")) }
+        func editConfig(_ key: String, _ value: Any) throws {
+            var object = try JSONSerialization.jsonObject(with: original) as! [String: Any]
+            object[key] = value
+            try JSONSerialization.data(withJSONObject: object).write(to: config)
+        }
+
+        try editConfig("hidden_act", "gelu_new")
+        #expect(throws: ModelError.invalidSource("config.json: hidden_act 'gelu_new' is not supported (only exact 'gelu')")) {
+            try quantize()
+        }
+        try editConfig("model_type", "roberta")
+        #expect(throws: ModelError.unsupportedArchitecture("roberta")) { try quantize() }
+        try editConfig("intermediate_size", 65)
+        #expect(throws: SafetensorsError.wrongShape(tensor: "encoder.layer.0.intermediate.dense.weight", expected: [65, 32],
+                                                     actual: [64, 32])) {
+            try quantize()
+        }
+        try original.write(to: config)
+        try Data(#"{"pooling_mode_cls_token": true, "pooling_mode_mean_tokens": false}"#.utf8)
+            .write(to: source.appendingPathComponent("1_Pooling/config.json"))
+        #expect(throws: ModelError.invalidSource("1_Pooling/config.json selects [\"pooling_mode_cls_token\"]; only mean pooling is supported")) {
+            try quantize()
+        }
+        try FileManager.default.removeItem(at: config)
+        #expect(throws: ModelError.missingFile(config.path)) { try quantize() }
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("out").path))
+    }
+}
