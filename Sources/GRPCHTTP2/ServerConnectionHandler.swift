@@ -333,7 +333,9 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         }
         if streams.isEmpty {
             if draining {
-                closeAfterFlush()
+                // Never flush from inside an nghttp2 callback: the next flush sees that the
+                // session (GOAWAY sent, no streams) is done and closes after writing.
+                scheduleFlush()
             } else {
                 idleSince = .now()
                 armIdleTimer()
@@ -474,23 +476,25 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     private func end(_ stream: ServerStream, with error: RPCError) {
         guard stream.phase == .running else { return }
         stream.deadlineTimer?.cancel()
-        stream.requests?.finish(throwing: error)
-        stream.task?.cancel()
+        // The status is set before the task learns of its cancellation, so that the
+        // CANCELLED its handler ends with cannot win the race.
         if let responses = stream.responses {
             responses.finish(.status(error.status, error.metadata))
             wake(streamID: stream.streamID)
         } else {
             respondTrailersOnly(stream, error)
         }
+        stream.requests?.finish(throwing: error)
+        stream.task?.cancel()
     }
 
     /// The stream is gone: its handler is cancelled and its writers fail.
     private func abandon(_ stream: ServerStream, error: RPCError) {
         stream.phase = .finished
         stream.deadlineTimer?.cancel()
+        stream.responses?.fail(error)
         stream.requests?.finish(throwing: error)
         stream.task?.cancel()
-        stream.responses?.fail(error)
     }
 
     /// A handler task queued something: submit headers, resume a deferred body, answer

@@ -45,6 +45,7 @@ enum TestMethods {
     static let expand = MethodDescriptor(service: "test.Echo", method: "Expand")
     static let collect = MethodDescriptor(service: "test.Echo", method: "Collect")
     static let chat = MethodDescriptor(service: "test.Echo", method: "Chat")
+    static let flood = MethodDescriptor(service: "test.Echo", method: "Flood")
 }
 
 /// A service exercising every call shape with raw-bytes messages.
@@ -96,6 +97,15 @@ struct TestService: RPCService {
                 try await writer.write(RawMessage(String(index)))
             }
             return ["streamed": "yes"]
+        }
+        // Streams "count,size": count messages of size bytes each.
+        router.registerServerStreaming(TestMethods.flood, request: RawMessage.self, response: RawMessage.self) { request, writer, _ in
+            let parts = request.text.split(separator: ",").compactMap { Int($0) }
+            guard parts.count == 2 else { throw RPCError(code: .invalidArgument, message: "expected count,size") }
+            for index in 0..<parts[0] {
+                try await writer.write(RawMessage([UInt8](repeating: UInt8(truncatingIfNeeded: index), count: parts[1])))
+            }
+            return [:]
         }
         // Answers with the total size and count of the requests: "bytes/count".
         router.registerClientStreaming(TestMethods.collect, request: RawMessage.self, response: RawMessage.self) { requests, _ in
