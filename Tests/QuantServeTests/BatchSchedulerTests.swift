@@ -57,31 +57,40 @@ import Testing
         #expect(engine.computedSequences == 0)
     }
 
+    /// Waits until `condition` holds (state changes on other threads), for at most five seconds.
+    static func waitUntil(_ condition: () -> Bool) async throws {
+        let limit = ContinuousClock.now + .seconds(5)
+        while !condition() {
+            guard ContinuousClock.now < limit else { Issue.record("timed out waiting"); return }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
     @Test func aDeadlinePassingInTheQueueDropsTheRequest() async throws {
-        let engine = CountingEngine(computeDelay: .milliseconds(150))
+        let engine = CountingEngine(computeDelay: .milliseconds(400))
         let scheduler = BatchScheduler(engine: engine, configuration: .init(maxBatchTokens: 2), name: "test")
         defer { scheduler.stop() }
-        async let first = scheduler.embed([[1, 2]], deadline: nil)
-        try await Task.sleep(for: .milliseconds(20))
+        let first = Task { try await scheduler.embed([[1, 2]], deadline: nil) }
+        try await Self.waitUntil { engine.startedBatches == 1 }
         await #expect(throws: SchedulerError.self) {
             _ = try await scheduler.embed([[3, 4]], deadline: .now + .milliseconds(50))
         }
-        _ = try await first
+        _ = try await first.value
         #expect(engine.computedSequences == 1)
     }
 
     @Test func cancellingAQueuedRequestRemovesIt() async throws {
-        let engine = CountingEngine(computeDelay: .milliseconds(150))
+        let engine = CountingEngine(computeDelay: .milliseconds(400))
         let scheduler = BatchScheduler(engine: engine, configuration: .init(maxBatchTokens: 2), name: "test")
         defer { scheduler.stop() }
-        async let first = scheduler.embed([[1, 2]], deadline: nil)
-        try await Task.sleep(for: .milliseconds(20))
+        let first = Task { try await scheduler.embed([[1, 2]], deadline: nil) }
+        try await Self.waitUntil { engine.startedBatches == 1 }
         let queued = Task { try await scheduler.embed([[3, 4]], deadline: nil) }
-        try await Task.sleep(for: .milliseconds(20))
+        try await Self.waitUntil { scheduler.queuedRequests == 1 }
         queued.cancel()
         await #expect(throws: CancellationError.self) { _ = try await queued.value }
-        _ = try await first
-        try await Task.sleep(for: .milliseconds(200))
+        _ = try await first.value
+        try await Task.sleep(for: .milliseconds(100))
         #expect(engine.computedSequences == 1)
     }
 

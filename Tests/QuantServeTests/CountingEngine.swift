@@ -13,6 +13,7 @@ final class CountingEngine: EmbeddingEngine, @unchecked Sendable {
     let computeDelay: Duration
     private let lock = NSLock()
     private var computed = 0
+    private var started = 0
     private var batches: [Int] = []
 
     init(seed: Float = 1, computeDelay: Duration = .zero, memoryBytes: Int = 1024) {
@@ -23,6 +24,8 @@ final class CountingEngine: EmbeddingEngine, @unchecked Sendable {
 
     var computedSequences: Int { lock.withLock { computed } }
     var batchSizes: [Int] { lock.withLock { batches } }
+    /// Batches whose computation has begun.
+    var startedBatches: Int { lock.withLock { started } }
 
     func tokenize(_ text: String, truncate: Bool) throws -> [UInt32] {
         let ids = [101] + text.unicodeScalars.map(\.value) + [102]
@@ -34,6 +37,7 @@ final class CountingEngine: EmbeddingEngine, @unchecked Sendable {
     }
 
     func embed(_ sequences: [[UInt32]]) -> [[Float]] {
+        lock.withLock { started += 1 }
         if computeDelay > .zero { Thread.sleep(forTimeInterval: Double(computeDelay.components.attoseconds) / 1e18 + Double(computeDelay.components.seconds)) }
         lock.withLock {
             computed += sequences.count

@@ -14,18 +14,19 @@ import Transformer
         try TinyModel.write(name: "tiny", version: 1, seed: 1, into: repository)
         try TinyModel.write(name: "tiny", version: 2, seed: 2, into: repository)
         let text = "where is my order"
-        var expected: [UInt64: [Float]] = [:]
+        var offline: [UInt64: [Float]] = [:]
         for version: UInt64 in [1, 2] {
             let encoder = try BertEncoder(modelDirectory: repository.appendingPathComponent("tiny/\(version)"), pool: ModelTestServer.pool)
-            expected[version] = try encoder.embed([encoder.tokenize(text, truncate: true)])[0]
+            offline[version] = try encoder.embed([encoder.tokenize(text, truncate: true)])[0]
         }
+        let expected = offline
         #expect(expected[1] != expected[2], "the two versions must give different embeddings")
 
         let server = try await ModelTestServer.start(repository: repository, defaultModel: "tiny")
         await server.models.loadRepository()
         let admin = try await server.client()
-        // loadRepository served the newest (2); make 1 serve and keep 2 loaded.
-        _ = try await admin.admin(ModelRegistryMethods.serveVersion, ServeVersionRequest(name: "tiny", version: 1), ServeVersionResponse.self)
+        // loadRepository served the newest (2); load 1 beside it and make it serve.
+        _ = try await admin.admin(ModelRegistryMethods.loadModel, LoadModelRequest(name: "tiny", version: 1, serve: true), LoadModelResponse.self)
 
         let stop = Flag()
         let tally = Tally()
