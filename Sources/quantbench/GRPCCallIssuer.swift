@@ -1,0 +1,45 @@
+import GRPCCore
+import GRPCHTTP2
+
+/// Makes a workload's calls over `connectionCount` GRPCClient connections.
+final class GRPCCallIssuer: CallIssuer {
+    let connectionCount: Int
+    private let clients: [GRPCClient]
+    private let method: MethodDescriptor
+    private let requests: any Workload
+    private let timeout: Duration?
+
+    /// Connects `connectionCount` clients to `host:port`.
+    init(host: String, port: Int, connectionCount: Int, workload: any Workload, timeout: Duration?) async throws {
+        var clients: [GRPCClient] = []
+        for _ in 0..<connectionCount {
+            let client = GRPCClient(host: host, port: port)
+            try await client.connect()
+            clients.append(client)
+        }
+        self.clients = clients
+        self.connectionCount = connectionCount
+        method = workload.method
+        requests = workload
+        self.timeout = timeout
+    }
+
+    func call(connection: Int, callIndex: Int) async -> CallOutcome {
+        do {
+            _ = try await clients[connection].unary(
+                method, request: RawMessage(serializedBytes: requests.request(callIndex: callIndex)),
+                timeout: timeout, responseType: RawMessage.self
+            )
+            return .succeeded
+        } catch let error as RPCError {
+            return .failed(error.code)
+        } catch {
+            return .transportFailure
+        }
+    }
+
+    /// Closes every connection.
+    func close() async {
+        for client in clients { await client.close() }
+    }
+}
