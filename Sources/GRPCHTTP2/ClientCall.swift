@@ -39,6 +39,11 @@ final class ClientCall: @unchecked Sendable {
     var finished = false
     var cancelledBeforeStart = false
     var deadlineTimer: Scheduled<Void>?
+    /// Receive flow control of a streaming response; nil for unary calls, whose one message
+    /// is bounded by the receive limit.
+    var inbound: InboundFlowController?
+    /// Received bytes whose stream-level WINDOW_UPDATE waits for the reader to catch up.
+    var heldBytes = 0
 
     init(requestHeaders: HTTP2HeaderList, timeout: Duration?, body: Body, maxReceiveMessageBytes: Int) {
         self.requestHeaders = requestHeaders
@@ -72,6 +77,7 @@ final class ClientCall: @unchecked Sendable {
 
     /// Delivers a response message.
     func deliver(message: [UInt8]) throws(RPCError) {
+        inbound?.messageQueued(size: message.count)
         switch receiver {
         case .unary?:
             guard unaryMessage == nil else {

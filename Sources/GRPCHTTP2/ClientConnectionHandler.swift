@@ -117,6 +117,14 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         scheduleFlush()
     }
 
+    /// The reader of a streaming response caught up: open the window held closed.
+    func releaseHeldBytes(_ call: ClientCall) {
+        guard !call.finished, call.heldBytes > 0 else { return }
+        session.consumeStream(call.streamID, call.heldBytes)
+        call.heldBytes = 0
+        scheduleFlush()
+    }
+
     /// A request producer queued something: resume the body and flush.
     func wake(_ call: ClientCall) {
         guard !call.finished, call.streamID != 0, case .stream(let queue) = call.body else { return }
@@ -230,7 +238,18 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     }
 
     func sessionData(streamID: Int32, bytes: UnsafeRawBufferPointer) {
-        guard let call = calls[streamID], !call.finished else { return }
+        session.consumeConnection(bytes.count)
+        guard let call = calls[streamID], !call.finished else {
+            session.consumeStream(streamID, bytes.count)
+            return
+        }
+        defer {
+            if call.inbound?.shouldHold() == true {
+                call.heldBytes += bytes.count
+            } else {
+                session.consumeStream(streamID, bytes.count)
+            }
+        }
         do throws(RPCError) {
             var deliveryError: RPCError?
             try call.deframer.process(bytes) { message in

@@ -204,6 +204,11 @@ public final class GRPCClient: Sendable {
         let (events, continuation) = AsyncThrowingStream<ClientStreamEvent, any Error>.makeStream()
         let trailers = ClientTrailersBox()
         call.receiver = .streaming(continuation, trailers)
+        let inbound = InboundFlowController(threshold: configuration.initialStreamWindow) { [weak call] in
+            guard let call else { return }
+            connection.channel.eventLoop.execute { connection.handler.value.releaseHeldBytes(call) }
+        }
+        call.inbound = inbound
         var queue: OutboundMessageQueue?
         if producer != nil {
             let created = OutboundMessageQueue(highWaterMark: 128 * 1024) { [weak call] in
@@ -233,7 +238,7 @@ public final class GRPCClient: Sendable {
                 let first = try await iterator.next()
                 var headers = Metadata()
                 if case .headers(let received)? = first { headers = received }
-                let response = ClientStreamingResponse<Response>(headers: headers, events: iterator, trailers: trailers)
+                let response = ClientStreamingResponse<Response>(headers: headers, events: iterator, trailers: trailers, inbound: inbound)
                 do {
                     let result = try await handler(response)
                     cancel()
