@@ -37,7 +37,11 @@ final class ClientCall: @unchecked Sendable {
     var responseHeaders: Metadata?
     var unaryMessage: [UInt8]?
     var finished = false
-    var cancelledBeforeStart = false
+    /// Whether the call failed without the server processing it (never sent, refused, or
+    /// above the last stream of the server's GOAWAY), so that it can be retried.
+    var neverProcessed = false
+    /// Why the client gave up on the call before it reached the event loop, if it did.
+    var cancellation: RPCError?
     var deadlineTimer: Scheduled<Void>?
     /// Receive flow control of a streaming response; nil for unary calls, whose one message
     /// is bounded by the receive limit.
