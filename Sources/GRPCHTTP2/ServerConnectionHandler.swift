@@ -307,12 +307,32 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     }
 
     func sessionData(streamID: Int32, bytes: UnsafeRawBufferPointer) {
-        guard let stream = streams[streamID], stream.phase == .running else { return }
+        session.consumeConnection(bytes.count)
+        guard let stream = streams[streamID], stream.phase == .running, let inbound = stream.inbound else {
+            session.consumeStream(streamID, bytes.count)
+            return
+        }
         do {
-            try stream.deframer.process(bytes) { message in stream.requests?.yield(message) }
+            try stream.deframer.process(bytes) { message in
+                inbound.messageQueued(size: message.count)
+                stream.requests?.yield(message)
+            }
         } catch {
             end(stream, with: error)
         }
+        if inbound.shouldHold() {
+            stream.heldBytes += bytes.count
+        } else {
+            session.consumeStream(streamID, bytes.count)
+        }
+    }
+
+    /// The handler caught up with its requests: open the window it held closed.
+    private func releaseHeldBytes(streamID: Int32) {
+        guard let stream = streams[streamID], stream.heldBytes > 0 else { return }
+        session.consumeStream(streamID, stream.heldBytes)
+        stream.heldBytes = 0
+        scheduleFlush()
     }
 
     func sessionDataEndStream(streamID: Int32) {
@@ -423,6 +443,10 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         let (requests, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
         stream.requests = continuation
         let streamID = stream.streamID
+        let inbound = InboundFlowController(threshold: configuration.initialStreamWindow) {
+            loopSelf.eventLoop.execute { loopSelf.value.releaseHeldBytes(streamID: streamID) }
+        }
+        stream.inbound = inbound
         let queue = OutboundMessageQueue(highWaterMark: 128 * 1024) {
             loopSelf.eventLoop.execute { loopSelf.value.wake(streamID: streamID) }
         }
@@ -431,7 +455,8 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         stream.task = Task {
             let end: OutboundMessageQueue.End
             do {
-                let trailers = try await handler(RPCRequestStream(bytes: requests), RPCResponseWriter(sink: sink), context)
+                let requestStream = RPCRequestStream(bytes: requests) { size in inbound.messageTaken(size: size) }
+                let trailers = try await handler(requestStream, RPCResponseWriter(sink: sink), context)
                 do throws(RPCError) {
                     try trailers.forEachHeaderField { _, _ in }
                     end = .status(.ok, trailers)

@@ -206,4 +206,19 @@ struct BadInputTests {
         #expect(await client.connection.waitForClose())
         await harness.stop()
     }
+
+    @Test func unansweredKeepalivePingClosesTheConnection() async throws {
+        let harness = try await TestHarness.start(
+            configuration: .init(keepaliveInterval: .milliseconds(100), keepaliveTimeout: .milliseconds(200))
+        )
+        let silent = try await RawHTTP2Client.connect(port: harness.port)
+        try await silent.pump()  // preface and SETTINGS, then never another read: PINGs go unanswered
+        let answering = try await RawHTTP2Client.connect(port: harness.port)
+        // The answering client keeps reading (and so acknowledging PINGs) all along.
+        #expect(try await answering.wait(timeout: .seconds(3)) { _ in silent.connection.inbox.isClosed })
+        _ = try await answering.wait(timeout: .milliseconds(400)) { _ in false }
+        #expect(!answering.connection.inbox.isClosed)
+        #expect(try await harness.serverStillServes())
+        await harness.stop()
+    }
 }

@@ -1,5 +1,6 @@
 import GRPCCore
 import GRPCHTTP2
+import Synchronization
 import Testing
 
 @Suite("End to end: limits, deadlines, cancellation, concurrency")
@@ -154,6 +155,38 @@ struct EndToEndLimitTests {
         }
         #expect(first == 1000)
         #expect(try await harness.serverStillServes())
+        await harness.stop()
+    }
+
+    @Test func aHandlerThatStopsReadingHoldsTheWriterBack() async throws {
+        let harness = try await TestHarness.start()
+        let client = harness.client
+        let written = Atomic<Int>(0)
+        let call = Task {
+            try await client.clientStreaming(TestMethods.hold, requestType: RawMessage.self, responseType: RawMessage.self) { writer in
+                for _ in 0..<64 {
+                    try await writer.write(RawMessage([UInt8](repeating: 1, count: 1024 * 1024)))
+                    written.add(1, ordering: .relaxed)
+                }
+            }
+        }
+        #expect(await harness.probe.wait { $0.startedCount == 1 })
+        try await Task.sleep(for: .milliseconds(500))
+        // One message taken, about one window's worth queued and in flight; never all 64 MiB.
+        let count = written.load(ordering: .relaxed)
+        #expect(count >= 1)
+        #expect(count < 8)
+        call.cancel()
+        _ = try? await call.value
+        #expect(await harness.probe.wait { $0.cancelledCount == 1 })
+        await harness.stop()
+    }
+
+    @Test func handlerSeesThePeerAddress() async throws {
+        let harness = try await TestHarness.start()
+        let response = try await harness.client.unary(TestMethods.peer, request: RawMessage(""), responseType: RawMessage.self)
+        #expect(response.message.text.hasPrefix("ipv4:127.0.0.1:"))
+        #expect(response.message.text.hasSuffix(" true"))
         await harness.stop()
     }
 }
