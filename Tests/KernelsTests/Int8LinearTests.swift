@@ -172,11 +172,17 @@ struct Int8LinearTests {
         #expect(fineError * 50 < coarseError, "8-bit error \(coarseError), 16-bit error \(fineError)")
     }
 
-    @Test("the default path is supported and QUANTSERVE_KERNEL_PATH names only real paths")
-    func selectedPath() {
+    @Test("QUANTSERVE_KERNEL_PATH forces a supported path; unknown or unsupported names fall back to the best")
+    func pathSelection() {
+        let best = KernelPath.allCases.first { $0.isSupported }!
         #expect(KernelPath.selected.isSupported)
-        #expect(KernelPath.portable.isSupported)
-        #expect(KernelPath(rawValue: "avx2") == .avx2)
+        #expect(KernelPath.choose(environment: [:]) == best)
+        #expect(KernelPath.choose(environment: ["QUANTSERVE_KERNEL_PATH": "PORTABLE"]) == .portable)
+        #expect(KernelPath.choose(environment: ["QUANTSERVE_KERNEL_PATH": "sse9"]) == best)
+        for path in KernelPath.allCases {
+            let chosen = KernelPath.choose(environment: ["QUANTSERVE_KERNEL_PATH": path.rawValue])
+            #expect(chosen == (path.isSupported ? path : best))
+        }
     }
 
     @Test("zero rows write nothing; memoryBytes counts the packed panels")
