@@ -11,6 +11,8 @@
 // A panel holds QS_NR = QS_LANES * QS_NV channels; inside it, group g of channel c is the
 // 32-bit word at g * QS_NR + c.
 
+#include <string.h>
+
 #define QS_NR (QS_LANES * QS_NV)
 #define QS_JOIN2(a, b) a##b
 #define QS_JOIN(a, b) QS_JOIN2(a, b)
@@ -38,6 +40,20 @@ QS_TILE(const qs_gemm_block *block, size_t row, size_t panel, const int mr) {
     }
 
     const size_t first_channel = panel * QS_NR;
+    if (block->raw_output) {
+        for (int v = 0; v < QS_NV; v++) {
+            const size_t channel = first_channel + (size_t)v * QS_LANES;
+            if (channel >= block->n) break;
+            const size_t valid = block->n - channel < QS_LANES ? block->n - channel : QS_LANES;
+            for (int r = 0; r < mr; r++) {
+                int32_t lanes[QS_LANES];
+                memcpy(lanes, &acc[r][v], sizeof lanes);
+                int32_t *out = block->raw_output + (row + r) * block->output_stride + channel;
+                for (size_t i = 0; i < valid; i++) out[i] = lanes[i];
+            }
+        }
+        return;
+    }
     for (int v = 0; v < QS_NV; v++) {
         const size_t channel = first_channel + (size_t)v * QS_LANES;
         if (channel >= block->n) break;

@@ -26,7 +26,7 @@ public enum FloatKernels {
         let raw = UnsafeMutableRawPointer(row)
         var index = 0
         while index + 8 <= count {
-            let e = VectorMath.exp(raw.loadUnaligned(fromByteOffset: index * 4, as: Vector.self) - shift)
+            let e = VectorMath.expOfNonPositive(raw.loadUnaligned(fromByteOffset: index * 4, as: Vector.self) - shift)
             raw.storeBytes(of: e, toByteOffset: index * 4, as: Vector.self)
             partial += e
             index += 8
@@ -35,7 +35,7 @@ public enum FloatKernels {
         if index < count {
             var tail = Vector(repeating: -.infinity)
             for lane in 0..<(count - index) { tail[lane] = row[index + lane] }
-            let e = VectorMath.exp(tail - shift)
+            let e = VectorMath.expOfNonPositive(tail - shift)
             for lane in 0..<(count - index) { row[index + lane] = e[lane] }
             sum += e.sum()
         }

@@ -89,35 +89,46 @@ public final class Int8Linear: Sendable {
 
     /// `output[rows × outFeatures] = dequantize(quantize(input[rows × inFeatures]) · Wᵀ) + bias`,
     /// split over `pool`'s threads (by row blocks and channel panels) when one is given.
+    ///
+    /// `preciseActivations` quantizes each row to 16 bits instead of 8 (scale `(max - min) / 65535`),
+    /// for layers whose activations need the precision (the FFN down projection). The high and
+    /// low bytes run through the same u8 kernels as two rows and are combined exactly in int64
+    /// before the epilogue, so it costs about twice the 8-bit time and stays bit-identical
+    /// across paths.
     public func apply(_ input: UnsafePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>,
-                      pool: ComputePool? = nil) {
+                      pool: ComputePool? = nil, preciseActivations: Bool = false) {
         guard rows > 0, outFeatures > 0 else { return }
         let elementBytes = kernel.elementBytes
-        let activations = AlignedBuffer(byteCount: rows * paddedInFeatures * elementBytes, zeroed: false)
+        let kernelRows = preciseActivations ? 2 * rows : rows
+        let activations = AlignedBuffer(byteCount: kernelRows * paddedInFeatures * elementBytes, zeroed: false)
         let rowScales = AlignedBuffer(byteCount: rows * 4, zeroed: false)
         let rowZeroPoints = AlignedBuffer(byteCount: rows * 4, zeroed: false)
+        let rawProducts = preciseActivations ? AlignedBuffer(byteCount: kernelRows * outFeatures * 4, zeroed: false) : nil
         let scales = rowScales.typed(Float.self, count: rows)
         let zeroPoints = rowZeroPoints.typed(Int32.self, count: rows)
         let threads = pool?.threadCount ?? 1
 
-        let quantizationChunks = rows * inFeatures >= 1 << 14 ? min(rows, 4 * threads) : 1
-        Self.forEach(quantizationChunks, pool: pool) { chunk in
-            let begin = rows * chunk / quantizationChunks, end = rows * (chunk + 1) / quantizationChunks
+        let chunks = rows * inFeatures >= 1 << 14 ? min(rows, 4 * threads) : 1
+        Self.forEach(chunks, pool: pool) { chunk in
+            let begin = rows * chunk / chunks, end = rows * (chunk + 1) / chunks
             ActivationQuantizer.quantize(
                 input, inFeatures: inFeatures, rows: begin..<end, into: activations.base,
-                paddedFeatures: paddedInFeatures, elementBytes: elementBytes, scales: scales, zeroPoints: zeroPoints)
+                paddedFeatures: paddedInFeatures, elementBytes: elementBytes, precise: preciseActivations,
+                scales: scales, zeroPoints: zeroPoints)
         }
 
-        let plan = GemmPlan(rows: rows, rowBytes: paddedInFeatures * elementBytes, tileRows: kernel.tileRows,
+        let plan = GemmPlan(rows: kernelRows, rowBytes: paddedInFeatures * elementBytes, tileRows: kernel.tileRows,
                             panels: panelCount, threads: threads)
+        let paddedChannels = panelCount * kernel.panelWidth
         let template = qs_gemm_block(
             activations: UnsafeRawPointer(activations.base), activation_stride: paddedInFeatures / kernel.groupSize,
             row_scales: scales, row_zero_points: zeroPoints,
             packed_weights: UnsafeRawPointer(packedWeights.base), k_groups: paddedInFeatures / kernel.groupSize,
-            weight_sums: weightSums.typed(Int32.self, count: panelCount * kernel.panelWidth),
-            weight_scales: weightScales.typed(Float.self, count: panelCount * kernel.panelWidth),
-            bias: paddedBias.typed(Float.self, count: panelCount * kernel.panelWidth),
-            output: output, output_stride: outFeatures, n: outFeatures,
+            weight_sums: weightSums.typed(Int32.self, count: paddedChannels),
+            weight_scales: weightScales.typed(Float.self, count: paddedChannels),
+            bias: paddedBias.typed(Float.self, count: paddedChannels),
+            output: output, raw_output: rawProducts?.typed(Int32.self, count: kernelRows * outFeatures),
+            output_stride: outFeatures, n: outFeatures,
             row_begin: 0, row_end: 0, panel_begin: 0, panel_end: 0)
         let kernel = kernel
         Self.forEach(plan.taskCount, pool: pool) { task in
@@ -129,7 +140,34 @@ public final class Int8Linear: Sendable {
             block.panel_end = panelRange.upperBound
             kernel.run(&block)
         }
-        withExtendedLifetime((activations, rowScales, rowZeroPoints)) {}
+
+        if let rawProducts {
+            Self.forEach(chunks, pool: pool) { chunk in
+                combinePlanes(rawProducts.typed(Int32.self, count: kernelRows * outFeatures),
+                              rows: rows * chunk / chunks..<rows * (chunk + 1) / chunks,
+                              scales: scales, zeroPoints: zeroPoints, output: output)
+            }
+        }
+        withExtendedLifetime((activations, rowScales, rowZeroPoints, rawProducts)) {}
+    }
+
+    /// The epilogue of precise activations: `Σq·w = 256·Σhigh·w + Σlow·w` in int64, less the
+    /// zero point times the weight sum, then the 8-bit path's fused multiply-add.
+    private func combinePlanes(_ products: UnsafePointer<Int32>, rows: Range<Int>, scales: UnsafePointer<Float>,
+                               zeroPoints: UnsafePointer<Int32>, output: UnsafeMutablePointer<Float>) {
+        let paddedChannels = panelCount * kernel.panelWidth
+        let sums = weightSums.typed(Int32.self, count: paddedChannels)
+        let channelScales = weightScales.typed(Float.self, count: paddedChannels)
+        let bias = paddedBias.typed(Float.self, count: paddedChannels)
+        for row in rows {
+            let high = products + 2 * row * outFeatures, low = high + outFeatures
+            let zeroPoint = Int64(zeroPoints[row])
+            for channel in 0..<outFeatures {
+                let dot = Int64(high[channel]) << 8 + Int64(low[channel])
+                let exact = Float(dot - zeroPoint * Int64(sums[channel]))
+                output[row * outFeatures + channel] = bias[channel].addingProduct(exact, scales[row] * channelScales[channel])
+            }
+        }
     }
 
     /// Runs `body` for `0..<count` on the pool, or inline without one.

@@ -25,13 +25,17 @@ public enum KernelPath: String, Sendable, CaseIterable {
 
     /// The path used when none is given: the environment's choice when this CPU supports it,
     /// else the best supported one (the cases are declared best first).
-    public static let selected: KernelPath = {
-        if let forced = ProcessInfo.processInfo.environment["QUANTSERVE_KERNEL_PATH"],
+    public static let selected: KernelPath = choose(environment: ProcessInfo.processInfo.environment)
+
+    /// The path for an environment: `QUANTSERVE_KERNEL_PATH` (case-insensitive) when it names a
+    /// path this CPU supports, else the best supported path.
+    static func choose(environment: [String: String]) -> KernelPath {
+        if let forced = environment["QUANTSERVE_KERNEL_PATH"],
            let path = KernelPath(rawValue: forced.lowercased()), path.isSupported {
             return path
         }
         return allCases.first { $0.isSupported } ?? .portable
-    }()
+    }
 
     private static let cpuHasAVX2 = qs_cpu_supports_avx2() != 0
     private static let cpuHasAVXVNNI = qs_cpu_supports_avxvnni() != 0

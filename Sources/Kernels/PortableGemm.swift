@@ -10,7 +10,8 @@ enum PortableGemm {
     /// Rows per micro-tile.
     static let tileRows = 4
 
-    /// Runs one block, with the epilogue of the C drivers (fused multiply-add included).
+    /// Runs one block, with the epilogue of the C drivers (fused multiply-add included, or the
+    /// raw int32 products when `raw_output` is set).
     static func run(_ block: UnsafePointer<qs_gemm_block>) {
         let block = block.pointee
         for panel in block.panel_begin..<block.panel_end {
@@ -47,6 +48,14 @@ enum PortableGemm {
         let channel = panel * panelWidth
         let valid = min(panelWidth, Int(block.n) - channel)
         guard valid > 0 else { return }
+        if let raw = block.raw_output {
+            for r in 0..<rows {
+                let accumulator = r == 0 ? acc0 : r == 1 ? acc1 : r == 2 ? acc2 : acc3
+                let out = raw + (row + r) * Int(block.output_stride) + channel
+                for i in 0..<valid { out[i] = accumulator[i] }
+            }
+            return
+        }
         let weightSums = UnsafeRawPointer(block.weight_sums!).loadUnaligned(fromByteOffset: channel * 4, as: Accumulator.self)
         let weightScales = UnsafeRawPointer(block.weight_scales!).loadUnaligned(fromByteOffset: channel * 4, as: SIMD16<Float>.self)
         let bias = UnsafeRawPointer(block.bias!).loadUnaligned(fromByteOffset: channel * 4, as: SIMD16<Float>.self)

@@ -4,10 +4,12 @@ import Foundation
 /// vectorized path against them.
 public enum ScalarReference {
     /// `output[rows × outFeatures] = dequantize(quantize(input) · Wᵀ) + bias`, the contract of
-    /// `Int8Linear.apply`: each row quantized by `ActivationQuantization`, int32 dot products,
-    /// `fma(Float(acc - zeroPoint·Σw), rowScale·weightScale, bias)`. Every path must match it bit for bit.
+    /// `Int8Linear.apply`: each row quantized by `ActivationQuantization` (to 65535 levels with
+    /// `preciseActivations`), integer dot products,
+    /// `fma(Float(dot - zeroPoint·Σw), rowScale·weightScale, bias)`. Every path must match it bit for bit.
     public static func int8Linear(weights: [Int8], scales: [Float], bias: [Float]?, outFeatures: Int, inFeatures: Int,
-                                  input: UnsafePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>) {
+                                  input: UnsafePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>,
+                                  preciseActivations: Bool = false) {
         let k = inFeatures
         for m in 0..<rows {
             let row = input + m * k
@@ -16,16 +18,17 @@ public enum ScalarReference {
                 lowest = min(lowest, row[i])
                 highest = max(highest, row[i])
             }
-            let quantization = ActivationQuantization(rowMinimum: k > 0 ? lowest : 0, rowMaximum: k > 0 ? highest : 0)
-            let quantized = (0..<k).map { quantization.quantize(row[$0]) }
+            let quantization = ActivationQuantization(rowMinimum: k > 0 ? lowest : 0, rowMaximum: k > 0 ? highest : 0,
+                                                      maximumLevel: preciseActivations ? 65535 : 255)
+            let quantized = (0..<k).map { Int64(quantization.quantize(row[$0])) }
             for n in 0..<outFeatures {
-                var dot: Int32 = 0
-                var weightSum: Int32 = 0
+                var dot: Int64 = 0
+                var weightSum: Int64 = 0
                 for i in 0..<k {
-                    dot += quantized[i] * Int32(weights[n * k + i])
-                    weightSum += Int32(weights[n * k + i])
+                    dot += quantized[i] * Int64(weights[n * k + i])
+                    weightSum += Int64(weights[n * k + i])
                 }
-                let exact = Float(dot - quantization.zeroPoint * weightSum)
+                let exact = Float(dot - Int64(quantization.zeroPoint) * weightSum)
                 let scale = quantization.scale * scales[n]
                 output[m * outFeatures + n] = (bias?[n] ?? 0).addingProduct(exact, scale)
             }

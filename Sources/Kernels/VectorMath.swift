@@ -13,13 +13,31 @@ enum VectorMath {
     /// degree-6 polynomial for eʳ, and 2ⁿ assembled in the exponent bits.
     @inline(__always)
     static func exp(_ x: Vector) -> Vector {
-        let roundingMagic = Vector(repeating: 12_582_912)
         var clamped = x
         clamped.replace(with: expLowerLimit, where: x .< expLowerLimit)
         clamped.replace(with: expUpperLimit, where: x .> expUpperLimit)
-        let shifted = clamped * 1.442_695_04 + roundingMagic
+        var result = expInRange(clamped)
+        result.replace(with: 0, where: x .< expLowerLimit)
+        result.replace(with: .infinity, where: x .> expUpperLimit)
+        return result
+    }
+
+    /// eˣ for x ≤ 0 (-inf included), as `exp` but cheaper: results below the limit are zeroed
+    /// instead of clamping the inputs (softmax after the max shift, erf's e^(-x²)).
+    @inline(__always)
+    static func expOfNonPositive(_ x: Vector) -> Vector {
+        var result = expInRange(x)
+        result.replace(with: 0, where: .!(x .>= expLowerLimit))
+        return result
+    }
+
+    /// The core of `exp`, valid for x in [expLowerLimit, expUpperLimit].
+    @inline(__always)
+    private static func expInRange(_ x: Vector) -> Vector {
+        let roundingMagic = Vector(repeating: 12_582_912)
+        let shifted = x * 1.442_695_04 + roundingMagic
         let n = shifted - roundingMagic
-        var r = clamped - n * 0.693_359_375
+        var r = x - n * 0.693_359_375
         r = r - n * -2.121_944_4e-4
         var p = r * 1.987_569_15e-4 + 1.398_199_95e-3
         p = p * r + 8.333_451_9e-3
@@ -29,10 +47,7 @@ enum VectorMath {
         let er = p * (r * r) + r + 1
         let exponent = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- unsafeBitCast(roundingMagic, to: SIMD8<Int32>.self)
         let twoToN = unsafeBitCast((exponent &+ 127) &<< 23, to: Vector.self)
-        var result = er * twoToN
-        result.replace(with: 0, where: x .< expLowerLimit)
-        result.replace(with: .infinity, where: x .> expUpperLimit)
-        return result
+        return er * twoToN
     }
 
     /// erf(x) by Abramowitz & Stegun 7.1.26: 1 - t·(a₁ + t·(a₂ + … a₅))·e^(-x²), t = 1/(1 + p|x|),
@@ -48,7 +63,7 @@ enum VectorMath {
         poly = poly * t - 0.284_496_736
         poly = poly * t + 0.254_829_592
         poly = poly * t
-        let positive = 1 - poly * exp(-(magnitude * magnitude))
+        let positive = 1 - poly * expOfNonPositive(-(magnitude * magnitude))
         var result = positive
         result.replace(with: -positive, where: x .< 0)
         return result

@@ -35,8 +35,8 @@ struct ActivationQuantizationTests {
                 var scale: Float = 0
                 var zeroPoint: Int32 = -1
                 bytes.withUnsafeMutableBytes { target in
-                    ActivationQuantizer.quantize(row, inFeatures: count, rows: 0..<1, into: target.baseAddress!,
-                                                 paddedFeatures: padded, elementBytes: elementBytes,
+                    ActivationQuantizer.quantize(row, inFeatures: count, rows: 0..<1, into: target.baseAddress!, 
+                                                 paddedFeatures: padded, elementBytes: elementBytes, precise: false,
                                                  scales: &scale, zeroPoints: &zeroPoint)
                 }
                 let parameters = ActivationQuantization(rowMinimum: row.min()!, rowMaximum: row.max()!)

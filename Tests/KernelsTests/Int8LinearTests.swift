@@ -14,28 +14,28 @@ struct Int8LinearTests {
 
     /// A random layer with random activations, run on `kernel` and on the reference.
     static func compare(kernel: GemmKernel, path: KernelPath, m: Int, n: Int, k: Int, seed: UInt64,
-                        activationRange: ClosedRange<Float> = -4...6, pool: ComputePool? = nil) {
+                        activationRange: ClosedRange<Float> = -4...6, pool: ComputePool? = nil, precise: Bool = false) {
         var generator = SeededGenerator(seed: seed)
         let weights = [Int8].random(count: n * k, using: &generator)
         let scales = [Float].random(count: n, in: 0.001...0.05, using: &generator)
         let bias: [Float]? = seed % 2 == 0 ? [Float].random(count: n, in: -1...1, using: &generator) : nil
         let input = [Float].random(count: m * k, in: activationRange, using: &generator)
         expectIdentical(kernel: kernel, path: path, weights: weights, scales: scales, bias: bias,
-                        n: n, k: k, input: input, rows: m, pool: pool)
+                        n: n, k: k, input: input, rows: m, pool: pool, precise: precise)
     }
 
     static func expectIdentical(kernel: GemmKernel, path: KernelPath, weights: [Int8], scales: [Float], bias: [Float]?,
                                 n: Int, k: Int, input: [Float], rows m: Int, pool: ComputePool? = nil,
-                                sourceLocation: SourceLocation = #_sourceLocation) {
+                                precise: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) {
         let layer = Int8Linear(weights: weights, scales: scales, bias: bias, outFeatures: n, inFeatures: k,
                                kernel: kernel, path: path)
         var output = [Float](repeating: .nan, count: m * n)
         var expected = [Float](repeating: .nan, count: m * n)
-        layer.apply(input, rows: m, output: &output, pool: pool)
+        layer.apply(input, rows: m, output: &output, pool: pool, preciseActivations: precise)
         ScalarReference.int8Linear(weights: weights, scales: scales, bias: bias, outFeatures: n, inFeatures: k,
-                                   input: input, rows: m, output: &expected)
+                                   input: input, rows: m, output: &expected, preciseActivations: precise)
         let mismatches = zip(output, expected).filter { $0.bitPattern != $1.bitPattern }.count
-        #expect(mismatches == 0, "\(kernel) M=\(m) N=\(n) K=\(k): \(mismatches) outputs differ, max |Δ| \(maxAbsoluteDifference(output, expected))",
+        #expect(mismatches == 0, "\(kernel)\(precise ? " precise" : "") M=\(m) N=\(n) K=\(k): \(mismatches) outputs differ, max |Δ| \(maxAbsoluteDifference(output, expected))",
                 sourceLocation: sourceLocation)
     }
 
@@ -136,11 +136,53 @@ struct Int8LinearTests {
         }
     }
 
-    @Test("the default path is supported and QUANTSERVE_KERNEL_PATH names only real paths")
-    func selectedPath() {
+    @Test("precise (16-bit) activations: every runnable path matches the reference bit for bit")
+    func preciseActivationsMatchReference() {
+        let pool = ComputePool(threads: 2)
+        for (kernel, path) in Self.runnableKernels {
+            for (index, shape) in Self.shapes.enumerated() {
+                Self.compare(kernel: kernel, path: path, m: shape.m, n: shape.n, k: shape.k, seed: UInt64(100 + index),
+                             pool: index % 2 == 0 ? pool : nil, precise: true)
+            }
+        }
+    }
+
+    @Test("precise activations are at least 50 times closer to the fp32 product than 8-bit ones")
+    func preciseActivationsAreMorePrecise() {
+        var generator = SeededGenerator(seed: 77)
+        let (m, n, k) = (8, 64, 1536)
+        let weights = [Int8].random(count: n * k, using: &generator)
+        let scales = [Float](repeating: 0.02, count: n)
+        // FFN-down-like activations: mostly small, a few large outliers widen the range.
+        var input = [Float].random(count: m * k, in: -0.2...1.5, using: &generator)
+        for row in 0..<m { input[row * k + row] = 40 }
+        let layer = Int8Linear(weights: weights, scales: scales, bias: nil, outFeatures: n, inFeatures: k)
+        var coarse = [Float](repeating: 0, count: m * n), fine = coarse
+        layer.apply(input, rows: m, output: &coarse)
+        layer.apply(input, rows: m, output: &fine, preciseActivations: true)
+        var exact = [Float](repeating: 0, count: m * n)
+        for row in 0..<m {
+            for channel in 0..<n {
+                var sum: Double = 0
+                for i in 0..<k { sum += Double(input[row * k + i]) * Double(weights[channel * k + i]) }
+                exact[row * n + channel] = Float(sum * 0.02)
+            }
+        }
+        let coarseError = maxAbsoluteDifference(coarse, exact), fineError = maxAbsoluteDifference(fine, exact)
+        #expect(fineError * 50 < coarseError, "8-bit error \(coarseError), 16-bit error \(fineError)")
+    }
+
+    @Test("QUANTSERVE_KERNEL_PATH forces a supported path; unknown or unsupported names fall back to the best")
+    func pathSelection() {
+        let best = KernelPath.allCases.first { $0.isSupported }!
         #expect(KernelPath.selected.isSupported)
-        #expect(KernelPath.portable.isSupported)
-        #expect(KernelPath(rawValue: "avx2") == .avx2)
+        #expect(KernelPath.choose(environment: [:]) == best)
+        #expect(KernelPath.choose(environment: ["QUANTSERVE_KERNEL_PATH": "PORTABLE"]) == .portable)
+        #expect(KernelPath.choose(environment: ["QUANTSERVE_KERNEL_PATH": "sse9"]) == best)
+        for path in KernelPath.allCases {
+            let chosen = KernelPath.choose(environment: ["QUANTSERVE_KERNEL_PATH": path.rawValue])
+            #expect(chosen == (path.isSupported ? path : best))
+        }
     }
 
     @Test("zero rows write nothing; memoryBytes counts the packed panels")

@@ -62,6 +62,9 @@ typedef struct qs_gemm_block {
     const float *bias;
     /// Row-major fp32 output, `output_stride` floats apart, `n` channels valid.
     float *output;
+    /// When not NULL, the raw int32 dot products are stored here instead (same stride, no
+    /// epilogue; `output` is unused): for callers that combine several rows themselves.
+    int32_t *raw_output;
     size_t output_stride;
     size_t n;
     size_t row_begin, row_end;
