@@ -117,6 +117,7 @@ let package = Package(
                 "GRPCHTTP2",
                 "QuantServeAPI",
                 "Transformer",
+                "Kernels",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "DequeModule", package: "swift-collections"),

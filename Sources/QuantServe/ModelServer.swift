@@ -1,6 +1,8 @@
 import Foundation
 import GRPCCore
+import Kernels
 import Logging
+import Transformer
 
 /// Settings of the model-serving side of the server.
 public struct ModelServerConfiguration: Sendable {
@@ -72,5 +74,15 @@ public final class ModelServer: Sendable {
             logger.warning("the default model has no serving version; Inference calls without a model name will fail until one is loaded",
                            metadata: ["model": "\(configuration.defaultModel)", "repository": "\(configuration.repository.path)"])
         }
+    }
+}
+
+extension ModelServer {
+    /// A model server whose versions are int8 BERT encoders sharing one compute pool.
+    public static func withBertEncoder(configuration: ModelServerConfiguration, board: HealthStatusBoard,
+                                       logger: Logger) -> ModelServer {
+        let pool = ComputePool(threads: configuration.computeThreads)
+        return ModelServer(configuration: configuration, board: board, logger: logger,
+                           loader: { try BertEncoder(modelDirectory: $0, pool: pool) })
     }
 }

@@ -8,6 +8,7 @@ struct QuantServeCommand: AsyncParsableCommand {
         abstract: "A gRPC inference server for int8 quantized Transformer models.",
         subcommands: [
             ServeCommand.self,
+            ModelsCommand.self,
         ]
     )
 }

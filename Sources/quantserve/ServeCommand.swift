@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import GRPCCore
 import GRPCHTTP2
 import Logging
@@ -9,7 +10,7 @@ import QuantServe
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve gRPC (health, and echo for tests) until SIGTERM or SIGINT."
+        abstract: "Serve the models of a repository over gRPC until SIGTERM or SIGINT."
     )
 
     @Option(help: "Address to listen on.")
@@ -36,6 +37,33 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Event loop threads (default: one per core).")
     var eventLoopThreads: Int?
 
+    @Option(help: "Folder holding <name>/<version>/ model versions.")
+    var modelRepository = "models"
+
+    @Option(help: "The model requests get when they name none.")
+    var defaultModel = "minilm"
+
+    @Option(help: "Token admin calls must present as 'authorization: Bearer TOKEN' (default: $QUANTSERVE_ADMIN_TOKEN; without one, admin calls come from loopback only).")
+    var adminToken: String?
+
+    @Option(help: "Seconds between scans of the repository for new versions (0: no polling).")
+    var pollInterval: Double = 0
+
+    @Option(help: "Requests a model version may queue before refusing with RESOURCE_EXHAUSTED.")
+    var maxQueuedRequests = 1024
+
+    @Option(help: "Most tokens in one batch.")
+    var maxBatchTokens = 2048
+
+    @Option(help: "Most tokens in one request, all texts together.")
+    var maxRequestTokens = 32768
+
+    @Option(help: "Milliseconds the oldest queued request may wait for its batch to fill.")
+    var maxBatchDelay: Double = 2
+
+    @Option(help: "Threads for the model's matrix products (default: one per core).")
+    var computeThreads: Int?
+
     @Flag(help: "Also serve testing.v1.Echo (for tests and benchmarks).")
     var enableEcho = false
 
@@ -47,6 +75,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxMessageBytes > 0, maxConcurrentStreams > 0 else {
             throw ValidationError("--max-message-bytes and --max-concurrent-streams must be positive")
         }
+        guard maxQueuedRequests > 0, maxBatchTokens > 0, maxRequestTokens > 0, maxBatchDelay >= 0, pollInterval >= 0 else {
+            throw ValidationError("queue and batch limits must be positive, --max-batch-delay and --poll-interval not negative")
+        }
+        if let computeThreads, computeThreads < 1 { throw ValidationError("--compute-threads must be at least 1") }
         guard idleTimeout > 0, gracePeriod >= 0, keepaliveInterval >= 0 else {
             throw ValidationError("--idle-timeout must be positive, --grace-period and --keepalive-interval not negative")
         }
@@ -59,7 +91,9 @@ struct ServeCommand: AsyncParsableCommand {
         let signals = TerminationSignals()
 
         let health = HealthStatusBoard()
-        var services: [any RPCService] = [HealthService(board: health)]
+        let models = ModelServer.withBertEncoder(configuration: modelConfiguration, board: health, logger: logger)
+        await models.loadRepository()
+        var services: [any RPCService] = models.services + [HealthService(board: health)]
         if enableEcho { services.append(EchoService()) }
         let router = RPCRouter(services: services)
         let server = GRPCServer(router: router, configuration: serverConfiguration, logger: logger)
@@ -69,7 +103,12 @@ struct ServeCommand: AsyncParsableCommand {
             "methods": "\(router.methods.map(\.path).joined(separator: " "))",
         ])
 
+        let poller = pollInterval > 0
+            ? Task { await RepositoryWatcher(registry: models.registry, interval: .milliseconds(Int64(pollInterval * 1000)), logger: logger).run() }
+            : nil
+
         let signal = await signals.next()
+        poller?.cancel()
         logger.info("shutting down", metadata: [
             "signal": "\(signal.map(TerminationSignals.name(of:)) ?? "none")",
             "grace-period": "\(gracePeriod) s",
@@ -77,6 +116,18 @@ struct ServeCommand: AsyncParsableCommand {
         health.shutDown()
         await server.shutdown(gracePeriod: .seconds(gracePeriod))
         logger.info("stopped")
+    }
+
+    private var modelConfiguration: ModelServerConfiguration {
+        var configuration = ModelServerConfiguration(
+            repository: URL(fileURLWithPath: modelRepository, isDirectory: true),
+            defaultModel: defaultModel,
+            scheduler: SchedulerConfiguration(maxQueuedRequests: maxQueuedRequests, maxBatchTokens: maxBatchTokens,
+                                              maxRequestTokens: maxRequestTokens,
+                                              maxBatchDelay: .microseconds(Int64(maxBatchDelay * 1000))),
+            adminToken: adminToken ?? ProcessInfo.processInfo.environment["QUANTSERVE_ADMIN_TOKEN"])
+        if let computeThreads { configuration.computeThreads = computeThreads }
+        return configuration
     }
 
     private var serverConfiguration: ServerConfiguration {
