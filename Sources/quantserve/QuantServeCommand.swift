@@ -9,6 +9,9 @@ struct QuantServeCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self,
             ModelsCommand.self,
+            QuantizeCommand.self,
+            EmbedCommand.self,
+            TokenizeCommand.self,
         ]
     )
 }
