@@ -41,6 +41,7 @@ struct ModelFolderTests {
         #expect(manifest.pooling == .mean && manifest.normalize && manifest.maxSequence == 256)
         #expect(manifest.tokenizer == ModelManifest.TokenizerFile(file: "vocab.txt", lowercase: true))
         #expect(manifest.quantization.floatLayers.isEmpty)
+        #expect(manifest.quantization.smoothing == ModelManifest.Smoothing(alpha: 0.5, calibrationSentences: CalibrationText.sentences.count))
         #expect(manifest.taskHead.intents.isEmpty)
         #expect(Set(manifest.files.keys) == ["model.safetensors", "vocab.txt"])
         for (name, digest) in manifest.files {
@@ -61,21 +62,28 @@ struct ModelFolderTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.root.appendingPathComponent("models/tiny").path) == ["1"])
     }
 
-    @Test func quantizedWeightsReconstructTheSource() throws {
-        let folder = try TinyModelFolder()
+    @Test(arguments: [nil, 0.5])
+    func quantizedWeightsReconstructTheSource(smoothingAlpha: Double?) throws {
+        let folder = try TinyModelFolder(options: QuantizationOptions(smoothingAlpha: smoothingAlpha))
+        let manifest = try ModelManifest.load(from: folder.model)
+        #expect(manifest.quantization.smoothing?.alpha == smoothingAlpha)
         let source = try SafetensorsFile(url: folder.huggingFace.appendingPathComponent("model.safetensors"))
         let quantized = try SafetensorsFile(url: folder.model.appendingPathComponent(ModelManifest.weightsFileName))
         let key = try source.floats("encoder.layer.1.attention.self.key.weight")
         let qkv = try quantized.int8s("layers.1.attention.qkv.weight")
         let scales = try quantized.floats("layers.1.attention.qkv.scale")
-        #expect(qkv.contains(127) || qkv.contains(-127))
+        let multipliers = smoothingAlpha == nil
+            ? [Float](repeating: 1, count: 32) : try quantized.floats("layers.1.attention.qkv.smooth")
+        #expect(smoothingAlpha != nil || !quantized.tensorNames.contains("layers.1.attention.qkv.smooth"))
+        #expect(multipliers.allSatisfy { $0 > 0 && $0.isFinite })
         for row in 0..<32 {
             let fused = 32 + row
-            let largest = key[(row * 32)..<(row * 32 + 32)].map(abs).max()!
-            #expect(abs(scales[fused] - largest / 127) <= 1e-9)
+            let stored = (0..<32).map { Float(qkv[fused * 32 + $0]) }
+            #expect(stored.contains { abs($0) == 127 }, "row \(fused) does not use the full int8 range")
             for column in 0..<32 {
-                let error = abs(Float(qkv[fused * 32 + column]) * scales[fused] - key[row * 32 + column])
-                #expect(error <= scales[fused] / 2 * 1.0001)
+                let reconstructed = stored[column] * scales[fused] * multipliers[column]
+                let bound = scales[fused] / 2 * multipliers[column] * 1.0001
+                #expect(abs(reconstructed - key[row * 32 + column]) <= bound)
             }
         }
         #expect(try quantized.floats("embeddings.token_type") == Array(try source.floats("embeddings.token_type_embeddings.weight")[0..<32]))
@@ -106,6 +114,9 @@ struct ModelFolderTests {
         let folder = try TinyModelFolder()
         try rewriteWeights(folder) { entries in entries.removeAll { $0.name == "layers.1.ffn.up.scale" } }
         #expect(throws: SafetensorsError.missingTensor("layers.1.ffn.up.scale")) { try load(folder) }
+        let unsmoothed = try TinyModelFolder()
+        try rewriteWeights(unsmoothed) { entries in entries.removeAll { $0.name == "layers.0.ffn.down.smooth" } }
+        #expect(throws: SafetensorsError.missingTensor("layers.0.ffn.down.smooth")) { try load(unsmoothed) }
     }
 
     @Test func detectsAnUnexpectedTensor() throws {

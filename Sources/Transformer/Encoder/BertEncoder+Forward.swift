@@ -25,8 +25,9 @@ extension BertEncoder {
         }
     }
 
-    /// Runs the encoder over a validated, non-empty batch and pools each sequence.
-    func forward(_ batch: PackedBatch, arena: ScratchArena) -> [[Float]] {
+    /// Runs the encoder over a validated, non-empty batch and pools each sequence; `recorder`, when
+    /// given, sees the input of every linear layer.
+    func forward(_ batch: PackedBatch, arena: ScratchArena, recorder: ActivationRangeRecorder? = nil) -> [[Float]] {
         let tokens = batch.tokenCount
         let hidden = config.hidden
         let slots = pool.threadCount
@@ -35,22 +36,31 @@ extension BertEncoder {
         let epsilon = Float(config.layerNormEps)
 
         embedTokens(batch, into: buffers.hidden)
-        forEachRowBlock(tokens) { rows in
+        pool.forEachRowBlock(tokens) { rows in
             FloatKernels.layerNorm(buffers.hidden + rows.lowerBound * hidden, rows: rows.count, cols: hidden,
                                    gamma: weights.embeddingNorm.gamma.pointer, beta: weights.embeddingNorm.beta.pointer,
                                    epsilon: epsilon)
         }
-        for layer in weights.layers {
-            layer.qkv.apply(buffers.hidden, rows: tokens, output: buffers.qkv, pool: pool)
+        for (index, layer) in weights.layers.enumerated() {
+            func observe(_ role: LinearRole, _ input: UnsafeMutablePointer<Float>, columns: Int) {
+                recorder?.observe(LinearSite(layer: index, role: role), input: input, rows: tokens, columns: columns)
+            }
+            // Staging for smoothed inputs: `context` is free before attention and after its projection.
+            observe(.attentionQKV, buffers.hidden, columns: hidden)
+            layer.qkv.apply(buffers.hidden, rows: tokens, output: buffers.qkv, staging: buffers.context, pool: pool)
             attend(batch, qkv: buffers.qkv, context: buffers.context, scores: buffers.scores, slots: slots, longest: longest)
-            layer.attentionOutput.apply(buffers.context, rows: tokens, output: buffers.projected, pool: pool)
+            observe(.attentionOutput, buffers.context, columns: hidden)
+            layer.attentionOutput.apply(buffers.context, rows: tokens, output: buffers.projected, staging: buffers.context,
+                                        pool: pool)
             addAndNormalize(buffers.hidden, buffers.projected, tokens: tokens, norm: layer.attentionNorm, epsilon: epsilon)
-            layer.ffnUp.apply(buffers.hidden, rows: tokens, output: buffers.inner, pool: pool)
+            observe(.ffnUp, buffers.hidden, columns: hidden)
+            layer.ffnUp.apply(buffers.hidden, rows: tokens, output: buffers.inner, staging: buffers.context, pool: pool)
             let width = config.intermediate
-            forEachRowBlock(tokens) { rows in
+            pool.forEachRowBlock(tokens) { rows in
                 FloatKernels.gelu(buffers.inner + rows.lowerBound * width, count: rows.count * width)
             }
-            layer.ffnDown.apply(buffers.inner, rows: tokens, output: buffers.projected, pool: pool)
+            observe(.ffnDown, buffers.inner, columns: width)
+            layer.ffnDown.apply(buffers.inner, rows: tokens, output: buffers.projected, staging: buffers.inner, pool: pool)
             addAndNormalize(buffers.hidden, buffers.projected, tokens: tokens, norm: layer.ffnNorm, epsilon: epsilon)
         }
         return (0..<batch.count).map { meanPool(batch.range(of: $0), hidden: buffers.hidden) }
@@ -113,7 +123,7 @@ extension BertEncoder {
     private func addAndNormalize(_ hidden: UnsafeMutablePointer<Float>, _ projected: UnsafePointer<Float>, tokens: Int,
                                  norm: LayerNormWeights, epsilon: Float) {
         let width = config.hidden
-        forEachRowBlock(tokens) { rows in
+        pool.forEachRowBlock(tokens) { rows in
             let offset = rows.lowerBound * width
             FloatKernels.add(hidden + offset, projected + offset, count: rows.count * width)
             FloatKernels.layerNorm(hidden + offset, rows: rows.count, cols: width, gamma: norm.gamma.pointer,
@@ -136,15 +146,5 @@ extension BertEncoder {
             if norm > 0 { mean = mean.map { $0 / norm } }
         }
         return mean
-    }
-
-    /// Runs `body` over blocks of rows in parallel; every row is in exactly one block.
-    private func forEachRowBlock(_ rows: Int, _ body: (Range<Int>) -> Void) {
-        let blockCount = min(rows, 4 * pool.threadCount)
-        let blockSize = (rows + blockCount - 1) / blockCount
-        pool.parallelFor((rows + blockSize - 1) / blockSize) { block in
-            let start = block * blockSize
-            body(start..<min(rows, start + blockSize))
-        }
     }
 }

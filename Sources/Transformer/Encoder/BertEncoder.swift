@@ -26,26 +26,39 @@ public final class BertEncoder: Sendable {
     /// Loads the model in `modelDirectory`: reads the manifest, verifies every file's SHA-256,
     /// checks every tensor's presence, dtype, shape and values, and packs the int8 weights for
     /// `kernelPath`. Work runs on `pool`.
-    public init(modelDirectory: URL, pool: ComputePool, kernelPath: KernelPath = .selected) throws {
+    public convenience init(modelDirectory: URL, pool: ComputePool, kernelPath: KernelPath = .selected) throws {
         let manifest = try ModelManifest.load(from: modelDirectory)
         try manifest.verifyFiles(in: modelDirectory)
-        let tokenizerURL = modelDirectory.appendingPathComponent(manifest.tokenizer.file)
-        tokenizer = manifest.tokenizer.file == "vocab.txt"
-            ? try WordPieceTokenizer(vocabularyFile: tokenizerURL, lowercase: manifest.tokenizer.lowercase)
-            : try WordPieceTokenizer(tokenizerJSON: tokenizerURL)
+        let tokenizer = try Self.tokenizer(manifest.tokenizer, in: modelDirectory)
         guard tokenizer.vocabularySize <= manifest.config.vocab else {
             throw ModelError.invalidConfig(
                 "the tokenizer has \(tokenizer.vocabularySize) tokens but the model only \(manifest.config.vocab)")
         }
         let file = try SafetensorsFile(url: modelDirectory.appendingPathComponent(ModelManifest.weightsFileName))
-        weights = try BertWeights(file: file, config: manifest.config, floatLayers: Set(manifest.quantization.floatLayers),
-                                  path: kernelPath)
+        let weights = try BertWeights(file: file, config: manifest.config,
+                                      floatLayers: Set(manifest.quantization.floatLayers),
+                                      smoothed: manifest.quantization.smoothing != nil, path: kernelPath)
+        self.init(manifest: manifest, weights: weights, tokenizer: tokenizer, pool: pool)
+    }
+
+    /// An encoder over weights already loaded.
+    init(manifest: ModelManifest, weights: BertWeights, tokenizer: WordPieceTokenizer, pool: ComputePool) {
         self.manifest = manifest
+        self.weights = weights
+        self.tokenizer = tokenizer
         self.pool = pool
         config = manifest.config
         dimensions = manifest.config.hidden
         maxSequenceLength = manifest.maxSequence
         arenas = ScratchArenaPool(maximumIdle: 2 * pool.threadCount)
+    }
+
+    /// The tokenizer a manifest names, read from `directory`.
+    static func tokenizer(_ file: ModelManifest.TokenizerFile, in directory: URL) throws -> WordPieceTokenizer {
+        let url = directory.appendingPathComponent(file.file)
+        return file.file == "vocab.txt"
+            ? try WordPieceTokenizer(vocabularyFile: url, lowercase: file.lowercase)
+            : try WordPieceTokenizer(tokenizerJSON: url)
     }
 
     /// Bytes held by the weights and by idle scratch memory.
@@ -81,6 +94,14 @@ public final class BertEncoder: Sendable {
     public func embed(texts: [String], truncate: Bool) throws -> [SentenceEmbedding] {
         let sequences = try texts.map { try tokenize($0, truncate: truncate) }
         return zip(try embed(sequences), sequences).map { SentenceEmbedding(values: $0, tokenCount: $1.count) }
+    }
+
+    /// Runs `sequences` through the encoder, showing every linear layer's input to `recorder`.
+    func observeActivations(_ sequences: [[UInt32]], recorder: ActivationRangeRecorder) throws {
+        let batch = PackedBatch(sequences)
+        try validate(batch)
+        guard batch.count > 0 else { return }
+        _ = arenas.withArena { forward(batch, arena: $0, recorder: recorder) }
     }
 
     private func validate(_ batch: PackedBatch) throws {

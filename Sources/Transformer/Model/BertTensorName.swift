@@ -2,7 +2,8 @@
 ///
 /// Linear layers: `layers.<i>.<role>.weight` (I8 `[out, in]`, or F32 for layers kept in full
 /// precision), `.scale` (F32 `[out]`, int8 layers only: one symmetric scale per output channel)
-/// and `.bias` (F32 `[out]`). LayerNorms: `<prefix>.weight` and `<prefix>.bias`, F32 `[hidden]`.
+/// `.bias` (F32 `[out]`) and, when the manifest declares smoothing, `.smooth` (F32 `[in]`, int8
+/// layers only: the multiplier of each input channel applied to activations before quantization). LayerNorms: `<prefix>.weight` and `<prefix>.bias`, F32 `[hidden]`.
 public enum BertTensorName {
     /// Word embeddings, F32 `[vocab, hidden]`.
     public static let wordEmbeddings = "embeddings.word"

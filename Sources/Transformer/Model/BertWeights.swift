@@ -33,7 +33,7 @@ struct BertWeights: Sendable {
     let embeddingNorm: LayerNormWeights
     let layers: [BertLayerWeights]
 
-    init(file: SafetensorsFile, config: BertConfig, floatLayers: Set<LinearRole>, path: KernelPath) throws {
+    init(file: SafetensorsFile, config: BertConfig, floatLayers: Set<LinearRole>, smoothed: Bool, path: KernelPath) throws {
         let reader = TensorReader(file: file)
         let hidden = config.hidden
         wordEmbeddings = WeightBuffer(try reader.floats(BertTensorName.wordEmbeddings, [config.vocab, hidden]))
@@ -43,7 +43,7 @@ struct BertWeights: Sendable {
         layers = try (0..<config.layers).map { index in
             func linear(_ role: LinearRole) throws -> LinearLayer {
                 try reader.linear(BertTensorName.linear(layer: index, role), dimensions: role.dimensions(config),
-                                  float: floatLayers.contains(role), path: path)
+                                  float: floatLayers.contains(role), smoothed: smoothed, path: path)
             }
             return BertLayerWeights(
                 qkv: try linear(.attentionQKV),
@@ -88,12 +88,24 @@ private final class TensorReader {
                          beta: WeightBuffer(try floats(prefix + ".bias", [width])))
     }
 
-    func linear(_ prefix: String, dimensions: (out: Int, in: Int), float: Bool, path: KernelPath) throws -> LinearLayer {
+    func linear(_ prefix: String, dimensions: (out: Int, in: Int), float: Bool, smoothed: Bool,
+                path: KernelPath) throws -> LinearLayer {
         let bias = try floats(prefix + ".bias", [dimensions.out])
         let weightName = prefix + ".weight"
         if float {
             let weights = try floats(weightName, [dimensions.out, dimensions.in])
-            return .float(FloatLinear(weights: weights, bias: bias, outFeatures: dimensions.out, inFeatures: dimensions.in))
+            return LinearLayer(kernel: .float(FloatLinear(weights: weights, bias: bias, outFeatures: dimensions.out,
+                                                          inFeatures: dimensions.in)),
+                               inputMultiplier: nil)
+        }
+        var multiplier: WeightBuffer?
+        if smoothed {
+            let smoothName = prefix + ".smooth"
+            let values = try floats(smoothName, [dimensions.in])
+            if let bad = values.firstIndex(where: { !($0 > 0) }) {
+                throw ModelError.invalidTensorValue(tensor: smoothName, reason: "multiplier \(bad) is \(values[bad]), not positive")
+            }
+            multiplier = WeightBuffer(values)
         }
         _ = try file.info(weightName, dtypes: [.int8], shape: [dimensions.out, dimensions.in])
         used.insert(weightName)
@@ -106,7 +118,8 @@ private final class TensorReader {
         if let bad = weights.firstIndex(of: -128) {
             throw ModelError.invalidTensorValue(tensor: weightName, reason: "element \(bad) is -128, outside the symmetric range")
         }
-        return .int8(Int8Linear(weights: weights, scales: scales, bias: bias, outFeatures: dimensions.out,
-                                inFeatures: dimensions.in, path: path))
+        return LinearLayer(kernel: .int8(Int8Linear(weights: weights, scales: scales, bias: bias, outFeatures: dimensions.out,
+                                                    inFeatures: dimensions.in, path: path)),
+                           inputMultiplier: multiplier)
     }
 }

@@ -26,10 +26,13 @@ extension ModelManifest {
         guard (1...config.maxPosition).contains(maxSequence) else {
             throw ModelError.invalidManifest("max_sequence \(maxSequence) is outside 1...\(config.maxPosition) (max_position)")
         }
-        let expected = Quantization.int8(floatLayers: quantization.floatLayers)
+        let expected = Quantization.int8(floatLayers: quantization.floatLayers, smoothing: quantization.smoothing)
         guard quantization.weights == expected.weights, quantization.activations == expected.activations else {
             throw ModelError.invalidManifest(
                 "quantization \(quantization.weights)/\(quantization.activations) is not \(expected.weights)/\(expected.activations)")
+        }
+        if let smoothing = quantization.smoothing, !(smoothing.alpha >= 0 && smoothing.alpha <= 1) {
+            throw ModelError.invalidManifest("smoothing alpha \(smoothing.alpha) is outside 0...1")
         }
         guard ["tokenizer.json", "vocab.txt"].contains(tokenizer.file) else {
             throw ModelError.invalidManifest("tokenizer file '\(tokenizer.file)' is neither tokenizer.json nor vocab.txt")

@@ -46,16 +46,39 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         public var activations: String
         /// Linear layers whose weights are kept in F32 and run in fp32.
         public var floatLayers: [LinearRole]
+        /// Activation smoothing of the int8 layers, if any: each has an F32 `.smooth` tensor.
+        public var smoothing: Smoothing?
 
         /// The formats this engine writes and runs.
-        public static func int8(floatLayers: [LinearRole]) -> Quantization {
+        public static func int8(floatLayers: [LinearRole], smoothing: Smoothing?) -> Quantization {
             Quantization(weights: "int8-symmetric-per-output-channel", activations: "uint8-asymmetric-per-token",
-                         floatLayers: floatLayers.sorted())
+                         floatLayers: floatLayers.sorted(), smoothing: smoothing)
         }
 
         enum CodingKeys: String, CodingKey {
-            case weights, activations
+            case weights, activations, smoothing
             case floatLayers = "float_layers"
+        }
+    }
+
+    /// SmoothQuant-style smoothing: input channel `j` of an int8 layer is multiplied by
+    /// `1 / s_j` at run time and the weights' column `j` by `s_j` before quantization, with
+    /// `s_j = max|x_j|^alpha / max|w_j|^(1 - alpha)` from calibration sentences.
+    public struct Smoothing: Codable, Sendable, Equatable {
+        /// The migration strength between activations and weights.
+        public var alpha: Double
+        /// How many sentences the activation ranges were measured on.
+        public var calibrationSentences: Int
+
+        /// A smoothing description.
+        public init(alpha: Double, calibrationSentences: Int) {
+            self.alpha = alpha
+            self.calibrationSentences = calibrationSentences
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case alpha
+            case calibrationSentences = "calibration_sentences"
         }
     }
 

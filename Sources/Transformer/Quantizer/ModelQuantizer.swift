@@ -1,9 +1,10 @@
 import Foundation
+import Kernels
 
 /// Turns a Hugging Face BERT sentence-transformer folder into a QuantServe model version folder:
 /// `model.safetensors` (int8 weights per output channel symmetric with F32 scales; F32
-/// embeddings, norms and biases; query/key/value fused), the tokenizer file copied, and
-/// `quantserve.json` with the configuration and every file's SHA-256.
+/// embeddings, norms and biases; query/key/value fused; optional smoothing multipliers), the
+/// tokenizer file copied, and `quantserve.json` with the configuration and every file's SHA-256.
 public enum ModelQuantizer {
     /// Quantizes the model in `source` into `destination`, which must not exist yet. The folder is
     /// built beside it and moved into place at the end, so it never appears half-written.
@@ -19,7 +20,15 @@ public enum ModelQuantizer {
         try manager.createDirectory(at: staging, withIntermediateDirectories: false)
         defer { try? manager.removeItem(at: staging) }
 
-        try weights(of: model, floatLayers: options.floatLayers)
+        var smoothing: ModelManifest.Smoothing?
+        var activationMaxima: [LinearSite: [Float]] = [:]
+        if let alpha = options.smoothingAlpha, options.floatLayers.count < LinearRole.allCases.count {
+            guard (0...1).contains(alpha) else { throw ModelError.invalidSource("smoothing alpha \(alpha) is outside 0...1") }
+            activationMaxima = try calibrate(model, workingDirectory: staging, threads: options.threads)
+            smoothing = ModelManifest.Smoothing(alpha: alpha, calibrationSentences: CalibrationText.sentences.count)
+        }
+        try weights(of: model, floatLayers: options.floatLayers, smoothingAlpha: smoothing?.alpha,
+                    activationMaxima: activationMaxima)
             .write(to: staging.appendingPathComponent(ModelManifest.weightsFileName))
         try manager.copyItem(at: model.tokenizerURL, to: staging.appendingPathComponent(model.tokenizer.file))
         var files: [String: String] = [:]
@@ -28,7 +37,7 @@ public enum ModelQuantizer {
         }
         let manifest = ModelManifest(
             config: model.config, maxSequence: model.maxSequence,
-            quantization: .int8(floatLayers: Array(options.floatLayers)), tokenizer: model.tokenizer,
+            quantization: .int8(floatLayers: Array(options.floatLayers), smoothing: smoothing), tokenizer: model.tokenizer,
             taskHead: ModelManifest.TaskHead(intents: options.intents), files: files,
             source: source.standardizedFileURL.lastPathComponent, normalize: model.normalize)
         try manifest.validate()
@@ -37,8 +46,29 @@ public enum ModelQuantizer {
         return manifest
     }
 
-    /// The QuantServe tensors of `model`.
-    static func weights(of model: HuggingFaceBert, floatLayers: Set<LinearRole>) throws -> SafetensorsWriter {
+    /// Runs the calibration sentences through the model in full precision and returns the largest
+    /// magnitude of every input channel of every linear layer.
+    static func calibrate(_ model: HuggingFaceBert, workingDirectory: URL, threads: Int) throws -> [LinearSite: [Float]] {
+        let fullPrecision = Set(LinearRole.allCases)
+        let weightsURL = workingDirectory.appendingPathComponent("calibration.safetensors")
+        try weights(of: model, floatLayers: fullPrecision, smoothingAlpha: nil, activationMaxima: [:]).write(to: weightsURL)
+        defer { try? FileManager.default.removeItem(at: weightsURL) }
+        let weights = try BertWeights(file: SafetensorsFile(url: weightsURL), config: model.config, floatLayers: fullPrecision,
+                                      smoothed: false, path: .selected)
+        let manifest = ModelManifest(config: model.config, maxSequence: model.maxSequence,
+                                     quantization: .int8(floatLayers: Array(fullPrecision), smoothing: nil),
+                                     tokenizer: model.tokenizer, normalize: model.normalize)
+        let tokenizer = try BertEncoder.tokenizer(model.tokenizer, in: model.folder)
+        let encoder = BertEncoder(manifest: manifest, weights: weights, tokenizer: tokenizer, pool: ComputePool(threads: threads))
+        let sequences = try CalibrationText.sentences.map { try encoder.tokenize($0, truncate: true) }
+        let recorder = ActivationRangeRecorder()
+        try encoder.observeActivations(sequences, recorder: recorder)
+        return recorder.maxima
+    }
+
+    /// The QuantServe tensors of `model`; int8 layers are smoothed when `smoothingAlpha` is given.
+    static func weights(of model: HuggingFaceBert, floatLayers: Set<LinearRole>, smoothingAlpha: Double?,
+                        activationMaxima: [LinearSite: [Float]]) throws -> SafetensorsWriter {
         let config = model.config
         let hidden = config.hidden
         var writer = SafetensorsWriter(metadata: ["format": "quantserve-bert"])
@@ -48,12 +78,12 @@ public enum ModelQuantizer {
         try writer.add(BertTensorName.positionEmbeddings,
                        floats: try model.floats("embeddings.position_embeddings.weight", shape: [config.maxPosition, hidden]),
                        shape: [config.maxPosition, hidden])
-        let typeShape = try model.weights.info(model.tensorPrefix + "embeddings.token_type_embeddings.weight").shape
+        let typeName = "embeddings.token_type_embeddings.weight"
+        let typeShape = try model.weights.info(model.tensorPrefix + typeName).shape
         guard typeShape.count == 2, typeShape[0] >= 1, typeShape[1] == hidden else {
-            throw SafetensorsError.wrongShape(tensor: model.tensorPrefix + "embeddings.token_type_embeddings.weight",
-                                              expected: [2, hidden], actual: typeShape)
+            throw SafetensorsError.wrongShape(tensor: model.tensorPrefix + typeName, expected: [2, hidden], actual: typeShape)
         }
-        let tokenTypes = try model.floats("embeddings.token_type_embeddings.weight", shape: typeShape)
+        let tokenTypes = try model.floats(typeName, shape: typeShape)
         try writer.add(BertTensorName.tokenTypeEmbedding, floats: Array(tokenTypes[0..<hidden]), shape: [hidden])
         try addLayerNorm(&writer, BertTensorName.embeddingNorm, from: model, "embeddings.LayerNorm", width: hidden)
 
@@ -79,6 +109,14 @@ public enum ModelQuantizer {
                 if floatLayers.contains(role) {
                     try writer.add(prefix + ".weight", floats: weights, shape: [outFeatures, inFeatures])
                 } else {
+                    if let alpha = smoothingAlpha {
+                        guard let maxima = activationMaxima[LinearSite(layer: layer, role: role)] else {
+                            throw ModelError.invalidSource("no calibration statistics for \(prefix)")
+                        }
+                        let factors = SmoothingFactors(activationMaxima: maxima, weights: weights, rows: outFeatures, alpha: alpha)
+                        weights = factors.smoothing(weights, rows: outFeatures)
+                        try writer.add(prefix + ".smooth", floats: factors.inputMultipliers, shape: [inFeatures])
+                    }
                     let quantized = WeightQuantization(weights: weights, rows: outFeatures, columns: inFeatures)
                     try writer.add(prefix + ".weight", int8s: quantized.values, shape: [outFeatures, inFeatures])
                     try writer.add(prefix + ".scale", floats: quantized.scales, shape: [outFeatures])
