@@ -10,8 +10,11 @@ tokenizer can be checked against it id for id:
 - code_point_sweep: every Unicode scalar value, each written as "a<c>a ", in chunks whose
   ids are summarised by a count and an FNV-1a 64-bit hash over the ids as little-endian
   UInt32 values (the full ids would make the file tens of megabytes);
-- added_token_variants: the same tokenizer.json with its `added_tokens` replaced by lists
-  that use the single_word, lstrip, rstrip and normalized options, with texts and ids.
+- variants: the same tokenizer.json with parts replaced (`overrides`): added tokens using
+  the single_word, lstrip, rstrip and normalized options; other normalizer settings; another
+  word length limit; other post-processors; and a probe vocabulary of single scalars, under
+  which the ids spell out the normalized text (with a sweep over every scalar that
+  normalization changes), to pin down decompositions, reordering and lowercasing exactly.
 
 Everything is deterministic (a seeded generator, no clock), so running the script again
 writes the same file. Run from the repository root:
@@ -468,86 +471,202 @@ def collect_cases(rng):
 # MARK: - Fixture sections
 
 
-def sweep_chunks(tokenizer):
+def swept_code_points(runs):
+    for first, last in runs:
+        for code_point in range(first, last + 1):
+            if not 0xD800 <= code_point <= 0xDFFF:
+                yield code_point
+
+
+def sweep(tokenizer, runs, chunk_size):
+    """Encodes "a<c>a " for every scalar c of `runs`, chunk_size scalars at a time."""
+    code_points = list(swept_code_points(runs))
     chunks = []
-    for first in range(0, 0x110000, SWEEP_CHUNK):
-        last = first + SWEEP_CHUNK - 1
-        text = "".join(
-            SWEEP_TEMPLATE[0] + chr(c) + SWEEP_TEMPLATE[1]
-            for c in range(first, last + 1)
-            if not 0xD800 <= c <= 0xDFFF
-        )
-        if not text:
-            continue
+    for start in range(0, len(code_points), chunk_size):
+        text = "".join(SWEEP_TEMPLATE[0] + chr(c) + SWEEP_TEMPLATE[1] for c in code_points[start:start + chunk_size])
         ids = encode(tokenizer, text)
-        chunks.append({"first": first, "last": last, "count": len(ids), "fnv1a64": "%016x" % fnv1a64(ids)})
-    return chunks
+        chunks.append({"count": len(ids), "fnv1a64": "%016x" % fnv1a64(ids)})
+    return {
+        "prefix": SWEEP_TEMPLATE[0],
+        "suffix": SWEEP_TEMPLATE[1],
+        "runs": runs,
+        "chunk_size": chunk_size,
+        "chunks": chunks,
+    }
 
 
-def added_token_variants(base):
-    def token(token_id, content, special, single_word=False, lstrip=False, rstrip=False, normalized=False):
-        return {
-            "id": token_id, "content": content, "single_word": single_word, "lstrip": lstrip,
-            "rstrip": rstrip, "normalized": normalized, "special": special,
-        }
+def as_runs(code_points):
+    runs = []
+    for code_point in code_points:
+        if runs and runs[-1][1] == code_point - 1:
+            runs[-1][1] = code_point
+        else:
+            runs.append([code_point, code_point])
+    return runs
 
-    texts = [
-        "a [MASK] b",
-        "a   [MASK]   b",
-        "x[MASK]y",
-        "hello[SEP]world",
-        "hello [SEP] world",
-        "[SEP]start and end[SEP]",
-        "[cls] [CLS] [Cls]",
-        "my order number is 5",
-        "ORDER  NUMBER",
-        "Order\tNumber",
-        "order numbers",
-        "reorder number",
-        "<ticket> 123",
-        "a<ticket>b",
-        "<ticket>, <ticket>- ◌̰<ticket>",
-        "x <ticket>\u3000<ticket>",
-        "café cafe CAFÉ",
-        "订单号 订单",
-        "ＡＢＣ abc ＡＢＣabc",
-        "ab<sep>cd",
-        " \t[MASK]\t ",
-        "[MASK] [MASK][MASK]",
-        "Hi <mask> there\t<mask>\t<mask>\u2000",
-        "<mask>, <mask>- ◌̰<mask>",
-        "",
+
+def changed_scalars(tokenizer):
+    """Scalars that normalization turns into other scalars (not merely removed, turned into a
+    space or spaced out as a Chinese character): lowercasing, decompositions, compatibility
+    ideographs, Hangul syllables."""
+    normalizer = tokenizer.normalizer
+    changed = []
+    for code_point in swept_code_points([[0, 0x10FFFF]]):
+        character = chr(code_point)
+        if normalizer.normalize_str(character) not in (character, "", " ", " %s " % character):
+            changed.append(code_point)
+    return changed
+
+
+def added_token(token_id, content, special, single_word=False, lstrip=False, rstrip=False, normalized=False):
+    return {
+        "id": token_id, "content": content, "single_word": single_word, "lstrip": lstrip,
+        "rstrip": rstrip, "normalized": normalized, "special": special,
+    }
+
+
+ADDED_TOKEN_TEXTS = [
+    "a [MASK] b",
+    "a   [MASK]   b",
+    "x[MASK]y",
+    "hello[SEP]world",
+    "hello [SEP] world",
+    "[SEP]start and end[SEP]",
+    "[cls] [CLS] [Cls]",
+    "my order number is 5",
+    "ORDER  NUMBER",
+    "Order\tNumber",
+    "order numbers",
+    "reorder number",
+    "<ticket> 123",
+    "a<ticket>b",
+    "<ticket>, <ticket>- \u25cc\u0330<ticket>",
+    "x <ticket>\u3000<ticket>",
+    "caf\u00e9 cafe CAF\u00c9",
+    "\u8ba2\u5355\u53f7 \u8ba2\u5355",
+    "\uff21\uff22\uff23 abc \uff21\uff22\uff23abc",
+    "ab<sep>cd",
+    " \t[MASK]\t ",
+    "[MASK] [MASK][MASK]",
+    "Hi <mask> there\t<mask>\t<mask>\u2000",
+    "<mask>, <mask>- \u25cc\u0330<mask>",
+    "",
+]
+
+OPTIONS_ADDED_TOKENS = [
+    added_token(0, "[PAD]", True),
+    added_token(100, "[UNK]", True),
+    added_token(101, "[CLS]", True, normalized=True),
+    added_token(102, "[SEP]", True, single_word=True),
+    added_token(103, "[MASK]", True, lstrip=True, rstrip=True),
+    added_token(30522, "Order Number", False, normalized=True),
+    added_token(30523, "<ticket>", False, single_word=True),
+    added_token(30524, "caf\u00e9", False, normalized=True),
+    added_token(30525, "\u8ba2\u5355", False, normalized=True),
+    added_token(30526, "\uff21\uff22\uff23", False),
+    added_token(30527, "<sep>", True, lstrip=True),
+    added_token(30528, "<mask>", False, single_word=True, lstrip=True, rstrip=True),
+]
+
+# Sequences whose normalization depends on canonical reordering and on the Unicode versions
+# of the tables in `tokenizers` (marks of Unicode 9.0 are reordered, of 10.0 and later not).
+NORMALIZATION_PROBE_TEXTS = [
+    "x\U0001d16d\U0001d165 x\U0001d165\U0001d16d",
+    "a\U0001d16d\u302e a\u302e\U0001d16d a\u302f\u302e",
+    "a\U0001e944\U0001d165 a\U0001d165\U0001e944 a\U0001e944\U0001d16d",
+    "a\u1df6\U0001d165 a\U0001d165\u1df6 a\u1df6\U0001d16d",
+    "a\U00010f46\U0001d165 a\U0001d165\U00010f46",
+    "\U0001d15e\U0001d16d \U0001d160\U0001d165 \U0001d1bb\U0001d16d",
+    "\U00011938 \U00016d68 \U000105c9 \U0001611e \U000113c5",
+    "\u0f73\u0f71 \u0f75 \u0f81",
+    "e\u0301\u0316 e\u0316\u0301 \u1ec7 Vi\u1ec7t",
+    "\u1fb7 \u1ffc \u0390 \u03b0",
+    "\u0130stanbul \u1e9e \u2126 \u212a \u212b \u01c5 \u03a3\u0391\u03a3",
+    "\ud55c\uad6d\uc5b4 \uac01 \ud7a3",
+    "\uf900\uf901 \U0002f800",
+    "\u0b48 \u0dda \u0dde \u1b3b",
+]
+
+
+def probe_vocabulary(tokenizer, texts, changed):
+    """A vocabulary with every scalar that the normalized probes can contain, alone and with
+    the ## prefix, so that ids spell out the normalized text one scalar at a time. The special
+    tokens keep their ids (0 and 100-103) so that the rest of tokenizer.json stays valid."""
+    normalizer = tokenizer.normalizer
+    alphabet = {"a"}
+    for text in texts + [chr(c) for c in changed]:
+        alphabet.update(normalizer.normalize_str(text))
+    alphabet.discard(" ")
+    specials = {"[PAD]": 0, "[UNK]": 100, "[CLS]": 101, "[SEP]": 102, "[MASK]": 103}
+    vocabulary = dict(specials)
+    next_id = 0
+    for scalar in sorted(alphabet):
+        for token in (scalar, "##" + scalar):
+            while next_id in specials.values():
+                next_id += 1
+            vocabulary[token] = next_id
+            next_id += 1
+    return vocabulary
+
+
+def bert_normalizer(**options):
+    settings = {"type": "BertNormalizer", "clean_text": True, "handle_chinese_chars": True,
+                "strip_accents": None, "lowercase": True}
+    settings.update(options)
+    return settings
+
+
+def variants(base, tokenizer, cases):
+    """tokenizer.json variants: `overrides` maps a key (or "model/<key>") of tokenizer.json to
+    its replacement; each variant has texts with ids, and maybe a sweep."""
+    normalizer_texts = [
+        case["text"] for case in cases
+        if case["category"] in ("multilingual", "unicode-edge", "special-tokens")
+    ] + [case["text"] for case in cases if case["category"] == "customer-service"][:20]
+    changed = changed_scalars(tokenizer)
+    definitions = [
+        ("added-token-options", {"added_tokens": OPTIONS_ADDED_TOKENS}, ADDED_TOKEN_TEXTS, None),
+        ("no-added-tokens", {"added_tokens": []}, ADDED_TOKEN_TEXTS, None),
+        ("cased", {"normalizer": bert_normalizer(lowercase=False)}, normalizer_texts, None),
+        ("lowercase-keeping-accents", {"normalizer": bert_normalizer(strip_accents=False)}, normalizer_texts, None),
+        ("accents-stripped-cased", {"normalizer": bert_normalizer(lowercase=False, strip_accents=True)},
+         normalizer_texts, None),
+        ("no-cleaning-or-chinese-spacing", {"normalizer": bert_normalizer(clean_text=False, handle_chinese_chars=False)},
+         normalizer_texts, None),
+        ("no-normalizer", {"normalizer": None}, normalizer_texts, None),
+        ("eight-characters-per-word", {"model/max_input_chars_per_word": 8}, normalizer_texts, None),
+        ("bert-processing", {"post_processor": {"type": "BertProcessing", "sep": ["[SEP]", 102], "cls": ["[CLS]", 101]}},
+         ADDED_TOKEN_TEXTS, None),
+        ("reversed-template", {"post_processor": {
+            "type": "TemplateProcessing",
+            "single": [{"SpecialToken": {"id": "[SEP]", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
+                       {"SpecialToken": {"id": "[MASK]", "type_id": 0}}],
+            "pair": [{"Sequence": {"id": "A", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 1}}],
+            "special_tokens": {"[SEP]": {"id": "[SEP]", "ids": [102], "tokens": ["[SEP]"]},
+                               "[MASK]": {"id": "[MASK]", "ids": [103], "tokens": ["[MASK]"]}},
+        }}, ADDED_TOKEN_TEXTS, None),
+        ("probe-vocabulary", {"model/vocab": probe_vocabulary(tokenizer, NORMALIZATION_PROBE_TEXTS, changed)},
+         NORMALIZATION_PROBE_TEXTS, as_runs(changed)),
     ]
-    variants = []
-    tokens = [
-        token(0, "[PAD]", True),
-        token(100, "[UNK]", True),
-        token(101, "[CLS]", True, normalized=True),
-        token(102, "[SEP]", True, single_word=True),
-        token(103, "[MASK]", True, lstrip=True, rstrip=True),
-        token(30522, "Order Number", False, normalized=True),
-        token(30523, "<ticket>", False, single_word=True),
-        token(30524, "café", False, normalized=True),
-        token(30525, "订单", False, normalized=True),
-        token(30526, "ＡＢＣ", False),
-        token(30527, "<sep>", True, lstrip=True),
-        token(30528, "<mask>", False, single_word=True, lstrip=True, rstrip=True),
-    ]
-    variants.append(("options", tokens))
-    variants.append(("no-added-tokens", []))
     result = []
-    for name, added in variants:
-        document = dict(base)
-        document["added_tokens"] = added
-        tokenizer = load_tokenizer(json.dumps(document))
-        recorded = json.loads(tokenizer.to_str())["added_tokens"]
-        if recorded != added:
-            sys.exit("tokenizers changed the added tokens of variant %s: %r" % (name, recorded))
-        result.append({
+    for name, overrides, texts, sweep_runs in definitions:
+        document = json.loads(json.dumps(base))
+        for key, value in overrides.items():
+            if key.startswith("model/"):
+                document["model"][key[len("model/"):]] = value
+            else:
+                document[key] = value
+        variant_tokenizer = load_tokenizer(json.dumps(document))
+        if "added_tokens" in overrides and json.loads(variant_tokenizer.to_str())["added_tokens"] != overrides["added_tokens"]:
+            sys.exit("tokenizers changed the added tokens of variant %s" % name)
+        variant = {
             "name": name,
-            "added_tokens": added,
-            "cases": [{"text": text, "ids": encode(tokenizer, text)} for text in texts],
-        })
+            "overrides": overrides,
+            "cases": [{"text": text, "ids": encode(variant_tokenizer, text)} for text in texts],
+        }
+        if sweep_runs is not None:
+            variant["sweep"] = sweep(variant_tokenizer, sweep_runs, 1024)
+        result.append(variant)
     return result
 
 
@@ -590,21 +709,16 @@ def main():
         "tokenizers_version": tokenizers.__version__,
         "max_length": MAX_LENGTH,
         "cases": cases,
-        "code_point_sweep": {
-            "prefix": SWEEP_TEMPLATE[0],
-            "suffix": SWEEP_TEMPLATE[1],
-            "chunk_size": SWEEP_CHUNK,
-            "chunks": sweep_chunks(tokenizer),
-        },
-        "added_token_variants": added_token_variants(base),
+        "code_point_sweep": sweep(tokenizer, [[0, 0x10FFFF]], SWEEP_CHUNK),
+        "variants": variants(base, tokenizer, cases),
     }
     os.makedirs(os.path.dirname(OUTPUT), exist_ok=True)
     with open(OUTPUT, "w", encoding="ascii") as file:
         file.write(to_line_per_entry_json(fixture))
     longest = max(len(case["ids"]) for case in cases)
-    print("wrote %s: %d cases (longest %d ids), %d sweep chunks, %d variants" % (
-        os.path.relpath(OUTPUT, REPO_ROOT), len(cases), longest,
-        len(fixture["code_point_sweep"]["chunks"]), len(fixture["added_token_variants"])))
+    print("wrote %s: %d cases (longest %d ids), %d sweep chunks, %d variants with %d cases" % (
+        os.path.relpath(OUTPUT, REPO_ROOT), len(cases), longest, len(fixture["code_point_sweep"]["chunks"]),
+        len(fixture["variants"]), sum(len(variant["cases"]) for variant in fixture["variants"])))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import Transformer
 /// Tests/Python/make_tokenizer_fixture.py, with the model's tokenizer.json from the project venv.
 @Suite(.enabled(if: TokenizerTestFiles.modelDirectory != nil, TokenizerTestFiles.missingModelNote))
 struct TokenizerFixtureTests {
-    /// The fixture file's layout.
+    /// The fixture file's layout (variants' `overrides` are read separately, as untyped JSON).
     struct Fixture: Decodable {
         struct Case: Decodable {
             var category: String?
@@ -14,40 +14,39 @@ struct TokenizerFixtureTests {
             var ids: [UInt32]
         }
 
+        /// "<prefix><c><suffix>" for every scalar c of `runs`, encoded `chunkSize` scalars at a
+        /// time, each chunk's ids summarised by their count and FNV-1a hash.
         struct Sweep: Decodable {
             struct Chunk: Decodable {
-                var first: UInt32
-                var last: UInt32
                 var count: Int
                 var fnv1a64: String
             }
 
             var prefix: String
             var suffix: String
+            var runs: [[UInt32]]
+            var chunkSize: Int
             var chunks: [Chunk]
-        }
-
-        struct AddedTokenEntry: Codable {
-            var id: UInt32
-            var content: String
-            var singleWord: Bool
-            var lstrip: Bool
-            var rstrip: Bool
-            var normalized: Bool
-            var special: Bool
         }
 
         struct Variant: Decodable {
             var name: String
-            var addedTokens: [AddedTokenEntry]
             var cases: [Case]
+            var sweep: Sweep?
         }
 
         var maxLength: Int
         var cases: [Case]
         var codePointSweep: Sweep
-        var addedTokenVariants: [Variant]
+        var variants: [Variant]
     }
+
+    /// The tokenizer.json variants of the fixture, in its order.
+    static let variantNames = [
+        "added-token-options", "no-added-tokens", "cased", "lowercase-keeping-accents",
+        "accents-stripped-cased", "no-cleaning-or-chinese-spacing", "no-normalizer",
+        "eight-characters-per-word", "bert-processing", "reversed-template", "probe-vocabulary",
+    ]
 
     /// Room for the longest fixture text without truncation.
     static let unlimitedLength = 1_000_000
@@ -146,47 +145,84 @@ struct TokenizerFixtureTests {
     @Test func everyCodePointMatchesHuggingFace() throws {
         let tokenizer = try WordPieceTokenizer(tokenizerJSON: tokenizerJSON, maxLength: Self.unlimitedLength)
         let sweep = fixture.codePointSweep
-        #expect(sweep.chunks.first?.first == 0 && sweep.chunks.last?.last == 0x10FFFF)
-        var failures: [String] = []
-        for chunk in sweep.chunks {
-            var text = String.UnicodeScalarView()
-            for value in chunk.first...chunk.last {
-                guard let scalar = Unicode.Scalar(value) else { continue }
-                text.append(contentsOf: sweep.prefix.unicodeScalars)
-                text.append(scalar)
-                text.append(contentsOf: sweep.suffix.unicodeScalars)
-            }
-            let ids = try tokenizer.encode(String(text), truncate: false)
-            let hash = Self.fnv1a64(ids)
-            if ids.count != chunk.count || hash != UInt64(chunk.fnv1a64, radix: 16) {
-                failures.append("""
-                    U+\(String(chunk.first, radix: 16))...U+\(String(chunk.last, radix: 16)): \
-                    \(ids.count) ids (expected \(chunk.count)), hash \(String(hash, radix: 16)) (expected \(chunk.fnv1a64))
-                    """)
-            }
-        }
-        #expect(failures.isEmpty, "\(failures.prefix(10).joined(separator: "\n"))")
+        #expect(sweep.runs == [[0, 0x10FFFF]])
+        let failures = try Self.sweepFailures(sweep, tokenizer)
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }
 
-    @Test(arguments: ["options", "no-added-tokens"])
-    func addedTokenOptionsMatchHuggingFace(variantName: String) throws {
-        let variant = try #require(fixture.addedTokenVariants.first { $0.name == variantName })
+    @Test func variantsCoverEveryFixtureVariant() {
+        #expect(fixture.variants.map(\.name) == Self.variantNames)
+    }
+
+    /// tokenizer.json with parts replaced: added-token options, normalizer settings, the word
+    /// length limit, post-processors, and a probe vocabulary under which the ids spell out the
+    /// normalized text scalar by scalar.
+    @Test(arguments: variantNames)
+    func variantMatchesHuggingFace(variantName: String) throws {
+        let variant = try #require(fixture.variants.first { $0.name == variantName })
+        let tokenizer = try WordPieceTokenizer(
+            tokenizerJSONData: variantTokenizerJSON(named: variantName),
+            maxLength: Self.unlimitedLength
+        )
+        #expect(!variant.cases.isEmpty)
+        let failures = mismatches(of: variant.cases) { try tokenizer.encode($0, truncate: false) }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+        if let sweep = variant.sweep {
+            let sweepFailures = try Self.sweepFailures(sweep, tokenizer)
+            #expect(sweepFailures.isEmpty, "\(sweepFailures.joined(separator: "\n"))")
+        }
+    }
+
+    /// The model's tokenizer.json with the variant's `overrides` applied (a key of the document,
+    /// or `model/<key>` for a key of its model).
+    private func variantTokenizerJSON(named name: String) throws -> Data {
+        let fixtureDocument = try JSONSerialization.jsonObject(with: Data(contentsOf: TokenizerTestFiles.fixture))
+        let variants = try #require((fixtureDocument as? [String: Any])?["variants"] as? [[String: Any]])
+        let variant = try #require(variants.first { $0["name"] as? String == name })
+        let overrides = try #require(variant["overrides"] as? [String: Any])
         var document = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: tokenizerJSON)) as? [String: Any]
         )
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        document["added_tokens"] = try JSONSerialization.jsonObject(with: encoder.encode(variant.addedTokens))
-        let tokenizer = try WordPieceTokenizer(
-            tokenizerJSONData: JSONSerialization.data(withJSONObject: document),
-            maxLength: Self.unlimitedLength
-        )
-        #expect(variant.cases.count >= 20)
-        let failures = mismatches(of: variant.cases) { try tokenizer.encode($0, truncate: false) }
-        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
-        for token in variant.addedTokens {
-            #expect(tokenizer.tokenId(for: token.content) == token.id)
+        for (key, value) in overrides {
+            if key.hasPrefix("model/") {
+                var model = try #require(document["model"] as? [String: Any])
+                model[String(key.dropFirst("model/".count))] = value
+                document["model"] = model
+            } else {
+                document[key] = value
+            }
         }
+        return try JSONSerialization.data(withJSONObject: document)
+    }
+
+    /// The chunks of a sweep whose ids differ from the fixture, described (at most ten).
+    static func sweepFailures(_ sweep: Fixture.Sweep, _ tokenizer: WordPieceTokenizer) throws -> [String] {
+        let scalars = sweep.runs.flatMap { $0[0]...$0[1] }.compactMap(Unicode.Scalar.init)
+        guard sweep.chunks.count == (scalars.count + sweep.chunkSize - 1) / sweep.chunkSize else {
+            return ["\(sweep.chunks.count) chunks for \(scalars.count) scalars in chunks of \(sweep.chunkSize)"]
+        }
+        var failures: [String] = []
+        var text: [UInt8] = []
+        for (index, chunk) in sweep.chunks.enumerated() {
+            let chunkScalars = scalars[(index * sweep.chunkSize)..<min(scalars.count, (index + 1) * sweep.chunkSize)]
+            text.removeAll(keepingCapacity: true)
+            for scalar in chunkScalars {
+                text += sweep.prefix.utf8
+                UTF8.encode(scalar) { text.append($0) }
+                text += sweep.suffix.utf8
+            }
+            let ids = try tokenizer.encode(bytes: text, truncate: false)
+            let hash = fnv1a64(ids)
+            if ids.count != chunk.count || hash != UInt64(chunk.fnv1a64, radix: 16) {
+                let first = String(chunkScalars.first?.value ?? 0, radix: 16)
+                let last = String(chunkScalars.last?.value ?? 0, radix: 16)
+                failures.append("""
+                    U+\(first)...U+\(last): \(ids.count) ids (expected \(chunk.count)), \
+                    hash \(String(hash, radix: 16)) (expected \(chunk.fnv1a64))
+                    """)
+            }
+        }
+        return Array(failures.prefix(10))
     }
 
     /// FNV-1a, 64-bit, over the ids as little-endian UInt32 values (as the fixture script computes it).

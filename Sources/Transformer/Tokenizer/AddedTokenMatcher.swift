@@ -17,6 +17,11 @@ struct AddedTokenMatcher: Sendable {
 
     /// Patterns by their first scalar, longest first.
     private let patternsByFirstScalar: [Unicode.Scalar: [Pattern]]
+    /// Bit `n` is set when a pattern starts with the ASCII scalar `n` (a quick test before
+    /// the dictionary, which would cost a hash per scalar of text).
+    private let asciiFirstScalars: (low: UInt64, high: UInt64)
+    /// Whether some pattern starts with a non-ASCII scalar.
+    private let hasNonASCIIFirstScalar: Bool
 
     /// Whether there is no token to look for.
     var isEmpty: Bool { patternsByFirstScalar.isEmpty }
@@ -35,6 +40,16 @@ struct AddedTokenMatcher: Sendable {
                 .sorted { ($0.element.scalars.count, -$0.offset) > ($1.element.scalars.count, -$1.offset) }
                 .map(\.element)
         }
+        var asciiFirstScalars: (low: UInt64, high: UInt64) = (0, 0)
+        for first in patterns.keys where first.isASCII {
+            if first.value < 64 {
+                asciiFirstScalars.low |= 1 << first.value
+            } else {
+                asciiFirstScalars.high |= 1 << (first.value - 64)
+            }
+        }
+        self.asciiFirstScalars = asciiFirstScalars
+        hasNonASCIIFirstScalar = patterns.keys.contains { !$0.isASCII }
     }
 
     /// Splits `text` into plain text and added tokens, in order.
@@ -83,10 +98,21 @@ struct AddedTokenMatcher: Sendable {
     }
 
     private func longestPattern(in text: ArraySlice<Unicode.Scalar>, at position: Int) -> Pattern? {
-        guard let candidates = patternsByFirstScalar[text[position]] else { return nil }
+        guard mayStartPattern(text[position]), let candidates = patternsByFirstScalar[text[position]] else {
+            return nil
+        }
         return candidates.first { pattern in
             pattern.scalars.count <= text.endIndex - position
                 && text[position..<(position + pattern.scalars.count)].elementsEqual(pattern.scalars)
+        }
+    }
+
+    @inline(__always)
+    private func mayStartPattern(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0..<64: asciiFirstScalars.low >> scalar.value & 1 != 0
+        case 64..<128: asciiFirstScalars.high >> (scalar.value - 64) & 1 != 0
+        default: hasNonASCIIFirstScalar
         }
     }
 

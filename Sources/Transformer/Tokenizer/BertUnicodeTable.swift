@@ -139,6 +139,15 @@ struct BertUnicodeTable: Sendable {
     private static func classify(_ scalar: Unicode.Scalar) -> Flags {
         let value = scalar.value
         let properties = scalar.properties
+        // Quick answers for most of the code space (planes 4-13 are unassigned, 15-16 private).
+        switch properties.generalCategory {
+        case .unassigned:
+            return isChineseIdeograph(value) ? .chineseIdeograph : []
+        case .privateUse:
+            return .removedByCleaning
+        default:
+            break
+        }
         let age = properties.age
         let category = huggingFaceCategory(of: scalar, age: age)
         let isTabOrLineBreak = value == 0x09 || value == 0x0A || value == 0x0D
