@@ -43,6 +43,7 @@ public struct ClientStreamingResponse<Message: GRPCMessage>: Sendable {
 
     /// The response messages of a streaming call.
     public struct Messages: AsyncSequence, @unchecked Sendable {
+        /// Each element is one decoded response message.
         public typealias Element = Message
         // The iterator is handed to exactly one consumer (see `makeAsyncIterator`).
         private let events: AsyncThrowingStream<ClientStreamEvent, any Error>.AsyncIterator
@@ -58,6 +59,7 @@ public struct ClientStreamingResponse<Message: GRPCMessage>: Sendable {
             var events: AsyncThrowingStream<ClientStreamEvent, any Error>.AsyncIterator
             let inbound: InboundFlowController
 
+            /// The next message; nil when the call ended with OK; throws `RPCError` otherwise.
             public mutating func next() async throws -> Message? {
                 while let event = try await events.next() {
                     guard case .message(let bytes) = event else { continue }
@@ -72,6 +74,7 @@ public struct ClientStreamingResponse<Message: GRPCMessage>: Sendable {
             }
         }
 
+        /// The iterator over the messages (the sequence can be iterated once).
         public func makeAsyncIterator() -> AsyncIterator {
             AsyncIterator(events: events, inbound: inbound)
         }

@@ -102,21 +102,24 @@ public final class GRPCClient: Sendable {
 
     private func openConnection() async throws -> Connection {
         let configuration = configuration
+        let installed = Mutex<NIOLoopBound<ClientConnectionHandler>?>(nil)
         do {
             let channel = try await ClientBootstrap(group: group)
                 .connectTimeout(TimeAmount(configuration.connectTimeout))
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(configuration: configuration) { [weak self] in
+                        let handler = ClientConnectionHandler(configuration: configuration) { [weak self] in
                             self?.retire(channel)
-                        })
+                        }
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                        installed.withLock { $0 = NIOLoopBound(handler, eventLoop: channel.eventLoop) }
                     }
                 }
                 .connect(host: host, port: port).get()
-            let handler = try await channel.eventLoop.submit {
-                NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self), eventLoop: channel.eventLoop)
-            }.get()
+            guard let handler = installed.withLock({ $0 }) else {
+                throw RPCError(code: .internal, message: "the connection handler was not installed")
+            }
             let connection = Connection(channel: channel, handler: handler)
             let keep = phase.withLock { phase -> Bool in
                 guard case .connecting = phase else { return false }

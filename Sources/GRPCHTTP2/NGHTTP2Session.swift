@@ -74,7 +74,8 @@ final class NGHTTP2Session {
     }
 
     private var session: OpaquePointer?
-    private unowned let delegate: any NGHTTP2SessionDelegate
+    // The delegate owns the session and outlives it, so no reference counting is needed.
+    private unowned(unsafe) let delegate: any NGHTTP2SessionDelegate
     let role: Role
 
     init(role: Role, delegate: any NGHTTP2SessionDelegate, settings: Settings) {

@@ -92,12 +92,12 @@ struct EndToEndTests {
     }
 
     @Test func callsConnectLazilyAndReconnectAfterTheServerClosedTheConnection() async throws {
-        let harness = try await TestHarness.start(configuration: .init(idleTimeout: .milliseconds(200)))
+        let harness = try await TestHarness.start(configuration: .init(idleTimeout: .milliseconds(300)))
         let lazy = GRPCClient(host: "127.0.0.1", port: harness.port)
         let first = try await lazy.unary(TestMethods.echo, request: RawMessage("first"), responseType: RawMessage.self)
         #expect(first.message.text == "first")
         // The idle limit makes the server send GOAWAY and close; the next call reconnects.
-        try await Task.sleep(for: .milliseconds(700))
+        try await Task.sleep(for: .milliseconds(900))
         let second = try await lazy.unary(TestMethods.echo, request: RawMessage("second"), responseType: RawMessage.self)
         #expect(second.message.text == "second")
         await lazy.close()
