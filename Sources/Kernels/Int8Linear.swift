@@ -88,7 +88,8 @@ public final class Int8Linear: Sendable {
     }
 
     /// `output[rows × outFeatures] = dequantize(quantize(input[rows × inFeatures]) · Wᵀ) + bias`,
-    /// split over `pool`'s threads (by row blocks and channel panels) when one is given.
+    /// split over `pool`'s threads (by row blocks and channel panels) when one is given. Scratch
+    /// memory is per call, so several threads may apply the same layer at once.
     ///
     /// `preciseActivations` quantizes each row to 16 bits instead of 8 (scale `(max - min) / 65535`),
     /// for layers whose activations need the precision (the FFN down projection). The high and
