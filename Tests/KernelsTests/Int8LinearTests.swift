@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import Testing
 @testable import Kernels
 
@@ -126,6 +128,29 @@ struct Int8LinearTests {
             layer.apply(input, rows: m, output: &double, pool: pool)
             #expect(single.map(\.bitPattern) == double.map(\.bitPattern), "\(kernel)")
         }
+    }
+
+    @Test("several threads applying one layer at once, sharing a pool, all get the reference result")
+    func concurrentApply() {
+        let pool = ComputePool(threads: 2)
+        var generator = SeededGenerator(seed: 31)
+        let (m, n, k) = (37, 70, 129)
+        let weights = [Int8].random(count: n * k, using: &generator)
+        let scales = [Float].random(count: n, in: 0.001...0.05, using: &generator)
+        let input = [Float].random(count: m * k, in: -2...2, using: &generator)
+        var expected = [Float](repeating: 0, count: m * n)
+        ScalarReference.int8Linear(weights: weights, scales: scales, bias: nil, outFeatures: n, inFeatures: k,
+                                   input: input, rows: m, output: &expected)
+        let layer = Int8Linear(weights: weights, scales: scales, bias: nil, outFeatures: n, inFeatures: k)
+        let failures = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            for _ in 0..<20 {
+                var output = [Float](repeating: .nan, count: m * n)
+                layer.apply(input, rows: m, output: &output, pool: pool)
+                if output.map(\.bitPattern) != expected.map(\.bitPattern) { failures.wrappingAdd(1, ordering: .relaxed) }
+            }
+        }
+        #expect(failures.load(ordering: .relaxed) == 0)
     }
 
     @Test("a pooled GEMM larger than one row block matches the reference")
