@@ -142,12 +142,13 @@ struct Int8LinearTests {
         ScalarReference.int8Linear(weights: weights, scales: scales, bias: nil, outFeatures: n, inFeatures: k,
                                    input: input, rows: m, output: &expected)
         let layer = Int8Linear(weights: weights, scales: scales, bias: nil, outFeatures: n, inFeatures: k)
+        let reference = expected.map(\.bitPattern)
         let failures = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: 4) { _ in
             for _ in 0..<20 {
                 var output = [Float](repeating: .nan, count: m * n)
                 layer.apply(input, rows: m, output: &output, pool: pool)
-                if output.map(\.bitPattern) != expected.map(\.bitPattern) { failures.wrappingAdd(1, ordering: .relaxed) }
+                if output.map(\.bitPattern) != reference { failures.wrappingAdd(1, ordering: .relaxed) }
             }
         }
         #expect(failures.load(ordering: .relaxed) == 0)
