@@ -220,5 +220,11 @@ struct Int8LinearTests {
         #expect(output == [42])
         // 2 panels of 16 channels × 4 padded k × 2 bytes, plus 32 sums, scales and biases of 4 bytes.
         #expect(layer.memoryBytes == 2 * 16 * 4 * 2 + 3 * 32 * 4)
+        if KernelPath.avx2.isSupported {
+            // AVX2 keeps one byte per weight.
+            let packed = Int8Linear(weights: [Int8](repeating: 1, count: 20 * 3), scales: [Float](repeating: 1, count: 20),
+                                    bias: nil, outFeatures: 20, inFeatures: 3, path: .avx2)
+            #expect(packed.memoryBytes == 2 * 16 * 4 + 3 * 32 * 4)
+        }
     }
 }
