@@ -5,15 +5,21 @@
 //   QS_MR        rows per micro-tile (at most 8), QS_NV vectors per panel, QS_LANES int32 lanes per vector
 //   QS_VEC, QS_FVEC                         integer and float vector types
 //   QS_ZERO(), QS_LOAD(p), QS_BCAST32(p)    integer vector: zero, load, broadcast one 32-bit group
+//   QS_WEIGHT_GROUP_BYTES, QS_LOAD_WEIGHTS(p)  optional: bytes of one packed weight group (default
+//                                           4) and the load that widens it to a 32-bit group
 //   QS_DOT(acc, a, w)                       acc + the dot products of the groups of a and w, per lane
 //   QS_SUB, QS_MULLO, QS_SET1, QS_CVT       int32 subtract, multiply (low), broadcast, convert to float
 //   QS_LOADU_PS, QS_SET1_PS, QS_MUL_PS, QS_FMADD_PS, QS_STOREU_PS   float vector operations
 // A panel holds QS_NR = QS_LANES * QS_NV channels; inside it, group g of channel c is the
-// 32-bit word at g * QS_NR + c.
+// weight group at g * QS_NR + c.
 
 #include <string.h>
 
 #define QS_NR (QS_LANES * QS_NV)
+#ifndef QS_WEIGHT_GROUP_BYTES
+#define QS_WEIGHT_GROUP_BYTES 4
+#define QS_LOAD_WEIGHTS(p) QS_LOAD(p)
+#endif
 #define QS_JOIN2(a, b) a##b
 #define QS_JOIN(a, b) QS_JOIN2(a, b)
 #define QS_TILE QS_JOIN(QS_FUNC, _tile)
@@ -28,11 +34,12 @@ QS_TILE(const qs_gemm_block *block, size_t row, size_t panel, const int mr) {
 
     const size_t groups = block->k_groups;
     const size_t stride = block->activation_stride;
-    const int32_t *weights = (const int32_t *)block->packed_weights + panel * groups * QS_NR;
+    const uint8_t *weights = (const uint8_t *)block->packed_weights + panel * groups * QS_NR * QS_WEIGHT_GROUP_BYTES;
     const int32_t *activations = (const int32_t *)block->activations + row * stride;
     for (size_t g = 0; g < groups; g++) {
         QS_VEC w[QS_NV];
-        for (int v = 0; v < QS_NV; v++) w[v] = QS_LOAD(weights + g * QS_NR + v * QS_LANES);
+        for (int v = 0; v < QS_NV; v++)
+            w[v] = QS_LOAD_WEIGHTS(weights + (g * QS_NR + (size_t)v * QS_LANES) * QS_WEIGHT_GROUP_BYTES);
         for (int r = 0; r < mr; r++) {
             const QS_VEC a = QS_BCAST32(activations + r * stride + g);
             for (int v = 0; v < QS_NV; v++) acc[r][v] = QS_DOT(acc[r][v], a, w[v]);

@@ -61,7 +61,8 @@ public final class ComputePool: Sendable {
 /// reads them only after an acquiring join, so they are never raced (hence `@unchecked`).
 private final class ComputePoolShared: @unchecked Sendable {
     private static let closedFlag = 1 << 40
-    /// Spin iterations before a waiting worker goes to sleep.
+    /// Spin iterations before a waiting worker goes to sleep: about half a millisecond where
+    /// a pause takes ~27 ns (AMD EPYC), so back-to-back operations find the workers awake.
     private static let workerSpins = 20_000
     /// Spin iterations before the caller, waiting for workers to leave, starts yielding its core.
     private static let callerSpins = 2_000

@@ -1,10 +1,11 @@
 internal import CKernels
 
 /// The integer kernel behind a `KernelPath`, with the data layout it consumes: weights packed
-/// in panels of `panelWidth` channels, k values grouped `groupSize` at a time into 32-bit words
-/// (two int16, or four bytes), activations in the same grouping.
+/// in panels of `panelWidth` channels, k values grouped `groupSize` at a time (int8 pairs or
+/// quads; int16 pairs for the portable path), activations in the same grouping as 32-bit
+/// words (two u8 values widened to int16, or four bytes).
 enum GemmKernel: Sendable {
-    /// x86 AVX2, `qs_gemm_s16_avx2`: int16 pairs, `vpmaddwd`.
+    /// x86 AVX2, `qs_gemm_s16_avx2`: int16 activation pairs, int8 weight pairs, `vpmaddwd`.
     case avx2
     /// x86 AVX-VNNI, `qs_gemm_u8s8_avxvnni`: byte quads, 256-bit `vpdpbusd`.
     case avxvnni
@@ -56,19 +57,23 @@ enum GemmKernel: Sendable {
         }
     }
 
-    /// Whether values are stored as int16 (pairs per 32-bit group) rather than bytes (quads).
-    var usesInt16: Bool {
+    /// Whether activations are stored as int16 (pairs per 32-bit group) rather than bytes (quads).
+    var usesInt16Activations: Bool {
         switch self {
         case .avx2, .portable: true
         case .avxvnni, .avx512vnni, .vnniEmulatedOnAVX2: false
         }
     }
 
-    /// k values per 32-bit group.
-    var groupSize: Int { usesInt16 ? 2 : 4 }
+    /// k values per 32-bit activation group.
+    var groupSize: Int { usesInt16Activations ? 2 : 4 }
 
-    /// Bytes per stored value (activation or weight).
-    var elementBytes: Int { usesInt16 ? 2 : 1 }
+    /// Bytes per stored activation value.
+    var activationBytes: Int { usesInt16Activations ? 2 : 1 }
+
+    /// Bytes per packed weight: int8, except the portable path's int16 (AVX2 sign-extends its
+    /// int8 weights as it loads them).
+    var weightBytes: Int { self == .portable ? 2 : 1 }
 
     /// Runs one block (rows × panels) of the GEMM with its fused epilogue.
     func run(_ block: UnsafePointer<qs_gemm_block>) {

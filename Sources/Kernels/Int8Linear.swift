@@ -19,7 +19,7 @@ public final class Int8Linear: Sendable {
     let paddedInFeatures: Int
     /// Panels of `kernel.panelWidth` channels.
     let panelCount: Int
-    /// Panel-major packed weights (int16 or int8, see `GemmKernel`).
+    /// Panel-major packed weights (int8, or int16 for the portable path; see `GemmKernel`).
     let packedWeights: AlignedBuffer
     /// Per channel, padded to whole panels: sum of the int8 weights, weight scale, bias (0 when none).
     let weightSums: AlignedBuffer
@@ -51,7 +51,7 @@ public final class Int8Linear: Sendable {
         let paddedChannels = panelCount * width
         self.paddedInFeatures = paddedInFeatures
         self.panelCount = panelCount
-        packedWeights = AlignedBuffer(byteCount: paddedChannels * paddedInFeatures * kernel.elementBytes)
+        packedWeights = AlignedBuffer(byteCount: paddedChannels * paddedInFeatures * kernel.weightBytes)
         weightSums = AlignedBuffer(byteCount: paddedChannels * 4)
         weightScales = AlignedBuffer(byteCount: paddedChannels * 4)
         paddedBias = AlignedBuffer(byteCount: paddedChannels * 4)
@@ -67,7 +67,7 @@ public final class Int8Linear: Sendable {
                     let value = source[channel * inFeatures + k]
                     sum += Int32(value)
                     let offset = ((panel * groups + k / group) * width + lane) * group + k % group
-                    if kernel.usesInt16 {
+                    if kernel.weightBytes == 2 {
                         packed.storeBytes(of: Int16(value), toByteOffset: 2 * offset, as: Int16.self)
                     } else {
                         packed.storeBytes(of: value, toByteOffset: offset, as: Int8.self)
@@ -88,7 +88,8 @@ public final class Int8Linear: Sendable {
     }
 
     /// `output[rows × outFeatures] = dequantize(quantize(input[rows × inFeatures]) · Wᵀ) + bias`,
-    /// split over `pool`'s threads (by row blocks and channel panels) when one is given.
+    /// split over `pool`'s threads (by row blocks and channel panels) when one is given. Scratch
+    /// memory is per call, so several threads may apply the same layer at once.
     ///
     /// `preciseActivations` quantizes each row to 16 bits instead of 8 (scale `(max - min) / 65535`),
     /// for layers whose activations need the precision (the FFN down projection). The high and
@@ -98,7 +99,7 @@ public final class Int8Linear: Sendable {
     public func apply(_ input: UnsafePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>,
                       pool: ComputePool? = nil, preciseActivations: Bool = false) {
         guard rows > 0, outFeatures > 0 else { return }
-        let elementBytes = kernel.elementBytes
+        let elementBytes = kernel.activationBytes
         let kernelRows = preciseActivations ? 2 * rows : rows
         let activations = AlignedBuffer(byteCount: kernelRows * paddedInFeatures * elementBytes, zeroed: false)
         let rowScales = AlignedBuffer(byteCount: rows * 4, zeroed: false)

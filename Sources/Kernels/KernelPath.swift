@@ -8,7 +8,7 @@ public enum KernelPath: String, Sendable, CaseIterable {
     case avx512vnni
     /// 256-bit VEX `vpdpbusd`, 6 rows × 16 channels per micro-tile.
     case avxvnni
-    /// u8 activations widened to int16, int16 weights, exact `vpmaddwd`, 4 rows × 16 channels.
+    /// u8 activations widened to int16, int8 weights widened as loaded, exact `vpmaddwd`, 4 rows × 16 channels.
     case avx2
     /// Swift SIMD (`SIMD32<Int16>` products into `SIMD16<Int32>`), for every CPU, aarch64 included.
     case portable

@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import Testing
 @testable import Kernels
 
@@ -128,6 +130,30 @@ struct Int8LinearTests {
         }
     }
 
+    @Test("several threads applying one layer at once, sharing a pool, all get the reference result")
+    func concurrentApply() {
+        let pool = ComputePool(threads: 2)
+        var generator = SeededGenerator(seed: 31)
+        let (m, n, k) = (37, 70, 129)
+        let weights = [Int8].random(count: n * k, using: &generator)
+        let scales = [Float].random(count: n, in: 0.001...0.05, using: &generator)
+        let input = [Float].random(count: m * k, in: -2...2, using: &generator)
+        var expected = [Float](repeating: 0, count: m * n)
+        ScalarReference.int8Linear(weights: weights, scales: scales, bias: nil, outFeatures: n, inFeatures: k,
+                                   input: input, rows: m, output: &expected)
+        let layer = Int8Linear(weights: weights, scales: scales, bias: nil, outFeatures: n, inFeatures: k)
+        let reference = expected.map(\.bitPattern)
+        let failures = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            for _ in 0..<20 {
+                var output = [Float](repeating: .nan, count: m * n)
+                layer.apply(input, rows: m, output: &output, pool: pool)
+                if output.map(\.bitPattern) != reference { failures.wrappingAdd(1, ordering: .relaxed) }
+            }
+        }
+        #expect(failures.load(ordering: .relaxed) == 0)
+    }
+
     @Test("a pooled GEMM larger than one row block matches the reference")
     func pooledLargeShape() {
         let pool = ComputePool(threads: 2)
@@ -194,5 +220,11 @@ struct Int8LinearTests {
         #expect(output == [42])
         // 2 panels of 16 channels × 4 padded k × 2 bytes, plus 32 sums, scales and biases of 4 bytes.
         #expect(layer.memoryBytes == 2 * 16 * 4 * 2 + 3 * 32 * 4)
+        if KernelPath.avx2.isSupported {
+            // AVX2 keeps one byte per weight.
+            let packed = Int8Linear(weights: [Int8](repeating: 1, count: 20 * 3), scales: [Float](repeating: 1, count: 20),
+                                    bias: nil, outFeatures: 20, inFeatures: 3, path: .avx2)
+            #expect(packed.memoryBytes == 2 * 16 * 4 + 3 * 32 * 4)
+        }
     }
 }

@@ -31,8 +31,9 @@ static inline void qs_spin_pause(void) {
 
 /// Panel widths (output channels per packed weight panel) and tile heights (rows per
 /// micro-tile) of the x86 kernels. Weights are packed as panels of NR channels; inside a
-/// panel, for every group of k values (2 int16 for AVX2, 4 bytes for the VNNI paths), the NR
-/// channels' groups follow each other, one 32-bit word per channel.
+/// panel, for every group of k values (2 for AVX2, 4 for the VNNI paths), the NR channels'
+/// groups follow each other: int8 pairs (AVX2) or int8 quads (VNNI). Activations come in the
+/// same groups, one 32-bit word each: two u8 values widened to int16 (AVX2) or four u8 (VNNI).
 #define QS_AVX2_NR 16
 #define QS_AVX2_MR 4
 #define QS_AVXVNNI_NR 16
@@ -53,7 +54,7 @@ typedef struct qs_gemm_block {
     /// Per-row activation scales and zero points.
     const float *row_scales;
     const int32_t *row_zero_points;
-    /// Packed weight panels, `k_groups` groups per channel, panel after panel.
+    /// Packed weight panels, `k_groups` groups per channel, panel after panel (see above).
     const void *packed_weights;
     size_t k_groups;
     /// Per-channel sums of the int8 weights, weight scales and bias, padded to whole panels.
@@ -71,7 +72,8 @@ typedef struct qs_gemm_block {
     size_t panel_begin, panel_end;
 } qs_gemm_block;
 
-/// AVX2: activations as u8 widened to int16 pairs, weights as int16 pairs; vpmaddwd + vpaddd (exact).
+/// AVX2: activations as u8 widened to int16 pairs, weights as int8 pairs sign-extended on load;
+/// vpmaddwd + vpaddd (exact).
 void qs_gemm_s16_avx2(const qs_gemm_block *block);
 /// AVX-VNNI: activations u8 quads, weights s8 quads; 256-bit vpdpbusd.
 void qs_gemm_u8s8_avxvnni(const qs_gemm_block *block);
