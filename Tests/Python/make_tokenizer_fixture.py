@@ -550,6 +550,11 @@ ADDED_TOKEN_TEXTS = [
     "[MASK] [MASK][MASK]",
     "Hi <mask> there\t<mask>\t<mask>\u2000",
     "<mask>, <mask>- \u25cc\u0330<mask>",
+    "size [MASK] color",
+    "size [MASK]color",
+    "size  color size color",
+    "pick a size [SEP] color",
+    "size <sep> color",
     "",
 ]
 
@@ -566,6 +571,10 @@ OPTIONS_ADDED_TOKENS = [
     added_token(30526, "\uff21\uff22\uff23", False),
     added_token(30527, "<sep>", True, lstrip=True),
     added_token(30528, "<mask>", False, single_word=True, lstrip=True, rstrip=True),
+    # Normalized tokens with edge whitespace: they match only where lstrip and rstrip of the
+    # neighbouring [MASK] left the whitespace in the text, which makes those options visible.
+    added_token(30529, "size ", False, normalized=True),
+    added_token(30530, " color", False, normalized=True),
 ]
 
 # Sequences whose normalization depends on canonical reordering and on the Unicode versions

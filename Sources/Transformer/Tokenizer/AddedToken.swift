@@ -14,6 +14,4 @@ struct AddedToken: Sendable, Equatable {
     /// Match the normalized content against normalized text, instead of the raw content
     /// against the raw text.
     var isNormalized: Bool
-    /// A special token (such as `[CLS]`) rather than an ordinary added word.
-    var isSpecial: Bool
 }

@@ -73,12 +73,10 @@ struct AddedTokenMatcher: Sendable {
                 if isWordOnLeft || isWordOnRight { continue }
             }
             if pattern.token.stripsLeft {
-                var strippedStart = start
-                while strippedStart > text.startIndex, isWhitespace(text[strippedStart - 1]) {
-                    strippedStart -= 1
+                // Whitespace the previous match already took leaves no text piece below.
+                while start > text.startIndex, isWhitespace(text[start - 1]) {
+                    start -= 1
                 }
-                // Whitespace already taken by the previous match stays with it.
-                start = max(strippedStart, pieceStart)
             }
             if pattern.token.stripsRight {
                 while stop < text.endIndex, isWhitespace(text[stop]) {

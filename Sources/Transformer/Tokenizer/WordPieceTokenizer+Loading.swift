@@ -43,15 +43,14 @@ extension WordPieceTokenizer {
             maximumCharactersPerWord: file.model.maximumInputCharactersPerWord ?? 100
         )
         let addedTokens = (file.addedTokens ?? []).map { entry in
-            let isSpecial = entry.special ?? false
-            return AddedToken(
+            AddedToken(
                 content: entry.content,
                 id: entry.id,
                 isSingleWord: entry.singleWord ?? false,
                 stripsLeft: entry.lstrip ?? false,
                 stripsRight: entry.rstrip ?? false,
-                isNormalized: entry.normalized ?? !isSpecial,
-                isSpecial: isSpecial
+                // Special tokens default to matching the raw text, as in `tokenizers`.
+                isNormalized: entry.normalized ?? !(entry.special ?? false)
             )
         }
         let (classifierTokenId, separatorTokenId) = try Self.templateTokenIds(of: file.postProcessor)
@@ -99,7 +98,7 @@ extension WordPieceTokenizer {
             vocabulary[content].map {
                 AddedToken(
                     content: content, id: $0, isSingleWord: false, stripsLeft: false, stripsRight: false,
-                    isNormalized: false, isSpecial: true
+                    isNormalized: false
                 )
             }
         }
