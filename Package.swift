@@ -129,6 +129,8 @@ let package = Package(
             name: "quantserve",
             dependencies: [
                 "QuantServe",
+                "Transformer",
+                "Kernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

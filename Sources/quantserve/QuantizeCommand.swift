@@ -1,30 +1,64 @@
 import ArgumentParser
-import Foundation
 import QuantServe
+import Foundation
 import Transformer
 
-/// `quantserve quantize`: turns a Hugging Face BERT folder into a model version folder.
+/// `quantserve quantize --from HF_DIR --to models/NAME/VERSION`: writes a QuantServe model folder.
 struct QuantizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quantize",
-        abstract: "Quantize a Hugging Face BERT folder (fp32 safetensors) into models/NAME/VERSION.")
+        abstract: "Quantize a Hugging Face BERT sentence-transformer folder into a QuantServe model version folder.")
 
-    @Option(help: "The Hugging Face folder: config.json, model.safetensors, tokenizer.json or vocab.txt.")
+    @Option(help: "The Hugging Face folder (config.json, model.safetensors, tokenizer.json or vocab.txt).")
     var from: String
 
-    @Option(help: "The version folder to write, e.g. models/minilm/2 (must not exist).")
+    @Option(help: "The model version folder to create, e.g. models/minilm/1; it must not exist.")
     var to: String
+
+    @Option(help: "Comma-separated linear layers to keep in fp32: attention.qkv, attention.output, ffn.up, ffn.down, or all.")
+    var floatLayers: String = ""
+
+    @Option(help: "SmoothQuant migration strength for int8 layers (0...1).")
+    var smoothingAlpha: Double = 0.5
+
+    @Flag(help: "Quantize without activation smoothing.")
+    var noSmoothing = false
 
     @Option(help: "An intents file for Classify: {\"intents\":[{\"label\":...,\"examples\":[...]}]}.")
     var intents: String?
 
+    @Option(help: "Threads for the calibration pass.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
     func run() throws {
-        var options = QuantizationOptions()
+        var options = QuantizationOptions(smoothingAlpha: noSmoothing ? nil : smoothingAlpha, threads: threads)
+        options.floatLayers = try parseFloatLayers()
         if let intents {
             let file = try JSONDecoder().decode(IntentClassifier.File.self, from: Data(contentsOf: URL(fileURLWithPath: intents)))
             options.intents = file.intents.map { ModelManifest.Intent(label: $0.label, examples: $0.examples) }
         }
-        let manifest = try ModelQuantizer.quantize(from: URL(fileURLWithPath: from), to: URL(fileURLWithPath: to), options: options)
-        print("wrote \(to): \(manifest.config.layers) layers, hidden \(manifest.config.hidden), \(options.intents.count) intents")
+        let started = Date()
+        do {
+            let manifest = try ModelQuantizer.quantize(from: URL(fileURLWithPath: from), to: URL(fileURLWithPath: to),
+                                                       options: options)
+            let seconds = Date().timeIntervalSince(started)
+            print("quantized \(from) into \(to) in \(String(format: "%.1f", seconds)) s: \(manifest.config.layers) layers, "
+                  + "hidden \(manifest.config.hidden), max sequence \(manifest.maxSequence)")
+            for (name, digest) in manifest.files.sorted(by: { $0.key < $1.key }) { print("  \(name)  sha256 \(digest)") }
+        } catch {
+            FileHandle.standardError.write(Data("quantserve quantize: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    private func parseFloatLayers() throws -> Set<LinearRole> {
+        let names = floatLayers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if names == ["all"] { return Set(LinearRole.allCases) }
+        return Set(try names.map { name in
+            guard let role = LinearRole(rawValue: name) else {
+                throw ValidationError("unknown layer '\(name)' in --float-layers")
+            }
+            return role
+        })
     }
 }

@@ -29,7 +29,7 @@ public final class BertEncoder: Sendable {
     public convenience init(modelDirectory: URL, pool: ComputePool, kernelPath: KernelPath = .selected) throws {
         let manifest = try ModelManifest.load(from: modelDirectory)
         try manifest.verifyFiles(in: modelDirectory)
-        let tokenizer = try Self.tokenizer(manifest.tokenizer, in: modelDirectory)
+        let tokenizer = try ModelTokenizer(manifest: manifest, directory: modelDirectory).wordPiece
         guard tokenizer.vocabularySize <= manifest.config.vocab else {
             throw ModelError.invalidConfig(
                 "the tokenizer has \(tokenizer.vocabularySize) tokens but the model only \(manifest.config.vocab)")
@@ -53,14 +53,6 @@ public final class BertEncoder: Sendable {
         arenas = ScratchArenaPool(maximumIdle: 2 * pool.threadCount)
     }
 
-    /// The tokenizer a manifest names, read from `directory`.
-    static func tokenizer(_ file: ModelManifest.TokenizerFile, in directory: URL) throws -> WordPieceTokenizer {
-        let url = directory.appendingPathComponent(file.file)
-        return file.file == "vocab.txt"
-            ? try WordPieceTokenizer(vocabularyFile: url, lowercase: file.lowercase)
-            : try WordPieceTokenizer(tokenizerJSON: url)
-    }
-
     /// Bytes held by the weights and by idle scratch memory.
     public var memoryBytes: Int { weights.memoryBytes + arenas.idleMemoryBytes }
 
@@ -76,18 +68,14 @@ public final class BertEncoder: Sendable {
         return arenas.withArena { forward(batch, arena: $0) }
     }
 
-    /// The token ids of `text` for this model. A text longer than `maxSequenceLength` tokens is cut
-    /// (keeping the final [SEP]) when `truncate` is set and refused with `TokenizerError.tooLong` or
-    /// `EncoderError.sequenceTooLong` otherwise.
+    /// The tokenizer with this model's sequence limit.
+    public var modelTokenizer: ModelTokenizer {
+        ModelTokenizer(wordPiece: tokenizer, maxSequenceLength: maxSequenceLength)
+    }
+
+    /// The token ids of `text` for this model (see `ModelTokenizer.encode`).
     public func tokenize(_ text: String, truncate: Bool) throws -> [UInt32] {
-        var ids = try tokenizer.encode(text, truncate: truncate)
-        if ids.count > maxSequenceLength {
-            guard truncate else {
-                throw EncoderError.sequenceTooLong(index: 0, length: ids.count, maximum: maxSequenceLength)
-            }
-            ids = Array(ids[..<(maxSequenceLength - 1)]) + [ids[ids.count - 1]]
-        }
-        return ids
+        try modelTokenizer.encode(text, truncate: truncate)
     }
 
     /// Tokenizes and embeds `texts` as one batch.

@@ -39,7 +39,7 @@ public enum ModelQuantizer {
             config: model.config, maxSequence: model.maxSequence,
             quantization: .int8(floatLayers: Array(options.floatLayers), smoothing: smoothing), tokenizer: model.tokenizer,
             taskHead: ModelManifest.TaskHead(intents: options.intents), files: files,
-            source: source.standardizedFileURL.lastPathComponent, normalize: model.normalize)
+            source: source.standardizedFileURL.path, normalize: model.normalize)
         try manifest.validate()
         try manifest.write(to: staging)
         try manager.moveItem(at: staging, to: destination)
@@ -58,7 +58,7 @@ public enum ModelQuantizer {
         let manifest = ModelManifest(config: model.config, maxSequence: model.maxSequence,
                                      quantization: .int8(floatLayers: Array(fullPrecision), smoothing: nil),
                                      tokenizer: model.tokenizer, normalize: model.normalize)
-        let tokenizer = try BertEncoder.tokenizer(model.tokenizer, in: model.folder)
+        let tokenizer = try ModelTokenizer(manifest: manifest, directory: model.folder).wordPiece
         let encoder = BertEncoder(manifest: manifest, weights: weights, tokenizer: tokenizer, pool: ComputePool(threads: threads))
         let sequences = try CalibrationText.sentences.map { try encoder.tokenize($0, truncate: true) }
         let recorder = ActivationRangeRecorder()
