@@ -151,7 +151,8 @@ let package = Package(
         .testTarget(
             name: "GRPCHTTP2Tests",
             dependencies: ["GRPCHTTP2", "GRPCCore", .product(name: "NIOCore", package: "swift-nio"),
-                           .product(name: "NIOPosix", package: "swift-nio")],
+                           .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "QuantServeAPITests", dependencies: ["QuantServeAPI", "GRPCCore"], swiftSettings: strictSettings),

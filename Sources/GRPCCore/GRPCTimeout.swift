@@ -42,6 +42,7 @@ package struct GRPCTimeout: Sendable, Hashable, CustomStringConvertible {
         self.wireEncoding = "\(Self.maxAmount)H"
     }
 
+    /// The header value.
     package var description: String { wireEncoding }
 
     /// Whole nanoseconds in `duration`, clamped to 0...Int64.max.

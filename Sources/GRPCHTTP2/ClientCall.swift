@@ -37,8 +37,17 @@ final class ClientCall: @unchecked Sendable {
     var responseHeaders: Metadata?
     var unaryMessage: [UInt8]?
     var finished = false
-    var cancelledBeforeStart = false
+    /// Whether the call failed without the server processing it (never sent, refused, or
+    /// above the last stream of the server's GOAWAY), so that it can be retried.
+    var neverProcessed = false
+    /// Why the client gave up on the call before it reached the event loop, if it did.
+    var cancellation: RPCError?
     var deadlineTimer: Scheduled<Void>?
+    /// Receive flow control of a streaming response; nil for unary calls, whose one message
+    /// is bounded by the receive limit.
+    var inbound: InboundFlowController?
+    /// Received bytes whose stream-level WINDOW_UPDATE waits for the reader to catch up.
+    var heldBytes = 0
 
     init(requestHeaders: HTTP2HeaderList, timeout: Duration?, body: Body, maxReceiveMessageBytes: Int) {
         self.requestHeaders = requestHeaders
@@ -72,6 +81,7 @@ final class ClientCall: @unchecked Sendable {
 
     /// Delivers a response message.
     func deliver(message: [UInt8]) throws(RPCError) {
+        inbound?.messageQueued(size: message.count)
         switch receiver {
         case .unary?:
             guard unaryMessage == nil else {

@@ -9,6 +9,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     typealias OutboundOut = ByteBuffer
 
     private let configuration: ClientConfiguration
+    /// Called (once) when the connection stops taking new calls: GOAWAY received or closed.
+    private var onRetire: (@Sendable () -> Void)?
     private var session: NGHTTP2Session!
     private var context: ChannelHandlerContext?
     private var loopSelf: NIOLoopBound<ClientConnectionHandler>?
@@ -18,8 +20,14 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     private var closed = false
     private var goingAway = false
 
-    init(configuration: ClientConfiguration) {
+    init(configuration: ClientConfiguration, onRetire: @escaping @Sendable () -> Void) {
         self.configuration = configuration
+        self.onRetire = onRetire
+    }
+
+    private func retire() {
+        onRetire?()
+        onRetire = nil
     }
 
     /// Whether new calls can start on this connection.
@@ -46,6 +54,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
 
     func channelInactive(context: ChannelHandlerContext) {
         closed = true
+        retire()
         let open = calls
         calls.removeAll()
         for call in open.values {
@@ -83,15 +92,17 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
 
     /// Opens the call's stream.
     func start(_ call: ClientCall) {
-        if call.cancelledBeforeStart {
-            call.complete(.failure(RPCError(code: .cancelled, message: "the call was cancelled before it started")))
+        if let cancellation = call.cancellation {
+            call.complete(.failure(cancellation))
             return
         }
         guard isUsable else {
+            call.neverProcessed = true
             call.complete(.failure(RPCError(code: .unavailable, message: closed ? "the connection is closed" : "the server is closing the connection (GOAWAY)")))
             return
         }
         guard let streamID = session.submitRequest(call.requestHeaders, endStream: false) else {
+            call.neverProcessed = true
             call.complete(.failure(RPCError(code: .unavailable, message: "no stream could be opened on the connection")))
             return
         }
@@ -105,15 +116,24 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         scheduleFlush()
     }
 
-    /// The calling task was cancelled: reset the stream.
-    func cancel(_ call: ClientCall) {
+    /// The client gave up on the call (its task was cancelled, or its request producer
+    /// failed): reset the stream and end the call with `error`.
+    func cancel(_ call: ClientCall, error: RPCError) {
         guard !call.finished else { return }
         guard call.streamID != 0 else {
-            call.cancelledBeforeStart = true
+            call.cancellation = error
             return
         }
         session.submitReset(streamID: call.streamID, errorCode: NGHTTP2Session.ErrorCode.cancel)
-        call.complete(.failure(RPCError(code: .cancelled, message: "the call was cancelled by the client")))
+        call.complete(.failure(error))
+        scheduleFlush()
+    }
+
+    /// The reader of a streaming response caught up: open the window held closed.
+    func releaseHeldBytes(_ call: ClientCall) {
+        guard !call.finished, call.heldBytes > 0 else { return }
+        session.consumeStream(call.streamID, call.heldBytes)
+        call.heldBytes = 0
         scheduleFlush()
     }
 
@@ -218,6 +238,10 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
             } else {
                 call.complete(.failure(RPCError(code: status.code, message: status.message, metadata: head.metadata)))
             }
+            // The call is over; a request body still open would keep the stream alive.
+            if session.isLocalOpen(streamID: streamID) {
+                session.submitReset(streamID: streamID, errorCode: NGHTTP2Session.ErrorCode.cancel)
+            }
             return
         }
         guard call.responseHeaders == nil else {
@@ -230,7 +254,18 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     }
 
     func sessionData(streamID: Int32, bytes: UnsafeRawBufferPointer) {
-        guard let call = calls[streamID], !call.finished else { return }
+        session.consumeConnection(bytes.count)
+        guard let call = calls[streamID], !call.finished else {
+            session.consumeStream(streamID, bytes.count)
+            return
+        }
+        defer {
+            if call.inbound?.shouldHold() == true {
+                call.heldBytes += bytes.count
+            } else {
+                session.consumeStream(streamID, bytes.count)
+            }
+        }
         do throws(RPCError) {
             var deliveryError: RPCError?
             try call.deframer.process(bytes) { message in
@@ -251,6 +286,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     func sessionStreamClosed(streamID: Int32, errorCode: UInt32) {
         guard let call = calls.removeValue(forKey: streamID) else { return }
         guard !call.finished else { return }
+        call.neverProcessed = errorCode == NGHTTP2Session.ErrorCode.refusedStream
         let error: RPCError = switch errorCode {
         case NGHTTP2Session.ErrorCode.refusedStream:
             RPCError(code: .unavailable, message: "the server refused the stream (not processed; safe to retry)")
@@ -279,6 +315,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
 
     func sessionGoAway(lastStreamID: Int32, errorCode: UInt32) {
         goingAway = true
+        retire()
     }
 
     func sessionPingAcknowledged() {}

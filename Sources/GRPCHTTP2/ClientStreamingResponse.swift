@@ -27,9 +27,14 @@ public struct ClientStreamingResponse<Message: GRPCMessage>: Sendable {
     public let messages: Messages
     private let trailersBox: ClientTrailersBox
 
-    init(headers: Metadata, events: AsyncThrowingStream<ClientStreamEvent, any Error>.AsyncIterator, trailers: ClientTrailersBox) {
+    init(
+        headers: Metadata,
+        events: AsyncThrowingStream<ClientStreamEvent, any Error>.AsyncIterator,
+        trailers: ClientTrailersBox,
+        inbound: InboundFlowController
+    ) {
         self.headers = headers
-        self.messages = Messages(events: events)
+        self.messages = Messages(events: events, inbound: inbound)
         self.trailersBox = trailers
     }
 
@@ -38,21 +43,27 @@ public struct ClientStreamingResponse<Message: GRPCMessage>: Sendable {
 
     /// The response messages of a streaming call.
     public struct Messages: AsyncSequence, @unchecked Sendable {
+        /// Each element is one decoded response message.
         public typealias Element = Message
         // The iterator is handed to exactly one consumer (see `makeAsyncIterator`).
         private let events: AsyncThrowingStream<ClientStreamEvent, any Error>.AsyncIterator
+        private let inbound: InboundFlowController
 
-        init(events: AsyncThrowingStream<ClientStreamEvent, any Error>.AsyncIterator) {
+        init(events: AsyncThrowingStream<ClientStreamEvent, any Error>.AsyncIterator, inbound: InboundFlowController) {
             self.events = events
+            self.inbound = inbound
         }
 
         /// Iterates the messages, decoding each as `Message`.
         public struct AsyncIterator: AsyncIteratorProtocol {
             var events: AsyncThrowingStream<ClientStreamEvent, any Error>.AsyncIterator
+            let inbound: InboundFlowController
 
+            /// The next message; nil when the call ended with OK; throws `RPCError` otherwise.
             public mutating func next() async throws -> Message? {
                 while let event = try await events.next() {
                     guard case .message(let bytes) = event else { continue }
+                    inbound.messageTaken(size: bytes.count)
                     do {
                         return try Message(serializedBytes: bytes)
                     } catch {
@@ -63,8 +74,9 @@ public struct ClientStreamingResponse<Message: GRPCMessage>: Sendable {
             }
         }
 
+        /// The iterator over the messages (the sequence can be iterated once).
         public func makeAsyncIterator() -> AsyncIterator {
-            AsyncIterator(events: events)
+            AsyncIterator(events: events, inbound: inbound)
         }
     }
 }

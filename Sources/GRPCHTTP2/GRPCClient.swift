@@ -13,8 +13,10 @@ public final class GRPCClient: Sendable {
     }
 
     private enum Phase {
+        /// No connection: the next call (or `connect()`) opens one.
         case idle
-        case connecting
+        /// A connection is being opened; callers wait for this task.
+        case connecting(Task<Connection, any Error>)
         case connected(Connection)
         case closed
     }
@@ -44,49 +46,103 @@ public final class GRPCClient: Sendable {
         }
     }
 
-    /// Opens the connection.
+    /// Opens the connection now rather than at the first call. Calls also (re)connect by
+    /// themselves: after the server's GOAWAY or a dropped connection, the next call opens a
+    /// new one.
     public func connect() async throws {
-        try phase.withLock { phase in
-            guard case .idle = phase else {
-                throw RPCError(code: .failedPrecondition, message: "the client is already connected or closed")
-            }
-            phase = .connecting
+        _ = try await connection()
+    }
+
+    /// Sends GOAWAY, closes the connection (calls still open fail with UNAVAILABLE) and
+    /// releases the client's threads. Later calls fail with UNAVAILABLE.
+    public func close() async {
+        let previous = phase.withLock { phase -> Phase in
+            defer { phase = .closed }
+            return phase
         }
+        var connection: Connection?
+        switch previous {
+        case .connected(let open): connection = open
+        case .connecting(let task): connection = try? await task.value
+        case .idle, .closed: break
+        }
+        if let connection {
+            connection.channel.eventLoop.execute { connection.handler.value.close() }
+            try? await connection.channel.closeFuture.get()
+        }
+        if ownsGroup, !isClosedAlready(previous) {
+            try? await group.shutdownGracefully()
+        }
+    }
+
+    private func isClosedAlready(_ phase: Phase) -> Bool {
+        if case .closed = phase { return true }
+        return false
+    }
+
+    /// The open connection, opening one when there is none.
+    private func connection() async throws -> Connection {
+        let (existing, pending) = try phase.withLock { phase throws -> (Connection?, Task<Connection, any Error>?) in
+            switch phase {
+            case .connected(let connection):
+                return (connection, nil)
+            case .connecting(let task):
+                return (nil, task)
+            case .idle:
+                let task = Task { try await self.openConnection() }
+                phase = .connecting(task)
+                return (nil, task)
+            case .closed:
+                throw RPCError(code: .unavailable, message: "the client is closed")
+            }
+        }
+        if let existing { return existing }
+        return try await pending!.value
+    }
+
+    private func openConnection() async throws -> Connection {
         let configuration = configuration
+        let installed = Mutex<NIOLoopBound<ClientConnectionHandler>?>(nil)
         do {
             let channel = try await ClientBootstrap(group: group)
                 .connectTimeout(TimeAmount(configuration.connectTimeout))
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(configuration: configuration))
+                        let handler = ClientConnectionHandler(configuration: configuration) { [weak self] in
+                            self?.retire(channel)
+                        }
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                        installed.withLock { $0 = NIOLoopBound(handler, eventLoop: channel.eventLoop) }
                     }
                 }
                 .connect(host: host, port: port).get()
-            let handler = try await channel.eventLoop.submit {
-                NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self), eventLoop: channel.eventLoop)
-            }.get()
-            phase.withLock { $0 = .connected(Connection(channel: channel, handler: handler)) }
+            guard let handler = installed.withLock({ $0 }) else {
+                throw RPCError(code: .internal, message: "the connection handler was not installed")
+            }
+            let connection = Connection(channel: channel, handler: handler)
+            let keep = phase.withLock { phase -> Bool in
+                guard case .connecting = phase else { return false }
+                phase = channel.isActive ? .connected(connection) : .idle
+                return true
+            }
+            if !keep { channel.close(promise: nil) }
+            return connection
         } catch {
-            phase.withLock { $0 = .idle }
+            phase.withLock { phase in
+                if case .connecting = phase { phase = .idle }
+            }
             throw RPCError(code: .unavailable, message: "could not connect to \(authority): \(error)")
         }
     }
 
-    /// Sends GOAWAY, closes the connection (calls still open fail with UNAVAILABLE) and
-    /// releases the client's threads.
-    public func close() async {
-        let connection = phase.withLock { phase -> Connection? in
-            defer { phase = .closed }
-            if case .connected(let connection) = phase { return connection }
-            return nil
-        }
-        if let connection {
-            connection.channel.eventLoop.execute { connection.handler.value.close() }
-            try? await connection.channel.closeFuture.get()
-        }
-        if ownsGroup {
-            try? await group.shutdownGracefully()
+    /// The connection on `channel` takes no new calls (GOAWAY received or closed): the next
+    /// call opens a new one.
+    private func retire(_ channel: any Channel) {
+        phase.withLock { phase in
+            if case .connected(let connection) = phase, connection.channel === channel {
+                phase = .idle
+            }
         }
     }
 
@@ -101,20 +157,26 @@ public final class GRPCClient: Sendable {
         timeout: Duration? = nil,
         responseType: Response.Type = Response.self
     ) async throws -> ClientResponse<Response> {
-        let connection = try currentConnection()
         let bytes = request.serializedBytes()
         try checkSendLimit(bytes.count)
-        let call = ClientCall(
-            requestHeaders: try requestHeaders(method, metadata: metadata, timeout: timeout),
-            timeout: timeout, body: .single(bytes), maxReceiveMessageBytes: configuration.maxReceiveMessageBytes
-        )
-        let outcome = await withTaskCancellationHandler {
-            await withUnsafeContinuation { continuation in
-                call.receiver = .unary(continuation)
-                connection.channel.eventLoop.execute { connection.handler.value.start(call) }
+        let headers = try requestHeaders(method, metadata: metadata, timeout: timeout)
+        let deadline = timeout.map { ContinuousClock.now + $0 }
+        var attempt = 1
+        var outcome: Result<ClientUnaryOutcome, RPCError>
+        while true {
+            let remaining = deadline.map { $0 - .now }
+            if let remaining, remaining <= .zero {
+                throw RPCError(code: .deadlineExceeded, message: "the call's deadline passed before it could be sent")
             }
-        } onCancel: {
-            connection.channel.eventLoop.execute { connection.handler.value.cancel(call) }
+            let call = ClientCall(
+                requestHeaders: headers, timeout: remaining, body: .single(bytes),
+                maxReceiveMessageBytes: configuration.maxReceiveMessageBytes
+            )
+            outcome = await run(call, on: try await connection())
+            // A stream the server never processed (refused, or beyond its GOAWAY) is retried
+            // transparently on a fresh connection, as gRPC clients do.
+            guard call.neverProcessed, attempt < Self.maxTransparentAttempts else { break }
+            attempt += 1
         }
         let raw = try outcome.get()
         let message: Response
@@ -124,6 +186,18 @@ public final class GRPCClient: Sendable {
             throw RPCError(code: .internal, message: "could not decode the response message: \(error)")
         }
         return ClientResponse(message: message, headers: raw.headers, trailers: raw.trailers)
+    }
+
+    /// Runs a unary call on `connection` until it completes.
+    private func run(_ call: ClientCall, on connection: Connection) async -> Result<ClientUnaryOutcome, RPCError> {
+        await withTaskCancellationHandler {
+            await withUnsafeContinuation { continuation in
+                call.receiver = .unary(continuation)
+                connection.channel.eventLoop.execute { connection.handler.value.start(call) }
+            }
+        } onCancel: {
+            connection.channel.eventLoop.execute { connection.handler.value.cancel(call, error: Self.cancelledByCaller) }
+        }
     }
 
     /// Calls a server-streaming method: `handler` gets the response headers and its messages.
@@ -196,7 +270,7 @@ public final class GRPCClient: Sendable {
         producer: (@Sendable (OutboundMessageQueue) async throws -> Void)?,
         handler: (ClientStreamingResponse<Response>) async throws -> Result
     ) async throws -> Result {
-        let connection = try currentConnection()
+        let connection = try await connection()
         let call = ClientCall(
             requestHeaders: try requestHeaders(method, metadata: metadata, timeout: timeout),
             timeout: timeout, body: body ?? .single([]), maxReceiveMessageBytes: configuration.maxReceiveMessageBytes
@@ -204,6 +278,11 @@ public final class GRPCClient: Sendable {
         let (events, continuation) = AsyncThrowingStream<ClientStreamEvent, any Error>.makeStream()
         let trailers = ClientTrailersBox()
         call.receiver = .streaming(continuation, trailers)
+        let inbound = InboundFlowController(threshold: configuration.initialStreamWindow) { [weak call] in
+            guard let call else { return }
+            connection.channel.eventLoop.execute { connection.handler.value.releaseHeldBytes(call) }
+        }
+        call.inbound = inbound
         var queue: OutboundMessageQueue?
         if producer != nil {
             let created = OutboundMessageQueue(highWaterMark: 128 * 1024) { [weak call] in
@@ -213,8 +292,8 @@ public final class GRPCClient: Sendable {
             call.body = .stream(created)
             queue = created
         }
-        let cancel: @Sendable () -> Void = {
-            connection.channel.eventLoop.execute { connection.handler.value.cancel(call) }
+        let cancel: @Sendable (RPCError) -> Void = { error in
+            connection.channel.eventLoop.execute { connection.handler.value.cancel(call, error: error) }
         }
         return try await withTaskCancellationHandler {
             connection.channel.eventLoop.execute { connection.handler.value.start(call) }
@@ -224,8 +303,10 @@ public final class GRPCClient: Sendable {
                         do {
                             try await producer(queue)
                             queue.finish(.endStream)
+                        } catch let error as RPCError {
+                            cancel(error)
                         } catch {
-                            cancel()
+                            cancel(RPCError(code: .cancelled, message: "the request producer failed: \(error)"))
                         }
                     }
                 }
@@ -233,34 +314,28 @@ public final class GRPCClient: Sendable {
                 let first = try await iterator.next()
                 var headers = Metadata()
                 if case .headers(let received)? = first { headers = received }
-                let response = ClientStreamingResponse<Response>(headers: headers, events: iterator, trailers: trailers)
+                let response = ClientStreamingResponse<Response>(headers: headers, events: iterator, trailers: trailers, inbound: inbound)
                 do {
                     let result = try await handler(response)
-                    cancel()
+                    cancel(Self.handlerReturnedEarly)
                     group.cancelAll()
                     return result
                 } catch {
-                    cancel()
+                    cancel(Self.handlerReturnedEarly)
                     group.cancelAll()
                     throw error
                 }
             }
         } onCancel: {
-            cancel()
+            cancel(Self.cancelledByCaller)
         }
     }
 
     // MARK: Helpers
 
-    private func currentConnection() throws -> Connection {
-        try phase.withLock { phase in
-            switch phase {
-            case .connected(let connection): return connection
-            case .idle, .connecting: throw RPCError(code: .unavailable, message: "the client is not connected; call connect() first")
-            case .closed: throw RPCError(code: .unavailable, message: "the client is closed")
-            }
-        }
-    }
+    private static let maxTransparentAttempts = 3
+    private static let cancelledByCaller = RPCError(code: .cancelled, message: "the call was cancelled by the client")
+    private static let handlerReturnedEarly = RPCError(code: .cancelled, message: "the response handler returned before the call ended")
 
     private func checkSendLimit(_ count: Int) throws {
         guard count <= configuration.maxSendMessageBytes else {

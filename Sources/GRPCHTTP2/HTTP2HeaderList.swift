@@ -28,9 +28,10 @@ struct HTTP2HeaderList {
         fields.append(Field(nameStart: nameStart, nameLength: valueStart - nameStart, valueStart: valueStart, valueLength: bytes.count - valueStart))
     }
 
-    /// Appends every field of `metadata`; throws INTERNAL for an entry that cannot be sent.
+    /// Appends every field of `metadata`, or none: throws INTERNAL for an entry that cannot be sent.
     mutating func add(metadata: Metadata) throws(RPCError) {
         if metadata.isEmpty { return }
+        try metadata.forEachHeaderField { _, _ in }
         try metadata.forEachHeaderField { name, value in add(name, value) }
     }
 

@@ -74,7 +74,8 @@ final class NGHTTP2Session {
     }
 
     private var session: OpaquePointer?
-    private unowned let delegate: any NGHTTP2SessionDelegate
+    // The delegate owns the session and outlives it, so no reference counting is needed.
+    private unowned(unsafe) let delegate: any NGHTTP2SessionDelegate
     let role: Role
 
     init(role: Role, delegate: any NGHTTP2SessionDelegate, settings: Settings) {
@@ -94,6 +95,8 @@ final class NGHTTP2Session {
         nghttp2_option_new(&option)
         defer { nghttp2_option_del(option) }
         nghttp2_option_set_max_send_header_block_length(option, max(settings.maxHeaderListBytes, 16_384) * 4)
+        // Windows open as the application consumes (`consumeConnection`, `consumeStream`).
+        nghttp2_option_set_no_auto_window_update(option, 1)
 
         let userData = Unmanaged.passUnretained(self).toOpaque()
         var created: OpaquePointer?
@@ -210,6 +213,21 @@ final class NGHTTP2Session {
     /// Wakes a body read that answered `.deferred`.
     func resumeData(streamID: Int32) {
         nghttp2_session_resume_data(session, streamID)
+    }
+
+    /// Reopens `count` bytes of the connection's receive window.
+    func consumeConnection(_ count: Int) {
+        nghttp2_session_consume_connection(session, count)
+    }
+
+    /// Reopens `count` bytes of a stream's receive window.
+    func consumeStream(_ streamID: Int32, _ count: Int) {
+        nghttp2_session_consume_stream(session, streamID, count)
+    }
+
+    /// Whether this side may still send on `streamID`.
+    func isLocalOpen(streamID: Int32) -> Bool {
+        nghttp2_session_get_stream_local_close(session, streamID) == 0
     }
 
     /// Whether the peer may still send on `streamID` (false when it half-closed or the stream is gone).

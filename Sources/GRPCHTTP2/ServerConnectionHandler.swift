@@ -307,12 +307,32 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     }
 
     func sessionData(streamID: Int32, bytes: UnsafeRawBufferPointer) {
-        guard let stream = streams[streamID], stream.phase == .running else { return }
+        session.consumeConnection(bytes.count)
+        guard let stream = streams[streamID], stream.phase == .running, let inbound = stream.inbound else {
+            session.consumeStream(streamID, bytes.count)
+            return
+        }
         do {
-            try stream.deframer.process(bytes) { message in stream.requests?.yield(message) }
+            try stream.deframer.process(bytes) { message in
+                inbound.messageQueued(size: message.count)
+                stream.requests?.yield(message)
+            }
         } catch {
             end(stream, with: error)
         }
+        if inbound.shouldHold() {
+            stream.heldBytes += bytes.count
+        } else {
+            session.consumeStream(streamID, bytes.count)
+        }
+    }
+
+    /// The handler caught up with its requests: open the window it held closed.
+    private func releaseHeldBytes(streamID: Int32) {
+        guard let stream = streams[streamID], stream.heldBytes > 0 else { return }
+        session.consumeStream(streamID, stream.heldBytes)
+        stream.heldBytes = 0
+        scheduleFlush()
     }
 
     func sessionDataEndStream(streamID: Int32) {
@@ -333,7 +353,9 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         }
         if streams.isEmpty {
             if draining {
-                closeAfterFlush()
+                // Never flush from inside an nghttp2 callback: the next flush sees that the
+                // session (GOAWAY sent, no streams) is done and closes after writing.
+                scheduleFlush()
             } else {
                 idleSince = .now()
                 armIdleTimer()
@@ -421,6 +443,10 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         let (requests, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
         stream.requests = continuation
         let streamID = stream.streamID
+        let inbound = InboundFlowController(threshold: configuration.initialStreamWindow) {
+            loopSelf.eventLoop.execute { loopSelf.value.releaseHeldBytes(streamID: streamID) }
+        }
+        stream.inbound = inbound
         let queue = OutboundMessageQueue(highWaterMark: 128 * 1024) {
             loopSelf.eventLoop.execute { loopSelf.value.wake(streamID: streamID) }
         }
@@ -429,7 +455,8 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         stream.task = Task {
             let end: OutboundMessageQueue.End
             do {
-                let trailers = try await handler(RPCRequestStream(bytes: requests), RPCResponseWriter(sink: sink), context)
+                let requestStream = RPCRequestStream(bytes: requests) { size in inbound.messageTaken(size: size) }
+                let trailers = try await handler(requestStream, RPCResponseWriter(sink: sink), context)
                 do throws(RPCError) {
                     try trailers.forEachHeaderField { _, _ in }
                     end = .status(.ok, trailers)
@@ -474,23 +501,25 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     private func end(_ stream: ServerStream, with error: RPCError) {
         guard stream.phase == .running else { return }
         stream.deadlineTimer?.cancel()
-        stream.requests?.finish(throwing: error)
-        stream.task?.cancel()
+        // The status is set before the task learns of its cancellation, so that the
+        // CANCELLED its handler ends with cannot win the race.
         if let responses = stream.responses {
             responses.finish(.status(error.status, error.metadata))
             wake(streamID: stream.streamID)
         } else {
             respondTrailersOnly(stream, error)
         }
+        stream.requests?.finish(throwing: error)
+        stream.task?.cancel()
     }
 
     /// The stream is gone: its handler is cancelled and its writers fail.
     private func abandon(_ stream: ServerStream, error: RPCError) {
         stream.phase = .finished
         stream.deadlineTimer?.cancel()
+        stream.responses?.fail(error)
         stream.requests?.finish(throwing: error)
         stream.task?.cancel()
-        stream.responses?.fail(error)
     }
 
     /// A handler task queued something: submit headers, resume a deferred body, answer

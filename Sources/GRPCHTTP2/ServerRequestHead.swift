@@ -30,20 +30,11 @@ struct ServerRequestHead {
         }
     }
 
-    /// Whether the content type names gRPC with the protobuf (default) message format.
+    /// Whether the content type names gRPC with the protobuf (default) message format:
+    /// `application/grpc` or `application/grpc+proto`, any case, parameters allowed.
     var isGRPCContentType: Bool {
         guard let contentType else { return false }
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingSpaces() } ?? ""
+        let mediaType = contentType.prefix { $0 != ";" }.lowercased().filter { $0 != " " && $0 != "\t" }
         return mediaType == "application/grpc" || mediaType == "application/grpc+proto"
-    }
-}
-
-extension Substring {
-    /// The text without leading and trailing spaces and tabs.
-    fileprivate func trimmingSpaces() -> Substring {
-        var trimmed = self
-        while let first = trimmed.first, first == " " || first == "\t" { trimmed.removeFirst() }
-        while let last = trimmed.last, last == " " || last == "\t" { trimmed.removeLast() }
-        return trimmed.lowercased()[...]
     }
 }

@@ -24,6 +24,10 @@ final class ServerStream {
     var responses: OutboundMessageQueue?
     var responseStarted = false
     var deadlineTimer: Scheduled<Void>?
+    /// Receive flow control; nil until the handler starts.
+    var inbound: InboundFlowController?
+    /// Received bytes whose stream-level WINDOW_UPDATE waits for the handler to catch up.
+    var heldBytes = 0
 
     init(streamID: Int32, maxReceiveMessageBytes: Int) {
         self.streamID = streamID

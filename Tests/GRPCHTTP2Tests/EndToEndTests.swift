@@ -90,4 +90,37 @@ struct EndToEndTests {
         #expect(response.trailers["echo-blob-trailer-bin"] == [.binary([0, 1, 2, 250, 255, 10, 13])])
         await harness.stop()
     }
+
+    @Test func callsConnectLazilyAndReconnectAfterTheServerClosedTheConnection() async throws {
+        let harness = try await TestHarness.start(configuration: .init(idleTimeout: .milliseconds(300)))
+        let lazy = GRPCClient(host: "127.0.0.1", port: harness.port)
+        let first = try await lazy.unary(TestMethods.echo, request: RawMessage("first"), responseType: RawMessage.self)
+        #expect(first.message.text == "first")
+        // The idle limit makes the server send GOAWAY and close; the next call reconnects.
+        try await Task.sleep(for: .milliseconds(900))
+        let second = try await lazy.unary(TestMethods.echo, request: RawMessage("second"), responseType: RawMessage.self)
+        #expect(second.message.text == "second")
+        await lazy.close()
+        await #expect(throws: RPCError.self) {
+            _ = try await lazy.unary(TestMethods.echo, request: RawMessage("closed"), responseType: RawMessage.self)
+        }
+        await harness.stop()
+    }
+
+    @Test func failingRequestProducerCancelsTheCallWithItsReason() async throws {
+        struct ProducerGaveUp: Error {}
+        let harness = try await TestHarness.start()
+        let error = await #expect(throws: RPCError.self) {
+            _ = try await harness.client.clientStreaming(
+                TestMethods.collect, requestType: RawMessage.self, responseType: RawMessage.self
+            ) { writer in
+                try await writer.write(RawMessage("one"))
+                throw ProducerGaveUp()
+            }
+        }
+        #expect(error?.code == .cancelled)
+        #expect(error?.message.contains("ProducerGaveUp") == true)
+        #expect(try await harness.serverStillServes())
+        await harness.stop()
+    }
 }

@@ -45,6 +45,9 @@ enum TestMethods {
     static let expand = MethodDescriptor(service: "test.Echo", method: "Expand")
     static let collect = MethodDescriptor(service: "test.Echo", method: "Collect")
     static let chat = MethodDescriptor(service: "test.Echo", method: "Chat")
+    static let flood = MethodDescriptor(service: "test.Echo", method: "Flood")
+    static let hold = MethodDescriptor(service: "test.Echo", method: "Hold")
+    static let peer = MethodDescriptor(service: "test.Echo", method: "Peer")
 }
 
 /// A service exercising every call shape with raw-bytes messages.
@@ -96,6 +99,32 @@ struct TestService: RPCService {
                 try await writer.write(RawMessage(String(index)))
             }
             return ["streamed": "yes"]
+        }
+        // Streams "count,size": count messages of size bytes each.
+        router.registerServerStreaming(TestMethods.flood, request: RawMessage.self, response: RawMessage.self) { request, writer, _ in
+            let parts = request.text.split(separator: ",").compactMap { Int($0) }
+            guard parts.count == 2 else { throw RPCError(code: .invalidArgument, message: "expected count,size") }
+            for index in 0..<parts[0] {
+                try await writer.write(RawMessage([UInt8](repeating: UInt8(truncatingIfNeeded: index), count: parts[1])))
+            }
+            return [:]
+        }
+        // Reads one request, then holds the call without reading until cancelled.
+        router.registerClientStreaming(TestMethods.hold, request: RawMessage.self, response: RawMessage.self) { [probe] requests, _ in
+            var iterator = requests.makeAsyncIterator()
+            _ = try await iterator.next()
+            probe.started()
+            do {
+                try await Task.sleep(for: .seconds(30))
+            } catch {
+                probe.cancelled()
+                throw error
+            }
+            return ServerResponse(RawMessage("held"))
+        }
+        // Answers with the peer's address and whether it is loopback: "ipv4:127.0.0.1:port true".
+        router.registerUnary(TestMethods.peer, request: RawMessage.self, response: RawMessage.self) { _, context in
+            ServerResponse(RawMessage("\(context.peer) \(context.peer.isLoopback)"))
         }
         // Answers with the total size and count of the requests: "bytes/count".
         router.registerClientStreaming(TestMethods.collect, request: RawMessage.self, response: RawMessage.self) { requests, _ in
