@@ -73,6 +73,13 @@ run_quantbench() {  # port -> JSON report
     --connections "$CONNECTIONS" --duration "$DURATION" --warmup "$WARMUP" --json
 }
 
+cat >"$work/summary.py" <<'PY'
+import json, sys
+r = json.load(sys.stdin)
+latency = r["latency_microseconds"]
+print(f"{r['requests_per_second']:.0f} req/s, p50 {latency['p50']:.0f} us, p99 {latency['p99']:.0f} us, {r['failed']} failed")
+PY
+
 results="$work/results.tsv"
 for round in $(seq 1 "$ROUNDS"); do
   if (( round % 2 == 1 )); then order="quantserve grpc-swift-2"; else order="grpc-swift-2 quantserve"; fi
@@ -81,7 +88,7 @@ for round in $(seq 1 "$ROUNDS"); do
     rps_h2load=$(run_h2load "$port")
     report=$(run_quantbench "$port")
     printf '%s\t%s\t%s\n' "$server" "$rps_h2load" "$report" >>"$results"
-    echo "round $round $server: h2load $rps_h2load req/s; quantbench $(echo "$report" | python3 -c 'import json,sys; r=json.load(sys.stdin); print(f"{r[\"requests_per_second\"]:.0f} req/s p50 {r[\"latency_microseconds\"][\"p50\"]:.0f} us p99 {r[\"latency_microseconds\"][\"p99\"]:.0f} us, {r[\"failed\"]} failed")')" >&2
+    echo "round $round $server: h2load $rps_h2load req/s; quantbench $(echo "$report" | python3 "$work/summary.py")" >&2
   done
 done
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 
@@ -23,7 +24,7 @@ struct GRPCSwiftPeer: AsyncParsableCommand {
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await server.serve() }
             if let address = try await transport.listeningAddress.ipv4 {
-                print("grpc-swift-peer listening on \(address.host):\(address.port)")
+                FileHandle.standardError.write(Data("grpc-swift-peer listening on \(address.host):\(address.port)\n".utf8))
             }
         }
     }
