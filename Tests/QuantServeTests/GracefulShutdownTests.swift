@@ -8,22 +8,19 @@ import Testing
 /// NOT_SERVING and OK), then the server shuts down gracefully and in-flight calls finish.
 @Suite("Graceful shutdown")
 struct GracefulShutdownTests {
-    /// The transport bug these tests expose; remove the `withKnownIssue` wrappers once it is fixed.
-    static let drainingBug: Comment = "GRPCHTTP2: a draining connection closes before the last response is written (UNAVAILABLE: the connection closed before the call completed)"
-
     @Test(.timeLimit(.minutes(1)))
     func inFlightCallsFinishWithinTheGracePeriod() async throws {
         let server = try await TestServer.start()
         let client = try await server.client()
-        let slow = Task { try await client.unary(EchoMethods.get, request: EchoRequest(message: "slow", delayMs: 500), responseType: EchoResponse.self) }
+        let slow = Task {
+            try await client.unary(EchoMethods.get, request: EchoRequest(message: "slow", delayMs: 500), responseType: EchoResponse.self)
+        }
         try await Task.sleep(for: .milliseconds(100))
         let started = ContinuousClock.now
         await server.stop(gracePeriod: .seconds(5))
         #expect(ContinuousClock.now - started < .seconds(4), "shutdown should end when the last call does")
-        await withKnownIssue(Self.drainingBug) {
-            let response = try await slow.value
-            #expect(response.message.message == "slow")
-        }
+        let response = try await slow.value
+        #expect(response.message.message == "slow")
         await client.close()
     }
 
@@ -31,17 +28,17 @@ struct GracefulShutdownTests {
     func watchesEndWithNotServingOnShutdown() async throws {
         let server = try await TestServer.start()
         let client = try await server.client()
-        let statuses = Task { try await client.serverStreaming(HealthMethods.watch, request: HealthCheckRequest(), responseType: HealthCheckResponse.self) { response in
-            var statuses: [HealthCheckResponse.ServingStatus] = []
-            for try await message in response.messages { statuses.append(message.status) }
-            return statuses
-        } }
+        let statuses = Task {
+            try await client.serverStreaming(HealthMethods.watch, request: HealthCheckRequest(), responseType: HealthCheckResponse.self) { response in
+                var statuses: [HealthCheckResponse.ServingStatus] = []
+                for try await message in response.messages { statuses.append(message.status) }
+                return statuses
+            }
+        }
         try await Task.sleep(for: .milliseconds(100))
         await server.stop(gracePeriod: .seconds(5))
-        await withKnownIssue(Self.drainingBug, isIntermittent: true) {
-            let seen = try await statuses.value
-            #expect(seen == [.serving, .notServing])
-        }
+        let seen = try await statuses.value
+        #expect(seen == [.serving, .notServing])
         await client.close()
     }
 }
