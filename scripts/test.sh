@@ -9,4 +9,6 @@ scripts/bootstrap.sh
 scripts/generate-protos.sh --check
 swift build --product quantserve
 scripts/fetch-default-model.sh .build/debug/quantserve
-swift test "$@"
+# Serially: several tests measure time (deadlines, idle and keepalive timers, grace periods), and
+# the model accuracy test runs minutes of numpy; in parallel on 2 cores they starve each other.
+swift test --no-parallel "$@"
