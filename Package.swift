@@ -158,8 +158,12 @@ let package = Package(
         ),
         .testTarget(name: "QuantServeAPITests", dependencies: ["QuantServeAPI"], swiftSettings: strictSettings),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CKernels"], swiftSettings: optimizedSettings),
-        .testTarget(name: "TransformerTests", dependencies: ["Transformer", "Kernels"], exclude: ["Fixtures"],
-                    swiftSettings: optimizedSettings),
+        .testTarget(
+            name: "TransformerTests",
+            dependencies: ["Transformer", "Kernels"],
+            exclude: ["Fixtures"],  // test data read through #filePath
+            swiftSettings: optimizedSettings
+        ),
         .testTarget(
             name: "QuantServeTests",
             dependencies: ["QuantServe", "GRPCHTTP2", "GRPCCore", "QuantServeAPI"],
