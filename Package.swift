@@ -168,6 +168,11 @@ let package = Package(
             swiftSettings: optimizedSettings
         ),
         .testTarget(
+            name: "QuantBenchTests",
+            dependencies: ["quantbench", "GRPCHTTP2", "GRPCCore", "QuantServeAPI"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "QuantServeTests",
             dependencies: ["QuantServe", "GRPCHTTP2", "GRPCCore", "QuantServeAPI", "Transformer", "Kernels",
                            .product(name: "Logging", package: "swift-log")],
