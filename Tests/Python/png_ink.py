@@ -58,7 +58,7 @@ def read_png(path):
         elif kind == 2:  # Up
             current = line + previous
         elif kind in (3, 4):
-            current = unfilter_sequential(kind, line.tolist(), previous.tolist(), channels)
+            current = unfilter_sequential(kind, line.tobytes(), previous.tobytes(), channels)
         else:
             raise ValueError(f"bad filter type {kind} in row {y}")
         image[y] = current
@@ -68,20 +68,26 @@ def read_png(path):
 
 def unfilter_sequential(kind, line, previous, channels):
     """Average (3) and Paeth (4) rows, which depend on the reconstructed left neighbour."""
-    out = [0] * len(line)
-    for i, value in enumerate(line):
-        left = out[i - channels] if i >= channels else 0
-        up = previous[i]
-        if kind == 3:
-            out[i] = (value + ((left + up) >> 1)) & 0xFF
+    out = bytearray(line)
+    for i in range(channels):  # no left neighbour: both filters reduce to (a fraction of) Up
+        out[i] = (out[i] + (previous[i] if kind == 4 else previous[i] >> 1)) & 0xFF
+    if kind == 3:
+        for i in range(channels, len(out)):
+            out[i] = (out[i] + ((out[i - channels] + previous[i]) >> 1)) & 0xFF
+        return np.frombuffer(bytes(out), dtype=np.uint8)
+    for i in range(channels, len(out)):
+        left, up, up_left = out[i - channels], previous[i], previous[i - channels]
+        # Paeth: the neighbour nearest to left + up - up_left, ties going left, then up.
+        to_left, to_up = abs(up - up_left), abs(left - up_left)
+        to_up_left = abs(left + up - 2 * up_left)
+        if to_left <= to_up and to_left <= to_up_left:
+            predictor = left
+        elif to_up <= to_up_left:
+            predictor = up
         else:
-            up_left = previous[i - channels] if i >= channels else 0
-            estimate = left + up - up_left
-            distances = (abs(estimate - left), abs(estimate - up), abs(estimate - up_left))
-            predictor = left if distances[0] <= distances[1] and distances[0] <= distances[2] else (
-                up if distances[1] <= distances[2] else up_left)
-            out[i] = (value + predictor) & 0xFF
-    return np.array(out, dtype=np.uint8)
+            predictor = up_left
+        out[i] = (out[i] + predictor) & 0xFF
+    return np.frombuffer(bytes(out), dtype=np.uint8)
 
 
 def main():
@@ -93,8 +99,10 @@ def main():
 
     image = read_png(arguments.png).astype(np.int32)
     height, width, _ = image.shape
-    colors, counts = np.unique(image.reshape(-1, 3), axis=0, return_counts=True)
-    background = colors[np.argmax(counts)]
+    packed = (image[:, :, 0] << 16) | (image[:, :, 1] << 8) | image[:, :, 2]
+    colors, counts = np.unique(packed, return_counts=True)
+    most_common = int(colors[np.argmax(counts)])
+    background = np.array([most_common >> 16, (most_common >> 8) & 0xFF, most_common & 0xFF])
     inked = np.abs(image - background).sum(axis=2) > 0
 
     rects = {}

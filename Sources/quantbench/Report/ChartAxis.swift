@@ -53,12 +53,12 @@ struct ChartAxis: Sendable, Equatable {
 extension ChartAxis {
     /// A linear axis from 0 to a round number at or above `maximum`, for latencies and counts.
     static func linear(upTo maximum: Double, title: String) -> ChartAxis {
-        linear(from: 0, to: maximum, title: title, minimumStep: 0)
+        linear(from: 0, to: maximum, title: title, tickCount: 5, minimumStep: 0)
     }
 
     /// A linear axis of whole seconds covering `lower...upper`, ticked at round whole seconds.
     static func seconds(from lower: Double, to upper: Double, title: String) -> ChartAxis {
-        linear(from: lower, to: upper, title: title, minimumStep: 1, roundsEnds: false)
+        linear(from: lower, to: upper, title: title, tickCount: 10, minimumStep: 1, roundsEnds: false)
     }
 
     /// A percentile axis from 0 nines to at least `minimumNines` (at most `maximumNines`), far
@@ -81,7 +81,7 @@ extension ChartAxis {
 
     private static func linear(
         from requestedLower: Double, to requestedUpper: Double, title: String,
-        minimumStep: Double, roundsEnds: Bool = true
+        tickCount: Int, minimumStep: Double, roundsEnds: Bool = true
     ) -> ChartAxis {
         let clamp = { (value: Double) in value.isFinite ? min(max(value, -largestPlottable), largestPlottable) : 0 }
         let lower = clamp(requestedLower)
@@ -89,23 +89,23 @@ extension ChartAxis {
         if upper - lower <= 0 || !(upper - lower).isFinite {
             upper = lower + max(minimumStep, lower == 0 ? 1 : abs(lower) * 0.1)
         }
-        let step = max(niceStep(spanning: upper - lower), minimumStep)
+        let step = max(niceStep(spanning: upper - lower, tickCount: tickCount), minimumStep)
         if roundsEnds {
             let rounded = (upper / step).rounded(.up) * step
             if rounded.isFinite { upper = rounded }
         }
-        var ticks: [Tick] = []
-        var value = (lower / step).rounded(.up) * step
-        while value <= upper + step * 1e-9, ticks.count <= 20 {
-            ticks.append(Tick(position: value, label: format(value, step: step)))
-            value += step
+        let first = (lower / step).rounded(.up)
+        let count = min(Int(((upper / step) - first + 1e-9).rounded(.down)), 20)
+        let ticks = (0...max(count, 0)).map { index in
+            let value = (first + Double(index)) * step
+            return Tick(position: value, label: format(value, step: step))
         }
         return ChartAxis(title: title, scale: .linear, lower: lower, upper: upper, ticks: ticks)
     }
 
-    /// A round step (1, 2 or 5 times a power of ten) giving about five ticks over `span`.
-    static func niceStep(spanning span: Double) -> Double {
-        let rough = span / 5
+    /// A round step (1, 2 or 5 times a power of ten) giving about `tickCount` ticks over `span`.
+    static func niceStep(spanning span: Double, tickCount: Int) -> Double {
+        let rough = span / Double(tickCount)
         guard rough.isFinite, rough > 0 else { return 1 }
         let magnitude = pow(10, floor(log10(rough)))
         let nice: Double = switch rough / magnitude {

@@ -58,6 +58,7 @@ enum HTMLReport {
         return page + "</body>\n</html>\n"
     }
 
+    /// Latency (ms) against percentile on the nines axis, successful calls only.
     static func percentileChart(_ curve: [ReportData.PercentilePoint]) -> SVGChart {
         let points = curve
             .filter { $0.percentile.isFinite && $0.latencyMicroseconds.isFinite }
@@ -69,15 +70,17 @@ enum HTMLReport {
             xAxis: .nines(reaching: points.last?.x ?? 0, title: "percentile (log scale of 1/(1 − p))"),
             yAxis: .linear(upTo: points.map(\.y).max() ?? 0, title: "latency (ms)"),
             series: [.init(name: "latency", color: SeriesColor.percentileCurve, segments: [points])],
-            height: 380
+            height: 340
         )
     }
 
+    /// p50 and p99 latency (ms) of each second's successful calls.
     static func latencyChart(_ timeline: [ReportData.SecondSample]) -> SVGChart {
         let answered = { (sample: ReportData.SecondSample) in sample.completed > 0 }
         let p50 = segments(of: timeline, where: answered) { $0.p50Microseconds / 1_000 }
         let p99 = segments(of: timeline, where: answered) { $0.p99Microseconds / 1_000 }
-        let highest = timeline.filter(answered).map { max($0.p50Microseconds, $0.p99Microseconds) / 1_000 }.max() ?? 0
+        let highest = timeline.filter(answered).flatMap { [$0.p50Microseconds, $0.p99Microseconds] }
+            .filter(\.isFinite).max().map { $0 / 1_000 } ?? 0
         return SVGChart(
             id: ChartID.latencyOverTime,
             title: "Latency over time",
@@ -86,10 +89,12 @@ enum HTMLReport {
             series: [
                 .init(name: "p50", color: SeriesColor.p50, segments: p50),
                 .init(name: "p99", color: SeriesColor.p99, segments: p99),
-            ]
+            ],
+            height: 280
         )
     }
 
+    /// Calls sent, succeeded and failed in each second.
     static func throughputChart(_ timeline: [ReportData.SecondSample]) -> SVGChart {
         let everySecond = { (_: ReportData.SecondSample) in true }
         let highest = timeline.map { max($0.sent, $0.completed, $0.errors) }.max() ?? 0
@@ -105,7 +110,8 @@ enum HTMLReport {
                       segments: segments(of: timeline, where: everySecond) { Double($0.completed) }),
                 .init(name: "failed", color: SeriesColor.errors,
                       segments: segments(of: timeline, where: everySecond) { Double($0.errors) }),
-            ]
+            ],
+            height: 280
         )
     }
 

@@ -26,7 +26,7 @@ struct SVGChart: Sendable {
 
     private let left = 72.0, right = 24.0, top = 34.0, bottom = 52.0
 
-    init(id: String, title: String, xAxis: ChartAxis, yAxis: ChartAxis, series: [Series], height: Double = 340) {
+    init(id: String, title: String, xAxis: ChartAxis, yAxis: ChartAxis, series: [Series], height: Double) {
         self.id = id
         self.title = title
         self.xAxis = xAxis
