@@ -155,6 +155,36 @@ def throughput(run, batch, seconds):
             return batch * iterations / elapsed
 
 
+def prepare(hf_model: Path, work: Path, variants):
+    """Builds the fp32 graph, its fused form, checks both against the numpy reference, and writes
+    the two int8 variants (quantize_dynamic, per-channel int8 weights) to `variants`."""
+    fp32 = work / "bert_fp32.onnx"
+    config = build_graph(hf_model, fp32)
+    fused_fp32 = work / "bert_fused_fp32.onnx"
+    fusions = fuse(fp32, fused_fp32, config)
+    print(json.dumps({"note": "onnxruntime", "version": ort.__version__, "fusions": fusions}), flush=True)
+
+    # The graph must compute what the numpy reference computes before its timing means anything.
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "Tests" / "Python"))
+    import bert_reference
+    reference = bert_reference.Bert(hf_model)
+    check_ids = token_ids(2, 24, config["vocab_size"])
+    expected = np.array([reference.embed(row) for row in check_ids])
+    for path in (fp32, fused_fp32):
+        got = session(path, 1, False).run(None, {"input_ids": check_ids, "attention_mask": np.ones_like(check_ids)})[0]
+        difference = float(np.abs(got - expected).max())
+        if difference > 1e-4:
+            sys.exit(f"{path.name} differs from the numpy reference by {difference}")
+    for name, source in (("plain", fp32), ("fused", fused_fp32)):
+        quantize_dynamic(str(source), str(variants[name]), per_channel=True, weight_type=QuantType.QInt8,
+                         extra_options={"DefaultTensorType": TensorProto.FLOAT})
+        got = session(variants[name], 1, False).run(
+            None, {"input_ids": check_ids, "attention_mask": np.ones_like(check_ids)})[0]
+        cosine = float(np.min(np.sum(got * expected, axis=1)))
+        print(json.dumps({"note": f"onnxruntime {name} int8: min cosine to the fp32 reference", "min": cosine}),
+              flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--hf-model", type=Path, required=True)
@@ -163,38 +193,16 @@ def main():
     parser.add_argument("--lengths", type=int, nargs="+", default=[16, 64, 128])
     parser.add_argument("--seconds", type=float, default=2.0)
     parser.add_argument("--latency-runs", type=int, default=300, help="batch-1 length-16 1-thread p50 (0: skip)")
-    parser.add_argument("--work-dir", type=Path, help="keep the ONNX files here (default: a temporary folder)")
+    parser.add_argument("--work-dir", type=Path,
+                        help="keep the ONNX files here and reuse them on the next run (default: a temporary folder)")
     args = parser.parse_args()
 
     work = args.work_dir or Path(tempfile.mkdtemp(prefix="ort-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    fp32 = work / "bert_fp32.onnx"
-    config = build_graph(args.hf_model, fp32)
-    fused_fp32 = work / "bert_fused_fp32.onnx"
-    fusions = fuse(fp32, fused_fp32, config)
-    print(json.dumps({"note": "onnxruntime", "version": ort.__version__, "fusions": fusions}), flush=True)
-
-    # The graph must compute what the numpy reference computes before its timing means anything.
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "Tests" / "Python"))
-    import bert_reference
-    reference = bert_reference.Bert(args.hf_model)
-    check_ids = token_ids(2, 24, config["vocab_size"])
-    expected = np.array([reference.embed(row) for row in check_ids])
-    for path in (fp32, fused_fp32):
-        got = session(path, 1, False).run(None, {"input_ids": check_ids, "attention_mask": np.ones_like(check_ids)})[0]
-        difference = float(np.abs(got - expected).max())
-        if difference > 1e-4:
-            sys.exit(f"{path.name} differs from the numpy reference by {difference}")
-
-    variants = {}
-    for name, source in (("plain", fp32), ("fused", fused_fp32)):
-        quantized = work / f"bert_{name}_int8.onnx"
-        quantize_dynamic(str(source), str(quantized), per_channel=True, weight_type=QuantType.QInt8,
-                         extra_options={"DefaultTensorType": TensorProto.FLOAT})
-        variants[name] = quantized
-        got = session(quantized, 1, False).run(None, {"input_ids": check_ids, "attention_mask": np.ones_like(check_ids)})[0]
-        cosine = float(np.min(np.sum(got * expected, axis=1)))
-        print(json.dumps({"note": f"onnxruntime {name} int8: min cosine to the fp32 reference", "min": cosine}), flush=True)
+    config = json.loads((args.hf_model / "config.json").read_text())
+    variants = {name: work / f"bert_{name}_int8.onnx" for name in ("plain", "fused")}
+    if not all(path.exists() for path in variants.values()):
+        prepare(args.hf_model, work, variants)
 
     for threads in args.threads:
         sessions = {(graph, skip): session(path, threads, skip) for graph, path in variants.items() for skip in (False, True)}

@@ -22,12 +22,20 @@ OUT="benchmarks/results/engine-$(date +%Y%m%d-%H%M%S).jsonl"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 echo "engine-bench: writing $OUT" >&2
+# Interleaved per (threads, length) so that both engines meet the same background load.
 for threads in 1 2; do
-  latency_runs=0
-  [[ $threads == 1 ]] && latency_runs=300
-  "$BENCH" --model models/minilm/1 --threads "$threads" --seconds "$SECONDS_PER_CONFIG" --latency-runs "$latency_runs" \
-    | tee -a "$OUT" >&2
-  .venv/bin/python "$HERE/ort_bench.py" --hf-model "$HF_MODEL" --threads "$threads" --seconds "$SECONDS_PER_CONFIG" \
-    --latency-runs "$latency_runs" --work-dir "$WORK" 2>/dev/null | tee -a "$OUT" >&2
+  for length in 16 64 128; do
+    "$BENCH" --model models/minilm/1 --threads "$threads" --lengths "$length" --seconds "$SECONDS_PER_CONFIG" \
+      --latency-runs 0 | tee -a "$OUT" >&2
+    .venv/bin/python "$HERE/ort_bench.py" --hf-model "$HF_MODEL" --threads "$threads" --lengths "$length" \
+      --seconds "$SECONDS_PER_CONFIG" --latency-runs 0 --work-dir "$WORK" 2>/dev/null | tee -a "$OUT" >&2
+  done
+done
+# Batch-1 length-16 latency with one thread, each engine measured twice, alternating.
+for round in 1 2; do
+  "$BENCH" --model models/minilm/1 --threads 1 --batches 1 --lengths 16 --seconds 0 --latency-runs 500 \
+    | grep latency | tee -a "$OUT" >&2
+  .venv/bin/python "$HERE/ort_bench.py" --hf-model "$HF_MODEL" --threads 1 --batches 1 --lengths 16 --seconds 0 \
+    --latency-runs 500 --work-dir "$WORK" 2>/dev/null | grep latency | tee -a "$OUT" >&2
 done
 .venv/bin/python "$HERE/table.py" "$OUT"

@@ -53,6 +53,20 @@ __attribute__((target("avx2"))) uint64_t qs_peak_vpmaddwd_vpaddd_avx2(uint64_t i
     return iterations * 12 * 16 * 2;
 }
 
+#define QS_U8S8(n) "vpmaddubsw %%ymm12, %%ymm13, %%ymm14\n\tvpmaddwd %%ymm14, %%ymm15, %%ymm14\n\t" \
+    "vpaddd %%ymm14, %%ymm" #n ", %%ymm" #n "\n\t"
+
+/// The u8 x s8 sequence of AVX2 kernels that accept int16 saturation (ONNX Runtime's MLAS):
+/// vpmaddubsw into int16 pairs, vpmaddwd by ones into int32, vpaddd: 32 multiply-adds.
+__attribute__((target("avx2"))) uint64_t qs_peak_u8s8_sequence_avx2(uint64_t iterations) {
+    for (uint64_t i = 0; i < iterations; i++) {
+        __asm__ volatile(QS_U8S8(0) QS_U8S8(1) QS_U8S8(2) QS_U8S8(3) QS_U8S8(4) QS_U8S8(5)
+                         QS_U8S8(6) QS_U8S8(7) QS_U8S8(8) QS_U8S8(9) QS_U8S8(10) QS_U8S8(11)
+                         ::: QS_CLOBBER_YMM, "xmm15");
+    }
+    return iterations * 12 * 32 * 2;
+}
+
 __attribute__((target("avx2,avxvnni"))) uint64_t qs_peak_vpdpbusd_avxvnni(uint64_t iterations) {
     for (uint64_t i = 0; i < iterations; i++) {
         __asm__ volatile(QS_TWELVE("%{vex%} vpdpbusd", "\n\t") ::: QS_CLOBBER_YMM);
@@ -81,6 +95,7 @@ __attribute__((target("avx512f,avx512vnni"))) uint64_t qs_peak_vpdpbusd_avx512vn
 uint64_t qs_peak_vpmaddwd_avx2(uint64_t iterations) { (void)iterations; return 0; }
 uint64_t qs_peak_vpmaddwd_vpaddd_avx2(uint64_t iterations) { (void)iterations; return 0; }
 uint64_t qs_peak_vpmaddubsw_avx2(uint64_t iterations) { (void)iterations; return 0; }
+uint64_t qs_peak_u8s8_sequence_avx2(uint64_t iterations) { (void)iterations; return 0; }
 uint64_t qs_peak_vpdpbusd_avxvnni(uint64_t iterations) { (void)iterations; return 0; }
 uint64_t qs_peak_vpdpbusd_avx512vnni(uint64_t iterations) { (void)iterations; return 0; }
 

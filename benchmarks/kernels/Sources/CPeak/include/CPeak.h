@@ -11,6 +11,9 @@ uint64_t qs_peak_vpmaddwd_avx2(uint64_t iterations);
 uint64_t qs_peak_vpmaddwd_vpaddd_avx2(uint64_t iterations);
 /// vpmaddubsw ymm (32 u8 x s8 multiply-adds, saturating into int16): not exact, for reference.
 uint64_t qs_peak_vpmaddubsw_avx2(uint64_t iterations);
+/// vpmaddubsw + vpmaddwd (by ones) + vpaddd ymm: the saturating u8 x s8 sequence of ONNX
+/// Runtime's AVX2 kernel, 32 multiply-adds per three instructions.
+uint64_t qs_peak_u8s8_sequence_avx2(uint64_t iterations);
 /// vpdpbusd ymm, VEX (AVX-VNNI): 32 multiply-adds into 8 int32 accumulators.
 uint64_t qs_peak_vpdpbusd_avxvnni(uint64_t iterations);
 /// vpdpbusd zmm (AVX-512 VNNI): 64 multiply-adds.
