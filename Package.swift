@@ -146,6 +146,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
+            resources: [.embedInCode("Corpus/customer-service.jsonl")],
             swiftSettings: strictSettings
         ),
 
