@@ -7,7 +7,7 @@ struct QuantBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quantbench",
         abstract: "Load generator for QuantServe (and any gRPC server with the same services).",
-        subcommands: [RunCommand.self],
+        subcommands: [RunCommand.self, CompareCommand.self],
         defaultSubcommand: RunCommand.self
     )
 

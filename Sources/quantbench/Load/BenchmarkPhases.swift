@@ -1,3 +1,5 @@
+import Foundation
+
 /// The time line of one run: warm-up calls are made but not recorded.
 struct BenchmarkPhases: Sendable {
     /// When the first call is due.
@@ -6,11 +8,14 @@ struct BenchmarkPhases: Sendable {
     let warmupEnd: ContinuousClock.Instant
     /// When no new call starts.
     let end: ContinuousClock.Instant
+    /// When recording starts, in seconds since 1970 (the interval log's start time).
+    let warmupEndSince1970: Double
 
     /// Phases starting now: `warmup`, then `duration` of measurement.
     init(warmup: Duration, duration: Duration) {
         start = ContinuousClock.now
         warmupEnd = start + warmup
         end = warmupEnd + duration
+        warmupEndSince1970 = Date().timeIntervalSince1970 + warmup.seconds
     }
 }

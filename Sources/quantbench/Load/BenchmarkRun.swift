@@ -11,7 +11,7 @@ struct BenchmarkRun: Sendable {
     /// Runs `load` through `issuer` and returns what was recorded once every call has ended.
     func measure(_ load: some LoadModel, through issuer: some CallIssuer) async -> CallRecording {
         let phases = BenchmarkPhases(warmup: warmup, duration: duration)
-        let recording = SharedRecording(measurementStart: phases.warmupEnd)
+        let recording = SharedRecording(phases: phases)
         let progress = showsProgress ? ProgressDisplay(recording: recording, phases: phases, label: load.description) : nil
         let ticker = Task { await progress?.run() }
         await load.run(issuer, phases: phases, recording: recording)

@@ -22,7 +22,7 @@ struct ProgressDisplay: Sendable {
             tick += .seconds(1)
             do { try await clock.sleep(until: tick) } catch { return }
             let (ended, failed, p99) = recording.read { recording in
-                (recording.succeeded + recording.failed, recording.failed, recording.latencies.valueAtPercentile(99))
+                (recording.succeeded + recording.failed, recording.failed, recording.latencies.reportedValue(atPercentile: 99))
             }
             let now = clock.now
             let line: String

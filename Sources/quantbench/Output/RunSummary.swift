@@ -4,7 +4,7 @@ import Foundation
 /// (`quantbench compare`, benchmarks/): keep them stable, add new ones freely.
 struct RunSummary: Codable, Sendable {
     /// Latency percentiles of successful calls, in microseconds.
-    struct Latency: Codable, Sendable {
+    struct Latency: Codable, Sendable, Equatable {
         var p50: Double
         var p90: Double
         var p99: Double
@@ -12,6 +12,18 @@ struct RunSummary: Codable, Sendable {
         var p9999: Double
         var max: Double
         var mean: Double
+
+        /// The figures of `histogram` (nanoseconds).
+        init(_ histogram: CallRecording.LatencyHistogram) {
+            func microseconds(_ percentile: Double) -> Double { Double(histogram.reportedValue(atPercentile: percentile)) / 1_000 }
+            p50 = microseconds(50)
+            p90 = microseconds(90)
+            p99 = microseconds(99)
+            p999 = microseconds(99.9)
+            p9999 = microseconds(99.99)
+            max = microseconds(100)
+            mean = histogram.totalCount > 0 ? histogram.mean / 1_000 : 0
+        }
     }
 
     /// How late an open loop's calls went out after their scheduled time, in microseconds.
@@ -70,22 +82,11 @@ struct RunSummary: Codable, Sendable {
         achievedSendRatePerSecond = recording.achievedSendRate
         callsDelayedByInFlightCap = recording.delayedByInFlightCap
         callsBeyondHistogramRange = recording.tooSlowToRecord
-        let histogram = recording.latencies
-        func microseconds(_ nanoseconds: UInt64) -> Double { Double(nanoseconds) / 1_000 }
-        latencyMicroseconds = Latency(
-            p50: microseconds(histogram.valueAtPercentile(50)),
-            p90: microseconds(histogram.valueAtPercentile(90)),
-            p99: microseconds(histogram.valueAtPercentile(99)),
-            p999: microseconds(histogram.valueAtPercentile(99.9)),
-            p9999: microseconds(histogram.valueAtPercentile(99.99)),
-            max: microseconds(histogram.max),
-            mean: histogram.totalCount > 0 ? histogram.mean / 1_000 : 0
-        )
+        latencyMicroseconds = Latency(recording.latencies)
         if load.targetRate != nil {
             let lag = recording.sendLag
-            sendLagMicroseconds = SendLag(
-                p50: microseconds(lag.valueAtPercentile(50)), p99: microseconds(lag.valueAtPercentile(99)), max: microseconds(lag.max)
-            )
+            func microseconds(_ percentile: Double) -> Double { Double(lag.reportedValue(atPercentile: percentile)) / 1_000 }
+            sendLagMicroseconds = SendLag(p50: microseconds(50), p99: microseconds(99), max: microseconds(100))
         }
     }
 

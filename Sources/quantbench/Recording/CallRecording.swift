@@ -20,6 +20,8 @@ struct CallRecording: Sendable {
 
     /// When measurement starts: second 0 of the time series begins here.
     let measurementStart: ContinuousClock.Instant
+    /// The same instant in seconds since 1970.
+    let measurementStartSince1970: Double
 
     /// Latencies of successful calls, in nanoseconds.
     private(set) var latencies = makeHistogram()
@@ -40,9 +42,11 @@ struct CallRecording: Sendable {
     /// The run second by second, from `measurementStart`.
     private(set) var seconds: [SecondOfRun] = []
 
-    /// An empty recording whose second 0 starts at `measurementStart`.
-    init(measurementStart: ContinuousClock.Instant) {
+    /// An empty recording whose second 0 starts at `measurementStart`, which the wall clock
+    /// calls `measurementStartSince1970` (seconds since 1970).
+    init(measurementStart: ContinuousClock.Instant, measurementStartSince1970: Double) {
         self.measurementStart = measurementStart
+        self.measurementStartSince1970 = measurementStartSince1970
     }
 
     /// Records one call: intended to start at `intended` (open loop: its scheduled time),

@@ -5,9 +5,9 @@ import Synchronization
 final class SharedRecording: Sendable {
     private let recording: Mutex<CallRecording>
 
-    /// An empty recording whose second 0 starts at `measurementStart`.
-    init(measurementStart: ContinuousClock.Instant) {
-        recording = Mutex(CallRecording(measurementStart: measurementStart))
+    /// An empty recording of the measurement phase of `phases`.
+    init(phases: BenchmarkPhases) {
+        recording = Mutex(CallRecording(measurementStart: phases.warmupEnd, measurementStartSince1970: phases.warmupEndSince1970))
     }
 
     /// See `CallRecording.record(_:intended:sent:finish:waitedForStream:)`.
