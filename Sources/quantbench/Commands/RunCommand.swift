@@ -63,7 +63,7 @@ struct RunCommand: AsyncParsableCommand {
             let report = ReportData(
                 summary: best, recording: outcome.bestRecording,
                 title: "capacity sweep of \(best.workload) at \(best.target): best step \(best.load)",
-                extraFigures: sweepSummary.reportFigures
+                leadingFigures: [sweepSummary.verdictFigure], trailingFigures: sweepSummary.stepFigures
             )
             try outputs.write(summary: best, recording: outcome.bestRecording, report: report)
             print(outputOptions.json ? try sweepSummary.json() : sweepSummary.text)

@@ -19,7 +19,7 @@ struct ProgressDisplay: Sendable {
         let clock = ContinuousClock()
         var tick = phases.start
         while !Task.isCancelled {
-            tick += .seconds(1)
+            tick = nextTick(after: tick)
             do { try await clock.sleep(until: tick) } catch { return }
             let (ended, failed, p99) = recording.read { recording in
                 (recording.succeeded + recording.failed, recording.failed, recording.latencies.reportedValue(atPercentile: 99))
@@ -36,6 +36,13 @@ struct ProgressDisplay: Sendable {
             previousEnded = ended
             Self.write("\r\u{1B}[K" + line)
         }
+    }
+
+    /// Every second of the warm-up, then every second counted from the start of measurement,
+    /// so that each line during measurement covers one whole measured second.
+    private func nextTick(after tick: ContinuousClock.Instant) -> ContinuousClock.Instant {
+        let next = tick + .seconds(1)
+        return tick < phases.warmupEnd && next >= phases.warmupEnd ? phases.warmupEnd + .seconds(1) : next
     }
 
     /// Clears the line, so the summary starts on a clean one.

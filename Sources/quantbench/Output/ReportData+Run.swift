@@ -2,8 +2,9 @@ import Foundation
 
 extension ReportData {
     /// The report of one run: its summary's figures, the percentile curve of `recording`'s
-    /// latencies and its seconds. `extraFigures` go after the run's own (a sweep's steps).
-    init(summary: RunSummary, recording: CallRecording, title: String? = nil, extraFigures: [Figure] = []) {
+    /// latencies and its seconds. `leadingFigures` go before the run's own figures and
+    /// `trailingFigures` after them (a sweep's verdict and steps).
+    init(summary: RunSummary, recording: CallRecording, title: String? = nil, leadingFigures: [Figure] = [], trailingFigures: [Figure] = []) {
         let latency = summary.latencyMicroseconds
         var figures = [Figure(label: "throughput", value: "\(Self.format(summary.throughputPerSecond, 1)) calls/s")]
         if let targetRate = summary.targetRate {
@@ -21,7 +22,7 @@ extension ReportData {
         ]
         self.init(
             title: title ?? "\(summary.workload), \(summary.load), \(summary.target)",
-            figures: figures + extraFigures,
+            figures: leadingFigures + figures + trailingFigures,
             percentileCurve: Self.percentileCurve(recording),
             timeline: recording.seconds.map(SecondSample.init),
             failures: summary.failures

@@ -73,21 +73,24 @@ struct SweepSummary: Encodable, Sendable {
         return lines.joined(separator: "\n")
     }
 
-    /// Headline figures for the HTML report: the verdict and one line per step.
-    var reportFigures: [ReportData.Figure] {
-        var figures = [ReportData.Figure(
+    /// The verdict as a headline figure of the HTML report.
+    var verdictFigure: ReportData.Figure {
+        ReportData.Figure(
             label: "best rate meeting \(objectives.map(\.description).joined(separator: ", "))",
             value: bestRate.map { "\(Self.format($0, 1)) calls/s" } ?? "none"
-        )]
-        for (number, step) in steps.enumerated() {
+        )
+    }
+
+    /// One headline figure per step for the HTML report.
+    var stepFigures: [ReportData.Figure] {
+        steps.enumerated().map { number, step in
             let summary = step.summary
-            figures.append(ReportData.Figure(
+            return ReportData.Figure(
                 label: "step \(number + 1): \(Self.format(summary.targetRate ?? 0, 1)) calls/s",
                 value: "p99 \(Self.format(summary.latencyMicroseconds.p99 / 1_000, 2)) ms, errors \(Self.format(summary.errorRate * 100, 2))%, "
                     + (step.met ? "met" : "broken")
-            ))
+            )
         }
-        return figures
     }
 
     private static func row(_ cells: [String]) -> String {
