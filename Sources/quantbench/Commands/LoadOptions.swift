@@ -12,7 +12,7 @@ struct LoadOptions: ParsableArguments {
     @Option(help: "Open loop: calls in flight at most; a call due beyond it waits for a free stream and its latency still counts from its scheduled time.")
     var maxInFlight = 10_000
 
-    @Option(help: "Closed loop: calls in flight, each caller sending its next call when its previous one ends (default 16, or connections × streams per connection).")
+    @Option(help: "Closed loop: calls in flight, each caller sending its next call when its previous one ends (default: connections × streams per connection when that is given, else 16 or one per connection if more).")
     var concurrency: Int?
 
     @Option(help: "HTTP/2 connections the calls are spread over.")
@@ -45,14 +45,14 @@ struct LoadOptions: ParsableArguments {
         if let streamsPerConnection, let concurrency, concurrency > connections * streamsPerConnection {
             throw ValidationError("--concurrency \(concurrency) exceeds --connections × --streams-per-connection (\(connections * streamsPerConnection))")
         }
-        guard closedLoopConcurrency >= connections || rate != nil else {
-            throw ValidationError("--connections must not exceed --concurrency")
+        if let concurrency, concurrency < connections {
+            throw ValidationError("--connections (\(connections)) must not exceed --concurrency (\(concurrency))")
         }
     }
 
     /// Calls in flight for a closed loop.
     var closedLoopConcurrency: Int {
-        concurrency ?? streamsPerConnection.map { $0 * connections } ?? 16
+        concurrency ?? streamsPerConnection.map { $0 * connections } ?? max(16, connections)
     }
 
     /// The per-call deadline, nil for none.
