@@ -5,6 +5,7 @@
 # benchmarks/results/engine-<time>.jsonl.
 #
 #   benchmarks/engine/run.sh [--seconds S]      (S: measuring time per configuration, default 2)
+#   THREADS="2" LATENCY_ROUNDS=0 benchmarks/engine/run.sh     (a subset: thread counts, latency rounds)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -23,7 +24,7 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 echo "engine-bench: writing $OUT" >&2
 # Interleaved per (threads, length) so that both engines meet the same background load.
-for threads in 1 2; do
+for threads in ${THREADS:-1 2}; do
   for length in 16 64 128; do
     "$BENCH" --model models/minilm/1 --threads "$threads" --lengths "$length" --seconds "$SECONDS_PER_CONFIG" \
       --latency-runs 0 | tee -a "$OUT" >&2
@@ -32,7 +33,7 @@ for threads in 1 2; do
   done
 done
 # Batch-1 length-16 latency with one thread, each engine measured twice, alternating.
-for round in 1 2; do
+for ((round = 0; round < ${LATENCY_ROUNDS:-2}; round++)); do
   "$BENCH" --model models/minilm/1 --threads 1 --batches 1 --lengths 16 --seconds 0 --latency-runs 500 \
     | grep latency | tee -a "$OUT" >&2
   .venv/bin/python "$HERE/ort_bench.py" --hf-model "$HF_MODEL" --threads 1 --batches 1 --lengths 16 --seconds 0 \
