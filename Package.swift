@@ -42,6 +42,12 @@ let package = Package(
             pkgConfig: "libnghttp2",
             providers: [.apt(["libnghttp2-dev"])]
         ),
+        /// zlib; used only by quantbench, for HdrHistogram's compressed interval logs.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         /// libprotobuf-c runtime; used only by the generated code in QuantServeProto.
         .systemLibrary(
             name: "CProtobufC",
@@ -143,9 +149,11 @@ let package = Package(
                 "GRPCCore",
                 "GRPCHTTP2",
                 "QuantServeAPI",
+                "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
+            resources: [.embedInCode("Corpus/customer-service.jsonl")],
             swiftSettings: strictSettings
         ),
 

@@ -8,6 +8,6 @@ protocol Workload: Sendable {
     var name: String { get }
     /// The method every call invokes.
     var method: MethodDescriptor { get }
-    /// The serialized request of call number `callIndex` (counted per caller).
+    /// The serialized request of call number `callIndex` (numbered over the whole run).
     func request(callIndex: Int) -> [UInt8]
 }

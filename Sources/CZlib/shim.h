@@ -1,0 +1,2 @@
+// zlib, for quantbench's HdrHistogram interval logs (their histograms are zlib-compressed).
+#include <zlib.h>
