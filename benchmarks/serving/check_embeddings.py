@@ -46,7 +46,7 @@ def main():
     parser.add_argument("--reference", required=True, help="host:port of QuantServe")
     parser.add_argument("--candidate", required=True, help="host:port of the server checked against it")
     parser.add_argument("--hf-model", type=Path, required=True, help="Hugging Face folder of the fp32 model")
-    parser.add_argument("--corpus", type=Path)
+    parser.add_argument("--corpus", type=Path, help="one JSON string per line")
     parser.add_argument("--corpus-texts", type=int, default=8)
     parser.add_argument("--min-cosine", type=float, default=0.97)
     parser.add_argument("--min-mean-cosine", type=float, default=0.99)
@@ -54,7 +54,7 @@ def main():
 
     texts = list(SENTENCES)
     if args.corpus:
-        texts += args.corpus.read_text().splitlines()[:args.corpus_texts]
+        texts += [json.loads(line) for line in args.corpus.read_text().splitlines()[:args.corpus_texts]]
     ours, our_counts = embed(args.reference, texts)
     theirs, their_counts = embed(args.candidate, texts)
     if ours.shape != theirs.shape:

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes a corpus of customer-service texts that all tokenize to exactly --length tokens
-([CLS] and [SEP] included) with the model's tokenizer, one text per line.
+([CLS] and [SEP] included) with the model's tokenizer, one JSON string per line (the corpus
+format of `quantbench --corpus` and the input of `quantserve tokenize`).
 
 Each text joins intent example phrases of the default model (scripts/default-model/intents.json)
 in a seeded random order, cuts whole words off the end until it fits, then appends words that
@@ -55,7 +56,7 @@ def main():
             texts.append(text)
     assert all(tokens(text) == args.length for text in texts)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("".join(text + "\n" for text in texts))
+    args.out.write_text("".join(json.dumps(text) + "\n" for text in texts))
 
 
 if __name__ == "__main__":

