@@ -147,25 +147,41 @@ start_ort "${first%x*}" "${first#*x}"
 "$PYTHON" -c 'import json, sys; print(json.dumps({"kind": "embedding_check", **json.load(open(sys.argv[1]))}))' "$WORK/check.json" >>"$OUT"
 stop_server "$ORT_PID"; ORT_PID=""
 
-for round in $(seq 1 "$ROUNDS"); do
+measure_engine() {  # round
   # shellcheck disable=SC2086
   pin "$SERVER_CPUS" "$ENGINE_BENCH" --model models/minilm/1 --threads 1 2 --lengths "$LENGTH" --batches $ENGINE_BATCHES \
     --seconds "$ENGINE_SECONDS" --latency-runs 0 \
     | "$PYTHON" -c 'import json, sys
 for line in sys.stdin:
     r = json.loads(line)
-    if "sentences_per_second" in r: print(json.dumps({"kind": "engine", "round": int(sys.argv[1]), **r}), flush=True)' "$round" \
+    if "sentences_per_second" in r: print(json.dumps({"kind": "engine", "round": int(sys.argv[1]), **r}), flush=True)' "$1" \
     | tee -a "$OUT" >&2
+}
+
+measure_quantserve() {  # round
   quantbench "$QS_PORT" --concurrency "$CONCURRENCY" --connections "$CONNECTIONS" --duration "$DURATION" >"$WORK/report.json"
-  echo "round $round quantserve closed $CONCURRENCY: $(summary <"$WORK/report.json")" >&2
-  record "{\"kind\": \"closed\", \"round\": $round, \"server\": \"quantserve\"}" <"$WORK/report.json"
+  echo "round $1 quantserve closed $CONCURRENCY: $(summary <"$WORK/report.json")" >&2
+  record "{\"kind\": \"closed\", \"round\": $1, \"server\": \"quantserve\"}" <"$WORK/report.json"
+}
+
+measure_ort() {  # round
   for config in $ORT_CONFIGS; do
     start_ort "${config%x*}" "${config#*x}"
     quantbench "$ORT_PORT" --concurrency "$CONCURRENCY" --connections "$CONNECTIONS" --duration "$DURATION" >"$WORK/report.json"
-    echo "round $round ort $config closed $CONCURRENCY: $(summary <"$WORK/report.json")" >&2
-    record "{\"kind\": \"closed\", \"round\": $round, \"server\": \"ort\", \"config\": \"$config\"}" <"$WORK/report.json"
+    echo "round $1 ort $config closed $CONCURRENCY: $(summary <"$WORK/report.json")" >&2
+    record "{\"kind\": \"closed\", \"round\": $1, \"server\": \"ort\", \"config\": \"$config\"}" <"$WORK/report.json"
     stop_server "$ORT_PID"; ORT_PID=""
   done
+}
+
+# QuantServe's run sits between the engine's and the ORT server's in every round, so that each
+# ratio compares runs minutes apart; the order flips every round.
+for round in $(seq 1 "$ROUNDS"); do
+  if (( round % 2 == 1 )); then
+    measure_engine "$round"; measure_quantserve "$round"; measure_ort "$round"
+  else
+    measure_ort "$round"; measure_quantserve "$round"; measure_engine "$round"
+  fi
 done
 
 # Latency under load: the maximum again (right before), the unloaded latency, then the open loop.
