@@ -12,14 +12,14 @@
 #   LENGTH=32 ROUNDS=2 DURATION=20 OPEN_DURATION=40 ORT_CONFIGS="2x1 4x1 8x1 2x2" benchmarks/serving/run.sh
 #
 # Pinning: none by default (SERVER_CPUS/LOAD_CPUS empty): both servers may use both cores and
-# quantbench floats; the load generator needs a few percent of one core at these request rates.
+# quantbench floats; the load generator needs under 1% of a core at these request rates.
 # Set SERVER_CPUS=0 LOAD_CPUS=1 (taskset lists) to pin; the same pinning applies to both servers.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 LENGTH=${LENGTH:-32}                  # tokens per text, [CLS] and [SEP] included
-ROUNDS=${ROUNDS:-2}                   # rounds of the throughput comparisons (1 and 3)
+ROUNDS=${ROUNDS:-3}                   # rounds of the throughput comparisons (1 and 3)
 DURATION=${DURATION:-20}              # seconds measured per closed-loop run
 OPEN_DURATION=${OPEN_DURATION:-40}    # seconds measured per open-loop run
 WARMUP=${WARMUP:-5}
