@@ -102,8 +102,10 @@ struct CallRecording: Sendable {
     }
 
     private static func nanoseconds(from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> UInt64 {
+        // An open-loop call may go out a few microseconds before its scheduled time (it does
+        // not sleep for less than OpenLoop.shortestSleep); a negative span counts as zero.
+        guard end > start else { return 0 }
         let elapsed = (end - start).components
-        guard elapsed.seconds >= 0 else { return 0 }
         return UInt64(elapsed.seconds) &* 1_000_000_000 &+ UInt64(elapsed.attoseconds / 1_000_000_000)
     }
 }
