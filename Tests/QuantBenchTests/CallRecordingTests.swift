@@ -6,7 +6,7 @@ import Testing
 @Suite struct CallRecordingTests {
     @Test func callSentJustBeforeItsScheduledTimeRecordsZeroSendLag() {
         let start = ContinuousClock.now
-        var recording = CallRecording(measurementStart: start)
+        var recording = CallRecording(measurementStart: start, measurementStartSince1970: 0)
         let due = start + .milliseconds(5)
         recording.record(.succeeded, intended: due, sent: due - .microseconds(30), finish: due + .milliseconds(2),
                          waitedForStream: false)

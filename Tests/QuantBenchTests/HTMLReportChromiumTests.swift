@@ -4,9 +4,6 @@ import Testing
 
 /// The report opened in headless Chromium (Debian package `chromium`, installed by
 /// scripts/bootstrap.sh): its charts lay out with real geometry and the screenshot shows them.
-///
-/// With `QUANTBENCH_SAMPLE_REPORT_PNG` set to a path, the screenshot is also copied there
-/// (scripts/render-sample-report.sh makes docs/images/quantbench-report.png this way).
 @Suite struct HTMLReportChromiumTests {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -69,12 +66,6 @@ import Testing
         #expect(ink.colors["curve", default: 0] > 1_000, "percentile curve barely visible: \(ink.colors)")
         #expect(ink.colors["p99", default: 0] > 1_000, "p99 line barely visible: \(ink.colors)")
         #expect(ink.colors["succeeded", default: 0] > 1_000, "throughput line barely visible: \(ink.colors)")
-
-        if let destination = ProcessInfo.processInfo.environment["QUANTBENCH_SAMPLE_REPORT_PNG"], !destination.isEmpty {
-            let target = URL(fileURLWithPath: destination, relativeTo: Self.repositoryRoot)
-            try? FileManager.default.removeItem(at: target)
-            try FileManager.default.copyItem(at: screenshot, to: target)
-        }
     }
 
     // MARK: - Chromium
