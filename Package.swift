@@ -142,10 +142,13 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        /// SplitMix64, the seeded random numbers of quantbench and the tests.
+        .target(name: "SeededRandom", swiftSettings: strictSettings),
         /// The load generator.
         .executableTarget(
             name: "quantbench",
             dependencies: [
+                "SeededRandom",
                 "GRPCCore",
                 "GRPCHTTP2",
                 "QuantServeAPI",
@@ -159,7 +162,7 @@ let package = Package(
 
         // MARK: - Tests
 
-        .testTarget(name: "GRPCCoreTests", dependencies: ["GRPCCore"], swiftSettings: strictSettings),
+        .testTarget(name: "GRPCCoreTests", dependencies: ["GRPCCore", "SeededRandom"], swiftSettings: strictSettings),
         .testTarget(
             name: "GRPCHTTP2Tests",
             dependencies: ["GRPCHTTP2", "GRPCCore", .product(name: "NIOCore", package: "swift-nio"),
@@ -168,21 +171,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "QuantServeAPITests", dependencies: ["QuantServeAPI", "GRPCCore"], swiftSettings: strictSettings),
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CKernels"], swiftSettings: optimizedSettings),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CKernels", "SeededRandom"], swiftSettings: optimizedSettings),
         .testTarget(
             name: "TransformerTests",
-            dependencies: ["Transformer", "Kernels"],
+            dependencies: ["Transformer", "Kernels", "SeededRandom"],
             exclude: ["Fixtures"],  // test data read through #filePath
             swiftSettings: optimizedSettings
         ),
         .testTarget(
             name: "QuantBenchTests",
-            dependencies: ["quantbench", "GRPCHTTP2", "GRPCCore", "QuantServeAPI"],
+            dependencies: ["quantbench", "SeededRandom", "GRPCHTTP2", "GRPCCore", "QuantServeAPI"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "QuantServeTests",
-            dependencies: ["QuantServe", "GRPCHTTP2", "GRPCCore", "QuantServeAPI", "Transformer", "Kernels",
+            dependencies: ["QuantServe", "GRPCHTTP2", "GRPCCore", "QuantServeAPI", "Transformer", "Kernels", "SeededRandom",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),

@@ -1,5 +1,6 @@
 import GRPCCore
 import Testing
+import SeededRandom
 
 @Suite("Message deframer")
 struct GRPCMessageDeframerTests {
@@ -53,7 +54,7 @@ struct GRPCMessageDeframerTests {
     }
 
     @Test func randomSplitsOfRandomStreamsReassemble() throws {
-        var generator = SplitMix64(seed: 0x5EED)
+        var generator = SeededGenerator(seed: 0x5EED)
         for _ in 0..<500 {
             let messages = Self.randomMessages(using: &generator)
             let bytes = Self.wire(messages)
@@ -64,7 +65,7 @@ struct GRPCMessageDeframerTests {
     }
 
     @Test func randomBytesNeverCrashAndFailWithClearStatuses() {
-        var generator = SplitMix64(seed: 42)
+        var generator = SeededGenerator(seed: 42)
         for _ in 0..<2000 {
             let bytes = (0..<Int.random(in: 0...64, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
             let cuts = (0..<3).map { _ in Int.random(in: 0...bytes.count, using: &generator) }.sorted()
@@ -120,20 +121,5 @@ struct GRPCMessageDeframerTests {
         let error = #expect(throws: RPCError.self) { _ = try Self.deframe([0, 0, 0], cuts: []) }
         #expect(error?.code == .internal)
         #expect(error?.message.contains("prefix") == true)
-    }
-}
-
-/// A small seeded generator so that random tests are repeatable.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }

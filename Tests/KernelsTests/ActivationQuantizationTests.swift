@@ -1,5 +1,6 @@
 import Testing
 @testable import Kernels
+import SeededRandom
 
 @Suite("ActivationQuantization")
 struct ActivationQuantizationTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Kernels
+import SeededRandom
 
 /// The fp32 kernels against `ScalarReference` (which accumulates in Double), with named tolerances.
 @Suite("FloatKernels")

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import Kernels
+import SeededRandom
 
 /// Every int8 path against `ScalarReference.int8Linear`. The integer part is exact and the
 /// epilogue is the same fused multiply-add everywhere, so the tolerance is zero: outputs must

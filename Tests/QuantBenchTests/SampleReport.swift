@@ -1,5 +1,6 @@
 import Foundation
 @testable import quantbench
+import SeededRandom
 
 /// A plausible, synthetic `ReportData`: one minute of an open-loop Embed run at 200 calls/s
 /// (Poisson arrivals) with log-normal service times, a 300 ms server stall at second 37 and a
@@ -12,7 +13,7 @@ enum SampleReport {
     static let stall = (start: 37.2, end: 37.5)
 
     static func data() -> ReportData {
-        var random = SplitMix64(seed: 5)
+        var random = SeededGenerator(seed: 5)
         var timeline = (0..<seconds + 1).map {
             ReportData.SecondSample(second: $0, sent: 0, completed: 0, errors: 0, p50Microseconds: 0, p99Microseconds: 0)
         }
@@ -83,20 +84,7 @@ enum SampleReport {
     }
 }
 
-/// A small seeded generator (SplitMix64), so the sample is the same on every machine.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-
+extension SeededGenerator {
     /// Uniform in [0, 1).
     mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 

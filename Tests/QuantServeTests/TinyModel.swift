@@ -1,5 +1,6 @@
 import Foundation
 import Transformer
+import SeededRandom
 
 /// Builds tiny random BERT models (hidden 32, 2 layers) the way a user would bring a model:
 /// a Hugging Face folder (config.json, fp32 model.safetensors, vocab.txt) quantized by
@@ -68,20 +69,5 @@ enum TinyModel {
         let destination = repository.appendingPathComponent(name).appendingPathComponent(String(version))
         try ModelQuantizer.quantize(from: source, to: destination, options: QuantizationOptions(intents: intents))
         return destination
-    }
-}
-
-/// A small deterministic random number generator (SplitMix64), so tiny models are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

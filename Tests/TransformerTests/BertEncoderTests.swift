@@ -2,6 +2,7 @@ import Foundation
 import Kernels
 import Testing
 @testable import Transformer
+import SeededRandom
 
 @Suite("BERT encoder on tiny random models")
 struct BertEncoderTests {

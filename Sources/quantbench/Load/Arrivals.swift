@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SeededRandom
 
 /// How an open loop spaces its calls.
 enum Arrivals: String, CaseIterable, Sendable, ExpressibleByArgument {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Transformer
+import SeededRandom
 
 /// A small random BERT written as a Hugging Face folder (config.json, model.safetensors, vocab.txt,
 /// sentence-transformers pooling files), for tests that need a model but not a trained one.
