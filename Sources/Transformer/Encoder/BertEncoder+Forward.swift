@@ -1,6 +1,5 @@
 import Foundation
 import Kernels
-import Synchronization
 
 extension BertEncoder {
     /// Scratch regions of one forward pass, carved from an arena.
@@ -25,9 +24,9 @@ extension BertEncoder {
         }
     }
 
-    /// Runs the encoder over a validated, non-empty batch and pools each sequence; `recorder`, when
-    /// given, sees the input of every linear layer.
-    func forward(_ batch: PackedBatch, arena: ScratchArena, recorder: ActivationRangeRecorder? = nil) -> [[Float]] {
+    /// Runs the encoder over a validated, non-empty batch and pools each sequence into row `i` of
+    /// the flat result (`count × hidden`); `recorder`, when given, sees the input of every linear layer.
+    func forward(_ batch: PackedBatch, arena: ScratchArena, recorder: ActivationRangeRecorder? = nil) -> [Float] {
         let tokens = batch.tokenCount
         let hidden = config.hidden
         let slots = pool.threadCount
@@ -63,7 +62,13 @@ extension BertEncoder {
             layer.ffnDown.apply(buffers.inner, rows: tokens, output: buffers.projected, staging: buffers.inner, pool: pool)
             addAndNormalize(buffers.hidden, buffers.projected, tokens: tokens, norm: layer.ffnNorm, epsilon: epsilon)
         }
-        return (0..<batch.count).map { meanPool(batch.range(of: $0), hidden: buffers.hidden) }
+        var pooled = [Float](repeating: 0, count: batch.count * hidden)
+        pooled.withUnsafeMutableBufferPointer { rows in
+            for sequence in 0..<batch.count {
+                meanPool(batch.range(of: sequence), hidden: buffers.hidden, into: rows.baseAddress! + sequence * hidden)
+            }
+        }
+        return pooled
     }
 
     /// Word + position + token-type-0 embeddings of every token.
@@ -87,38 +92,6 @@ extension BertEncoder {
         }
     }
 
-    /// Self-attention of every sequence and head: `softmax(q·kᵀ / √d)·v` into `context`.
-    /// Tasks (sequence, head) are claimed dynamically by `slots` workers, each with its own score matrix.
-    private func attend(_ batch: PackedBatch, qkv: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>,
-                        scores: UnsafeMutablePointer<Float>, slots: Int, longest: Int) {
-        let hidden = config.hidden
-        let heads = config.heads
-        let headSize = config.headDimension
-        let stride = 3 * hidden
-        let scale = 1 / Float(headSize).squareRoot()
-        let taskCount = batch.count * heads
-        let nextTask = Atomic<Int>(0)
-        pool.parallelFor(min(slots, taskCount)) { slot in
-            let matrix = scores + slot * longest * longest
-            while true {
-                let task = nextTask.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard task < taskCount else { return }
-                let range = batch.range(of: task / heads)
-                let length = range.count
-                let head = task % heads
-                let query = UnsafePointer(qkv + range.lowerBound * stride + head * headSize)
-                let key = query + hidden
-                let value = query + 2 * hidden
-                FloatKernels.matmulTransposedB(query, lda: stride, key, ldb: stride, matrix, ldc: length,
-                                               m: length, n: length, k: headSize, alpha: scale)
-                for row in 0..<length { FloatKernels.softmax(matrix + row * length, count: length) }
-                FloatKernels.matmul(matrix, lda: length, value, ldb: stride,
-                                    context + range.lowerBound * hidden + head * headSize, ldc: hidden,
-                                    m: length, n: headSize, k: length)
-            }
-        }
-    }
-
     /// `hidden = LayerNorm(hidden + projected)`, row by row.
     private func addAndNormalize(_ hidden: UnsafeMutablePointer<Float>, _ projected: UnsafePointer<Float>, tokens: Int,
                                  norm: LayerNormWeights, epsilon: Float) {
@@ -131,20 +104,24 @@ extension BertEncoder {
         }
     }
 
-    /// Mean of the sequence's token states, L2-normalized when the manifest says so.
-    private func meanPool(_ range: Range<Int>, hidden: UnsafeMutablePointer<Float>) -> [Float] {
+    /// Mean of the sequence's token states into `output` (`hidden` floats), L2-normalized when the
+    /// manifest says so.
+    private func meanPool(_ range: Range<Int>, hidden: UnsafeMutablePointer<Float>, into output: UnsafeMutablePointer<Float>) {
         let width = config.hidden
-        var sum = [Float](repeating: 0, count: width)
+        output.update(repeating: 0, count: width)
         for token in range {
             let row = hidden + token * width
-            for column in 0..<width { sum[column] += row[column] }
+            for column in 0..<width { output[column] += row[column] }
         }
         let count = Float(range.count)
-        var mean = sum.map { $0 / count }
-        if manifest.normalize {
-            let norm = mean.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            if norm > 0 { mean = mean.map { $0 / norm } }
+        var squares: Float = 0
+        for column in 0..<width {
+            output[column] /= count
+            squares += output[column] * output[column]
         }
-        return mean
+        let norm = squares.squareRoot()
+        if manifest.normalize, norm > 0 {
+            for column in 0..<width { output[column] /= norm }
+        }
     }
 }

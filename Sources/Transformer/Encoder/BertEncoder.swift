@@ -63,6 +63,13 @@ public final class BertEncoder: Sendable {
 
     /// One embedding per sequence of a packed batch.
     public func embed(_ batch: PackedBatch) throws -> [[Float]] {
+        let rows = try embedRows(batch)
+        return (0..<batch.count).map { Array(rows[$0 * dimensions..<($0 + 1) * dimensions]) }
+    }
+
+    /// One embedding per sequence of a packed batch, flat: sequence `i`'s embedding is
+    /// `rows[i·dimensions..<(i + 1)·dimensions]`.
+    public func embedRows(_ batch: PackedBatch) throws -> [Float] {
         try validate(batch)
         guard batch.count > 0 else { return [] }
         return arenas.withArena { forward(batch, arena: $0) }
