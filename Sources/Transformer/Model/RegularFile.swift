@@ -99,20 +99,18 @@ public final class RegularFile {
         try RegularFile(url: url, symlinks: symlinks).readAll(limit: limit)
     }
 
-    /// What identifies one state of a file's content: size and modification and change times.
+    /// What identifies one state of a file's content: its size and modification time. (Not the
+    /// change time: renaming another file over this one changes that, not the bytes being read.)
     private struct Signature: Equatable {
         var size: Int
         var modified: [Int]
-        var changed: [Int]
 
         init(_ status: stat) {
             size = Int(status.st_size)
             #if canImport(Darwin)
             modified = [Int(status.st_mtimespec.tv_sec), Int(status.st_mtimespec.tv_nsec)]
-            changed = [Int(status.st_ctimespec.tv_sec), Int(status.st_ctimespec.tv_nsec)]
             #else
             modified = [Int(status.st_mtim.tv_sec), Int(status.st_mtim.tv_nsec)]
-            changed = [Int(status.st_ctim.tv_sec), Int(status.st_ctim.tv_nsec)]
             #endif
         }
     }
