@@ -10,7 +10,8 @@ public struct VerifiedModelFolder: Sendable {
     public static let maximumManifestBytes = 16 << 20
     /// The largest tokenizer file (tokenizer.json or vocab.txt) read.
     public static let maximumTokenizerBytes = 64 << 20
-    /// The largest `model.safetensors` read.
+    /// The largest `model.safetensors` read (and never more than half the machine's memory: the
+    /// file's bytes and the weights built from them are both held while the version loads).
     public static let maximumWeightsBytes = 16 << 30
     /// The largest other file a manifest lists (verified, then dropped).
     public static let maximumOtherFileBytes = 64 << 20
@@ -58,7 +59,7 @@ public struct VerifiedModelFolder: Sendable {
 
     private static func limit(for name: String, _ manifest: ModelManifest) -> Int {
         switch name {
-        case ModelManifest.weightsFileName: maximumWeightsBytes
+        case ModelManifest.weightsFileName: min(maximumWeightsBytes, Int(ProcessInfo.processInfo.physicalMemory / 2))
         case manifest.tokenizer.file: maximumTokenizerBytes
         default: maximumOtherFileBytes
         }
