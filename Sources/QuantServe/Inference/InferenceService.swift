@@ -46,10 +46,11 @@ public struct InferenceService: RPCService {
                 ClassifyResponse(model: ModelRef(name: result.name, version: result.version), results: results),
                 headers: Self.headers(result.timings))
         }
-        router.registerUnary(InferenceMethods.tokenize) { (request: TokenizeRequest, _) -> ServerResponse<TokenizeResponse> in
+        router.registerUnary(InferenceMethods.tokenize) { (request: TokenizeRequest, context) -> ServerResponse<TokenizeResponse> in
             let model = request.model ?? ModelRef()
             let result = try await ServiceError.converting {
-                try inference.tokenize(name: model.name, version: model.version, texts: request.texts)
+                try await inference.tokenize(name: model.name, version: model.version, texts: request.texts,
+                                             deadline: context.deadline)
             }
             return ServerResponse(TokenizeResponse(model: ModelRef(name: result.name, version: result.version),
                                                    tokens: result.ids.map { TokenIds(ids: $0) }))

@@ -1,3 +1,5 @@
+import Transformer
+
 /// What the scheduler and the service need from one loaded model version: its tokenizer,
 /// and a forward pass over a packed batch of token sequences.
 public protocol EmbeddingEngine: Sendable {
@@ -11,6 +13,8 @@ public protocol EmbeddingEngine: Sendable {
     var intents: [IntentClassifier.Intent] { get }
     /// Token ids of one text; throws a clear error when it is too long and `truncate` is false.
     func tokenize(_ text: String, truncate: Bool) throws -> [UInt32]
-    /// One L2-normalized embedding per sequence; must not depend on the other sequences in the batch.
-    func embed(_ sequences: [[UInt32]]) throws -> [[Float]]
+    /// One L2-normalized embedding per sequence of `batch`, flat: sequence `i`'s embedding is
+    /// `rows[i·dimensions..<(i + 1)·dimensions]`. It must not depend on the other sequences in the batch.
+    func embedRows(_ batch: PackedBatch) throws -> [Float]
 }
+
