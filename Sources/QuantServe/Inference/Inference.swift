@@ -96,7 +96,8 @@ public struct Inference: Sendable {
     /// caller is cancelled or the deadline passes, and once the texts so far hold more than `tokenLimit` tokens.
     private func tokenize(_ texts: [String], truncate: Bool, engine: any EmbeddingEngine, tokenLimit: Int?,
                           deadline: ContinuousClock.Instant?) async throws -> [[UInt32]] {
-        try await tokenization.run(deadline: deadline) { stop in
+        let bytes = texts.reduce(0) { $0 + $1.utf8.count }
+        return try await tokenization.run(bytes: bytes, deadline: deadline) { stop in
             var sequences: [[UInt32]] = []
             sequences.reserveCapacity(texts.count)
             var tokens = 0
