@@ -2,9 +2,10 @@
 """Where one caller's Embed time goes: sends --calls Embed requests one after another (one text
 each, from --corpus) and prints one JSON line with the p50 of the server's own timing headers
 (x-tokenize-time-us, x-queue-time-us, x-compute-time-us: the engine's batch time) and of the
-round trip grpcio measures. With one caller every batch holds one text, so the compute p50 is
-the engine's batch-1 latency inside the server; quantbench's unloaded p50 minus it is what the
-server and the transport add.
+round trip grpcio measures, and of each call's round trip minus its compute time. With one
+caller every batch holds one text, so the compute p50 is the engine's batch-1 latency inside the
+server, and the round trip minus compute is what the server, the transport and this Python
+client add (per call, so that a neighbour slowing the engine down does not blur it).
 
     server_timings.py 127.0.0.1:50461 --corpus benchmarks/results/serving-corpus-32.jsonl --calls 500
 """
@@ -35,7 +36,7 @@ def main():
     parser.add_argument("--warmup", type=int, default=50)
     args = parser.parse_args()
     texts = [json.loads(line) for line in Path(args.corpus).read_text().splitlines() if line.strip()]
-    samples = {name: [] for name in [*HEADERS, "round_trip"]}
+    samples = {name: [] for name in [*HEADERS, "round_trip", "round_trip_minus_compute"]}
     with grpc.insecure_channel(args.address) as channel:
         embed = rpc.InferenceStub(channel).Embed
         for index in range(args.warmup + args.calls):
@@ -48,6 +49,7 @@ def main():
             for name, header in HEADERS.items():
                 samples[name].append(int(headers[header]))
             samples["round_trip"].append(elapsed * 1e6)
+            samples["round_trip_minus_compute"].append(elapsed * 1e6 - samples["compute"][-1])
     print(json.dumps({f"{name}_p50_us": round(statistics.median(values), 1) for name, values in samples.items()}
                      | {"calls": args.calls}))
 
