@@ -4,6 +4,7 @@ import GRPCCore
 import GRPCHTTP2
 import Logging
 import QuantServe
+import Transformer
 
 /// `quantserve serve`: runs the gRPC server until SIGTERM or SIGINT, then shuts down
 /// gracefully (GOAWAY, in-flight calls get `--grace-period` to finish) and exits 0.
@@ -58,6 +59,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Most tokens in one request, all texts together.")
     var maxRequestTokens = 32768
 
+    @Option(help: "Most UTF-8 bytes of one text: longer texts are refused with INVALID_ARGUMENT, or read only this far when the request truncates.")
+    var maxTextBytes = ModelTokenizer.defaultMaxTextBytes
+
     @Option(help: "Milliseconds the oldest queued request may wait for its batch to fill.")
     var maxBatchDelay: Double = 2
 
@@ -75,6 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxMessageBytes > 0, maxConcurrentStreams > 0 else {
             throw ValidationError("--max-message-bytes and --max-concurrent-streams must be positive")
         }
+        guard maxTextBytes > 0 else { throw ValidationError("--max-text-bytes must be positive") }
         guard maxQueuedRequests > 0, maxBatchTokens > 0, maxRequestTokens > 0, maxBatchDelay >= 0, pollInterval >= 0 else {
             throw ValidationError("queue and batch limits must be positive, --max-batch-delay and --poll-interval not negative")
         }
@@ -127,6 +132,7 @@ struct ServeCommand: AsyncParsableCommand {
                                               maxBatchDelay: .microseconds(Int64(maxBatchDelay * 1000))),
             adminToken: adminToken ?? ProcessInfo.processInfo.environment["QUANTSERVE_ADMIN_TOKEN"])
         if let computeThreads { configuration.computeThreads = computeThreads }
+        configuration.maxTextBytes = maxTextBytes
         return configuration
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import QuantServeAPI
 
 /// The inference operations, free of any RPC type: resolve a version through the registry,
 /// tokenize, queue for the batcher, shape the answer. `InferenceService` maps them to RPCs.
@@ -28,8 +29,8 @@ public struct Inference: Sendable {
         public var ids: [[UInt32]]
     }
 
-    /// Texts per request beyond which a request is refused.
-    public static let maxTextsPerRequest = 1024
+    /// Texts per request beyond which a request is refused (checked first as it is decoded).
+    public static let maxTextsPerRequest = InferenceRequestLimits.maxTexts
 
     public let registry: ModelRegistry
 
