@@ -4,6 +4,7 @@ import GRPCCore
 import GRPCHTTP2
 import Logging
 import QuantServe
+import Transformer
 
 /// `quantserve serve`: runs the gRPC server until SIGTERM or SIGINT, then shuts down
 /// gracefully (GOAWAY, in-flight calls get `--grace-period` to finish) and exits 0.
@@ -61,6 +62,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Most tokens in one request, all texts together; beyond, RESOURCE_EXHAUSTED.")
     var maxRequestTokens = 32768
 
+    @Option(help: "Most UTF-8 bytes of one text: longer texts are refused with INVALID_ARGUMENT, or read only this far when the request truncates.")
+    var maxTextBytes = ModelTokenizer.defaultMaxTextBytes
+
     @Option(help: "Threads for the model's matrix products (default: one per core).")
     var computeThreads: Int?
 
@@ -75,6 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxMessageBytes > 0, maxConcurrentStreams > 0 else {
             throw ValidationError("--max-message-bytes and --max-concurrent-streams must be positive")
         }
+        guard maxTextBytes > 0 else { throw ValidationError("--max-text-bytes must be positive") }
         guard maxQueuedRequests > 0, maxBatchTokens > 0, maxRequestTokens > 0, pollInterval >= 0 else {
             throw ValidationError("queue and batch limits must be positive, --poll-interval not negative")
         }
@@ -129,6 +134,7 @@ struct ServeCommand: AsyncParsableCommand {
                                               maxBatchTokens: maxBatchTokens, maxRequestTokens: maxRequestTokens),
             adminToken: adminToken ?? ProcessInfo.processInfo.environment["QUANTSERVE_ADMIN_TOKEN"])
         if let computeThreads { configuration.computeThreads = computeThreads }
+        configuration.maxTextBytes = maxTextBytes
         return configuration
     }
 

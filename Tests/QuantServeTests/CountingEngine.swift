@@ -5,8 +5,10 @@ import Transformer
 /// A deterministic engine for scheduler and registry tests: each "token" is a character's
 /// scalar value, each embedding a normalized function of its tokens, and every computed
 /// sequence and tokenized text is counted. `batchGate` holds every batch until the test opens
-/// it, so tests can keep the engine busy; `tokenizeGate` does the same for each text that
-/// contains `"[hold]"`, so tests can catch tokenization in the middle of a request.
+/// it, so tests can keep the engine busy; `tokenizeGate` does the same in the middle of each
+/// text that contains `"[hold]"`, so tests can catch tokenization in the middle of a request.
+/// Past the gate, the text asks `isCancelled` as a real tokenizer does between the chunks of a
+/// long text, unless `stopsInsideTexts` is false.
 final class CountingEngine: EmbeddingEngine, @unchecked Sendable {
     static let holdMarker = "[hold]"
     let dimensions = 8
@@ -16,6 +18,7 @@ final class CountingEngine: EmbeddingEngine, @unchecked Sendable {
     let seed: Float
     let batchGate: Gate?
     let tokenizeGate: Gate?
+    let stopsInsideTexts: Bool
     private let lock = NSLock()
     private var computed = 0
     private var started = 0
@@ -24,11 +27,13 @@ final class CountingEngine: EmbeddingEngine, @unchecked Sendable {
     private var tokenized = 0
     private var heldTexts = 0
 
-    init(seed: Float = 1, memoryBytes: Int = 1024, batchGate: Gate? = nil, tokenizeGate: Gate? = nil) {
+    init(seed: Float = 1, memoryBytes: Int = 1024, batchGate: Gate? = nil, tokenizeGate: Gate? = nil,
+         stopsInsideTexts: Bool = true) {
         self.seed = seed
         self.memoryBytes = memoryBytes
         self.batchGate = batchGate
         self.tokenizeGate = tokenizeGate
+        self.stopsInsideTexts = stopsInsideTexts
     }
 
     var computedSequences: Int { lock.withLock { computed } }
@@ -43,10 +48,11 @@ final class CountingEngine: EmbeddingEngine, @unchecked Sendable {
     /// Texts waiting at (or past) the tokenize gate.
     var textsAtTheGate: Int { lock.withLock { heldTexts } }
 
-    func tokenize(_ text: String, truncate: Bool) throws -> [UInt32] {
+    func tokenize(_ text: String, truncate: Bool, isCancelled: () -> Bool) throws -> [UInt32] {
         if let tokenizeGate, text.contains(Self.holdMarker) {
             lock.withLock { heldTexts += 1 }
             tokenizeGate.pass()
+            if stopsInsideTexts && isCancelled() { throw CancellationError() }
         }
         defer { lock.withLock { tokenized += 1 } }
         let ids = [101] + text.unicodeScalars.map(\.value) + [102]

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import QuantServe
 
-/// Tokenization runs on its own threads and stops between texts once the caller is gone or the
-/// deadline passed. Driven through `Inference` over a `CountingEngine` whose texts marked
+/// Tokenization runs on its own threads and stops, between texts and inside a long one, once
+/// the caller is gone or the deadline passed. Driven through `Inference` over a `CountingEngine` whose texts marked
 /// `[hold]` wait at a gate, on a one-thread pool that runs nothing in place: tests wait for
 /// events, never for time.
 @Suite struct TokenizationPoolTests {
@@ -16,9 +16,9 @@ import Testing
         let computedAtLoad: Int
     }
 
-    static func fixture(scheduler: SchedulerConfiguration = .init()) async throws -> Fixture {
+    static func fixture(scheduler: SchedulerConfiguration = .init(), stopsInsideTexts: Bool = true) async throws -> Fixture {
         let gate = Gate()
-        let engine = CountingEngine(tokenizeGate: gate)
+        let engine = CountingEngine(tokenizeGate: gate, stopsInsideTexts: stopsInsideTexts)
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("tokenization-\(UUID())")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("m/1"), withIntermediateDirectories: true)
         let registry = ModelRegistry(repository: root, defaultModel: "m", schedulerConfiguration: scheduler,
@@ -29,8 +29,9 @@ import Testing
                        computedAtLoad: engine.computedSequences)
     }
 
-    @Test func cancellingARequestStopsItsTokenizationBetweenTexts() async throws {
-        let fixture = try await Self.fixture()
+    /// Cancels a request of three texts while its first, marked to wait, is being tokenized;
+    /// returns the texts tokenized to the end.
+    static func cancelDuringTheFirstText(_ fixture: Fixture) async throws -> Int {
         let request = Task {
             try await fixture.inference.embed(name: "", version: 0, texts: ["\(CountingEngine.holdMarker) one", "two", "three"],
                                               truncate: true, deadline: nil)
@@ -39,11 +40,20 @@ import Testing
         request.cancel()
         fixture.gate.open()
         await #expect(throws: CancellationError.self) { _ = try await request.value }
-        #expect(fixture.engine.tokenizedTexts - fixture.tokenizedAtLoad == 1)
         #expect(fixture.engine.computedSequences == fixture.computedAtLoad)
+        return fixture.engine.tokenizedTexts - fixture.tokenizedAtLoad
     }
 
-    @Test func aDeadlinePassingStopsTokenizationBetweenTexts() async throws {
+    @Test func cancellingARequestStopsTokenizationInsideALongText() async throws {
+        #expect(try await Self.cancelDuringTheFirstText(try await Self.fixture()) == 0)
+    }
+
+    @Test func cancellingARequestStopsTokenizationBetweenTexts() async throws {
+        // An engine that does not look inside a text: the request still stops before the next one.
+        #expect(try await Self.cancelDuringTheFirstText(try await Self.fixture(stopsInsideTexts: false)) == 1)
+    }
+
+    @Test func aDeadlinePassingStopsTokenization() async throws {
         let fixture = try await Self.fixture()
         // Far enough ahead that the first text reaches the gate before it passes, even on a busy machine.
         let deadline = ContinuousClock.now + .seconds(1)
@@ -54,8 +64,8 @@ import Testing
         try await BatchSchedulerTests.waitUntil { fixture.engine.textsAtTheGate == 1 }
         try await Task.sleep(until: deadline, clock: .continuous)  // the event this test is about: the deadline passes
         fixture.gate.open()
-        await #expect(throws: SchedulerError.deadlineExpiredInTokenization(tokenizedTexts: 1)) { _ = try await request.value }
-        #expect(fixture.engine.tokenizedTexts - fixture.tokenizedAtLoad == 1)
+        await #expect(throws: SchedulerError.deadlineExpiredInTokenization(tokenizedTexts: 0)) { _ = try await request.value }
+        #expect(fixture.engine.tokenizedTexts == fixture.tokenizedAtLoad)
     }
 
     @Test func aRequestWaitingForATokenizerThreadLeavesAtOnceWhenCancelled() async throws {

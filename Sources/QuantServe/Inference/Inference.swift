@@ -1,8 +1,9 @@
 import Foundation
+import QuantServeAPI
 
 /// The inference operations, free of any RPC type: resolve a version through the registry,
-/// tokenize (on the tokenization pool, stopping between texts once the caller is gone or the
-/// deadline passed), queue for the batcher, shape one answer per text. `InferenceService` maps
+/// tokenize (on the tokenization pool, stopping between texts and inside long ones once the
+/// caller is gone or the deadline passed), queue for the batcher, shape one answer per text. `InferenceService` maps
 /// them to RPCs.
 public struct Inference: Sendable {
     /// The answer to an Embed call.
@@ -30,8 +31,8 @@ public struct Inference: Sendable {
         public var ids: [[UInt32]]
     }
 
-    /// Texts per request beyond which a request is refused.
-    public static let maxTextsPerRequest = 1024
+    /// Texts per request beyond which a request is refused (checked first as it is decoded).
+    public static let maxTextsPerRequest = InferenceRequestLimits.maxTexts
 
     public let registry: ModelRegistry
     /// Where texts are tokenized.
@@ -92,8 +93,9 @@ public struct Inference: Sendable {
                           tokenCounts: sequences.map(\.count), dimensions: dimensions, timings: timings)
     }
 
-    /// The token ids of every text, computed on the tokenization pool. Stops between texts once the
-    /// caller is cancelled or the deadline passes, and once the texts so far hold more than `tokenLimit` tokens.
+    /// The token ids of every text, computed on the tokenization pool. Stops between texts and
+    /// inside long ones once the caller is cancelled or the deadline passes, and once the texts
+    /// so far hold more than `tokenLimit` tokens.
     private func tokenize(_ texts: [String], truncate: Bool, engine: any EmbeddingEngine, tokenLimit: Int?,
                           deadline: ContinuousClock.Instant?) async throws -> [[UInt32]] {
         let bytes = texts.reduce(0) { $0 + $1.utf8.count }
@@ -103,7 +105,7 @@ public struct Inference: Sendable {
             var tokens = 0
             for (index, text) in texts.enumerated() {
                 try stop.check(tokenizedTexts: index)
-                let ids = try tokenize(text, index: index, truncate: truncate, engine: engine)
+                let ids = try tokenize(text, index: index, truncate: truncate, engine: engine, stop: stop)
                 tokens += ids.count
                 if let tokenLimit, tokens > tokenLimit {
                     throw SchedulerError.requestTooLarge(tokens: tokens, limit: tokenLimit)
@@ -114,9 +116,15 @@ public struct Inference: Sendable {
         }
     }
 
-    private func tokenize(_ text: String, index: Int, truncate: Bool, engine: any EmbeddingEngine) throws -> [UInt32] {
+    /// The token ids of one text; a tokenizer error becomes `badText`, and a stop inside the
+    /// text says why the work stopped (cancelled, or the deadline passed).
+    private func tokenize(_ text: String, index: Int, truncate: Bool, engine: any EmbeddingEngine,
+                          stop: TokenizationPool.StopCheck) throws -> [UInt32] {
         do {
-            return try engine.tokenize(text, truncate: truncate)
+            return try engine.tokenize(text, truncate: truncate, isCancelled: { stop.shouldStop })
+        } catch is CancellationError {
+            try stop.check(tokenizedTexts: index)
+            throw CancellationError()
         } catch {
             throw InferenceError.badText(index: index, reason: "\(error)")
         }
