@@ -17,6 +17,8 @@ public struct ModelServerConfiguration: Sendable {
     public var computeThreads: Int
     /// Whether `LoadModel.path` may name folders that resolve outside the repository.
     public var allowsModelPathsOutsideRepository = false
+    /// The most UTF-8 bytes of one text (see `ModelTokenizer.maxTextBytes`).
+    public var maxTextBytes = ModelTokenizer.defaultMaxTextBytes
 
     public init(repository: URL, defaultModel: String = "minilm", scheduler: SchedulerConfiguration = .init(),
                 adminToken: String? = nil, computeThreads: Int = ProcessInfo.processInfo.activeProcessorCount) {
@@ -87,6 +89,8 @@ extension ModelServer {
                                        logger: Logger) -> ModelServer {
         let pool = ComputePool(threads: configuration.computeThreads)
         return ModelServer(configuration: configuration, board: board, logger: logger,
-                           loader: { try BertEncoder(modelDirectory: $0, pool: pool) })
+                           loader: { [maxTextBytes = configuration.maxTextBytes] in
+                               try BertEncoder(modelDirectory: $0, pool: pool, maxTextBytes: maxTextBytes)
+                           })
     }
 }

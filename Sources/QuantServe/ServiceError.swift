@@ -34,7 +34,7 @@ enum ServiceError {
     static func code(for error: SchedulerError) -> Status.Code {
         switch error {
         case .queueFull, .requestTooLarge: .resourceExhausted
-        case .deadlineUnreachable, .deadlineExpiredInQueue: .deadlineExceeded
+        case .deadlineUnreachable, .deadlineExpiredInQueue, .deadlineExpiredInTokenization: .deadlineExceeded
         case .stopped: .unavailable
         case .engineFailed: .internal
         }

@@ -4,6 +4,7 @@ import GRPCCore
 import GRPCHTTP2
 import Logging
 import QuantServe
+import Transformer
 
 /// `quantserve serve`: runs the gRPC server until SIGTERM or SIGINT, then shuts down
 /// gracefully (GOAWAY, in-flight calls get `--grace-period` to finish) and exits 0.
@@ -58,14 +59,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Requests a model version may queue before refusing with RESOURCE_EXHAUSTED.")
     var maxQueuedRequests = 1024
 
-    @Option(help: "Most tokens in one batch.")
+    @Option(help: "Tokens a model version may queue before refusing with RESOURCE_EXHAUSTED (at least --max-request-tokens).")
+    var maxQueuedTokens = 65536
+
+    @Option(help: "Most tokens in one batch; larger requests are split into batches of this size (bounds scratch memory).")
     var maxBatchTokens = 2048
 
-    @Option(help: "Most tokens in one request, all texts together.")
+    @Option(help: "Most tokens in one request, all texts together; beyond, RESOURCE_EXHAUSTED.")
     var maxRequestTokens = 32768
 
-    @Option(help: "Milliseconds the oldest queued request may wait for its batch to fill.")
-    var maxBatchDelay: Double = 2
+    @Option(help: "Most UTF-8 bytes of one text: longer texts are refused with INVALID_ARGUMENT, or read only this far when the request truncates.")
+    var maxTextBytes = ModelTokenizer.defaultMaxTextBytes
 
     @Option(help: "Threads for the model's matrix products (default: one per core).")
     var computeThreads: Int?
@@ -81,8 +85,12 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxMessageBytes > 0, maxConcurrentStreams > 0 else {
             throw ValidationError("--max-message-bytes and --max-concurrent-streams must be positive")
         }
-        guard maxQueuedRequests > 0, maxBatchTokens > 0, maxRequestTokens > 0, maxBatchDelay >= 0, pollInterval >= 0 else {
-            throw ValidationError("queue and batch limits must be positive, --max-batch-delay and --poll-interval not negative")
+        guard maxTextBytes > 0 else { throw ValidationError("--max-text-bytes must be positive") }
+        guard maxQueuedRequests > 0, maxBatchTokens > 0, maxRequestTokens > 0, pollInterval >= 0 else {
+            throw ValidationError("queue and batch limits must be positive, --poll-interval not negative")
+        }
+        guard maxQueuedTokens >= maxRequestTokens else {
+            throw ValidationError("--max-queued-tokens must be at least --max-request-tokens, or the largest requests could never queue")
         }
         if let computeThreads, computeThreads < 1 { throw ValidationError("--compute-threads must be at least 1") }
         guard idleTimeout > 0, gracePeriod >= 0, keepaliveInterval >= 0 else {
@@ -132,12 +140,12 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = ModelServerConfiguration(
             repository: URL(fileURLWithPath: modelRepository, isDirectory: true),
             defaultModel: defaultModel,
-            scheduler: SchedulerConfiguration(maxQueuedRequests: maxQueuedRequests, maxBatchTokens: maxBatchTokens,
-                                              maxRequestTokens: maxRequestTokens,
-                                              maxBatchDelay: .microseconds(Int64(maxBatchDelay * 1000))),
+            scheduler: SchedulerConfiguration(maxQueuedRequests: maxQueuedRequests, maxQueuedTokens: maxQueuedTokens,
+                                              maxBatchTokens: maxBatchTokens, maxRequestTokens: maxRequestTokens),
             adminToken: adminToken)
         configuration.allowsModelPathsOutsideRepository = allowModelPathOutsideRepository
         if let computeThreads { configuration.computeThreads = computeThreads }
+        configuration.maxTextBytes = maxTextBytes
         return configuration
     }
 

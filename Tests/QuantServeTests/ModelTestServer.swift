@@ -18,7 +18,9 @@ struct ModelTestServer: Sendable {
 
     static func start(repository: URL, defaultModel: String, adminToken: String? = nil,
                       scheduler: SchedulerConfiguration = .init(),
-                      allowsModelPathsOutsideRepository: Bool = false) async throws -> ModelTestServer {
+                      allowsModelPathsOutsideRepository: Bool = false,
+                      loader: @escaping ModelRegistry.EngineLoader = { try BertEncoder(modelDirectory: $0, pool: ModelTestServer.pool) })
+        async throws -> ModelTestServer {
         var logger = Logger(label: "quantserve.tests")
         logger.logLevel = .error
         let board = HealthStatusBoard()
@@ -27,7 +29,7 @@ struct ModelTestServer: Sendable {
         configuration.allowsModelPathsOutsideRepository = allowsModelPathsOutsideRepository
         let models = ModelServer(
             configuration: configuration,
-            board: board, logger: logger, loader: { try BertEncoder(modelDirectory: $0, pool: pool) })
+            board: board, logger: logger, loader: loader)
         let router = RPCRouter(services: models.services + [HealthService(board: board)])
         let server = GRPCServer(router: router, configuration: ServerConfiguration(host: "127.0.0.1", port: 0), logger: logger)
         let port = try await server.start()

@@ -58,7 +58,8 @@ public struct InferenceService: RPCService {
         router.registerUnary(InferenceMethods.tokenize) { (request: TokenizeRequest, context) -> ServerResponse<TokenizeResponse> in
             let model = request.model ?? ModelRef()
             let result = try await ServiceError.converting {
-                try inference.tokenize(name: model.name, version: model.version, access: access(model, context), texts: request.texts)
+                try await inference.tokenize(name: model.name, version: model.version, access: access(model, context),
+                                             texts: request.texts, deadline: context.deadline)
             }
             return ServerResponse(TokenizeResponse(model: ModelRef(name: result.name, version: result.version),
                                                    tokens: result.ids.map { TokenIds(ids: $0) }))
