@@ -21,7 +21,7 @@ enum ActivationQuantizer {
         scales: UnsafeMutablePointer<Float>, zeroPoints: UnsafeMutablePointer<Int32>,
         multiplier: UnsafePointer<Float>? = nil, path: FloatKernelPath = .selected
     ) {
-        precondition(path.isSupported, "the \(path) fp32 kernels need a CPU this one is not")
+        path.requireSupported()
         precondition(elementBytes == 1 || elementBytes == 2, "activation elements are 1 or 2 bytes")
         guard !rows.isEmpty else { return }
         let rowBytes = paddedFeatures * elementBytes
