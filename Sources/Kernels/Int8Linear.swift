@@ -109,10 +109,12 @@ public final class Int8Linear: Sendable {
     /// Quantizes `rows` rows of `input` (`inFeatures` floats each, contiguous) per token into
     /// `activations`, in this layer's layout: the set then holds exactly these rows and can feed
     /// every layer with the same `inFeatures` and kernel path. `precise` quantizes to 16 bits
-    /// (see `apply(_:rows:output:pool:preciseActivations:)`). With a `pool` the rows are split
-    /// over its threads; without one the calling thread does all of it.
+    /// (see `apply(_:rows:output:pool:preciseActivations:)`). A `multiplier` (`inFeatures`
+    /// factors, SmoothQuant smoothing) quantizes `input[c] * multiplier[c]` without writing the
+    /// product anywhere. With a `pool` the rows are split over its threads; without one the
+    /// calling thread does all of it.
     public func quantize(_ input: UnsafePointer<Float>, rows: Int, into activations: QuantizedActivations,
-                         precise: Bool = false, pool: ComputePool? = nil) {
+                         precise: Bool = false, multiplier: UnsafePointer<Float>? = nil, pool: ComputePool? = nil) {
         precondition(rows >= 0)
         activations.reshape(rows: rows, paddedFeatures: paddedInFeatures, elementBytes: kernel.activationBytes,
                             precise: precise)
@@ -124,7 +126,7 @@ public final class Int8Linear: Sendable {
             ActivationQuantizer.quantize(
                 input, inFeatures: inFeatures, rows: rows * chunk / chunks..<rows * (chunk + 1) / chunks,
                 into: destination, paddedFeatures: paddedInFeatures, elementBytes: elementBytes, precise: precise,
-                scales: scales, zeroPoints: zeroPoints)
+                scales: scales, zeroPoints: zeroPoints, multiplier: multiplier)
         }
     }
 

@@ -146,4 +146,27 @@ struct Int8LinearEpilogueTests {
             #expect(output.map(\.bitPattern) == expected.map(\.bitPattern), "M=\(m) K=\(k)")
         }
     }
+
+    @Test("a SmoothQuant multiplier quantizes input ⊙ multiplier, bit for bit, on every runnable path")
+    func multiplier() {
+        var generator = SeededGenerator(seed: 41)
+        let (m, n, k) = (13, 40, 389)
+        let weights = [Int8].random(count: n * k, using: &generator)
+        let scales = [Float].random(count: n, in: 0.001...0.05, using: &generator)
+        let input = [Float].random(count: m * k, in: -3...3, using: &generator)
+        let factors = [Float].random(count: k, in: 0.2...5, using: &generator)
+        let scaled = (0..<(m * k)).map { input[$0] * factors[$0 % k] }
+        var expected = [Float](repeating: 0, count: m * n)
+        ScalarReference.int8Linear(weights: weights, scales: scales, bias: nil, outFeatures: n, inFeatures: k,
+                                   input: scaled, rows: m, output: &expected)
+        for (kernel, path) in Int8LinearTests.runnableKernels {
+            let layer = Int8Linear(weights: weights, scales: scales, bias: nil, outFeatures: n, inFeatures: k,
+                                   kernel: kernel, path: path)
+            let activations = QuantizedActivations()
+            layer.quantize(input, rows: m, into: activations, multiplier: factors)
+            var output = [Float](repeating: .nan, count: m * n)
+            layer.apply(quantized: activations, output: &output)
+            #expect(output.map(\.bitPattern) == expected.map(\.bitPattern), "\(kernel)")
+        }
+    }
 }
