@@ -1,10 +1,12 @@
-/// How one int8 GEMM is cut into tasks for the pool's threads: a few even tasks per thread, so
-/// a thread that starts late or is preempted on a shared machine hands its share to the others.
-/// With many rows the cut is by rows only (each task runs whole rows over every panel: a core
-/// keeps the weights it needs in its L2 and no two cores compute the same row tile). With few
-/// rows (a batch of one sentence) the cut is by panels, so each core reads only its share of
-/// the weights; rows are cut too only when there are fewer panels than tasks. Cuts are even,
-/// in whole tiles and panels: no task is a small remainder of the others.
+/// How one int8 GEMM is cut into tasks for the pool's threads, handed out one at a time: enough
+/// tasks that a thread that starts late or is preempted on a shared machine leaves little
+/// imbalance at the end (at least `minimumTasksPerThread` per thread, more for large GEMMs),
+/// none so small that handing it out costs more than it balances (`minimumTaskOperations`).
+/// With many rows the cut is by rows only (each task runs whole row tiles over every panel: a
+/// core keeps the weights in its L2 and no two cores compute the same tile). With few rows
+/// (a batch of one sentence) the cut is by panels, so each core reads only its share of the
+/// weights; rows are cut too only when there are fewer panels than tasks. Cuts are even, in
+/// whole tiles and panels: no task is a small remainder of the others.
 struct GemmPlan: Sendable {
     /// Row parts (each a run of whole tiles) and panel parts; tasks are their product.
     let rowParts: Int
@@ -13,15 +15,24 @@ struct GemmPlan: Sendable {
     let tileRows: Int
     let panels: Int
 
-    /// Tasks per thread aimed at, for dynamic load balancing.
-    static let tasksPerThread = 4
+    /// Tasks per thread at least (when there is work enough), for dynamic load balancing.
+    static let minimumTasksPerThread = 4
+    /// Tasks per thread at most: beyond this the atomic hand-out costs more than it balances.
+    static let maximumTasksPerThread = 16
+    /// Int8 operations a task should have at least: about 2.5 µs at 400 GOPS.
+    static let minimumTaskOperations = 1 << 20
 
-    init(rows: Int, tileRows: Int, panels: Int, threads: Int) {
+    /// `operationsPerRowAndPanel`: the int8 operations of one row against one panel
+    /// (2 × panel width × K).
+    init(rows: Int, tileRows: Int, panels: Int, threads: Int, operationsPerRowAndPanel: Int) {
         precondition(rows > 0 && tileRows > 0 && panels > 0 && threads > 0)
         let tiles = (rows + tileRows - 1) / tileRows
-        let wanted = threads > 1 ? Self.tasksPerThread * threads : 1
-        if tiles >= wanted {
-            rowParts = wanted
+        let operations = rows * panels * operationsPerRowAndPanel
+        let wanted = threads == 1 ? 1 : min(max(operations / Self.minimumTaskOperations,
+                                                Self.minimumTasksPerThread * threads),
+                                            Self.maximumTasksPerThread * threads)
+        if tiles >= Self.minimumTasksPerThread * threads {
+            rowParts = min(tiles, wanted)
             panelParts = 1
         } else {
             panelParts = min(panels, wanted)

@@ -176,7 +176,8 @@ public final class Int8Linear: Sendable {
             row_begin: 0, row_end: kernelRows, panel_begin: 0, panel_end: panelCount)
         let kernel = kernel
         if let pool, pool.threadCount > 1 {
-            let plan = GemmPlan(rows: kernelRows, tileRows: kernel.tileRows, panels: panelCount, threads: pool.threadCount)
+            let plan = GemmPlan(rows: kernelRows, tileRows: kernel.tileRows, panels: panelCount, threads: pool.threadCount,
+                                operationsPerRowAndPanel: 2 * kernel.panelWidth * paddedInFeatures)
             pool.parallelFor(plan.taskCount) { task in
                 var block = template
                 let (rowRange, panelRange) = plan.task(task)

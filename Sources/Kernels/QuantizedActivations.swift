@@ -8,6 +8,14 @@
 /// It owns aligned buffers that grow to the largest size asked and are reused after that, so
 /// one instance per thread of work (or per row block) makes the steady state allocation-free.
 /// Not thread-safe while being filled; any number of `apply` calls may read it at once.
+///
+/// One encoder layer's FFN on one core's row block of tokens (`hidden` holds the block's rows):
+/// ```swift
+/// up.quantize(hidden, rows: tokens, into: activations)
+/// up.apply(quantized: activations, output: inner, epilogue: .gelu)              // inner = GELU(x·W₁ᵀ + b₁)
+/// down.quantize(inner, rows: tokens, into: activations)
+/// down.apply(quantized: activations, output: hidden, epilogue: .accumulate)      // hidden += inner·W₂ᵀ + b₂
+/// ```
 public final class QuantizedActivations: @unchecked Sendable {
     /// Tokens held.
     public private(set) var rows = 0

@@ -8,7 +8,8 @@ struct GemmPlanTests {
                       (16, 36, 2), (64, 12, 2), (33, 3, 2)])
     func coverage(rows: Int, panels: Int, threads: Int) {
         let tileRows = 4
-        let plan = GemmPlan(rows: rows, tileRows: tileRows, panels: panels, threads: threads)
+        let plan = GemmPlan(rows: rows, tileRows: tileRows, panels: panels, threads: threads,
+                            operationsPerRowAndPanel: 2 * 32 * 384)
         var covered = [Int](repeating: 0, count: rows * panels)
         var rowTiles: [Int] = [], panelCounts: [Int] = []
         for task in 0..<plan.taskCount {
@@ -24,18 +25,28 @@ struct GemmPlanTests {
         #expect(covered.allSatisfy { $0 == 1 }, "rows \(rows), panels \(panels), threads \(threads)")
         #expect(rowTiles.max()! - rowTiles.min()! <= 1 && panelCounts.max()! - panelCounts.min()! <= 1, "even cuts")
         let tiles = (rows + tileRows - 1) / tileRows
-        if threads > 1 && tiles * panels >= GemmPlan.tasksPerThread * threads {
-            #expect(plan.taskCount == GemmPlan.tasksPerThread * threads, "enough tasks to balance")
+        if threads > 1 && tiles * panels >= GemmPlan.minimumTasksPerThread * threads {
+            #expect(plan.taskCount >= GemmPlan.minimumTasksPerThread * threads, "enough tasks to balance")
         }
+        #expect(plan.taskCount <= max(1, GemmPlan.maximumTasksPerThread * threads))
     }
 
     @Test("few rows are cut by panels only (each core reads its share of the weights); many rows by rows only")
     func cutDirection() {
-        let small = GemmPlan(rows: 16, tileRows: 8, panels: 36, threads: 2)
-        #expect(small.rowParts == 1 && small.panelParts == 8)
-        let large = GemmPlan(rows: 256, tileRows: 8, panels: 36, threads: 2)
-        #expect(large.rowParts == 8 && large.panelParts == 1)
-        let single = GemmPlan(rows: 2048, tileRows: 8, panels: 48, threads: 1)
+        let operations = 2 * 32 * 384
+        // M = 16, N = 1152: 14.2 M int8 operations, 13 tasks of 2 or 3 panels.
+        let small = GemmPlan(rows: 16, tileRows: 8, panels: 36, threads: 2, operationsPerRowAndPanel: operations)
+        #expect(small.rowParts == 1 && small.panelParts == 13)
+        let large = GemmPlan(rows: 256, tileRows: 8, panels: 36, threads: 2, operationsPerRowAndPanel: operations)
+        #expect(large.rowParts == 32 && large.panelParts == 1)
+        let single = GemmPlan(rows: 2048, tileRows: 8, panels: 48, threads: 1, operationsPerRowAndPanel: operations)
         #expect(single.taskCount == 1 && single.task(0) == (0..<2048, 0..<48))
+    }
+
+    @Test("a small GEMM gets the minimum of tasks per thread, no task under the size floor beyond that")
+    func taskSize() {
+        // M = 16, N = 384, K = 384: 4.7 M operations, fewer than 4 tasks' floor each, so 8 tasks.
+        let plan = GemmPlan(rows: 16, tileRows: 8, panels: 12, threads: 2, operationsPerRowAndPanel: 2 * 32 * 384)
+        #expect(plan.taskCount == 2 * GemmPlan.minimumTasksPerThread)
     }
 }

@@ -85,7 +85,8 @@ func runGemmBenchmarks(pathPeak: Double?, rowCounts: [Int], quick: Bool) {
             let operations = 2.0 * Double(rows * shape.n * shape.k)
             let repeats = max(3, min(quick ? 10 : 30, Int(2e9 / operations)))
             let variants: [(GemmEpilogue, String)] = shape.epilogue.isEmpty
-                ? [([], shape.epilogueName)] : [([], "bias only"), (shape.epilogue, shape.epilogueName)]
+                ? [(GemmEpilogue(), shape.epilogueName)]
+                : [(GemmEpilogue(), "bias only"), (shape.epilogue, shape.epilogueName)]
             for (epilogue, name) in variants {
                 let seconds = fastest(repeats: repeats, .threadCPU) {
                     layer.apply(quantized: activations, output: &output, epilogue: epilogue)
