@@ -19,8 +19,10 @@ struct GemmPlan: Sendable {
     static let minimumTasksPerThread = 4
     /// Tasks per thread at most: beyond this the atomic hand-out costs more than it balances.
     static let maximumTasksPerThread = 16
-    /// Int8 operations a task should have at least: about 2.5 µs at 400 GOPS.
-    static let minimumTaskOperations = 1 << 20
+    /// Int8 operations a task should have at least: about 1.3 µs at 400 GOPS, against well
+    /// under 0.1 µs to hand it out. A batch of one sentence (M = 16) then gets 9 to 24 tasks,
+    /// so a thread that joins a few µs late still ends within about a task of the other.
+    static let minimumTaskOperations = 1 << 19
 
     /// `operationsPerRowAndPanel`: the int8 operations of one row against one panel
     /// (2 × panel width × K).

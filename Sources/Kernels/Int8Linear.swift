@@ -3,9 +3,11 @@ internal import CKernels
 /// The int8 weights of one linear layer `y = x·Wᵀ + b` (W is outFeatures × inFeatures,
 /// symmetric int8 with one scale per output channel), packed once for one kernel path.
 /// Activations are quantized per row (per token), asymmetric u8, at run time
-/// (`ActivationQuantization`); products accumulate exactly in int32, and the dequantization,
-/// zero-point correction (through precomputed per-channel weight sums) and bias are fused into
-/// the store. Every path gives bit-identical outputs for the same inputs.
+/// (`ActivationQuantization`), into a reusable `QuantizedActivations`; products accumulate
+/// exactly in int32, and the dequantization, zero-point correction (through precomputed
+/// per-channel weight sums), bias and the optional `GemmEpilogue` (GELU, residual add) are fused
+/// into the store. Every path gives bit-identical integer products and dequantized outputs; the
+/// GELU epilogue agrees across paths within a stated tolerance (Int8LinearEpilogueTests).
 public final class Int8Linear: Sendable {
     /// Output channels (N).
     public let outFeatures: Int
@@ -90,7 +92,7 @@ public final class Int8Linear: Sendable {
     /// `output[rows × outFeatures] = dequantize(quantize(input[rows × inFeatures]) · Wᵀ) + bias`,
     /// split over `pool`'s threads (by row blocks and channel panels) when one is given. Scratch
     /// memory is per call, so several threads may apply the same layer at once. The same as
-    /// `quantize(_:rows:into:precise:pool:)` followed by `apply(quantized:...)`, which callers
+    /// `quantize(_:rows:into:precise:multiplier:pool:)` followed by `apply(quantized:...)`, which callers
     /// running a whole model use instead to reuse the quantized buffer and fuse epilogues.
     ///
     /// `preciseActivations` quantizes each row to 16 bits instead of 8 (scale `(max - min) / 65535`),
@@ -141,7 +143,7 @@ public final class Int8Linear: Sendable {
     /// With `pool: nil` everything runs on the calling thread: the form for a caller that
     /// already gives each core its own row block (and its own `QuantizedActivations`). With a
     /// pool the rows × panels are cut into even tasks over its threads (`GemmPlan`).
-    /// `activations` must come from `quantize(_:rows:into:precise:pool:)` of a layer with the
+    /// `activations` must come from `quantize(_:rows:into:precise:multiplier:pool:)` of a layer with the
     /// same `inFeatures` and kernel path. Several threads may apply at once, on the same
     /// activations too, as long as their output rows do not overlap.
     public func apply(quantized activations: QuantizedActivations, rows: Range<Int>? = nil,

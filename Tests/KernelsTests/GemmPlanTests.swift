@@ -34,19 +34,29 @@ struct GemmPlanTests {
     @Test("few rows are cut by panels only (each core reads its share of the weights); many rows by rows only")
     func cutDirection() {
         let operations = 2 * 32 * 384
-        // M = 16, N = 1152: 14.2 M int8 operations, 13 tasks of 2 or 3 panels.
+        // M = 16, N = 1152: 14.2 M int8 operations, 27 tasks of 1 or 2 panels.
         let small = GemmPlan(rows: 16, tileRows: 8, panels: 36, threads: 2, operationsPerRowAndPanel: operations)
-        #expect(small.rowParts == 1 && small.panelParts == 13)
+        #expect(small.rowParts == 1 && small.panelParts == 27)
+        // M = 16, K = 1536, N = 384: 18.9 M operations but only 12 panels: both row tiles are cut too.
+        let deep = GemmPlan(rows: 16, tileRows: 8, panels: 12, threads: 2, operationsPerRowAndPanel: 2 * 32 * 1536)
+        #expect(deep.rowParts == 2 && deep.panelParts == 12)
         let large = GemmPlan(rows: 256, tileRows: 8, panels: 36, threads: 2, operationsPerRowAndPanel: operations)
         #expect(large.rowParts == 32 && large.panelParts == 1)
         let single = GemmPlan(rows: 2048, tileRows: 8, panels: 48, threads: 1, operationsPerRowAndPanel: operations)
         #expect(single.taskCount == 1 && single.task(0) == (0..<2048, 0..<48))
     }
 
-    @Test("a small GEMM gets the minimum of tasks per thread, no task under the size floor beyond that")
+    @Test("task count follows the GEMM's size between the per-thread minimum and maximum")
     func taskSize() {
-        // M = 16, N = 384, K = 384: 4.7 M operations, fewer than 4 tasks' floor each, so 8 tasks.
-        let plan = GemmPlan(rows: 16, tileRows: 8, panels: 12, threads: 2, operationsPerRowAndPanel: 2 * 32 * 384)
-        #expect(plan.taskCount == 2 * GemmPlan.minimumTasksPerThread)
+        let operations = 2 * 32 * 384
+        // M = 16, N = 384: 4.7 M operations, 9 tasks at the size floor.
+        #expect(GemmPlan(rows: 16, tileRows: 8, panels: 12, threads: 2, operationsPerRowAndPanel: operations).taskCount == 9)
+        // M = 8, N = 32: a tiny GEMM still gets the minimum, as far as its tiles and panels go.
+        #expect(GemmPlan(rows: 8, tileRows: 8, panels: 1, threads: 2, operationsPerRowAndPanel: operations).taskCount == 1)
+        #expect(GemmPlan(rows: 8, tileRows: 8, panels: 16, threads: 2, operationsPerRowAndPanel: operations).taskCount
+            == 2 * GemmPlan.minimumTasksPerThread)
+        // M = 2048, N = 1536: capped at the maximum.
+        #expect(GemmPlan(rows: 2048, tileRows: 8, panels: 48, threads: 2, operationsPerRowAndPanel: operations).taskCount
+            == 2 * GemmPlan.maximumTasksPerThread)
     }
 }

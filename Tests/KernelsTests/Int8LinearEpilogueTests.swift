@@ -71,25 +71,16 @@ struct Int8LinearEpilogueTests {
     @Test("GELU covers the whole curve: large negative, around 0, large positive pre-activations")
     func geluRange() {
         // Scales large enough that the pre-activations span about -40...40.
+        let problem = RandomLayerProblem(m: 11, n: 70, k: 64, seed: 5, scales: 0.01...0.2, input: -2...2)
+        let plain = problem.reference(), expected = problem.reference(epilogue: .gelu)
+        #expect(plain.min()! < -20 && plain.max()! > 20, "the range is covered")
         for (kernel, path) in Int8LinearTests.runnableKernels {
-            var generator = SeededGenerator(seed: 5)
-            let (m, n, k) = (11, 70, 64)
-            let weights = [Int8].random(count: n * k, using: &generator)
-            let scales = [Float].random(count: n, in: 0.01...0.2, using: &generator)
-            let input = [Float].random(count: m * k, in: -2...2, using: &generator)
-            let layer = Int8Linear(weights: weights, scales: scales, bias: nil, outFeatures: n, inFeatures: k,
-                                   kernel: kernel, path: path)
+            let layer = problem.layer(kernel, path)
             let activations = QuantizedActivations()
-            layer.quantize(input, rows: m, into: activations)
-            var output = [Float](repeating: 0, count: m * n)
-            var plain = output, expected = output
+            layer.quantize(problem.input, rows: problem.m, into: activations)
+            var output = [Float](repeating: 0, count: problem.m * problem.n)
             layer.apply(quantized: activations, output: &output, epilogue: .gelu)
-            ScalarReference.int8Linear(weights: weights, scales: scales, bias: nil, outFeatures: n, inFeatures: k,
-                                       input: input, rows: m, output: &plain)
-            ScalarReference.int8Linear(weights: weights, scales: scales, bias: nil, outFeatures: n, inFeatures: k,
-                                       input: input, rows: m, output: &expected, epilogue: .gelu)
-            #expect(plain.min()! < -20 && plain.max()! > 20, "the range is covered")
-            let outside = (0..<(m * n)).filter { !(abs(output[$0] - expected[$0]) <= Self.geluTolerance * (1 + abs(plain[$0]))) }
+            let outside = output.indices.filter { !(abs(output[$0] - expected[$0]) <= Self.geluTolerance * (1 + abs(plain[$0]))) }
             #expect(outside.isEmpty, "\(kernel): max |Δ| \(maxAbsoluteDifference(output, expected))")
         }
     }
@@ -97,19 +88,13 @@ struct Int8LinearEpilogueTests {
     @Test("a row range writes only its rows, at the output stride, leaving the rest untouched")
     func rowRangeAndStride() {
         let pool = ComputePool(threads: 2)
-        var generator = SeededGenerator(seed: 11)
-        let (m, n, k, stride) = (37, 45, 70, 52)
-        let weights = [Int8].random(count: n * k, using: &generator)
-        let scales = [Float].random(count: n, in: 0.001...0.05, using: &generator)
-        let input = [Float].random(count: m * k, in: -1...1, using: &generator)
-        var expected = [Float](repeating: 0, count: m * n)
-        ScalarReference.int8Linear(weights: weights, scales: scales, bias: nil, outFeatures: n, inFeatures: k,
-                                   input: input, rows: m, output: &expected)
+        let problem = RandomLayerProblem(m: 37, n: 45, k: 70, seed: 11)
+        let (m, n, stride) = (problem.m, problem.n, 52)
+        let expected = problem.reference()
         for (kernel, path) in Int8LinearTests.runnableKernels {
-            let layer = Int8Linear(weights: weights, scales: scales, bias: nil, outFeatures: n, inFeatures: k,
-                                   kernel: kernel, path: path)
+            let layer = problem.layer(kernel, path)
             let activations = QuantizedActivations()
-            layer.quantize(input, rows: m, into: activations)
+            layer.quantize(problem.input, rows: m, into: activations)
             for (rows, usePool) in [(5..<23, false), (9..<37, true), (0..<1, false)] {
                 var output = [Float](repeating: .infinity, count: m * stride)
                 layer.apply(quantized: activations, rows: rows, output: &output, outputStride: stride,
@@ -130,43 +115,62 @@ struct Int8LinearEpilogueTests {
 
     @Test("one QuantizedActivations reused across layers of other widths, row counts and modes")
     func reuseAcrossLayers() {
-        var generator = SeededGenerator(seed: 23)
         let activations = QuantizedActivations(reservingRows: 4, features: 8)
-        for (m, n, k, precise) in [(3, 20, 17, false), (40, 33, 1537, true), (2, 20, 17, false), (70, 9, 384, false)] {
-            let weights = [Int8].random(count: n * k, using: &generator)
-            let scales = [Float].random(count: n, in: 0.001...0.05, using: &generator)
-            let input = [Float].random(count: m * k, in: -3...3, using: &generator)
-            let layer = Int8Linear(weights: weights, scales: scales, bias: nil, outFeatures: n, inFeatures: k)
-            layer.quantize(input, rows: m, into: activations, precise: precise)
+        for (index, (m, n, k, precise)) in [(3, 20, 17, false), (40, 33, 1537, true), (2, 20, 17, false), (70, 9, 384, false)].enumerated() {
+            let problem = RandomLayerProblem(m: m, n: n, k: k, seed: UInt64(23 + index))
+            let layer = Int8Linear(weights: problem.weights, scales: problem.scales, bias: nil, outFeatures: n, inFeatures: k)
+            layer.quantize(problem.input, rows: m, into: activations, precise: precise)
             #expect(activations.rows == m && activations.isPrecise == precise)
-            var output = [Float](repeating: .nan, count: m * n), expected = output
+            var output = [Float](repeating: .nan, count: m * n)
             layer.apply(quantized: activations, output: &output)
-            ScalarReference.int8Linear(weights: weights, scales: scales, bias: nil, outFeatures: n, inFeatures: k,
-                                       input: input, rows: m, output: &expected, preciseActivations: precise)
-            #expect(output.map(\.bitPattern) == expected.map(\.bitPattern), "M=\(m) K=\(k)")
+            #expect(output.map(\.bitPattern) == problem.reference(precise: precise).map(\.bitPattern), "M=\(m) K=\(k)")
         }
     }
 
     @Test("a SmoothQuant multiplier quantizes input ⊙ multiplier, bit for bit, on every runnable path")
     func multiplier() {
-        var generator = SeededGenerator(seed: 41)
-        let (m, n, k) = (13, 40, 389)
-        let weights = [Int8].random(count: n * k, using: &generator)
-        let scales = [Float].random(count: n, in: 0.001...0.05, using: &generator)
-        let input = [Float].random(count: m * k, in: -3...3, using: &generator)
-        let factors = [Float].random(count: k, in: 0.2...5, using: &generator)
-        let scaled = (0..<(m * k)).map { input[$0] * factors[$0 % k] }
-        var expected = [Float](repeating: 0, count: m * n)
-        ScalarReference.int8Linear(weights: weights, scales: scales, bias: nil, outFeatures: n, inFeatures: k,
-                                   input: scaled, rows: m, output: &expected)
+        let problem = RandomLayerProblem(m: 13, n: 40, k: 389, seed: 41)
+        var generator = SeededGenerator(seed: 42)
+        let factors = [Float].random(count: problem.k, in: 0.2...5, using: &generator)
+        let expected = problem.reference(input: problem.input.indices.map { problem.input[$0] * factors[$0 % problem.k] })
         for (kernel, path) in Int8LinearTests.runnableKernels {
-            let layer = Int8Linear(weights: weights, scales: scales, bias: nil, outFeatures: n, inFeatures: k,
-                                   kernel: kernel, path: path)
+            let layer = problem.layer(kernel, path)
             let activations = QuantizedActivations()
-            layer.quantize(input, rows: m, into: activations, multiplier: factors)
-            var output = [Float](repeating: .nan, count: m * n)
+            layer.quantize(problem.input, rows: problem.m, into: activations, multiplier: factors)
+            var output = [Float](repeating: .nan, count: problem.m * problem.n)
             layer.apply(quantized: activations, output: &output)
             #expect(output.map(\.bitPattern) == expected.map(\.bitPattern), "\(kernel)")
         }
+    }
+}
+
+/// A random layer (no bias) and input of one shape, with the reference result.
+struct RandomLayerProblem {
+    let m: Int, n: Int, k: Int
+    let weights: [Int8]
+    let scales: [Float]
+    let input: [Float]
+
+    init(m: Int, n: Int, k: Int, seed: UInt64, scales scaleRange: ClosedRange<Float> = 0.001...0.05,
+         input inputRange: ClosedRange<Float> = -3...3) {
+        var generator = SeededGenerator(seed: seed)
+        (self.m, self.n, self.k) = (m, n, k)
+        weights = [Int8].random(count: n * k, using: &generator)
+        scales = [Float].random(count: n, in: scaleRange, using: &generator)
+        input = [Float].random(count: m * k, in: inputRange, using: &generator)
+    }
+
+    /// The layer packed for `kernel`.
+    func layer(_ kernel: GemmKernel, _ path: KernelPath) -> Int8Linear {
+        Int8Linear(weights: weights, scales: scales, bias: nil, outFeatures: n, inFeatures: k, kernel: kernel, path: path)
+    }
+
+    /// `ScalarReference.int8Linear` of `input` (this problem's by default), M × N.
+    func reference(input other: [Float]? = nil, precise: Bool = false, epilogue: GemmEpilogue = []) -> [Float] {
+        var output = [Float](repeating: 0, count: m * n)
+        ScalarReference.int8Linear(weights: weights, scales: scales, bias: nil, outFeatures: n, inFeatures: k,
+                                   input: other ?? input, rows: m, output: &output, preciseActivations: precise,
+                                   epilogue: epilogue)
+        return output
     }
 }

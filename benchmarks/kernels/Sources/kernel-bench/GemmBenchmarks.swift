@@ -24,8 +24,17 @@ func randomLayer(k: Int, n: Int, rows: Int, using generator: inout SystemRandomN
     return (layer, input, activations)
 }
 
+/// Prints a Markdown table's header: `text` columns left-aligned, then `numeric` ones right-aligned.
+func printTableHeader(_ text: [String], numeric: [String]) {
+    print("| " + (text + numeric).joined(separator: " | ") + " |")
+    print("|" + String(repeating: "---|", count: text.count) + String(repeating: "---:|", count: numeric.count))
+}
+
 /// Prints the GEMM tables; `pathPeak` is the selected path's instruction peak in GOPS.
+/// `--scaling` alternates 1 and 2 threads 20 times instead of 3 (quick) or 6, for a loaded
+/// machine where the second core is free only now and then, and skips the fused-op table.
 func runGemmBenchmarks(pathPeak: Double?, rowCounts: [Int], quick: Bool) {
+    let scaling = CommandLine.arguments.contains("--scaling")
     let pools = [1: ComputePool(threads: 1), 2: ComputePool(threads: 2)]
     var generator = SystemRandomNumberGenerator()
     let path = KernelPath.selected.rawValue
@@ -34,13 +43,8 @@ func runGemmBenchmarks(pathPeak: Double?, rowCounts: [Int], quick: Bool) {
     print("1T: one thread (`apply(quantized:pool: nil)`) timed by its CPU time, against the path peak above.")
     print("Quantize: `quantize(_:rows:into:)` of the same input, one thread, as a share of quantize + GEMM.")
     print("1T/2T wall: wall clock through a 1- and a 2-thread pool, alternated so both see the same load.\n")
-    var header = "| layer | K→N | M | 1T GOPS |"
-    var rule = "|---|---|---:|---:|"
-    if pathPeak != nil { header += " % of path peak |"; rule += "---:|" }
-    header += " quantize share | 1T wall GOPS | 2T wall GOPS | 2T / 1T |"
-    rule += "---:|---:|---:|---:|"
-    print(header)
-    print(rule)
+    printTableHeader(["layer", "K→N"], numeric: ["M", "1T GOPS"] + (pathPeak != nil ? ["% of path peak"] : [])
+        + ["quantize share", "1T wall GOPS", "2T wall GOPS", "2T / 1T"])
     for shape in encoderLinearLayers {
         for rows in rowCounts {
             let (layer, input, activations) = randomLayer(k: shape.k, n: shape.n, rows: rows, using: &generator)
@@ -51,7 +55,7 @@ func runGemmBenchmarks(pathPeak: Double?, rowCounts: [Int], quick: Bool) {
             let scratch = QuantizedActivations()
             let quantize = fastest(repeats: repeats, .threadCPU) { layer.quantize(input, rows: rows, into: scratch) }
             var wall: [Int: Double] = [1: .infinity, 2: .infinity]
-            for _ in 0..<(quick ? 3 : 6) {
+            for _ in 0..<(scaling ? 20 : quick ? 3 : 6) {
                 for threads in [1, 2] {
                     let seconds = fastest(repeats: repeats, .wall) {
                         layer.apply(quantized: activations, output: &output, pool: pools[threads]!)
@@ -68,15 +72,12 @@ func runGemmBenchmarks(pathPeak: Double?, rowCounts: [Int], quick: Bool) {
         }
     }
     print("")
+    if scaling { return }
 
     print("## Fused operations of one encoder layer (\(path)), one thread, thread CPU time\n")
     print("Each GEMM with the epilogue the encoder fuses into it, on pre-quantized activations; % of peak")
     print("counts the GEMM's 2·M·N·K only; share: of the four fused GEMMs' time at that M.\n")
-    var fusedHeader = "| M | operation | epilogue | µs | share | GOPS |"
-    var fusedRule = "|---:|---|---|---:|---:|---:|"
-    if pathPeak != nil { fusedHeader += " % of path peak |"; fusedRule += "---:|" }
-    print(fusedHeader)
-    print(fusedRule)
+    printTableHeader(["M", "operation", "epilogue"], numeric: ["µs", "share", "GOPS"] + (pathPeak != nil ? ["% of path peak"] : []))
     for rows in rowCounts {
         var results: [(name: String, epilogue: String, seconds: Double, operations: Double)] = []
         for shape in encoderLinearLayers {
