@@ -23,6 +23,13 @@ struct LinearLayer: Sendable {
         }
     }
 
+    var outFeatures: Int {
+        switch kernel {
+        case let .int8(layer): layer.outFeatures
+        case let .float(layer): layer.outFeatures
+        }
+    }
+
     var memoryBytes: Int {
         let multiplierBytes = inputMultiplier?.memoryBytes ?? 0
         switch kernel {
@@ -33,14 +40,14 @@ struct LinearLayer: Sendable {
 
     /// `output[rows × outFeatures] = (input ⊙ multiplier) · Wᵀ + b`. With a multiplier the scaled
     /// input is written to `staging` (`rows × inFeatures`), which may be `input` itself when the
-    /// caller no longer needs it.
+    /// caller no longer needs it. Without a pool everything runs on this thread.
     func apply(_ input: UnsafeMutablePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>,
-               staging: UnsafeMutablePointer<Float>, pool: ComputePool) {
+               staging: UnsafeMutablePointer<Float>, pool: ComputePool?) {
         var source = UnsafePointer(input)
         if let inputMultiplier {
             let width = inFeatures
             let multiplier = inputMultiplier.pointer
-            pool.forEachRowBlock(rows) { block in
+            forEachRowChunk(rows, pool: pool) { block in
                 for row in block {
                     let from = input + row * width
                     let to = staging + row * width
