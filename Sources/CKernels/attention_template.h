@@ -14,23 +14,58 @@
 #include "CAttention.h"
 #include "attention_layout.h"
 #include <math.h>
-#include <string.h>
+#include <immintrin.h>
 
+/// The first `n` floats at `p` (all 8 when n ≥ 8), zeros in the other lanes.
+QS_ATTR __attribute__((always_inline)) static inline __m256 qs_attention_load_first8(const float *p, size_t n) {
+    if (n >= 8) return _mm256_loadu_ps(p);
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    return _mm256_maskload_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), lanes));
+}
+
+/// Transposes the 8 × 8 block in `rows` in place.
+QS_ATTR __attribute__((always_inline)) static inline void qs_attention_transpose8(__m256 rows[8]) {
+    __m256 pairs[8], quads[8];
+    for (int i = 0; i < 4; i++) {
+        pairs[2 * i] = _mm256_unpacklo_ps(rows[2 * i], rows[2 * i + 1]);
+        pairs[2 * i + 1] = _mm256_unpackhi_ps(rows[2 * i], rows[2 * i + 1]);
+    }
+    for (int i = 0; i < 2; i++) {
+        quads[4 * i] = _mm256_shuffle_ps(pairs[4 * i], pairs[4 * i + 2], 0x44);
+        quads[4 * i + 1] = _mm256_shuffle_ps(pairs[4 * i], pairs[4 * i + 2], 0xEE);
+        quads[4 * i + 2] = _mm256_shuffle_ps(pairs[4 * i + 1], pairs[4 * i + 3], 0x44);
+        quads[4 * i + 3] = _mm256_shuffle_ps(pairs[4 * i + 1], pairs[4 * i + 3], 0xEE);
+    }
+    for (int i = 0; i < 4; i++) {
+        rows[i] = _mm256_permute2f128_ps(quads[i], quads[i + 4], 0x20);
+        rows[i + 4] = _mm256_permute2f128_ps(quads[i], quads[i + 4], 0x31);
+    }
+}
+
+/// Copies the keys transposed and the values into the scratch, zero-padded, in 8 × 8 blocks.
 QS_ATTR static void qs_attention_pack(const qs_attention_head *head, const qs_attention_layout *layout) {
     const size_t length = head->length, dim = head->head_dim, stride = head->input_stride;
     const size_t padded_length = layout->padded_length, padded_dim = layout->padded_dim;
     float *keys = head->scratch + layout->keys;
     float *values = head->scratch + layout->values;
-    for (size_t j = 0; j < length; j++) {
-        const float *key = head->key + j * stride;
-        for (size_t c = 0; c < dim; c++) keys[c * padded_length + j] = key[c];
+    for (size_t j = 0; j < padded_length; j += 8) {
+        for (size_t c = 0; c < dim; c += 8) {
+            __m256 block[8];
+            for (size_t r = 0; r < 8; r++) {
+                block[r] = j + r < length ? qs_attention_load_first8(head->key + (j + r) * stride + c, dim - c)
+                                          : _mm256_setzero_ps();
+            }
+            qs_attention_transpose8(block);
+            const size_t columns = dim - c < 8 ? dim - c : 8;
+            for (size_t r = 0; r < columns; r++) _mm256_storeu_ps(keys + (c + r) * padded_length + j, block[r]);
+        }
     }
-    for (size_t c = 0; c < dim; c++) {
-        memset(keys + c * padded_length + length, 0, (padded_length - length) * sizeof(float));
-    }
     for (size_t j = 0; j < length; j++) {
-        memcpy(values + j * padded_dim, head->value + j * stride, dim * sizeof(float));
-        memset(values + j * padded_dim + dim, 0, (padded_dim - dim) * sizeof(float));
+        const float *value = head->value + j * stride;
+        for (size_t c = 0; c < padded_dim; c += 8) {
+            _mm256_storeu_ps(values + j * padded_dim + c,
+                             c < dim ? qs_attention_load_first8(value + c, dim - c) : _mm256_setzero_ps());
+        }
     }
 }
 
