@@ -7,7 +7,7 @@
 #include <immintrin.h>
 #include "vector_math_avx512.h"
 
-#define QS_ATTR __attribute__((target("avx512f,avx512bw,avx512vl,avx2,fma")))
+#define QS_ATTR __attribute__((target("avx512f,avx2,fma")))
 #define QS_FUNC qs_attention_head_f32_avx512
 #define QS_W 16
 #define QS_ROWS 8
