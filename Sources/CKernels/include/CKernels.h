@@ -6,6 +6,7 @@
 #define CKERNELS_H
 #include <stdint.h>
 #include <stddef.h>
+#include "CFloatKernels.h"
 #include "CAttention.h"
 
 // MARK: - CPU features
