@@ -6,6 +6,8 @@
 #define CKERNELS_H
 #include <stdint.h>
 #include <stddef.h>
+#include "CFloatKernels.h"
+#include "CAttention.h"
 
 // MARK: - CPU features
 
