@@ -65,7 +65,7 @@ extension BertEncoder {
 
         forEachBlock(plan, tokens: tokens, workspaces: buffers.workspaces) { rows, workspace, operationPool in
             embedTokens(batch.tokenIds, positions: positions, rows: rows, into: buffers.hidden)
-            normalize(buffers.hidden, rows: rows, norm: weights.embeddingNorm, pool: operationPool)
+            addAndNormalize(buffers.hidden, nil, rows: rows, norm: weights.embeddingNorm, pool: operationPool)
             project(layers[0].qkv, site: LinearSite(layer: 0, role: .attentionQKV), input: buffers.hidden,
                     rows: rows, output: buffers.qkv, workspace: workspace, pool: operationPool, recorder: recorder)
         }
@@ -162,27 +162,17 @@ extension BertEncoder {
         }
     }
 
-    /// `hidden[rows] = LayerNorm(hidden[rows] + projected)`, where `projected` holds the block's rows from 0.
-    private func addAndNormalize(_ hidden: UnsafeMutablePointer<Float>, _ projected: UnsafePointer<Float>,
+    /// `hidden[rows] = LayerNorm(hidden[rows] + projected)`, where `projected` holds the block's
+    /// rows from 0 (no residual: `LayerNorm(hidden[rows])`).
+    private func addAndNormalize(_ hidden: UnsafeMutablePointer<Float>, _ projected: UnsafePointer<Float>?,
                                  rows: Range<Int>, norm: LayerNormWeights, pool: ComputePool?) {
-        let width = config.hidden
-        let first = hidden + rows.lowerBound * width
-        forEachRowChunk(rows.count, pool: pool) { chunk in
-            let offset = chunk.lowerBound * width
-            FloatKernels.add(first + offset, projected + offset, count: chunk.count * width)
-        }
-        normalize(hidden, rows: rows, norm: norm, pool: pool)
-    }
-
-    /// `hidden[rows] = LayerNorm(hidden[rows])`.
-    private func normalize(_ hidden: UnsafeMutablePointer<Float>, rows: Range<Int>, norm: LayerNormWeights,
-                           pool: ComputePool?) {
         let width = config.hidden
         let first = hidden + rows.lowerBound * width
         let epsilon = Float(config.layerNormEps)
         forEachRowChunk(rows.count, pool: pool) { chunk in
-            FloatKernels.layerNorm(first + chunk.lowerBound * width, rows: chunk.count, cols: width,
-                                   gamma: norm.gamma.pointer, beta: norm.beta.pointer, epsilon: epsilon)
+            let offset = chunk.lowerBound * width
+            FloatKernels.addLayerNorm(first + offset, residual: projected.map { $0 + offset }, rows: chunk.count,
+                                      cols: width, gamma: norm.gamma.pointer, beta: norm.beta.pointer, epsilon: epsilon)
         }
     }
 
