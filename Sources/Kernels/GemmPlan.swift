@@ -1,40 +1,46 @@
-/// How one int8 GEMM is cut into tasks for the pool: row blocks whose quantized activations
-/// stay in a core's L2 cache while the weight panels stream past them, each split into chunks
-/// of panels so that there are a few tasks per thread to balance.
+/// How one int8 GEMM is cut into tasks for the pool's threads: a few even tasks per thread, so
+/// a thread that starts late or is preempted on a shared machine hands its share to the others.
+/// With many rows the cut is by rows only (each task runs whole rows over every panel: a core
+/// keeps the weights it needs in its L2 and no two cores compute the same row tile). With few
+/// rows (a batch of one sentence) the cut is by panels, so each core reads only its share of
+/// the weights; rows are cut too only when there are fewer panels than tasks. Cuts are even,
+/// in whole tiles and panels: no task is a small remainder of the others.
 struct GemmPlan: Sendable {
-    /// Rows per row block (a multiple of the kernel's tile height, except maybe the last block).
-    let rowsPerBlock: Int
-    let rowBlocks: Int
-    /// Panels per task and how many panel chunks each row block has.
-    let panelsPerTask: Int
-    let panelChunks: Int
+    /// Row parts (each a run of whole tiles) and panel parts; tasks are their product.
+    let rowParts: Int
+    let panelParts: Int
     let rows: Int
+    let tileRows: Int
     let panels: Int
 
-    /// Activation bytes one row block may take (about half of a 512 KiB L2).
-    static let rowBlockBytes = 192 * 1024
     /// Tasks per thread aimed at, for dynamic load balancing.
     static let tasksPerThread = 4
 
-    init(rows: Int, rowBytes: Int, tileRows: Int, panels: Int, threads: Int) {
-        let fitting = max(1, Self.rowBlockBytes / max(rowBytes, 1)) / tileRows * tileRows
-        rowsPerBlock = min(rows, max(tileRows, fitting))
-        rowBlocks = (rows + rowsPerBlock - 1) / rowsPerBlock
-        let wantedTasks = threads > 1 ? Self.tasksPerThread * threads : 1
-        let chunks = min(panels, max(1, (wantedTasks + rowBlocks - 1) / rowBlocks))
-        panelsPerTask = (panels + chunks - 1) / chunks
-        panelChunks = (panels + panelsPerTask - 1) / panelsPerTask
+    init(rows: Int, tileRows: Int, panels: Int, threads: Int) {
+        precondition(rows > 0 && tileRows > 0 && panels > 0 && threads > 0)
+        let tiles = (rows + tileRows - 1) / tileRows
+        let wanted = threads > 1 ? Self.tasksPerThread * threads : 1
+        if tiles >= wanted {
+            rowParts = wanted
+            panelParts = 1
+        } else {
+            panelParts = min(panels, wanted)
+            rowParts = min(tiles, max(1, wanted / panelParts))
+        }
         self.rows = rows
+        self.tileRows = tileRows
         self.panels = panels
     }
 
     /// Number of tasks.
-    var taskCount: Int { rowBlocks * panelChunks }
+    var taskCount: Int { rowParts * panelParts }
 
-    /// The rows and panels of task `index`; consecutive tasks share a row block.
+    /// The rows and panels of task `index`.
     func task(_ index: Int) -> (rows: Range<Int>, panels: Range<Int>) {
-        let block = index / panelChunks, chunk = index % panelChunks
-        let firstRow = block * rowsPerBlock, firstPanel = chunk * panelsPerTask
-        return (firstRow..<min(rows, firstRow + rowsPerBlock), firstPanel..<min(panels, firstPanel + panelsPerTask))
+        let rowPart = index / panelParts, panelPart = index % panelParts
+        let tiles = (rows + tileRows - 1) / tileRows
+        let firstRow = min(rows, tiles * rowPart / rowParts * tileRows)
+        let endRow = min(rows, tiles * (rowPart + 1) / rowParts * tileRows)
+        return (firstRow..<endRow, panels * panelPart / panelParts..<panels * (panelPart + 1) / panelParts)
     }
 }
