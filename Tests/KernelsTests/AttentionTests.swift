@@ -104,12 +104,14 @@ struct AttentionTests {
                            sourceLocation: sourceLocation) <= relativeTolerance, sourceLocation: sourceLocation)
     }
 
-    @Test("AVX-512 against the Double reference, lengths 1...70, 128, 256", arguments: headDimensions,
-          .enabled(if: Attention.Path.avx512.isSupported, "skipped: this CPU has no AVX-512 (VNNI)"))
+    @Test("AVX-512 against the Double reference, lengths 1...70, 128, 256",
+          .enabled(if: Attention.Path.avx512.isSupported, "skipped: this CPU has no AVX-512 (VNNI)"),
+          arguments: headDimensions)
     func avx512(headDimension: Int) { Self.check(.avx512, headDimension: headDimension) }
 
-    @Test("AVX2 against the Double reference, lengths 1...70, 128, 256", arguments: headDimensions,
-          .enabled(if: Attention.Path.avx2.isSupported, "skipped: this CPU has no AVX2 and FMA"))
+    @Test("AVX2 against the Double reference, lengths 1...70, 128, 256",
+          .enabled(if: Attention.Path.avx2.isSupported, "skipped: this CPU has no AVX2 and FMA"),
+          arguments: headDimensions)
     func avx2(headDimension: Int) { Self.check(.avx2, headDimension: headDimension) }
 
     @Test("portable against the Double reference, lengths 1...70, 128, 256", arguments: headDimensions)

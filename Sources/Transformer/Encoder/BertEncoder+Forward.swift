@@ -30,21 +30,21 @@ extension BertEncoder {
         }
     }
 
-    /// The rows one thread is taking through a layer: feed-forward activations and staging for
-    /// smoothed projection inputs.
+    /// The rows one thread is taking through a layer: feed-forward activations and the scratch of
+    /// its projections.
     private struct BlockWorkspace {
-        let staging: UnsafeMutablePointer<Float>    // rows × intermediate: scaled input of a projection
-        let projected: UnsafeMutablePointer<Float>  // rows × hidden: output of a projection, before the residual
         let inner: UnsafeMutablePointer<Float>      // rows × intermediate: feed-forward inner activations
+        let linear: LinearScratch
 
         static func floats(rows: Int, config: BertConfig) -> Int {
             rows * (2 * config.intermediate + config.hidden)
         }
 
         init(base: UnsafeMutablePointer<Float>, rows: Int, config: BertConfig) {
-            staging = base
-            projected = staging + rows * config.intermediate
-            inner = projected + rows * config.hidden
+            inner = base
+            let staging = inner + rows * config.intermediate
+            linear = LinearScratch(quantized: QuantizedActivations(reservingRows: rows, features: config.intermediate),
+                                   staging: staging, result: staging + rows * config.intermediate)
         }
     }
 
@@ -65,7 +65,7 @@ extension BertEncoder {
 
         forEachBlock(plan, tokens: tokens, workspaces: buffers.workspaces) { rows, workspace, operationPool in
             embedTokens(batch.tokenIds, positions: positions, rows: rows, into: buffers.hidden)
-            addAndNormalize(buffers.hidden, nil, rows: rows, norm: weights.embeddingNorm, pool: operationPool)
+            normalize(buffers.hidden, rows: rows, norm: weights.embeddingNorm, pool: operationPool)
             project(layers[0].qkv, site: LinearSite(layer: 0, role: .attentionQKV), input: buffers.hidden,
                     rows: rows, output: buffers.qkv, workspace: workspace, pool: operationPool, recorder: recorder)
         }
@@ -110,39 +110,33 @@ extension BertEncoder {
         }
     }
 
-    /// Everything after attention for `rows`: attention-output projection, residual and layer
-    /// norm, feed-forward (up, GELU, down), residual and layer norm, into `hidden`.
+    /// Everything after attention for `rows`: attention-output projection added to the residual
+    /// and layer norm, feed-forward (up with GELU, down added to the residual) and layer norm, into `hidden`.
     private func finishLayer(_ index: Int, rows: Range<Int>, buffers: Buffers, workspace: BlockWorkspace,
                              pool: ComputePool?, recorder: ActivationRangeRecorder?) {
         let layer = weights.layers[index]
-        let hidden = config.hidden
         let width = config.intermediate
-        let residual = buffers.hidden
-        project(layer.attentionOutput, site: LinearSite(layer: index, role: .attentionOutput),
-                input: buffers.context, rows: rows, output: workspace.projected - rows.lowerBound * hidden,
-                workspace: workspace, pool: pool, recorder: recorder)
-        addAndNormalize(residual, workspace.projected, rows: rows, norm: layer.attentionNorm, pool: pool)
-        project(layer.ffnUp, site: LinearSite(layer: index, role: .ffnUp), input: residual, rows: rows,
-                output: workspace.inner - rows.lowerBound * width, workspace: workspace, pool: pool, recorder: recorder)
-        forEachRowChunk(rows.count, pool: pool) { chunk in
-            FloatKernels.gelu(workspace.inner + chunk.lowerBound * width, count: chunk.count * width)
-        }
-        project(layer.ffnDown, site: LinearSite(layer: index, role: .ffnDown),
-                input: workspace.inner - rows.lowerBound * width, rows: rows,
-                output: workspace.projected - rows.lowerBound * hidden, workspace: workspace, pool: pool,
+        project(layer.attentionOutput, site: LinearSite(layer: index, role: .attentionOutput), input: buffers.context,
+                rows: rows, output: buffers.hidden, epilogue: .accumulate, workspace: workspace, pool: pool,
                 recorder: recorder)
-        addAndNormalize(residual, workspace.projected, rows: rows, norm: layer.ffnNorm, pool: pool)
+        normalize(buffers.hidden, rows: rows, norm: layer.attentionNorm, pool: pool)
+        let inner = workspace.inner - rows.lowerBound * width
+        project(layer.ffnUp, site: LinearSite(layer: index, role: .ffnUp), input: buffers.hidden, rows: rows,
+                output: inner, epilogue: .gelu, workspace: workspace, pool: pool, recorder: recorder)
+        project(layer.ffnDown, site: LinearSite(layer: index, role: .ffnDown), input: inner, rows: rows,
+                output: buffers.hidden, epilogue: .accumulate, workspace: workspace, pool: pool, recorder: recorder)
+        normalize(buffers.hidden, rows: rows, norm: layer.ffnNorm, pool: pool)
     }
 
-    /// `output[rows] = layer(input[rows])`; `input` and `output` are addressed by token row (a
-    /// workspace buffer is passed shifted back by the block's first row).
-    private func project(_ layer: LinearLayer, site: LinearSite, input: UnsafeMutablePointer<Float>, rows: Range<Int>,
-                         output: UnsafeMutablePointer<Float>, workspace: BlockWorkspace, pool: ComputePool?,
-                         recorder: ActivationRangeRecorder?) {
+    /// `output[rows] = epilogue(layer(input[rows]))`; `input` and `output` are addressed by token
+    /// row (a workspace buffer is passed shifted back by the block's first row).
+    private func project(_ layer: LinearLayer, site: LinearSite, input: UnsafePointer<Float>, rows: Range<Int>,
+                         output: UnsafeMutablePointer<Float>, epilogue: GemmEpilogue = [], workspace: BlockWorkspace,
+                         pool: ComputePool?, recorder: ActivationRangeRecorder?) {
         let source = input + rows.lowerBound * layer.inFeatures
         recorder?.observe(site, input: source, rows: rows.count, columns: layer.inFeatures)
-        layer.apply(source, rows: rows.count, output: output + rows.lowerBound * layer.outFeatures,
-                    staging: workspace.staging, pool: pool)
+        layer.apply(source, rows: rows.count, output: output + rows.lowerBound * layer.outFeatures, epilogue: epilogue,
+                    scratch: workspace.linear, pool: pool)
     }
 
     /// Word + position + token-type-0 embeddings of the tokens in `rows`.
@@ -162,17 +156,15 @@ extension BertEncoder {
         }
     }
 
-    /// `hidden[rows] = LayerNorm(hidden[rows] + projected)`, where `projected` holds the block's
-    /// rows from 0 (no residual: `LayerNorm(hidden[rows])`).
-    private func addAndNormalize(_ hidden: UnsafeMutablePointer<Float>, _ projected: UnsafePointer<Float>?,
-                                 rows: Range<Int>, norm: LayerNormWeights, pool: ComputePool?) {
+    /// `hidden[rows] = LayerNorm(hidden[rows])`.
+    private func normalize(_ hidden: UnsafeMutablePointer<Float>, rows: Range<Int>, norm: LayerNormWeights,
+                           pool: ComputePool?) {
         let width = config.hidden
         let first = hidden + rows.lowerBound * width
         let epsilon = Float(config.layerNormEps)
         forEachRowChunk(rows.count, pool: pool) { chunk in
-            let offset = chunk.lowerBound * width
-            FloatKernels.addLayerNorm(first + offset, residual: projected.map { $0 + offset }, rows: chunk.count,
-                                      cols: width, gamma: norm.gamma.pointer, beta: norm.beta.pointer, epsilon: epsilon)
+            FloatKernels.layerNorm(first + chunk.lowerBound * width, rows: chunk.count, cols: width,
+                                   gamma: norm.gamma.pointer, beta: norm.beta.pointer, epsilon: epsilon)
         }
     }
 
