@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include "CFloatKernels.h"
+#include "CAttention.h"
 
 // MARK: - CPU features
 

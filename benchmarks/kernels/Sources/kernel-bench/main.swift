@@ -151,3 +151,4 @@ print("| scores Q·Kᵀ (matmulTransposedB) | \(format(flops / scoresSeconds / 1
 print("| context P·V (matmul) | \(format(flops / contextSeconds / 1e9)) |")
 source.deallocate()
 target.deallocate()
+benchmarkAttention()
