@@ -34,19 +34,19 @@ func benchmarkAttention() {
             let qkv = (0..<(length * stride)).map { _ in Float.random(in: -2...2, using: &generator) }
             var context = [Float](repeating: 0, count: length * hidden)
             let flops = 4.0 * Double(length * length * headDimension)
-            let repeats = max(5, min(quick ? 50 : 400, Int(2e8 / flops)))
+            let calls = max(5, Int((quick ? 5e7 : 2e8) / flops))  // a few milliseconds per timed run
             let seconds = Attention.withScratch(length: length, headDimension: headDimension, path: path) { scratch in
                 qkv.withUnsafeBufferPointer { input in
                     context.withUnsafeMutableBufferPointer { output in
                         let query = input.baseAddress!
                         return fastest(repeats: quick ? 5 : 15, .threadCPU) {
-                            for _ in 0..<repeats {
+                            for _ in 0..<calls {
                                 Attention.head(query: query, key: query + hidden, value: query + 2 * hidden,
                                                inputStride: stride, context: output.baseAddress!, contextStride: hidden,
                                                length: length, headDimension: headDimension,
                                                scale: 1 / Float(headDimension).squareRoot(), scratch: scratch, path: path)
                             }
-                        } / Double(repeats)
+                        } / Double(calls)
                     }
                 }
             }
