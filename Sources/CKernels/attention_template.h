@@ -69,26 +69,34 @@ QS_ATTR static void qs_attention_pack(const qs_attention_head *head, const qs_at
     }
 }
 
+/// The micro-kernel of both products: `acc[r][v] = Σ_p a[r][p] · b[p · b_stride + v · QS_W]` for
+/// the tile's QS_ROWS rows and `vectors` (1 or 2, a constant after inlining) vectors of columns.
+QS_ATTR __attribute__((always_inline)) static inline void
+qs_attention_tile(const float *const *a, size_t depth, const float *b, size_t b_stride, QS_VEC acc[QS_ROWS][2],
+                  const int vectors) {
+    for (int r = 0; r < QS_ROWS; r++) {
+        acc[r][0] = QS_ZERO();
+        acc[r][1] = QS_ZERO();
+    }
+    for (size_t p = 0; p < depth; p++) {
+        const float *row = b + p * b_stride;
+        const QS_VEC b0 = QS_LOAD(row);
+        const QS_VEC b1 = vectors == 2 ? QS_LOAD(row + QS_W) : QS_ZERO();
+        for (int r = 0; r < QS_ROWS; r++) {
+            const QS_VEC broadcast = QS_SET1(a[r][p]);
+            acc[r][0] = QS_FMA(broadcast, b0, acc[r][0]);
+            if (vectors == 2) acc[r][1] = QS_FMA(broadcast, b1, acc[r][1]);
+        }
+    }
+}
+
 /// Scores of the tile's query rows `query[r]` against the `vectors`·QS_W keys whose transposed
 /// columns start at `keys`: `scores[r · stride + lane]`.
 QS_ATTR __attribute__((always_inline)) static inline void
 qs_attention_score_tile(const float *const *query, size_t dim, const float *keys, size_t key_stride,
                         float *scores, size_t stride, const int vectors) {
     QS_VEC acc[QS_ROWS][2];
-    for (int r = 0; r < QS_ROWS; r++) {
-        acc[r][0] = QS_ZERO();
-        acc[r][1] = QS_ZERO();
-    }
-    for (size_t c = 0; c < dim; c++) {
-        const float *row = keys + c * key_stride;
-        const QS_VEC k0 = QS_LOAD(row);
-        const QS_VEC k1 = vectors == 2 ? QS_LOAD(row + QS_W) : QS_ZERO();
-        for (int r = 0; r < QS_ROWS; r++) {
-            const QS_VEC q = QS_SET1(query[r][c]);
-            acc[r][0] = QS_FMA(q, k0, acc[r][0]);
-            if (vectors == 2) acc[r][1] = QS_FMA(q, k1, acc[r][1]);
-        }
-    }
+    qs_attention_tile(query, dim, keys, key_stride, acc, vectors);
     for (int r = 0; r < QS_ROWS; r++) {
         QS_STORE(scores + r * stride, acc[r][0]);
         if (vectors == 2) QS_STORE(scores + r * stride + QS_W, acc[r][1]);
@@ -113,27 +121,14 @@ qs_attention_softmax_row(float *row, size_t length, size_t padded_length, float 
     return 1.0f / QS_HSUM(sum);
 }
 
-/// Context columns [0, vectors·QS_W) of the tile's rows: Σ_j p[r][j] · values[j], times
-/// `inverse_sum[r]`, stored in the first `columns` floats at `out[r]` for the `rows` valid rows.
+/// Context columns [0, vectors·QS_W) of the tile's rows: Σ_j probabilities[r][j] · values[j],
+/// times `inverse_sum[r]`, stored in the first `columns` floats at `out[r]` for the `rows` valid rows.
 QS_ATTR __attribute__((always_inline)) static inline void
-qs_attention_context_tile(const float *probabilities, size_t stride, size_t length, const float *values,
+qs_attention_context_tile(const float *const *probabilities, size_t length, const float *values,
                           size_t value_stride, const float *inverse_sum, float *const *out, size_t rows,
                           size_t columns, const int vectors) {
     QS_VEC acc[QS_ROWS][2];
-    for (int r = 0; r < QS_ROWS; r++) {
-        acc[r][0] = QS_ZERO();
-        acc[r][1] = QS_ZERO();
-    }
-    for (size_t j = 0; j < length; j++) {
-        const float *row = values + j * value_stride;
-        const QS_VEC v0 = QS_LOAD(row);
-        const QS_VEC v1 = vectors == 2 ? QS_LOAD(row + QS_W) : QS_ZERO();
-        for (int r = 0; r < QS_ROWS; r++) {
-            const QS_VEC p = QS_SET1(probabilities[r * stride + j]);
-            acc[r][0] = QS_FMA(p, v0, acc[r][0]);
-            if (vectors == 2) acc[r][1] = QS_FMA(p, v1, acc[r][1]);
-        }
-    }
+    qs_attention_tile(probabilities, length, values, value_stride, acc, vectors);
     for (size_t r = 0; r < rows; r++) {
         const QS_VEC factor = QS_SET1(inverse_sum[r]);
         for (int v = 0; v < vectors; v++) {
@@ -166,32 +161,35 @@ QS_ATTR void QS_FUNC(const qs_attention_head *head) {
             query[r] = head->query + row * head->input_stride;
             out[r] = head->context + row * head->context_stride;
         }
-        size_t j = 0;
-        for (; j + 2 * QS_W <= padded_length; j += 2 * QS_W) {
-            qs_attention_score_tile(query, dim, keys + j, padded_length, scores + j, padded_length, 2);
-        }
-        for (; j < padded_length; j += QS_W) {
-            qs_attention_score_tile(query, dim, keys + j, padded_length, scores + j, padded_length, 1);
+        for (size_t j = 0; j < padded_length;) {
+            if (padded_length - j >= 2 * QS_W) {
+                qs_attention_score_tile(query, dim, keys + j, padded_length, scores + j, padded_length, 2);
+                j += 2 * QS_W;
+            } else {
+                qs_attention_score_tile(query, dim, keys + j, padded_length, scores + j, padded_length, 1);
+                j += QS_W;
+            }
         }
         float inverse_sum[QS_ROWS];
+        const float *probabilities[QS_ROWS];
         for (size_t r = 0; r < QS_ROWS; r++) {
-            inverse_sum[r] = r < rows
-                ? qs_attention_softmax_row(scores + r * padded_length, length, padded_length, head->scale)
-                : 0.0f;
+            probabilities[r] = scores + r * padded_length;
+            inverse_sum[r] = r < rows ? qs_attention_softmax_row(scores + r * padded_length, length, padded_length,
+                                                                 head->scale)
+                                      : 0.0f;
         }
-        size_t column = 0;
-        for (; column + 2 * QS_W <= padded_dim; column += 2 * QS_W) {
+        for (size_t column = 0; column < dim;) {
             float *tile_out[QS_ROWS];
             for (size_t r = 0; r < QS_ROWS; r++) tile_out[r] = out[r] + column;
-            qs_attention_context_tile(scores, padded_length, length, values + column, padded_dim, inverse_sum,
-                                      tile_out, rows, dim - column < 2 * QS_W ? dim - column : 2 * QS_W, 2);
-        }
-        for (; column < padded_dim; column += QS_W) {
-            if (column >= dim) break;
-            float *tile_out[QS_ROWS];
-            for (size_t r = 0; r < QS_ROWS; r++) tile_out[r] = out[r] + column;
-            qs_attention_context_tile(scores, padded_length, length, values + column, padded_dim, inverse_sum,
-                                      tile_out, rows, dim - column < QS_W ? dim - column : QS_W, 1);
+            if (padded_dim - column >= 2 * QS_W) {
+                qs_attention_context_tile(probabilities, length, values + column, padded_dim, inverse_sum, tile_out,
+                                          rows, dim - column < 2 * QS_W ? dim - column : 2 * QS_W, 2);
+                column += 2 * QS_W;
+            } else {
+                qs_attention_context_tile(probabilities, length, values + column, padded_dim, inverse_sum, tile_out,
+                                          rows, dim - column < QS_W ? dim - column : QS_W, 1);
+                column += QS_W;
+            }
         }
     }
 }

@@ -1,7 +1,9 @@
-/// The fp32 matrix products of attention (head dim 32, sequence lengths up to a few hundred):
-/// one register-blocked micro-kernel, 4 rows × 8 columns of C in eight-lane accumulators, over a
-/// B panel of 8 contiguous columns per k. B is read in place when its columns are whole panels,
-/// else (and always for Bᵀ) packed per panel into a small buffer, zero-padded.
+/// The fp32 matrix products of attention's portable path (`Attention.head` on
+/// `FloatKernelPath.portable`, the twin of the fused C kernels; head dim 32, sequence lengths up
+/// to a few hundred): one register-blocked micro-kernel, 4 rows × 8 columns of C in eight-lane
+/// accumulators, over a B panel of 8 contiguous columns per k. B is read in place when its
+/// columns are whole panels, else (and always for Bᵀ) packed per panel into a small buffer,
+/// zero-padded.
 extension FloatKernels {
     private static let tileRows = 4
     private static let panelWidth = 8
