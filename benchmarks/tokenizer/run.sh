@@ -57,7 +57,7 @@ measure() {  # measure LABEL BINARY TEXT SIZE [--truncate]
     return
   fi
   local line
-  line=$("$binary" --tokenizer "$TOKENIZER" --text "$@")
+  line=$("$binary" --tokenizer "$TOKENIZER" --text "$1" --size "$2" ${3:-})
   echo "${line%\}}, \"build\": \"$label\"}" | tee -a "$OUT" >&2
   if .venv/bin/python -c "import json,sys; sys.exit(0 if json.loads(sys.argv[1])['seconds'] > $LIMIT else 1)" "$line"; then
     SLOW[$key]=1
