@@ -63,7 +63,7 @@ def main():
     probe["model"]["vocab"] = probe_vocabulary(load_tokenizer(json.dumps(base)), [text for _, text in probe_cases()], [])
     probe["model"]["max_input_chars_per_word"] = 1000
     spaced = json.loads(json.dumps(base))
-    spaced["added_tokens"].append({"id": 104, "special": False, "content": "foo bar", "single_word": False,
+    spaced["added_tokens"].append({"id": 30522, "special": False, "content": "foo bar", "single_word": False,
                                    "lstrip": False, "rstrip": False, "normalized": False})
     variants = {"minilm": base, "probe": probe, "spaced-token": spaced}
     sources = {"minilm": minilm_cases, "probe": probe_cases, "spaced-token": spaced_token_cases}

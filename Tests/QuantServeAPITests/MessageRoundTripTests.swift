@@ -90,7 +90,10 @@ struct MessageRoundTripTests {
         #expect(encodedBatch.count > 2_000 * 384 * 4)
         #expect(try EmbedResponse(serializedBytes: encodedBatch) == batch)
 
-        let texts = TokenizeRequest(texts: (0..<100_000).map { "text number \($0) \(Self.unicode)" })
+        // As many texts as a request may hold, each one long.
+        let texts = TokenizeRequest(texts: (0..<InferenceRequestLimits.maxTexts).map {
+            "text number \($0) \(Self.unicode) " + String(repeating: "word ", count: 200)
+        })
         #expect(try TokenizeRequest(serializedBytes: texts.serializedBytes()) == texts)
 
         let ids = TokenIds(ids: (0..<200_000).map { UInt32($0) &* 2_654_435_761 })

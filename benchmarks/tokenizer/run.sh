@@ -6,6 +6,7 @@
 # size took over --limit seconds is skipped (quadratic growth would take hours).
 #
 #   benchmarks/tokenizer/run.sh [--before REF] [--limit SECONDS]
+#   AFTER_BIN=... BEFORE_BIN=... benchmarks/tokenizer/run.sh    (binaries already built)
 #
 # Prints a markdown table; raw results go to benchmarks/results/tokenizer-<time>.jsonl.
 set -euo pipefail
@@ -26,17 +27,22 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
 # The Transformer module is built with -O even in debug builds, so a debug build measures it.
-build() {  # build PACKAGE_DIR -> prints the binary's path
-  (cd "$1" && swift build --product tokenizer-bench >&2 && echo "$(swift build --show-bin-path)/tokenizer-bench")
+# The package is built from a copy under benchmarks/results/ (kept between runs) whose dependency
+# is an absolute path: SwiftPM names a path dependency after its folder, and a checkout folder
+# named like the benchmark's ("tokenizer") would clash with it.
+build() {  # build LABEL SOURCE_DIR -> prints the binary's path
+  local bench="$ROOT/benchmarks/results/build/$1/tokenizer-bench"
+  mkdir -p "$bench"
+  cp -R "$HERE/Package.swift" "$HERE/Sources" "$bench/"
+  sed -i "s|path: \"../..\"|path: \"$2\"|" "$bench/Package.swift"
+  (cd "$bench" && swift build --product tokenizer-bench >&2 && echo "$(swift build --show-bin-path)/tokenizer-bench")
 }
-AFTER_BIN=$(build "$HERE")
-BEFORE_BIN=""
-if [[ -n $BEFORE ]]; then
-  mkdir -p "$WORK/source" "$WORK/bench"
+AFTER_BIN=${AFTER_BIN:-$(build after "$ROOT")}
+BEFORE_BIN=${BEFORE_BIN:-}
+if [[ -n $BEFORE && -z $BEFORE_BIN ]]; then
+  rm -rf "$WORK/source" && mkdir -p "$WORK/source"
   git -C "$ROOT" archive "$BEFORE" | tar -x -C "$WORK/source"
-  cp -R "$HERE/Package.swift" "$HERE/Sources" "$WORK/bench/"
-  sed -i "s|path: \"../..\"|path: \"$WORK/source\"|" "$WORK/bench/Package.swift"
-  BEFORE_BIN=$(build "$WORK/bench")
+  BEFORE_BIN=$(build before "$WORK/source")
 fi
 
 mkdir -p benchmarks/results
@@ -51,7 +57,7 @@ measure() {  # measure LABEL BINARY TEXT SIZE [--truncate]
     return
   fi
   local line
-  line=$("$binary" --tokenizer "$TOKENIZER" --text "$@")
+  line=$("$binary" --tokenizer "$TOKENIZER" --text "$1" --size "$2" ${3:-})
   echo "${line%\}}, \"build\": \"$label\"}" | tee -a "$OUT" >&2
   if .venv/bin/python -c "import json,sys; sys.exit(0 if json.loads(sys.argv[1])['seconds'] > $LIMIT else 1)" "$line"; then
     SLOW[$key]=1
