@@ -7,6 +7,8 @@ struct ConnectionLimiter {
     let maxPerPeer: Int
     /// Connections open now.
     private(set) var openCount = 0
+    /// Connections admitted since the server started.
+    private(set) var admittedCount = 0
     /// Connections refused since the server started.
     private(set) var refusedCount = 0
     private var perPeer: [String: Int] = [:]
@@ -29,6 +31,7 @@ struct ConnectionLimiter {
             return .init(reason: "too many connections from one address (limit \(maxPerPeer))")
         }
         openCount += 1
+        admittedCount += 1
         perPeer[peer] = fromPeer + 1
         return nil
     }

@@ -13,6 +13,8 @@ public final class GRPCServer: Sendable {
     public struct ConnectionStatistics: Sendable, Equatable {
         /// Connections open now (admitted ones only).
         public var open: Int
+        /// Connections admitted since the server started.
+        public var admitted: Int
         /// Connections refused over a limit since the server started.
         public var refused: Int
     }
@@ -64,7 +66,7 @@ public final class GRPCServer: Sendable {
 
     /// Open and refused connections so far.
     public var connectionStatistics: ConnectionStatistics {
-        state.withLock { ConnectionStatistics(open: $0.limiter.openCount, refused: $0.limiter.refusedCount) }
+        state.withLock { ConnectionStatistics(open: $0.limiter.openCount, admitted: $0.limiter.admittedCount, refused: $0.limiter.refusedCount) }
     }
 
     /// The libnghttp2 loaded at run time, e.g. "1.52.0".

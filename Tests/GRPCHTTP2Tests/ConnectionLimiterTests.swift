@@ -13,6 +13,7 @@ struct ConnectionLimiterTests {
         #expect(limiter.admit(peer: "127.0.0.2")?.reason == "too many connections from one address (limit 2)")
         #expect(limiter.admit(peer: "127.0.0.1") == nil)
         #expect(limiter.openCount == 3)
+        #expect(limiter.admittedCount == 3)
         #expect(limiter.refusedCount == 1)
         limiter.release(peer: "127.0.0.2")
         #expect(limiter.admit(peer: "127.0.0.2") == nil)
