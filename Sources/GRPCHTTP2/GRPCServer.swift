@@ -42,7 +42,10 @@ public final class GRPCServer: Sendable {
     private let group: any EventLoopGroup
     private let ownsGroup: Bool
     private let state: Mutex<State>
+    /// Lines about connections (refused, cut, not HTTP/2) and about failed calls, each kind
+    /// within a server-wide rate so that no client can fill the log.
     private let connectionLog = SharedLogThrottle(burst: 50, perSecond: 5)
+    private let failureLog = SharedLogThrottle(burst: 100, perSecond: 20)
 
     /// A server for the methods of `router`; call `start()` to listen.
     public init(router: RPCRouter, configuration: ServerConfiguration, logger: Logger) {
@@ -95,12 +98,12 @@ public final class GRPCServer: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 64 * 1024, high: 256 * 1024))
-            .childChannelInitializer { [router, configuration, logger, connectionLog] channel in
+            .childChannelInitializer { [router, configuration, logger, connectionLog, failureLog] channel in
                 channel.eventLoop.makeCompletedFuture {
                     let refusal = self.admit(channel)
                     try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(
                         router: router, configuration: configuration, logger: logger,
-                        refusal: refusal, connectionLog: connectionLog
+                        refusal: refusal, connectionLog: connectionLog, failureLog: failureLog
                     ))
                 }
             }

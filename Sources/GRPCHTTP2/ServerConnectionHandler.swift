@@ -30,6 +30,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
     private let logger: Logger
     private let refusal: ServerConnectionStateMachine.Refusal?
     private let connectionLog: SharedLogThrottle
+    private let failureLog: SharedLogThrottle
     private var machine: ServerConnectionStateMachine
     private var session: NGHTTP2Session!
     private var context: ChannelHandlerContext?
@@ -51,19 +52,19 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
     private let queuedResponseBytes = OutboundMessageQueue.ConnectionTotal()
     private var timer: Scheduled<Void>?
     private var timerDeadline: NIODeadline?
-    private var failureLog = LogThrottle(burst: 20, perSecond: 2)
 
     /// A handler for one accepted connection; `refusal` is set when the server is over a
     /// connection limit (the client then gets GOAWAY and the connection closes).
     init(
         router: RPCRouter, configuration: ServerConfiguration, logger: Logger,
-        refusal: ServerConnectionStateMachine.Refusal?, connectionLog: SharedLogThrottle
+        refusal: ServerConnectionStateMachine.Refusal?, connectionLog: SharedLogThrottle, failureLog: SharedLogThrottle
     ) {
         self.router = router
         self.configuration = configuration
         self.logger = logger
         self.refusal = refusal
         self.connectionLog = connectionLog
+        self.failureLog = failureLog
         self.machine = ServerConnectionStateMachine(configuration: configuration.connectionLimits, now: .now())
     }
 
@@ -661,22 +662,22 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
         }
     }
 
-    /// Logs a failed call, at most a few lines a second per connection (a client can fail
-    /// calls as fast as it sends them); the message may quote client text, so it is escaped.
+    /// Logs a failed call, within the server-wide rate of such lines (a client can fail calls
+    /// as fast as it sends them); the message may quote client text, so it is escaped.
     private func logFailure(_ stream: ServerStream, status: Status) {
         guard status.code != .ok else { return }
-        let now = NIODeadline.now()
-        let (allowed, suppressed) = failureLog.admit(now: now)
-        guard allowed else { return }
-        var metadata: Logger.Metadata = [
-            "method": "\(stream.methodForLog)",
-            "status": "\(status.code)",
-            "message": "\(ClientText.quoted(status.message, limit: 200))",
-            "peer": "\(peer)",
-            "duration-ms": "\(Double((now - stream.startTime).nanoseconds) / 1_000_000)",
-        ]
-        if suppressed > 0 { metadata["failures-not-logged"] = "\(suppressed)" }
-        logger.notice("call failed", metadata: metadata)
+        failureLog.log { suppressed in
+            let now = NIODeadline.now()
+            var metadata: Logger.Metadata = [
+                "method": "\(stream.methodForLog)",
+                "status": "\(status.code)",
+                "message": "\(ClientText.quoted(status.message, limit: 200))",
+                "peer": "\(peer)",
+                "duration-ms": "\(Double((now - stream.startTime).nanoseconds) / 1_000_000)",
+            ]
+            if suppressed > 0 { metadata["lines-not-logged"] = "\(suppressed)" }
+            logger.notice("call failed", metadata: metadata)
+        }
     }
 }
 
