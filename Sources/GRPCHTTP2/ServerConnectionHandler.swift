@@ -316,7 +316,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
 
     /// Tells the machine how many response bytes the connection holds for its client.
     private func reportOutboundBytes() {
-        execute(machine.outboundBytesChanged(to: channelBufferedBytes + queuedResponseBytes.value))
+        let actions = machine.outboundBytesChanged(to: channelBufferedBytes + queuedResponseBytes.value)
+        if !actions.isEmpty { execute(actions) }
     }
 
     /// Closes once asked to and everything went out (the machine cuts it if that never happens).

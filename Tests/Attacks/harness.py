@@ -29,7 +29,8 @@ import health_pb2_grpc  # noqa: E402
 import inference_pb2  # noqa: E402
 import inference_pb2_grpc  # noqa: E402
 
-BINARY = REPO / ".build" / "debug" / "quantserve"
+# QUANTSERVE_BINARY points the suite at another build (e.g. an older one, to measure "before").
+BINARY = Path(os.environ.get("QUANTSERVE_BINARY", REPO / ".build" / "debug" / "quantserve"))
 ATTACKER_ADDRESS = "127.0.0.2"
 CLIENT_ADDRESS = "127.0.0.1"
 PROBE_DEADLINE = 1.0

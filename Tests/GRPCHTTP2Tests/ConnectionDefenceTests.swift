@@ -29,6 +29,8 @@ struct ConnectionDefenceTests {
 
     @Test func connectionsOverThePerPeerLimitGetGoAwayAndAreCounted() async throws {
         let harness = try await TestHarness.start(configuration: .init(maxConnectionsPerPeer: 2))
+        // The server admits at its own pace: the harness client first, so that the order is known.
+        #expect(await Self.eventually { harness.server.connectionStatistics.open == 1 })
         let second = try await RawConnection.connect(port: harness.port)
         try await second.write(HTTP2Frame.clientPreface)
         #expect(await Self.eventually { harness.server.connectionStatistics.open == 2 })
@@ -45,6 +47,7 @@ struct ConnectionDefenceTests {
 
     @Test func connectionsOverTheGlobalLimitAreRefused() async throws {
         let harness = try await TestHarness.start(configuration: .init(maxConnections: 1))
+        #expect(await Self.eventually { harness.server.connectionStatistics.open == 1 })
         let refused = try await RawConnection.connect(port: harness.port)
         try? await refused.write(HTTP2Frame.clientPreface)  // the server may have closed already
         #expect(await Self.goAway(on: refused)?.errorCode == Self.enhanceYourCalm)
@@ -147,23 +150,26 @@ struct ConnectionDefenceTests {
 
     // MARK: Clients that do not read
 
-    @Test func aClientThatNeverReadsItsResponsesIsCutAtTheOutboundCap() async throws {
-        let harness = try await TestHarness.start(configuration: .init(maxBufferedOutboundBytes: 1024 * 1024))
-        let client = RawHTTP2Client(connection: try await RawConnection.connect(port: harness.port, reading: false))
-        for _ in 0..<8 { client.request(path: TestMethods.big.path, body: RawHTTP2Client.framed("1000000")) }
-        try await client.pump()
-        #expect(await Self.eventually(timeout: .seconds(10)) {
-            let statistics = harness.server.connectionStatistics
-            return statistics.admitted == 2 && statistics.open == 1
-        })
-        #expect(try await harness.serverStillServes())
-        await harness.stop()
+    /// Two ways a connection whose client never reads is cut: its responses outgrow the
+    /// outbound cap (8 MB asked, 1 MiB allowed), or its socket stays unwritable too long.
+    enum NonReadingCase: CaseIterable {
+        case outboundCap, unwritableSocket
+
+        var configuration: ServerConfiguration {
+            switch self {
+            case .outboundCap: .init(maxBufferedOutboundBytes: 1024 * 1024)
+            case .unwritableSocket: .init(stalledTimeout: .milliseconds(500))
+            }
+        }
+
+        var megabytesAsked: Int { self == .outboundCap ? 8 : 16 }
     }
 
-    @Test func aSocketThatStaysUnwritableIsCut() async throws {
-        let harness = try await TestHarness.start(configuration: .init(stalledTimeout: .milliseconds(500)))
+    @Test(arguments: NonReadingCase.allCases)
+    func aClientThatNeverReadsIsCut(_ nonReading: NonReadingCase) async throws {
+        let harness = try await TestHarness.start(configuration: nonReading.configuration)
         let client = RawHTTP2Client(connection: try await RawConnection.connect(port: harness.port, reading: false))
-        for _ in 0..<16 { client.request(path: TestMethods.big.path, body: RawHTTP2Client.framed("1000000")) }
+        for _ in 0..<nonReading.megabytesAsked { client.request(path: TestMethods.big.path, body: RawHTTP2Client.framed("1000000")) }
         try await client.pump()
         #expect(await Self.eventually(timeout: .seconds(10)) {
             let statistics = harness.server.connectionStatistics
