@@ -182,7 +182,7 @@ struct ConnectionDefenceTests {
     @Test func shutdownDoesNotHangOnAClientThatDoesNotRead() async throws {
         let harness = try await TestHarness.start()
         let client = RawHTTP2Client(connection: try await RawConnection.connect(port: harness.port, reading: false))
-        for _ in 0..<16 { client.request(path: TestMethods.big.path, body: RawHTTP2Client.framed("1000000")) }
+        for _ in 0..<8 { client.request(path: TestMethods.big.path, body: RawHTTP2Client.framed("1000000")) }
         client.request(path: TestMethods.sleep.path, body: RawHTTP2Client.framed("60000"))
         try await client.pump()
         #expect(await harness.probe.wait { $0.startedCount == 1 })
