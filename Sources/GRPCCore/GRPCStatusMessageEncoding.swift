@@ -2,8 +2,29 @@
 /// message, with every byte outside printable ASCII (0x20–0x7E) and `%` itself written as
 /// `%XX` (upper-case hex).
 package enum GRPCStatusMessageEncoding {
-    /// The header value for a status message.
+    /// The longest status message sent, in UTF-8 bytes; a longer one is cut at a character
+    /// boundary and ends with `…`, so that no message (which may quote client text) can make
+    /// a response or a log line grow without bound.
+    package static let maxMessageBytes = 1024
+
+    /// `message` cut to `maxMessageBytes`.
+    package static func capped(_ message: String) -> String {
+        guard message.utf8.count > maxMessageBytes else { return message }
+        let ellipsis = "…"
+        var budget = maxMessageBytes - ellipsis.utf8.count
+        var kept = ""
+        for character in message {
+            let size = character.utf8.count
+            if size > budget { break }
+            kept.append(character)
+            budget -= size
+        }
+        return kept + ellipsis
+    }
+
+    /// The header value for a status message (cut to `maxMessageBytes` first).
     package static func encode(_ message: String) -> String {
+        let message = capped(message)
         let utf8 = message.utf8
         if utf8.allSatisfy({ !needsEscape($0) }) { return message }
         var bytes: [UInt8] = []

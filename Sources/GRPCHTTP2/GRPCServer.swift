@@ -5,8 +5,20 @@ import NIOPosix
 import Synchronization
 
 /// A gRPC server over cleartext HTTP/2 (prior knowledge): one nghttp2 session per connection
-/// on that connection's event loop, each call's handler in a task of its own.
+/// on that connection's event loop, each call's handler in a task of its own. Connections
+/// beyond `maxConnections` (or `maxConnectionsPerPeer` from one address) are refused with
+/// GOAWAY and closed at once.
 public final class GRPCServer: Sendable {
+    /// Counters of the server's connections.
+    public struct ConnectionStatistics: Sendable, Equatable {
+        /// Connections open now (admitted ones only).
+        public var open: Int
+        /// Connections admitted since the server started.
+        public var admitted: Int
+        /// Connections refused over a limit since the server started.
+        public var refused: Int
+    }
+
     private enum Phase {
         case idle
         case starting
@@ -21,6 +33,7 @@ public final class GRPCServer: Sendable {
         var connections: [ObjectIdentifier: any Channel] = [:]
         var port = 0
         var closeWaiters: [CheckedContinuation<Void, Never>] = []
+        var limiter: ConnectionLimiter
     }
 
     private let router: RPCRouter
@@ -28,13 +41,20 @@ public final class GRPCServer: Sendable {
     private let logger: Logger
     private let group: any EventLoopGroup
     private let ownsGroup: Bool
-    private let state = Mutex(State())
+    private let state: Mutex<State>
+    /// Lines about connections (refused, cut, not HTTP/2) and about failed calls, each kind
+    /// within a server-wide rate so that no client can fill the log.
+    private let connectionLog = SharedLogThrottle(burst: 50, perSecond: 5)
+    private let failureLog = SharedLogThrottle(burst: 100, perSecond: 20)
 
     /// A server for the methods of `router`; call `start()` to listen.
     public init(router: RPCRouter, configuration: ServerConfiguration, logger: Logger) {
         self.router = router
         self.configuration = configuration
         self.logger = logger
+        self.state = Mutex(State(limiter: ConnectionLimiter(
+            maxConnections: configuration.maxConnections, maxPerPeer: configuration.maxConnectionsPerPeer
+        )))
         if let threads = configuration.eventLoopThreads {
             group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
             ownsGroup = true
@@ -47,9 +67,25 @@ public final class GRPCServer: Sendable {
     /// The bound port (after `start()`), useful when the configuration asked for port 0.
     public var port: Int { state.withLock { $0.port } }
 
-    /// Binds and starts accepting connections; returns the bound port.
+    /// Open and refused connections so far.
+    public var connectionStatistics: ConnectionStatistics {
+        state.withLock { ConnectionStatistics(open: $0.limiter.openCount, admitted: $0.limiter.admittedCount, refused: $0.limiter.refusedCount) }
+    }
+
+    /// The libnghttp2 loaded at run time, e.g. "1.52.0".
+    public static var nghttp2Version: String { NGHTTP2Session.libraryVersion }
+
+    /// Binds and starts accepting connections; returns the bound port. Throws when the
+    /// libnghttp2 loaded is older than the one whose limits the server relies on.
     @discardableResult
     public func start() async throws -> Int {
+        guard NGHTTP2Session.libraryIsSupported else {
+            let minimum = NGHTTP2Session.minimumLibraryVersion
+            throw RPCError(code: .failedPrecondition, message: """
+                libnghttp2 \(NGHTTP2Session.libraryVersion) is too old: the server needs \(minimum.major).\(minimum.minor).\(minimum.patch) \
+                or later for its flood and reset limits
+                """)
+        }
         try state.withLock { state in
             guard case .idle = state.phase else {
                 throw RPCError(code: .failedPrecondition, message: "the server was already started")
@@ -61,12 +97,14 @@ public final class GRPCServer: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
-            .childChannelInitializer { [router, configuration, logger] channel in
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: 64 * 1024, high: 256 * 1024))
+            .childChannelInitializer { [router, configuration, logger, connectionLog, failureLog] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        ServerConnectionHandler(router: router, configuration: configuration, logger: logger)
-                    )
-                    self.track(channel)
+                    let refusal = self.admit(channel)
+                    try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(
+                        router: router, configuration: configuration, logger: logger,
+                        refusal: refusal, connectionLog: connectionLog, failureLog: failureLog
+                    ))
                 }
             }
         let listener: any Channel
@@ -82,7 +120,10 @@ public final class GRPCServer: Sendable {
             state.port = port
             state.phase = .running
         }
-        logger.info("gRPC server listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
+        logger.info("gRPC server listening", metadata: [
+            "host": "\(configuration.host)", "port": "\(port)", "nghttp2": "\(NGHTTP2Session.libraryVersion)",
+            "max-connections": "\(configuration.maxConnections)", "max-connections-per-peer": "\(configuration.maxConnectionsPerPeer)",
+        ])
         return port
     }
 
@@ -134,19 +175,34 @@ public final class GRPCServer: Sendable {
         }
     }
 
-    private func track(_ channel: any Channel) {
+    /// Counts a new connection against the limits and tracks it for shutdown; returns why it
+    /// is refused, if it is (a refused connection is closed by its handler after GOAWAY).
+    private func admit(_ channel: any Channel) -> ServerConnectionStateMachine.Refusal? {
         let key = ObjectIdentifier(channel)
-        let accepted = state.withLock { state -> Bool in
-            guard case .running = state.phase else { return false }
+        let peer = channel.remoteAddress?.ipAddress ?? "unknown"
+        let (refusal, refusedCount) = state.withLock { state -> (ServerConnectionStateMachine.Refusal?, Int) in
+            guard case .running = state.phase else {
+                return (.init(reason: "the server is shutting down"), state.limiter.refusedCount)
+            }
+            if let refusal = state.limiter.admit(peer: peer) { return (refusal, state.limiter.refusedCount) }
             state.connections[key] = channel
-            return true
+            return (nil, state.limiter.refusedCount)
         }
-        guard accepted else {
-            channel.close(promise: nil)
-            return
+        if let refusal {
+            connectionLog.log { suppressed in
+                logger.notice("refused a connection", metadata: [
+                    "peer": "\(peer)", "reason": "\(refusal.reason)", "refused-so-far": "\(refusedCount)",
+                    "lines-not-logged": "\(suppressed)",
+                ])
+            }
+            return refusal
         }
         channel.closeFuture.whenComplete { _ in
-            _ = self.state.withLock { $0.connections.removeValue(forKey: key) }
+            self.state.withLock { state in
+                state.connections.removeValue(forKey: key)
+                state.limiter.release(peer: peer)
+            }
         }
+        return nil
     }
 }

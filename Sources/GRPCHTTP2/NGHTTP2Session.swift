@@ -25,6 +25,13 @@ protocol NGHTTP2SessionDelegate: AnyObject {
     func sessionGoAway(lastStreamID: Int32, errorCode: UInt32)
     /// The peer acknowledged one of our PINGs.
     func sessionPingAcknowledged()
+    /// A frame that carries no call forward arrived (counted against flood limits).
+    func sessionControlFrame(_ frame: NGHTTP2Session.ControlFrame)
+}
+
+extension NGHTTP2SessionDelegate {
+    /// Clients count no floods.
+    func sessionControlFrame(_ frame: NGHTTP2Session.ControlFrame) {}
 }
 
 /// One libnghttp2 session (the only type that calls nghttp2): it turns received bytes into
@@ -52,6 +59,30 @@ final class NGHTTP2Session {
         var connectionWindow: Int
         var maxHeaderListBytes: Int
         var enablePush: Bool?
+        /// The limits nghttp2 itself enforces against floods (servers; nil keeps its defaults).
+        var floodLimits: FloodLimits? = nil
+    }
+
+    /// A received frame that carries no call forward.
+    enum ControlFrame {
+        case ping, settings, resetStream, priority, emptyData
+    }
+
+    /// The oldest libnghttp2 whose behaviour and options this code relies on (Debian
+    /// bookworm's 1.52.0 with its security backports: the stream reset rate limit of
+    /// CVE-2023-44487 and the CONTINUATION limit of CVE-2024-27316).
+    static let minimumLibraryVersion = (major: 1, minor: 52, patch: 0)
+
+    /// The version of the libnghttp2 loaded at run time, e.g. "1.52.0".
+    static var libraryVersion: String {
+        guard let info = nghttp2_version(0), let text = info.pointee.version_str else { return "unknown" }
+        return String(cString: text)
+    }
+
+    /// Whether the loaded libnghttp2 is at least `minimumLibraryVersion`.
+    static var libraryIsSupported: Bool {
+        let minimum = minimumLibraryVersion
+        return nghttp2_version(Int32(minimum.major << 16 | minimum.minor << 8 | minimum.patch)) != nil
     }
 
     /// HTTP/2 error codes used by the transports.
@@ -97,6 +128,14 @@ final class NGHTTP2Session {
         nghttp2_option_set_max_send_header_block_length(option, max(settings.maxHeaderListBytes, 16_384) * 4)
         // Windows open as the application consumes (`consumeConnection`, `consumeStream`).
         nghttp2_option_set_no_auto_window_update(option, 1)
+        if let limits = settings.floodLimits {
+            nghttp2_option_set_max_outbound_ack(option, limits.maxQueuedControlFrames)
+            nghttp2_option_set_max_settings(option, 32)
+            nghttp2_option_set_max_continuations(option, limits.maxContinuations)
+            nghttp2_option_set_stream_reset_rate_limit(
+                option, UInt64(limits.resetStream.burst * 2), UInt64(limits.resetStream.perSecond * 2)
+            )
+        }
 
         let userData = Unmanaged.passUnretained(self).toOpaque()
         var created: OpaquePointer?
@@ -135,16 +174,20 @@ final class NGHTTP2Session {
         return .fatal(String(cString: nghttp2_strerror(Int32(result))))
     }
 
-    /// Serializes every frame ready to go, calling `write` with each chunk; returns false on a
-    /// fatal error.
-    func send(_ write: (UnsafeRawBufferPointer) -> Void) -> Bool {
-        while true {
+    /// Serializes frames ready to go, calling `write` with each chunk, until none is left or
+    /// `maxBytes` were produced (frames are never split; `wantsWrite` tells whether more wait);
+    /// returns false on a fatal error.
+    func send(maxBytes: Int = .max, _ write: (UnsafeRawBufferPointer) -> Void) -> Bool {
+        var produced = 0
+        while produced < maxBytes {
             var data: UnsafePointer<UInt8>?
             let count = nghttp2_session_mem_send(session, &data)
             if count < 0 { return false }
             guard count > 0, let data else { return true }
             write(UnsafeRawBufferPointer(start: data, count: count))
+            produced += count
         }
+        return true
     }
 
     /// Whether the session still expects input.
@@ -265,6 +308,9 @@ private let headersType = UInt8(NGHTTP2_HEADERS.rawValue)
 private let dataType = UInt8(NGHTTP2_DATA.rawValue)
 private let goAwayType = UInt8(NGHTTP2_GOAWAY.rawValue)
 private let pingType = UInt8(NGHTTP2_PING.rawValue)
+private let settingsType = UInt8(NGHTTP2_SETTINGS.rawValue)
+private let resetType = UInt8(NGHTTP2_RST_STREAM.rawValue)
+private let priorityType = UInt8(NGHTTP2_PRIORITY.rawValue)
 private let endStreamFlag = UInt8(NGHTTP2_FLAG_END_STREAM.rawValue)
 private let ackFlag = UInt8(NGHTTP2_FLAG_ACK.rawValue)
 
@@ -293,10 +339,20 @@ private let onFrameReceived: nghttp2_on_frame_recv_callback = { _, frame, userDa
         delegate.sessionEndHeaders(streamID: header.stream_id, endStream: header.flags & endStreamFlag != 0)
     case dataType where header.flags & endStreamFlag != 0:
         delegate.sessionDataEndStream(streamID: header.stream_id)
+    case dataType where header.length == 0:
+        delegate.sessionControlFrame(.emptyData)
     case goAwayType:
         delegate.sessionGoAway(lastStreamID: frame.pointee.goaway.last_stream_id, errorCode: frame.pointee.goaway.error_code)
     case pingType where header.flags & ackFlag != 0:
         delegate.sessionPingAcknowledged()
+    case pingType:
+        delegate.sessionControlFrame(.ping)
+    case settingsType where header.flags & ackFlag == 0:
+        delegate.sessionControlFrame(.settings)
+    case resetType:
+        delegate.sessionControlFrame(.resetStream)
+    case priorityType:
+        delegate.sessionControlFrame(.priority)
     default:
         break
     }

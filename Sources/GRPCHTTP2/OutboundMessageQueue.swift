@@ -50,16 +50,36 @@ final class OutboundMessageQueue: Sendable {
         var wakeScheduled = false
     }
 
+    /// The bytes queued in every queue of one connection, which the connection caps.
+    final class ConnectionTotal: Sendable {
+        private let bytes = Atomic<Int>(0)
+
+        init() {}
+
+        /// Bytes queued now in all the connection's queues.
+        var value: Int { bytes.load(ordering: .relaxed) }
+
+        fileprivate func add(_ count: Int) {
+            if count != 0 { bytes.add(count, ordering: .relaxed) }
+        }
+    }
+
     /// Writers wait while more than this many bytes are queued.
     let highWaterMark: Int
     private let state = Mutex(State())
     private let wake: @Sendable () -> Void
+    private let connectionTotal: ConnectionTotal?
 
-    /// A queue whose writers call `wake` to get the event loop's attention.
-    init(highWaterMark: Int, wake: @escaping @Sendable () -> Void) {
+    /// A queue whose writers call `wake` to get the event loop's attention; its bytes count in
+    /// `connectionTotal` when given.
+    init(highWaterMark: Int, connectionTotal: ConnectionTotal? = nil, wake: @escaping @Sendable () -> Void) {
         self.highWaterMark = highWaterMark
+        self.connectionTotal = connectionTotal
         self.wake = wake
     }
+
+    /// Whether bytes wait to be read.
+    var hasPendingBytes: Bool { state.withLock { $0.pendingBytes > 0 } }
 
     // MARK: Writers (any thread)
 
@@ -106,6 +126,7 @@ final class OutboundMessageQueue: Sendable {
             state.entries.append(entry)
             return state.scheduleWake()
         }
+        connectionTotal?.add(entry.totalLength)
         if needsWake { wake() }
     }
 
@@ -167,19 +188,22 @@ final class OutboundMessageQueue: Sendable {
             }
             return (written, nil)
         }
+        connectionTotal?.add(-(result?.count ?? 0))
         for waiter in wokenWaiters { waiter.resume() }
         return result
     }
 
     /// The stream is gone: writers throw `error` from now on and waiting writers wake up.
     func fail(_ error: any Error) {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, any Error>] in
+        let (waiters, dropped) = state.withLock { state -> ([CheckedContinuation<Void, any Error>], Int) in
             if state.failure == nil { state.failure = error }
+            let dropped = state.pendingBytes
             state.entries.removeAll()
             state.pendingBytes = 0
             defer { state.waiters.removeAll() }
-            return state.waiters
+            return (state.waiters, dropped)
         }
+        connectionTotal?.add(-dropped)
         for waiter in waiters { waiter.resume(throwing: error) }
     }
 }

@@ -17,8 +17,7 @@ public struct ServerConfiguration: Sendable {
     public var initialStreamWindow: Int
     /// The HTTP/2 flow-control window of each connection.
     public var connectionWindow: Int
-    /// A connection without open streams for this long gets GOAWAY and is closed; it also
-    /// bounds how long a new connection may stay silent.
+    /// A connection without open streams for this long gets GOAWAY and is closed.
     public var idleTimeout: Duration
     /// When set, the server PINGs each connection this often and closes it when an answer
     /// takes longer than `keepaliveTimeout`.
@@ -27,6 +26,26 @@ public struct ServerConfiguration: Sendable {
     public var keepaliveTimeout: Duration
     /// Event loop threads for the server's connections; nil shares NIO's singleton group.
     public var eventLoopThreads: Int?
+    /// Connections open at once, all peers together; more are refused (GOAWAY, then close).
+    public var maxConnections: Int
+    /// Connections open at once from one peer address (port ignored); more are refused.
+    public var maxConnectionsPerPeer: Int
+    /// From accept to the first complete request HEADERS (client preface included): a
+    /// connection that sends no request in this time is closed.
+    public var handshakeTimeout: Duration
+    /// From a request's HEADERS to its first complete message (or END_STREAM): a later one
+    /// ends with DEADLINE_EXCEEDED.
+    public var requestBodyTimeout: Duration
+    /// How long a response may wait for a client that reads none of it before its stream is
+    /// reset, and how long the socket may stay unwritable before the connection is cut.
+    public var stalledTimeout: Duration
+    /// How long a closing connection may take to write its last bytes before it is cut.
+    public var closeTimeout: Duration
+    /// Response bytes one connection may hold for its client (queued by calls and not yet
+    /// written); beyond it the client is not reading and the connection is cut.
+    public var maxBufferedOutboundBytes: Int
+    /// Frame rates beyond which a client is flooding (GOAWAY ENHANCE_YOUR_CALM).
+    public var floodLimits: FloodLimits
 
     /// A configuration with gRPC's usual limits.
     public init(
@@ -41,7 +60,15 @@ public struct ServerConfiguration: Sendable {
         idleTimeout: Duration = .seconds(300),
         keepaliveInterval: Duration? = nil,
         keepaliveTimeout: Duration = .seconds(20),
-        eventLoopThreads: Int? = nil
+        eventLoopThreads: Int? = nil,
+        maxConnections: Int = 1024,
+        maxConnectionsPerPeer: Int = 256,
+        handshakeTimeout: Duration = .seconds(10),
+        requestBodyTimeout: Duration = .seconds(30),
+        stalledTimeout: Duration = .seconds(30),
+        closeTimeout: Duration = .seconds(1),
+        maxBufferedOutboundBytes: Int = 32 * 1024 * 1024,
+        floodLimits: FloodLimits = FloodLimits()
     ) {
         self.host = host
         self.port = port
@@ -55,5 +82,22 @@ public struct ServerConfiguration: Sendable {
         self.keepaliveInterval = keepaliveInterval
         self.keepaliveTimeout = keepaliveTimeout
         self.eventLoopThreads = eventLoopThreads
+        self.maxConnections = maxConnections
+        self.maxConnectionsPerPeer = maxConnectionsPerPeer
+        self.handshakeTimeout = handshakeTimeout
+        self.requestBodyTimeout = requestBodyTimeout
+        self.stalledTimeout = stalledTimeout
+        self.closeTimeout = closeTimeout
+        self.maxBufferedOutboundBytes = maxBufferedOutboundBytes
+        self.floodLimits = floodLimits
+    }
+
+    /// The limits of one connection's state machine.
+    var connectionLimits: ServerConnectionStateMachine.Configuration {
+        .init(
+            handshakeTimeout: handshakeTimeout, idleTimeout: idleTimeout, keepaliveInterval: keepaliveInterval,
+            keepaliveTimeout: keepaliveTimeout, requestBodyTimeout: requestBodyTimeout, stalledTimeout: stalledTimeout,
+            closeTimeout: closeTimeout, maxBufferedOutboundBytes: maxBufferedOutboundBytes, floodLimits: floodLimits
+        )
     }
 }

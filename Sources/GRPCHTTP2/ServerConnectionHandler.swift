@@ -11,13 +11,27 @@ struct GracefulShutdownEvent: Sendable {
 /// One server connection: sniffs the first bytes (HTTP/2 preface, HTTP/1.x, garbage), feeds the
 /// rest to an nghttp2 server session, starts a handler task per call and writes what the session
 /// produces, batched: one flush per read burst or per wake-up from handler tasks.
-final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelegate {
+///
+/// Decisions about the connection as a whole (timeouts, keepalive, floods, backpressure, drain,
+/// close) belong to its `ServerConnectionStateMachine`; this handler reports events to it and
+/// executes the actions it returns. Output is pulled from nghttp2 only while the channel is
+/// writable, and reading stops while it is not, so a client that does not read cannot make the
+/// server buffer without bound.
+final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegate {
     typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
+
+    /// Output pulled from nghttp2 per write, so writability is checked between writes.
+    private static let writeChunkBytes = 64 * 1024
 
     private let router: RPCRouter
     private let configuration: ServerConfiguration
     private let logger: Logger
+    private let refusal: ServerConnectionStateMachine.Refusal?
+    private let connectionLog: SharedLogThrottle
+    private let failureLog: SharedLogThrottle
+    private var machine: ServerConnectionStateMachine
     private var session: NGHTTP2Session!
     private var context: ChannelHandlerContext?
     private var loopSelf: NIOLoopBound<ServerConnectionHandler>?
@@ -26,18 +40,32 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     private var peer = PeerAddress(description: "unknown", isLoopback: false)
     private var inReadBurst = false
     private var flushScheduled = false
-    private var closing = false
-    private var draining = false
-    private var idleSince: NIODeadline? = .now()
-    private var idleTimer: Scheduled<Void>?
-    private var graceTimer: Scheduled<Void>?
-    private var keepaliveTimer: RepeatedTask?
-    private var keepaliveDeadline: Scheduled<Void>?
+    /// Whether `read` calls are held back (the channel is not writable, or the connection closes).
+    private var readingPaused = false
+    private var readPending = false
+    /// Whether the connection closes once its output is written.
+    private var closeWhenFlushed = false
+    /// Whether the connection answered HTTP/1.x: nothing from nghttp2 goes out any more.
+    private var answeredHTTP1 = false
+    /// Bytes handed to the channel and not yet written to the socket.
+    private var channelBufferedBytes = 0
+    private let queuedResponseBytes = OutboundMessageQueue.ConnectionTotal()
+    private var timer: Scheduled<Void>?
+    private var timerDeadline: NIODeadline?
 
-    init(router: RPCRouter, configuration: ServerConfiguration, logger: Logger) {
+    /// A handler for one accepted connection; `refusal` is set when the server is over a
+    /// connection limit (the client then gets GOAWAY and the connection closes).
+    init(
+        router: RPCRouter, configuration: ServerConfiguration, logger: Logger,
+        refusal: ServerConnectionStateMachine.Refusal?, connectionLog: SharedLogThrottle, failureLog: SharedLogThrottle
+    ) {
         self.router = router
         self.configuration = configuration
         self.logger = logger
+        self.refusal = refusal
+        self.connectionLog = connectionLog
+        self.failureLog = failureLog
+        self.machine = ServerConnectionStateMachine(configuration: configuration.connectionLimits, now: .now())
     }
 
     // MARK: Channel events
@@ -50,24 +78,21 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
             initialStreamWindow: configuration.initialStreamWindow,
             connectionWindow: configuration.connectionWindow,
             maxHeaderListBytes: configuration.maxHeaderListBytes,
-            enablePush: nil
+            enablePush: nil,
+            floodLimits: configuration.floodLimits
         ))
     }
 
     func channelActive(context: ChannelHandlerContext) {
         peer = PeerAddress(context.channel.remoteAddress)
-        idleSince = .now()
-        armIdleTimer()
-        startKeepalive()
+        execute(machine.accepted(now: .now(), refusal: refusal))
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        closing = true
-        idleTimer?.cancel()
-        graceTimer?.cancel()
-        keepaliveTimer?.cancel()
-        keepaliveDeadline?.cancel()
+        machine.channelClosed()
+        timer?.cancel()
+        timer = nil
         let open = streams
         streams.removeAll()
         for stream in open.values where stream.phase != .finished {
@@ -84,7 +109,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !closing else { return }
+        guard machine.acceptsInput else { return }
         let buffer = unwrapInboundIn(data)
         if sniffer != nil {
             sniff(buffer)
@@ -100,17 +125,31 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         context.fireChannelReadComplete()
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        execute(machine.writabilityChanged(context.channel.isWritable, now: .now()))
+        if context.channel.isWritable { flush() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if readingPaused {
+            readPending = true
+        } else {
+            context.read()
+        }
+    }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let shutdown = event as? GracefulShutdownEvent {
-            beginGracefulShutdown(deadline: shutdown.deadline)
+            execute(machine.shutdownRequested(deadline: shutdown.deadline, now: .now()))
         } else {
             context.fireUserInboundEventTriggered(event)
         }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        logger.info("connection error, closing", metadata: ["peer": "\(peer)", "error": "\(error)"])
-        closing = true
+        logConnection(.info, "connection error, closing", ["error": "\(error)"])
+        machine.channelClosed()
         context.close(promise: nil)
     }
 
@@ -135,12 +174,14 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
 
     private func refuseHTTP1() {
         guard let context else { return }
-        logger.info("refused an HTTP/1 request", metadata: ["peer": "\(peer)"])
+        logConnection(.info, "refused an HTTP/1 request")
         let body = "This server speaks gRPC over HTTP/2 only (cleartext, prior knowledge); HTTP/1.x is not supported.\n"
         let response = "HTTP/1.1 505 HTTP Version Not Supported\r\nContent-Type: text/plain; charset=utf-8\r\n"
             + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body
-        closing = true
-        closeWhenWritten(context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: response))))
+        answeredHTTP1 = true
+        write(context.channel.allocator.buffer(string: response), context: context)
+        context.flush()
+        execute(machine.sessionFinished(now: .now()))
     }
 
     private func handle(_ result: NGHTTP2Session.ReceiveResult) {
@@ -148,13 +189,73 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         case .ok:
             return
         case .badPreface:
-            logger.info("not an HTTP/2 client preface, sending GOAWAY(PROTOCOL_ERROR)", metadata: ["peer": "\(peer)"])
+            logConnection(.info, "not an HTTP/2 client preface, sending GOAWAY(PROTOCOL_ERROR)")
             session.terminate(errorCode: NGHTTP2Session.ErrorCode.protocolError)
-            closeAfterFlush()
         case .fatal(let reason):
-            logger.info("HTTP/2 error, closing the connection", metadata: ["peer": "\(peer)", "error": "\(reason)"])
+            logConnection(.info, "HTTP/2 error, closing the connection", ["error": "\(reason)"])
             session.terminate(errorCode: NGHTTP2Session.ErrorCode.protocolError)
-            closeAfterFlush()
+        }
+        execute(machine.sessionFinished(now: .now()))
+    }
+
+    // MARK: Executing the state machine's actions
+
+    private func execute(_ actions: [ServerConnectionStateMachine.Action]) {
+        for action in actions {
+            switch action {
+            case .sendGoAway(let errorCode, let reason):
+                if errorCode == NGHTTP2Session.ErrorCode.enhanceYourCalm, refusal == nil {
+                    logConnection(.notice, "closing a misbehaving connection", ["reason": "\(reason)"])
+                } else {
+                    logger.debug("sending GOAWAY", metadata: ["peer": "\(peer)", "reason": "\(reason)"])
+                }
+                session.submitGoAway(errorCode: errorCode, debugMessage: reason)
+                scheduleFlush()
+            case .sendPing:
+                session.submitPing()
+                scheduleFlush()
+            case .endStream(let streamID, let status):
+                if let stream = streams[streamID] { end(stream, with: RPCError(code: status.code, message: status.message)) }
+                scheduleFlush()
+            case .resetStream(let streamID, let reason):
+                logConnection(.info, "resetting a stalled stream", ["stream": "\(streamID)", "reason": "\(reason)"])
+                session.submitReset(streamID: streamID, errorCode: NGHTTP2Session.ErrorCode.cancel)
+                if let stream = streams[streamID] { abandon(stream, error: RPCError(code: .cancelled, message: reason)) }
+                scheduleFlush()
+            case .endAllStreams(let status):
+                let error = RPCError(code: status.code, message: status.message)
+                for stream in streams.values where stream.phase == .running { end(stream, with: error) }
+            case .closeAfterFlush:
+                closeWhenFlushed = true
+                scheduleFlush()
+            case .closeNow(let reason):
+                logConnection(.notice, "cutting a connection", ["reason": "\(reason)"])
+                context?.close(promise: nil)
+            case .pauseReading:
+                readingPaused = true
+            case .resumeReading:
+                readingPaused = false
+                if readPending {
+                    readPending = false
+                    context?.read()
+                }
+            }
+        }
+        armTimer()
+    }
+
+    /// Keeps the one timer at the machine's next deadline (a later deadline leaves an earlier
+    /// timer in place: it fires, finds nothing to do and re-arms).
+    private func armTimer() {
+        guard let next = machine.nextDeadline, let loopSelf else { return }
+        if let timerDeadline, timerDeadline <= next { return }
+        timer?.cancel()
+        timerDeadline = next
+        timer = loopSelf.eventLoop.scheduleTask(deadline: next) {
+            let handler = loopSelf.value
+            handler.timer = nil
+            handler.timerDeadline = nil
+            handler.execute(handler.machine.tick(now: .now()))
         }
     }
 
@@ -171,116 +272,67 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         }
     }
 
-    /// Serializes pending frames into one buffer and writes it with one flush. Closes the
-    /// connection once the session wants neither to read nor to write.
-    @discardableResult
-    private func flush() -> EventLoopFuture<Void>? {
-        guard let context, let session else { return nil }
-        var buffer: ByteBuffer?
-        let healthy = session.send { chunk in
-            if buffer == nil { buffer = context.channel.allocator.buffer(capacity: max(chunk.count, 4096)) }
-            buffer!.writeBytes(chunk)
-        }
-        var written: EventLoopFuture<Void>?
-        if let buffer {
-            written = context.writeAndFlush(wrapOutboundOut(buffer))
-        }
-        if !closing, !healthy || (!session.wantsRead && !session.wantsWrite) {
-            closing = true
-            closeWhenWritten(written)
-        }
-        return written
-    }
-
-    private func closeAfterFlush() {
-        let written = flush()
-        guard !closing else { return }
-        closing = true
-        closeWhenWritten(written)
-    }
-
-    /// Closes the connection once `written` (if any) has gone out.
-    private func closeWhenWritten(_ written: EventLoopFuture<Void>?) {
-        guard let written, let loopSelf else {
-            context?.close(promise: nil)
+    /// Pulls frames from the session and writes them while the channel is writable, then
+    /// closes the connection if it is done. Never called from inside an nghttp2 callback.
+    private func flush() {
+        guard let context, let session, !answeredHTTP1 else {
+            closeIfFlushed()
             return
         }
-        written.whenComplete { _ in loopSelf.value.context?.close(promise: nil) }
-    }
-
-    // MARK: Idle and keepalive
-
-    private func armIdleTimer() {
-        guard idleTimer == nil, let idleSince, let loopSelf else { return }
-        idleTimer = loopSelf.eventLoop.scheduleTask(deadline: idleSince + TimeAmount(configuration.idleTimeout)) {
-            loopSelf.value.idleTimerFired()
+        var wrote = false
+        var healthy = true
+        while context.channel.isWritable {
+            var buffer: ByteBuffer?
+            healthy = session.send(maxBytes: Self.writeChunkBytes) { chunk in
+                if buffer == nil { buffer = context.channel.allocator.buffer(capacity: max(chunk.count, 4096)) }
+                buffer!.writeBytes(chunk)
+            }
+            guard let buffer else { break }
+            write(buffer, context: context)
+            wrote = true
+            if !healthy || !session.wantsWrite { break }
         }
-    }
-
-    private func idleTimerFired() {
-        idleTimer = nil
-        guard let idleSince, !closing else { return }
-        if NIODeadline.now() >= idleSince + TimeAmount(configuration.idleTimeout) {
-            logger.debug("closing an idle connection", metadata: ["peer": "\(peer)"])
-            session.submitGoAway(errorCode: NGHTTP2Session.ErrorCode.noError, debugMessage: "idle timeout")
-            closeAfterFlush()
-        } else {
-            armIdleTimer()
+        if wrote { context.flush() }
+        if !healthy || (!session.wantsRead && !session.wantsWrite) {
+            execute(machine.sessionFinished(now: .now()))
         }
+        closeIfFlushed()
     }
 
-    private func startKeepalive() {
-        guard let interval = configuration.keepaliveInterval, let loopSelf else { return }
-        let amount = TimeAmount(interval)
-        keepaliveTimer = loopSelf.eventLoop.scheduleRepeatedTask(initialDelay: amount, delay: amount) { _ in
-            loopSelf.value.sendKeepalivePing()
-        }
-    }
-
-    private func sendKeepalivePing() {
-        guard !closing, sniffer == nil, keepaliveDeadline == nil, let loopSelf else { return }
-        session.submitPing()
-        keepaliveDeadline = loopSelf.eventLoop.scheduleTask(in: TimeAmount(configuration.keepaliveTimeout)) {
+    /// Writes `buffer`, counting it as held for the client until the socket took it.
+    private func write(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
+        guard let loopSelf else { return }
+        let count = buffer.readableBytes
+        channelBufferedBytes += count
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.whenComplete { _ in
             let handler = loopSelf.value
-            handler.logger.info("keepalive PING unanswered, closing", metadata: ["peer": "\(handler.peer)"])
-            handler.session.submitGoAway(errorCode: NGHTTP2Session.ErrorCode.noError, debugMessage: "keepalive timeout")
-            handler.closeAfterFlush()
+            handler.channelBufferedBytes -= count
+            handler.closeIfFlushed()
         }
-        scheduleFlush()
+        context.write(wrapOutboundOut(buffer), promise: promise)
+        reportOutboundBytes()
+    }
+
+    /// Tells the machine how many response bytes the connection holds for its client.
+    private func reportOutboundBytes() {
+        let actions = machine.outboundBytesChanged(to: channelBufferedBytes + queuedResponseBytes.value)
+        if !actions.isEmpty { execute(actions) }
+    }
+
+    /// Closes once asked to and everything went out (the machine cuts it if that never happens).
+    private func closeIfFlushed() {
+        guard closeWhenFlushed, channelBufferedBytes == 0, answeredHTTP1 || !(session?.wantsWrite ?? false) else { return }
+        closeWhenFlushed = false
+        context?.close(promise: nil)
     }
 
     func sessionPingAcknowledged() {
-        keepaliveDeadline?.cancel()
-        keepaliveDeadline = nil
+        machine.pingAcknowledged()
     }
 
-    // MARK: Graceful shutdown
-
-    private func beginGracefulShutdown(deadline: NIODeadline) {
-        guard !draining, !closing, let loopSelf else { return }
-        draining = true
-        if sniffer != nil {
-            closing = true
-            context?.close(promise: nil)
-            return
-        }
-        session.submitGoAway(errorCode: NGHTTP2Session.ErrorCode.noError, debugMessage: "server shutting down")
-        if streams.isEmpty {
-            closeAfterFlush()
-            return
-        }
-        flush()
-        graceTimer = loopSelf.eventLoop.scheduleTask(deadline: deadline) {
-            loopSelf.value.gracePeriodEnded()
-        }
-    }
-
-    private func gracePeriodEnded() {
-        let error = RPCError(code: .unavailable, message: "the server is shutting down")
-        for stream in streams.values where stream.phase == .running {
-            end(stream, with: error)
-        }
-        closeAfterFlush()
+    func sessionControlFrame(_ frame: NGHTTP2Session.ControlFrame) {
+        execute(machine.frameReceived(frame, now: .now()))
     }
 
     // MARK: Session events
@@ -288,7 +340,6 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     func sessionBeginHeaders(streamID: Int32) {
         guard streams[streamID] == nil else { return }
         streams[streamID] = ServerStream(streamID: streamID, maxReceiveMessageBytes: configuration.maxReceiveMessageBytes)
-        idleSince = nil
     }
 
     func sessionHeader(streamID: Int32, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
@@ -299,6 +350,8 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     func sessionEndHeaders(streamID: Int32, endStream: Bool) {
         guard let stream = streams[streamID] else { return }
         if stream.phase == .receivingHeaders {
+            machine.streamOpened(streamID, now: .now())
+            armTimer()
             startCall(stream)
         }
         if endStream {
@@ -316,6 +369,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
             try stream.deframer.process(bytes) { message in
                 inbound.messageQueued(size: message.count)
                 stream.requests?.yield(message)
+                machine.requestArrived(streamID)
             }
         } catch {
             end(stream, with: error)
@@ -351,21 +405,16 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
             abandon(stream, error: error)
             logFailure(stream, status: error.status)
         }
-        if streams.isEmpty {
-            if draining {
-                // Never flush from inside an nghttp2 callback: the next flush sees that the
-                // session (GOAWAY sent, no streams) is done and closes after writing.
-                scheduleFlush()
-            } else {
-                idleSince = .now()
-                armIdleTimer()
-            }
-        }
+        execute(machine.streamClosed(streamID, now: .now()))
     }
 
     func sessionReadData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer) -> NGHTTP2Session.DataRead {
         guard let stream = streams[streamID], let responses = stream.responses else { return .end(0, endStream: true) }
-        guard let (count, end) = responses.read(into: buffer) else { return .deferred }
+        guard let (count, end) = responses.read(into: buffer) else {
+            machine.responseSent(streamID, now: .now(), drained: true)
+            return .deferred
+        }
+        machine.responseSent(streamID, now: .now(), drained: end != nil)
         switch end {
         case nil:
             return .bytes(count)
@@ -406,28 +455,28 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
             ))
         }
         guard head.method == "POST" else {
-            return respondHTTP(stream, status: 405, body: "gRPC calls use POST, not \(head.method ?? "no method").\n")
+            return respondHTTP(stream, status: 405, body: "gRPC calls use POST, not \(head.method.map { ClientText.quoted($0) } ?? "no method").\n")
         }
         guard head.isGRPCContentType else {
             return respondHTTP(
                 stream, status: 415,
-                body: "Unsupported content-type '\(head.contentType ?? "")': this server speaks gRPC (application/grpc).\n"
+                body: "Unsupported content-type \(ClientText.quoted(head.contentType ?? "")): this server speaks gRPC (application/grpc).\n"
             )
         }
         guard let path = head.path, let handler = router.handler(forPath: path), let method = MethodDescriptor(path: path) else {
-            return respondTrailersOnly(stream, RPCError(code: .unimplemented, message: "unknown method \(head.path ?? "<no :path>")"))
+            return respondTrailersOnly(stream, RPCError(code: .unimplemented, message: "unknown method \(head.path.map { ClientText.quoted($0) } ?? "<no :path>")"))
         }
         if let encoding = head.encoding, encoding != "identity" {
             return respondTrailersOnly(
                 stream,
-                RPCError(code: .unimplemented, message: "grpc-encoding '\(encoding)' is not supported; this server accepts identity only"),
+                RPCError(code: .unimplemented, message: "grpc-encoding \(ClientText.quoted(encoding)) is not supported; this server accepts identity only"),
                 extraHeaders: [("grpc-accept-encoding", "identity")]
             )
         }
         var deadline: ContinuousClock.Instant?
         if let timeoutText = head.timeout {
             guard let timeout = GRPCTimeout(decoding: timeoutText) else {
-                return respondTrailersOnly(stream, RPCError(code: .internal, message: "malformed grpc-timeout '\(timeoutText)'"))
+                return respondTrailersOnly(stream, RPCError(code: .internal, message: "malformed grpc-timeout \(ClientText.quoted(timeoutText))"))
             }
             guard timeout.duration > .zero else {
                 return respondTrailersOnly(stream, RPCError(code: .deadlineExceeded, message: "the deadline had passed when the call arrived"))
@@ -447,7 +496,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
             loopSelf.eventLoop.execute { loopSelf.value.releaseHeldBytes(streamID: streamID) }
         }
         stream.inbound = inbound
-        let queue = OutboundMessageQueue(highWaterMark: 128 * 1024) {
+        let queue = OutboundMessageQueue(highWaterMark: 128 * 1024, connectionTotal: queuedResponseBytes) {
             loopSelf.eventLoop.execute { loopSelf.value.wake(streamID: streamID) }
         }
         stream.responses = queue
@@ -487,6 +536,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
 
     /// The request body ended (END_STREAM): a partial message left over is an error.
     private func endOfRequest(_ stream: ServerStream) {
+        machine.requestArrived(stream.streamID)
         guard stream.phase == .running else { return }
         do {
             try stream.deframer.finish()
@@ -545,6 +595,11 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         } else if work.wasDeferred || work.end != nil {
             session.resumeData(streamID: streamID)
         }
+        if work.hasMessages {
+            machine.responseQueued(streamID, now: .now())
+            armTimer()
+            reportOutboundBytes()
+        }
         scheduleFlush()
     }
 
@@ -577,9 +632,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         session.submitResponse(streamID: streamID, fields, endStream: false)
         stream.responseStarted = true
         stream.phase = .finished
-        logger.notice("refused a non-gRPC request", metadata: [
-            "method": "\(stream.methodForLog)", "http-status": "\(status)", "peer": "\(peer)",
-        ])
+        logConnection(.notice, "refused a non-gRPC request", ["method": "\(stream.methodForLog)", "http-status": "\(status)"])
         scheduleFlush()
     }
 
@@ -600,16 +653,32 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         }
     }
 
+    /// Logs a line about this connection, within the server-wide rate of such lines.
+    private func logConnection(_ level: Logger.Level, _ message: Logger.Message, _ metadata: Logger.Metadata = [:]) {
+        connectionLog.log { suppressed in
+            var metadata = metadata
+            metadata["peer"] = "\(peer)"
+            if suppressed > 0 { metadata["lines-not-logged"] = "\(suppressed)" }
+            logger.log(level: level, message, metadata: metadata)
+        }
+    }
+
+    /// Logs a failed call, within the server-wide rate of such lines (a client can fail calls
+    /// as fast as it sends them); the message may quote client text, so it is escaped.
     private func logFailure(_ stream: ServerStream, status: Status) {
         guard status.code != .ok else { return }
-        let elapsed = NIODeadline.now() - stream.startTime
-        logger.notice("call failed", metadata: [
-            "method": "\(stream.methodForLog)",
-            "status": "\(status.code)",
-            "message": "\(status.message)",
-            "peer": "\(peer)",
-            "duration-ms": "\(Double(elapsed.nanoseconds) / 1_000_000)",
-        ])
+        failureLog.log { suppressed in
+            let now = NIODeadline.now()
+            var metadata: Logger.Metadata = [
+                "method": "\(stream.methodForLog)",
+                "status": "\(status.code)",
+                "message": "\(ClientText.quoted(status.message, limit: 200))",
+                "peer": "\(peer)",
+                "duration-ms": "\(Double((now - stream.startTime).nanoseconds) / 1_000_000)",
+            ]
+            if suppressed > 0 { metadata["lines-not-logged"] = "\(suppressed)" }
+            logger.notice("call failed", metadata: metadata)
+        }
     }
 }
 

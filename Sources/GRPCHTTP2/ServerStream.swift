@@ -35,6 +35,6 @@ final class ServerStream {
         self.deframer = GRPCMessageDeframer(maxMessageBytes: maxReceiveMessageBytes)
     }
 
-    /// The method as the log names it.
-    var methodForLog: String { head.path ?? "<no :path>" }
+    /// The method as the log names it: the client's `:path`, quoted and cut.
+    var methodForLog: String { head.path.map { ClientText.quoted($0) } ?? "<no :path>" }
 }

@@ -32,6 +32,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds between keepalive PINGs (0: none).")
     var keepaliveInterval: Double = 0
 
+    @Option(help: "Connections open at once, all clients together; more are refused with GOAWAY.")
+    var maxConnections = 1024
+
+    @Option(help: "Connections open at once from one client address; more are refused with GOAWAY.")
+    var maxConnectionsPerPeer = 256
+
+    @Option(help: "Seconds a new connection has to send its first request HEADERS.")
+    var handshakeTimeout: Double = 10
+
+    @Option(help: "Seconds a call has from its HEADERS to its first request message.")
+    var requestBodyTimeout: Double = 30
+
+    @Option(help: "Seconds a response may wait for a client that reads none of it before the stream is reset (and the socket stays unwritable before the connection is cut).")
+    var stalledTimeout: Double = 30
+
+    @Option(help: "Response bytes one connection may hold for a client that does not read before it is cut.")
+    var maxBufferedOutboundBytes = 32 * 1024 * 1024
+
     @Option(help: "Seconds in-flight calls get to finish after SIGTERM or SIGINT.")
     var gracePeriod: Double = 10
 
@@ -96,6 +114,12 @@ struct ServeCommand: AsyncParsableCommand {
         guard idleTimeout > 0, gracePeriod >= 0, keepaliveInterval >= 0 else {
             throw ValidationError("--idle-timeout must be positive, --grace-period and --keepalive-interval not negative")
         }
+        guard maxConnections > 0, maxConnectionsPerPeer > 0, maxBufferedOutboundBytes > 0 else {
+            throw ValidationError("--max-connections, --max-connections-per-peer and --max-buffered-outbound-bytes must be positive")
+        }
+        guard handshakeTimeout > 0, requestBodyTimeout > 0, stalledTimeout > 0 else {
+            throw ValidationError("--handshake-timeout, --request-body-timeout and --stalled-timeout must be positive")
+        }
     }
 
     func run() async throws {
@@ -158,7 +182,13 @@ struct ServeCommand: AsyncParsableCommand {
             maxConcurrentStreams: maxConcurrentStreams,
             idleTimeout: .seconds(idleTimeout),
             keepaliveInterval: keepaliveInterval > 0 ? .seconds(keepaliveInterval) : nil,
-            eventLoopThreads: eventLoopThreads
+            eventLoopThreads: eventLoopThreads,
+            maxConnections: maxConnections,
+            maxConnectionsPerPeer: maxConnectionsPerPeer,
+            handshakeTimeout: .seconds(handshakeTimeout),
+            requestBodyTimeout: .seconds(requestBodyTimeout),
+            stalledTimeout: .seconds(stalledTimeout),
+            maxBufferedOutboundBytes: maxBufferedOutboundBytes
         )
     }
 }

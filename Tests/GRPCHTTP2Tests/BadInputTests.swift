@@ -185,8 +185,8 @@ struct BadInputTests {
         await harness.stop()
     }
 
-    @Test func silentConnectionIsClosedAfterTheIdleTimeout() async throws {
-        let harness = try await TestHarness.start(configuration: .init(idleTimeout: .milliseconds(500)))
+    @Test func silentConnectionIsClosedAfterTheHandshakeTimeout() async throws {
+        let harness = try await TestHarness.start(configuration: .init(handshakeTimeout: .milliseconds(500)))
         let connecting = ContinuousClock.now
         let connection = try await RawConnection.connect(port: harness.port)
         #expect(await connection.waitForClose(timeout: .seconds(10)))
@@ -211,9 +211,11 @@ struct BadInputTests {
         let harness = try await TestHarness.start(
             configuration: .init(keepaliveInterval: .milliseconds(300), keepaliveTimeout: .seconds(3))
         )
+        // Both clients make a call; then one never reads again, so its PINGs go unanswered.
         let silent = try await RawHTTP2Client.connect(port: harness.port)
-        try await silent.pump()  // preface and SETTINGS, then never another read: PINGs go unanswered
+        _ = try await silent.waitForClose(silent.request(path: TestMethods.echo.path, body: RawHTTP2Client.framed("x")))
         let answering = try await RawHTTP2Client.connect(port: harness.port)
+        _ = try await answering.waitForClose(answering.request(path: TestMethods.echo.path, body: RawHTTP2Client.framed("x")))
         // The answering client keeps reading (and so acknowledging PINGs) all along.
         #expect(try await answering.wait(timeout: .seconds(15)) { _ in silent.connection.inbox.isClosed })
         _ = try await answering.wait(timeout: .milliseconds(400)) { _ in false }

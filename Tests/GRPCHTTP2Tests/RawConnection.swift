@@ -46,10 +46,12 @@ final class RawConnection: Sendable {
         self.inbox = inbox
     }
 
-    /// Connects to the server on 127.0.0.1:`port`.
-    static func connect(port: Int) async throws -> RawConnection {
+    /// Connects to the server on 127.0.0.1:`port`; with `reading` false the connection never
+    /// reads what the server sends (a client that does not read).
+    static func connect(port: Int, reading: Bool = true) async throws -> RawConnection {
         let inbox = Inbox()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.autoRead, value: reading)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(inbox: inbox)) }
             }
