@@ -27,6 +27,7 @@ enum ServiceError {
         case .notReady: .failedPrecondition
         case .alreadyLoaded: .alreadyExists
         case .loadFailed, .invalidName: .invalidArgument
+        case .outsideRepository, .notServing: .permissionDenied
         }
     }
 

@@ -61,8 +61,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The model requests get when they name none.")
     var defaultModel = "minilm"
 
-    @Option(help: "Token admin calls must present as 'authorization: Bearer TOKEN' (default: $QUANTSERVE_ADMIN_TOKEN; without one, admin calls come from loopback only).")
+    @Option(help: "File holding the token admin calls must present as 'authorization: Bearer TOKEN' (default: $QUANTSERVE_ADMIN_TOKEN; without one, admin calls come from loopback only).")
+    var adminTokenFile: String?
+
+    @Option(help: "The admin token itself (visible to every user in /proc/<pid>/cmdline: prefer --admin-token-file).")
     var adminToken: String?
+
+    @Flag(help: "Let LoadModel.path name a folder outside --model-repository (after symlinks and .. are resolved).")
+    var allowModelPathOutsideRepository = false
 
     @Option(help: "Seconds between scans of the repository for new versions (0: no polling).")
     var pollInterval: Double = 0
@@ -114,8 +120,12 @@ struct ServeCommand: AsyncParsableCommand {
         // Signals are caught from here on, so that one arriving during start-up is not lost.
         let signals = TerminationSignals()
 
+        let adminTokenSource = try AdminTokenSource(argument: adminToken, file: adminTokenFile,
+                                                    environment: ProcessInfo.processInfo.environment)
+        for warning in adminTokenSource.warnings { logger.warning("\(warning)") }
         let health = HealthStatusBoard()
-        let models = ModelServer.withBertEncoder(configuration: modelConfiguration, board: health, logger: logger)
+        let models = ModelServer.withBertEncoder(configuration: modelConfiguration(adminToken: adminTokenSource.token),
+                                                 board: health, logger: logger)
         await models.loadRepository()
         var services: [any RPCService] = models.services + [HealthService(board: health)]
         if enableEcho { services.append(EchoService()) }
@@ -142,14 +152,15 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("stopped")
     }
 
-    private var modelConfiguration: ModelServerConfiguration {
+    private func modelConfiguration(adminToken: String?) -> ModelServerConfiguration {
         var configuration = ModelServerConfiguration(
             repository: URL(fileURLWithPath: modelRepository, isDirectory: true),
             defaultModel: defaultModel,
             scheduler: SchedulerConfiguration(maxQueuedRequests: maxQueuedRequests, maxBatchTokens: maxBatchTokens,
                                               maxRequestTokens: maxRequestTokens,
                                               maxBatchDelay: .microseconds(Int64(maxBatchDelay * 1000))),
-            adminToken: adminToken ?? ProcessInfo.processInfo.environment["QUANTSERVE_ADMIN_TOKEN"])
+            adminToken: adminToken)
+        configuration.allowsModelPathsOutsideRepository = allowModelPathOutsideRepository
         if let computeThreads { configuration.computeThreads = computeThreads }
         return configuration
     }

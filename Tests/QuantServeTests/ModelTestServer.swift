@@ -17,13 +17,16 @@ struct ModelTestServer: Sendable {
     static let pool = ComputePool(threads: 2)
 
     static func start(repository: URL, defaultModel: String, adminToken: String? = nil,
-                      scheduler: SchedulerConfiguration = .init()) async throws -> ModelTestServer {
+                      scheduler: SchedulerConfiguration = .init(),
+                      allowsModelPathsOutsideRepository: Bool = false) async throws -> ModelTestServer {
         var logger = Logger(label: "quantserve.tests")
         logger.logLevel = .error
         let board = HealthStatusBoard()
+        var configuration = ModelServerConfiguration(repository: repository, defaultModel: defaultModel,
+                                                     scheduler: scheduler, adminToken: adminToken)
+        configuration.allowsModelPathsOutsideRepository = allowsModelPathsOutsideRepository
         let models = ModelServer(
-            configuration: ModelServerConfiguration(repository: repository, defaultModel: defaultModel,
-                                                    scheduler: scheduler, adminToken: adminToken),
+            configuration: configuration,
             board: board, logger: logger, loader: { try BertEncoder(modelDirectory: $0, pool: pool) })
         let router = RPCRouter(services: models.services + [HealthService(board: board)])
         let server = GRPCServer(router: router, configuration: ServerConfiguration(host: "127.0.0.1", port: 0), logger: logger)

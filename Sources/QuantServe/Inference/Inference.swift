@@ -37,20 +37,21 @@ public struct Inference: Sendable {
         self.registry = registry
     }
 
-    /// One embedding per text, from the version `name`/`version` resolves to.
-    public func embed(name: String, version: UInt64, texts: [String], truncate: Bool,
+    /// One embedding per text, from the version `name`/`version` resolves to (a READY version
+    /// that is not serving only with `.anyReady` access).
+    public func embed(name: String, version: UInt64, access: VersionAccess = .servingOnly, texts: [String], truncate: Bool,
                       deadline: ContinuousClock.Instant?) async throws -> Embeddings {
         try validate(texts)
-        let loaded = try registry.acquire(name: name, version: version)
+        let loaded = try registry.acquire(name: name, version: version, access: access)
         defer { registry.release(loaded) }
         return try await embed(texts, truncate: truncate, with: loaded, deadline: deadline)
     }
 
     /// The `topK` best intents per text.
-    public func classify(name: String, version: UInt64, texts: [String], topK: Int,
+    public func classify(name: String, version: UInt64, access: VersionAccess = .servingOnly, texts: [String], topK: Int,
                          deadline: ContinuousClock.Instant?) async throws -> Classifications {
         try validate(texts)
-        let loaded = try registry.acquire(name: name, version: version)
+        let loaded = try registry.acquire(name: name, version: version, access: access)
         defer { registry.release(loaded) }
         guard let intents = loaded.intents else {
             throw InferenceError.noIntents(name: loaded.name, version: loaded.version)
@@ -61,9 +62,9 @@ public struct Inference: Sendable {
     }
 
     /// Token ids of each text, exactly as the model's tokenizer makes them (truncated to the model's maximum).
-    public func tokenize(name: String, version: UInt64, texts: [String]) throws -> Tokens {
+    public func tokenize(name: String, version: UInt64, access: VersionAccess = .servingOnly, texts: [String]) throws -> Tokens {
         try validate(texts)
-        let loaded = try registry.acquire(name: name, version: version)
+        let loaded = try registry.acquire(name: name, version: version, access: access)
         defer { registry.release(loaded) }
         let ids = try texts.enumerated().map { index, text in
             try tokenize(text, index: index, truncate: true, engine: loaded.engine)

@@ -23,18 +23,25 @@ public final class BertEncoder: Sendable {
     let pool: ComputePool
     let arenas: ScratchArenaPool
 
-    /// Loads the model in `modelDirectory`: reads the manifest, verifies every file's SHA-256,
-    /// checks every tensor's presence, dtype, shape and values, and packs the int8 weights for
-    /// `kernelPath`. Work runs on `pool`.
+    /// Loads the model in `modelDirectory`: reads the manifest and every file it lists once,
+    /// verifies their SHA-256 (`VerifiedModelFolder`), then builds from those very bytes; see
+    /// `init(folder:pool:kernelPath:)`.
     public convenience init(modelDirectory: URL, pool: ComputePool, kernelPath: KernelPath = .selected) throws {
-        let manifest = try ModelManifest.load(from: modelDirectory)
-        try manifest.verifyFiles(in: modelDirectory)
-        let tokenizer = try ModelTokenizer(manifest: manifest, directory: modelDirectory).wordPiece
+        try self.init(folder: VerifiedModelFolder(directory: modelDirectory), pool: pool, kernelPath: kernelPath)
+    }
+
+    /// Builds the model from a folder already read and verified: parses the tokenizer and the
+    /// weights from the verified bytes (nothing is read from disk again), checks every tensor's
+    /// presence, dtype, shape and values, and packs the int8 weights for `kernelPath`. Work runs on `pool`.
+    public convenience init(folder: VerifiedModelFolder, pool: ComputePool, kernelPath: KernelPath = .selected) throws {
+        let manifest = folder.manifest
+        let tokenizer = try ModelTokenizer(manifest: manifest, tokenizerBytes: folder.bytes(of: manifest.tokenizer.file)).wordPiece
         guard tokenizer.vocabularySize <= manifest.config.vocab else {
             throw ModelError.invalidConfig(
                 "the tokenizer has \(tokenizer.vocabularySize) tokens but the model only \(manifest.config.vocab)")
         }
-        let file = try SafetensorsFile(url: modelDirectory.appendingPathComponent(ModelManifest.weightsFileName))
+        let file = try SafetensorsFile(bytes: folder.bytes(of: ModelManifest.weightsFileName),
+                                       path: folder.directory.appendingPathComponent(ModelManifest.weightsFileName).path)
         let weights = try BertWeights(file: file, config: manifest.config,
                                       floatLayers: Set(manifest.quantization.floatLayers),
                                       smoothed: manifest.quantization.smoothing != nil, path: kernelPath)

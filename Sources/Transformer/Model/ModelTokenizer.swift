@@ -14,24 +14,25 @@ public struct ModelTokenizer: Sendable {
     }
 
     /// Reads the tokenizer of the model folder `directory` after checking the manifest and the
-    /// tokenizer file's SHA-256 (the weights are not read).
+    /// tokenizer file's SHA-256 (the weights are not read); the bytes parsed are the bytes hashed.
     public init(modelDirectory directory: URL) throws {
-        let manifest = try ModelManifest.load(from: directory)
-        guard let digest = manifest.files[manifest.tokenizer.file] else {
-            throw ModelError.invalidManifest("files lists no checksum for \(manifest.tokenizer.file)")
-        }
-        var tokenizerOnly = manifest
-        tokenizerOnly.files = [manifest.tokenizer.file: digest]
-        try tokenizerOnly.verifyFiles(in: directory)
-        try self.init(manifest: manifest, directory: directory)
+        let folder = try VerifiedModelFolder(directory: directory, scope: .tokenizerOnly)
+        try self.init(manifest: folder.manifest, tokenizerBytes: folder.bytes(of: folder.manifest.tokenizer.file))
     }
 
-    /// The tokenizer a manifest names, read from `directory` without checks.
+    /// The tokenizer a manifest names, read from `directory` without checksum (a source folder
+    /// being quantized; a symbolic link, as in a Hugging Face cache, is followed).
     init(manifest: ModelManifest, directory: URL) throws {
         let url = directory.appendingPathComponent(manifest.tokenizer.file)
+        let bytes = try RegularFile.bytes(of: url, limit: VerifiedModelFolder.maximumTokenizerBytes, symlinks: .follow)
+        try self.init(manifest: manifest, tokenizerBytes: bytes)
+    }
+
+    /// The tokenizer a manifest names, parsed from the tokenizer file's bytes.
+    init(manifest: ModelManifest, tokenizerBytes bytes: [UInt8]) throws {
         wordPiece = manifest.tokenizer.file == "vocab.txt"
-            ? try WordPieceTokenizer(vocabularyFile: url, lowercase: manifest.tokenizer.lowercase)
-            : try WordPieceTokenizer(tokenizerJSON: url)
+            ? try WordPieceTokenizer(vocabularyData: Data(bytes), lowercase: manifest.tokenizer.lowercase)
+            : try WordPieceTokenizer(tokenizerJSONData: Data(bytes))
         maxSequenceLength = manifest.maxSequence
     }
 
