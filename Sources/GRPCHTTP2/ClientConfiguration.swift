@@ -16,6 +16,8 @@ public struct ClientConfiguration: Sendable {
     public var maxHeaderListBytes: Int
     /// The `user-agent` sent with every call.
     public var userAgent: String
+    /// When set, the connection is TLS (ALPN h2) and calls use the `https` scheme.
+    public var tls: ClientTLSConfiguration? = nil
 
     /// A configuration with gRPC's usual limits.
     public init(

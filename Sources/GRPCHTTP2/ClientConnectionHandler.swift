@@ -19,6 +19,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     private var flushScheduled = false
     private var closed = false
     private var goingAway = false
+    /// The error that closed the connection (a failed TLS handshake, say), told to its calls.
+    private var closeReason: String?
 
     init(configuration: ClientConfiguration, onRetire: @escaping @Sendable () -> Void) {
         self.configuration = configuration
@@ -58,7 +60,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         let open = calls
         calls.removeAll()
         for call in open.values {
-            call.complete(.failure(RPCError(code: .unavailable, message: "the connection closed before the call completed")))
+            let reason = closeReason.map { ": \($0)" } ?? ""
+            call.complete(.failure(RPCError(code: .unavailable, message: "the connection closed before the call completed\(reason)")))
         }
         context.fireChannelInactive()
     }
@@ -85,6 +88,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        closeReason = closeReason ?? "\(error)"
         context.close(promise: nil)
     }
 
@@ -98,7 +102,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         }
         guard isUsable else {
             call.neverProcessed = true
-            call.complete(.failure(RPCError(code: .unavailable, message: closed ? "the connection is closed" : "the server is closing the connection (GOAWAY)")))
+            call.complete(.failure(RPCError(code: .unavailable, message: closed ? "the connection is closed" + (closeReason.map { ": \($0)" } ?? "") : "the server is closing the connection (GOAWAY)")))
             return
         }
         guard let streamID = session.submitRequest(call.requestHeaders, endStream: false) else {

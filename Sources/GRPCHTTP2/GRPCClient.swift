@@ -3,8 +3,8 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-/// A gRPC client over one cleartext HTTP/2 connection (prior knowledge) that carries any
-/// number of concurrent calls.
+/// A gRPC client over one HTTP/2 connection, cleartext (prior knowledge) or TLS when the
+/// configuration has `tls`, that carries any number of concurrent calls.
 public final class GRPCClient: Sendable {
     /// The connection as the calling tasks see it.
     private struct Connection: Sendable {
@@ -109,6 +109,7 @@ public final class GRPCClient: Sendable {
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        try TLSPipeline.addClientHandlers(configuration.tls, host: self.host, to: channel)
                         let handler = ClientConnectionHandler(configuration: configuration) { [weak self] in
                             self?.retire(channel)
                         }
@@ -349,7 +350,7 @@ public final class GRPCClient: Sendable {
     private func requestHeaders(_ method: MethodDescriptor, metadata: Metadata, timeout: Duration?) throws -> HTTP2HeaderList {
         var fields = HTTP2HeaderList(capacity: 8 + metadata.count)
         fields.add(":method", "POST")
-        fields.add(":scheme", "http")
+        fields.add(":scheme", configuration.tls == nil ? "http" : "https")
         fields.add(":path", method.path)
         fields.add(":authority", authority)
         fields.add("content-type", "application/grpc")

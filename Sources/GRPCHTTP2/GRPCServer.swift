@@ -4,7 +4,8 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-/// A gRPC server over cleartext HTTP/2 (prior knowledge): one nghttp2 session per connection
+/// A gRPC server over HTTP/2, cleartext (prior knowledge) or TLS (ALPN h2) when the
+/// configuration has `tls`: one nghttp2 session per connection
 /// on that connection's event loop, each call's handler in a task of its own. Connections
 /// beyond `maxConnections` (or `maxConnectionsPerPeer` from one address) are refused with
 /// GOAWAY and closed at once.
@@ -101,6 +102,7 @@ public final class GRPCServer: Sendable {
             .childChannelInitializer { [router, configuration, logger, connectionLog, failureLog] channel in
                 channel.eventLoop.makeCompletedFuture {
                     let refusal = self.admit(channel)
+                    try TLSPipeline.addServerHandlers(configuration.tls, to: channel)
                     try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(
                         router: router, configuration: configuration, logger: logger,
                         refusal: refusal, connectionLog: connectionLog, failureLog: failureLog
@@ -122,6 +124,7 @@ public final class GRPCServer: Sendable {
         }
         logger.info("gRPC server listening", metadata: [
             "host": "\(configuration.host)", "port": "\(port)", "nghttp2": "\(NGHTTP2Session.libraryVersion)",
+            "tls": "\(configuration.tls.map { $0.clientCertificateAuthorityFile == nil ? "on" : "mutual" } ?? "off")",
             "max-connections": "\(configuration.maxConnections)", "max-connections-per-peer": "\(configuration.maxConnectionsPerPeer)",
         ])
         return port

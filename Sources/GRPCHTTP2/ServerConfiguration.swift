@@ -46,6 +46,8 @@ public struct ServerConfiguration: Sendable {
     public var maxBufferedOutboundBytes: Int
     /// Frame rates beyond which a client is flooding (GOAWAY ENHANCE_YOUR_CALM).
     public var floodLimits: FloodLimits
+    /// When set, every connection is TLS (ALPN h2) and calls see `ServerContext.transportIsSecure`.
+    public var tls: ServerTLSConfiguration? = nil
 
     /// A configuration with gRPC's usual limits.
     public init(

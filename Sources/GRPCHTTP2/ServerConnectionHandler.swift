@@ -484,7 +484,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
             deadline = .now + timeout.duration
             armDeadline(stream, after: timeout.duration)
         }
-        spawnHandler(stream, handler: handler, context: ServerContext(method: method, metadata: head.metadata, deadline: deadline, peer: peer))
+        spawnHandler(stream, handler: handler, context: ServerContext(method: method, metadata: head.metadata, deadline: deadline, peer: peer,
+                                                                  transportIsSecure: configuration.tls != nil))
     }
 
     private func spawnHandler(_ stream: ServerStream, handler: @escaping RPCHandler, context: ServerContext) {

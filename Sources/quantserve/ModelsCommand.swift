@@ -26,6 +26,9 @@ struct ModelsCommand: AsyncParsableCommand {
         @Option(help: "Seconds to wait for the server's answer.")
         var timeout: Double = 600
 
+        @Option(name: .customLong("tls-ca"), help: "Connect over TLS, trusting the certificate authorities in this PEM file.")
+        var tlsCertificateAuthorityFile: String?
+
         func call<Request: GRPCMessage, Response: GRPCMessage>(
             _ method: MethodDescriptor, _ request: Request, _ response: Response.Type
         ) async throws -> Response {
@@ -36,7 +39,9 @@ struct ModelsCommand: AsyncParsableCommand {
             let source = try AdminTokenSource(argument: adminToken, file: adminTokenFile,
                                               environment: ProcessInfo.processInfo.environment)
             for warning in source.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
-            let client = GRPCClient(host: String(parts[0]), port: port)
+            var configuration = ClientConfiguration()
+            configuration.tls = try tlsCertificateAuthorityFile.map { try ClientTLSConfiguration(trustRootsFile: $0) }
+            let client = GRPCClient(host: String(parts[0]), port: port, configuration: configuration)
             try await client.connect()
             var metadata = Metadata()
             if let token = source.token {

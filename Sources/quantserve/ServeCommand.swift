@@ -98,6 +98,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    @OptionGroup(title: "TLS") var tls: ServeTLSOptions
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
         guard maxMessageBytes > 0, maxConcurrentStreams > 0 else {
@@ -131,6 +133,8 @@ struct ServeCommand: AsyncParsableCommand {
         let adminTokenSource = try AdminTokenSource(argument: adminToken, file: adminTokenFile,
                                                     environment: ProcessInfo.processInfo.environment)
         for warning in adminTokenSource.warnings { logger.warning("\(warning)") }
+        var serverConfiguration = serverConfiguration
+        serverConfiguration.tls = try tls.configuration()   // bad files fail here, before the models load
         let health = HealthStatusBoard()
         let models = ModelServer.withBertEncoder(configuration: modelConfiguration(adminToken: adminTokenSource.token),
                                                  board: health, logger: logger)

@@ -19,7 +19,8 @@ struct ModelTestServer: Sendable {
     static func start(repository: URL, defaultModel: String, adminToken: String? = nil,
                       scheduler: SchedulerConfiguration = .init(),
                       allowsModelPathsOutsideRepository: Bool = false,
-                      loader: @escaping ModelRegistry.EngineLoader = { try BertEncoder(modelDirectory: $0, pool: ModelTestServer.pool) })
+                      loader: @escaping ModelRegistry.EngineLoader = { try BertEncoder(modelDirectory: $0, pool: ModelTestServer.pool) },
+                      server serverConfiguration: ServerConfiguration = .init(host: "127.0.0.1", port: 0))
         async throws -> ModelTestServer {
         var logger = Logger(label: "quantserve.tests")
         logger.logLevel = .error
@@ -31,7 +32,7 @@ struct ModelTestServer: Sendable {
             configuration: configuration,
             board: board, logger: logger, loader: loader)
         let router = RPCRouter(services: models.services + [HealthService(board: board)])
-        let server = GRPCServer(router: router, configuration: ServerConfiguration(host: "127.0.0.1", port: 0), logger: logger)
+        let server = GRPCServer(router: router, configuration: serverConfiguration, logger: logger)
         let port = try await server.start()
         return ModelTestServer(server: server, models: models, port: port)
     }
