@@ -12,12 +12,12 @@ public struct Splitter: Sequence, IteratorProtocol {
     public init(_ bytes: [UInt8], seed: UInt8, maxChunk: Int) {
         self.bytes = bytes
         self.random = SeededGenerator(seed: UInt64(seed))
-        self.maxChunk = max(1, maxChunk)
+        self.maxChunk = Swift.max(1, maxChunk)
     }
 
     public mutating func next() -> ArraySlice<UInt8>? {
         guard offset < bytes.count else { return nil }
-        let end = min(bytes.count, offset + Int.random(in: 1...maxChunk, using: &random))
+        let end = Swift.min(bytes.count, offset + Int.random(in: 1...maxChunk, using: &random))
         defer { offset = end }
         return bytes[offset..<end]
     }
