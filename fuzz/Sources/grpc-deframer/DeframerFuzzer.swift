@@ -59,8 +59,10 @@ public func fuzzDeframer(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             try chunk.withUnsafeBytes { bytes in
                 try deframer.process(bytes) { messages.append($0) }
             }
-        } catch {
+        } catch let error as RPCError {
             errorCode = error.code
+        } catch {
+            fuzzCheck(false, "the deframer threw \(error), not an RPCError")
         }
     }
     fuzzCheck(messages == expected.messages, "messages \(messages.map(\.count)) differ from \(expected.messages.map(\.count))")
