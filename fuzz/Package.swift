@@ -1,8 +1,8 @@
 // swift-tools-version: 6.0
 // libFuzzer targets for QuantServe's input surfaces, one executable per surface. Each is built
 // with the sanitizer flags that scripts/fuzz.sh passes (`-sanitize=fuzzer,address`,
-// `-parse-as-library`, `-enable-testing` for `@testable import`), so they are not meant for a
-// plain `swift build`. Run: scripts/fuzz.sh [target] [seconds]
+// `-enable-testing` for `@testable import`), so they are not meant for a
+// plain `swift build`. Run: scripts/fuzz.sh [target...]
 import PackageDescription
 
 /// The fuzz targets: executable name, the root package's products it reads, extra packages' products.
@@ -33,8 +33,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        /// Reading a fuzz input as choices and bytes, and running async work to completion.
-        .target(name: "FuzzSupport", dependencies: [.product(name: "SeededRandom", package: "QuantServe")]),
+        /// libFuzzer's driver entry point, declared for Swift.
+        .systemLibrary(name: "CLibFuzzer"),
+        /// Starting libFuzzer, reading a fuzz input as choices and bytes, checking invariants.
+        .target(name: "FuzzSupport", dependencies: ["CLibFuzzer", .product(name: "SeededRandom", package: "QuantServe")]),
     ] + fuzzers.map { fuzzer in
         .executableTarget(name: fuzzer.name, dependencies: ["FuzzSupport"] + fuzzer.dependencies)
     }

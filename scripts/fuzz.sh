@@ -19,7 +19,7 @@ SCRATCH=.build-fuzz
 LIMITS=(-timeout=10 -rss_limit_mb=2048 -max_len=65536)
 
 swift build --package-path fuzz --scratch-path "$SCRATCH" -c release \
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -enable-testing \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing \
     2>&1 | grep -v "Cannot export local symbol" || true
 BIN=$(swift build --package-path fuzz --scratch-path "$SCRATCH" -c release --show-bin-path)
 ARTIFACTS="$SCRATCH/artifacts"

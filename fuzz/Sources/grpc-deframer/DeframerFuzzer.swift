@@ -41,8 +41,15 @@ private struct ReferenceReading {
     }
 }
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzDeframer(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+@main
+enum DeframerFuzzer {
+    static func main() {
+        LibFuzzer.run(fuzzDeframer)
+    }
+}
+
+/// One fuzz input, as libFuzzer passes it.
+private func fuzzDeframer(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     var input = FuzzInput(data, size)
     let limitSelector = input.byte()
     // Small limits reach the RESOURCE_EXHAUSTED path with short inputs; 255 is gRPC's 4 MiB default.

@@ -68,8 +68,15 @@ private func discardOutput(of channel: NIOAsyncTestingChannel) async {
     while (try? await channel.readOutbound(as: ByteBuffer.self)) ?? nil != nil {}
 }
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzHTTP2Server(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+@main
+enum HTTP2ServerFuzzer {
+    static func main() {
+        LibFuzzer.run(fuzzHTTP2Server)
+    }
+}
+
+/// One fuzz input, as libFuzzer passes it.
+private func fuzzHTTP2Server(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     var input = FuzzInput(data, size)
     let mode = input.byte()
     let bytes = (mode & 1 == 1 ? clientPreface : []) + input.remainingBytes()

@@ -6,8 +6,15 @@ import Foundation
 import FuzzSupport
 import Transformer
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzManifest(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+@main
+enum ManifestFuzzer {
+    static func main() {
+        LibFuzzer.run(fuzzManifest)
+    }
+}
+
+/// One fuzz input, as libFuzzer passes it.
+private func fuzzManifest(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let json = data.map { Data(bytes: $0, count: size) } ?? Data()
     guard let manifest = try? JSONDecoder().decode(ModelManifest.self, from: json) else { return 0 }
     guard (try? manifest.validate()) != nil else { return 0 }

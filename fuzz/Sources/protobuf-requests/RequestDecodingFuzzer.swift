@@ -33,8 +33,15 @@ private func checkRoundTrip<Message: GRPCMessage & Equatable>(_ type: Message.Ty
     fuzzCheck(again == decoded, "\(Message.self) changed in a round trip: \(decoded) became \(again)")
 }
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzRequestDecoding(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+@main
+enum RequestDecodingFuzzer {
+    static func main() {
+        LibFuzzer.run(fuzzRequestDecoding)
+    }
+}
+
+/// One fuzz input, as libFuzzer passes it.
+private func fuzzRequestDecoding(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     var input = FuzzInput(data, size)
     let type = requestTypes[Int(input.byte()) % requestTypes.count]
     checkRoundTrip(type, input.remainingBytes())

@@ -6,8 +6,15 @@
 import FuzzSupport
 @testable import Transformer
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzSafetensorsHeader(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+@main
+enum SafetensorsHeaderFuzzer {
+    static func main() {
+        LibFuzzer.run(fuzzSafetensorsHeader)
+    }
+}
+
+/// One fuzz input, as libFuzzer passes it.
+private func fuzzSafetensorsHeader(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : size)
     guard let header = try? SafetensorsFile.parseHeader(bytes, path: "fuzz.safetensors") else { return 0 }
     fuzzCheck(header.dataStart >= 8 && header.dataStart <= size, "data starts at \(header.dataStart) of \(size) bytes")

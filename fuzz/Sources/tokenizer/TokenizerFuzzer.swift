@@ -30,8 +30,15 @@ private let limited = [2, 3, 5, 16, WordPieceTokenizer.defaultMaxLength].map(loa
 private let classifierId = unlimited.tokenId(for: "[CLS]")!
 private let separatorId = unlimited.tokenId(for: "[SEP]")!
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzTokenizer(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+@main
+enum TokenizerFuzzer {
+    static func main() {
+        LibFuzzer.run(fuzzTokenizer)
+    }
+}
+
+/// One fuzz input, as libFuzzer passes it.
+private func fuzzTokenizer(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     var input = FuzzInput(data, size)
     let selector = input.byte()
     let truncate = selector & 1 == 1
