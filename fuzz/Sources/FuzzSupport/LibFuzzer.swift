@@ -7,7 +7,7 @@ public enum LibFuzzer {
     /// Fuzzes `testOneInput` with the flags and corpus folders of the command line, then exits.
     public static func run(_ testOneInput: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> Never {
         var argc = CommandLine.argc
-        var argv = CommandLine.unsafeArgv
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
         exit(LLVMFuzzerRunDriver(&argc, &argv, testOneInput))
     }
 }
