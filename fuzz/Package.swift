@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 // libFuzzer targets for QuantServe's input surfaces, one executable per surface. Each is built
 // with the sanitizer flags that scripts/fuzz.sh passes (`-sanitize=fuzzer,address`,
-// `-enable-testing` for `@testable import`), so they are not meant for a
+// `-enable-testing` for `@testable import`, `-use-ld=lld`), so they are not meant for a
 // plain `swift build`. Run: scripts/fuzz.sh [target...]
 import PackageDescription
 

@@ -18,9 +18,9 @@ SCRATCH=.build-fuzz
 # Every crash, timeout and leak stops the run; inputs are cut at 64 KiB.
 LIMITS=(-timeout=10 -rss_limit_mb=2048 -max_len=65536)
 
+# lld: gold fails on libFuzzer's objects. -enable-testing: the targets @testable import internals.
 swift build --package-path fuzz --scratch-path "$SCRATCH" -c release \
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing \
-    2>&1 | grep -v "Cannot export local symbol" || true
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing -Xswiftc -use-ld=lld
 BIN=$(swift build --package-path fuzz --scratch-path "$SCRATCH" -c release --show-bin-path)
 ARTIFACTS="$SCRATCH/artifacts"
 mkdir -p "$ARTIFACTS"
