@@ -12,3 +12,4 @@ scripts/fetch-default-model.sh .build/debug/quantserve
 # Serially: several tests measure time (deadlines, idle and keepalive timers, grace periods), and
 # the model accuracy test runs minutes of numpy; in parallel on 2 cores they starve each other.
 swift test --no-parallel "$@"
+scripts/fuzz.sh  # every libFuzzer target for 20 s, after replaying fuzz/regressions/
