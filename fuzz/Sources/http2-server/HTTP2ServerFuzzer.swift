@@ -42,30 +42,24 @@ private let configuration = ServerConfiguration(
 
 private let logger = Logger(label: "fuzz", factory: { _ in SwiftLogNoOpLogHandler() })
 
-/// Feeds `reads` to a fresh server connection, then lets time pass and closes it.
+private let peer = try! SocketAddress(ipAddress: "127.0.0.1", port: 50051)
+
+/// Feeds `reads` to a fresh server connection, then lets time pass and closes it. The reads go
+/// in one hop onto the channel's loop (each hop is a thread switch, the bulk of the cost).
 private func serve(_ reads: [[UInt8]]) async {
     let channel = NIOAsyncTestingChannel()
-    do {
-        try await channel.testingEventLoop.executeInContext {
-            try channel.pipeline.syncOperations.addHandler(
-                ServerConnectionHandler(router: router, configuration: configuration, logger: logger)
-            )
-        }
-        try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 50051)).get()
+    try? await channel.testingEventLoop.executeInContext {
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.addHandler(ServerConnectionHandler(router: router, configuration: configuration, logger: logger))
+        channel.connect(to: peer, promise: nil)
         for read in reads where channel.isActive {
-            try await channel.writeInbound(ByteBuffer(bytes: read))
-            await discardOutput(of: channel)
+            pipeline.fireChannelRead(NIOAny(ByteBuffer(bytes: read)))
+            pipeline.fireChannelReadComplete()
         }
-        await channel.testingEventLoop.advanceTime(by: .seconds(20))
-        await discardOutput(of: channel)
-    } catch {
-        // The connection closed itself or refused the input: both are fine outcomes.
     }
+    await channel.testingEventLoop.advanceTime(by: .seconds(20))
+    // What the server wrote is dropped with the channel.
     _ = try? await channel.finish(acceptAlreadyClosed: true)
-}
-
-private func discardOutput(of channel: NIOAsyncTestingChannel) async {
-    while (try? await channel.readOutbound(as: ByteBuffer.self)) ?? nil != nil {}
 }
 
 @main
