@@ -57,10 +57,20 @@ int qs_cpu_supports_avx512vnni(void) {
     return (qs_read_xcr0() & zmm_state) == zmm_state;
 }
 
+int qs_cpu_supports_avx512_fbw(void) {
+    unsigned eax, ebx, ecx, edx;
+    if (!qs_cpu_supports_avx2() || !qs_leaf7(0, &eax, &ebx, &ecx, &edx)) return 0;
+    const unsigned f = 1u << 16, bw = 1u << 30;
+    if ((ebx & (f | bw)) != (f | bw)) return 0;
+    const uint64_t zmm_state = QS_XCR0_OPMASK | QS_XCR0_ZMM_HI256 | QS_XCR0_HI16_ZMM;
+    return (qs_read_xcr0() & zmm_state) == zmm_state;
+}
+
 #else
 
 int qs_cpu_supports_avx2(void) { return 0; }
 int qs_cpu_supports_avxvnni(void) { return 0; }
 int qs_cpu_supports_avx512vnni(void) { return 0; }
+int qs_cpu_supports_avx512_fbw(void) { return 0; }
 
 #endif

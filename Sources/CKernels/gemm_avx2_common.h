@@ -2,6 +2,7 @@
 // and the VNNI emulation); the including file defines QS_ATTR, QS_FUNC, QS_MR and QS_DOT.
 #include <immintrin.h>
 #include <string.h>
+#include "vector_math_avx2.h"
 
 QS_ATTR __attribute__((always_inline)) static inline __m256i qs_broadcast32_256(const int32_t *p) {
     int32_t word;
@@ -15,6 +16,7 @@ QS_ATTR __attribute__((always_inline)) static inline __m256i qs_broadcast32_256(
 #define QS_FVEC __m256
 #define QS_ZERO() _mm256_setzero_si256()
 #define QS_LOAD(p) _mm256_loadu_si256((const __m256i *)(const void *)(p))
+#define QS_STORE(p, v) _mm256_storeu_si256((__m256i *)(void *)(p), (v))
 #define QS_BCAST32(p) qs_broadcast32_256(p)
 #define QS_SUB _mm256_sub_epi32
 #define QS_MULLO _mm256_mullo_epi32
@@ -24,4 +26,6 @@ QS_ATTR __attribute__((always_inline)) static inline __m256i qs_broadcast32_256(
 #define QS_SET1_PS _mm256_set1_ps
 #define QS_MUL_PS _mm256_mul_ps
 #define QS_FMADD_PS _mm256_fmadd_ps
+#define QS_ADD_PS _mm256_add_ps
+#define QS_GELU_PS qs_gelu_avx2
 #define QS_STOREU_PS _mm256_storeu_ps

@@ -5,6 +5,7 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 #include <string.h>
+#include "vector_math_avx512.h"
 
 #define QS_ATTR __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma")))
 #define QS_FUNC qs_gemm_u8s8_avx512vnni
@@ -22,6 +23,7 @@ QS_ATTR __attribute__((always_inline)) static inline __m512i qs_broadcast32_512(
 #define QS_FVEC __m512
 #define QS_ZERO() _mm512_setzero_si512()
 #define QS_LOAD(p) _mm512_loadu_si512((const void *)(p))
+#define QS_STORE(p, v) _mm512_storeu_si512((void *)(p), (v))
 #define QS_BCAST32(p) qs_broadcast32_512(p)
 #define QS_DOT(acc, a, w) _mm512_dpbusd_epi32((acc), (a), (w))
 #define QS_SUB _mm512_sub_epi32
@@ -32,6 +34,8 @@ QS_ATTR __attribute__((always_inline)) static inline __m512i qs_broadcast32_512(
 #define QS_SET1_PS _mm512_set1_ps
 #define QS_MUL_PS _mm512_mul_ps
 #define QS_FMADD_PS _mm512_fmadd_ps
+#define QS_ADD_PS _mm512_add_ps
+#define QS_GELU_PS qs_gelu_avx512
 #define QS_STOREU_PS _mm512_storeu_ps
 #include "gemm_template.h"
 #else

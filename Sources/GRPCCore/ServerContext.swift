@@ -15,12 +15,17 @@ public struct ServerContext: Sendable {
     public var deadline: ContinuousClock.Instant?
     /// The remote end of the connection.
     public var peer: PeerAddress
+    /// Whether the connection is encrypted and authenticated (TLS); false for cleartext HTTP/2.
+    /// Secrets such as the admin token are accepted from other machines only when it is true.
+    public var transportIsSecure: Bool
 
-    public init(method: MethodDescriptor, metadata: Metadata, deadline: ContinuousClock.Instant?, peer: PeerAddress) {
+    public init(method: MethodDescriptor, metadata: Metadata, deadline: ContinuousClock.Instant?, peer: PeerAddress,
+                transportIsSecure: Bool = false) {
         self.method = method
         self.metadata = metadata
         self.deadline = deadline
         self.peer = peer
+        self.transportIsSecure = transportIsSecure
     }
 }
 

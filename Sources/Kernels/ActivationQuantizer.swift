@@ -1,22 +1,60 @@
+private import CKernels
+
 /// Quantizes rows of fp32 activations into the layout a `GemmKernel` reads (u8 values stored
 /// as int16 or as bytes, each row padded with zeros to whole k groups), with the operations of
 /// `ActivationQuantization.quantize`, vectorized. In precise mode each token becomes two kernel
-/// rows: the high and the low byte of its 16-bit quantized values.
-enum ActivationQuantizer {
+/// rows: the high and the low byte of its 16-bit quantized values. Runs in C on the AVX-512 and
+/// AVX2 paths (`qs_quantize_rows_*`); the Swift SIMD code here is the portable path. All paths
+/// give bit-identical integers, scales and zero points.
+public enum ActivationQuantizer {
     private typealias Vector = SIMD8<Float>
 
     /// Quantizes `rows` of `input` (`inFeatures` floats each) into `destination`, whose rows
     /// are `paddedFeatures` values of `elementBytes` (2 or 1) bytes; writes each token's scale
     /// and zero point. `precise` quantizes to 16 bits and writes token `m` as kernel rows
-    /// `2m` (high bytes) and `2m + 1` (low bytes).
-    static func quantize(
+    /// `2m` (high bytes) and `2m + 1` (low bytes). With a `multiplier` (one factor per input
+    /// feature, the SmoothQuant smoothing), each value quantized is the float product
+    /// `input[c] * multiplier[c]`.
+    public static func quantize(
         _ input: UnsafePointer<Float>, inFeatures: Int, rows: Range<Int>,
         into destination: UnsafeMutableRawPointer, paddedFeatures: Int, elementBytes: Int, precise: Bool,
-        scales: UnsafeMutablePointer<Float>, zeroPoints: UnsafeMutablePointer<Int32>
+        scales: UnsafeMutablePointer<Float>, zeroPoints: UnsafeMutablePointer<Int32>,
+        multiplier: UnsafePointer<Float>? = nil, path: FloatKernelPath = .selected
     ) {
+        path.requireSupported()
+        precondition(elementBytes == 1 || elementBytes == 2, "activation elements are 1 or 2 bytes")
+        guard !rows.isEmpty else { return }
         let rowBytes = paddedFeatures * elementBytes
+        switch path {
+        case .avx512, .avx2:
+            let first = rows.lowerBound
+            var job = qs_quantize_job(
+                input: input + first * inFeatures, input_stride: inFeatures, rows: rows.count, cols: inFeatures,
+                multiplier: multiplier, output: destination + (precise ? 2 * first : first) * rowBytes,
+                output_row_bytes: rowBytes, element_bytes: elementBytes, precise: precise ? 1 : 0,
+                scales: scales + first, zero_points: zeroPoints + first)
+            if path == .avx512 { qs_quantize_rows_avx512(&job) } else { qs_quantize_rows_avx2(&job) }
+        case .portable:
+            portableQuantize(input, inFeatures: inFeatures, rows: rows, into: destination, rowBytes: rowBytes,
+                             elementBytes: elementBytes, precise: precise, scales: scales, zeroPoints: zeroPoints,
+                             multiplier: multiplier)
+        }
+    }
+
+    /// The Swift SIMD quantizer (the portable path); a multiplied row is staged in a scratch row first.
+    private static func portableQuantize(
+        _ input: UnsafePointer<Float>, inFeatures: Int, rows: Range<Int>,
+        into destination: UnsafeMutableRawPointer, rowBytes: Int, elementBytes: Int, precise: Bool,
+        scales: UnsafeMutablePointer<Float>, zeroPoints: UnsafeMutablePointer<Int32>, multiplier: UnsafePointer<Float>?
+    ) {
+        let staging = multiplier.map { _ in UnsafeMutablePointer<Float>.allocate(capacity: inFeatures) }
+        defer { staging?.deallocate() }
         for row in rows {
-            let source = input + row * inFeatures
+            var source = input + row * inFeatures
+            if let multiplier, let staging {
+                for column in 0..<inFeatures { staging[column] = source[column] * multiplier[column] }
+                source = UnsafePointer(staging)
+            }
             let parameters = parameters(of: source, count: inFeatures, maximumLevel: precise ? 65535 : 255)
             scales[row] = parameters.scale
             zeroPoints[row] = parameters.zeroPoint

@@ -1,40 +1,59 @@
-/// How one int8 GEMM is cut into tasks for the pool: row blocks whose quantized activations
-/// stay in a core's L2 cache while the weight panels stream past them, each split into chunks
-/// of panels so that there are a few tasks per thread to balance.
+/// How one int8 GEMM is cut into tasks for the pool's threads, handed out one at a time: enough
+/// tasks that a thread that starts late or is preempted on a shared machine leaves little
+/// imbalance at the end (at least `minimumTasksPerThread` per thread, more for large GEMMs),
+/// none so small that handing it out costs more than it balances (`minimumTaskOperations`).
+/// With many rows the cut is by rows only (each task runs whole row tiles over every panel: a
+/// core keeps the weights in its L2 and no two cores compute the same tile). With few rows
+/// (a batch of one sentence) the cut is by panels, so each core reads only its share of the
+/// weights; rows are cut too only when there are fewer panels than tasks. Cuts are even, in
+/// whole tiles and panels: no task is a small remainder of the others.
 struct GemmPlan: Sendable {
-    /// Rows per row block (a multiple of the kernel's tile height, except maybe the last block).
-    let rowsPerBlock: Int
-    let rowBlocks: Int
-    /// Panels per task and how many panel chunks each row block has.
-    let panelsPerTask: Int
-    let panelChunks: Int
+    /// Row parts (each a run of whole tiles) and panel parts; tasks are their product.
+    let rowParts: Int
+    let panelParts: Int
     let rows: Int
+    let tileRows: Int
     let panels: Int
 
-    /// Activation bytes one row block may take (about half of a 512 KiB L2).
-    static let rowBlockBytes = 192 * 1024
-    /// Tasks per thread aimed at, for dynamic load balancing.
-    static let tasksPerThread = 4
+    /// Tasks per thread at least (when there is work enough), for dynamic load balancing.
+    static let minimumTasksPerThread = 4
+    /// Tasks per thread at most: beyond this the atomic hand-out costs more than it balances.
+    static let maximumTasksPerThread = 16
+    /// Int8 operations a task should have at least: about 1.3 µs at 400 GOPS, against well
+    /// under 0.1 µs to hand it out. A batch of one sentence (M = 16) then gets 9 to 24 tasks,
+    /// so a thread that joins a few µs late still ends within about a task of the other.
+    static let minimumTaskOperations = 1 << 19
 
-    init(rows: Int, rowBytes: Int, tileRows: Int, panels: Int, threads: Int) {
-        let fitting = max(1, Self.rowBlockBytes / max(rowBytes, 1)) / tileRows * tileRows
-        rowsPerBlock = min(rows, max(tileRows, fitting))
-        rowBlocks = (rows + rowsPerBlock - 1) / rowsPerBlock
-        let wantedTasks = threads > 1 ? Self.tasksPerThread * threads : 1
-        let chunks = min(panels, max(1, (wantedTasks + rowBlocks - 1) / rowBlocks))
-        panelsPerTask = (panels + chunks - 1) / chunks
-        panelChunks = (panels + panelsPerTask - 1) / panelsPerTask
+    /// `operationsPerRowAndPanel`: the int8 operations of one row against one panel
+    /// (2 × panel width × K).
+    init(rows: Int, tileRows: Int, panels: Int, threads: Int, operationsPerRowAndPanel: Int) {
+        precondition(rows > 0 && tileRows > 0 && panels > 0 && threads > 0)
+        let tiles = (rows + tileRows - 1) / tileRows
+        let operations = rows * panels * operationsPerRowAndPanel
+        let wanted = threads == 1 ? 1 : min(max(operations / Self.minimumTaskOperations,
+                                                Self.minimumTasksPerThread * threads),
+                                            Self.maximumTasksPerThread * threads)
+        if tiles >= Self.minimumTasksPerThread * threads {
+            rowParts = min(tiles, wanted)
+            panelParts = 1
+        } else {
+            panelParts = min(panels, wanted)
+            rowParts = min(tiles, max(1, wanted / panelParts))
+        }
         self.rows = rows
+        self.tileRows = tileRows
         self.panels = panels
     }
 
     /// Number of tasks.
-    var taskCount: Int { rowBlocks * panelChunks }
+    var taskCount: Int { rowParts * panelParts }
 
-    /// The rows and panels of task `index`; consecutive tasks share a row block.
+    /// The rows and panels of task `index`.
     func task(_ index: Int) -> (rows: Range<Int>, panels: Range<Int>) {
-        let block = index / panelChunks, chunk = index % panelChunks
-        let firstRow = block * rowsPerBlock, firstPanel = chunk * panelsPerTask
-        return (firstRow..<min(rows, firstRow + rowsPerBlock), firstPanel..<min(panels, firstPanel + panelsPerTask))
+        let rowPart = index / panelParts, panelPart = index % panelParts
+        let tiles = (rows + tileRows - 1) / tileRows
+        let firstRow = min(rows, tiles * rowPart / rowParts * tileRows)
+        let endRow = min(rows, tiles * (rowPart + 1) / rowParts * tileRows)
+        return (firstRow..<endRow, panels * panelPart / panelParts..<panels * (panelPart + 1) / panelParts)
     }
 }

@@ -10,17 +10,18 @@ enum PortableGemm {
     /// Rows per micro-tile.
     static let tileRows = 4
 
-    /// Runs one block, with the epilogue of the C drivers (fused multiply-add included, or the
-    /// raw int32 products when `raw_output` is set).
+    /// Runs one block in the C drivers' order (row tiles outside, panels inside), with their
+    /// epilogue: fused multiply-add, GELU and accumulate options, or the raw int32 products when
+    /// `raw_output` is set.
     static func run(_ block: UnsafePointer<qs_gemm_block>) {
         let block = block.pointee
-        for panel in block.panel_begin..<block.panel_end {
-            var row = Int(block.row_begin)
-            while row < Int(block.row_end) {
-                let rows = min(tileRows, Int(block.row_end) - row)
+        var row = Int(block.row_begin)
+        while row < Int(block.row_end) {
+            let rows = min(tileRows, Int(block.row_end) - row)
+            for panel in block.panel_begin..<block.panel_end {
                 tile(block, row: row, rows: rows, panel: Int(panel))
-                row += rows
             }
+            row += rows
         }
     }
 
@@ -56,6 +57,8 @@ enum PortableGemm {
             }
             return
         }
+        let gelu = block.epilogue & QS_EPILOGUE_GELU != 0
+        let accumulate = block.epilogue & QS_EPILOGUE_ACCUMULATE != 0
         let weightSums = UnsafeRawPointer(block.weight_sums!).loadUnaligned(fromByteOffset: channel * 4, as: Accumulator.self)
         let weightScales = UnsafeRawPointer(block.weight_scales!).loadUnaligned(fromByteOffset: channel * 4, as: SIMD16<Float>.self)
         let bias = UnsafeRawPointer(block.bias!).loadUnaligned(fromByteOffset: channel * 4, as: SIMD16<Float>.self)
@@ -64,12 +67,14 @@ enum PortableGemm {
             let scale = SIMD16<Float>(repeating: block.row_scales![row + r]) * weightScales
             let accumulator = r == 0 ? acc0 : r == 1 ? acc1 : r == 2 ? acc2 : acc3
             let exact = SIMD16<Float>(accumulator &- zeroPoint &* weightSums)
-            let result = bias.addingProduct(exact, scale)
+            var result = bias.addingProduct(exact, scale)
+            if gelu { result = SIMD16(lowHalf: VectorMath.gelu(result.lowHalf), highHalf: VectorMath.gelu(result.highHalf)) }
             let out = block.output! + (row + r) * Int(block.output_stride) + channel
             if valid == panelWidth {
+                if accumulate { result += UnsafeRawPointer(out).loadUnaligned(as: SIMD16<Float>.self) }
                 UnsafeMutableRawPointer(out).storeBytes(of: result, as: SIMD16<Float>.self)
             } else {
-                for i in 0..<valid { out[i] = result[i] }
+                for i in 0..<valid { out[i] = accumulate ? out[i] + result[i] : result[i] }
             }
         }
     }

@@ -6,10 +6,12 @@ public enum ScalarReference {
     /// `output[rows × outFeatures] = dequantize(quantize(input) · Wᵀ) + bias`, the contract of
     /// `Int8Linear.apply`: each row quantized by `ActivationQuantization` (to 65535 levels with
     /// `preciseActivations`), integer dot products,
-    /// `fma(Float(dot - zeroPoint·Σw), rowScale·weightScale, bias)`. Every path must match it bit for bit.
+    /// `fma(Float(dot - zeroPoint·Σw), rowScale·weightScale, bias)`. Every path must match it bit
+    /// for bit. Then the `epilogue`: GELU in Double (the kernels' polynomial matches it within a
+    /// tolerance), and `output += result` for `.accumulate` (bit for bit without GELU).
     public static func int8Linear(weights: [Int8], scales: [Float], bias: [Float]?, outFeatures: Int, inFeatures: Int,
                                   input: UnsafePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>,
-                                  preciseActivations: Bool = false) {
+                                  preciseActivations: Bool = false, epilogue: GemmEpilogue = []) {
         let k = inFeatures
         for m in 0..<rows {
             let row = input + m * k
@@ -30,7 +32,10 @@ public enum ScalarReference {
                 }
                 let exact = Float(dot - Int64(quantization.zeroPoint) * weightSum)
                 let scale = quantization.scale * scales[n]
-                output[m * outFeatures + n] = (bias?[n] ?? 0).addingProduct(exact, scale)
+                var result = (bias?[n] ?? 0).addingProduct(exact, scale)
+                if epilogue.contains(.gelu) { gelu(&result, count: 1) }
+                if epilogue.contains(.accumulate) { result = output[m * outFeatures + n] + result }
+                output[m * outFeatures + n] = result
             }
         }
     }

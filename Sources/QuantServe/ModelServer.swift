@@ -15,6 +15,10 @@ public struct ModelServerConfiguration: Sendable {
     public var adminToken: String?
     /// Threads for intra-op parallelism (GEMMs, attention).
     public var computeThreads: Int
+    /// Whether `LoadModel.path` may name folders that resolve outside the repository.
+    public var allowsModelPathsOutsideRepository = false
+    /// The most UTF-8 bytes of one text (see `ModelTokenizer.maxTextBytes`).
+    public var maxTextBytes = ModelTokenizer.defaultMaxTextBytes
 
     public init(repository: URL, defaultModel: String = "minilm", scheduler: SchedulerConfiguration = .init(),
                 adminToken: String? = nil, computeThreads: Int = ProcessInfo.processInfo.activeProcessorCount) {
@@ -41,14 +45,16 @@ public final class ModelServer: Sendable {
         self.logger = logger
         registry = ModelRegistry(
             repository: configuration.repository, defaultModel: configuration.defaultModel,
-            schedulerConfiguration: configuration.scheduler, loader: loader,
+            schedulerConfiguration: configuration.scheduler,
+            allowsPathsOutsideRepository: configuration.allowsModelPathsOutsideRepository, loader: loader,
             servingChanged: { name, isServing in board.setStatus(isServing ? .serving : .notServing, for: name) })
     }
 
     /// The services to register in the server's router.
     public var services: [any RPCService] {
-        [InferenceService(inference: Inference(registry: registry)),
-         RegistryService(registry: registry, authorization: AdminAuthorization(token: configuration.adminToken))]
+        let authorization = AdminAuthorization(token: configuration.adminToken)
+        return [InferenceService(inference: Inference(registry: registry), authorization: authorization),
+                RegistryService(registry: registry, authorization: authorization)]
     }
 
     /// Loads and serves the newest complete version of every model in the repository.
@@ -83,6 +89,8 @@ extension ModelServer {
                                        logger: Logger) -> ModelServer {
         let pool = ComputePool(threads: configuration.computeThreads)
         return ModelServer(configuration: configuration, board: board, logger: logger,
-                           loader: { try BertEncoder(modelDirectory: $0, pool: pool) })
+                           loader: { [maxTextBytes = configuration.maxTextBytes] in
+                               try BertEncoder(modelDirectory: $0, pool: pool, maxTextBytes: maxTextBytes)
+                           })
     }
 }

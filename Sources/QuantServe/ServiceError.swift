@@ -27,13 +27,14 @@ enum ServiceError {
         case .notReady: .failedPrecondition
         case .alreadyLoaded: .alreadyExists
         case .loadFailed, .invalidName: .invalidArgument
+        case .outsideRepository, .notServing: .permissionDenied
         }
     }
 
     static func code(for error: SchedulerError) -> Status.Code {
         switch error {
         case .queueFull, .requestTooLarge: .resourceExhausted
-        case .deadlineUnreachable, .deadlineExpiredInQueue: .deadlineExceeded
+        case .deadlineUnreachable, .deadlineExpiredInQueue, .deadlineExpiredInTokenization: .deadlineExceeded
         case .stopped: .unavailable
         case .engineFailed: .internal
         }

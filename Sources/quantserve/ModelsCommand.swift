@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GRPCCore
 import GRPCHTTP2
+import QuantServe
 import QuantServeAPI
 
 /// `quantserve models list|load|serve|unload`: the operator's client for the ModelRegistry RPCs.
@@ -16,7 +17,10 @@ struct ModelsCommand: AsyncParsableCommand {
         @Option(help: "The server, host:port.")
         var server = "127.0.0.1:50051"
 
-        @Option(help: "Admin token (default: $QUANTSERVE_ADMIN_TOKEN).")
+        @Option(help: "File holding the admin token (default: $QUANTSERVE_ADMIN_TOKEN).")
+        var adminTokenFile: String?
+
+        @Option(help: "The admin token itself (visible to every user in /proc/<pid>/cmdline: prefer --admin-token-file).")
         var adminToken: String?
 
         @Option(help: "Seconds to wait for the server's answer.")
@@ -29,10 +33,13 @@ struct ModelsCommand: AsyncParsableCommand {
             guard parts.count == 2, let port = Int(parts[1]) else {
                 throw ValidationError("--server must have the form host:port, not \(server)")
             }
+            let source = try AdminTokenSource(argument: adminToken, file: adminTokenFile,
+                                              environment: ProcessInfo.processInfo.environment)
+            for warning in source.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
             let client = GRPCClient(host: String(parts[0]), port: port)
             try await client.connect()
             var metadata = Metadata()
-            if let token = adminToken ?? ProcessInfo.processInfo.environment["QUANTSERVE_ADMIN_TOKEN"] {
+            if let token = source.token {
                 metadata.add("authorization", "Bearer \(token)")
             }
             let outcome: Result<Response, any Error>

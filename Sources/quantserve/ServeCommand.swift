@@ -4,6 +4,7 @@ import GRPCCore
 import GRPCHTTP2
 import Logging
 import QuantServe
+import Transformer
 
 /// `quantserve serve`: runs the gRPC server until SIGTERM or SIGINT, then shuts down
 /// gracefully (GOAWAY, in-flight calls get `--grace-period` to finish) and exits 0.
@@ -43,8 +44,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The model requests get when they name none.")
     var defaultModel = "minilm"
 
-    @Option(help: "Token admin calls must present as 'authorization: Bearer TOKEN' (default: $QUANTSERVE_ADMIN_TOKEN; without one, admin calls come from loopback only).")
+    @Option(help: "File holding the token admin calls must present as 'authorization: Bearer TOKEN' (default: $QUANTSERVE_ADMIN_TOKEN; without one, admin calls come from loopback only).")
+    var adminTokenFile: String?
+
+    @Option(help: "The admin token itself (visible to every user in /proc/<pid>/cmdline: prefer --admin-token-file).")
     var adminToken: String?
+
+    @Flag(help: "Let LoadModel.path name a folder outside --model-repository (after symlinks and .. are resolved).")
+    var allowModelPathOutsideRepository = false
 
     @Option(help: "Seconds between scans of the repository for new versions (0: no polling).")
     var pollInterval: Double = 0
@@ -52,14 +59,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Requests a model version may queue before refusing with RESOURCE_EXHAUSTED.")
     var maxQueuedRequests = 1024
 
-    @Option(help: "Most tokens in one batch.")
+    @Option(help: "Tokens a model version may queue before refusing with RESOURCE_EXHAUSTED (at least --max-request-tokens).")
+    var maxQueuedTokens = 65536
+
+    @Option(help: "Most tokens in one batch; larger requests are split into batches of this size (bounds scratch memory).")
     var maxBatchTokens = 2048
 
-    @Option(help: "Most tokens in one request, all texts together.")
+    @Option(help: "Most tokens in one request, all texts together; beyond, RESOURCE_EXHAUSTED.")
     var maxRequestTokens = 32768
 
-    @Option(help: "Milliseconds the oldest queued request may wait for its batch to fill.")
-    var maxBatchDelay: Double = 2
+    @Option(help: "Most UTF-8 bytes of one text: longer texts are refused with INVALID_ARGUMENT, or read only this far when the request truncates.")
+    var maxTextBytes = ModelTokenizer.defaultMaxTextBytes
 
     @Option(help: "Threads for the model's matrix products (default: one per core).")
     var computeThreads: Int?
@@ -75,8 +85,12 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxMessageBytes > 0, maxConcurrentStreams > 0 else {
             throw ValidationError("--max-message-bytes and --max-concurrent-streams must be positive")
         }
-        guard maxQueuedRequests > 0, maxBatchTokens > 0, maxRequestTokens > 0, maxBatchDelay >= 0, pollInterval >= 0 else {
-            throw ValidationError("queue and batch limits must be positive, --max-batch-delay and --poll-interval not negative")
+        guard maxTextBytes > 0 else { throw ValidationError("--max-text-bytes must be positive") }
+        guard maxQueuedRequests > 0, maxBatchTokens > 0, maxRequestTokens > 0, pollInterval >= 0 else {
+            throw ValidationError("queue and batch limits must be positive, --poll-interval not negative")
+        }
+        guard maxQueuedTokens >= maxRequestTokens else {
+            throw ValidationError("--max-queued-tokens must be at least --max-request-tokens, or the largest requests could never queue")
         }
         if let computeThreads, computeThreads < 1 { throw ValidationError("--compute-threads must be at least 1") }
         guard idleTimeout > 0, gracePeriod >= 0, keepaliveInterval >= 0 else {
@@ -90,8 +104,12 @@ struct ServeCommand: AsyncParsableCommand {
         // Signals are caught from here on, so that one arriving during start-up is not lost.
         let signals = TerminationSignals()
 
+        let adminTokenSource = try AdminTokenSource(argument: adminToken, file: adminTokenFile,
+                                                    environment: ProcessInfo.processInfo.environment)
+        for warning in adminTokenSource.warnings { logger.warning("\(warning)") }
         let health = HealthStatusBoard()
-        let models = ModelServer.withBertEncoder(configuration: modelConfiguration, board: health, logger: logger)
+        let models = ModelServer.withBertEncoder(configuration: modelConfiguration(adminToken: adminTokenSource.token),
+                                                 board: health, logger: logger)
         await models.loadRepository()
         var services: [any RPCService] = models.services + [HealthService(board: health)]
         if enableEcho { services.append(EchoService()) }
@@ -118,15 +136,16 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("stopped")
     }
 
-    private var modelConfiguration: ModelServerConfiguration {
+    private func modelConfiguration(adminToken: String?) -> ModelServerConfiguration {
         var configuration = ModelServerConfiguration(
             repository: URL(fileURLWithPath: modelRepository, isDirectory: true),
             defaultModel: defaultModel,
-            scheduler: SchedulerConfiguration(maxQueuedRequests: maxQueuedRequests, maxBatchTokens: maxBatchTokens,
-                                              maxRequestTokens: maxRequestTokens,
-                                              maxBatchDelay: .microseconds(Int64(maxBatchDelay * 1000))),
-            adminToken: adminToken ?? ProcessInfo.processInfo.environment["QUANTSERVE_ADMIN_TOKEN"])
+            scheduler: SchedulerConfiguration(maxQueuedRequests: maxQueuedRequests, maxQueuedTokens: maxQueuedTokens,
+                                              maxBatchTokens: maxBatchTokens, maxRequestTokens: maxRequestTokens),
+            adminToken: adminToken)
+        configuration.allowsModelPathsOutsideRepository = allowModelPathOutsideRepository
         if let computeThreads { configuration.computeThreads = computeThreads }
+        configuration.maxTextBytes = maxTextBytes
         return configuration
     }
 

@@ -21,6 +21,10 @@ def cases():
         status=health_pb2.HealthCheckResponse.NOT_SERVING)
     yield "embed_request", inf.EmbedRequest(
         model=inf.ModelRef(name="minilm", version=7), texts=["hello", "", "naïve café"], truncate=True)
+    yield "embed_request_control_chars", inf.EmbedRequest(
+        texts=["\x00\x01\x02 control chars ...", "a\x00b", "\x00"], truncate=True)
+    yield "tokenize_request_after_model", inf.TokenizeRequest(
+        model=inf.ModelRef(name="m"), texts=["x\x00"])
     yield "embed_response", inf.EmbedResponse(
         model=inf.ModelRef(name="minilm", version=18446744073709551615),
         embeddings=[inf.Embedding(values=[0.5, -1.25, 0.0009765625, 1048576.0], token_count=4),

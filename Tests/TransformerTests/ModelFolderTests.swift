@@ -223,13 +223,13 @@ struct ModelFolderTests {
         manifest = original
         manifest.files["notes.txt"] = String(repeating: "0", count: 64)
         try manifest.write(to: folder.model)
-        #expect(throws: ModelError.missingFile(folder.model.appendingPathComponent("notes.txt").path)) { try load(folder) }
+        #expect(throws: FileReadError.missing(path: folder.model.appendingPathComponent("notes.txt").path)) { try load(folder) }
 
         try Data("{\"format_version\": 1}".utf8).write(to: manifestURL)
         #expect(throws: ModelError.invalidManifest("\(manifestURL.path): missing field 'architecture'")) { try load(folder) }
 
         try FileManager.default.removeItem(at: manifestURL)
-        #expect(throws: ModelError.missingFile(manifestURL.path)) { try load(folder) }
+        #expect(throws: FileReadError.missing(path: manifestURL.path)) { try load(folder) }
     }
 
     @Test func refusesUnsupportedSources() throws {
@@ -267,5 +267,138 @@ struct ModelFolderTests {
         try FileManager.default.removeItem(at: config)
         #expect(throws: ModelError.missingFile(config.path)) { try quantize() }
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("out").path))
+    }
+}
+
+/// Every file of a model folder is read once, as a regular file under a size limit, and parsed
+/// from the very bytes that were hashed: a symlink to a device, a FIFO, an oversized manifest, a
+/// file swapped after verification or changed while read can fail a load, never the process.
+@Suite("Model files: read once, regular files only, verified bytes are the parsed bytes")
+struct ModelFileReadingTests {
+    let pool = ComputePool(threads: 2)
+
+    @Test func aManifestLinkedToDevZeroIsRefused() throws {
+        let folder = try TinyModelFolder()
+        let manifest = folder.model.appendingPathComponent(ModelManifest.fileName)
+        try FileManager.default.removeItem(at: manifest)
+        try FileManager.default.createSymbolicLink(atPath: manifest.path, withDestinationPath: "/dev/zero")
+        #expect(throws: FileReadError.notRegularFile(path: manifest.path, kind: "a symbolic link")) {
+            try BertEncoder(modelDirectory: folder.model, pool: pool)
+        }
+        // Followed or not, a device is never read.
+        #expect(throws: FileReadError.notRegularFile(path: "/dev/zero", kind: "a character device")) {
+            try RegularFile.bytes(of: URL(fileURLWithPath: "/dev/zero"), limit: 1 << 20, symlinks: .follow)
+        }
+    }
+
+    @Test func aSymbolicLinkToARegularFileInsideTheFolderIsRefusedToo() throws {
+        let folder = try TinyModelFolder()
+        let vocabulary = folder.model.appendingPathComponent("vocab.txt")
+        let moved = folder.model.appendingPathComponent("vocab-real.txt")
+        try FileManager.default.moveItem(at: vocabulary, to: moved)
+        try FileManager.default.createSymbolicLink(atPath: vocabulary.path, withDestinationPath: moved.path)
+        #expect(throws: FileReadError.notRegularFile(path: vocabulary.path, kind: "a symbolic link")) {
+            try BertEncoder(modelDirectory: folder.model, pool: pool)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aFIFOInPlaceOfTheTokenizerIsRefusedWithoutWaitingForAWriter() throws {
+        let folder = try TinyModelFolder()
+        let vocabulary = folder.model.appendingPathComponent("vocab.txt")
+        try FileManager.default.removeItem(at: vocabulary)
+        #expect(mkfifo(vocabulary.path, 0o600) == 0)
+        #expect(throws: FileReadError.notRegularFile(path: vocabulary.path, kind: "a FIFO")) {
+            try BertEncoder(modelDirectory: folder.model, pool: pool)
+        }
+        #expect(throws: FileReadError.notRegularFile(path: vocabulary.path, kind: "a FIFO")) {
+            try RegularFile.bytes(of: vocabulary, limit: 1 << 20, symlinks: .follow)
+        }
+    }
+
+    @Test func anOversizedManifestIsRefusedBeforeItIsRead() throws {
+        let folder = try TinyModelFolder()
+        let manifest = folder.model.appendingPathComponent(ModelManifest.fileName)
+        let handle = try FileHandle(forWritingTo: manifest)
+        try handle.truncate(atOffset: UInt64(VerifiedModelFolder.maximumManifestBytes + 1))
+        try handle.close()
+        #expect(throws: FileReadError.tooLarge(path: manifest.path, size: VerifiedModelFolder.maximumManifestBytes + 1,
+                                               limit: VerifiedModelFolder.maximumManifestBytes)) {
+            try BertEncoder(modelDirectory: folder.model, pool: pool)
+        }
+    }
+
+    /// The weights are hashed and parsed from one read: replacing the file after verification
+    /// (the moment a second read used to happen) changes nothing in the loaded model.
+    @Test func weightsSwappedAfterVerificationAreNeverParsed() throws {
+        let original = try TinyModelFolder()
+        let other = try TinyModelFolder(TinyBert(seed: 99))
+        let sequences = TinyBert.sequences(lengths: [5, 9], vocabularySize: original.tiny.vocabularySize, seed: 3)
+        let expected = try BertEncoder(modelDirectory: original.model, pool: pool).embed(sequences)
+        let swapped = try BertEncoder(modelDirectory: other.model, pool: pool).embed(sequences)
+        #expect(expected != swapped)
+
+        let verified = try VerifiedModelFolder(directory: original.model)
+        let weights = original.model.appendingPathComponent(ModelManifest.weightsFileName)
+        try FileManager.default.removeItem(at: weights)
+        try FileManager.default.copyItem(at: other.model.appendingPathComponent(ModelManifest.weightsFileName), to: weights)
+
+        #expect(try BertEncoder(folder: verified, pool: pool).embed(sequences) == expected)
+        #expect(throws: ModelError.self, "the file on disk no longer matches the manifest") {
+            try BertEncoder(modelDirectory: original.model, pool: pool)
+        }
+    }
+
+    /// A file truncated while it is being read (which used to fault the mapping with SIGBUS)
+    /// fails the read with a clear reason.
+    @Test func aFileTruncatedAfterItIsOpenedFailsTheRead() throws {
+        let url = try Self.fileWithOldTimestamps(bytes: 1 << 20)
+        let file = try RegularFile(url: url, symlinks: .refuse)
+        #expect(truncate(url.path, 1 << 19) == 0)
+        #expect(throws: FileReadError.changedWhileReading(path: url.path, reason: "it shrank from 1048576 to 524288 bytes while being read")) {
+            try file.readAll(limit: 1 << 30)
+        }
+    }
+
+    @Test func aFileGrownOrRewrittenAfterItIsOpenedFailsTheRead() throws {
+        let grown = try Self.fileWithOldTimestamps(bytes: 4096)
+        let growing = try RegularFile(url: grown, symlinks: .refuse)
+        let appender = try FileHandle(forWritingTo: grown)
+        try appender.seekToEnd()
+        try appender.write(contentsOf: Data([1, 2, 3]))
+        try appender.close()
+        #expect(throws: FileReadError.changedWhileReading(path: grown.path, reason: "it grew beyond 4096 bytes while being read")) {
+            try growing.readAll(limit: 1 << 30)
+        }
+
+        let rewritten = try Self.fileWithOldTimestamps(bytes: 4096)
+        let file = try RegularFile(url: rewritten, symlinks: .refuse)
+        let writer = try FileHandle(forWritingTo: rewritten)
+        try writer.write(contentsOf: Data(repeating: 7, count: 16))
+        try writer.close()
+        #expect(throws: FileReadError.changedWhileReading(path: rewritten.path, reason: "it was modified while being read")) {
+            try file.readAll(limit: 1 << 30)
+        }
+    }
+
+    @Test func aFileReplacedByARenameAfterItIsOpenedIsReadAsOpened() throws {
+        let url = try Self.fileWithOldTimestamps(bytes: 4096)
+        let file = try RegularFile(url: url, symlinks: .refuse)
+        let replacement = url.deletingLastPathComponent().appendingPathComponent("replacement")
+        try Data(repeating: 9, count: 100).write(to: replacement)
+        #expect(rename(replacement.path, url.path) == 0)
+        #expect(try file.readAll(limit: 1 << 30) == [UInt8](repeating: 1, count: 4096))
+        #expect(throws: FileReadError.tooLarge(path: url.path, size: 100, limit: 99)) {
+            try RegularFile.bytes(of: url, limit: 99, symlinks: .refuse)
+        }
+    }
+
+    /// A file of `bytes` ones whose times lie an hour in the past, so that any later change is
+    /// visible in its modification time whatever the file system's timestamp granularity.
+    static func fileWithOldTimestamps(bytes: Int) throws -> URL {
+        let url = try TestSupport.temporaryDirectory().appendingPathComponent("file")
+        try Data(repeating: 1, count: bytes).write(to: url)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: url.path)
+        return url
     }
 }

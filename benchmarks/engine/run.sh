@@ -6,6 +6,7 @@
 #
 #   benchmarks/engine/run.sh [--seconds S]      (S: measuring time per configuration, default 2)
 #   THREADS="2" LATENCY_ROUNDS=0 benchmarks/engine/run.sh     (a subset: thread counts, latency rounds)
+#   ENGINES=quantserve benchmarks/engine/run.sh               (QuantServe only: quick loops while tuning)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -23,20 +24,25 @@ OUT="benchmarks/results/engine-$(date +%Y%m%d-%H%M%S).jsonl"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 echo "engine-bench: writing $OUT" >&2
+ENGINES=${ENGINES:-quantserve onnxruntime}
+CPU=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+VNNI=$(grep -o -m1 avx512_vnni /proc/cpuinfo || echo "no avx512_vnni")
+printf '{"note": "cpu", "model": "%s", "cores": %d, "flags": "%s"}\n' "$CPU" "$(nproc)" "$VNNI" | tee -a "$OUT" >&2
+runs() { [[ " $ENGINES " == *" $1 "* ]]; }
 # Interleaved per (threads, length) so that both engines meet the same background load.
 for threads in ${THREADS:-1 2}; do
   for length in 16 64 128; do
-    "$BENCH" --model models/minilm/1 --threads "$threads" --lengths "$length" --seconds "$SECONDS_PER_CONFIG" \
-      --latency-runs 0 | tee -a "$OUT" >&2
-    .venv/bin/python "$HERE/ort_bench.py" --hf-model "$HF_MODEL" --threads "$threads" --lengths "$length" \
+    runs quantserve && "$BENCH" --model models/minilm/1 --threads "$threads" --lengths "$length" \
+      --seconds "$SECONDS_PER_CONFIG" --latency-runs 0 | tee -a "$OUT" >&2
+    runs onnxruntime && .venv/bin/python "$HERE/ort_bench.py" --hf-model "$HF_MODEL" --threads "$threads" --lengths "$length" \
       --seconds "$SECONDS_PER_CONFIG" --latency-runs 0 --work-dir "$WORK" 2>/dev/null | tee -a "$OUT" >&2
   done
 done
 # Batch-1 length-16 latency with one thread, each engine measured twice, alternating.
 for ((round = 0; round < ${LATENCY_ROUNDS:-2}; round++)); do
-  "$BENCH" --model models/minilm/1 --threads 1 --batches 1 --lengths 16 --seconds 0 --latency-runs 500 \
-    | grep latency | tee -a "$OUT" >&2
-  .venv/bin/python "$HERE/ort_bench.py" --hf-model "$HF_MODEL" --threads 1 --batches 1 --lengths 16 --seconds 0 \
+  runs quantserve && "$BENCH" --model models/minilm/1 --threads 1 --batches 1 --lengths 16 --seconds 0 \
+    --latency-runs 500 | grep latency | tee -a "$OUT" >&2
+  runs onnxruntime && .venv/bin/python "$HERE/ort_bench.py" --hf-model "$HF_MODEL" --threads 1 --batches 1 --lengths 16 --seconds 0 \
     --latency-runs 500 --work-dir "$WORK" 2>/dev/null | grep latency | tee -a "$OUT" >&2
 done
 .venv/bin/python "$HERE/table.py" "$OUT"

@@ -6,6 +6,8 @@
 #define CKERNELS_H
 #include <stdint.h>
 #include <stddef.h>
+#include "CFloatKernels.h"
+#include "CAttention.h"
 
 // MARK: - CPU features
 
@@ -43,10 +45,19 @@ static inline void qs_spin_pause(void) {
 #define QS_VNNI_EMULATED_NR 16
 #define QS_VNNI_EMULATED_MR 6
 
-/// One block of an int8 GEMM with its dequantization epilogue:
-/// `output[r][n] = fmaf((float)(sum_g dot(a[r][g], w[n][g]) - zp[r] * wsum[n]), scale[r] * wscale[n], bias[n])`
-/// for rows `row_begin..<row_end` and the channels of panels `panel_begin..<panel_end`
-/// (channels at or beyond `n` are computed but not stored).
+/// Epilogue options of `qs_gemm_block.epilogue`, applied after dequantize + bias in this order.
+/// GELU in its exact erf form (`x/2 · (1 + erf(x/√2))`, the vector-math header's polynomial):
+#define QS_EPILOGUE_GELU 1u
+/// Accumulate: `output[r][n] += result` instead of `output[r][n] = result` (the residual add;
+/// `output` may be the residual buffer itself).
+#define QS_EPILOGUE_ACCUMULATE 2u
+
+/// One block of an int8 GEMM with its fused epilogue:
+/// `result[r][n] = fmaf((float)(sum_g dot(a[r][g], w[n][g]) - zp[r] * wsum[n]), scale[r] * wscale[n], bias[n])`,
+/// then the `epilogue` options, for rows `row_begin..<row_end` and the channels of panels
+/// `panel_begin..<panel_end` (channels at or beyond `n` are computed but not stored). The driver
+/// walks row tiles in the outer loop and panels in the inner one: a tile's activations stay in
+/// L1 while the block's weight panels stream from L2.
 typedef struct qs_gemm_block {
     /// Quantized activations: one row per token, `activation_stride` 32-bit groups apart.
     const void *activations;
@@ -67,6 +78,8 @@ typedef struct qs_gemm_block {
     /// epilogue; `output` is unused): for callers that combine several rows themselves.
     int32_t *raw_output;
     size_t output_stride;
+    /// QS_EPILOGUE_* bits (0: plain store); ignored with `raw_output`.
+    uint32_t epilogue;
     size_t n;
     size_t row_begin, row_end;
     size_t panel_begin, panel_end;

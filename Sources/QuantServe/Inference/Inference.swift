@@ -1,7 +1,10 @@
 import Foundation
+import QuantServeAPI
 
 /// The inference operations, free of any RPC type: resolve a version through the registry,
-/// tokenize, queue for the batcher, shape the answer. `InferenceService` maps them to RPCs.
+/// tokenize (on the tokenization pool, stopping between texts and inside long ones once the
+/// caller is gone or the deadline passed), queue for the batcher, shape one answer per text. `InferenceService` maps
+/// them to RPCs.
 public struct Inference: Sendable {
     /// The answer to an Embed call.
     public struct Embeddings: Sendable {
@@ -28,29 +31,33 @@ public struct Inference: Sendable {
         public var ids: [[UInt32]]
     }
 
-    /// Texts per request beyond which a request is refused.
-    public static let maxTextsPerRequest = 1024
+    /// Texts per request beyond which a request is refused (checked first as it is decoded).
+    public static let maxTextsPerRequest = InferenceRequestLimits.maxTexts
 
     public let registry: ModelRegistry
+    /// Where texts are tokenized.
+    public let tokenization: TokenizationPool
 
-    public init(registry: ModelRegistry) {
+    public init(registry: ModelRegistry, tokenization: TokenizationPool = .shared) {
         self.registry = registry
+        self.tokenization = tokenization
     }
 
-    /// One embedding per text, from the version `name`/`version` resolves to.
-    public func embed(name: String, version: UInt64, texts: [String], truncate: Bool,
+    /// One embedding per text, from the version `name`/`version` resolves to (a READY version
+    /// that is not serving only with `.anyReady` access).
+    public func embed(name: String, version: UInt64, access: VersionAccess = .servingOnly, texts: [String], truncate: Bool,
                       deadline: ContinuousClock.Instant?) async throws -> Embeddings {
         try validate(texts)
-        let loaded = try registry.acquire(name: name, version: version)
+        let loaded = try registry.acquire(name: name, version: version, access: access)
         defer { registry.release(loaded) }
         return try await embed(texts, truncate: truncate, with: loaded, deadline: deadline)
     }
 
     /// The `topK` best intents per text.
-    public func classify(name: String, version: UInt64, texts: [String], topK: Int,
+    public func classify(name: String, version: UInt64, access: VersionAccess = .servingOnly, texts: [String], topK: Int,
                          deadline: ContinuousClock.Instant?) async throws -> Classifications {
         try validate(texts)
-        let loaded = try registry.acquire(name: name, version: version)
+        let loaded = try registry.acquire(name: name, version: version, access: access)
         defer { registry.release(loaded) }
         guard let intents = loaded.intents else {
             throw InferenceError.noIntents(name: loaded.name, version: loaded.version)
@@ -61,13 +68,12 @@ public struct Inference: Sendable {
     }
 
     /// Token ids of each text, exactly as the model's tokenizer makes them (truncated to the model's maximum).
-    public func tokenize(name: String, version: UInt64, texts: [String]) throws -> Tokens {
+    public func tokenize(name: String, version: UInt64, access: VersionAccess = .servingOnly, texts: [String],
+                         deadline: ContinuousClock.Instant?) async throws -> Tokens {
         try validate(texts)
-        let loaded = try registry.acquire(name: name, version: version)
+        let loaded = try registry.acquire(name: name, version: version, access: access)
         defer { registry.release(loaded) }
-        let ids = try texts.enumerated().map { index, text in
-            try tokenize(text, index: index, truncate: true, engine: loaded.engine)
-        }
+        let ids = try await tokenize(texts, truncate: true, engine: loaded.engine, tokenLimit: nil, deadline: deadline)
         return Tokens(name: loaded.name, version: loaded.version, ids: ids)
     }
 
@@ -75,21 +81,51 @@ public struct Inference: Sendable {
                        deadline: ContinuousClock.Instant?) async throws -> Embeddings {
         var timings = RequestTimings()
         let tokenizeStart = ContinuousClock.now
-        let sequences = try texts.enumerated().map { index, text in
-            try tokenize(text, index: index, truncate: truncate, engine: loaded.engine)
-        }
+        let sequences = try await tokenize(texts, truncate: truncate, engine: loaded.engine,
+                                           tokenLimit: loaded.scheduler.configuration.maxRequestTokens, deadline: deadline)
         timings.tokenizeMicroseconds = microseconds(tokenizeStart.duration(to: .now))
         let output = try await loaded.scheduler.embed(sequences, deadline: deadline)
         timings.queueMicroseconds = output.queueMicroseconds
         timings.computeMicroseconds = output.computeMicroseconds
         timings.batchSequences = output.batchSequences
-        return Embeddings(name: loaded.name, version: loaded.version, vectors: output.embeddings,
-                          tokenCounts: sequences.map(\.count), dimensions: loaded.engine.dimensions, timings: timings)
+        let dimensions = loaded.engine.dimensions
+        let vectors = (0..<sequences.count).map { Array(output.rows[$0 * dimensions..<($0 + 1) * dimensions]) }
+        return Embeddings(name: loaded.name, version: loaded.version, vectors: vectors,
+                          tokenCounts: sequences.map(\.count), dimensions: dimensions, timings: timings)
     }
 
-    private func tokenize(_ text: String, index: Int, truncate: Bool, engine: any EmbeddingEngine) throws -> [UInt32] {
+    /// The token ids of every text, computed on the tokenization pool. Stops between texts and
+    /// inside long ones once the caller is cancelled or the deadline passes, and once the texts
+    /// so far hold more than `tokenLimit` tokens.
+    private func tokenize(_ texts: [String], truncate: Bool, engine: any EmbeddingEngine, tokenLimit: Int?,
+                          deadline: ContinuousClock.Instant?) async throws -> [[UInt32]] {
+        let bytes = texts.reduce(0) { $0 + $1.utf8.count }
+        return try await tokenization.run(bytes: bytes, deadline: deadline) { stop in
+            var sequences: [[UInt32]] = []
+            sequences.reserveCapacity(texts.count)
+            var tokens = 0
+            for (index, text) in texts.enumerated() {
+                try stop.check(tokenizedTexts: index)
+                let ids = try tokenize(text, index: index, truncate: truncate, engine: engine, stop: stop)
+                tokens += ids.count
+                if let tokenLimit, tokens > tokenLimit {
+                    throw SchedulerError.requestTooLarge(tokens: tokens, limit: tokenLimit)
+                }
+                sequences.append(ids)
+            }
+            return sequences
+        }
+    }
+
+    /// The token ids of one text; a tokenizer error becomes `badText`, and a stop inside the
+    /// text says why the work stopped (cancelled, or the deadline passed).
+    private func tokenize(_ text: String, index: Int, truncate: Bool, engine: any EmbeddingEngine,
+                          stop: TokenizationPool.StopCheck) throws -> [UInt32] {
         do {
-            return try engine.tokenize(text, truncate: truncate)
+            return try engine.tokenize(text, truncate: truncate, isCancelled: { stop.shouldStop })
+        } catch is CancellationError {
+            try stop.check(tokenizedTexts: index)
+            throw CancellationError()
         } catch {
             throw InferenceError.badText(index: index, reason: "\(error)")
         }

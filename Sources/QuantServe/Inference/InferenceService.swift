@@ -3,6 +3,7 @@ import QuantServeAPI
 
 /// `inference.v1.Inference`: Embed, Classify and Tokenize over gRPC. Each response names the
 /// exact version that served and carries the server-side timings as response headers.
+/// A READY version that is not serving answers only admin-authorized calls (canary checks).
 public struct InferenceService: RPCService {
     /// Response header names of the server-side timings, in microseconds.
     public enum TimingHeader {
@@ -13,16 +14,24 @@ public struct InferenceService: RPCService {
     }
 
     public let inference: Inference
+    /// Decides which calls may use a READY version that is not serving.
+    public let authorization: AdminAuthorization
 
-    public init(inference: Inference) {
+    public init(inference: Inference, authorization: AdminAuthorization) {
         self.inference = inference
+        self.authorization = authorization
+    }
+
+    /// `.anyReady` for admin-authorized calls that name a version, `.servingOnly` for the rest.
+    private func access(_ model: ModelRef, _ context: ServerContext) -> VersionAccess {
+        model.version != 0 && authorization.permits(context) ? .anyReady : .servingOnly
     }
 
     public func register(in router: inout RPCRouter) {
         router.registerUnary(InferenceMethods.embed) { (request: EmbedRequest, context) -> ServerResponse<EmbedResponse> in
             let model = request.model ?? ModelRef()
             let result = try await ServiceError.converting {
-                try await inference.embed(name: model.name, version: model.version, texts: request.texts,
+                try await inference.embed(name: model.name, version: model.version, access: access(model, context), texts: request.texts,
                                           truncate: request.truncate, deadline: context.deadline)
             }
             let embeddings = zip(result.vectors, result.tokenCounts).map { vector, count in
@@ -36,7 +45,7 @@ public struct InferenceService: RPCService {
         router.registerUnary(InferenceMethods.classify) { (request: ClassifyRequest, context) -> ServerResponse<ClassifyResponse> in
             let model = request.model ?? ModelRef()
             let result = try await ServiceError.converting {
-                try await inference.classify(name: model.name, version: model.version, texts: request.texts,
+                try await inference.classify(name: model.name, version: model.version, access: access(model, context), texts: request.texts,
                                              topK: Int(request.topK), deadline: context.deadline)
             }
             let results = result.results.map { scores in
@@ -46,10 +55,11 @@ public struct InferenceService: RPCService {
                 ClassifyResponse(model: ModelRef(name: result.name, version: result.version), results: results),
                 headers: Self.headers(result.timings))
         }
-        router.registerUnary(InferenceMethods.tokenize) { (request: TokenizeRequest, _) -> ServerResponse<TokenizeResponse> in
+        router.registerUnary(InferenceMethods.tokenize) { (request: TokenizeRequest, context) -> ServerResponse<TokenizeResponse> in
             let model = request.model ?? ModelRef()
             let result = try await ServiceError.converting {
-                try inference.tokenize(name: model.name, version: model.version, texts: request.texts)
+                try await inference.tokenize(name: model.name, version: model.version, access: access(model, context),
+                                             texts: request.texts, deadline: context.deadline)
             }
             return ServerResponse(TokenizeResponse(model: ModelRef(name: result.name, version: result.version),
                                                    tokens: result.ids.map { TokenIds(ids: $0) }))

@@ -1,4 +1,5 @@
 import Foundation
+import Transformer
 
 /// Classifies an embedding into intents by cosine similarity to each intent's centroid
 /// (the normalized mean of its example phrases' embeddings).
@@ -37,10 +38,10 @@ public struct IntentClassifier: Sendable {
             guard !intent.examples.isEmpty else { throw IntentError.noExamples(label: intent.label) }
             guard !labels.contains(intent.label) else { throw IntentError.duplicate(label: intent.label) }
             let sequences = try intent.examples.map { try engine.tokenize($0, truncate: true) }
-            let embeddings = try engine.embed(sequences)
+            let rows = try engine.embedRows(PackedBatch(sequences))
             var centroid = [Float](repeating: 0, count: engine.dimensions)
-            for embedding in embeddings {
-                for index in centroid.indices { centroid[index] += embedding[index] }
+            for row in stride(from: 0, to: rows.count, by: engine.dimensions) {
+                for index in centroid.indices { centroid[index] += rows[row + index] }
             }
             let norm = centroid.reduce(0) { $0 + $1 * $1 }.squareRoot()
             guard norm > 0 else { throw IntentError.degenerate(label: intent.label) }

@@ -6,6 +6,9 @@ import Foundation
 /// only then can a version serve. Swapping moves the serving pointer under a lock, so each
 /// request resolves to exactly one version and holds it (`acquire`/`release`) until it ends.
 /// An unloaded version is freed when its last in-flight request releases it.
+///
+/// A caller-given folder is read only inside the repository (see `RepositoryConfinement`); a READY
+/// version that is not serving answers only admin-authorized calls (see `VersionAccess`).
 public final class ModelRegistry: @unchecked Sendable {
     /// Builds an engine from a version folder; throws a clear error when the folder is bad.
     public typealias EngineLoader = @Sendable (_ directory: URL) throws -> any EmbeddingEngine
@@ -35,6 +38,8 @@ public final class ModelRegistry: @unchecked Sendable {
         var inFlight = 0
         var path: String
         var memoryBytes = 0
+        /// The folder as it was when the last load began (the watcher retries a FAILED version when it changes).
+        var signature: VersionFolderSignature?
     }
 
     private struct ModelRecord {
@@ -47,15 +52,19 @@ public final class ModelRegistry: @unchecked Sendable {
     /// The model used when a request names none.
     public let defaultModel: String
     private let loader: EngineLoader
+    private let confinement: RepositoryConfinement
     private let schedulerConfiguration: SchedulerConfiguration
     private let lock = NSLock()
     private var models: [String: ModelRecord] = [:]
     private let servingChanged: @Sendable (_ name: String, _ isServing: Bool) -> Void
 
+    /// A registry over `repository`; `allowsPathsOutsideRepository` lets a load's `path`
+    /// (`LoadModel.path`) name folders that resolve outside it.
     public init(repository: URL, defaultModel: String, schedulerConfiguration: SchedulerConfiguration,
-                loader: @escaping EngineLoader,
+                allowsPathsOutsideRepository: Bool = false, loader: @escaping EngineLoader,
                 servingChanged: @escaping @Sendable (_ name: String, _ isServing: Bool) -> Void = { _, _ in }) {
         self.repository = repository
+        confinement = RepositoryConfinement(repository: repository, allowsOutside: allowsPathsOutsideRepository)
         self.defaultModel = defaultModel
         self.schedulerConfiguration = schedulerConfiguration
         self.loader = loader
@@ -65,8 +74,9 @@ public final class ModelRegistry: @unchecked Sendable {
     // MARK: - The request path
 
     /// The version a request gets: `version` 0 means the serving one, an empty name the default
-    /// model. The caller must `release` it when the request ends.
-    public func acquire(name: String, version: UInt64) throws -> LoadedVersion {
+    /// model; a READY version that is not serving only with `.anyReady` access. The caller must
+    /// `release` it when the request ends.
+    public func acquire(name: String, version: UInt64, access: VersionAccess = .servingOnly) throws -> LoadedVersion {
         let name = name.isEmpty ? defaultModel : name
         lock.lock()
         defer { lock.unlock() }
@@ -81,6 +91,9 @@ public final class ModelRegistry: @unchecked Sendable {
         guard var record = model.versions[number] else { throw RegistryError.unknownVersion(name: name, version: number) }
         guard let loaded = record.loaded, record.state == .ready || record.state == .serving else {
             throw RegistryError.notReady(name: name, version: number, state: record.state)
+        }
+        guard record.state == .serving || access == .anyReady else {
+            throw RegistryError.notServing(name: name, version: number, serving: model.serving)
         }
         record.inFlight += 1
         model.versions[number] = record
@@ -103,15 +116,16 @@ public final class ModelRegistry: @unchecked Sendable {
 
     // MARK: - Operations
 
-    /// Loads `name`/`version` from `path` (default: the repository's folder), verifies and
-    /// self-tests it, and makes it serve when `serve` is set. Returns once it is ready; a failure
-    /// is kept in the registry's listing and thrown, and leaves the serving version untouched.
+    /// Loads `name`/`version` from `path` (which must resolve inside the repository unless the
+    /// registry allows otherwise; default: the repository's folder), verifies and self-tests it,
+    /// and makes it serve when `serve` is set. Returns once it is ready; a failure is kept in the
+    /// registry's listing and thrown, and leaves the serving version untouched.
     @discardableResult
     public func load(name: String, version: UInt64, path: String? = nil, serve: Bool) async throws -> ModelStatus {
         try Self.validate(name: name)
         guard version > 0 else { throw RegistryError.unknownVersion(name: name, version: 0) }
-        let directory = path.map { URL(fileURLWithPath: $0) }
-            ?? repository.appendingPathComponent(name).appendingPathComponent(String(version))
+        let directory = try confinement.resolve(path.map { URL(fileURLWithPath: $0) }
+            ?? repository.appendingPathComponent(name).appendingPathComponent(String(version)), callerGiven: path != nil)
         try beginLoad(name: name, version: version, directory: directory)
         let outcome = await Self.runOnThread(named: "load \(name)/\(version)") { [self] in
             Result { try build(name: name, version: version, directory: directory) }
@@ -188,6 +202,16 @@ public final class ModelRegistry: @unchecked Sendable {
         return models[name.isEmpty ? defaultModel : name]?.serving != nil
     }
 
+    /// The FAILED versions of `name`, each with its folder's signature when its last load began.
+    public func failedVersions(of name: String) -> [UInt64: VersionFolderSignature] {
+        lock.lock(); defer { lock.unlock() }
+        var failed: [UInt64: VersionFolderSignature] = [:]
+        for (number, record) in models[name]?.versions ?? [:] where record.state == .failed {
+            failed[number] = record.signature
+        }
+        return failed
+    }
+
     /// Versions present in the registry (in any state) for `name`.
     public func knownVersions(of name: String) -> Set<UInt64> {
         lock.lock(); defer { lock.unlock() }
@@ -208,16 +232,13 @@ public final class ModelRegistry: @unchecked Sendable {
     }
 
     private func beginLoad(name: String, version: UInt64, directory: URL) throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw RegistryError.missingDirectory(path: directory.path)
-        }
+        let signature = VersionFolderSignature(of: directory)
         lock.lock(); defer { lock.unlock() }
         var model = models[name] ?? ModelRecord()
         if let existing = model.versions[version], existing.state != .failed {
             throw RegistryError.alreadyLoaded(name: name, version: version, state: existing.state)
         }
-        model.versions[version] = VersionRecord(state: .loading, path: directory.path)
+        model.versions[version] = VersionRecord(state: .loading, path: directory.path, signature: signature)
         models[name] = model
     }
 

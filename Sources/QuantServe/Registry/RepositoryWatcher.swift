@@ -3,7 +3,9 @@ import Logging
 
 /// Polls the model repository and loads each new version folder once it is complete (its
 /// manifest, `quantserve.json`, is written last), as TF Serving's file system poller does.
-/// A new version that is higher than the serving one becomes the serving version.
+/// A new version that is higher than the serving one becomes the serving version. A FAILED
+/// version is tried again when its folder changes (a file added, removed, replaced or rewritten:
+/// `VersionFolderSignature`), never on every scan.
 public struct RepositoryWatcher: Sendable {
     /// The file whose presence marks a version folder as complete.
     public static let completionMarker = "quantserve.json"
@@ -26,36 +28,43 @@ public struct RepositoryWatcher: Sendable {
         }
     }
 
-    /// Loads every complete version folder the registry does not know yet; returns what it loaded.
+    /// Loads every complete version folder the registry does not know yet, and every FAILED one
+    /// whose folder changed since its last attempt; returns what it loaded.
     @discardableResult
     public func scan() async -> [(name: String, version: UInt64)] {
         var loaded: [(name: String, version: UInt64)] = []
-        for (name, version) in newVersions() {
+        for (name, version) in versionsToLoad() {
             let serving = registry.list(name: name).first?.servingVersion ?? 0
             do {
                 try await registry.load(name: name, version: version, serve: version > serving)
-                logger.info("loaded a new version found in the repository", metadata: ["model": "\(name)", "version": "\(version)"])
+                logger.info("loaded a version found in the repository", metadata: ["model": "\(name)", "version": "\(version)"])
                 loaded.append((name, version))
             } catch {
-                logger.error("a new version found in the repository failed to load",
+                logger.error("a version found in the repository failed to load; it is tried again when its files change",
                              metadata: ["model": "\(name)", "version": "\(version)", "error": "\(error)"])
             }
         }
         return loaded
     }
 
-    private func newVersions() -> [(String, UInt64)] {
+    private func versionsToLoad() -> [(String, UInt64)] {
         let files = FileManager.default
         guard let names = try? files.contentsOfDirectory(atPath: registry.repository.path) else { return [] }
         var found: [(String, UInt64)] = []
         for name in names.sorted() where (try? ModelRegistry.validate(name: name)) != nil {
             let modelFolder = registry.repository.appendingPathComponent(name)
             let known = registry.knownVersions(of: name)
+            let failed = registry.failedVersions(of: name)
             guard let entries = try? files.contentsOfDirectory(atPath: modelFolder.path) else { continue }
             for entry in entries {
-                guard let version = UInt64(entry), version > 0, !known.contains(version) else { continue }
-                let marker = modelFolder.appendingPathComponent(entry).appendingPathComponent(Self.completionMarker)
-                if files.fileExists(atPath: marker.path) { found.append((name, version)) }
+                guard let version = UInt64(entry), version > 0 else { continue }
+                let folder = modelFolder.appendingPathComponent(entry)
+                guard files.fileExists(atPath: folder.appendingPathComponent(Self.completionMarker).path) else { continue }
+                if !known.contains(version) {
+                    found.append((name, version))
+                } else if let attempted = failed[version], VersionFolderSignature(of: folder) != attempted {
+                    found.append((name, version))
+                }
             }
         }
         return found.sorted { ($0.0, $0.1) < ($1.0, $1.1) }

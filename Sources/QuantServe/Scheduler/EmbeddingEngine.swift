@@ -1,3 +1,5 @@
+import Transformer
+
 /// What the scheduler and the service need from one loaded model version: its tokenizer,
 /// and a forward pass over a packed batch of token sequences.
 public protocol EmbeddingEngine: Sendable {
@@ -9,8 +11,18 @@ public protocol EmbeddingEngine: Sendable {
     var memoryBytes: Int { get }
     /// The intents (labels with example phrases) the version ships for Classify; empty when none.
     var intents: [IntentClassifier.Intent] { get }
-    /// Token ids of one text; throws a clear error when it is too long and `truncate` is false.
-    func tokenize(_ text: String, truncate: Bool) throws -> [UInt32]
-    /// One L2-normalized embedding per sequence; must not depend on the other sequences in the batch.
-    func embed(_ sequences: [[UInt32]]) throws -> [[Float]]
+    /// Token ids of one text; throws a clear error when it is too long and `truncate` is false,
+    /// and `CancellationError` once `isCancelled` returns true (asked while a long text is read).
+    func tokenize(_ text: String, truncate: Bool, isCancelled: () -> Bool) throws -> [UInt32]
+    /// One L2-normalized embedding per sequence of `batch`, flat: sequence `i`'s embedding is
+    /// `rows[i·dimensions..<(i + 1)·dimensions]`. It must not depend on the other sequences in the batch.
+    func embedRows(_ batch: PackedBatch) throws -> [Float]
+}
+
+
+extension EmbeddingEngine {
+    /// Token ids of one text, never cancelled: for loading and self-tests.
+    func tokenize(_ text: String, truncate: Bool) throws -> [UInt32] {
+        try tokenize(text, truncate: truncate, isCancelled: { false })
+    }
 }

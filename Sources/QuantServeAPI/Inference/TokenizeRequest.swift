@@ -16,18 +16,20 @@ public struct TokenizeRequest: Sendable, Hashable {
 }
 
 extension TokenizeRequest: GRPCMessage {
-    /// Decodes the message from its protobuf encoding; throws when the bytes are not one.
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
-        self = try ProtobufCCodec.decode(serializedBytes)
+    /// Decodes the message from its protobuf encoding, each text exactly as sent (U+0000
+    /// included). Throws `MessageDecodingError` when the bytes are not one, and `RPCError`
+    /// RESOURCE_EXHAUSTED when they hold more than `InferenceRequestLimits.maxTexts` texts.
+    public init(serializedBytes: [UInt8]) throws {
+        self = try ProtobufCCodec.decodeCarryingTexts(serializedBytes)
     }
 
     /// The message's protobuf encoding.
     public func serializedBytes() -> [UInt8] {
-        ProtobufCCodec.encode(self)
+        ProtobufCCodec.encodeCarryingTexts(self)
     }
 }
 
-extension TokenizeRequest: ProtobufCCodable {
+extension TokenizeRequest: ProtobufCTextsCarrying {
     static let protobufName = "inference.v1.TokenizeRequest"
 
     static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__V1__TokenizeRequest>? {
@@ -41,12 +43,10 @@ extension TokenizeRequest: ProtobufCCodable {
     init(cMessage: UnsafePointer<Inference__V1__TokenizeRequest>) throws(MessageDecodingError) {
         let c = cMessage.pointee
         model = try ProtobufCCodec.message(c.model)
-        texts = try ProtobufCCodec.strings(c.n_texts, c.texts, field: "texts", of: Self.self)
+        texts = []  // read from the wire bytes by ProtobufCCodec.decodeCarryingTexts
     }
 
     func fill(_ cMessage: UnsafeMutablePointer<Inference__V1__TokenizeRequest>, arena: inout ProtobufCArena) {
         cMessage.pointee.model = arena.optionalMessage(model)
-        cMessage.pointee.n_texts = texts.count
-        cMessage.pointee.texts = arena.cStrings(texts)
     }
 }

@@ -74,7 +74,8 @@ struct ProtobufCArena: ~Copyable {
     }
 
     /// A NUL-terminated copy of `string`'s UTF-8 bytes. protobuf-c reads C strings, so a
-    /// string with an embedded NUL is cut at its first NUL.
+    /// string with an embedded NUL is cut at its first NUL (decoding refuses such strings, and
+    /// texts go through `ProtobufCCodec.encodeCarryingTexts`).
     mutating func cString(_ string: String) -> UnsafeMutablePointer<CChar> {
         var string = string
         return string.withUTF8 { utf8 in
@@ -83,17 +84,6 @@ struct ProtobufCArena: ~Copyable {
             copy.storeBytes(of: 0, toByteOffset: utf8.count, as: UInt8.self)
             return copy.bindMemory(to: CChar.self, capacity: utf8.count + 1)
         }
-    }
-
-    /// A table of C strings for a repeated string field, nil when `strings` is empty.
-    mutating func cStrings(_ strings: [String]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
-        guard !strings.isEmpty else { return nil }
-        let table = allocate(byteCount: MemoryLayout<UnsafeMutablePointer<CChar>?>.stride * strings.count)
-            .bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: strings.count)
-        for (index, string) in strings.enumerated() {
-            table[index] = cString(string)
-        }
-        return table
     }
 
     /// One bulk copy of a repeated scalar field, nil when `values` is empty.

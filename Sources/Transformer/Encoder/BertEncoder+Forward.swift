@@ -1,26 +1,50 @@
 import Foundation
 import Kernels
+import Synchronization
 
 extension BertEncoder {
-    /// Scratch regions of one forward pass, carved from an arena.
-    private struct Activations {
+    /// Scratch regions of one forward pass, carved from an arena: the whole batch's residual
+    /// stream, projections and attention output, plus one workspace per thread for the rows it is
+    /// working on.
+    private struct Buffers {
         let hidden: UnsafeMutablePointer<Float>     // tokens × hidden: the residual stream
         let qkv: UnsafeMutablePointer<Float>        // tokens × 3·hidden: queries | keys | values
         let context: UnsafeMutablePointer<Float>    // tokens × hidden: attention output before projection
-        let projected: UnsafeMutablePointer<Float>  // tokens × hidden: output of a projection, before the residual
-        let inner: UnsafeMutablePointer<Float>      // tokens × intermediate: feed-forward inner activations
-        let scores: UnsafeMutablePointer<Float>     // attention slots × longest² : one score matrix per slot
+        let scores: UnsafeMutablePointer<Float>     // attention slots × longest²: one score matrix per slot
+        let workspaces: [BlockWorkspace]
 
-        init(arena: ScratchArena, tokens: Int, config: BertConfig, attentionSlots: Int, longest: Int) {
+        init(arena: ScratchArena, tokens: Int, config: BertConfig, attentionSlots: Int, longest: Int,
+             workspaceCount: Int, blockRows: Int) {
             let hiddenSize = tokens * config.hidden
-            let total = 6 * hiddenSize + tokens * config.intermediate + attentionSlots * longest * longest
+            let workspaceSize = BlockWorkspace.floats(rows: blockRows, config: config)
+            let total = 5 * hiddenSize + attentionSlots * longest * longest + workspaceCount * workspaceSize
             let base = arena.floats(total)
             hidden = base
             qkv = hidden + hiddenSize
             context = qkv + 3 * hiddenSize
-            projected = context + hiddenSize
-            inner = projected + hiddenSize
-            scores = inner + tokens * config.intermediate
+            scores = context + hiddenSize
+            let first = scores + attentionSlots * longest * longest
+            workspaces = (0..<workspaceCount).map {
+                BlockWorkspace(base: first + $0 * workspaceSize, rows: blockRows, config: config)
+            }
+        }
+    }
+
+    /// The rows one thread is taking through a layer: feed-forward activations and the scratch of
+    /// its projections.
+    private struct BlockWorkspace {
+        let inner: UnsafeMutablePointer<Float>      // rows × intermediate: feed-forward inner activations
+        let linear: LinearScratch
+
+        static func floats(rows: Int, config: BertConfig) -> Int {
+            rows * (2 * config.intermediate + config.hidden)
+        }
+
+        init(base: UnsafeMutablePointer<Float>, rows: Int, config: BertConfig) {
+            inner = base
+            let staging = inner + rows * config.intermediate
+            linear = LinearScratch(quantized: QuantizedActivations(reservingRows: rows, features: config.intermediate),
+                                   staging: staging, result: staging + rows * config.intermediate)
         }
     }
 
@@ -31,36 +55,32 @@ extension BertEncoder {
         let hidden = config.hidden
         let slots = pool.threadCount
         let longest = batch.longestSequence
-        let buffers = Activations(arena: arena, tokens: tokens, config: config, attentionSlots: slots, longest: longest)
-        let epsilon = Float(config.layerNormEps)
+        // The recorder is not thread-safe: observe whole operations on this thread.
+        let plan = recorder == nil ? ForwardPlan(tokens: tokens, threads: slots) : ForwardPlan(wholeBatch: tokens)
+        let buffers = Buffers(arena: arena, tokens: tokens, config: config, attentionSlots: slots, longest: longest,
+                              workspaceCount: plan.pipelined ? min(slots, plan.blockCount) : 1,
+                              blockRows: plan.rowsPerBlock)
+        let positions = batch.positions
+        let layers = weights.layers
 
-        embedTokens(batch, into: buffers.hidden)
-        pool.forEachRowBlock(tokens) { rows in
-            FloatKernels.layerNorm(buffers.hidden + rows.lowerBound * hidden, rows: rows.count, cols: hidden,
-                                   gamma: weights.embeddingNorm.gamma.pointer, beta: weights.embeddingNorm.beta.pointer,
-                                   epsilon: epsilon)
+        forEachBlock(plan, tokens: tokens, workspaces: buffers.workspaces) { rows, workspace, operationPool in
+            embedTokens(batch.tokenIds, positions: positions, rows: rows, into: buffers.hidden)
+            normalize(buffers.hidden, rows: rows, norm: weights.embeddingNorm, pool: operationPool)
+            project(layers[0].qkv, site: LinearSite(layer: 0, role: .attentionQKV), input: buffers.hidden,
+                    rows: rows, output: buffers.qkv, workspace: workspace, pool: operationPool, recorder: recorder)
         }
-        for (index, layer) in weights.layers.enumerated() {
-            func observe(_ role: LinearRole, _ input: UnsafeMutablePointer<Float>, columns: Int) {
-                recorder?.observe(LinearSite(layer: index, role: role), input: input, rows: tokens, columns: columns)
+        for index in layers.indices {
+            attend(batch, qkv: buffers.qkv, context: buffers.context, scores: buffers.scores, slots: slots,
+                   longest: longest)
+            forEachBlock(plan, tokens: tokens, workspaces: buffers.workspaces) { rows, workspace, operationPool in
+                finishLayer(index, rows: rows, buffers: buffers, workspace: workspace, pool: operationPool,
+                            recorder: recorder)
+                if index + 1 < layers.count {
+                    project(layers[index + 1].qkv, site: LinearSite(layer: index + 1, role: .attentionQKV),
+                            input: buffers.hidden, rows: rows, output: buffers.qkv, workspace: workspace,
+                            pool: operationPool, recorder: recorder)
+                }
             }
-            // Staging for smoothed inputs: `context` is free before attention and after its projection.
-            observe(.attentionQKV, buffers.hidden, columns: hidden)
-            layer.qkv.apply(buffers.hidden, rows: tokens, output: buffers.qkv, staging: buffers.context, pool: pool)
-            attend(batch, qkv: buffers.qkv, context: buffers.context, scores: buffers.scores, slots: slots, longest: longest)
-            observe(.attentionOutput, buffers.context, columns: hidden)
-            layer.attentionOutput.apply(buffers.context, rows: tokens, output: buffers.projected, staging: buffers.context,
-                                        pool: pool)
-            addAndNormalize(buffers.hidden, buffers.projected, tokens: tokens, norm: layer.attentionNorm, epsilon: epsilon)
-            observe(.ffnUp, buffers.hidden, columns: hidden)
-            layer.ffnUp.apply(buffers.hidden, rows: tokens, output: buffers.inner, staging: buffers.context, pool: pool)
-            let width = config.intermediate
-            pool.forEachRowBlock(tokens) { rows in
-                FloatKernels.gelu(buffers.inner + rows.lowerBound * width, count: rows.count * width)
-            }
-            observe(.ffnDown, buffers.inner, columns: width)
-            layer.ffnDown.apply(buffers.inner, rows: tokens, output: buffers.projected, staging: buffers.inner, pool: pool)
-            addAndNormalize(buffers.hidden, buffers.projected, tokens: tokens, norm: layer.ffnNorm, epsilon: epsilon)
         }
         var pooled = [Float](repeating: 0, count: batch.count * hidden)
         pooled.withUnsafeMutableBufferPointer { rows in
@@ -71,36 +91,80 @@ extension BertEncoder {
         return pooled
     }
 
-    /// Word + position + token-type-0 embeddings of every token.
-    private func embedTokens(_ batch: PackedBatch, into output: UnsafeMutablePointer<Float>) {
-        let hidden = config.hidden
-        let word = weights.wordEmbeddings.pointer
-        let position = weights.positionEmbeddings.pointer
-        let tokenType = weights.tokenTypeEmbedding.pointer
-        batch.tokenIds.withUnsafeBufferPointer { ids in
-            for sequence in 0..<batch.count {
-                let range = batch.range(of: sequence)
-                for token in range {
-                    let row = output + token * hidden
-                    let wordRow = word + Int(ids[token]) * hidden
-                    let positionRow = position + (token - range.lowerBound) * hidden
-                    for column in 0..<hidden {
-                        row[column] = wordRow[column] + positionRow[column] + tokenType[column]
-                    }
-                }
+    /// Runs `body` over the plan's blocks: pipelined, each pool thread claims whole blocks and
+    /// runs them with its own workspace and no pool (`nil`); otherwise one block of every token
+    /// runs on this thread and its operations split over the pool.
+    private func forEachBlock(_ plan: ForwardPlan, tokens: Int, workspaces: [BlockWorkspace],
+                              _ body: (Range<Int>, BlockWorkspace, ComputePool?) -> Void) {
+        guard plan.pipelined else {
+            body(0..<tokens, workspaces[0], pool)
+            return
+        }
+        let nextBlock = Atomic<Int>(0)
+        pool.parallelFor(workspaces.count) { slot in
+            while true {
+                let block = nextBlock.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard block < plan.blockCount else { return }
+                body(plan.rows(ofBlock: block, tokens: tokens), workspaces[slot], nil)
             }
         }
     }
 
-    /// `hidden = LayerNorm(hidden + projected)`, row by row.
-    private func addAndNormalize(_ hidden: UnsafeMutablePointer<Float>, _ projected: UnsafePointer<Float>, tokens: Int,
-                                 norm: LayerNormWeights, epsilon: Float) {
+    /// Everything after attention for `rows`: attention-output projection added to the residual
+    /// and layer norm, feed-forward (up with GELU, down added to the residual) and layer norm, into `hidden`.
+    private func finishLayer(_ index: Int, rows: Range<Int>, buffers: Buffers, workspace: BlockWorkspace,
+                             pool: ComputePool?, recorder: ActivationRangeRecorder?) {
+        let layer = weights.layers[index]
+        let width = config.intermediate
+        project(layer.attentionOutput, site: LinearSite(layer: index, role: .attentionOutput), input: buffers.context,
+                rows: rows, output: buffers.hidden, epilogue: .accumulate, workspace: workspace, pool: pool,
+                recorder: recorder)
+        normalize(buffers.hidden, rows: rows, norm: layer.attentionNorm, pool: pool)
+        let inner = workspace.inner - rows.lowerBound * width
+        project(layer.ffnUp, site: LinearSite(layer: index, role: .ffnUp), input: buffers.hidden, rows: rows,
+                output: inner, epilogue: .gelu, workspace: workspace, pool: pool, recorder: recorder)
+        project(layer.ffnDown, site: LinearSite(layer: index, role: .ffnDown), input: inner, rows: rows,
+                output: buffers.hidden, epilogue: .accumulate, workspace: workspace, pool: pool, recorder: recorder)
+        normalize(buffers.hidden, rows: rows, norm: layer.ffnNorm, pool: pool)
+    }
+
+    /// `output[rows] = epilogue(layer(input[rows]))`; `input` and `output` are addressed by token
+    /// row (a workspace buffer is passed shifted back by the block's first row).
+    private func project(_ layer: LinearLayer, site: LinearSite, input: UnsafePointer<Float>, rows: Range<Int>,
+                         output: UnsafeMutablePointer<Float>, epilogue: GemmEpilogue = [], workspace: BlockWorkspace,
+                         pool: ComputePool?, recorder: ActivationRangeRecorder?) {
+        let source = input + rows.lowerBound * layer.inFeatures
+        recorder?.observe(site, input: source, rows: rows.count, columns: layer.inFeatures)
+        layer.apply(source, rows: rows.count, output: output + rows.lowerBound * layer.outFeatures, epilogue: epilogue,
+                    scratch: workspace.linear, pool: pool)
+    }
+
+    /// Word + position + token-type-0 embeddings of the tokens in `rows`.
+    private func embedTokens(_ tokenIds: [UInt32], positions: [Int], rows: Range<Int>,
+                             into output: UnsafeMutablePointer<Float>) {
+        let hidden = config.hidden
+        let word = weights.wordEmbeddings.pointer
+        let position = weights.positionEmbeddings.pointer
+        let tokenType = weights.tokenTypeEmbedding.pointer
+        for token in rows {
+            let row = output + token * hidden
+            let wordRow = word + Int(tokenIds[token]) * hidden
+            let positionRow = position + positions[token] * hidden
+            for column in 0..<hidden {
+                row[column] = wordRow[column] + positionRow[column] + tokenType[column]
+            }
+        }
+    }
+
+    /// `hidden[rows] = LayerNorm(hidden[rows])`.
+    private func normalize(_ hidden: UnsafeMutablePointer<Float>, rows: Range<Int>, norm: LayerNormWeights,
+                           pool: ComputePool?) {
         let width = config.hidden
-        pool.forEachRowBlock(tokens) { rows in
-            let offset = rows.lowerBound * width
-            FloatKernels.add(hidden + offset, projected + offset, count: rows.count * width)
-            FloatKernels.layerNorm(hidden + offset, rows: rows.count, cols: width, gamma: norm.gamma.pointer,
-                                   beta: norm.beta.pointer, epsilon: epsilon)
+        let first = hidden + rows.lowerBound * width
+        let epsilon = Float(config.layerNormEps)
+        forEachRowChunk(rows.count, pool: pool) { chunk in
+            FloatKernels.layerNorm(first + chunk.lowerBound * width, rows: chunk.count, cols: width,
+                                   gamma: norm.gamma.pointer, beta: norm.beta.pointer, epsilon: epsilon)
         }
     }
 

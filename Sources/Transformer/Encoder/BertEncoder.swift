@@ -17,32 +17,46 @@ public final class BertEncoder: Sendable {
     public let dimensions: Int
     /// The longest token sequence accepted, [CLS] and [SEP] included.
     public let maxSequenceLength: Int
+    /// The most UTF-8 bytes of one text (see `ModelTokenizer.maxTextBytes`).
+    public let maxTextBytes: Int
 
     let config: BertConfig
     let weights: BertWeights
     let pool: ComputePool
     let arenas: ScratchArenaPool
 
-    /// Loads the model in `modelDirectory`: reads the manifest, verifies every file's SHA-256,
-    /// checks every tensor's presence, dtype, shape and values, and packs the int8 weights for
-    /// `kernelPath`. Work runs on `pool`.
-    public convenience init(modelDirectory: URL, pool: ComputePool, kernelPath: KernelPath = .selected) throws {
-        let manifest = try ModelManifest.load(from: modelDirectory)
-        try manifest.verifyFiles(in: modelDirectory)
-        let tokenizer = try ModelTokenizer(manifest: manifest, directory: modelDirectory).wordPiece
+    /// Loads the model in `modelDirectory`: reads the manifest and every file it lists once,
+    /// verifies their SHA-256 (`VerifiedModelFolder`), then builds from those very bytes; see
+    /// `init(folder:pool:kernelPath:maxTextBytes:)`.
+    public convenience init(modelDirectory: URL, pool: ComputePool, kernelPath: KernelPath = .selected,
+                            maxTextBytes: Int = ModelTokenizer.defaultMaxTextBytes) throws {
+        try self.init(folder: VerifiedModelFolder(directory: modelDirectory), pool: pool, kernelPath: kernelPath,
+                      maxTextBytes: maxTextBytes)
+    }
+
+    /// Builds the model from a folder already read and verified: parses the tokenizer and the
+    /// weights from the verified bytes (nothing is read from disk again), checks every tensor's
+    /// presence, dtype, shape and values, and packs the int8 weights for `kernelPath`. Work runs
+    /// on `pool`; texts longer than `maxTextBytes` are refused (or read that far when truncating).
+    public convenience init(folder: VerifiedModelFolder, pool: ComputePool, kernelPath: KernelPath = .selected,
+                            maxTextBytes: Int = ModelTokenizer.defaultMaxTextBytes) throws {
+        let manifest = folder.manifest
+        let tokenizer = try ModelTokenizer(manifest: manifest, tokenizerBytes: folder.bytes(of: manifest.tokenizer.file)).wordPiece
         guard tokenizer.vocabularySize <= manifest.config.vocab else {
             throw ModelError.invalidConfig(
                 "the tokenizer has \(tokenizer.vocabularySize) tokens but the model only \(manifest.config.vocab)")
         }
-        let file = try SafetensorsFile(url: modelDirectory.appendingPathComponent(ModelManifest.weightsFileName))
+        let file = try SafetensorsFile(bytes: folder.bytes(of: ModelManifest.weightsFileName),
+                                       path: folder.directory.appendingPathComponent(ModelManifest.weightsFileName).path)
         let weights = try BertWeights(file: file, config: manifest.config,
                                       floatLayers: Set(manifest.quantization.floatLayers),
                                       smoothed: manifest.quantization.smoothing != nil, path: kernelPath)
-        self.init(manifest: manifest, weights: weights, tokenizer: tokenizer, pool: pool)
+        self.init(manifest: manifest, weights: weights, tokenizer: tokenizer, pool: pool, maxTextBytes: maxTextBytes)
     }
 
     /// An encoder over weights already loaded.
-    init(manifest: ModelManifest, weights: BertWeights, tokenizer: WordPieceTokenizer, pool: ComputePool) {
+    init(manifest: ModelManifest, weights: BertWeights, tokenizer: WordPieceTokenizer, pool: ComputePool,
+         maxTextBytes: Int = ModelTokenizer.defaultMaxTextBytes) {
         self.manifest = manifest
         self.weights = weights
         self.tokenizer = tokenizer
@@ -50,6 +64,7 @@ public final class BertEncoder: Sendable {
         config = manifest.config
         dimensions = manifest.config.hidden
         maxSequenceLength = manifest.maxSequence
+        self.maxTextBytes = maxTextBytes
         arenas = ScratchArenaPool(maximumIdle: 2 * pool.threadCount)
     }
 
@@ -77,12 +92,18 @@ public final class BertEncoder: Sendable {
 
     /// The tokenizer with this model's sequence limit.
     public var modelTokenizer: ModelTokenizer {
-        ModelTokenizer(wordPiece: tokenizer, maxSequenceLength: maxSequenceLength)
+        ModelTokenizer(wordPiece: tokenizer, maxSequenceLength: maxSequenceLength, maxTextBytes: maxTextBytes)
     }
 
     /// The token ids of `text` for this model (see `ModelTokenizer.encode`).
     public func tokenize(_ text: String, truncate: Bool) throws -> [UInt32] {
         try modelTokenizer.encode(text, truncate: truncate)
+    }
+
+    /// The token ids of `text` for this model, stopping with `CancellationError` once
+    /// `isCancelled` returns true (see `ModelTokenizer.encode(_:truncate:isCancelled:)`).
+    public func tokenize(_ text: String, truncate: Bool, isCancelled: () -> Bool) throws -> [UInt32] {
+        try modelTokenizer.encode(text, truncate: truncate, isCancelled: isCancelled)
     }
 
     /// Tokenizes and embeds `texts` as one batch.

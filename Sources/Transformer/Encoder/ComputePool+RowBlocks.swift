@@ -12,3 +12,12 @@ extension ComputePool {
         }
     }
 }
+
+/// Runs `body` over `0..<rows`: in blocks spread over `pool` when there is one, else at once on this thread.
+func forEachRowChunk(_ rows: Int, pool: ComputePool?, _ body: (Range<Int>) -> Void) {
+    if let pool {
+        pool.forEachRowBlock(rows, body)
+    } else if rows > 0 {
+        body(0..<rows)
+    }
+}

@@ -18,11 +18,11 @@ final class FloatLinear: Sendable {
     var memoryBytes: Int { weights.memoryBytes + bias.memoryBytes }
 
     /// `output[rows × outFeatures] = input[rows × inFeatures] · Wᵀ + b`; blocks of output columns
-    /// run in parallel, so each row's result does not depend on the other rows.
-    func apply(_ input: UnsafePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>, pool: ComputePool) {
+    /// run in parallel (on `pool`, else on this thread), so each row's result does not depend on the other rows.
+    func apply(_ input: UnsafePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>, pool: ComputePool?) {
         let columnBlock = 64
         let blocks = (outFeatures + columnBlock - 1) / columnBlock
-        pool.parallelFor(blocks) { block in
+        let body = { [self] (block: Int) in
             let first = block * columnBlock
             let width = min(columnBlock, outFeatures - first)
             FloatKernels.matmulTransposedB(input, lda: inFeatures, weights.pointer + first * inFeatures, ldb: inFeatures,
@@ -30,6 +30,11 @@ final class FloatLinear: Sendable {
             for row in 0..<rows {
                 FloatKernels.add(output + row * outFeatures + first, bias.pointer + first, count: width)
             }
+        }
+        if let pool {
+            pool.parallelFor(blocks, body)
+        } else {
+            for block in 0..<blocks { body(block) }
         }
     }
 }

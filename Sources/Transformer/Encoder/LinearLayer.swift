@@ -23,6 +23,13 @@ struct LinearLayer: Sendable {
         }
     }
 
+    var outFeatures: Int {
+        switch kernel {
+        case let .int8(layer): layer.outFeatures
+        case let .float(layer): layer.outFeatures
+        }
+    }
+
     var memoryBytes: Int {
         let multiplierBytes = inputMultiplier?.memoryBytes ?? 0
         switch kernel {
@@ -31,27 +38,46 @@ struct LinearLayer: Sendable {
         }
     }
 
-    /// `output[rows × outFeatures] = (input ⊙ multiplier) · Wᵀ + b`. With a multiplier the scaled
-    /// input is written to `staging` (`rows × inFeatures`), which may be `input` itself when the
-    /// caller no longer needs it.
-    func apply(_ input: UnsafeMutablePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>,
-               staging: UnsafeMutablePointer<Float>, pool: ComputePool) {
-        var source = UnsafePointer(input)
-        if let inputMultiplier {
-            let width = inFeatures
-            let multiplier = inputMultiplier.pointer
-            pool.forEachRowBlock(rows) { block in
-                for row in block {
-                    let from = input + row * width
-                    let to = staging + row * width
-                    for column in 0..<width { to[column] = from[column] * multiplier[column] }
-                }
-            }
-            source = UnsafePointer(staging)
-        }
+    /// `output[rows × outFeatures] = epilogue((input ⊙ multiplier) · Wᵀ + b)`: GELU when the
+    /// epilogue says so, and stored or, with `.accumulate`, added to what `output` holds (the
+    /// residual). Int8 layers quantize the input into `scratch.quantized` with the multiplier
+    /// applied on the way and fuse the epilogue into the GEMM's store; fp32 layers stage the
+    /// scaled input and the result in `scratch`. Without a pool everything runs on this thread.
+    func apply(_ input: UnsafePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>, epilogue: GemmEpilogue = [],
+               scratch: LinearScratch, pool: ComputePool?) {
         switch kernel {
-        case let .int8(layer): layer.apply(source, rows: rows, output: output, pool: pool)
-        case let .float(layer): layer.apply(source, rows: rows, output: output, pool: pool)
+        case let .int8(layer):
+            layer.quantize(input, rows: rows, into: scratch.quantized, multiplier: inputMultiplier?.pointer, pool: pool)
+            layer.apply(quantized: scratch.quantized, output: output, epilogue: epilogue, pool: pool)
+        case let .float(layer):
+            var source = input
+            if let inputMultiplier {
+                let width = inFeatures
+                let multiplier = inputMultiplier.pointer
+                let staging = scratch.staging
+                forEachRowChunk(rows, pool: pool) { block in
+                    for row in block {
+                        let from = input + row * width
+                        let to = staging + row * width
+                        for column in 0..<width { to[column] = from[column] * multiplier[column] }
+                    }
+                }
+                source = UnsafePointer(staging)
+            }
+            let accumulate = epilogue.contains(.accumulate)
+            let result = accumulate ? scratch.result : output
+            layer.apply(source, rows: rows, output: result, pool: pool)
+            if epilogue.contains(.gelu) { FloatKernels.gelu(result, count: rows * outFeatures) }
+            if accumulate { FloatKernels.add(output, result, count: rows * outFeatures) }
         }
     }
+}
+
+/// Per-thread scratch of `LinearLayer.apply`: the quantized input of int8 layers, and for fp32
+/// layers room for the scaled input (`rows × inFeatures`) and the result before it is added
+/// (`rows × outFeatures`).
+struct LinearScratch {
+    let quantized: QuantizedActivations
+    let staging: UnsafeMutablePointer<Float>
+    let result: UnsafeMutablePointer<Float>
 }

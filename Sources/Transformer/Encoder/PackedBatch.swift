@@ -21,6 +21,15 @@ public struct PackedBatch: Sendable, Equatable {
     public var tokenCount: Int { tokenIds.count }
     /// The token range of sequence `index`.
     public func range(of index: Int) -> Range<Int> { offsets[index]..<offsets[index + 1] }
+    /// Each token's position inside its own sequence.
+    public var positions: [Int] {
+        var positions = [Int](repeating: 0, count: tokenCount)
+        for index in 0..<count {
+            let range = range(of: index)
+            for token in range { positions[token] = token - range.lowerBound }
+        }
+        return positions
+    }
     /// The length of the longest sequence (0 for an empty batch).
     public var longestSequence: Int { (0..<count).map { range(of: $0).count }.max() ?? 0 }
 }

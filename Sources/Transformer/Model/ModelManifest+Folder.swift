@@ -1,14 +1,15 @@
 import Foundation
 
 extension ModelManifest {
-    /// Reads `quantserve.json` from a version folder and checks it is consistent (not the files: see
-    /// `verifyFiles(in:)`).
+    /// Reads `quantserve.json` from a version folder (a regular file, not a symbolic link, at most
+    /// `VerifiedModelFolder.maximumManifestBytes`) and checks it is consistent (not the files it
+    /// lists: see `VerifiedModelFolder`).
     public static func load(from directory: URL) throws -> ModelManifest {
         let url = directory.appendingPathComponent(fileName)
-        guard FileManager.default.fileExists(atPath: url.path) else { throw ModelError.missingFile(url.path) }
+        let bytes = try RegularFile.bytes(of: url, limit: VerifiedModelFolder.maximumManifestBytes, symlinks: .refuse)
         let manifest: ModelManifest
         do {
-            manifest = try JSONDecoder().decode(ModelManifest.self, from: Data(contentsOf: url))
+            manifest = try JSONDecoder().decode(ModelManifest.self, from: Data(bytes))
         } catch let error as DecodingError {
             throw ModelError.invalidManifest("\(url.path): \(Self.describe(error))")
         }
@@ -42,18 +43,6 @@ extension ModelManifest {
         }
         for name in files.keys where name.contains("/") || name.hasPrefix(".") || name == Self.fileName {
             throw ModelError.invalidManifest("files lists '\(name)', which is not a plain file of the folder")
-        }
-    }
-
-    /// Checks that every file the manifest lists exists in `directory` with the recorded SHA-256.
-    public func verifyFiles(in directory: URL) throws {
-        for (name, expected) in files.sorted(by: { $0.key < $1.key }) {
-            let url = directory.appendingPathComponent(name)
-            guard FileManager.default.fileExists(atPath: url.path) else { throw ModelError.missingFile(url.path) }
-            let actual = try FileDigest.sha256(of: url)
-            guard actual == expected.lowercased() else {
-                throw ModelError.checksumMismatch(file: name, expected: expected, actual: actual)
-            }
         }
     }
 

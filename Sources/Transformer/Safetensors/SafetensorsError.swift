@@ -1,8 +1,6 @@
 /// Why a safetensors file could not be read, or a tensor in it could not be used.
 /// Every case that concerns one tensor names it.
 public enum SafetensorsError: Error, Equatable, CustomStringConvertible {
-    /// The file could not be opened or mapped.
-    case unreadable(path: String, reason: String)
     /// The file is shorter than the 8-byte header length prefix plus the header it announces.
     case truncatedHeader(path: String, fileSize: Int, headerLength: UInt64)
     /// The announced header length exceeds the reader's limit.
@@ -33,8 +31,6 @@ public enum SafetensorsError: Error, Equatable, CustomStringConvertible {
     /// A sentence for logs and error messages.
     public var description: String {
         switch self {
-        case let .unreadable(path, reason):
-            "cannot read safetensors file \(path): \(reason)"
         case let .truncatedHeader(path, fileSize, headerLength):
             "safetensors file \(path) is truncated: \(fileSize) bytes cannot hold an 8-byte prefix and a \(headerLength)-byte header"
         case let .headerTooLarge(path, headerLength, limit):

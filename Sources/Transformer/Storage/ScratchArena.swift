@@ -3,6 +3,8 @@
 final class ScratchArena: @unchecked Sendable {
     private var storage: UnsafeMutablePointer<Float>
     private(set) var capacity: Int
+    /// The most floats asked for since `beginPass()`: what the current pass needs.
+    private(set) var passNeed = 0
 
     init() {
         capacity = 0
@@ -16,6 +18,7 @@ final class ScratchArena: @unchecked Sendable {
     /// At least `count` floats of uninitialized memory; earlier contents are not kept when it grows.
     /// Valid until the next call.
     func floats(_ count: Int) -> UnsafeMutablePointer<Float> {
+        passNeed = max(passNeed, count)
         if count > capacity {
             storage.deallocate()
             capacity = count
@@ -23,6 +26,9 @@ final class ScratchArena: @unchecked Sendable {
         }
         return storage
     }
+
+    /// Starts counting what a new pass needs.
+    func beginPass() { passNeed = 0 }
 
     /// Bytes held.
     var memoryBytes: Int { 4 * capacity }

@@ -26,14 +26,20 @@ struct AddedTokenMatcher: Sendable {
     /// Whether there is no token to look for.
     var isEmpty: Bool { patternsByFirstScalar.isEmpty }
 
+    /// Whether some token is spelled with whitespace, so that a match may reach across it.
+    let spellsWhitespace: Bool
+
     /// A matcher for `tokens`, each searched for as `spelling(token)`; empty spellings are ignored.
     init(tokens: [AddedToken], spelling: (AddedToken) -> [Unicode.Scalar]) {
         var patterns: [Unicode.Scalar: [Pattern]] = [:]
+        var spellsWhitespace = false
         for token in tokens {
             let scalars = spelling(token)
             guard let first = scalars.first else { continue }
             patterns[first, default: []].append(Pattern(scalars: scalars, token: token))
+            spellsWhitespace = spellsWhitespace || scalars.contains { BertUnicodeTable.shared.flags(of: $0).contains(.whitespace) }
         }
+        self.spellsWhitespace = spellsWhitespace
         patternsByFirstScalar = patterns.mapValues { candidates in
             // Stable, so that of two equal spellings the first listed wins, as in `tokenizers`.
             candidates.enumerated()

@@ -19,6 +19,9 @@ struct BertNormalizer: Sendable {
     private let table = BertUnicodeTable.shared
 
     /// Replaces `output` with the normalized form of `input`; `staging` is scratch space.
+    ///
+    /// Linear in the length of `input`, whatever it holds: marks are put in canonical order by a
+    /// stable sort of each run, not by moving each one past its predecessors.
     func normalize(
         _ input: ArraySlice<Unicode.Scalar>,
         into output: inout [Unicode.Scalar],
@@ -40,6 +43,9 @@ struct BertNormalizer: Sendable {
                 appendDecomposed(character, to: &staging)
             }
         }
+        if stripsAccents {
+            putMarksInCanonicalOrder(&staging)
+        }
 
         output.removeAll(keepingCapacity: true)
         for scalar in staging {
@@ -53,40 +59,59 @@ struct BertNormalizer: Sendable {
         }
     }
 
-    /// Appends a scalar, canonically decomposed and ordered when stripping accents.
+    /// Whether normalization keeps `scalar` as whitespace. Nothing normalized or pre-tokenized
+    /// reaches across such a scalar (it ends every word and every run of marks), so a text cut
+    /// just after one normalizes and splits into words exactly as it does whole.
+    @inline(__always)
+    func keepsAsWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        let flags = table.flags(of: scalar)
+        return flags.contains(.whitespace) && !(cleansText && flags.contains(.removedByCleaning))
+    }
+
+    /// Appends a scalar, canonically decomposed when stripping accents.
     @inline(__always)
     private func appendDecomposed(_ scalar: Unicode.Scalar, to output: inout [Unicode.Scalar]) {
-        guard stripsAccents else {
-            output.append(scalar)
-            return
-        }
-        let flags = table.flags(of: scalar)
-        if flags.contains(.decomposes) {
-            let start = output.count
+        if stripsAccents, table.flags(of: scalar).contains(.decomposes) {
             table.appendDecomposition(of: scalar, to: &output)
-            for index in start..<output.count where table.flags(of: output[index]).contains(.reorderable) {
-                placeInCanonicalOrder(at: index, in: &output)
-            }
         } else {
             output.append(scalar)
-            if flags.contains(.reorderable) {
-                placeInCanonicalOrder(at: output.count - 1, in: &output)
+        }
+    }
+
+    /// Puts each run of marks with a non-zero combining class in canonical order (the last
+    /// step of NFD): a stable sort of the run by combining class. Runs already in order, as
+    /// in ordinary text, are only read.
+    private func putMarksInCanonicalOrder(_ scalars: inout [Unicode.Scalar]) {
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            guard table.flags(of: scalars[index]).contains(.reorderable) else {
+                index += 1
+                continue
+            }
+            let runStart = index
+            var isInOrder = true
+            var previousClass: UInt8 = 0
+            while index < scalars.endIndex, table.flags(of: scalars[index]).contains(.reorderable) {
+                let markClass = table.combiningClass(of: scalars[index])
+                if markClass < previousClass { isInOrder = false }
+                previousClass = markClass
+                index += 1
+            }
+            if !isInOrder {
+                sortByCombiningClass(&scalars[runStart..<index])
             }
         }
     }
 
-    /// Moves the mark at `index` before the preceding marks of a higher combining class
-    /// (the canonical ordering of NFD, a stable sort of each run of non-starters).
-    private func placeInCanonicalOrder(at index: Int, in output: inout [Unicode.Scalar]) {
-        let mark = output[index]
-        let markClass = table.combiningClass(of: mark)
-        var position = index
-        while position > 0 {
-            let previousClass = table.combiningClass(of: output[position - 1])
-            guard previousClass > markClass else { break }
-            output[position] = output[position - 1]
-            position -= 1
+    /// Sorts marks by combining class, keeping marks of one class in their order.
+    private func sortByCombiningClass(_ marks: inout ArraySlice<Unicode.Scalar>) {
+        let run = Array(marks)
+        // The offset in the key keeps the sort stable whatever algorithm `sort` uses.
+        let keys = run.indices
+            .map { UInt64(table.combiningClass(of: run[$0])) << 32 | UInt64($0) }
+            .sorted()
+        for (position, key) in zip(marks.indices, keys) {
+            marks[position] = run[Int(key & 0xFFFF_FFFF)]
         }
-        output[position] = mark
     }
 }

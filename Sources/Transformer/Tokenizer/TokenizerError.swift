@@ -2,6 +2,8 @@
 public enum TokenizerError: Error, Equatable, CustomStringConvertible {
     /// The text encodes to `tokens` ids ([CLS] and [SEP] included), more than the `limit`.
     case tooLong(tokens: Int, limit: Int)
+    /// The text is `bytes` bytes of UTF-8, more than the `limit` (see `EncodingLimits.maxTextBytes`).
+    case textTooLarge(bytes: Int, limit: Int)
     /// The bytes are not valid UTF-8; the first bad sequence starts at byte `offset`.
     case invalidUTF8(offset: Int)
     /// A tokenizer file could not be read.
@@ -16,6 +18,8 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
         switch self {
         case let .tooLong(tokens, limit):
             "the text is \(tokens) tokens long including [CLS] and [SEP], over the limit of \(limit) tokens"
+        case let .textTooLarge(bytes, limit):
+            "the text is \(bytes) bytes of UTF-8, over the limit of \(limit) bytes per text"
         case let .invalidUTF8(offset):
             "the text is not valid UTF-8: invalid byte sequence at byte offset \(offset)"
         case let .unreadableFile(path, reason):

@@ -1,23 +1,17 @@
-/// Strict UTF-8 decoding into Unicode scalars that reports where invalid input starts.
+/// Strict UTF-8 decoding that reports where invalid input starts.
 enum UTF8ScalarDecoder {
-    /// The scalars of `bytes`; throws `TokenizerError.invalidUTF8` at the first ill-formed
+    /// The text of `bytes`; throws `TokenizerError.invalidUTF8` at the first ill-formed
     /// sequence (overlong forms, surrogates, values above U+10FFFF, truncated sequences).
-    static func decode(_ bytes: [UInt8]) throws(TokenizerError) -> [Unicode.Scalar] {
-        var scalars: [Unicode.Scalar] = []
-        scalars.reserveCapacity(bytes.count)
+    static func string(_ bytes: [UInt8]) throws(TokenizerError) -> String {
+        if let text = String(validating: bytes, as: UTF8.self) {
+            return text
+        }
         var parser = UTF8.ForwardParser()
         var iterator = bytes.makeIterator()
         var offset = 0
-        while true {
-            switch parser.parseScalar(from: &iterator) {
-            case let .valid(encoded):
-                scalars.append(UTF8.decode(encoded))
-                offset += encoded.count
-            case .emptyInput:
-                return scalars
-            case .error:
-                throw .invalidUTF8(offset: offset)
-            }
+        while case let .valid(encoded) = parser.parseScalar(from: &iterator) {
+            offset += encoded.count
         }
+        throw .invalidUTF8(offset: offset)
     }
 }

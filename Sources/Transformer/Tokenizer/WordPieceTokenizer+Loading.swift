@@ -72,9 +72,13 @@ extension WordPieceTokenizer {
     /// - Throws: `TokenizerError` when the file cannot be read, is not UTF-8, or lacks
     ///   [UNK], [CLS] or [SEP].
     public convenience init(vocabularyFile url: URL, lowercase: Bool = true, maxLength: Int = defaultMaxLength) throws {
-        let data = try Self.contents(of: url)
+        try self.init(vocabularyData: Self.contents(of: url), lowercase: lowercase, maxLength: maxLength)
+    }
+
+    /// Loads the contents of a BERT vocab.txt; see `init(vocabularyFile:lowercase:maxLength:)`.
+    public convenience init(vocabularyData data: Data, lowercase: Bool = true, maxLength: Int = defaultMaxLength) throws {
         guard let text = String(data: data, encoding: .utf8) else {
-            throw TokenizerError.invalidConfiguration("\(url.path) is not UTF-8")
+            throw TokenizerError.invalidConfiguration("vocab.txt is not UTF-8")
         }
         var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
         if lines.last?.isEmpty == true {
@@ -92,7 +96,7 @@ extension WordPieceTokenizer {
             maximumCharactersPerWord: 100
         )
         guard let classifierTokenId = vocabulary["[CLS]"], let separatorTokenId = vocabulary["[SEP]"] else {
-            throw TokenizerError.invalidConfiguration("\(url.path) lacks [CLS] or [SEP]")
+            throw TokenizerError.invalidConfiguration("vocab.txt lacks [CLS] or [SEP]")
         }
         let addedTokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"].compactMap { content in
             vocabulary[content].map {

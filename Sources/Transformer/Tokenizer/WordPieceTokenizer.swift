@@ -21,6 +21,9 @@ public final class WordPieceTokenizer: Sendable {
     private let rawTextMatcher: AddedTokenMatcher
     /// Added tokens matched in the normalized text (`normalized: true`).
     private let normalizedTextMatcher: AddedTokenMatcher
+    /// Whether a text may be read in chunks cut at whitespace: not when an added token is
+    /// spelled with whitespace, since a match could then reach across a cut.
+    private let cutsAtWhitespace: Bool
     private let addedTokenIds: [String: UInt32]
     private let tokensById: [UInt32: String]
     private let classifierTokenId: UInt32
@@ -53,6 +56,7 @@ public final class WordPieceTokenizer: Sendable {
             normalizer.normalize(Array(token.content.unicodeScalars)[...], into: &normalized, staging: &staging)
             return normalized
         }
+        cutsAtWhitespace = !rawTextMatcher.spellsWhitespace && !normalizedTextMatcher.spellsWhitespace
 
         var addedTokenIds: [String: UInt32] = [:]
         var tokensById: [UInt32: String] = [:]
@@ -87,39 +91,66 @@ public final class WordPieceTokenizer: Sendable {
     /// throws `TokenizerError.tooLong(tokens:limit:)` giving the full count and the limit.
     /// Empty and whitespace-only texts give [CLS] [SEP].
     public func encode(_ text: String, truncate: Bool) throws -> [UInt32] {
-        try encode(scalars: Array(text.unicodeScalars), truncate: truncate)
+        try encode(text, truncate: truncate, limits: EncodingLimits(maxLength: maxLength), isCancelled: { false })
     }
 
-    /// The token ids of UTF-8 `bytes`, as `encode(_:truncate:)` gives for the decoded text.
-    /// Invalid UTF-8 throws `TokenizerError.invalidUTF8(offset:)` with the offset of the
-    /// first invalid byte sequence.
-    public func encode(bytes: [UInt8], truncate: Bool) throws -> [UInt32] {
-        try encode(scalars: UTF8ScalarDecoder.decode(bytes), truncate: truncate)
-    }
-
-    private func encode(scalars: [Unicode.Scalar], truncate: Bool) throws(TokenizerError) -> [UInt32] {
+    /// The token ids of `text` within `limits`, stopping early when `isCancelled` says so.
+    ///
+    /// Use this where a caller may go away: a server passes
+    /// `{ Task.isCancelled || ContinuousClock.now >= deadline }` so that a reset stream or a
+    /// passed deadline stops the work. `isCancelled` is called before each chunk of about
+    /// 4,096 scalars (see `TextChunkReader`), never concurrently; when it returns true this
+    /// throws `CancellationError`.
+    ///
+    /// Time is linear in the length of the text read. With `truncate`, reading stops once
+    /// `limits.maxLength - 2` tokens are made, so a long text costs about what its first few
+    /// kilobytes cost, and never reads past `limits.maxTextBytes`; the ids are then those
+    /// `encode(_:truncate:)` gives (with `maxLength` from `limits`) for the text as read.
+    /// Without `truncate`, a text over `limits.maxTextBytes` throws
+    /// `TokenizerError.textTooLarge(bytes:limit:)` before any work, and one over
+    /// `limits.maxLength` ids throws `TokenizerError.tooLong(tokens:limit:)`.
+    public func encode(
+        _ text: String,
+        truncate: Bool,
+        limits: EncodingLimits,
+        isCancelled: () -> Bool
+    ) throws -> [UInt32] {
+        guard limits.maxLength >= 2 else {
+            throw TokenizerError.invalidConfiguration("maxLength \(limits.maxLength) leaves no room for [CLS] and [SEP]")
+        }
+        let byteCount = text.utf8.count
+        if !truncate, byteCount > limits.maxTextBytes {
+            throw TokenizerError.textTooLarge(bytes: byteCount, limit: limits.maxTextBytes)
+        }
         // Without truncation every token is counted, so that the error can say how many there are.
-        let textTokenLimit = truncate ? maxLength - 2 : Int.max
+        let textTokenLimit = truncate ? limits.maxLength - 2 : Int.max
         var ids: [UInt32] = [classifierTokenId]
         var hasRoom: Bool { ids.count - 1 < textTokenLimit }
+        var reader = TextChunkReader(
+            text, byteLimit: limits.maxTextBytes, normalizer: normalizer, cutsAtWhitespace: cutsAtWhitespace
+        )
+        var chunk: [Unicode.Scalar] = []
         var normalized: [Unicode.Scalar] = []
         var staging: [Unicode.Scalar] = []
         var wordBuffer: [UInt8] = []
 
-        for rawPiece in rawTextMatcher.split(scalars[...]) where hasRoom {
-            switch rawPiece {
-            case let .token(id):
-                ids.append(id)
-            case let .text(range):
-                normalizer.normalize(scalars[range], into: &normalized, staging: &staging)
-                for piece in normalizedTextMatcher.split(normalized[...]) where hasRoom {
-                    switch piece {
-                    case let .token(id):
-                        ids.append(id)
-                    case let .text(range):
-                        preTokenizer.forEachWord(in: normalized[range], wordBuffer: &wordBuffer) { word, scalarCount in
-                            model.appendTokens(ofWord: word, scalarCount: scalarCount, to: &ids)
-                            return hasRoom
+        while hasRoom, reader.read(into: &chunk) {
+            if isCancelled() { throw CancellationError() }
+            for rawPiece in rawTextMatcher.split(chunk[...]) where hasRoom {
+                switch rawPiece {
+                case let .token(id):
+                    ids.append(id)
+                case let .text(range):
+                    normalizer.normalize(chunk[range], into: &normalized, staging: &staging)
+                    for piece in normalizedTextMatcher.split(normalized[...]) where hasRoom {
+                        switch piece {
+                        case let .token(id):
+                            ids.append(id)
+                        case let .text(range):
+                            preTokenizer.forEachWord(in: normalized[range], wordBuffer: &wordBuffer) { word, scalarCount in
+                                model.appendTokens(ofWord: word, scalarCount: scalarCount, to: &ids)
+                                return hasRoom
+                            }
                         }
                     }
                 }
@@ -130,9 +161,16 @@ public final class WordPieceTokenizer: Sendable {
             ids.removeSubrange((textTokenLimit + 1)...)
         }
         ids.append(separatorTokenId)
-        guard ids.count <= maxLength else {
-            throw .tooLong(tokens: ids.count, limit: maxLength)
+        guard ids.count <= limits.maxLength else {
+            throw TokenizerError.tooLong(tokens: ids.count, limit: limits.maxLength)
         }
         return ids
+    }
+
+    /// The token ids of UTF-8 `bytes`, as `encode(_:truncate:)` gives for the decoded text.
+    /// Invalid UTF-8 throws `TokenizerError.invalidUTF8(offset:)` with the offset of the
+    /// first invalid byte sequence.
+    public func encode(bytes: [UInt8], truncate: Bool) throws -> [UInt32] {
+        try encode(UTF8ScalarDecoder.string(bytes), truncate: truncate)
     }
 }

@@ -52,6 +52,13 @@ func tokenIds(batch: Int, length: Int, vocabulary: Int) -> [[UInt32]] {
     }
 }
 
+/// CPU time used by this process so far (all threads), in seconds.
+func processCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+}
+
 func emit(_ object: [String: Any]) {
     var data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     data.append(UInt8(ascii: "\n"))
@@ -71,6 +78,7 @@ for threads in options.threads {
             _ = try encoder.embed(input)
             var iterations = 0
             let clock = ContinuousClock()
+            let cpuStarted = processCPUSeconds()
             let started = clock.now
             var elapsed = 0.0
             repeat {
@@ -79,8 +87,12 @@ for threads in options.threads {
                 let duration = clock.now - started
                 elapsed = Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
             } while elapsed < options.seconds || iterations < 3
+            let cpuSeconds = processCPUSeconds() - cpuStarted
+            // CPU time per sentence and thread count: on a shared machine, with one thread, the
+            // measure least disturbed by other processes (spinning pool threads count in it).
             emit(["engine": "quantserve", "threads": threads, "batch": batch, "length": length,
-                  "sentences_per_second": Double(batch * iterations) / elapsed])
+                  "sentences_per_second": Double(batch * iterations) / elapsed,
+                  "cpu_ms_per_sentence": cpuSeconds * 1e3 / Double(batch * iterations)])
         }
     }
 }

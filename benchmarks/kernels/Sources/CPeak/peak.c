@@ -90,6 +90,21 @@ __attribute__((target("avx512f,avx512vnni"))) uint64_t qs_peak_vpdpbusd_avx512vn
     return iterations * 12 * 64 * 2;
 }
 
+__attribute__((target("avx2,fma"))) uint64_t qs_peak_vfmadd_ps_ymm(uint64_t iterations) {
+    for (uint64_t i = 0; i < iterations; i++) {
+        __asm__ volatile(QS_TWELVE("vfmadd231ps", "\n\t") ::: QS_CLOBBER_YMM);
+    }
+    return iterations * 12 * 8 * 2;
+}
+
+__attribute__((target("avx512f"))) uint64_t qs_peak_vfmadd_ps_zmm(uint64_t iterations) {
+    for (uint64_t i = 0; i < iterations; i++) {
+        __asm__ volatile(QS_TWELVE_ZMM("vfmadd231ps") ::: "zmm0", "zmm1", "zmm2", "zmm3", "zmm4", "zmm5",
+                         "zmm6", "zmm7", "zmm8", "zmm9", "zmm10", "zmm11", "zmm12", "zmm13");
+    }
+    return iterations * 12 * 16 * 2;
+}
+
 #else
 
 uint64_t qs_peak_vpmaddwd_avx2(uint64_t iterations) { (void)iterations; return 0; }
@@ -98,5 +113,7 @@ uint64_t qs_peak_vpmaddubsw_avx2(uint64_t iterations) { (void)iterations; return
 uint64_t qs_peak_u8s8_sequence_avx2(uint64_t iterations) { (void)iterations; return 0; }
 uint64_t qs_peak_vpdpbusd_avxvnni(uint64_t iterations) { (void)iterations; return 0; }
 uint64_t qs_peak_vpdpbusd_avx512vnni(uint64_t iterations) { (void)iterations; return 0; }
+uint64_t qs_peak_vfmadd_ps_ymm(uint64_t iterations) { (void)iterations; return 0; }
+uint64_t qs_peak_vfmadd_ps_zmm(uint64_t iterations) { (void)iterations; return 0; }
 
 #endif

@@ -1,5 +1,5 @@
-// kernel-bench: int8 GEMM throughput against this CPU's measured int8 peak, and softmax /
-// layer norm throughput against its measured memory bandwidth, side by side in one run.
+// kernel-bench: int8 GEMM throughput against this CPU's measured int8 peak (GemmBenchmarks.swift),
+// and softmax / layer norm throughput against its measured memory bandwidth, side by side in one run.
 // Usage: swift run -c release kernel-bench [--quick]
 import CPeak
 import Foundation
@@ -78,58 +78,11 @@ case .avxvnni: peaks.first { $0.name.contains("AVX-VNNI") }?.gops
 case .avx2: peaks.first?.gops
 case .portable: nil
 }
-let u8s8SequencePeak = peaks.first { $0.name.contains("u8s8 sequence") }?.gops
 
 // MARK: - Int8 GEMM
 
-let pools = [1: ComputePool(threads: 1), 2: ComputePool(threads: 2)]
-let layerShapes: [(k: Int, n: Int, name: String)] = [
-    (384, 1152, "QKV"), (384, 384, "attention out"), (384, 1536, "FFN up"), (1536, 384, "FFN down"),
-]
-let rowCounts = quick ? [16, 256] : [16, 64, 256, 2048]
+runGemmBenchmarks(pathPeak: pathPeak, rowCounts: quick ? [16, 256] : [16, 64, 256, 2048], quick: quick)
 var generator = SystemRandomNumberGenerator()
-
-print("## Int8 GEMM (\(KernelPath.selected.rawValue)), GOPS = 2·M·N·K / time, fastest of several runs\n")
-print("1T: one thread timed by its CPU time (against the peaks above). 1T/2T wall: wall clock, the two")
-print("thread counts alternated so both see the same machine load.\n")
-var header = "| layer | K→N | M | 1T GOPS |"
-var rule = "|---|---|---:|---:|"
-if pathPeak != nil { header += " % of path peak |"; rule += "---:|" }
-if u8s8SequencePeak != nil { header += " % of u8s8 sequence peak |"; rule += "---:|" }
-header += " 1T wall GOPS | 2T wall GOPS | 2T / 1T |"
-rule += "---:|---:|---:|"
-print(header)
-print(rule)
-for shape in layerShapes {
-    let weights = (0..<(shape.n * shape.k)).map { _ in Int8.random(in: .min ... .max, using: &generator) }
-    let scales = [Float](repeating: 0.01, count: shape.n)
-    let bias = [Float](repeating: 0.5, count: shape.n)
-    let layer = Int8Linear(weights: weights, scales: scales, bias: bias, outFeatures: shape.n, inFeatures: shape.k)
-    for rows in rowCounts {
-        let input = (0..<(rows * shape.k)).map { _ in Float.random(in: -3...3, using: &generator) }
-        var output = [Float](repeating: 0, count: rows * shape.n)
-        let operations = 2.0 * Double(rows * shape.n * shape.k)
-        let repeats = max(3, min(quick ? 5 : 20, Int(1e9 / operations)))
-        let cpu = fastest(repeats: repeats, .threadCPU) { layer.apply(input, rows: rows, output: &output) }
-        var wall: [Int: Double] = [1: .infinity, 2: .infinity]
-        for _ in 0..<(quick ? 2 : 4) {
-            for threads in [1, 2] {
-                let seconds = fastest(repeats: repeats, .wall) {
-                    layer.apply(input, rows: rows, output: &output, pool: pools[threads]!)
-                }
-                wall[threads] = min(wall[threads]!, seconds)
-            }
-        }
-        let gops = operations / cpu / 1e9
-        let wall1 = operations / wall[1]! / 1e9, wall2 = operations / wall[2]! / 1e9
-        var line = "| \(shape.name) | \(shape.k)→\(shape.n) | \(rows) | \(format(gops)) |"
-        if let pathPeak { line += " \(format(100 * gops / pathPeak))% |" }
-        if let u8s8SequencePeak { line += " \(format(100 * gops / u8s8SequencePeak))% |" }
-        line += " \(format(wall1)) | \(format(wall2)) | \(format(wall2 / wall1, 2)) |"
-        print(line)
-    }
-}
-print("")
 
 // MARK: - Memory-bound kernels
 
@@ -173,6 +126,7 @@ print("| softmax, rows of \(softmaxRow) | \(format(softmaxBandwidth)) | \(format
 print("| layer norm, rows of \(hidden) | \(format(layerNormBandwidth)) | \(format(100 * layerNormBandwidth / copyBandwidth))% |")
 print("| GELU (incl. a refill copy) | \(format(geluBandwidth)) | \(format(100 * geluBandwidth / copyBandwidth))% |")
 print("")
+runFloatKernelBenchmarks(floatCount: floatCount, copyBandwidth: copyBandwidth)
 
 // MARK: - Attention products
 
@@ -197,3 +151,4 @@ print("| scores Q·Kᵀ (matmulTransposedB) | \(format(flops / scoresSeconds / 1
 print("| context P·V (matmul) | \(format(flops / contextSeconds / 1e9)) |")
 source.deallocate()
 target.deallocate()
+benchmarkAttention()

@@ -18,6 +18,10 @@ uint64_t qs_peak_u8s8_sequence_avx2(uint64_t iterations);
 uint64_t qs_peak_vpdpbusd_avxvnni(uint64_t iterations);
 /// vpdpbusd zmm (AVX-512 VNNI): 64 multiply-adds.
 uint64_t qs_peak_vpdpbusd_avx512vnni(uint64_t iterations);
+/// vfmadd231ps ymm (AVX2 + FMA): 8 fp32 multiply-adds; returns fp32 operations (2 per multiply-add).
+uint64_t qs_peak_vfmadd_ps_ymm(uint64_t iterations);
+/// vfmadd231ps zmm (AVX-512F): 16 fp32 multiply-adds; returns fp32 operations.
+uint64_t qs_peak_vfmadd_ps_zmm(uint64_t iterations);
 
 /// Monotonic clock in nanoseconds.
 uint64_t qs_peak_now_ns(void);

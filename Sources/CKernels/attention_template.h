@@ -1,0 +1,197 @@
+// The fused attention driver, written once for every ISA. The including file defines:
+// QS_ATTR (target attribute), QS_FUNC (the public name), QS_W (float lanes), QS_ROWS (query
+// rows per tile, at most QS_ATTENTION_MAX_ROWS), QS_VEC and the vector operations QS_LOAD,
+// QS_STORE, QS_SET1, QS_ZERO, QS_FMA(a, b, c) = a·b + c, QS_ADD, QS_SUB, QS_MUL, QS_MAX,
+// QS_HMAX / QS_HSUM (to a float), QS_EXP_NONPOSITIVE and QS_STORE_FIRST(p, v, n) (store lanes
+// 0..<n).
+//
+// Per head: the keys are transposed and the values copied into the scratch (zero-padded to whole
+// vectors), once. Then per block of QS_ROWS query rows: the scores against every key in tiles of
+// QS_ROWS × 2·QS_W (QS_ROWS × QS_W at the end), each query element broadcast against key
+// vectors; the softmax of those rows while they are in L1 (the normalization left for the end);
+// and the context in tiles of QS_ROWS × 2·QS_W output columns, each probability broadcast
+// against value vectors, scaled by the row's 1/Σ as it is stored.
+#include "CAttention.h"
+#include "attention_layout.h"
+#include <math.h>
+#include <immintrin.h>
+
+/// The first `n` floats at `p` (all 8 when n ≥ 8), zeros in the other lanes.
+QS_ATTR __attribute__((always_inline)) static inline __m256 qs_attention_load_first8(const float *p, size_t n) {
+    if (n >= 8) return _mm256_loadu_ps(p);
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    return _mm256_maskload_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), lanes));
+}
+
+/// Transposes the 8 × 8 block in `rows` in place.
+QS_ATTR __attribute__((always_inline)) static inline void qs_attention_transpose8(__m256 rows[8]) {
+    __m256 pairs[8], quads[8];
+    for (int i = 0; i < 4; i++) {
+        pairs[2 * i] = _mm256_unpacklo_ps(rows[2 * i], rows[2 * i + 1]);
+        pairs[2 * i + 1] = _mm256_unpackhi_ps(rows[2 * i], rows[2 * i + 1]);
+    }
+    for (int i = 0; i < 2; i++) {
+        quads[4 * i] = _mm256_shuffle_ps(pairs[4 * i], pairs[4 * i + 2], 0x44);
+        quads[4 * i + 1] = _mm256_shuffle_ps(pairs[4 * i], pairs[4 * i + 2], 0xEE);
+        quads[4 * i + 2] = _mm256_shuffle_ps(pairs[4 * i + 1], pairs[4 * i + 3], 0x44);
+        quads[4 * i + 3] = _mm256_shuffle_ps(pairs[4 * i + 1], pairs[4 * i + 3], 0xEE);
+    }
+    for (int i = 0; i < 4; i++) {
+        rows[i] = _mm256_permute2f128_ps(quads[i], quads[i + 4], 0x20);
+        rows[i + 4] = _mm256_permute2f128_ps(quads[i], quads[i + 4], 0x31);
+    }
+}
+
+/// Copies the keys transposed and the values into the scratch, zero-padded, in 8 × 8 blocks.
+QS_ATTR static void qs_attention_pack(const qs_attention_head *head, const qs_attention_layout *layout) {
+    const size_t length = head->length, dim = head->head_dim, stride = head->input_stride;
+    const size_t padded_length = layout->padded_length, padded_dim = layout->padded_dim;
+    float *keys = head->scratch + layout->keys;
+    float *values = head->scratch + layout->values;
+    for (size_t j = 0; j < padded_length; j += 8) {
+        for (size_t c = 0; c < dim; c += 8) {
+            __m256 block[8];
+            for (size_t r = 0; r < 8; r++) {
+                block[r] = j + r < length ? qs_attention_load_first8(head->key + (j + r) * stride + c, dim - c)
+                                          : _mm256_setzero_ps();
+            }
+            qs_attention_transpose8(block);
+            const size_t columns = dim - c < 8 ? dim - c : 8;
+            for (size_t r = 0; r < columns; r++) _mm256_storeu_ps(keys + (c + r) * padded_length + j, block[r]);
+        }
+    }
+    for (size_t j = 0; j < length; j++) {
+        const float *value = head->value + j * stride;
+        for (size_t c = 0; c < padded_dim; c += 8) {
+            _mm256_storeu_ps(values + j * padded_dim + c,
+                             c < dim ? qs_attention_load_first8(value + c, dim - c) : _mm256_setzero_ps());
+        }
+    }
+}
+
+/// Scores of the tile's query rows `query[r]` against the `vectors`·QS_W keys whose transposed
+/// columns start at `keys`: `scores[r · stride + lane]`.
+QS_ATTR __attribute__((always_inline)) static inline void
+qs_attention_score_tile(const float *const *query, size_t dim, const float *keys, size_t key_stride,
+                        float *scores, size_t stride, const int vectors) {
+    QS_VEC acc[QS_ROWS][2];
+    for (int r = 0; r < QS_ROWS; r++) {
+        acc[r][0] = QS_ZERO();
+        acc[r][1] = QS_ZERO();
+    }
+    for (size_t c = 0; c < dim; c++) {
+        const float *row = keys + c * key_stride;
+        const QS_VEC k0 = QS_LOAD(row);
+        const QS_VEC k1 = vectors == 2 ? QS_LOAD(row + QS_W) : QS_ZERO();
+        for (int r = 0; r < QS_ROWS; r++) {
+            const QS_VEC q = QS_SET1(query[r][c]);
+            acc[r][0] = QS_FMA(q, k0, acc[r][0]);
+            if (vectors == 2) acc[r][1] = QS_FMA(q, k1, acc[r][1]);
+        }
+    }
+    for (int r = 0; r < QS_ROWS; r++) {
+        QS_STORE(scores + r * stride, acc[r][0]);
+        if (vectors == 2) QS_STORE(scores + r * stride + QS_W, acc[r][1]);
+    }
+}
+
+/// exp(scale · (s - max)) over one row of `padded_length` scores in place (entries past
+/// `length` are set to -inf first, so they become 0); returns 1 / Σ.
+QS_ATTR __attribute__((always_inline)) static inline float
+qs_attention_softmax_row(float *row, size_t length, size_t padded_length, float scale) {
+    for (size_t j = length; j < padded_length; j++) row[j] = -INFINITY;
+    QS_VEC highest = QS_SET1(-INFINITY);
+    for (size_t j = 0; j < padded_length; j += QS_W) highest = QS_MAX(highest, QS_LOAD(row + j));
+    const QS_VEC shift = QS_SET1(QS_HMAX(highest));
+    const QS_VEC factor = QS_SET1(scale);
+    QS_VEC sum = QS_ZERO();
+    for (size_t j = 0; j < padded_length; j += QS_W) {
+        const QS_VEC e = QS_EXP_NONPOSITIVE(QS_MUL(QS_SUB(QS_LOAD(row + j), shift), factor));
+        QS_STORE(row + j, e);
+        sum = QS_ADD(sum, e);
+    }
+    return 1.0f / QS_HSUM(sum);
+}
+
+/// Context columns [0, vectors·QS_W) of the tile's rows: Σ_j p[r][j] · values[j], times
+/// `inverse_sum[r]`, stored in the first `columns` floats at `out[r]` for the `rows` valid rows.
+QS_ATTR __attribute__((always_inline)) static inline void
+qs_attention_context_tile(const float *probabilities, size_t stride, size_t length, const float *values,
+                          size_t value_stride, const float *inverse_sum, float *const *out, size_t rows,
+                          size_t columns, const int vectors) {
+    QS_VEC acc[QS_ROWS][2];
+    for (int r = 0; r < QS_ROWS; r++) {
+        acc[r][0] = QS_ZERO();
+        acc[r][1] = QS_ZERO();
+    }
+    for (size_t j = 0; j < length; j++) {
+        const float *row = values + j * value_stride;
+        const QS_VEC v0 = QS_LOAD(row);
+        const QS_VEC v1 = vectors == 2 ? QS_LOAD(row + QS_W) : QS_ZERO();
+        for (int r = 0; r < QS_ROWS; r++) {
+            const QS_VEC p = QS_SET1(probabilities[r * stride + j]);
+            acc[r][0] = QS_FMA(p, v0, acc[r][0]);
+            if (vectors == 2) acc[r][1] = QS_FMA(p, v1, acc[r][1]);
+        }
+    }
+    for (size_t r = 0; r < rows; r++) {
+        const QS_VEC factor = QS_SET1(inverse_sum[r]);
+        for (int v = 0; v < vectors; v++) {
+            const size_t first = (size_t)v * QS_W;
+            if (first >= columns) break;
+            const QS_VEC result = QS_MUL(acc[r][v], factor);
+            if (columns - first >= QS_W) {
+                QS_STORE(out[r] + first, result);
+            } else {
+                QS_STORE_FIRST(out[r] + first, result, columns - first);
+            }
+        }
+    }
+}
+
+QS_ATTR void QS_FUNC(const qs_attention_head *head) {
+    const qs_attention_layout layout = qs_attention_layout_of(head->length, head->head_dim);
+    qs_attention_pack(head, &layout);
+    const size_t length = head->length, dim = head->head_dim;
+    const size_t padded_length = layout.padded_length, padded_dim = layout.padded_dim;
+    const float *keys = head->scratch + layout.keys;
+    const float *values = head->scratch + layout.values;
+    float *scores = head->scratch + layout.scores;
+    for (size_t first = 0; first < length; first += QS_ROWS) {
+        const size_t rows = length - first < QS_ROWS ? length - first : QS_ROWS;
+        const float *query[QS_ROWS];
+        float *out[QS_ROWS];
+        for (size_t r = 0; r < QS_ROWS; r++) {
+            const size_t row = first + (r < rows ? r : rows - 1);  // past the end: repeat the last row
+            query[r] = head->query + row * head->input_stride;
+            out[r] = head->context + row * head->context_stride;
+        }
+        size_t j = 0;
+        for (; j + 2 * QS_W <= padded_length; j += 2 * QS_W) {
+            qs_attention_score_tile(query, dim, keys + j, padded_length, scores + j, padded_length, 2);
+        }
+        for (; j < padded_length; j += QS_W) {
+            qs_attention_score_tile(query, dim, keys + j, padded_length, scores + j, padded_length, 1);
+        }
+        float inverse_sum[QS_ROWS];
+        for (size_t r = 0; r < QS_ROWS; r++) {
+            inverse_sum[r] = r < rows
+                ? qs_attention_softmax_row(scores + r * padded_length, length, padded_length, head->scale)
+                : 0.0f;
+        }
+        size_t column = 0;
+        for (; column + 2 * QS_W <= padded_dim; column += 2 * QS_W) {
+            float *tile_out[QS_ROWS];
+            for (size_t r = 0; r < QS_ROWS; r++) tile_out[r] = out[r] + column;
+            qs_attention_context_tile(scores, padded_length, length, values + column, padded_dim, inverse_sum,
+                                      tile_out, rows, dim - column < 2 * QS_W ? dim - column : 2 * QS_W, 2);
+        }
+        for (; column < padded_dim; column += QS_W) {
+            if (column >= dim) break;
+            float *tile_out[QS_ROWS];
+            for (size_t r = 0; r < QS_ROWS; r++) tile_out[r] = out[r] + column;
+            qs_attention_context_tile(scores, padded_length, length, values + column, padded_dim, inverse_sum,
+                                      tile_out, rows, dim - column < QS_W ? dim - column : QS_W, 1);
+        }
+    }
+}

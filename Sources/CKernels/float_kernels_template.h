@@ -1,0 +1,205 @@
+// The fp32 kernels of CFloatKernels.h, written once for both vector widths. Included by
+// float_kernels_avx512.c and float_kernels_avx2.c after they define:
+//   QS_FK_ATTR                                  the target attribute of every function
+//   QS_GELU_FUNC, QS_EXP_FUNC, QS_ERF_FUNC, QS_SOFTMAX_FUNC, QS_ADD_LAYERNORM_FUNC,
+//   QS_QUANTIZE_FUNC                            the public names
+//   qs_vec, qs_ivec, qs_mask, QS_LANES          float vector, int32 vector, tail mask, lanes
+//   qs_tail_mask(n)                             the mask of the first n lanes (0 < n < QS_LANES)
+//   qs_load / qs_store, qs_load_tail(p, mask, fill) / qs_store_tail(p, mask, v)
+//   qs_zero_tail(v, mask)                       lanes outside the mask set to 0
+//   QS_SET1, QS_ADD, QS_SUB, QS_MUL, QS_FMADD, QS_MIN, QS_MAX (x86 min/max: second operand on NaN)
+//   qs_reduce_add, qs_reduce_min, qs_reduce_max (no NaN in the input), QS_TO_INT (exact values)
+//   qs_store_levels(plane, element_bytes, vi, count)  count int32 levels as u8 or int16
+//   QS_EXP, QS_EXP_NONPOSITIVE, QS_ERF, QS_GELU from vector_math_<isa>.h
+// Contraction stays off in these files: the quantization must round exactly as the Swift
+// twin does; the fp32 kernels use explicit fused multiply-adds where they want them.
+#include <math.h>
+
+/// Defines `void name(float *x, size_t n)` applying `function` to each float in place.
+#define QS_ELEMENTWISE(name, function)                                                   \
+    QS_FK_ATTR void name(float *x, size_t n) {                                           \
+        size_t i = 0;                                                                    \
+        for (; i + QS_LANES <= n; i += QS_LANES) qs_store(x + i, function(qs_load(x + i))); \
+        if (i < n) {                                                                     \
+            const qs_mask mask = qs_tail_mask(n - i);                                    \
+            qs_store_tail(x + i, mask, function(qs_load_tail(x + i, mask, 0.0f)));       \
+        }                                                                                \
+    }
+QS_ELEMENTWISE(QS_GELU_FUNC, QS_GELU)
+QS_ELEMENTWISE(QS_EXP_FUNC, QS_EXP)
+QS_ELEMENTWISE(QS_ERF_FUNC, QS_ERF)
+#undef QS_ELEMENTWISE
+
+/// The +inf case of softmax: each +inf gets 1/k (k of them), everything else 0.
+static void qs_softmax_infinite_row(float *row, size_t n) {
+    size_t infinities = 0;
+    for (size_t i = 0; i < n; i++) infinities += row[i] == INFINITY;
+    const float share = 1.0f / (float)infinities;
+    for (size_t i = 0; i < n; i++) row[i] = row[i] == INFINITY ? share : 0.0f;
+}
+
+QS_FK_ATTR void QS_SOFTMAX_FUNC(float *row, size_t n) {
+    if (n == 0) return;
+    const size_t tail = n % QS_LANES, body = n - tail;
+    const qs_mask mask = qs_tail_mask(tail ? tail : 1);
+    const float minus_infinity = -INFINITY;
+    qs_vec highest = QS_SET1(minus_infinity);
+    for (size_t i = 0; i < body; i += QS_LANES) highest = QS_MAX(qs_load(row + i), highest);  // NaN ignored
+    if (tail) highest = QS_MAX(qs_load_tail(row + body, mask, minus_infinity), highest);
+    const float top = qs_reduce_max(highest);
+    if (top == -INFINITY) {
+        memset(row, 0, n * sizeof(float));
+        return;
+    }
+    if (top == INFINITY) {
+        qs_softmax_infinite_row(row, n);
+        return;
+    }
+    const qs_vec shift = QS_SET1(top);
+    qs_vec sums = QS_SET1(0.0f);
+    for (size_t i = 0; i < body; i += QS_LANES) {
+        const qs_vec e = QS_EXP_NONPOSITIVE(QS_SUB(qs_load(row + i), shift));
+        qs_store(row + i, e);
+        sums = QS_ADD(sums, e);
+    }
+    if (tail) {
+        const qs_vec e = QS_EXP_NONPOSITIVE(QS_SUB(qs_load_tail(row + body, mask, minus_infinity), shift));
+        qs_store_tail(row + body, mask, e);
+        sums = QS_ADD(sums, e);
+    }
+    const qs_vec factor = QS_SET1(1.0f / qs_reduce_add(sums));
+    for (size_t i = 0; i < body; i += QS_LANES) qs_store(row + i, QS_MUL(qs_load(row + i), factor));
+    if (tail) qs_store_tail(row + body, mask, QS_MUL(qs_load_tail(row + body, mask, 0.0f), factor));
+}
+
+QS_FK_ATTR void QS_ADD_LAYERNORM_FUNC(float *x, const float *residual, size_t rows, size_t cols,
+                                      const float *gamma, const float *beta, float epsilon) {
+    if (cols == 0) return;
+    const size_t tail = cols % QS_LANES, body = cols - tail;
+    const qs_mask mask = qs_tail_mask(tail ? tail : 1);
+    for (size_t r = 0; r < rows; r++) {
+        float *row = x + r * cols;
+        qs_vec sums = QS_SET1(0.0f);
+        if (residual) {
+            const float *add = residual + r * cols;
+            for (size_t i = 0; i < body; i += QS_LANES) {
+                const qs_vec v = QS_ADD(qs_load(row + i), qs_load(add + i));
+                qs_store(row + i, v);
+                sums = QS_ADD(sums, v);
+            }
+            if (tail) {
+                const qs_vec v = QS_ADD(qs_load_tail(row + body, mask, 0.0f), qs_load_tail(add + body, mask, 0.0f));
+                qs_store_tail(row + body, mask, v);
+                sums = QS_ADD(sums, v);
+            }
+        } else {
+            for (size_t i = 0; i < body; i += QS_LANES) sums = QS_ADD(sums, qs_load(row + i));
+            if (tail) sums = QS_ADD(sums, qs_load_tail(row + body, mask, 0.0f));
+        }
+        const float mean = qs_reduce_add(sums) / (float)cols;
+        const qs_vec center = QS_SET1(mean);
+
+        qs_vec squares = QS_SET1(0.0f);
+        for (size_t i = 0; i < body; i += QS_LANES) {
+            const qs_vec deviation = QS_SUB(qs_load(row + i), center);
+            squares = QS_FMADD(deviation, deviation, squares);
+        }
+        if (tail) {
+            const qs_vec deviation = qs_zero_tail(QS_SUB(qs_load_tail(row + body, mask, 0.0f), center), mask);
+            squares = QS_FMADD(deviation, deviation, squares);
+        }
+        const qs_vec factor = QS_SET1(1.0f / sqrtf(qs_reduce_add(squares) / (float)cols + epsilon));
+
+        for (size_t i = 0; i < body; i += QS_LANES) {
+            const qs_vec normalized = QS_MUL(QS_SUB(qs_load(row + i), center), factor);
+            qs_store(row + i, QS_FMADD(normalized, qs_load(gamma + i), qs_load(beta + i)));
+        }
+        if (tail) {
+            const qs_vec normalized = QS_MUL(QS_SUB(qs_load_tail(row + body, mask, 0.0f), center), factor);
+            const qs_vec result = QS_FMADD(normalized, qs_load_tail(gamma + body, mask, 0.0f),
+                                           qs_load_tail(beta + body, mask, 0.0f));
+            qs_store_tail(row + body, mask, result);
+        }
+    }
+}
+
+// MARK: - Activation quantization (no contraction: every operation rounds as in Swift)
+
+/// One row's parameters, ActivationQuantization.init operation for operation.
+typedef struct qs_row_quantization {
+    float scale, inverse_scale, zero_point;
+} qs_row_quantization;
+
+static qs_row_quantization qs_row_quantization_make(float row_minimum, float row_maximum, float levels) {
+    // Swift's min(a, b) is `b < a ? b : a`, max(a, b) is `b >= a ? b : a`.
+    const float low = 0.0f < row_minimum ? 0.0f : row_minimum;
+    const float high = row_maximum >= 0.0f ? row_maximum : 0.0f;
+    const float scale = (high - low) / levels;
+    const float inverse = 1.0f / scale;
+    if (!isnormal(scale) || !isnormal(inverse)) return (qs_row_quantization){1.0f, 1.0f, 0.0f};
+    float zero_point = nearbyintf(-low * inverse);  // the default rounding: to nearest even
+    zero_point = zero_point >= 0.0f ? zero_point : 0.0f;
+    zero_point = levels < zero_point ? levels : zero_point;
+    return (qs_row_quantization){scale, inverse, zero_point};
+}
+
+/// v = x, or x * multiplier rounded to float; tail lanes beyond the mask are 0.
+QS_FK_ATTR static inline qs_vec qs_quantize_input(const float *x, const float *multiplier, size_t i, const qs_mask *mask) {
+    qs_vec v = mask ? qs_load_tail(x + i, *mask, 0.0f) : qs_load(x + i);
+    if (multiplier) v = QS_MUL(v, mask ? qs_load_tail(multiplier + i, *mask, 0.0f) : qs_load(multiplier + i));
+    return v;
+}
+
+/// clamp(roundeven(v * inverse) + zero point, 0, levels) as integers, NaN giving 0: rounding by
+/// adding and subtracting 1.5 * 2^23, as the Swift twin (exact wherever the result is not clamped).
+QS_FK_ATTR static inline qs_ivec qs_quantize_levels(qs_vec v, qs_vec inverse, qs_vec zero_point, qs_vec levels) {
+    const qs_vec magic = QS_SET1(QS_ROUNDING_MAGIC);
+    const qs_vec rounded = QS_SUB(QS_ADD(QS_MUL(v, inverse), magic), magic);
+    qs_vec stepped = QS_ADD(rounded, zero_point);
+    stepped = QS_MAX(stepped, QS_SET1(0.0f));  // NaN -> 0
+    stepped = QS_MIN(stepped, levels);
+    return QS_TO_INT(stepped);
+}
+
+QS_FK_ATTR void QS_QUANTIZE_FUNC(const qs_quantize_job *job) {
+    const size_t cols = job->cols, tail = cols % QS_LANES, body = cols - tail;
+    const qs_mask mask = qs_tail_mask(tail ? tail : 1);
+    const float levels = job->precise ? 65535.0f : 255.0f;
+    const size_t element_bytes = job->element_bytes, row_bytes = job->output_row_bytes;
+    const float *multiplier = job->multiplier;
+    for (size_t r = 0; r < job->rows; r++) {
+        const float *x = job->input + r * job->input_stride;
+        qs_vec low = QS_SET1(0.0f), high = QS_SET1(0.0f);
+        for (size_t i = 0; i < body; i += QS_LANES) {
+            const qs_vec v = qs_quantize_input(x, multiplier, i, NULL);
+            low = QS_MIN(v, low);  // v < low ? v : low, NaN ignored
+            high = QS_MAX(v, high);
+        }
+        if (tail) {
+            const qs_vec v = qs_quantize_input(x, multiplier, body, &mask);  // zero lanes change nothing
+            low = QS_MIN(v, low);
+            high = QS_MAX(v, high);
+        }
+        const qs_row_quantization q = qs_row_quantization_make(qs_reduce_min(low), qs_reduce_max(high), levels);
+        job->scales[r] = q.scale;
+        job->zero_points[r] = (int32_t)q.zero_point;
+
+        unsigned char *first = (unsigned char *)job->output + (job->precise ? 2 * r : r) * row_bytes;
+        unsigned char *second = first + row_bytes;
+        const qs_vec inverse = QS_SET1(q.inverse_scale), zero_point = QS_SET1(q.zero_point), top = QS_SET1(levels);
+        for (size_t i = 0; i < cols; i += QS_LANES) {
+            const size_t count = cols - i < QS_LANES ? cols - i : QS_LANES;
+            const qs_ivec values = qs_quantize_levels(qs_quantize_input(x, multiplier, i, count < QS_LANES ? &mask : NULL),
+                                                      inverse, zero_point, top);
+            if (job->precise) {
+                qs_store_levels(first + i * element_bytes, element_bytes, QS_SHIFT_RIGHT(values, 8), count);
+                qs_store_levels(second + i * element_bytes, element_bytes, QS_AND(values, 0xFF), count);
+            } else {
+                qs_store_levels(first + i * element_bytes, element_bytes, values, count);
+            }
+        }
+        const size_t used = cols * element_bytes;
+        memset(first + used, 0, row_bytes - used);
+        if (job->precise) memset(second + used, 0, row_bytes - used);
+    }
+}

@@ -1,0 +1,20 @@
+// swift-tools-version: 6.0
+// Tokenizer benchmark for QuantServe: WordPieceTokenizer time on hostile and long texts.
+// Run: benchmarks/tokenizer/run.sh   (or: swift run tokenizer-bench --help)
+import PackageDescription
+
+let package = Package(
+    name: "tokenizer-bench",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "QuantServe", path: "../.."),
+    ],
+    targets: [
+        .executableTarget(
+            name: "tokenizer-bench",
+            dependencies: [
+                .product(name: "Transformer", package: "QuantServe"),
+            ]
+        ),
+    ]
+)
