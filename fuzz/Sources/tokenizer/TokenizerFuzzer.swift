@@ -4,7 +4,8 @@
 // - valid text gives [CLS] ... [SEP] with every id below the vocabulary size, the same from
 //   bytes as from a String;
 // - with a length limit, truncation keeps exactly the first tokens of the unlimited encoding
-//   (then [SEP]), and without truncation a longer text is refused with its full token count.
+//   (then [SEP]), and without truncation a longer text is refused with its full token count;
+// - with a byte limit and truncation, the ids are those of the text cut at that limit.
 //
 // Input: [limit selector: bit 0 = truncate, the rest picks the limit] [UTF-8 text...]
 import Foundation
@@ -66,6 +67,17 @@ private func fuzzTokenizer(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     fuzzCheck(full.allSatisfy { Int($0) < unlimited.vocabularySize }, "an id is outside the vocabulary: \(full)")
     let text = String(decoding: bytes, as: UTF8.self)
     fuzzCheck((try? unlimited.encode(text, truncate: false)) == full, "the String and the bytes encode differently")
+
+    // A byte limit with truncation reads the text cut before the first scalar that does not fit.
+    let byteLimit = bytes.count / 2
+    var fitting = ""
+    for scalar in text.unicodeScalars {
+        guard fitting.utf8.count + String(scalar).utf8.count <= byteLimit else { break }
+        fitting.unicodeScalars.append(scalar)
+    }
+    let cut = try? unlimited.encode(text, truncate: true, limits: EncodingLimits(maxLength: 1 << 30, maxTextBytes: byteLimit),
+                                    isCancelled: { false })
+    fuzzCheck(cut == (try? unlimited.encode(fitting, truncate: false)), "a byte limit of \(byteLimit) does not read the text cut there")
 
     let limit = tokenizer.maxLength
     let expected = full.count <= limit ? full : Array(full[..<(limit - 1)]) + [separatorId]
