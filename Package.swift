@@ -20,9 +20,11 @@ let package = Package(
         .executable(name: "quantbench", targets: ["quantbench"]),
         .library(name: "GRPCCore", targets: ["GRPCCore"]),
         .library(name: "GRPCHTTP2", targets: ["GRPCHTTP2"]),
+        .library(name: "QuantServeAPI", targets: ["QuantServeAPI"]),
         .library(name: "Kernels", targets: ["Kernels"]),
         .library(name: "Transformer", targets: ["Transformer"]),
         .library(name: "QuantServe", targets: ["QuantServe"]),
+        .library(name: "SeededRandom", targets: ["SeededRandom"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),

@@ -13,3 +13,4 @@ scripts/fetch-default-model.sh .build/debug/quantserve
 # the model accuracy test runs minutes of numpy; in parallel on 2 cores they starve each other.
 swift test --no-parallel "$@"
 .venv/bin/python -m pytest -q Tests/Attacks  # hostile clients against the real binary, ~2 min (Tests/Attacks/README.md)
+scripts/fuzz.sh  # every libFuzzer target for 20 s, after replaying fuzz/regressions/
