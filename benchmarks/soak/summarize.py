@@ -67,6 +67,15 @@ def main():
     before_stop = [int(s["rss_kb"]) / 1024 for s in samples if events["load_end"] < float(s["time"]) < events["sigterm"]]
     if before_stop:
         lines.append(f"- RSS after the load, before SIGTERM: {before_stop[-1]:.1f} MB")
+    # The longest stretch in which RSS never rose 1 MB above where it began: a leak per call or per
+    # swap leaves none long, while allocator high-water steps (bursts of queued calls) do.
+    ceiling_broken = [int(np.argmax(rss_mb[i:] > rss_mb[i] + 1.0)) or len(rss_mb) - i for i in range(len(rss_mb))]
+    flat_start = int(np.argmax(ceiling_broken))
+    flat_end = flat_start + ceiling_broken[flat_start] - 1
+    swap_times = [float(s["second"]) for s in rows(out / "swaps.csv")] if (out / "swaps.csv").exists() else []
+    swaps_within = sum(seconds[flat_start] <= t <= seconds[flat_end] for t in swap_times)
+    lines.append(f"- longest stretch without RSS growth (under 1 MB): {seconds[flat_end] - seconds[flat_start]:.0f} s "
+                 f"({seconds[flat_start]:.0f} s to {seconds[flat_end]:.0f} s, at {rss_mb[flat_start]:.1f} MB, {swaps_within} swaps within)")
     if growth > args.rss_growth_limit_mb:
         problems.append(f"RSS grew {growth:.1f} MB, beyond {args.rss_growth_limit_mb:g} MB")
     if slope > args.rss_slope_limit_mb_per_min:
