@@ -5,9 +5,8 @@ extension BertEncoder {
     /// Self-attention of every sequence and head: `softmax(q·kᵀ / √d)·v` into `context`, by
     /// `Attention.head` on the selected path. Tasks (sequence, head) are claimed dynamically by
     /// `slots` workers, each with its own scratch for sequences of up to `longest` tokens.
-    /// `scores` is not used: `Attention` keeps its scratch on the worker's stack.
     func attend(_ batch: PackedBatch, qkv: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>,
-                scores: UnsafeMutablePointer<Float>, slots: Int, longest: Int) {
+                slots: Int, longest: Int) {
         let hidden = config.hidden
         let heads = config.heads
         let headSize = config.headDimension

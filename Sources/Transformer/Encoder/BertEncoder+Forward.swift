@@ -10,20 +10,17 @@ extension BertEncoder {
         let hidden: UnsafeMutablePointer<Float>     // tokens × hidden: the residual stream
         let qkv: UnsafeMutablePointer<Float>        // tokens × 3·hidden: queries | keys | values
         let context: UnsafeMutablePointer<Float>    // tokens × hidden: attention output before projection
-        let scores: UnsafeMutablePointer<Float>     // attention slots × longest²: one score matrix per slot
         let workspaces: [BlockWorkspace]
 
-        init(arena: ScratchArena, tokens: Int, config: BertConfig, attentionSlots: Int, longest: Int,
-             workspaceCount: Int, blockRows: Int) {
+        init(arena: ScratchArena, tokens: Int, config: BertConfig, workspaceCount: Int, blockRows: Int) {
             let hiddenSize = tokens * config.hidden
             let workspaceSize = BlockWorkspace.floats(rows: blockRows, config: config)
-            let total = 5 * hiddenSize + attentionSlots * longest * longest + workspaceCount * workspaceSize
+            let total = 5 * hiddenSize + workspaceCount * workspaceSize
             let base = arena.floats(total)
             hidden = base
             qkv = hidden + hiddenSize
             context = qkv + 3 * hiddenSize
-            scores = context + hiddenSize
-            let first = scores + attentionSlots * longest * longest
+            let first = context + hiddenSize
             workspaces = (0..<workspaceCount).map {
                 BlockWorkspace(base: first + $0 * workspaceSize, rows: blockRows, config: config)
             }
@@ -57,7 +54,7 @@ extension BertEncoder {
         let longest = batch.longestSequence
         // The recorder is not thread-safe: observe whole operations on this thread.
         let plan = recorder == nil ? ForwardPlan(tokens: tokens, threads: slots) : ForwardPlan(wholeBatch: tokens)
-        let buffers = Buffers(arena: arena, tokens: tokens, config: config, attentionSlots: slots, longest: longest,
+        let buffers = Buffers(arena: arena, tokens: tokens, config: config,
                               workspaceCount: plan.pipelined ? min(slots, plan.blockCount) : 1,
                               blockRows: plan.rowsPerBlock)
         let positions = batch.positions
@@ -70,8 +67,7 @@ extension BertEncoder {
                     rows: rows, output: buffers.qkv, workspace: workspace, pool: operationPool, recorder: recorder)
         }
         for index in layers.indices {
-            attend(batch, qkv: buffers.qkv, context: buffers.context, scores: buffers.scores, slots: slots,
-                   longest: longest)
+            attend(batch, qkv: buffers.qkv, context: buffers.context, slots: slots, longest: longest)
             forEachBlock(plan, tokens: tokens, workspaces: buffers.workspaces) { rows, workspace, operationPool in
                 finishLayer(index, rows: rows, buffers: buffers, workspace: workspace, pool: operationPool,
                             recorder: recorder)
