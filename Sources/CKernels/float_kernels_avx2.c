@@ -9,6 +9,8 @@
 
 #define QS_FK_ATTR __attribute__((target("avx2,fma")))
 #define QS_GELU_FUNC qs_gelu_f32_avx2
+#define QS_EXP_FUNC qs_exp_f32_avx2
+#define QS_ERF_FUNC qs_erf_f32_avx2
 #define QS_SOFTMAX_FUNC qs_softmax_f32_avx2
 #define QS_ADD_LAYERNORM_FUNC qs_add_layernorm_f32_avx2
 #define QS_QUANTIZE_FUNC qs_quantize_rows_avx2
@@ -29,6 +31,8 @@ typedef __m256i qs_mask;
 #define QS_AND(v, bits) _mm256_and_si256((v), _mm256_set1_epi32(bits))
 #define QS_EXP_NONPOSITIVE qs_exp_nonpositive_avx2
 #define QS_GELU qs_gelu_avx2
+#define QS_EXP qs_exp_avx2
+#define QS_ERF qs_erf_avx2
 
 QS_FK_ATTR static inline qs_mask qs_tail_mask(size_t n) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
@@ -74,6 +78,8 @@ QS_FK_ATTR static inline void qs_store_levels(unsigned char *plane, size_t eleme
 
 #else
 void qs_gelu_f32_avx2(float *x, size_t n) { (void)x; (void)n; __builtin_trap(); }
+void qs_exp_f32_avx2(float *x, size_t n) { (void)x; (void)n; __builtin_trap(); }
+void qs_erf_f32_avx2(float *x, size_t n) { (void)x; (void)n; __builtin_trap(); }
 void qs_softmax_f32_avx2(float *row, size_t n) { (void)row; (void)n; __builtin_trap(); }
 void qs_add_layernorm_f32_avx2(float *x, const float *residual, size_t rows, size_t cols,
                                const float *gamma, const float *beta, float epsilon) {

@@ -9,6 +9,8 @@
 
 #define QS_FK_ATTR __attribute__((target("avx512f,avx512bw")))
 #define QS_GELU_FUNC qs_gelu_f32_avx512
+#define QS_EXP_FUNC qs_exp_f32_avx512
+#define QS_ERF_FUNC qs_erf_f32_avx512
 #define QS_SOFTMAX_FUNC qs_softmax_f32_avx512
 #define QS_ADD_LAYERNORM_FUNC qs_add_layernorm_f32_avx512
 #define QS_QUANTIZE_FUNC qs_quantize_rows_avx512
@@ -29,6 +31,8 @@ typedef __mmask16 qs_mask;
 #define QS_AND(v, bits) _mm512_and_si512((v), _mm512_set1_epi32(bits))
 #define QS_EXP_NONPOSITIVE qs_exp_nonpositive_avx512
 #define QS_GELU qs_gelu_avx512
+#define QS_EXP qs_exp_avx512
+#define QS_ERF qs_erf_avx512
 
 QS_FK_ATTR static inline qs_mask qs_tail_mask(size_t n) { return (qs_mask)((1u << n) - 1); }
 QS_FK_ATTR static inline qs_vec qs_load(const float *p) { return _mm512_loadu_ps(p); }
@@ -53,6 +57,8 @@ QS_FK_ATTR static inline void qs_store_levels(unsigned char *plane, size_t eleme
 
 #else
 void qs_gelu_f32_avx512(float *x, size_t n) { (void)x; (void)n; __builtin_trap(); }
+void qs_exp_f32_avx512(float *x, size_t n) { (void)x; (void)n; __builtin_trap(); }
+void qs_erf_f32_avx512(float *x, size_t n) { (void)x; (void)n; __builtin_trap(); }
 void qs_softmax_f32_avx512(float *row, size_t n) { (void)row; (void)n; __builtin_trap(); }
 void qs_add_layernorm_f32_avx512(float *x, const float *residual, size_t rows, size_t cols,
                                  const float *gamma, const float *beta, float epsilon) {

@@ -1,7 +1,8 @@
 // The fp32 kernels of CFloatKernels.h, written once for both vector widths. Included by
 // float_kernels_avx512.c and float_kernels_avx2.c after they define:
 //   QS_FK_ATTR                                  the target attribute of every function
-//   QS_GELU_FUNC, QS_SOFTMAX_FUNC, QS_ADD_LAYERNORM_FUNC, QS_QUANTIZE_FUNC   the public names
+//   QS_GELU_FUNC, QS_EXP_FUNC, QS_ERF_FUNC, QS_SOFTMAX_FUNC, QS_ADD_LAYERNORM_FUNC,
+//   QS_QUANTIZE_FUNC                            the public names
 //   qs_vec, qs_ivec, qs_mask, QS_LANES          float vector, int32 vector, tail mask, lanes
 //   qs_tail_mask(n)                             the mask of the first n lanes (0 < n < QS_LANES)
 //   qs_load / qs_store, qs_load_tail(p, mask, fill) / qs_store_tail(p, mask, v)
@@ -9,19 +10,25 @@
 //   QS_SET1, QS_ADD, QS_SUB, QS_MUL, QS_FMADD, QS_MIN, QS_MAX (x86 min/max: second operand on NaN)
 //   qs_reduce_add, qs_reduce_min, qs_reduce_max (no NaN in the input), QS_TO_INT (exact values)
 //   qs_store_levels(plane, element_bytes, vi, count)  count int32 levels as u8 or int16
-//   QS_EXP_NONPOSITIVE, QS_GELU                 from vector_math_<isa>.h
+//   QS_EXP, QS_EXP_NONPOSITIVE, QS_ERF, QS_GELU from vector_math_<isa>.h
 // Contraction stays off in these files: the quantization must round exactly as the Swift
 // twin does; the fp32 kernels use explicit fused multiply-adds where they want them.
 #include <math.h>
 
-QS_FK_ATTR void QS_GELU_FUNC(float *x, size_t n) {
-    size_t i = 0;
-    for (; i + QS_LANES <= n; i += QS_LANES) qs_store(x + i, QS_GELU(qs_load(x + i)));
-    if (i < n) {
-        const qs_mask mask = qs_tail_mask(n - i);
-        qs_store_tail(x + i, mask, QS_GELU(qs_load_tail(x + i, mask, 0.0f)));
+/// Defines `void name(float *x, size_t n)` applying `function` to each float in place.
+#define QS_ELEMENTWISE(name, function)                                                   \
+    QS_FK_ATTR void name(float *x, size_t n) {                                           \
+        size_t i = 0;                                                                    \
+        for (; i + QS_LANES <= n; i += QS_LANES) qs_store(x + i, function(qs_load(x + i))); \
+        if (i < n) {                                                                     \
+            const qs_mask mask = qs_tail_mask(n - i);                                    \
+            qs_store_tail(x + i, mask, function(qs_load_tail(x + i, mask, 0.0f)));       \
+        }                                                                                \
     }
-}
+QS_ELEMENTWISE(QS_GELU_FUNC, QS_GELU)
+QS_ELEMENTWISE(QS_EXP_FUNC, QS_EXP)
+QS_ELEMENTWISE(QS_ERF_FUNC, QS_ERF)
+#undef QS_ELEMENTWISE
 
 /// The +inf case of softmax: each +inf gets 1/k (k of them), everything else 0.
 static void qs_softmax_infinite_row(float *row, size_t n) {

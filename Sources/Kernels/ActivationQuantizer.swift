@@ -6,7 +6,7 @@ private import CKernels
 /// rows: the high and the low byte of its 16-bit quantized values. Runs in C on the AVX-512 and
 /// AVX2 paths (`qs_quantize_rows_*`); the Swift SIMD code here is the portable path. All paths
 /// give bit-identical integers, scales and zero points.
-enum ActivationQuantizer {
+public enum ActivationQuantizer {
     private typealias Vector = SIMD8<Float>
 
     /// Quantizes `rows` of `input` (`inFeatures` floats each) into `destination`, whose rows
@@ -15,13 +15,13 @@ enum ActivationQuantizer {
     /// `2m` (high bytes) and `2m + 1` (low bytes). With a `multiplier` (one factor per input
     /// feature, the SmoothQuant smoothing), each value quantized is the float product
     /// `input[c] * multiplier[c]`.
-    static func quantize(
+    public static func quantize(
         _ input: UnsafePointer<Float>, inFeatures: Int, rows: Range<Int>,
         into destination: UnsafeMutableRawPointer, paddedFeatures: Int, elementBytes: Int, precise: Bool,
         scales: UnsafeMutablePointer<Float>, zeroPoints: UnsafeMutablePointer<Int32>,
         multiplier: UnsafePointer<Float>? = nil, path: FloatKernelPath = .selected
     ) {
-        precondition(path.isSupported, "the \(path) fp32 kernels need a CPU this one is not")
+        path.requireSupported()
         precondition(elementBytes == 1 || elementBytes == 2, "activation elements are 1 or 2 bytes")
         guard !rows.isEmpty else { return }
         let rowBytes = paddedFeatures * elementBytes

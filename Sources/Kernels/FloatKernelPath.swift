@@ -20,6 +20,11 @@ public enum FloatKernelPath: String, Sendable, CaseIterable {
         }
     }
 
+    /// Stops with a clear message when this CPU cannot run the path (calling it would fault).
+    func requireSupported() {
+        precondition(isSupported, "the \(rawValue) fp32 kernels need an instruction set this CPU lacks")
+    }
+
     /// The path of the int8 kernels' instruction set: avx512vnni → avx512; avxvnni, avx2 → avx2;
     /// portable → portable.
     public init(_ kernelPath: KernelPath) {

@@ -19,7 +19,7 @@ public enum FloatKernels {
     /// row that is -inf everywhere (fully masked) becomes all zeros; a row with +inf entries
     /// shares the whole mass equally among them.
     public static func softmax(_ row: UnsafeMutablePointer<Float>, count: Int, path: FloatKernelPath = .selected) {
-        precondition(path.isSupported, "the \(path) fp32 kernels need a CPU this one is not")
+        path.requireSupported()
         switch path {
         case .avx512: qs_softmax_f32_avx512(row, count)
         case .avx2: qs_softmax_f32_avx2(row, count)
@@ -76,7 +76,7 @@ public enum FloatKernels {
     public static func addLayerNorm(_ x: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?, rows: Int, cols: Int,
                                     gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, epsilon: Float,
                                     path: FloatKernelPath = .selected) {
-        precondition(path.isSupported, "the \(path) fp32 kernels need a CPU this one is not")
+        path.requireSupported()
         switch path {
         case .avx512: qs_add_layernorm_f32_avx512(x, residual, rows, cols, gamma, beta, epsilon)
         case .avx2: qs_add_layernorm_f32_avx2(x, residual, rows, cols, gamma, beta, epsilon)
@@ -133,22 +133,31 @@ public enum FloatKernels {
     /// (absolute error below 1e-7 on the C paths, below 5e-7 on the portable one, see
     /// `VectorMath.erf`).
     public static func gelu(_ x: UnsafeMutablePointer<Float>, count: Int, path: FloatKernelPath = .selected) {
-        precondition(path.isSupported, "the \(path) fp32 kernels need a CPU this one is not")
-        switch path {
-        case .avx512: qs_gelu_f32_avx512(x, count)
-        case .avx2: qs_gelu_f32_avx2(x, count)
-        case .portable: VectorMath.map(x, count: count, VectorMath.gelu)
-        }
+        map(x, count: count, path: path, avx512: qs_gelu_f32_avx512, avx2: qs_gelu_f32_avx2, portable: VectorMath.gelu)
     }
 
     /// eˣ element-wise, in place (relative error within 2 ulp; 0 below -87.34, +inf above 88.38).
-    public static func exp(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        VectorMath.map(x, count: count, VectorMath.exp)
+    public static func exp(_ x: UnsafeMutablePointer<Float>, count: Int, path: FloatKernelPath = .selected) {
+        map(x, count: count, path: path, avx512: qs_exp_f32_avx512, avx2: qs_exp_f32_avx2, portable: VectorMath.exp)
     }
 
-    /// erf element-wise, in place (absolute error below 5e-7).
-    public static func erf(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        VectorMath.map(x, count: count, VectorMath.erf)
+    /// erf element-wise, in place (absolute error below 1e-7 on the C paths, 5e-7 on the portable one).
+    public static func erf(_ x: UnsafeMutablePointer<Float>, count: Int, path: FloatKernelPath = .selected) {
+        map(x, count: count, path: path, avx512: qs_erf_f32_avx512, avx2: qs_erf_f32_avx2, portable: VectorMath.erf)
+    }
+
+    /// An element-wise function in place on `path`: one of its two C variants or the Swift one.
+    @inline(__always)
+    private static func map(_ x: UnsafeMutablePointer<Float>, count: Int, path: FloatKernelPath,
+                            avx512: (UnsafeMutablePointer<Float>?, Int) -> Void,
+                            avx2: (UnsafeMutablePointer<Float>?, Int) -> Void,
+                            portable: (Vector) -> Vector) {
+        path.requireSupported()
+        switch path {
+        case .avx512: avx512(x, count)
+        case .avx2: avx2(x, count)
+        case .portable: VectorMath.map(x, count: count, portable)
+        }
     }
 
     /// `x += y`, element-wise.

@@ -19,6 +19,14 @@ int qs_cpu_supports_avx512_fbw(void);
 void qs_gelu_f32_avx512(float *x, size_t n);
 void qs_gelu_f32_avx2(float *x, size_t n);
 
+/// e^x in place, within 2 ulp on [-87.34, 88.38]; 0 below, +inf above, NaN for NaN.
+void qs_exp_f32_avx512(float *x, size_t n);
+void qs_exp_f32_avx2(float *x, size_t n);
+
+/// erf in place, absolute error below 1e-7 over all floats (a minimax polynomial); NaN stays NaN.
+void qs_erf_f32_avx512(float *x, size_t n);
+void qs_erf_f32_avx2(float *x, size_t n);
+
 /// Softmax of one row in place: exp(x - max) / sum, exp within 2 ulp. -inf entries (masked
 /// positions) and NaN entries get 0; a row that is -inf everywhere becomes zeros; a row with
 /// +inf entries shares the mass equally among them (FloatKernels.softmax's conventions).

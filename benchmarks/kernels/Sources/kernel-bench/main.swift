@@ -126,6 +126,7 @@ print("| softmax, rows of \(softmaxRow) | \(format(softmaxBandwidth)) | \(format
 print("| layer norm, rows of \(hidden) | \(format(layerNormBandwidth)) | \(format(100 * layerNormBandwidth / copyBandwidth))% |")
 print("| GELU (incl. a refill copy) | \(format(geluBandwidth)) | \(format(100 * geluBandwidth / copyBandwidth))% |")
 print("")
+runFloatKernelBenchmarks(floatCount: floatCount, copyBandwidth: copyBandwidth)
 
 // MARK: - Attention products
 

@@ -1,0 +1,105 @@
+// The elementary functions of vector_math_avx512.h and vector_math_avx2.h, written once.
+// Internal: included (no include guard) by those two headers after they define
+//   QS_VM_FUNC(name)   the function's name with the ISA suffix
+//   QS_VM_ATTR         always_inline static inline with the target attribute
+//   qs_vm_vec, qs_vm_ivec, qs_vm_mask   float vector, int32 vector, comparison result
+//   QS_VM_SET1, QS_VM_ADD, QS_VM_SUB, QS_VM_MUL, QS_VM_FMADD, QS_VM_FNMADD, QS_VM_MIN, QS_VM_MAX
+//   QS_VM_AS_INT, QS_VM_AS_FLOAT, QS_VM_SET1_INT, QS_VM_ADD_INT, QS_VM_SUB_INT, QS_VM_SHIFT_LEFT
+//   QS_VM_CMP(a, b, predicate)          _CMP_* predicate, a mask
+//   QS_VM_SELECT(mask, if_true, if_false)
+//   QS_VM_ABS(x), QS_VM_COPY_SIGN(magnitude, x)
+// and undefines them all afterwards.
+
+/// e^r * 2^n for x in [QS_EXP_LOWER_LIMIT, QS_EXP_UPPER_LIMIT]: x = n ln2 + r, |r| <= ln2/2
+/// (ln2 in two parts), a degree-6 polynomial for e^r, 2^n built in the exponent bits.
+QS_VM_ATTR qs_vm_vec QS_VM_FUNC(qs_exp_in_range)(qs_vm_vec x) {
+    const qs_vm_vec magic = QS_VM_SET1(QS_ROUNDING_MAGIC);
+    const qs_vm_vec shifted = QS_VM_FMADD(x, QS_VM_SET1(QS_LOG2E), magic);
+    const qs_vm_vec n = QS_VM_SUB(shifted, magic);
+    qs_vm_vec r = QS_VM_FNMADD(n, QS_VM_SET1(QS_LN2_HIGH), x);
+    r = QS_VM_FNMADD(n, QS_VM_SET1(QS_LN2_LOW), r);
+    qs_vm_vec p = QS_VM_FMADD(r, QS_VM_SET1(QS_EXP_P0), QS_VM_SET1(QS_EXP_P1));
+    p = QS_VM_FMADD(p, r, QS_VM_SET1(QS_EXP_P2));
+    p = QS_VM_FMADD(p, r, QS_VM_SET1(QS_EXP_P3));
+    p = QS_VM_FMADD(p, r, QS_VM_SET1(QS_EXP_P4));
+    p = QS_VM_FMADD(p, r, QS_VM_SET1(QS_EXP_P5));
+    const qs_vm_vec er = QS_VM_ADD(QS_VM_FMADD(p, QS_VM_MUL(r, r), r), QS_VM_SET1(1.0f));
+    const qs_vm_ivec exponent = QS_VM_SUB_INT(QS_VM_AS_INT(shifted), QS_VM_AS_INT(magic));
+    const qs_vm_ivec two_to_n = QS_VM_SHIFT_LEFT(QS_VM_ADD_INT(exponent, QS_VM_SET1_INT(127)), 23);
+    return QS_VM_MUL(er, QS_VM_AS_FLOAT(two_to_n));
+}
+
+/// e^x: 0 below QS_EXP_LOWER_LIMIT (-inf included), +inf above QS_EXP_UPPER_LIMIT, NaN for NaN.
+QS_VM_ATTR qs_vm_vec QS_VM_FUNC(qs_exp)(qs_vm_vec x) {
+    const qs_vm_vec lower = QS_VM_SET1(QS_EXP_LOWER_LIMIT), upper = QS_VM_SET1(QS_EXP_UPPER_LIMIT);
+    // min/max return their second operand when one is NaN: NaN goes through.
+    const qs_vm_vec clamped = QS_VM_MIN(upper, QS_VM_MAX(lower, x));
+    qs_vm_vec result = QS_VM_FUNC(qs_exp_in_range)(clamped);
+    result = QS_VM_SELECT(QS_VM_CMP(x, lower, _CMP_LT_OQ), QS_VM_SET1(0.0f), result);
+    return QS_VM_SELECT(QS_VM_CMP(x, upper, _CMP_GT_OQ), QS_VM_SET1(__builtin_inff()), result);
+}
+
+/// e^x for x <= 0, -inf included: cheaper than qs_exp (no clamping); lanes below
+/// QS_EXP_LOWER_LIMIT, and NaN lanes, give 0 (as VectorMath.expOfNonPositive).
+QS_VM_ATTR qs_vm_vec QS_VM_FUNC(qs_exp_nonpositive)(qs_vm_vec x) {
+    const qs_vm_mask in_range = QS_VM_CMP(x, QS_VM_SET1(QS_EXP_LOWER_LIMIT), _CMP_GE_OQ);
+    return QS_VM_SELECT(in_range, QS_VM_FUNC(qs_exp_in_range)(x), QS_VM_SET1(0.0f));
+}
+
+/// erf(x): x * P(x^2) for |x| < QS_ERF_SPLIT, 1 - e^Q(|x|) up to QS_ERF_ONE (where erf rounds
+/// to 1), the sign restored; NaN gives NaN. Both branches run; a mask picks per lane.
+QS_VM_ATTR qs_vm_vec QS_VM_FUNC(qs_erf)(qs_vm_vec x) {
+    const qs_vm_vec magnitude = QS_VM_ABS(x);
+    const qs_vm_vec square = QS_VM_MUL(x, x);
+    qs_vm_vec p = QS_VM_FMADD(square, QS_VM_SET1(QS_ERF_SMALL_C5), QS_VM_SET1(QS_ERF_SMALL_C4));
+    p = QS_VM_FMADD(p, square, QS_VM_SET1(QS_ERF_SMALL_C3));
+    p = QS_VM_FMADD(p, square, QS_VM_SET1(QS_ERF_SMALL_C2));
+    p = QS_VM_FMADD(p, square, QS_VM_SET1(QS_ERF_SMALL_C1));
+    p = QS_VM_FMADD(p, square, QS_VM_SET1(QS_ERF_SMALL_C0));
+    const qs_vm_vec small = QS_VM_MUL(p, magnitude);
+
+    const qs_vm_vec one = QS_VM_SET1(1.0f), limit = QS_VM_SET1(QS_ERF_ONE);
+    const qs_vm_vec t = QS_VM_MIN(magnitude, limit);  // NaN -> QS_ERF_ONE
+    qs_vm_vec q = QS_VM_FMADD(t, QS_VM_SET1(QS_ERF_LARGE_C6), QS_VM_SET1(QS_ERF_LARGE_C5));
+    q = QS_VM_FMADD(q, t, QS_VM_SET1(QS_ERF_LARGE_C4));
+    q = QS_VM_FMADD(q, t, QS_VM_SET1(QS_ERF_LARGE_C3));
+    q = QS_VM_FMADD(q, t, QS_VM_SET1(QS_ERF_LARGE_C2));
+    q = QS_VM_FMADD(q, t, QS_VM_SET1(QS_ERF_LARGE_C1));
+    q = QS_VM_FMADD(q, t, QS_VM_SET1(QS_ERF_LARGE_C0));
+    qs_vm_vec large = QS_VM_SUB(one, QS_VM_FUNC(qs_exp_nonpositive)(q));
+    large = QS_VM_SELECT(QS_VM_CMP(magnitude, limit, _CMP_GE_OQ), one, large);
+
+    // Small lanes and NaN lanes (where `small` is NaN) take the first branch.
+    const qs_vm_mask take_small = QS_VM_CMP(magnitude, QS_VM_SET1(QS_ERF_SPLIT), _CMP_NGE_UQ);
+    return QS_VM_COPY_SIGN(QS_VM_SELECT(take_small, small, large), x);
+}
+
+/// GELU, exact erf form: h + h * erf(x / sqrt 2) with h = x/2.
+QS_VM_ATTR qs_vm_vec QS_VM_FUNC(qs_gelu)(qs_vm_vec x) {
+    const qs_vm_vec half = QS_VM_MUL(x, QS_VM_SET1(0.5f));
+    return QS_VM_FMADD(half, QS_VM_FUNC(qs_erf)(QS_VM_MUL(x, QS_VM_SET1(QS_SQRT_HALF))), half);
+}
+
+#undef QS_VM_FUNC
+#undef QS_VM_ATTR
+#undef qs_vm_vec
+#undef qs_vm_ivec
+#undef qs_vm_mask
+#undef QS_VM_SET1
+#undef QS_VM_ADD
+#undef QS_VM_SUB
+#undef QS_VM_MUL
+#undef QS_VM_FMADD
+#undef QS_VM_FNMADD
+#undef QS_VM_MIN
+#undef QS_VM_MAX
+#undef QS_VM_AS_INT
+#undef QS_VM_AS_FLOAT
+#undef QS_VM_SET1_INT
+#undef QS_VM_ADD_INT
+#undef QS_VM_SUB_INT
+#undef QS_VM_SHIFT_LEFT
+#undef QS_VM_CMP
+#undef QS_VM_SELECT
+#undef QS_VM_ABS
+#undef QS_VM_COPY_SIGN
