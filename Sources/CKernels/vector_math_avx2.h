@@ -24,6 +24,7 @@
 #define QS_VM_ADD _mm256_add_ps
 #define QS_VM_SUB _mm256_sub_ps
 #define QS_VM_MUL _mm256_mul_ps
+#define QS_VM_DIV _mm256_div_ps
 #define QS_VM_FMADD _mm256_fmadd_ps
 #define QS_VM_FNMADD _mm256_fnmadd_ps
 #define QS_VM_MIN _mm256_min_ps

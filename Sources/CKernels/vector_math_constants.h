@@ -23,30 +23,24 @@
 
 #define QS_SQRT_HALF 0.70710678f
 
-/// erf, fitted for this project (Lawson's iteratively reweighted least squares, which converges
-/// to the minimax fit, on 20 000 points per interval, coefficients rounded to float):
-/// - |x| < QS_ERF_SPLIT: erf(x) = x * P(x^2), P of degree 5, minimax for the absolute error of
-///   erf (3.7e-9 before rounding to float);
-/// - QS_ERF_SPLIT <= |x| < QS_ERF_ONE: erf(x) = 1 - e^Q(|x|), Q of degree 6 fitted to
-///   log(erfc |x|) weighted by erfc |x| (absolute error of erf 1.8e-9 before rounding);
-/// - beyond QS_ERF_ONE, erfc(x) < 2.6e-8 and erf(x) rounds to 1 in float.
-/// In float with FMA the maximum absolute error over all floats is 7.5e-8 (QS_ERF_MAX_ABS_ERROR bounds it);
-/// measured against libm's erf in double on every float of [0, 4.5] (beyond, both round to 1).
-#define QS_ERF_SPLIT 0.875f
-#define QS_ERF_ONE 3.92f
-#define QS_ERF_MAX_ABS_ERROR 1e-7f
-#define QS_ERF_SMALL_C0 1.128379107e+00f
-#define QS_ERF_SMALL_C1 (-3.761243522e-01f)
-#define QS_ERF_SMALL_C2 1.128163263e-01f
-#define QS_ERF_SMALL_C3 (-2.676724084e-02f)
-#define QS_ERF_SMALL_C4 5.000886973e-03f
-#define QS_ERF_SMALL_C5 (-6.055900012e-04f)
-#define QS_ERF_LARGE_C0 (-1.441952190e-04f)
-#define QS_ERF_LARGE_C1 (-1.127889395e+00f)
-#define QS_ERF_LARGE_C2 (-6.368205547e-01f)
-#define QS_ERF_LARGE_C3 (-1.042503044e-01f)
-#define QS_ERF_LARGE_C4 2.238108031e-02f
-#define QS_ERF_LARGE_C5 (-3.082008567e-03f)
-#define QS_ERF_LARGE_C6 1.999026717e-04f
+/// erf(s) = s * P(s^2) / Q(s^2) on [-QS_ERF_ONE, QS_ERF_ONE], P and Q of degree 5, Q(0) = 1,
+/// fitted for this project by scripts/fit-erf.py (minimax for the absolute error of erf, 1.6e-8
+/// before rounding to float; it prints these lines). Beyond QS_ERF_ONE erfc < 2.6e-8: the
+/// clamped s gives exactly +-1 (the script picks QS_ERF_ONE so). In float with FMA the maximum
+/// absolute error over all floats is 3.6e-7 (QS_ERF_MAX_ABS_ERROR bounds it): GELU's output
+/// is quantized to u8 right after, a step of about range/255, five orders of magnitude coarser.
+#define QS_ERF_ONE 3.9199996f
+#define QS_ERF_MAX_ABS_ERROR 4e-7f
+#define QS_ERF_P0 1.128378987e+00f
+#define QS_ERF_P1 1.927660257e-01f
+#define QS_ERF_P2 5.306037515e-02f
+#define QS_ERF_P3 3.868307453e-03f
+#define QS_ERF_P4 2.874609781e-04f
+#define QS_ERF_P5 2.034488034e-06f
+#define QS_ERF_Q1 5.041661263e-01f
+#define QS_ERF_Q2 1.150850952e-01f
+#define QS_ERF_Q3 1.517227665e-02f
+#define QS_ERF_Q4 1.188076334e-03f
+#define QS_ERF_Q5 3.806710811e-05f
 
 #endif

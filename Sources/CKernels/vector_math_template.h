@@ -3,7 +3,7 @@
 //   QS_VM_FUNC(name)   the function's name with the ISA suffix
 //   QS_VM_ATTR         always_inline static inline with the target attribute
 //   qs_vm_vec, qs_vm_ivec, qs_vm_mask   float vector, int32 vector, comparison result
-//   QS_VM_SET1, QS_VM_ADD, QS_VM_SUB, QS_VM_MUL, QS_VM_FMADD, QS_VM_FNMADD, QS_VM_MIN, QS_VM_MAX
+//   QS_VM_SET1, QS_VM_ADD, QS_VM_SUB, QS_VM_MUL, QS_VM_DIV, QS_VM_FMADD, QS_VM_FNMADD, QS_VM_MIN, QS_VM_MAX
 //   QS_VM_AS_INT, QS_VM_AS_FLOAT, QS_VM_SET1_INT, QS_VM_ADD_INT, QS_VM_SUB_INT, QS_VM_SHIFT_LEFT
 //   QS_VM_CMP(a, b, predicate)          _CMP_* predicate, a mask
 //   QS_VM_SELECT(mask, if_true, if_false)
@@ -46,32 +46,23 @@ QS_VM_ATTR qs_vm_vec QS_VM_FUNC(qs_exp_nonpositive)(qs_vm_vec x) {
     return QS_VM_SELECT(in_range, QS_VM_FUNC(qs_exp_in_range)(x), QS_VM_SET1(0.0f));
 }
 
-/// erf(x): x * P(x^2) for |x| < QS_ERF_SPLIT, 1 - e^Q(|x|) up to QS_ERF_ONE (where erf rounds
-/// to 1), the sign restored; NaN gives NaN. Both branches run; a mask picks per lane.
+/// erf(x) = s * P(s^2) / Q(s^2), s = x clamped to [-QS_ERF_ONE, QS_ERF_ONE] (exactly +-1 there);
+/// one branch, no exp, NaN gives NaN.
 QS_VM_ATTR qs_vm_vec QS_VM_FUNC(qs_erf)(qs_vm_vec x) {
-    const qs_vm_vec magnitude = QS_VM_ABS(x);
-    const qs_vm_vec square = QS_VM_MUL(x, x);
-    qs_vm_vec p = QS_VM_FMADD(square, QS_VM_SET1(QS_ERF_SMALL_C5), QS_VM_SET1(QS_ERF_SMALL_C4));
-    p = QS_VM_FMADD(p, square, QS_VM_SET1(QS_ERF_SMALL_C3));
-    p = QS_VM_FMADD(p, square, QS_VM_SET1(QS_ERF_SMALL_C2));
-    p = QS_VM_FMADD(p, square, QS_VM_SET1(QS_ERF_SMALL_C1));
-    p = QS_VM_FMADD(p, square, QS_VM_SET1(QS_ERF_SMALL_C0));
-    const qs_vm_vec small = QS_VM_MUL(p, magnitude);
-
-    const qs_vm_vec one = QS_VM_SET1(1.0f), limit = QS_VM_SET1(QS_ERF_ONE);
-    const qs_vm_vec t = QS_VM_MIN(magnitude, limit);  // NaN -> QS_ERF_ONE
-    qs_vm_vec q = QS_VM_FMADD(t, QS_VM_SET1(QS_ERF_LARGE_C6), QS_VM_SET1(QS_ERF_LARGE_C5));
-    q = QS_VM_FMADD(q, t, QS_VM_SET1(QS_ERF_LARGE_C4));
-    q = QS_VM_FMADD(q, t, QS_VM_SET1(QS_ERF_LARGE_C3));
-    q = QS_VM_FMADD(q, t, QS_VM_SET1(QS_ERF_LARGE_C2));
-    q = QS_VM_FMADD(q, t, QS_VM_SET1(QS_ERF_LARGE_C1));
-    q = QS_VM_FMADD(q, t, QS_VM_SET1(QS_ERF_LARGE_C0));
-    qs_vm_vec large = QS_VM_SUB(one, QS_VM_FUNC(qs_exp_nonpositive)(q));
-    large = QS_VM_SELECT(QS_VM_CMP(magnitude, limit, _CMP_GE_OQ), one, large);
-
-    // Small lanes and NaN lanes (where `small` is NaN) take the first branch.
-    const qs_vm_mask take_small = QS_VM_CMP(magnitude, QS_VM_SET1(QS_ERF_SPLIT), _CMP_NGE_UQ);
-    return QS_VM_COPY_SIGN(QS_VM_SELECT(take_small, small, large), x);
+    // min/max return their second operand when one is NaN: NaN goes through.
+    const qs_vm_vec s = QS_VM_MIN(QS_VM_SET1(QS_ERF_ONE), QS_VM_MAX(QS_VM_SET1(-QS_ERF_ONE), x));
+    const qs_vm_vec u = QS_VM_MUL(s, s);
+    qs_vm_vec p = QS_VM_FMADD(u, QS_VM_SET1(QS_ERF_P5), QS_VM_SET1(QS_ERF_P4));
+    p = QS_VM_FMADD(p, u, QS_VM_SET1(QS_ERF_P3));
+    p = QS_VM_FMADD(p, u, QS_VM_SET1(QS_ERF_P2));
+    p = QS_VM_FMADD(p, u, QS_VM_SET1(QS_ERF_P1));
+    p = QS_VM_FMADD(p, u, QS_VM_SET1(QS_ERF_P0));
+    qs_vm_vec q = QS_VM_FMADD(u, QS_VM_SET1(QS_ERF_Q5), QS_VM_SET1(QS_ERF_Q4));
+    q = QS_VM_FMADD(q, u, QS_VM_SET1(QS_ERF_Q3));
+    q = QS_VM_FMADD(q, u, QS_VM_SET1(QS_ERF_Q2));
+    q = QS_VM_FMADD(q, u, QS_VM_SET1(QS_ERF_Q1));
+    q = QS_VM_FMADD(q, u, QS_VM_SET1(1.0f));
+    return QS_VM_DIV(QS_VM_MUL(s, p), q);
 }
 
 /// GELU, exact erf form: h + h * erf(x / sqrt 2) with h = x/2.
@@ -89,6 +80,7 @@ QS_VM_ATTR qs_vm_vec QS_VM_FUNC(qs_gelu)(qs_vm_vec x) {
 #undef QS_VM_ADD
 #undef QS_VM_SUB
 #undef QS_VM_MUL
+#undef QS_VM_DIV
 #undef QS_VM_FMADD
 #undef QS_VM_FNMADD
 #undef QS_VM_MIN

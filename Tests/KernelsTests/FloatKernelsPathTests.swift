@@ -14,15 +14,15 @@ struct FloatKernelsPathTests {
     static let lengths = Array(1...67) + [384, 1536]
 
     /// erf of the C paths: absolute error against libm's erf in Double, over all floats (the
-    /// minimax polynomial measures 7.5e-8).
-    static let erfAbsoluteTolerance: Float = 1e-7
+    /// minimax rational function measures 3.6e-7; QS_ERF_MAX_ABS_ERROR).
+    static let erfAbsoluteTolerance: Float = 4e-7
     /// exp of the C paths: error in units of the last place on [-87.3, 88.37] (measured 1.0).
     static let expUlpTolerance: Double = 2
     /// GELU of a C path against the Double reference: absolute error over max(1, |x|)
-    /// (erf's 1e-7 times |x|/2, plus the rounding of the result).
-    static let geluTolerance: Float = 1.5e-7
-    /// GELU, C path against the portable twin: both erf errors (1e-7 + 5e-7) times |x|/2, plus rounding.
-    static let geluTwinTolerance: Float = 4.5e-7
+    /// (erf's 4e-7 times |x|/2, plus the rounding of the result).
+    static let geluTolerance: Float = 2.5e-7
+    /// GELU, C path against the portable twin: both erf errors (4e-7 + 5e-7) times |x|/2, plus rounding.
+    static let geluTwinTolerance: Float = 5e-7
     /// softmax, C path against the portable twin: absolute error of probabilities.
     static let softmaxTwinTolerance: Float = 1e-6
     /// add + layer norm, C path against the portable twin: absolute error over max(1, |output|),
@@ -54,11 +54,13 @@ struct FloatKernelsPathTests {
         }
         print("\(path) erf: max absolute error \(worst)")
         #expect(worst <= Double(Self.erfAbsoluteTolerance))
-        var edges: [Float] = [.infinity, -.infinity, .nan, 0, -0.0, -3.5, 3.5, .greatestFiniteMagnitude, -.leastNonzeroMagnitude]
+        var edges: [Float] = [.infinity, -.infinity, .nan, 0, -0.0, -3.5, 3.5, .greatestFiniteMagnitude, -.leastNonzeroMagnitude, 3.92, -4]
         FloatKernels.erf(&edges, count: edges.count, path: path)
         #expect(edges[0] == 1 && edges[1] == -1 && edges[2].isNaN)
         #expect(edges[3] == 0 && edges[4] == 0 && edges[4].sign == .minus)
         #expect(edges[5] == -edges[6] && edges[7] == 1 && edges[8] <= 0)
+        // Exactly +-1 from the clamp point on, so GELU(-huge) is 0.
+        #expect(edges[9] == 1 && edges[10] == -1)
     }
 
     @Test("exp: within 2 ulp on [-87.3, 88.37]; limits as the portable twin", arguments: paths)
