@@ -44,13 +44,19 @@ private let logger = Logger(label: "fuzz", factory: { _ in SwiftLogNoOpLogHandle
 
 private let peer = try! SocketAddress(ipAddress: "127.0.0.1", port: 50051)
 
+/// The server's log throttles, shared by every connection as `GRPCServer` shares them.
+private let connectionLog = SharedLogThrottle(burst: 50, perSecond: 5)
+private let failureLog = SharedLogThrottle(burst: 100, perSecond: 20)
+
 /// Feeds `reads` to a fresh server connection, then lets time pass and closes it. The reads go
 /// in one hop onto the channel's loop (each hop is a thread switch, the bulk of the cost).
 private func serve(_ reads: [[UInt8]]) async {
     let channel = NIOAsyncTestingChannel()
     try? await channel.testingEventLoop.executeInContext {
         let pipeline = channel.pipeline.syncOperations
-        try pipeline.addHandler(ServerConnectionHandler(router: router, configuration: configuration, logger: logger))
+        try pipeline.addHandler(ServerConnectionHandler(router: router, configuration: configuration, logger: logger,
+                                                        refusal: nil, connectionLog: connectionLog,
+                                                        failureLog: failureLog))
         channel.connect(to: peer, promise: nil)
         for read in reads where channel.isActive {
             pipeline.fireChannelRead(NIOAny(ByteBuffer(bytes: read)))
