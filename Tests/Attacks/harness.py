@@ -220,14 +220,16 @@ class ServerUnderTest:
         self.start_rss_mb = self.rss_mb()
 
     def _wait_until_serving(self, timeout=120):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited with {self.process.returncode}:\n{self.log_tail()}")
-            if not self.client.probe():
-                return
-            time.sleep(0.2)
-        raise RuntimeError(f"the server did not serve within {timeout} s:\n{self.log_tail()}")
+        """Waits for the event itself: the health Watch of the default model reporting SERVING."""
+        request = health_pb2.HealthCheckRequest(service="minilm")
+        try:
+            for response in self.client.health.Watch(request, timeout=timeout, wait_for_ready=True):
+                if response.status == health_pb2.HealthCheckResponse.SERVING:
+                    return
+        except grpc.RpcError as error:
+            raise RuntimeError(f"the server did not serve ({error.code().name}; exit status "
+                               f"{self.process.poll()}):\n{self.log_tail()}") from error
+        raise RuntimeError(f"the health watch ended before the server served:\n{self.log_tail()}")
 
     def rss_mb(self):
         with open(f"/proc/{self.process.pid}/status") as status:
