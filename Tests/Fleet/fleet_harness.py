@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -20,6 +21,14 @@ sys.path.insert(0, str(REPO / "deploy"))
 sys.path.insert(0, str(REPO / "Tests" / "Python"))
 
 import fleet  # noqa: E402  (deploy/fleet.py)
+from interop_stubs import generate_stubs  # noqa: E402
+
+generate_stubs()
+import grpc  # noqa: E402
+import health_pb2  # noqa: E402
+import health_pb2_grpc  # noqa: E402
+import inference_pb2  # noqa: E402,F401  (for the tests)
+import inference_pb2_grpc  # noqa: E402,F401
 
 QUANTSERVE = Path(os.environ.get("QUANTSERVE_BINARY", REPO / ".build" / "debug" / "quantserve"))
 QUANTBENCH = Path(os.environ.get("QUANTBENCH_BINARY", REPO / ".build" / "debug" / "quantbench"))
@@ -99,12 +108,14 @@ def make_tiny_repository(root, model="tiny"):
 
 
 def upstream_counts(access_log, since_line=0):
-    """How many calls nginx passed to each upstream address (the last one tried), from line
-    `since_line` of its access log on; and the number of lines read."""
+    """How many calls succeeded (grpc-status 0) on each upstream address (the last one nginx
+    tried), from line `since_line` of its access log on; and the number of lines read."""
     lines = Path(access_log).read_text().splitlines()
     counts = {}
     for line in lines[since_line:]:
-        match = re.search(r"upstream=(\S+(?:, \S+)*) ", line)
+        if " grpc_status=0 " not in line:
+            continue
+        match = re.search(r"upstream=((?:[^\s,]+, )*[^\s,]+) ", line)
         if match:
             last = match.group(1).split(", ")[-1]
             counts[last] = counts.get(last, 0) + 1
@@ -115,3 +126,84 @@ def p99_of_seconds(seconds, first, last):
     """The highest per-second p99 (µs) of the seconds `first`..`last` that completed calls."""
     values = [row["p99_us"] for row in seconds if first <= row["second"] <= last and row["completed"]]
     return max(values) if values else None
+
+
+class HealthWatches:
+    """`count` health Watch streams of `service` through `target` on one channel, each read by a
+    thread: calls that stay in flight for as long as the test wants, on whichever replica the
+    balancer picked. `wait_serving` waits for every stream's first SERVING (they are open on a
+    replica); `ended` holds the gRPC code each stream ended with, and the statuses it saw."""
+
+    def __init__(self, target, service, count):
+        self._serving_status = health_pb2.HealthCheckResponse.SERVING
+        # Its own connection: not shared with the test's other channels to the same target.
+        self._channel = grpc.insecure_channel(target, options=[("grpc.use_local_subchannel_pool", 1)])
+        stub = health_pb2_grpc.HealthStub(self._channel)
+        self.calls, self.statuses, self.ended = [], [[] for _ in range(count)], [None] * count
+        self._changed = threading.Condition()
+        self._threads = []
+        for index in range(count):
+            # One at a time, so the balancer's round robin places them on alternate replicas.
+            self.calls.append(stub.Watch(health_pb2.HealthCheckRequest(service=service)))
+            thread = threading.Thread(target=self._read, args=(index,), daemon=True)
+            thread.start()
+            self._threads.append(thread)
+            self.wait_serving(only=index)
+
+    def _read(self, index):
+        code = grpc.StatusCode.OK
+        try:
+            for response in self.calls[index]:
+                with self._changed:
+                    self.statuses[index].append(response.status)
+                    self._changed.notify_all()
+        except grpc.RpcError as error:
+            code = error.code()
+        with self._changed:
+            self.ended[index] = code
+            self._changed.notify_all()
+
+    def wait_serving(self, only=None, timeout=30):
+        indices = range(len(self.calls)) if only is None else [only]
+        with self._changed:
+            if not self._changed.wait_for(lambda: all(self.statuses[i] or self.ended[i] for i in indices), timeout):
+                raise RuntimeError("a health Watch got no first status")
+        assert all(self.statuses[i][:1] == [self._serving_status] for i in indices), self.statuses
+
+    def wait_ended(self, count, timeout=30):
+        """Waits until at least `count` streams have ended."""
+        with self._changed:
+            return self._changed.wait_for(lambda: sum(code is not None for code in self.ended) >= count, timeout)
+
+    def nudge(self):
+        """A health Check on the streams' connection. nginx 1.22 holds the RST_STREAM of a stream
+        whose replica died until the client connection carries something else (a call or a PING),
+        so the client sees the end only then; gRPC keepalive pings do this for real clients."""
+        health_pb2_grpc.HealthStub(self._channel).Check(health_pb2.HealthCheckRequest(), timeout=10)
+
+    def close(self):
+        """Cancels the streams still open; returns the codes the others ended with before (None
+        for a stream that was still open)."""
+        with self._changed:
+            ended_before = list(self.ended)
+        for call in self.calls:
+            call.cancel()
+        for thread in self._threads:
+            thread.join(10)
+        self._channel.close()
+        return ended_before
+
+
+def watch_upstreams(access_log, since_line, count, timeout=10):
+    """The upstream of each health Watch call nginx logged from line `since_line` on, once it has
+    logged `count` (it writes a call's line when the call ends, just after the client sees it end)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        upstreams = []
+        for line in Path(access_log).read_text().splitlines()[since_line:]:
+            if "/grpc.health.v1.Health/Watch" in line:
+                match = re.search(r"upstream=((?:[^\s,]+, )*[^\s,]+) ", line)
+                upstreams.append(match.group(1).split(", ")[-1] if match else None)
+        if len(upstreams) >= count or time.monotonic() > deadline:
+            return upstreams
+        time.sleep(0.05)  # polling the log for its line, bounded by the deadline

@@ -6,24 +6,22 @@ worker start, quantbench's measured seconds, process exits. About 40 s in all.
 """
 import signal
 import sys
+import time
 from pathlib import Path
 
 import grpc
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fleet_harness import (QUANTBENCH, QUANTSERVE, QuantbenchRun, fleet, make_tiny_repository,  # noqa: E402
-                           upstream_counts)
-from interop_stubs import generate_stubs  # noqa: E402
-
-generate_stubs()
-import inference_pb2  # noqa: E402
-import inference_pb2_grpc  # noqa: E402
+from fleet_harness import (QUANTBENCH, QUANTSERVE, HealthWatches, QuantbenchRun, fleet,  # noqa: E402
+                           inference_pb2, inference_pb2_grpc, make_tiny_repository, upstream_counts,
+                           watch_upstreams)
 
 MODEL = "tiny"
 RATE = 100          # calls/s through nginx
 DURATION = 6        # measured seconds per scenario
 EVENT_SECOND = 2    # the swap, drain or kill starts after this many measured seconds
+WATCHES = 4         # health Watch streams through nginx: calls surely in flight on each replica
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +32,7 @@ def running_fleet(tmp_path_factory):
     root = tmp_path_factory.mktemp("fleet")
     repository, staged_version_2 = make_tiny_repository(root, MODEL)
     under_test = fleet.Fleet(QUANTSERVE, repository, replicas=2, state_dir=root / "state",
-                             serve_args=["--default-model", MODEL, "--grace-period", "5"])
+                             serve_args=["--default-model", MODEL, "--grace-period", "5"], fail_timeout=1)
     under_test.staged_version_2 = staged_version_2
     under_test.start()
     try:
@@ -50,6 +48,20 @@ def served_version(port, text="where is my order"):
         response = inference_pb2_grpc.InferenceStub(channel).Embed(
             inference_pb2.EmbedRequest(model=inference_pb2.ModelRef(name=MODEL), texts=[text]), timeout=10)
     return response.model.version, list(response.embeddings[0].values)
+
+
+def wait_until_routed(running_fleet, address, timeout=30):
+    """Calls through nginx until one reaches `address`: nginx tries a replica it marked failed
+    again after fail_timeout, with a live call."""
+    stub = inference_pb2_grpc.InferenceStub(channel := grpc.insecure_channel(f"127.0.0.1:{running_fleet.port}"))
+    deadline = time.monotonic() + timeout
+    with channel:
+        while time.monotonic() < deadline:
+            _, line = upstream_counts(access_log(running_fleet))
+            stub.Embed(inference_pb2.EmbedRequest(model=inference_pb2.ModelRef(name=MODEL), texts=["hello"]), timeout=10)
+            if address in upstream_counts(access_log(running_fleet), line)[0]:
+                return
+    raise AssertionError(f"nginx sent no call to {address} within {timeout} s")
 
 
 def start_load(running_fleet, name):
@@ -93,6 +105,9 @@ def test_1_rolling_hot_swap_fails_no_call(running_fleet):
 
 def test_2_replica_drained_with_sigterm_fails_no_call(running_fleet):
     drained, remaining = running_fleet.replicas[0], f"127.0.0.1:{running_fleet.replica_ports[1]}"
+    drained_address = f"127.0.0.1:{running_fleet.replica_ports[0]}"
+    _, watch_line = upstream_counts(access_log(running_fleet))
+    watches = HealthWatches(f"127.0.0.1:{running_fleet.port}", MODEL, WATCHES)
     load = start_load(running_fleet, "drain")
     load.wait_for_second(EVENT_SECOND)
     drained.signal(signal.SIGTERM)
@@ -103,18 +118,30 @@ def test_2_replica_drained_with_sigterm_fails_no_call(running_fleet):
     after_drain, _ = upstream_counts(access_log(running_fleet), log_line)
     summary, _ = load.finish()
     report("SIGTERM drain", summary)
+    ended = watches.close()
 
     assert summary["failed"] == 0, f"draining a replica failed calls: {summary['failures']}"
     assert summary["succeeded"] >= RATE * DURATION * 0.9
     assert set(after_drain) == {remaining}, f"after the drain calls went to {after_drain}"
     assert after_drain[remaining] >= RATE  # two seconds of calls, all on the remaining replica
+    # The Watch streams on the drained replica were told NOT_SERVING and ended OK: in flight, not failed.
+    upstreams = watch_upstreams(access_log(running_fleet), watch_line, WATCHES)
+    on_drained = [index for index, code in enumerate(ended) if code is not None]
+    assert all(ended[index] == grpc.StatusCode.OK for index in on_drained), ended
+    assert len(on_drained) == upstreams.count(drained_address) >= 1, (ended, upstreams)
+    assert all(watches.statuses[index][-1] != watches.statuses[index][0] for index in on_drained), watches.statuses
+    assert ended.count(None) == upstreams.count(remaining) >= 1, (ended, upstreams)
 
     running_fleet.start_replica(0)
     assert served_version(running_fleet.replica_ports[0])[0] == 2  # restarted on the newest version
+    wait_until_routed(running_fleet, drained_address)
 
 
 def test_3_replica_killed_with_sigkill_fails_only_calls_in_flight(running_fleet):
     killed, remaining = running_fleet.replicas[1], f"127.0.0.1:{running_fleet.replica_ports[0]}"
+    killed_address = f"127.0.0.1:{running_fleet.replica_ports[1]}"
+    _, watch_line = upstream_counts(access_log(running_fleet))
+    watches = HealthWatches(f"127.0.0.1:{running_fleet.port}", MODEL, WATCHES)
     load = start_load(running_fleet, "kill")
     load.wait_for_second(EVENT_SECOND)
     killed.signal(signal.SIGKILL)
@@ -135,6 +162,17 @@ def test_3_replica_killed_with_sigkill_fails_only_calls_in_flight(running_fleet)
     assert flowing and all(row["completed"] >= RATE * 0.8 for row in flowing), f"calls stopped flowing: {seconds}"
     assert set(after_kill) == {remaining}, f"after the kill calls went to {after_kill}"
     assert summary["succeeded"] >= RATE * DURATION * 0.8
+    # The streams in flight on the killed replica failed; those on the other one were untouched.
+    on_killed = watch_upstreams(access_log(running_fleet), watch_line, 1)  # nginx logged them at the kill
+    assert on_killed and set(on_killed) == {killed_address}, on_killed
+    watches.nudge()
+    watches.wait_ended(len(on_killed))
+    ended = watches.close()
+    print(f"[SIGKILL] health Watch streams in flight: ended with {[code and code.name for code in ended]}, "
+          f"{len(on_killed)} on the killed replica")
+    failed = [code for code in ended if code is not None]
+    assert len(failed) == len(on_killed) and grpc.StatusCode.OK not in failed, ended
+    assert ended.count(None) == WATCHES - len(on_killed) >= 1, ended
 
 
 def test_administration_is_refused_at_the_balancer(running_fleet):
