@@ -29,6 +29,9 @@ START_TIMEOUT = 120
 # The replica logs this line once its port is bound and its models are loaded.
 SERVING_LINE = re.compile(r"\bserving\b.*address=|address=.*\bserving\b")
 NGINX_READY_LINE = re.compile(r"start worker process")
+# After SIGHUP the old worker logs this once the new one runs: new connections get the new config,
+# and the old worker's HTTP/2 clients get GOAWAY (they reconnect to the new worker).
+NGINX_RELOADED_LINE = re.compile(r"gracefully shutting down")
 
 
 def free_port(host="127.0.0.1"):
@@ -39,19 +42,20 @@ def free_port(host="127.0.0.1"):
 
 
 class LoggedProcess:
-    """A child process whose standard error goes line by line to a log file, with an event set
-    when a line matches `ready` (or when the process ends first)."""
+    """A child process whose standard error goes line by line to a log file and to `lines`, which
+    `wait_for_line` watches: the events of its start-up and life, not the clock."""
 
     def __init__(self, arguments, log_path, ready):
         self.arguments = arguments
         self.log_path = Path(log_path)
-        self._ready_pattern = ready
-        self.ready = threading.Event()
-        self.became_ready = False
+        self.lines = []
+        self.ended = False
+        self._changed = threading.Condition()
         self.process = subprocess.Popen(arguments, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.PIPE, start_new_session=True)
         self._reader = threading.Thread(target=self._copy_log, daemon=True)
         self._reader.start()
+        self._ready_pattern = ready
 
     @property
     def pid(self):
@@ -62,17 +66,33 @@ class LoggedProcess:
             for line in self.process.stderr:
                 log.write(line)
                 log.flush()
-                if not self.became_ready and self._ready_pattern.search(line.decode(errors="replace")):
-                    self.became_ready = True
-                    self.ready.set()
-        self.ready.set()  # the process ended: wake whoever waits
+                with self._changed:
+                    self.lines.append(line.decode(errors="replace"))
+                    self._changed.notify_all()
+        with self._changed:
+            self.ended = True
+            self._changed.notify_all()
+
+    def wait_for_line(self, pattern, after=0, timeout=START_TIMEOUT):
+        """Waits for a line matching `pattern` among the lines from index `after` on; returns the
+        index after it. Raises with the log's tail when the process ends first or on timeout."""
+        def match():
+            return next((index for index in range(after, len(self.lines)) if pattern.search(self.lines[index])), None)
+        with self._changed:
+            self._changed.wait_for(lambda: match() is not None or self.ended, timeout)
+            found = match()
+        if found is None:
+            raise RuntimeError(f"{self.arguments[0]}: no line matching {pattern.pattern!r} (exit status "
+                               f"{self.process.poll()}); {self.log_path}:\n{self.log_tail()}")
+        return found + 1
 
     def wait_ready(self, timeout=START_TIMEOUT):
-        """Waits for the ready line; raises with the log's tail when the process ends or times out."""
-        self.ready.wait(timeout)
-        if not self.became_ready:
-            raise RuntimeError(f"{self.arguments[0]} did not become ready (exit status {self.process.poll()}); "
-                               f"{self.log_path}:\n{self.log_tail()}")
+        """Waits for the line that says the process is ready (see `wait_for_line`)."""
+        return self.wait_for_line(self._ready_pattern, 0, timeout)
+
+    def line_count(self):
+        with self._changed:
+            return len(self.lines)
 
     def log_tail(self, lines=30):
         try:
@@ -90,11 +110,13 @@ class LoggedProcess:
         return code
 
 
-def render_nginx_config(template, listen_port, replica_ports, state_dir, fail_timeout=5):
+def render_nginx_config(template, listen_port, replica_ports, state_dir, fail_timeout=5, down_ports=()):
     """The whole nginx.conf: main context with the state directory's pid file and temp paths,
-    and `template` (deploy/nginx/quantserve.conf) with the replica list, port and log replaced."""
+    and `template` (deploy/nginx/quantserve.conf) with the replica list, port and log replaced.
+    Replicas on `down_ports` are listed `down`: nginx sends them no call."""
     state_dir = Path(state_dir)
-    replicas = "".join(f"    server 127.0.0.1:{port} max_fails=1 fail_timeout={fail_timeout}s;\n" for port in replica_ports)
+    replicas = "".join(f"    server 127.0.0.1:{port} max_fails=1 fail_timeout={fail_timeout}s{' down' if port in down_ports else ''};\n"
+                       for port in replica_ports)
     body, count = re.subn(r"(?ms)^\s*# replicas begin\n.*?^\s*# replicas end\n", replicas, template)
     if count != 1:
         raise ValueError("the nginx template has no '# replicas begin' ... '# replicas end' block")
@@ -110,6 +132,8 @@ def render_nginx_config(template, listen_port, replica_ports, state_dir, fail_ti
         user = "user root root;\n"
     return (f"# Rendered by deploy/fleet.py from {NGINX_TEMPLATE.relative_to(REPO)}\n{user}"
             f"worker_processes 1;\npid {state_dir / 'nginx.pid'};\nerror_log stderr notice;\n"
+            # After a reload, an old worker still holding streams (health Watch) stops within this.
+            "worker_shutdown_timeout 10s;\n"
             "events { worker_connections 4096; }\n"
             f"http {{\n{temp_paths}"
             + "".join(f"    {line}\n" if line else "\n" for line in body.splitlines()) + "}\n")
@@ -132,6 +156,7 @@ class Fleet:
         self.fail_timeout = fail_timeout
         self.admin_token_file = self.state_dir / "admin-token"
         self.replicas = [None] * replicas
+        self.out_of_rotation = set()
         self.nginx = None
 
     # MARK: Start and stop
@@ -160,15 +185,40 @@ class Fleet:
         if wait:
             self.replicas[index].wait_ready()
             self.write_state()
+            if index in self.out_of_rotation:
+                self.set_rotation(index, True)
         return self.replicas[index]
+
+    def drain_replica(self, index, grace=30):
+        """Takes replica `index` out of nginx's rotation (see `set_rotation`), then SIGTERM: it
+        finishes its calls in flight and exits. Returns its exit code.
+
+        Out of rotation first because open-source nginx checks health passively and never retries
+        a gRPC call it has sent (it streams request bodies): a replica that closed its listener
+        while nginx had a connection to it in the accept queue would fail the call sent on it."""
+        self.set_rotation(index, False)
+        self.replicas[index].signal(signal.SIGTERM)
+        return self.replicas[index].wait(grace)
+
+    def set_rotation(self, index, in_rotation):
+        """Lists replica `index` in nginx's upstream (or `down`) and reloads nginx; returns once the
+        new configuration takes the calls (the old worker is shutting down)."""
+        (self.out_of_rotation.discard if in_rotation else self.out_of_rotation.add)(index)
+        mark = self.nginx.line_count()
+        self._write_nginx_config()
+        self.nginx.signal(signal.SIGHUP)
+        self.nginx.wait_for_line(NGINX_RELOADED_LINE, mark)
+
+    def _write_nginx_config(self):
+        (self.state_dir / "nginx.conf").write_text(render_nginx_config(
+            NGINX_TEMPLATE.read_text(), self.port, self.replica_ports, self.state_dir, self.fail_timeout,
+            down_ports={self.replica_ports[index] for index in self.out_of_rotation}))
 
     def start_nginx(self):
         (self.state_dir / "nginx-temp").mkdir(exist_ok=True)
-        config = self.state_dir / "nginx.conf"
-        config.write_text(render_nginx_config(NGINX_TEMPLATE.read_text(), self.port, self.replica_ports,
-                                              self.state_dir, self.fail_timeout))
-        arguments = [self.nginx_binary, "-p", str(self.state_dir), "-c", str(config), "-e", "stderr",
-                     "-g", "daemon off; master_process on;"]
+        self._write_nginx_config()
+        arguments = [self.nginx_binary, "-p", str(self.state_dir), "-c", str(self.state_dir / "nginx.conf"),
+                     "-e", "stderr", "-g", "daemon off; master_process on;"]
         self.nginx = LoggedProcess(arguments, self.state_dir / "nginx-error.log", NGINX_READY_LINE)
         self.nginx.wait_ready()
 

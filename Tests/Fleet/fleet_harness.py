@@ -122,6 +122,21 @@ def upstream_counts(access_log, since_line=0):
     return counts, len(lines)
 
 
+def wait_until_routed(port, access_log, address, model, timeout=30):
+    """Calls through nginx on `port` until one succeeds on `address`: nginx tries a replica it
+    marked failed again only after fail_timeout, with a live call."""
+    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+    stub = inference_pb2_grpc.InferenceStub(channel)
+    deadline = time.monotonic() + timeout
+    with channel:
+        while time.monotonic() < deadline:
+            _, line = upstream_counts(access_log)
+            stub.Embed(inference_pb2.EmbedRequest(model=inference_pb2.ModelRef(name=model), texts=["hello"]), timeout=10)
+            if address in upstream_counts(access_log, line)[0]:
+                return
+    raise AssertionError(f"nginx sent no call to {address} within {timeout} s")
+
+
 def p99_of_seconds(seconds, first, last):
     """The highest per-second p99 (µs) of the seconds `first`..`last` that completed calls."""
     values = [row["p99_us"] for row in seconds if first <= row["second"] <= last and row["completed"]]

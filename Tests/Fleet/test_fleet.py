@@ -6,7 +6,6 @@ worker start, quantbench's measured seconds, process exits. About 40 s in all.
 """
 import signal
 import sys
-import time
 from pathlib import Path
 
 import grpc
@@ -15,7 +14,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fleet_harness import (QUANTBENCH, QUANTSERVE, HealthWatches, QuantbenchRun, fleet,  # noqa: E402
                            inference_pb2, inference_pb2_grpc, make_tiny_repository, upstream_counts,
-                           watch_upstreams)
+                           wait_until_routed, watch_upstreams)
 
 MODEL = "tiny"
 RATE = 100          # calls/s through nginx
@@ -48,20 +47,6 @@ def served_version(port, text="where is my order"):
         response = inference_pb2_grpc.InferenceStub(channel).Embed(
             inference_pb2.EmbedRequest(model=inference_pb2.ModelRef(name=MODEL), texts=[text]), timeout=10)
     return response.model.version, list(response.embeddings[0].values)
-
-
-def wait_until_routed(running_fleet, address, timeout=30):
-    """Calls through nginx until one reaches `address`: nginx tries a replica it marked failed
-    again after fail_timeout, with a live call."""
-    stub = inference_pb2_grpc.InferenceStub(channel := grpc.insecure_channel(f"127.0.0.1:{running_fleet.port}"))
-    deadline = time.monotonic() + timeout
-    with channel:
-        while time.monotonic() < deadline:
-            _, line = upstream_counts(access_log(running_fleet))
-            stub.Embed(inference_pb2.EmbedRequest(model=inference_pb2.ModelRef(name=MODEL), texts=["hello"]), timeout=10)
-            if address in upstream_counts(access_log(running_fleet), line)[0]:
-                return
-    raise AssertionError(f"nginx sent no call to {address} within {timeout} s")
 
 
 def start_load(running_fleet, name):
@@ -110,8 +95,8 @@ def test_2_replica_drained_with_sigterm_fails_no_call(running_fleet):
     watches = HealthWatches(f"127.0.0.1:{running_fleet.port}", MODEL, WATCHES)
     load = start_load(running_fleet, "drain")
     load.wait_for_second(EVENT_SECOND)
-    drained.signal(signal.SIGTERM)
-    assert drained.wait(timeout=15) == 0, f"the drained replica did not exit 0:\n{drained.log_tail()}"
+    code = running_fleet.drain_replica(0, grace=15)  # out of nginx's rotation, then SIGTERM
+    assert code == 0, f"the drained replica did not exit 0:\n{drained.log_tail()}"
     _, log_line = upstream_counts(access_log(running_fleet))
     drained_at = load.second
     load.wait_for_second(drained_at + 2)
@@ -132,9 +117,9 @@ def test_2_replica_drained_with_sigterm_fails_no_call(running_fleet):
     assert all(watches.statuses[index][-1] != watches.statuses[index][0] for index in on_drained), watches.statuses
     assert ended.count(None) == upstreams.count(remaining) >= 1, (ended, upstreams)
 
-    running_fleet.start_replica(0)
+    running_fleet.start_replica(0)  # serving, then back in nginx's rotation
     assert served_version(running_fleet.replica_ports[0])[0] == 2  # restarted on the newest version
-    wait_until_routed(running_fleet, drained_address)
+    wait_until_routed(running_fleet.port, access_log(running_fleet), drained_address, MODEL)
 
 
 def test_3_replica_killed_with_sigkill_fails_only_calls_in_flight(running_fleet):
