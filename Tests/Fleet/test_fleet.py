@@ -1,8 +1,8 @@
 """Two replicas behind nginx (deploy/fleet.py, deploy/nginx/quantserve.conf) under an open-loop
-quantbench load through nginx: a rolling hot swap fails no call, a replica drained with SIGTERM
-fails no call, and a replica killed with SIGKILL fails at most the calls in flight on it while
+quantbench load through nginx: a rolling hot swap fails no call, a replica drained (out of
+nginx's rotation, then SIGTERM) fails no call, and a replica killed with SIGKILL fails at most the calls in flight on it while
 the others keep flowing. Each scenario waits for events: replicas' "serving" lines, nginx's
-worker start, quantbench's measured seconds, process exits. About 40 s in all.
+worker start, quantbench's measured seconds, process exits, nginx reloads. About 20 s in all.
 """
 import signal
 import sys
