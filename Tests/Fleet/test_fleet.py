@@ -143,8 +143,9 @@ def test_3_replica_killed_with_sigkill_fails_only_calls_in_flight(running_fleet)
     late_errors = [row for row in seconds if row["second"] > killed_at + 1 and row["errors"]]
     assert not late_errors, f"calls failed after the kill was over: {late_errors}"
     assert summary["failed"] <= RATE, f"{summary['failed']} calls failed: more than were in flight"
-    flowing = [row for row in seconds if killed_at + 1 < row["second"] < DURATION]
-    assert flowing and all(row["completed"] >= RATE * 0.8 for row in flowing), f"calls stopped flowing: {seconds}"
+    flowing = [row for row in seconds if killed_at + 1 < row["second"] <= DURATION]
+    assert flowing and sum(row["completed"] for row in flowing) >= RATE * len(flowing) * 0.8, \
+        f"calls stopped flowing after the kill: {seconds}"
     assert set(after_kill) == {remaining}, f"after the kill calls went to {after_kill}"
     assert summary["succeeded"] >= RATE * DURATION * 0.8
     # The streams in flight on the killed replica failed; those on the other one were untouched.
