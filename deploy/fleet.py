@@ -29,9 +29,10 @@ START_TIMEOUT = 120
 # The replica logs this line once its port is bound and its models are loaded.
 SERVING_LINE = re.compile(r"\bserving\b.*address=|address=.*\bserving\b")
 NGINX_READY_LINE = re.compile(r"start worker process")
-# After SIGHUP the old worker logs this once the new one runs: new connections get the new config,
-# and the old worker's HTTP/2 clients get GOAWAY (they reconnect to the new worker).
-NGINX_RELOADED_LINE = re.compile(r"gracefully shutting down")
+# After SIGHUP the old worker logs this once the new one runs. It still routes the calls of the
+# client connections it holds by the old configuration until it exits (their clients get GOAWAY
+# and reconnect to the new worker; streams it still holds are cut at worker_shutdown_timeout).
+NGINX_OLD_WORKER_LINE = re.compile(r"(\d+)#\d+: gracefully shutting down")
 
 
 def free_port(host="127.0.0.1"):
@@ -202,12 +203,14 @@ class Fleet:
 
     def set_rotation(self, index, in_rotation):
         """Lists replica `index` in nginx's upstream (or `down`) and reloads nginx; returns once the
-        new configuration takes the calls (the old worker is shutting down)."""
+        old worker has exited, so that every call from then on is routed by the new list."""
         (self.out_of_rotation.discard if in_rotation else self.out_of_rotation.add)(index)
         mark = self.nginx.line_count()
         self._write_nginx_config()
         self.nginx.signal(signal.SIGHUP)
-        self.nginx.wait_for_line(NGINX_RELOADED_LINE, mark)
+        after = self.nginx.wait_for_line(NGINX_OLD_WORKER_LINE, mark)
+        old_worker = NGINX_OLD_WORKER_LINE.search(self.nginx.lines[after - 1]).group(1)
+        self.nginx.wait_for_line(re.compile(rf"worker process {old_worker} exited"), mark)
 
     def _write_nginx_config(self):
         (self.state_dir / "nginx.conf").write_text(render_nginx_config(

