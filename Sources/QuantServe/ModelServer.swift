@@ -89,8 +89,6 @@ extension ModelServer {
                                        logger: Logger) -> ModelServer {
         let pool = ComputePool(threads: configuration.computeThreads)
         return ModelServer(configuration: configuration, board: board, logger: logger,
-                           loader: { [maxTextBytes = configuration.maxTextBytes] in
-                               try BertEncoder(modelDirectory: $0, pool: pool, maxTextBytes: maxTextBytes)
-                           })
+                           loader: bertLoader(pool: pool, maxTextBytes: configuration.maxTextBytes))
     }
 }

@@ -44,7 +44,8 @@ enum ServiceError {
         switch error {
         case .noTexts, .badText: .invalidArgument
         case .tooManyTexts: .resourceExhausted
-        case .noIntents: .failedPrecondition
+        case .noIntents, .noKnowledgeBase: .failedPrecondition
+        case .unknownHead: .invalidArgument
         }
     }
 

@@ -367,6 +367,186 @@ void   inference__v1__classify_response__free_unpacked
   assert(message->base.descriptor == &inference__v1__classify_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   inference__v1__answer_request__init
+                     (Inference__V1__AnswerRequest         *message)
+{
+  static const Inference__V1__AnswerRequest init_value = INFERENCE__V1__ANSWER_REQUEST__INIT;
+  *message = init_value;
+}
+size_t inference__v1__answer_request__get_packed_size
+                     (const Inference__V1__AnswerRequest *message)
+{
+  assert(message->base.descriptor == &inference__v1__answer_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t inference__v1__answer_request__pack
+                     (const Inference__V1__AnswerRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &inference__v1__answer_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t inference__v1__answer_request__pack_to_buffer
+                     (const Inference__V1__AnswerRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &inference__v1__answer_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Inference__V1__AnswerRequest *
+       inference__v1__answer_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Inference__V1__AnswerRequest *)
+     protobuf_c_message_unpack (&inference__v1__answer_request__descriptor,
+                                allocator, len, data);
+}
+void   inference__v1__answer_request__free_unpacked
+                     (Inference__V1__AnswerRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &inference__v1__answer_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   inference__v1__answer_match__init
+                     (Inference__V1__AnswerMatch         *message)
+{
+  static const Inference__V1__AnswerMatch init_value = INFERENCE__V1__ANSWER_MATCH__INIT;
+  *message = init_value;
+}
+size_t inference__v1__answer_match__get_packed_size
+                     (const Inference__V1__AnswerMatch *message)
+{
+  assert(message->base.descriptor == &inference__v1__answer_match__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t inference__v1__answer_match__pack
+                     (const Inference__V1__AnswerMatch *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &inference__v1__answer_match__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t inference__v1__answer_match__pack_to_buffer
+                     (const Inference__V1__AnswerMatch *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &inference__v1__answer_match__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Inference__V1__AnswerMatch *
+       inference__v1__answer_match__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Inference__V1__AnswerMatch *)
+     protobuf_c_message_unpack (&inference__v1__answer_match__descriptor,
+                                allocator, len, data);
+}
+void   inference__v1__answer_match__free_unpacked
+                     (Inference__V1__AnswerMatch *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &inference__v1__answer_match__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   inference__v1__answer_result__init
+                     (Inference__V1__AnswerResult         *message)
+{
+  static const Inference__V1__AnswerResult init_value = INFERENCE__V1__ANSWER_RESULT__INIT;
+  *message = init_value;
+}
+size_t inference__v1__answer_result__get_packed_size
+                     (const Inference__V1__AnswerResult *message)
+{
+  assert(message->base.descriptor == &inference__v1__answer_result__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t inference__v1__answer_result__pack
+                     (const Inference__V1__AnswerResult *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &inference__v1__answer_result__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t inference__v1__answer_result__pack_to_buffer
+                     (const Inference__V1__AnswerResult *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &inference__v1__answer_result__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Inference__V1__AnswerResult *
+       inference__v1__answer_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Inference__V1__AnswerResult *)
+     protobuf_c_message_unpack (&inference__v1__answer_result__descriptor,
+                                allocator, len, data);
+}
+void   inference__v1__answer_result__free_unpacked
+                     (Inference__V1__AnswerResult *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &inference__v1__answer_result__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   inference__v1__answer_response__init
+                     (Inference__V1__AnswerResponse         *message)
+{
+  static const Inference__V1__AnswerResponse init_value = INFERENCE__V1__ANSWER_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t inference__v1__answer_response__get_packed_size
+                     (const Inference__V1__AnswerResponse *message)
+{
+  assert(message->base.descriptor == &inference__v1__answer_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t inference__v1__answer_response__pack
+                     (const Inference__V1__AnswerResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &inference__v1__answer_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t inference__v1__answer_response__pack_to_buffer
+                     (const Inference__V1__AnswerResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &inference__v1__answer_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Inference__V1__AnswerResponse *
+       inference__v1__answer_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Inference__V1__AnswerResponse *)
+     protobuf_c_message_unpack (&inference__v1__answer_response__descriptor,
+                                allocator, len, data);
+}
+void   inference__v1__answer_response__free_unpacked
+                     (Inference__V1__AnswerResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &inference__v1__answer_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   inference__v1__tokenize_request__init
                      (Inference__V1__TokenizeRequest         *message)
 {
@@ -1182,7 +1362,7 @@ const ProtobufCMessageDescriptor inference__v1__embed_response__descriptor =
   (ProtobufCMessageInit) inference__v1__embed_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor inference__v1__classify_request__field_descriptors[3] =
+static const ProtobufCFieldDescriptor inference__v1__classify_request__field_descriptors[4] =
 {
   {
     "model",
@@ -1220,8 +1400,21 @@ static const ProtobufCFieldDescriptor inference__v1__classify_request__field_des
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "head",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__ClassifyRequest, head),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned inference__v1__classify_request__field_indices_by_name[] = {
+  3,   /* field[3] = head */
   0,   /* field[0] = model */
   1,   /* field[1] = texts */
   2,   /* field[2] = top_k */
@@ -1229,7 +1422,7 @@ static const unsigned inference__v1__classify_request__field_indices_by_name[] =
 static const ProtobufCIntRange inference__v1__classify_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor inference__v1__classify_request__descriptor =
 {
@@ -1239,7 +1432,7 @@ const ProtobufCMessageDescriptor inference__v1__classify_request__descriptor =
   "Inference__V1__ClassifyRequest",
   "inference.v1",
   sizeof(Inference__V1__ClassifyRequest),
-  3,
+  4,
   inference__v1__classify_request__field_descriptors,
   inference__v1__classify_request__field_indices_by_name,
   1,  inference__v1__classify_request__number_ranges,
@@ -1335,7 +1528,7 @@ const ProtobufCMessageDescriptor inference__v1__classification__descriptor =
   (ProtobufCMessageInit) inference__v1__classification__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor inference__v1__classify_response__field_descriptors[2] =
+static const ProtobufCFieldDescriptor inference__v1__classify_response__field_descriptors[3] =
 {
   {
     "model",
@@ -1361,15 +1554,28 @@ static const ProtobufCFieldDescriptor inference__v1__classify_response__field_de
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "head",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__ClassifyResponse, head),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned inference__v1__classify_response__field_indices_by_name[] = {
+  2,   /* field[2] = head */
   0,   /* field[0] = model */
   1,   /* field[1] = results */
 };
 static const ProtobufCIntRange inference__v1__classify_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor inference__v1__classify_response__descriptor =
 {
@@ -1379,11 +1585,280 @@ const ProtobufCMessageDescriptor inference__v1__classify_response__descriptor =
   "Inference__V1__ClassifyResponse",
   "inference.v1",
   sizeof(Inference__V1__ClassifyResponse),
-  2,
+  3,
   inference__v1__classify_response__field_descriptors,
   inference__v1__classify_response__field_indices_by_name,
   1,  inference__v1__classify_response__number_ranges,
   (ProtobufCMessageInit) inference__v1__classify_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor inference__v1__answer_request__field_descriptors[3] =
+{
+  {
+    "model",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__AnswerRequest, model),
+    &inference__v1__model_ref__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "texts",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Inference__V1__AnswerRequest, n_texts),
+    offsetof(Inference__V1__AnswerRequest, texts),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "top_k",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__AnswerRequest, top_k),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned inference__v1__answer_request__field_indices_by_name[] = {
+  0,   /* field[0] = model */
+  1,   /* field[1] = texts */
+  2,   /* field[2] = top_k */
+};
+static const ProtobufCIntRange inference__v1__answer_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor inference__v1__answer_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "inference.v1.AnswerRequest",
+  "AnswerRequest",
+  "Inference__V1__AnswerRequest",
+  "inference.v1",
+  sizeof(Inference__V1__AnswerRequest),
+  3,
+  inference__v1__answer_request__field_descriptors,
+  inference__v1__answer_request__field_indices_by_name,
+  1,  inference__v1__answer_request__number_ranges,
+  (ProtobufCMessageInit) inference__v1__answer_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor inference__v1__answer_match__field_descriptors[5] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__AnswerMatch, id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "score",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_FLOAT,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__AnswerMatch, score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "answer",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__AnswerMatch, answer),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "question",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__AnswerMatch, question),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "language",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__AnswerMatch, language),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned inference__v1__answer_match__field_indices_by_name[] = {
+  2,   /* field[2] = answer */
+  0,   /* field[0] = id */
+  4,   /* field[4] = language */
+  3,   /* field[3] = question */
+  1,   /* field[1] = score */
+};
+static const ProtobufCIntRange inference__v1__answer_match__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor inference__v1__answer_match__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "inference.v1.AnswerMatch",
+  "AnswerMatch",
+  "Inference__V1__AnswerMatch",
+  "inference.v1",
+  sizeof(Inference__V1__AnswerMatch),
+  5,
+  inference__v1__answer_match__field_descriptors,
+  inference__v1__answer_match__field_indices_by_name,
+  1,  inference__v1__answer_match__number_ranges,
+  (ProtobufCMessageInit) inference__v1__answer_match__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor inference__v1__answer_result__field_descriptors[2] =
+{
+  {
+    "matches",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Inference__V1__AnswerResult, n_matches),
+    offsetof(Inference__V1__AnswerResult, matches),
+    &inference__v1__answer_match__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "confident",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__AnswerResult, confident),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned inference__v1__answer_result__field_indices_by_name[] = {
+  1,   /* field[1] = confident */
+  0,   /* field[0] = matches */
+};
+static const ProtobufCIntRange inference__v1__answer_result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor inference__v1__answer_result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "inference.v1.AnswerResult",
+  "AnswerResult",
+  "Inference__V1__AnswerResult",
+  "inference.v1",
+  sizeof(Inference__V1__AnswerResult),
+  2,
+  inference__v1__answer_result__field_descriptors,
+  inference__v1__answer_result__field_indices_by_name,
+  1,  inference__v1__answer_result__number_ranges,
+  (ProtobufCMessageInit) inference__v1__answer_result__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor inference__v1__answer_response__field_descriptors[3] =
+{
+  {
+    "model",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__AnswerResponse, model),
+    &inference__v1__model_ref__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "results",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Inference__V1__AnswerResponse, n_results),
+    offsetof(Inference__V1__AnswerResponse, results),
+    &inference__v1__answer_result__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "threshold",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_FLOAT,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__AnswerResponse, threshold),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned inference__v1__answer_response__field_indices_by_name[] = {
+  0,   /* field[0] = model */
+  1,   /* field[1] = results */
+  2,   /* field[2] = threshold */
+};
+static const ProtobufCIntRange inference__v1__answer_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor inference__v1__answer_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "inference.v1.AnswerResponse",
+  "AnswerResponse",
+  "Inference__V1__AnswerResponse",
+  "inference.v1",
+  sizeof(Inference__V1__AnswerResponse),
+  3,
+  inference__v1__answer_response__field_descriptors,
+  inference__v1__answer_response__field_indices_by_name,
+  1,  inference__v1__answer_response__number_ranges,
+  (ProtobufCMessageInit) inference__v1__answer_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor inference__v1__tokenize_request__field_descriptors[2] =
@@ -2111,13 +2586,15 @@ const ProtobufCEnumDescriptor inference__v1__version_state__descriptor =
   inference__v1__version_state__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor inference__v1__inference__method_descriptors[3] =
+static const ProtobufCMethodDescriptor inference__v1__inference__method_descriptors[4] =
 {
   { "Embed", &inference__v1__embed_request__descriptor, &inference__v1__embed_response__descriptor },
   { "Classify", &inference__v1__classify_request__descriptor, &inference__v1__classify_response__descriptor },
   { "Tokenize", &inference__v1__tokenize_request__descriptor, &inference__v1__tokenize_response__descriptor },
+  { "Answer", &inference__v1__answer_request__descriptor, &inference__v1__answer_response__descriptor },
 };
 const unsigned inference__v1__inference__method_indices_by_name[] = {
+  3,        /* Answer */
   1,        /* Classify */
   0,        /* Embed */
   2         /* Tokenize */
@@ -2129,7 +2606,7 @@ const ProtobufCServiceDescriptor inference__v1__inference__descriptor =
   "Inference",
   "Inference__V1__Inference",
   "inference.v1",
-  3,
+  4,
   inference__v1__inference__method_descriptors,
   inference__v1__inference__method_indices_by_name
 };
@@ -2156,6 +2633,14 @@ void inference__v1__inference__tokenize(ProtobufCService *service,
 {
   assert(service->descriptor == &inference__v1__inference__descriptor);
   service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void inference__v1__inference__answer(ProtobufCService *service,
+                                      const Inference__V1__AnswerRequest *input,
+                                      Inference__V1__AnswerResponse_Closure closure,
+                                      void *closure_data)
+{
+  assert(service->descriptor == &inference__v1__inference__descriptor);
+  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void inference__v1__inference__init (Inference__V1__Inference_Service *service,
                                      Inference__V1__Inference_ServiceDestroy destroy)

@@ -24,8 +24,18 @@ struct QuantizeCommand: ParsableCommand {
     @Flag(help: "Quantize without activation smoothing.")
     var noSmoothing = false
 
-    @Option(help: "An intents file for Classify: {\"intents\":[{\"label\":...,\"examples\":[...]}]}.")
+    @Option(help: "An intents file for Classify, the head named \"intents\": {\"intents\":[{\"label\":...,\"examples\":[...]}]}.")
     var intents: String?
+
+    @Option(name: .customLong("head"),
+            help: "Another classification head, NAME=FILE with FILE {\"labels\":[{\"label\":...,\"examples\":[...]}]} (repeatable).")
+    var heads: [String] = []
+
+    @Option(help: "A knowledge base for Answer: {\"entries\":[{\"id\":...,\"language\":...,\"questions\":[...],\"answer\":...}]}.")
+    var knowledgeBase: String?
+
+    @Option(help: "The cosine similarity from which Answer calls its best match confident (-1...1).")
+    var answerThreshold: Float = 0.8
 
     @Option(help: "Threads for the calibration pass.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -33,9 +43,9 @@ struct QuantizeCommand: ParsableCommand {
     func run() throws {
         var options = QuantizationOptions(smoothingAlpha: noSmoothing ? nil : smoothingAlpha, threads: threads)
         options.floatLayers = try parseFloatLayers()
-        if let intents {
-            let file = try JSONDecoder().decode(IntentClassifier.File.self, from: Data(contentsOf: URL(fileURLWithPath: intents)))
-            options.intents = file.intents.map { ModelManifest.Intent(label: $0.label, examples: $0.examples) }
+        options.heads = try parseHeads()
+        if let knowledgeBase {
+            options.knowledgeBase = (URL(fileURLWithPath: knowledgeBase), answerThreshold)
         }
         let started = Date()
         do {
@@ -48,6 +58,24 @@ struct QuantizeCommand: ParsableCommand {
         } catch {
             FileHandle.standardError.write(Data("quantserve quantize: \(error)\n".utf8))
             throw ExitCode.failure
+        }
+    }
+
+    /// `--intents` first (named "intents"), then every `--head NAME=FILE` in order.
+    private func parseHeads() throws -> [ModelManifest.LabelSet] {
+        var heads: [(name: String, file: String)] = intents.map { [(ModelManifest.LabelSet.intentsName, $0)] } ?? []
+        for argument in self.heads {
+            guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex else {
+                throw ValidationError("--head takes NAME=FILE, got '\(argument)'")
+            }
+            heads.append((String(argument[..<equals]), String(argument[argument.index(after: equals)...])))
+        }
+        return try heads.map { head in
+            do {
+                return ModelManifest.LabelSet(name: head.name, labels: try LabelSetFile.load(URL(fileURLWithPath: head.file)).labels)
+            } catch {
+                throw ValidationError("cannot read the label set file \(head.file) of head '\(head.name)': \(error)")
+            }
         }
     }
 

@@ -14,7 +14,6 @@ final class CountingEngine: EmbeddingEngine, @unchecked Sendable {
     let dimensions = 8
     let maxSequenceLength = 16
     let memoryBytes: Int
-    let intents: [IntentClassifier.Intent] = []
     let seed: Float
     let batchGate: Gate?
     let tokenizeGate: Gate?

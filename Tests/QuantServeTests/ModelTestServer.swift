@@ -19,7 +19,7 @@ struct ModelTestServer: Sendable {
     static func start(repository: URL, defaultModel: String, adminToken: String? = nil,
                       scheduler: SchedulerConfiguration = .init(),
                       allowsModelPathsOutsideRepository: Bool = false,
-                      loader: @escaping ModelRegistry.EngineLoader = { try BertEncoder(modelDirectory: $0, pool: ModelTestServer.pool) },
+                      loader: @escaping ModelRegistry.EngineLoader = ModelServer.bertLoader(pool: ModelTestServer.pool),
                       server serverConfiguration: ServerConfiguration = .init(host: "127.0.0.1", port: 0))
         async throws -> ModelTestServer {
         var logger = Logger(label: "quantserve.tests")

@@ -25,9 +25,17 @@ enum TinyModel {
         ModelManifest.Intent(label: "password_reset", examples: ["password reset", "help login"]),
     ]
 
-    /// Writes version `version` of model `name` into `repository` with weights from `seed`.
+    /// A second classification head, as a version names it.
+    static let sentiment = ModelManifest.LabelSet(name: "sentiment", labels: [
+        ModelManifest.Intent(label: "positive", examples: ["hello world", "help please"]),
+        ModelManifest.Intent(label: "negative", examples: ["late parcel", "the money back"]),
+    ])
+
+    /// Writes version `version` of model `name` into `repository` with weights from `seed`, the
+    /// "intents" and "sentiment" heads, and `knowledgeBase` (with `answerThreshold`) when given.
     @discardableResult
-    static func write(name: String, version: UInt64, seed: UInt64, into repository: URL) throws -> URL {
+    static func write(name: String, version: UInt64, seed: UInt64, into repository: URL,
+                      knowledgeBase: KnowledgeBase? = nil, answerThreshold: Float = 0.9) throws -> URL {
         let source = FileManager.default.temporaryDirectory.appendingPathComponent("tiny-hf-\(UUID())")
         try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: source) }
@@ -67,7 +75,13 @@ enum TinyModel {
         }
         try writer.write(to: source.appendingPathComponent("model.safetensors"))
         let destination = repository.appendingPathComponent(name).appendingPathComponent(String(version))
-        try ModelQuantizer.quantize(from: source, to: destination, options: QuantizationOptions(intents: intents))
+        var options = QuantizationOptions(heads: [ModelManifest.LabelSet(name: "intents", labels: intents), sentiment])
+        if let knowledgeBase {
+            let file = source.appendingPathComponent("faq.json")
+            try JSONEncoder().encode(knowledgeBase).write(to: file)
+            options.knowledgeBase = (file, answerThreshold)
+        }
+        try ModelQuantizer.quantize(from: source, to: destination, options: options)
         return destination
     }
 }

@@ -42,7 +42,7 @@ struct ModelFolderTests {
         #expect(manifest.tokenizer == ModelManifest.TokenizerFile(file: "vocab.txt", lowercase: true))
         #expect(manifest.quantization.floatLayers.isEmpty)
         #expect(manifest.quantization.smoothing == ModelManifest.Smoothing(alpha: 0.5, calibrationSentences: CalibrationText.sentences.count))
-        #expect(manifest.taskHead.intents.isEmpty)
+        #expect(manifest.taskHead.heads.isEmpty && manifest.knowledgeBase == nil)
         #expect(Set(manifest.files.keys) == ["model.safetensors", "vocab.txt"])
         for (name, digest) in manifest.files {
             #expect(try FileDigest.sha256(of: folder.model.appendingPathComponent(name)) == digest)
@@ -87,6 +87,34 @@ struct ModelFolderTests {
             }
         }
         #expect(try quantized.floats("embeddings.token_type") == Array(try source.floats("embeddings.token_type_embeddings.weight")[0..<32]))
+    }
+
+    @Test func theFirstTaskHeadFormatReadsAsTheIntentsHead() throws {
+        let folder = try TinyModelFolder()
+        let url = folder.model.appendingPathComponent(ModelManifest.fileName)
+        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        json["task_head"] = ["intents": [["label": "greeting", "examples": ["hello", "hi"]]]]
+        try JSONSerialization.data(withJSONObject: json).write(to: url)
+        let manifest = try ModelManifest.load(from: folder.model)
+        #expect(manifest.taskHead.heads == [ModelManifest.LabelSet(
+            name: "intents", labels: [ModelManifest.Intent(label: "greeting", examples: ["hello", "hi"])])])
+    }
+
+    @Test func aKnowledgeBaseIsVerifiedWithTheOtherFiles() throws {
+        let folder = try TinyModelFolder()
+        var manifest = try ModelManifest.load(from: folder.model)
+        let base = try KnowledgeBase(entries: [KnowledgeBase.Entry(id: "a", language: "en", questions: ["q"], answer: "x")])
+        let kbURL = folder.model.appendingPathComponent(KnowledgeBase.fileName)
+        try JSONEncoder().encode(base).write(to: kbURL)
+        manifest.knowledgeBase = ModelManifest.KnowledgeBaseReference(threshold: 0.8)
+        #expect(throws: ModelError.invalidManifest("files lists no checksum for the knowledge base knowledge-base.json")) {
+            try manifest.validate()
+        }
+        manifest.files[KnowledgeBase.fileName] = try FileDigest.sha256(of: kbURL)
+        try manifest.write(to: folder.model)
+        #expect(try KnowledgeBase(bytes: VerifiedModelFolder(directory: folder.model).bytes(of: KnowledgeBase.fileName)) == base)
+        try Data("{}".utf8).write(to: kbURL)
+        #expect(throws: ModelError.self) { try VerifiedModelFolder(directory: folder.model) }
     }
 
     @Test func refusesAnExistingDestination() throws {

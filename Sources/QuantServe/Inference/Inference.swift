@@ -1,4 +1,6 @@
 import Foundation
+import Transformer
+import GRPCCore
 import QuantServeAPI
 
 /// The inference operations, free of any RPC type: resolve a version through the registry,
@@ -20,7 +22,19 @@ public struct Inference: Sendable {
     public struct Classifications: Sendable {
         public var name: String
         public var version: UInt64
-        public var results: [[IntentClassifier.Score]]
+        /// The label set that classified.
+        public var head: String
+        public var results: [[LabelClassifier.Score]]
+        public var timings: RequestTimings
+    }
+
+    /// The answer to an Answer call: per text, the closest knowledge-base entries.
+    public struct Answers: Sendable {
+        public var name: String
+        public var version: UInt64
+        public var results: [[KnowledgeBaseIndex.Match]]
+        /// The index that answered (its entries and threshold).
+        public var index: KnowledgeBaseIndex
         public var timings: RequestTimings
     }
 
@@ -53,18 +67,35 @@ public struct Inference: Sendable {
         return try await embed(texts, truncate: truncate, with: loaded, deadline: deadline)
     }
 
-    /// The `topK` best intents per text.
+    /// The `topK` best labels per text from the label set `head` (the version's first when empty).
     public func classify(name: String, version: UInt64, access: VersionAccess = .servingOnly, texts: [String], topK: Int,
-                         deadline: ContinuousClock.Instant?) async throws -> Classifications {
+                         head: String = "", deadline: ContinuousClock.Instant?) async throws -> Classifications {
         try validate(texts)
         let loaded = try registry.acquire(name: name, version: version, access: access)
         defer { registry.release(loaded) }
-        guard let intents = loaded.intents else {
-            throw InferenceError.noIntents(name: loaded.name, version: loaded.version)
+        guard let classifier = head.isEmpty ? loaded.classifiers.first : loaded.classifiers.first(where: { $0.name == head }) else {
+            throw loaded.classifiers.isEmpty
+                ? InferenceError.noIntents(name: loaded.name, version: loaded.version)
+                : InferenceError.unknownHead(head, available: loaded.classifiers.map(\.name))
         }
         let embeddings = try await embed(texts, truncate: true, with: loaded, deadline: deadline)
-        let results = embeddings.vectors.map { intents.classify($0, topK: topK) }
-        return Classifications(name: loaded.name, version: loaded.version, results: results, timings: embeddings.timings)
+        let results = embeddings.vectors.map { classifier.classify($0, topK: topK) }
+        return Classifications(name: loaded.name, version: loaded.version, head: classifier.name, results: results,
+                               timings: embeddings.timings)
+    }
+
+    /// The `topK` knowledge-base entries closest to each text.
+    public func answer(name: String, version: UInt64, access: VersionAccess = .servingOnly, texts: [String], topK: Int,
+                       deadline: ContinuousClock.Instant?) async throws -> Answers {
+        try validate(texts)
+        let loaded = try registry.acquire(name: name, version: version, access: access)
+        defer { registry.release(loaded) }
+        guard let index = loaded.knowledgeBase else {
+            throw InferenceError.noKnowledgeBase(name: loaded.name, version: loaded.version)
+        }
+        let embeddings = try await embed(texts, truncate: true, with: loaded, deadline: deadline)
+        let results = embeddings.vectors.map { index.search($0, topK: topK) }
+        return Answers(name: loaded.name, version: loaded.version, results: results, index: index, timings: embeddings.timings)
     }
 
     /// Token ids of each text, exactly as the model's tokenizer makes them (truncated to the model's maximum).
@@ -145,6 +176,8 @@ public enum InferenceError: Error, Sendable, Equatable, CustomStringConvertible 
     case tooManyTexts(count: Int, limit: Int)
     case badText(index: Int, reason: String)
     case noIntents(name: String, version: UInt64)
+    case unknownHead(String, available: [String])
+    case noKnowledgeBase(name: String, version: UInt64)
 
     public var description: String {
         switch self {
@@ -152,6 +185,9 @@ public enum InferenceError: Error, Sendable, Equatable, CustomStringConvertible 
         case .tooManyTexts(let count, let limit): "the request holds \(count) texts, more than the limit of \(limit)"
         case .badText(let index, let reason): "text \(index): \(reason)"
         case .noIntents(let name, let version): "model '\(name)' version \(version) has no intents to classify with"
+        case .unknownHead(let head, let available):
+            "the model has no label set \(ClientText.quoted(head)); it has \(available.joined(separator: ", "))"
+        case .noKnowledgeBase(let name, let version): "model '\(name)' version \(version) has no knowledge base to answer from"
         }
     }
 }

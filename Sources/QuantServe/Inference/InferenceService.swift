@@ -1,7 +1,7 @@
 import GRPCCore
 import QuantServeAPI
 
-/// `inference.v1.Inference`: Embed, Classify and Tokenize over gRPC. Each response names the
+/// `inference.v1.Inference`: Embed, Classify, Tokenize and Answer over gRPC. Each response names the
 /// exact version that served and carries the server-side timings as response headers.
 /// A READY version that is not serving answers only admin-authorized calls (canary checks).
 public struct InferenceService: RPCService {
@@ -46,13 +46,32 @@ public struct InferenceService: RPCService {
             let model = request.model ?? ModelRef()
             let result = try await ServiceError.converting {
                 try await inference.classify(name: model.name, version: model.version, access: access(model, context), texts: request.texts,
-                                             topK: Int(request.topK), deadline: context.deadline)
+                                             topK: Int(request.topK), head: request.head, deadline: context.deadline)
             }
             let results = result.results.map { scores in
                 Classification(labels: scores.map { LabelScore(label: $0.label, score: $0.score) })
             }
             return ServerResponse(
-                ClassifyResponse(model: ModelRef(name: result.name, version: result.version), results: results),
+                ClassifyResponse(model: ModelRef(name: result.name, version: result.version), results: results, head: result.head),
+                headers: Self.headers(result.timings))
+        }
+        router.registerUnary(InferenceMethods.answer) { (request: AnswerRequest, context) -> ServerResponse<AnswerResponse> in
+            let model = request.model ?? ModelRef()
+            let result = try await ServiceError.converting {
+                try await inference.answer(name: model.name, version: model.version, access: access(model, context), texts: request.texts,
+                                           topK: Int(request.topK), deadline: context.deadline)
+            }
+            let entries = result.index.base.entries
+            let results = result.results.map { matches in
+                AnswerResult(matches: matches.map { match in
+                    let entry = entries[match.entry]
+                    return AnswerMatch(id: entry.id, score: match.score, answer: entry.answer,
+                                       question: entry.questions[match.question], language: entry.language)
+                }, confident: (matches.first?.score ?? -.infinity) >= result.index.threshold)
+            }
+            return ServerResponse(
+                AnswerResponse(model: ModelRef(name: result.name, version: result.version), results: results,
+                               threshold: result.index.threshold),
                 headers: Self.headers(result.timings))
         }
         router.registerUnary(InferenceMethods.tokenize) { (request: TokenizeRequest, context) -> ServerResponse<TokenizeResponse> in

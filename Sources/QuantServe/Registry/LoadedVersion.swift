@@ -1,6 +1,8 @@
 import Foundation
+import Transformer
 
-/// A model version loaded into memory: its engine, its scheduler and its intent head.
+/// A model version loaded into memory: its engine, its scheduler, its classification heads and
+/// its knowledge base.
 /// Requests hold it for their whole life; it is freed when the registry and the last
 /// request let go of it.
 public final class LoadedVersion: Sendable {
@@ -9,21 +11,26 @@ public final class LoadedVersion: Sendable {
     public let directory: URL
     public let engine: any EmbeddingEngine
     public let scheduler: BatchScheduler
-    /// The intent head for Classify, when the version ships intents.
-    public let intents: IntentClassifier?
+    /// The classification heads for Classify, in the manifest's order; empty when none.
+    public let classifiers: [LabelClassifier]
+    /// The embedded knowledge base for Answer, when the version ships one.
+    public let knowledgeBase: KnowledgeBaseIndex?
 
     public init(name: String, version: UInt64, directory: URL, engine: any EmbeddingEngine,
-                scheduler: BatchScheduler, intents: IntentClassifier?) {
+                scheduler: BatchScheduler, classifiers: [LabelClassifier] = [], knowledgeBase: KnowledgeBaseIndex? = nil) {
         self.name = name
         self.version = version
         self.directory = directory
         self.engine = engine
         self.scheduler = scheduler
-        self.intents = intents
+        self.classifiers = classifiers
+        self.knowledgeBase = knowledgeBase
     }
 
-    /// Bytes held by the weights, buffers and the intent head.
-    public var memoryBytes: Int { engine.memoryBytes + (intents?.memoryBytes ?? 0) }
+    /// Bytes held by the weights, buffers, classification heads and knowledge base.
+    public var memoryBytes: Int {
+        engine.memoryBytes + classifiers.reduce(0) { $0 + $1.memoryBytes } + (knowledgeBase?.memoryBytes ?? 0)
+    }
 
     deinit { scheduler.stop() }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Transformer
 
 /// Every model the server knows, its versions and which one serves.
 ///
@@ -266,10 +267,11 @@ public final class ModelRegistry: @unchecked Sendable {
     private func build(name: String, version: UInt64, directory: URL) throws -> LoadedVersion {
         let engine = try loader(directory)
         try SelfTest.run(engine)
-        let intents = engine.intents.isEmpty ? nil : try IntentClassifier(intents: engine.intents, engine: engine)
+        let classifiers = try engine.labelSets.map { try LabelClassifier(labelSet: $0, engine: engine) }
+        let knowledgeBase = try engine.knowledgeBase.map { try KnowledgeBaseIndex(source: $0, engine: engine) }
         let scheduler = BatchScheduler(engine: engine, configuration: schedulerConfiguration, name: "\(name)/\(version)")
         return LoadedVersion(name: name, version: version, directory: directory, engine: engine,
-                             scheduler: scheduler, intents: intents)
+                             scheduler: scheduler, classifiers: classifiers, knowledgeBase: knowledgeBase)
     }
 
     static func validate(name: String) throws {

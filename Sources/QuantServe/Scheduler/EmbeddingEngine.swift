@@ -9,8 +9,11 @@ public protocol EmbeddingEngine: Sendable {
     var maxSequenceLength: Int { get }
     /// Bytes held by the weights and buffers.
     var memoryBytes: Int { get }
-    /// The intents (labels with example phrases) the version ships for Classify; empty when none.
-    var intents: [IntentClassifier.Intent] { get }
+    /// The classification heads (named label sets with example phrases) the version ships for
+    /// Classify, in order; empty when none.
+    var labelSets: [ModelManifest.LabelSet] { get }
+    /// The FAQ knowledge base the version ships for Answer, if any.
+    var knowledgeBase: KnowledgeBaseSource? { get }
     /// Token ids of one text; throws a clear error when it is too long and `truncate` is false,
     /// and `CancellationError` once `isCancelled` returns true (asked while a long text is read).
     func tokenize(_ text: String, truncate: Bool, isCancelled: () -> Bool) throws -> [UInt32]
@@ -21,8 +24,25 @@ public protocol EmbeddingEngine: Sendable {
 
 
 extension EmbeddingEngine {
+    /// No classification heads.
+    public var labelSets: [ModelManifest.LabelSet] { [] }
+    /// No knowledge base.
+    public var knowledgeBase: KnowledgeBaseSource? { nil }
+
     /// Token ids of one text, never cancelled: for loading and self-tests.
     func tokenize(_ text: String, truncate: Bool) throws -> [UInt32] {
         try tokenize(text, truncate: truncate, isCancelled: { false })
+    }
+
+    /// The embeddings of texts a version ships (label examples, knowledge-base questions), flat,
+    /// computed while it loads: truncated, in batches of 64.
+    func embedForLoad(_ texts: [String]) throws -> [Float] {
+        var rows: [Float] = []
+        rows.reserveCapacity(texts.count * dimensions)
+        for start in stride(from: 0, to: texts.count, by: 64) {
+            let sequences = try texts[start..<min(start + 64, texts.count)].map { try tokenize($0, truncate: true) }
+            rows += try embedRows(PackedBatch(sequences))
+        }
+        return rows
     }
 }

@@ -9,12 +9,15 @@ public struct ClassifyRequest: Sendable, Hashable {
     public var texts: [String]
     /// How many labels to return per text, best first; 0 means 1.
     public var topK: UInt32
+    /// The label set to classify with; empty for the version's first.
+    public var head: String
 
-    /// A request to classify `texts` with `model`.
-    public init(model: ModelRef? = nil, texts: [String] = [], topK: UInt32 = 0) {
+    /// A request to classify `texts` with `model`'s label set `head`.
+    public init(model: ModelRef? = nil, texts: [String] = [], topK: UInt32 = 0, head: String = "") {
         self.model = model
         self.texts = texts
         self.topK = topK
+        self.head = head
     }
 }
 
@@ -48,10 +51,12 @@ extension ClassifyRequest: ProtobufCTextsCarrying {
         model = try ProtobufCCodec.message(c.model)
         texts = []  // read from the wire bytes by ProtobufCCodec.decodeCarryingTexts
         topK = c.top_k
+        head = try ProtobufCCodec.string(c.head, field: "head", of: Self.self)
     }
 
     func fill(_ cMessage: UnsafeMutablePointer<Inference__V1__ClassifyRequest>, arena: inout ProtobufCArena) {
         cMessage.pointee.model = arena.optionalMessage(model)
         cMessage.pointee.top_k = topK
+        cMessage.pointee.head = arena.cString(head)
     }
 }

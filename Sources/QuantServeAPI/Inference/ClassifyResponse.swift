@@ -7,11 +7,14 @@ public struct ClassifyResponse: Sendable, Hashable {
     public var model: ModelRef?
     /// One classification per request text, in the request's order.
     public var results: [Classification]
+    /// The label set that classified.
+    public var head: String
 
     /// A response with these results.
-    public init(model: ModelRef? = nil, results: [Classification] = []) {
+    public init(model: ModelRef? = nil, results: [Classification] = [], head: String = "") {
         self.model = model
         self.results = results
+        self.head = head
     }
 }
 
@@ -42,11 +45,13 @@ extension ClassifyResponse: ProtobufCCodable {
         let c = cMessage.pointee
         model = try ProtobufCCodec.message(c.model)
         results = try ProtobufCCodec.messages(c.n_results, c.results)
+        head = try ProtobufCCodec.string(c.head, field: "head", of: Self.self)
     }
 
     func fill(_ cMessage: UnsafeMutablePointer<Inference__V1__ClassifyResponse>, arena: inout ProtobufCArena) {
         cMessage.pointee.model = arena.optionalMessage(model)
         cMessage.pointee.n_results = results.count
         cMessage.pointee.results = arena.messages(results)
+        cMessage.pointee.head = arena.cString(head)
     }
 }

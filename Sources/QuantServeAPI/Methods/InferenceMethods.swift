@@ -10,6 +10,8 @@ public enum InferenceMethods {
     public static let classify = MethodDescriptor(service: service, method: "Classify")
     /// `Tokenize`: `TokenizeRequest` → `TokenizeResponse`.
     public static let tokenize = MethodDescriptor(service: service, method: "Tokenize")
+    /// `Answer`: `AnswerRequest` → `AnswerResponse`.
+    public static let answer = MethodDescriptor(service: service, method: "Answer")
     /// Every method of the service.
-    public static let all = [embed, classify, tokenize]
+    public static let all = [embed, classify, tokenize, answer]
 }

@@ -23,6 +23,10 @@ typedef struct Inference__V1__ClassifyRequest Inference__V1__ClassifyRequest;
 typedef struct Inference__V1__LabelScore Inference__V1__LabelScore;
 typedef struct Inference__V1__Classification Inference__V1__Classification;
 typedef struct Inference__V1__ClassifyResponse Inference__V1__ClassifyResponse;
+typedef struct Inference__V1__AnswerRequest Inference__V1__AnswerRequest;
+typedef struct Inference__V1__AnswerMatch Inference__V1__AnswerMatch;
+typedef struct Inference__V1__AnswerResult Inference__V1__AnswerResult;
+typedef struct Inference__V1__AnswerResponse Inference__V1__AnswerResponse;
 typedef struct Inference__V1__TokenizeRequest Inference__V1__TokenizeRequest;
 typedef struct Inference__V1__TokenIds Inference__V1__TokenIds;
 typedef struct Inference__V1__TokenizeResponse Inference__V1__TokenizeResponse;
@@ -119,10 +123,14 @@ struct  Inference__V1__ClassifyRequest
    * How many labels to return per text, best first; 0 means 1.
    */
   uint32_t top_k;
+  /*
+   * The label set to classify with ("intents", "sentiment", ...); empty means the version's first.
+   */
+  char *head;
 };
 #define INFERENCE__V1__CLASSIFY_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&inference__v1__classify_request__descriptor) \
-    , NULL, 0,NULL, 0 }
+    , NULL, 0,NULL, 0, (char *)protobuf_c_empty_string }
 
 
 struct  Inference__V1__LabelScore
@@ -153,10 +161,87 @@ struct  Inference__V1__ClassifyResponse
   Inference__V1__ModelRef *model;
   size_t n_results;
   Inference__V1__Classification **results;
+  /*
+   * The label set that classified.
+   */
+  char *head;
 };
 #define INFERENCE__V1__CLASSIFY_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&inference__v1__classify_response__descriptor) \
-    , NULL, 0,NULL }
+    , NULL, 0,NULL, (char *)protobuf_c_empty_string }
+
+
+struct  Inference__V1__AnswerRequest
+{
+  ProtobufCMessage base;
+  Inference__V1__ModelRef *model;
+  size_t n_texts;
+  char **texts;
+  /*
+   * How many entries to return per text, best first; 0 means 1.
+   */
+  uint32_t top_k;
+};
+#define INFERENCE__V1__ANSWER_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&inference__v1__answer_request__descriptor) \
+    , NULL, 0,NULL, 0 }
+
+
+/*
+ * One knowledge-base entry and how close a text is to it.
+ */
+struct  Inference__V1__AnswerMatch
+{
+  ProtobufCMessage base;
+  char *id;
+  /*
+   * Cosine similarity of the text to the entry's closest question variant.
+   */
+  float score;
+  char *answer;
+  /*
+   * The question variant that matched best.
+   */
+  char *question;
+  /*
+   * The entry's language tag (e.g. "en", "zh").
+   */
+  char *language;
+};
+#define INFERENCE__V1__ANSWER_MATCH__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&inference__v1__answer_match__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Inference__V1__AnswerResult
+{
+  ProtobufCMessage base;
+  size_t n_matches;
+  Inference__V1__AnswerMatch **matches;
+  /*
+   * Whether the best match's score reaches the version's threshold.
+   */
+  protobuf_c_boolean confident;
+};
+#define INFERENCE__V1__ANSWER_RESULT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&inference__v1__answer_result__descriptor) \
+    , 0,NULL, 0 }
+
+
+struct  Inference__V1__AnswerResponse
+{
+  ProtobufCMessage base;
+  Inference__V1__ModelRef *model;
+  size_t n_results;
+  Inference__V1__AnswerResult **results;
+  /*
+   * The confidence threshold of the version that answered.
+   */
+  float threshold;
+};
+#define INFERENCE__V1__ANSWER_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&inference__v1__answer_response__descriptor) \
+    , NULL, 0,NULL, 0 }
 
 
 struct  Inference__V1__TokenizeRequest
@@ -482,6 +567,82 @@ Inference__V1__ClassifyResponse *
 void   inference__v1__classify_response__free_unpacked
                      (Inference__V1__ClassifyResponse *message,
                       ProtobufCAllocator *allocator);
+/* Inference__V1__AnswerRequest methods */
+void   inference__v1__answer_request__init
+                     (Inference__V1__AnswerRequest         *message);
+size_t inference__v1__answer_request__get_packed_size
+                     (const Inference__V1__AnswerRequest   *message);
+size_t inference__v1__answer_request__pack
+                     (const Inference__V1__AnswerRequest   *message,
+                      uint8_t             *out);
+size_t inference__v1__answer_request__pack_to_buffer
+                     (const Inference__V1__AnswerRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Inference__V1__AnswerRequest *
+       inference__v1__answer_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   inference__v1__answer_request__free_unpacked
+                     (Inference__V1__AnswerRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Inference__V1__AnswerMatch methods */
+void   inference__v1__answer_match__init
+                     (Inference__V1__AnswerMatch         *message);
+size_t inference__v1__answer_match__get_packed_size
+                     (const Inference__V1__AnswerMatch   *message);
+size_t inference__v1__answer_match__pack
+                     (const Inference__V1__AnswerMatch   *message,
+                      uint8_t             *out);
+size_t inference__v1__answer_match__pack_to_buffer
+                     (const Inference__V1__AnswerMatch   *message,
+                      ProtobufCBuffer     *buffer);
+Inference__V1__AnswerMatch *
+       inference__v1__answer_match__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   inference__v1__answer_match__free_unpacked
+                     (Inference__V1__AnswerMatch *message,
+                      ProtobufCAllocator *allocator);
+/* Inference__V1__AnswerResult methods */
+void   inference__v1__answer_result__init
+                     (Inference__V1__AnswerResult         *message);
+size_t inference__v1__answer_result__get_packed_size
+                     (const Inference__V1__AnswerResult   *message);
+size_t inference__v1__answer_result__pack
+                     (const Inference__V1__AnswerResult   *message,
+                      uint8_t             *out);
+size_t inference__v1__answer_result__pack_to_buffer
+                     (const Inference__V1__AnswerResult   *message,
+                      ProtobufCBuffer     *buffer);
+Inference__V1__AnswerResult *
+       inference__v1__answer_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   inference__v1__answer_result__free_unpacked
+                     (Inference__V1__AnswerResult *message,
+                      ProtobufCAllocator *allocator);
+/* Inference__V1__AnswerResponse methods */
+void   inference__v1__answer_response__init
+                     (Inference__V1__AnswerResponse         *message);
+size_t inference__v1__answer_response__get_packed_size
+                     (const Inference__V1__AnswerResponse   *message);
+size_t inference__v1__answer_response__pack
+                     (const Inference__V1__AnswerResponse   *message,
+                      uint8_t             *out);
+size_t inference__v1__answer_response__pack_to_buffer
+                     (const Inference__V1__AnswerResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Inference__V1__AnswerResponse *
+       inference__v1__answer_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   inference__v1__answer_response__free_unpacked
+                     (Inference__V1__AnswerResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Inference__V1__TokenizeRequest methods */
 void   inference__v1__tokenize_request__init
                      (Inference__V1__TokenizeRequest         *message);
@@ -755,6 +916,18 @@ typedef void (*Inference__V1__Classification_Closure)
 typedef void (*Inference__V1__ClassifyResponse_Closure)
                  (const Inference__V1__ClassifyResponse *message,
                   void *closure_data);
+typedef void (*Inference__V1__AnswerRequest_Closure)
+                 (const Inference__V1__AnswerRequest *message,
+                  void *closure_data);
+typedef void (*Inference__V1__AnswerMatch_Closure)
+                 (const Inference__V1__AnswerMatch *message,
+                  void *closure_data);
+typedef void (*Inference__V1__AnswerResult_Closure)
+                 (const Inference__V1__AnswerResult *message,
+                  void *closure_data);
+typedef void (*Inference__V1__AnswerResponse_Closure)
+                 (const Inference__V1__AnswerResponse *message,
+                  void *closure_data);
 typedef void (*Inference__V1__TokenizeRequest_Closure)
                  (const Inference__V1__TokenizeRequest *message,
                   void *closure_data);
@@ -813,6 +986,10 @@ struct Inference__V1__Inference_Service
                    const Inference__V1__TokenizeRequest *input,
                    Inference__V1__TokenizeResponse_Closure closure,
                    void *closure_data);
+  void (*answer)(Inference__V1__Inference_Service *service,
+                 const Inference__V1__AnswerRequest *input,
+                 Inference__V1__AnswerResponse_Closure closure,
+                 void *closure_data);
 };
 typedef void (*Inference__V1__Inference_ServiceDestroy)(Inference__V1__Inference_Service *);
 void inference__v1__inference__init (Inference__V1__Inference_Service *service,
@@ -823,7 +1000,8 @@ void inference__v1__inference__init (Inference__V1__Inference_Service *service,
     { INFERENCE__V1__INFERENCE__BASE_INIT,\
       function_prefix__ ## embed,\
       function_prefix__ ## classify,\
-      function_prefix__ ## tokenize  }
+      function_prefix__ ## tokenize,\
+      function_prefix__ ## answer  }
 void inference__v1__inference__embed(ProtobufCService *service,
                                      const Inference__V1__EmbedRequest *input,
                                      Inference__V1__EmbedResponse_Closure closure,
@@ -836,6 +1014,10 @@ void inference__v1__inference__tokenize(ProtobufCService *service,
                                         const Inference__V1__TokenizeRequest *input,
                                         Inference__V1__TokenizeResponse_Closure closure,
                                         void *closure_data);
+void inference__v1__inference__answer(ProtobufCService *service,
+                                      const Inference__V1__AnswerRequest *input,
+                                      Inference__V1__AnswerResponse_Closure closure,
+                                      void *closure_data);
 typedef struct Inference__V1__ModelRegistry_Service Inference__V1__ModelRegistry_Service;
 struct Inference__V1__ModelRegistry_Service
 {
@@ -896,6 +1078,10 @@ extern const ProtobufCMessageDescriptor inference__v1__classify_request__descrip
 extern const ProtobufCMessageDescriptor inference__v1__label_score__descriptor;
 extern const ProtobufCMessageDescriptor inference__v1__classification__descriptor;
 extern const ProtobufCMessageDescriptor inference__v1__classify_response__descriptor;
+extern const ProtobufCMessageDescriptor inference__v1__answer_request__descriptor;
+extern const ProtobufCMessageDescriptor inference__v1__answer_match__descriptor;
+extern const ProtobufCMessageDescriptor inference__v1__answer_result__descriptor;
+extern const ProtobufCMessageDescriptor inference__v1__answer_response__descriptor;
 extern const ProtobufCMessageDescriptor inference__v1__tokenize_request__descriptor;
 extern const ProtobufCMessageDescriptor inference__v1__token_ids__descriptor;
 extern const ProtobufCMessageDescriptor inference__v1__tokenize_response__descriptor;

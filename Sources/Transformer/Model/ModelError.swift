@@ -18,6 +18,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     case destinationExists(String)
     /// The source folder of a quantization is unusable.
     case invalidSource(String)
+    /// The knowledge base file is malformed or breaks a limit.
+    case invalidKnowledgeBase(String)
 
     /// A sentence for logs and error messages.
     public var description: String {
@@ -32,6 +34,7 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
         case let .invalidTensorValue(tensor, reason): "tensor '\(tensor)': \(reason)"
         case let .destinationExists(path): "destination \(path) already exists"
         case let .invalidSource(reason): "invalid source model: \(reason)"
+        case let .invalidKnowledgeBase(reason): "invalid knowledge base: \(reason)"
         }
     }
 }

@@ -44,6 +44,20 @@ extension ModelManifest {
         for name in files.keys where name.contains("/") || name.hasPrefix(".") || name == Self.fileName {
             throw ModelError.invalidManifest("files lists '\(name)', which is not a plain file of the folder")
         }
+        var headNames = Set<String>()
+        for head in taskHead.heads {
+            guard !head.name.isEmpty, head.name.utf8.count <= 64, headNames.insert(head.name).inserted else {
+                throw ModelError.invalidManifest("head name '\(head.name)' is empty, longer than 64 bytes or listed twice")
+            }
+        }
+        if let knowledgeBase {
+            guard files[knowledgeBase.file] != nil else {
+                throw ModelError.invalidManifest("files lists no checksum for the knowledge base \(knowledgeBase.file)")
+            }
+            guard knowledgeBase.threshold.isFinite, (-1...1).contains(knowledgeBase.threshold) else {
+                throw ModelError.invalidManifest("knowledge base threshold \(knowledgeBase.threshold) is outside -1...1")
+            }
+        }
     }
 
     /// Writes the manifest as `quantserve.json` in `directory` (pretty-printed, sorted keys).

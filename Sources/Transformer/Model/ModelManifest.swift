@@ -25,8 +25,10 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     public var quantization: Quantization
     /// The tokenizer file and its options.
     public var tokenizer: TokenizerFile
-    /// The classification head: labelled intents with example phrases (may be empty).
+    /// The classification heads: named label sets, each label known by example phrases (may be empty).
     public var taskHead: TaskHead
+    /// The FAQ knowledge base the version answers from, if any.
+    public var knowledgeBase: KnowledgeBaseReference?
     /// SHA-256 (lowercase hex) of every file in the folder except the manifest, by file name.
     public var files: [String: String]
     /// Where the weights came from (free text, for operators).
@@ -90,18 +92,70 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         public var lowercase: Bool
     }
 
-    /// A classification head of intents, each known by example phrases.
+    /// The version's classification heads: named label sets ("intents", "sentiment", ...), in
+    /// order; Classify uses the first unless a request names another. Written as
+    /// `{"heads": [{"name": ..., "labels": [...]}]}`; the first format, `{"intents": [...]}`,
+    /// still reads as one head named "intents".
     public struct TaskHead: Codable, Sendable, Equatable {
-        /// The intents; empty when the model only embeds.
-        public var intents: [Intent]
+        /// The label sets; empty when the model only embeds.
+        public var heads: [LabelSet]
 
-        /// A head with the given intents.
-        public init(intents: [Intent] = []) {
-            self.intents = intents
+        /// Heads with the given label sets.
+        public init(heads: [LabelSet] = []) {
+            self.heads = heads
+        }
+
+        enum CodingKeys: String, CodingKey { case heads, intents }
+
+        /// Decodes `heads`, or the first format's `intents` as one head named "intents".
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            if let heads = try container.decodeIfPresent([LabelSet].self, forKey: .heads) {
+                self.heads = heads
+            } else {
+                let intents = try container.decodeIfPresent([Intent].self, forKey: .intents) ?? []
+                heads = intents.isEmpty ? [] : [LabelSet(name: LabelSet.intentsName, labels: intents)]
+            }
+        }
+
+        /// Encodes `heads`.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(heads, forKey: .heads)
         }
     }
 
-    /// One labelled intent.
+    /// One named label set of a classification head.
+    public struct LabelSet: Codable, Sendable, Equatable {
+        /// The name of the customer-service intents head.
+        public static let intentsName = "intents"
+        /// The name requests use to choose it.
+        public var name: String
+        /// Its labels with their example phrases.
+        public var labels: [Intent]
+
+        /// A label set.
+        public init(name: String, labels: [Intent]) {
+            self.name = name
+            self.labels = labels
+        }
+    }
+
+    /// The knowledge base file of a version and when its best match is trusted.
+    public struct KnowledgeBaseReference: Codable, Sendable, Equatable {
+        /// The file inside the version folder (listed, with its digest, in `files`).
+        public var file: String
+        /// The cosine similarity from which Answer calls its best match confident.
+        public var threshold: Float
+
+        /// A reference to `file` with `threshold`.
+        public init(file: String = KnowledgeBase.fileName, threshold: Float) {
+            self.file = file
+            self.threshold = threshold
+        }
+    }
+
+    /// One label with example phrases (an intent, a sentiment, ...).
     public struct Intent: Codable, Sendable, Equatable {
         /// The label returned by classification.
         public var label: String
@@ -121,13 +175,14 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         case maxSequence = "max_sequence"
         case quantization, tokenizer
         case taskHead = "task_head"
+        case knowledgeBase = "knowledge_base"
         case files, source
     }
 
     /// Creates a manifest.
     public init(config: BertConfig, maxSequence: Int, quantization: Quantization, tokenizer: TokenizerFile,
-                taskHead: TaskHead = TaskHead(), files: [String: String] = [:], source: String? = nil,
-                pooling: Pooling = .mean, normalize: Bool = true) {
+                taskHead: TaskHead = TaskHead(), knowledgeBase: KnowledgeBaseReference? = nil,
+                files: [String: String] = [:], source: String? = nil, pooling: Pooling = .mean, normalize: Bool = true) {
         formatVersion = Self.currentFormatVersion
         architecture = "bert"
         self.config = config
@@ -137,11 +192,12 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         self.quantization = quantization
         self.tokenizer = tokenizer
         self.taskHead = taskHead
+        self.knowledgeBase = knowledgeBase
         self.files = files
         self.source = source
     }
 
-    /// Decodes a manifest; a missing `task_head` reads as an empty one.
+    /// Decodes a manifest; a missing `task_head` reads as an empty one, a missing `knowledge_base` as none.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         formatVersion = try container.decode(Int.self, forKey: .formatVersion)
@@ -153,6 +209,7 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         quantization = try container.decode(Quantization.self, forKey: .quantization)
         tokenizer = try container.decode(TokenizerFile.self, forKey: .tokenizer)
         taskHead = try container.decodeIfPresent(TaskHead.self, forKey: .taskHead) ?? TaskHead()
+        knowledgeBase = try container.decodeIfPresent(KnowledgeBaseReference.self, forKey: .knowledgeBase)
         files = try container.decode([String: String].self, forKey: .files)
         source = try container.decodeIfPresent(String.self, forKey: .source)
     }

@@ -46,12 +46,14 @@ public struct VerifiedModelFolder: Sendable {
             guard actual == expected.lowercased() else {
                 throw ModelError.checksumMismatch(file: name, expected: expected, actual: actual)
             }
-            if name == ModelManifest.weightsFileName || name == manifest.tokenizer.file { contents[name] = bytes }
+            if name == ModelManifest.weightsFileName || name == manifest.tokenizer.file || name == manifest.knowledgeBase?.file {
+                contents[name] = bytes
+            }
         }
         self.contents = contents
     }
 
-    /// The verified bytes of `name` (the weights or the tokenizer file).
+    /// The verified bytes of `name` (the weights, the tokenizer or the knowledge base file).
     public func bytes(of name: String) throws -> [UInt8] {
         guard let bytes = contents[name] else { throw ModelError.missingFile(directory.appendingPathComponent(name).path) }
         return bytes

@@ -31,14 +31,23 @@ public enum ModelQuantizer {
                     activationMaxima: activationMaxima)
             .write(to: staging.appendingPathComponent(ModelManifest.weightsFileName))
         try manager.copyItem(at: model.tokenizerURL, to: staging.appendingPathComponent(model.tokenizer.file))
+        var fileNames = [ModelManifest.weightsFileName, model.tokenizer.file]
+        var knowledgeBase: ModelManifest.KnowledgeBaseReference?
+        if let source = options.knowledgeBase {
+            let bytes = try RegularFile.bytes(of: source.file, limit: VerifiedModelFolder.maximumOtherFileBytes, symlinks: .follow)
+            _ = try KnowledgeBase(bytes: bytes)
+            try Data(bytes).write(to: staging.appendingPathComponent(KnowledgeBase.fileName))
+            knowledgeBase = ModelManifest.KnowledgeBaseReference(file: KnowledgeBase.fileName, threshold: source.threshold)
+            fileNames.append(KnowledgeBase.fileName)
+        }
         var files: [String: String] = [:]
-        for name in [ModelManifest.weightsFileName, model.tokenizer.file] {
+        for name in fileNames {
             files[name] = try FileDigest.sha256(of: staging.appendingPathComponent(name))
         }
         let manifest = ModelManifest(
             config: model.config, maxSequence: model.maxSequence,
             quantization: .int8(floatLayers: Array(options.floatLayers), smoothing: smoothing), tokenizer: model.tokenizer,
-            taskHead: ModelManifest.TaskHead(intents: options.intents), files: files,
+            taskHead: ModelManifest.TaskHead(heads: options.heads), knowledgeBase: knowledgeBase, files: files,
             source: source.standardizedFileURL.path, normalize: model.normalize)
         try manifest.validate()
         try manifest.write(to: staging)

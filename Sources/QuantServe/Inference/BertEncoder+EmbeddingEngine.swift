@@ -1,8 +1,0 @@
-import Transformer
-
-/// The int8 BERT encoder is the engine of a served model version.
-extension BertEncoder: EmbeddingEngine {
-    public var intents: [IntentClassifier.Intent] {
-        manifest.taskHead.intents.map { IntentClassifier.Intent(label: $0.label, examples: $0.examples) }
-    }
-}

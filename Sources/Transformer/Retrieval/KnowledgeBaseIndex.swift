@@ -1,0 +1,179 @@
+import Kernels
+
+/// The embedded knowledge base of one version: every question variant's normalized embedding,
+/// searched exhaustively for the entries closest to a text.
+///
+/// Search is exact, and fast on large bases: an int8 pass (the GEMM kernels, one int8 row per
+/// question, per-row scale) scores every question with a proven error bound, which selects the
+/// only questions that can reach the top k; those are rescored in fp32. The result is the same
+/// as scoring every question in fp32 (KnowledgeBaseIndexTests checks it against brute force).
+public final class KnowledgeBaseIndex: Sendable {
+    /// One entry and how close a text is to it.
+    public struct Match: Sendable, Hashable {
+        /// The entry's position in the knowledge base.
+        public var entry: Int
+        /// The question variant (index into the entry's questions) that matched best.
+        public var question: Int
+        /// Cosine similarity of the text to that question.
+        public var score: Float
+    }
+
+    /// The entries.
+    public let base: KnowledgeBase
+    /// The score from which a best match is confident.
+    public let threshold: Float
+    /// The embedding length.
+    public let dimensions: Int
+    /// Per question row: its entry and its index among the entry's questions.
+    private let rowEntry: [Int32]
+    private let rowQuestion: [Int32]
+    /// rows × dimensions normalized fp32 embeddings, for the exact rescoring.
+    private let vectors: [Float]
+    /// The same rows in int8, one scale per row.
+    private let prefilter: Int8Linear
+    /// Per row, half its int8 scale: the weight error bound per unit of the query's L1 norm.
+    private let halfRowScale: [Float]
+    /// Per row, half the L1 norm of its dequantized int8 embedding: the error per unit of query scale.
+    private let halfRowNorm: [Float]
+
+    /// An index over question embeddings already computed: `vectors` holds one normalized
+    /// embedding per question of `base`, entry by entry, question by question.
+    public convenience init(base: KnowledgeBase, threshold: Float, dimensions: Int, vectors: [Float]) {
+        var rowEntry: [Int32] = []
+        var rowQuestion: [Int32] = []
+        for (entryIndex, entry) in base.entries.enumerated() {
+            for questionIndex in entry.questions.indices {
+                rowEntry.append(Int32(entryIndex))
+                rowQuestion.append(Int32(questionIndex))
+            }
+        }
+        precondition(vectors.count == rowEntry.count * dimensions, "one embedding per question")
+        self.init(base: base, threshold: threshold, dimensions: dimensions, rowEntry: rowEntry,
+                  rowQuestion: rowQuestion, vectors: vectors)
+    }
+
+    private init(base: KnowledgeBase, threshold: Float, dimensions: Int, rowEntry: [Int32], rowQuestion: [Int32],
+                 vectors: [Float]) {
+        let rows = rowEntry.count
+        var weights = [Int8](repeating: 0, count: rows * dimensions)
+        var scales = [Float](repeating: 0, count: rows)
+        var halfRowScale = [Float](repeating: 0, count: rows)
+        var halfRowNorm = [Float](repeating: 0, count: rows)
+        for row in 0..<rows {
+            let offset = row * dimensions
+            var largest: Float = 0
+            for k in 0..<dimensions { largest = max(largest, abs(vectors[offset + k])) }
+            let scale = largest > 0 ? largest / 127 : 1
+            var norm: Float = 0
+            for k in 0..<dimensions {
+                let level = min(max((vectors[offset + k] / scale).rounded(.toNearestOrEven), -127), 127)
+                weights[offset + k] = Int8(level)
+                norm += abs(level) * scale
+            }
+            scales[row] = scale
+            halfRowScale[row] = scale / 2
+            halfRowNorm[row] = norm / 2
+        }
+        self.base = base
+        self.threshold = threshold
+        self.dimensions = dimensions
+        self.rowEntry = rowEntry
+        self.rowQuestion = rowQuestion
+        self.vectors = vectors
+        self.halfRowScale = halfRowScale
+        self.halfRowNorm = halfRowNorm
+        prefilter = Int8Linear(weights: weights, scales: scales, bias: nil, outFeatures: rows, inFeatures: dimensions)
+    }
+
+    /// Question rows (all variants of all entries).
+    public var rowCount: Int { rowEntry.count }
+
+    /// Bytes held by the embeddings (fp32 and int8) and the row tables.
+    public var memoryBytes: Int { vectors.count * 4 + prefilter.memoryBytes + rowEntry.count * 16 }
+
+    /// The `topK` entries closest to the normalized embedding `query`, best first (ties: the
+    /// earlier entry first), each scored by its closest question.
+    public func search(_ query: [Float], topK: Int) -> [Match] {
+        precondition(query.count == dimensions, "query has \(query.count) dimensions, the index \(dimensions)")
+        let rows = rowCount
+        let wanted = min(max(1, topK), base.entries.count)
+        var approximate = [Float](repeating: 0, count: rows)
+        query.withUnsafeBufferPointer { input in
+            approximate.withUnsafeMutableBufferPointer { output in
+                prefilter.apply(input.baseAddress!, rows: 1, output: output.baseAddress!)
+            }
+        }
+        // |exact − approximate| ≤ (s_r / 2)·‖q‖₁ + (s_q / 2)·‖ê_r‖₁ (int8 rounding of the row and of
+        // the query, see ActivationQuantization); widened by 10 % and an absolute 1e-5 for the
+        // fp32 arithmetic of the kernel's dequantization.
+        let queryNorm = query.reduce(0) { $0 + abs($1) }
+        let queryScale = ActivationQuantization(rowMinimum: query.min() ?? 0, rowMaximum: query.max() ?? 0).scale
+        func bound(_ row: Int) -> Float {
+            1.1 * (halfRowScale[row] * queryNorm + halfRowNorm[row] * queryScale) + 1e-5
+        }
+        // The k-th best entry's lower bound: no entry below it can reach the top k.
+        var entryLower = [Float](repeating: -.infinity, count: base.entries.count)
+        for row in 0..<rows {
+            let entry = Int(rowEntry[row])
+            entryLower[entry] = max(entryLower[entry], approximate[row] - bound(row))
+        }
+        let cutoff = Self.kthLargest(entryLower, wanted)
+        var best: [Int: Match] = [:]
+        for row in 0..<rows where approximate[row] + bound(row) >= cutoff {
+            let score = exactScore(query, row: row)
+            let entry = Int(rowEntry[row])
+            if let current = best[entry], current.score >= score { continue }
+            best[entry] = Match(entry: entry, question: Int(rowQuestion[row]), score: score)
+        }
+        let ranked = best.values.sorted { $0.score > $1.score || ($0.score == $1.score && $0.entry < $1.entry) }
+        return Array(ranked.prefix(wanted))
+    }
+
+    /// Every entry's best score in fp32, brute force: the reference `search` must equal.
+    public func bruteForceSearch(_ query: [Float], topK: Int) -> [Match] {
+        var best: [Int: Match] = [:]
+        for row in 0..<rowCount {
+            let score = exactScore(query, row: row)
+            let entry = Int(rowEntry[row])
+            if let current = best[entry], current.score >= score { continue }
+            best[entry] = Match(entry: entry, question: Int(rowQuestion[row]), score: score)
+        }
+        let ranked = best.values.sorted { $0.score > $1.score || ($0.score == $1.score && $0.entry < $1.entry) }
+        return Array(ranked.prefix(min(max(1, topK), base.entries.count)))
+    }
+
+    /// The fp32 dot product of `query` with row `row`, 16 lanes at a time.
+    private func exactScore(_ query: [Float], row: Int) -> Float {
+        query.withUnsafeBufferPointer { q in
+            vectors.withUnsafeBufferPointer { v in
+                let r = v.baseAddress! + row * dimensions
+                var lanes = SIMD16<Float>()
+                var k = 0
+                while k + 16 <= dimensions {
+                    lanes += UnsafeRawPointer(q.baseAddress! + k).loadUnaligned(as: SIMD16<Float>.self)
+                        * UnsafeRawPointer(r + k).loadUnaligned(as: SIMD16<Float>.self)
+                    k += 16
+                }
+                var sum = lanes.sum()
+                while k < dimensions { sum += q[k] * r[k]; k += 1 }
+                return sum
+            }
+        }
+    }
+
+    /// The `k`-th largest of `values` (-infinity when there are fewer), in one pass keeping the
+    /// best k in ascending order.
+    private static func kthLargest(_ values: [Float], _ k: Int) -> Float {
+        guard k >= 1, k <= values.count else { return -.infinity }
+        var best = [Float](repeating: -.infinity, count: k)
+        for value in values where value > best[0] {
+            var index = 0
+            while index + 1 < k && best[index + 1] < value {
+                best[index] = best[index + 1]
+                index += 1
+            }
+            best[index] = value
+        }
+        return best[0]
+    }
+}
