@@ -262,7 +262,8 @@ def repository_load_and_unload_need_the_admin_token(ctx):
     expect(ctx.client.is_model_ready(spare), "the spare model is not ready after load_model")
     result = ctx.client.infer(spare, [text_input(TEXTS[:1])])
     expect(result.get_response().model_version == "1", f"{result.get_response()}")
-    index = {(m.name, m.version): m.state for m in ctx.client.get_model_repository_index(ready=True, headers=admin).models}
+    ready = ctx.stub.RepositoryIndex(service_pb2.RepositoryIndexRequest(ready=True), metadata=list(admin.items()), timeout=30)
+    index = {(m.name, m.version): m.state for m in ready.models}
     expect(index == {(ctx.args.model, "1"): "READY", (spare, "1"): "READY"}, f"ready index {index}")
 
     ctx.client.unload_model(spare, headers=admin)
