@@ -223,6 +223,27 @@ def bad_inputs_are_invalid_argument(ctx):
 
 
 @case
+def oversized_repeated_fields_are_refused_before_decoding(ctx):
+    invalid = grpc.StatusCode.INVALID_ARGUMENT
+    many_inputs = service_pb2.ModelInferRequest(model_name=ctx.args.model)
+    for _ in range(17):
+        many_inputs.inputs.add(name="TEXT", datatype="BYTES", shape=[1, 1])
+    expect_refusal(lambda: ctx.stub.ModelInfer(many_inputs, timeout=30), invalid, "inputs has more than 16 entries")
+    many_parameters = service_pb2.ModelInferRequest(model_name=ctx.args.model)
+    for index in range(65):
+        many_parameters.parameters[f"p{index}"].int64_param = index
+    expect_refusal(lambda: ctx.stub.ModelInfer(many_parameters, timeout=30), invalid, "parameters has more than 64 entries")
+    many_elements = bytes_contents_request(ctx, [""] * 1025)
+    expect_refusal(lambda: ctx.stub.ModelInfer(many_elements, timeout=30), invalid, "more than 1024 elements")
+    floats = service_pb2.ModelInferRequest(model_name=ctx.args.model)
+    floats.inputs.add(name="TEXT", datatype="FP32", shape=[1, 1]).contents.fp32_contents.append(1.0)
+    expect_refusal(lambda: ctx.stub.ModelInfer(floats, timeout=30), invalid, "use bytes_contents")
+    wide = service_pb2.ModelInferRequest(model_name=ctx.args.model)
+    wide.inputs.add(name="TEXT", datatype="BYTES", shape=[1] * 17)
+    expect_refusal(lambda: ctx.stub.ModelInfer(wide, timeout=30), invalid, "more than 16 dimensions")
+
+
+@case
 def unimplemented_methods_say_so(ctx):
     expect_refusal(lambda: ctx.client.get_system_shared_memory_status(), grpc.StatusCode.UNIMPLEMENTED,
                    "does not implement SystemSharedMemoryStatus")

@@ -30,6 +30,6 @@ struct KServeInteropTests {
         let transcript = output.joined(separator: "\n")
         #expect(status == 0, "kserve_interop_client.py failed:\n\(transcript)")
         #expect(output.filter { $0.hasPrefix("FAIL ") }.isEmpty, "\(transcript)")
-        #expect(output.contains("kserve interop: 12 passed, 0 failed"), "\(transcript)")
+        #expect(output.contains("kserve interop: 13 passed, 0 failed"), "\(transcript)")
     }
 }

@@ -105,7 +105,12 @@ extension KServe {
 
 extension KServe.ModelInferRequest: GRPCMessage, ProtobufCCodable {
     static let protobufName = "inference.ModelInferRequest"
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) { self = try ProtobufCCodec.decode(serializedBytes) }
+    /// Decodes the message; throws when the bytes are not one, or hold more entries than
+    /// `ModelInferRequestWireLimits` allows (counted before anything is allocated for them).
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        try ModelInferRequestWireLimits.check(serializedBytes)
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
     public func serializedBytes() -> [UInt8] { ProtobufCCodec.encode(self) }
     static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__ModelInferRequest>? {
         inference__model_infer_request__unpack(nil, count, bytes)
