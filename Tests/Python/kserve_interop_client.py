@@ -1,4 +1,4 @@
-"""Interop check of the KServe v2 / Triton service with the official `tritonclient[grpc]`.
+"""Interop check of the KServe v2 / Triton service with the official `tritonclient` (its gRPC client).
 
 Usage: kserve_interop_client.py --port PORT --model NAME --dimensions D --spare SPARE --admin-token T
 
@@ -266,6 +266,8 @@ def statistics_count_what_was_served(ctx):
     everything = ctx.client.get_inference_statistics().model_stats
     expect(any(entry.name == ctx.args.model for entry in everything), f"{everything}")
     expect_refusal(lambda: ctx.client.get_inference_statistics("no-such-model"), grpc.StatusCode.NOT_FOUND, "no-such-model")
+    expect_refusal(lambda: ctx.client.get_inference_statistics(ctx.args.model, "9"), grpc.StatusCode.NOT_FOUND, "no version 9")
+    expect_refusal(lambda: ctx.client.get_inference_statistics("", "9"), grpc.StatusCode.NOT_FOUND, "no model has a ready version 9")
 
 
 @case

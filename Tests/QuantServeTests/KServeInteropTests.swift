@@ -2,7 +2,7 @@ import Foundation
 import QuantServe
 import Testing
 
-/// The official `tritonclient[grpc]` as the client of a real server's KServe v2 service
+/// The official `tritonclient` (its gRPC client) as the client of a real server's KServe v2 service
 /// (Tests/Python/kserve_interop_client.py): health, metadata, config, ModelInfer with both
 /// BYTES encodings checked against Embed and Classify, bad input, statistics, and repository
 /// load/unload with the admin token.

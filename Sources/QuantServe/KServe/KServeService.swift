@@ -99,13 +99,15 @@ public struct KServeService: RPCService {
         }
         var stats: [KServe.ModelStatistics] = []
         for model in models {
-            let versions = model.versions.filter { $0.state == .ready || $0.state == .serving }.map(\.version)
-            if version != 0 && !versions.contains(version) {
-                throw ServiceError.rpcError(RegistryError.unknownVersion(name: model.name, version: version))
+            for status in model.versions where (status.state == .ready || status.state == .serving)
+                && (version == 0 || status.version == version) {
+                stats.append(statistics.statistics(name: model.name, version: status.version))
             }
-            for number in versions where version == 0 || number == version {
-                stats.append(statistics.statistics(name: model.name, version: number))
-            }
+        }
+        if version != 0 && stats.isEmpty {
+            throw request.name.isEmpty
+                ? RPCError(code: .notFound, message: "no model has a ready version \(version)")
+                : ServiceError.rpcError(RegistryError.unknownVersion(name: request.name, version: version))
         }
         return KServe.ModelStatisticsResponse(modelStats: stats)
     }
