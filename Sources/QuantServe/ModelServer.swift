@@ -53,22 +53,17 @@ public final class ModelServer: Sendable {
     /// The services to register in the server's router.
     public var services: [any RPCService] {
         let authorization = AdminAuthorization(token: configuration.adminToken)
-        return [InferenceService(inference: Inference(registry: registry), authorization: authorization),
-                RegistryService(registry: registry, authorization: authorization)]
+        let inference = Inference(registry: registry)
+        return [InferenceService(inference: inference, authorization: authorization),
+                RegistryService(registry: registry, authorization: authorization),
+                KServeService(inference: inference, authorization: authorization)]
     }
 
     /// Loads and serves the newest complete version of every model in the repository.
     /// A model that fails to load is logged and listed; the others still serve.
     public func loadRepository() async {
-        let files = FileManager.default
-        let names = (try? files.contentsOfDirectory(atPath: configuration.repository.path)) ?? []
-        for name in names.sorted() where (try? ModelRegistry.validate(name: name)) != nil {
-            let folder = configuration.repository.appendingPathComponent(name)
-            let versions = ((try? files.contentsOfDirectory(atPath: folder.path)) ?? []).compactMap(UInt64.init)
-                .filter { version in
-                    files.fileExists(atPath: folder.appendingPathComponent("\(version)/\(RepositoryWatcher.completionMarker)").path)
-                }
-            guard let newest = versions.max() else { continue }
+        for name in registry.repositoryModelNames() {
+            guard let newest = registry.completeVersions(of: name).last else { continue }
             do {
                 try await registry.load(name: name, version: newest, serve: true)
                 logger.info("serving model", metadata: ["model": "\(name)", "version": "\(newest)"])

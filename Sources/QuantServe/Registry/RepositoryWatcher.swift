@@ -48,18 +48,13 @@ public struct RepositoryWatcher: Sendable {
     }
 
     private func versionsToLoad() -> [(String, UInt64)] {
-        let files = FileManager.default
-        guard let names = try? files.contentsOfDirectory(atPath: registry.repository.path) else { return [] }
         var found: [(String, UInt64)] = []
-        for name in names.sorted() where (try? ModelRegistry.validate(name: name)) != nil {
+        for name in registry.repositoryModelNames() {
             let modelFolder = registry.repository.appendingPathComponent(name)
             let known = registry.knownVersions(of: name)
             let failed = registry.failedVersions(of: name)
-            guard let entries = try? files.contentsOfDirectory(atPath: modelFolder.path) else { continue }
-            for entry in entries {
-                guard let version = UInt64(entry), version > 0 else { continue }
-                let folder = modelFolder.appendingPathComponent(entry)
-                guard files.fileExists(atPath: folder.appendingPathComponent(Self.completionMarker).path) else { continue }
+            for version in registry.completeVersions(of: name) {
+                let folder = modelFolder.appendingPathComponent(String(version))
                 if !known.contains(version) {
                     found.append((name, version))
                 } else if let attempted = failed[version], VersionFolderSignature(of: folder) != attempted {

@@ -94,7 +94,7 @@ enum ProtobufCCodec {
     }
 
     /// The protobuf-c descriptor of `Message`, read from a structure its `…__init` sets up.
-    private static func descriptor<Message: ProtobufCCodable>(of type: Message.Type) -> UnsafePointer<ProtobufCMessageDescriptor> {
+    static func descriptor<Message: ProtobufCCodable>(of type: Message.Type) -> UnsafePointer<ProtobufCMessageDescriptor> {
         withUnsafeTemporaryAllocation(of: Message.CMessage.self, capacity: 1) { buffer -> UnsafePointer<ProtobufCMessageDescriptor> in
             Message.initialize(buffer.baseAddress!)
             return UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: ProtobufCMessage.self).pointee.descriptor

@@ -100,7 +100,7 @@ struct ProtobufWireScan {
     }
 
     /// Reads a varint of at most ten bytes at `position`, moving past it; nil when truncated or too long.
-    private static func varint(_ bytes: [UInt8], at position: inout Int, end: Int) -> UInt64? {
+    static func varint(_ bytes: [UInt8], at position: inout Int, end: Int) -> UInt64? {
         var value: UInt64 = 0
         for shift in stride(from: UInt64(0), to: 70, by: 7) {
             guard position < end else { return nil }
@@ -115,7 +115,7 @@ struct ProtobufWireScan {
     /// Reads a field value of `wireType` at `position`, moving past it: where its bytes lie (a
     /// length-delimited value without its length). Nil when it runs past `end` or the wire type
     /// is not one protobuf-c reads (groups are not).
-    private static func value(ofWireType wireType: UInt64, in bytes: [UInt8], at position: inout Int, end: Int) -> Range<Int>? {
+    static func value(ofWireType wireType: UInt64, in bytes: [UInt8], at position: inout Int, end: Int) -> Range<Int>? {
         let start: Int
         let length: UInt64
         switch wireType {
