@@ -12,5 +12,9 @@ scripts/fetch-default-model.sh .build/debug/quantserve
 # Serially: several tests measure time (deadlines, idle and keepalive timers, grace periods), and
 # the model accuracy test runs minutes of numpy; in parallel on 2 cores they starve each other.
 swift test --no-parallel "$@"
+.venv/bin/python -m pytest -q Tests/Deploy  # Kubernetes and KServe manifests against their schemas
+swift build --product quantbench
+.venv/bin/python -m pytest -q Tests/Fleet  # 2 replicas behind nginx: rolling swap, SIGTERM drain, SIGKILL, ~1 min
 .venv/bin/python -m pytest -q Tests/Attacks  # hostile clients against the real binary, ~2 min (Tests/Attacks/README.md)
+deploy/build-release.sh  # the Containerfile's build steps, and its run stage's packages checked
 scripts/fuzz.sh  # every libFuzzer target for 20 s, after replaying fuzz/regressions/
