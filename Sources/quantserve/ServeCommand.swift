@@ -141,6 +141,7 @@ struct ServeCommand: AsyncParsableCommand {
         await models.loadRepository()
         var services: [any RPCService] = models.services + [HealthService(board: health)]
         if enableEcho { services.append(EchoService()) }
+        services.append(try ServerReflectionService(describing: services))   // last: it lists the services before it
         let router = RPCRouter(services: services)
         let server = GRPCServer(router: router, configuration: serverConfiguration, logger: logger)
         let boundPort = try await server.start()

@@ -1,8 +1,8 @@
 """Generates Python protobuf and grpcio stubs for proto/ into a temporary folder.
 
 Shared by the interop scripts: nothing generated is committed. Each .proto is staged under
-its file name alone (health.proto, inference.proto, echo.proto), so the modules are
-`health_pb2`, `inference_pb2`, `echo_pb2` (+ `_pb2_grpc`) and grpcio's own `grpc` package
+its file name alone (health.proto, inference.proto, echo.proto, reflection.proto), so the modules are
+`health_pb2`, `inference_pb2`, `echo_pb2`, `reflection_pb2` (+ `_pb2_grpc`) and grpcio's own `grpc` package
 is not shadowed by a generated `grpc/health/v1` folder. The protobuf package names (and so
 the RPC paths) stay those of the .proto files.
 """
@@ -18,6 +18,7 @@ PROTOS = [
     "grpc/health/v1/health.proto",
     "inference/v1/inference.proto",
     "testing/v1/echo.proto",
+    "grpc/reflection/v1/reflection.proto",
 ]
 
 

