@@ -45,7 +45,7 @@ let package = Package(
             pkgConfig: "libnghttp2",
             providers: [.apt(["libnghttp2-dev"])]
         ),
-        /// zlib; used only by quantbench, for HdrHistogram's compressed interval logs.
+        /// zlib: gRPC message compression (GRPCCore) and quantbench's HdrHistogram interval logs.
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -69,6 +69,7 @@ let package = Package(
         .target(
             name: "GRPCCore",
             dependencies: [
+                "CZlib",
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: strictSettings

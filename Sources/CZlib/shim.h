@@ -1,2 +1,2 @@
-// zlib, for quantbench's HdrHistogram interval logs (their histograms are zlib-compressed).
+// zlib: gRPC message compression (gzip, deflate) and quantbench's HdrHistogram interval logs.
 #include <zlib.h>

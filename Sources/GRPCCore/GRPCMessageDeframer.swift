@@ -4,10 +4,10 @@
 /// message it has seen until the rest arrives.
 ///
 /// Limits are enforced from the length prefix, before the body is buffered: a message longer
-/// than `maxMessageBytes` fails the stream with RESOURCE_EXHAUSTED at once. Only the identity
-/// encoding is supported, so a set compressed flag fails with INTERNAL, as the compression spec
-/// asks of a message with the flag set but no `grpc-encoding`. After a failure every later call
-/// throws the same error.
+/// than `maxMessageBytes` fails the stream with RESOURCE_EXHAUSTED at once. A message with the
+/// compressed flag set is handed on, still compressed, in the call's `encoding`; under identity
+/// the flag fails with INTERNAL, as the compression spec asks of a message with the flag set but
+/// no `grpc-encoding`. After a failure every later call throws the same error.
 package struct GRPCMessageDeframer: Sendable {
     /// The length of the prefix before each message: flag and length.
     package static let prefixLength = 5
@@ -15,10 +15,14 @@ package struct GRPCMessageDeframer: Sendable {
     /// The largest message the deframer accepts.
     package let maxMessageBytes: Int
 
+    /// The call's `grpc-encoding`: the encoding of every message whose compressed flag is set.
+    package var encoding = MessageEncoding.identity
+
     private var prefix: (UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0)
     private var prefixCount = 0
     private var body: [UInt8] = []
     private var bodyLength = 0
+    private var bodyEncoding = MessageEncoding.identity
     private var inBody = false
     private var failure: RPCError?
 
@@ -31,7 +35,7 @@ package struct GRPCMessageDeframer: Sendable {
     package var isAtMessageBoundary: Bool { !inBody && prefixCount == 0 }
 
     /// Consumes `bytes`, calling `onMessage` with each message completed by them, in order.
-    package mutating func process(_ bytes: UnsafeRawBufferPointer, onMessage: ([UInt8]) -> Void) throws(RPCError) {
+    package mutating func process(_ bytes: UnsafeRawBufferPointer, onMessage: (ReceivedMessage) -> Void) throws(RPCError) {
         if let failure { throw failure }
         var offset = 0
         let count = bytes.count
@@ -41,7 +45,7 @@ package struct GRPCMessageDeframer: Sendable {
                 body.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + take)]))
                 offset += take
                 if body.count == bodyLength {
-                    let message = body
+                    let message = ReceivedMessage(bytes: body, encoding: bodyEncoding)
                     body = []
                     inBody = false
                     onMessage(message)
@@ -50,16 +54,16 @@ package struct GRPCMessageDeframer: Sendable {
             }
             if prefixCount == 0, count - offset >= Self.prefixLength {
                 // Fast path: the whole prefix is in this chunk.
-                let length = try startMessage(
+                let (length, encoding) = try startMessage(
                     flag: bytes[offset],
                     length: bytes[offset + 1], bytes[offset + 2], bytes[offset + 3], bytes[offset + 4]
                 )
                 offset += Self.prefixLength
                 if count - offset >= length {
-                    onMessage(Array(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)])))
+                    onMessage(ReceivedMessage(bytes: Array(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)])), encoding: encoding))
                     offset += length
                 } else {
-                    beginBody(length: length)
+                    beginBody(length: length, encoding: encoding)
                 }
                 continue
             }
@@ -67,11 +71,11 @@ package struct GRPCMessageDeframer: Sendable {
             offset += 1
             if prefixCount == Self.prefixLength {
                 prefixCount = 0
-                let length = try startMessage(flag: prefix.0, length: prefix.1, prefix.2, prefix.3, prefix.4)
+                let (length, encoding) = try startMessage(flag: prefix.0, length: prefix.1, prefix.2, prefix.3, prefix.4)
                 if length == 0 {
-                    onMessage([])
+                    onMessage(ReceivedMessage(bytes: [], encoding: encoding))
                 } else {
-                    beginBody(length: length)
+                    beginBody(length: length, encoding: encoding)
                 }
             }
         }
@@ -105,18 +109,23 @@ package struct GRPCMessageDeframer: Sendable {
         prefixCount += 1
     }
 
-    private mutating func beginBody(length: Int) {
+    private mutating func beginBody(length: Int, encoding: MessageEncoding) {
         inBody = true
         bodyLength = length
+        bodyEncoding = encoding
         body = []
         body.reserveCapacity(length)
     }
 
-    /// Validates a prefix and returns the message length it announces.
-    private mutating func startMessage(flag: UInt8, length b0: UInt8, _ b1: UInt8, _ b2: UInt8, _ b3: UInt8) throws(RPCError) -> Int {
+    /// Validates a prefix and returns the message length it announces and the encoding of its bytes.
+    private mutating func startMessage(
+        flag: UInt8, length b0: UInt8, _ b1: UInt8, _ b2: UInt8, _ b3: UInt8
+    ) throws(RPCError) -> (length: Int, encoding: MessageEncoding) {
         let length = Int(b0) << 24 | Int(b1) << 16 | Int(b2) << 8 | Int(b3)
         switch flag {
         case 0:
+            break
+        case 1 where encoding != .identity:
             break
         case 1:
             try fail(RPCError(
@@ -132,7 +141,7 @@ package struct GRPCMessageDeframer: Sendable {
                 message: "a message of \(length) bytes exceeds the limit of \(maxMessageBytes) bytes"
             ))
         }
-        return length
+        return (length, flag == 1 ? encoding : .identity)
     }
 
     private mutating func fail(_ error: RPCError) throws(RPCError) -> Never {

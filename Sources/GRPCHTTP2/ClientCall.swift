@@ -1,9 +1,9 @@
 import GRPCCore
 import NIOCore
 
-/// The raw outcome of a unary call, before the message is decoded.
+/// The raw outcome of a unary call, before the message is decompressed and decoded.
 struct ClientUnaryOutcome: Sendable {
-    var message: [UInt8]
+    var message: ReceivedMessage
     var headers: Metadata
     var trailers: Metadata
 }
@@ -14,8 +14,8 @@ struct ClientUnaryOutcome: Sendable {
 final class ClientCall: @unchecked Sendable {
     /// Where the request body comes from.
     enum Body {
-        /// One message, already known (unary and server-streaming calls).
-        case single([UInt8])
+        /// One message, already known (unary and server-streaming calls), compressed or not.
+        case single([UInt8], compressed: Bool)
         /// Messages written by a request producer.
         case stream(OutboundMessageQueue)
     }
@@ -35,7 +35,7 @@ final class ClientCall: @unchecked Sendable {
     var deframer: GRPCMessageDeframer
     var head = ClientResponseHead()
     var responseHeaders: Metadata?
-    var unaryMessage: [UInt8]?
+    var unaryMessage: ReceivedMessage?
     var finished = false
     /// Whether the call failed without the server processing it (never sent, refused, or
     /// above the last stream of the server's GOAWAY), so that it can be retried.
@@ -58,11 +58,11 @@ final class ClientCall: @unchecked Sendable {
 
     /// Copies the next bytes of a single-message body (prefix first) into `buffer`.
     func readSingle(into buffer: UnsafeMutableRawBufferPointer) -> NGHTTP2Session.DataRead {
-        guard case .single(let message) = body else { return .deferred }
+        guard case .single(let message, let compressed) = body else { return .deferred }
         let total = message.count + GRPCMessageDeframer.prefixLength
         var written = 0
         while singleCursor < GRPCMessageDeframer.prefixLength, written < buffer.count {
-            buffer[written] = GRPCMessageFramer.prefixByte(singleCursor, length: message.count)
+            buffer[written] = GRPCMessageFramer.prefixByte(singleCursor, length: message.count, compressed: compressed)
             singleCursor += 1
             written += 1
         }
@@ -79,9 +79,9 @@ final class ClientCall: @unchecked Sendable {
         return singleCursor == total ? .end(written, endStream: true) : .bytes(written)
     }
 
-    /// Delivers a response message.
-    func deliver(message: [UInt8]) throws(RPCError) {
-        inbound?.messageQueued(size: message.count)
+    /// Delivers a response message (still compressed: the reader decompresses it).
+    func deliver(message: ReceivedMessage) throws(RPCError) {
+        inbound?.messageQueued(size: message.bytes.count)
         switch receiver {
         case .unary?:
             guard unaryMessage == nil else {
@@ -140,6 +140,6 @@ final class ClientCall: @unchecked Sendable {
             break
         }
         receiver = nil
-        body = .single([])
+        body = .single([], compressed: false)
     }
 }

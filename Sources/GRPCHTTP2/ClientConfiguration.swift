@@ -1,3 +1,5 @@
+public import GRPCCore
+
 /// How a `GRPCClient` connects and the limits it enforces.
 public struct ClientConfiguration: Sendable {
     /// The largest response message accepted; longer ones fail the call with RESOURCE_EXHAUSTED.
@@ -18,6 +20,9 @@ public struct ClientConfiguration: Sendable {
     public var userAgent: String
     /// When set, the connection is TLS (ALPN h2) and calls use the `https` scheme.
     public var tls: ClientTLSConfiguration? = nil
+    /// How request messages are compressed (sent as `grpc-encoding`; identity: not at all).
+    /// Compressed responses in gzip or deflate are read whatever this is.
+    public var requestCompression = MessageEncoding.identity
 
     /// A configuration with gRPC's usual limits.
     public init(

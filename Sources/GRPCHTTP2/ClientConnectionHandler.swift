@@ -254,6 +254,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         if let error = head.headersError {
             return fail(call, error)
         }
+        call.deframer.encoding = head.messageEncoding
         call.deliver(headers: head.metadata)
     }
 

@@ -6,6 +6,7 @@ struct ClientResponseHead {
     var contentType: String?
     var grpcStatus: String?
     var grpcMessage: String?
+    var encoding: String?
     var metadata = Metadata()
 
     /// Records one field.
@@ -17,6 +18,7 @@ struct ClientResponseHead {
         case "content-type": contentType = valueText
         case "grpc-status": grpcStatus = valueText
         case "grpc-message": grpcMessage = valueText
+        case "grpc-encoding": encoding = valueText
         default: metadata.addHeaderField(name: nameText, value: valueText)
         }
     }
@@ -45,7 +47,15 @@ struct ClientResponseHead {
         guard let contentType, contentType.hasPrefix("application/grpc") else {
             return RPCError(code: .internal, message: "the response content-type '\(contentType ?? "")' is not gRPC")
         }
+        if let encoding, MessageEncoding(headerValue: encoding) == nil {
+            return RPCError(code: .internal, message: "the server compressed its response with grpc-encoding '\(encoding)', which this client does not read")
+        }
         return nil
+    }
+
+    /// The encoding of the response's compressed messages (checked by `headersError`).
+    var messageEncoding: MessageEncoding {
+        encoding.flatMap(MessageEncoding.init(headerValue:)) ?? .identity
     }
 
     /// gRPC's mapping of HTTP statuses for responses that carry no grpc-status.

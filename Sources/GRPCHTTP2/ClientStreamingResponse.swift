@@ -4,7 +4,7 @@ import Synchronization
 /// What a streaming call's response delivers, in order: headers, then messages.
 enum ClientStreamEvent: Sendable {
     case headers(Metadata)
-    case message([UInt8])
+    case message(ReceivedMessage)
 }
 
 /// The trailers of a streaming call, written by the event loop before the message sequence ends.
@@ -31,10 +31,11 @@ public struct ClientStreamingResponse<Message: GRPCMessage>: Sendable {
         headers: Metadata,
         events: AsyncThrowingStream<ClientStreamEvent, any Error>.AsyncIterator,
         trailers: ClientTrailersBox,
-        inbound: InboundFlowController
+        inbound: InboundFlowController,
+        maxReceiveMessageBytes: Int
     ) {
         self.headers = headers
-        self.messages = Messages(events: events, inbound: inbound)
+        self.messages = Messages(events: events, inbound: inbound, maxReceiveMessageBytes: maxReceiveMessageBytes)
         self.trailersBox = trailers
     }
 
@@ -48,22 +49,27 @@ public struct ClientStreamingResponse<Message: GRPCMessage>: Sendable {
         // The iterator is handed to exactly one consumer (see `makeAsyncIterator`).
         private let events: AsyncThrowingStream<ClientStreamEvent, any Error>.AsyncIterator
         private let inbound: InboundFlowController
+        private let maxReceiveMessageBytes: Int
 
-        init(events: AsyncThrowingStream<ClientStreamEvent, any Error>.AsyncIterator, inbound: InboundFlowController) {
+        init(events: AsyncThrowingStream<ClientStreamEvent, any Error>.AsyncIterator, inbound: InboundFlowController,
+             maxReceiveMessageBytes: Int) {
             self.events = events
             self.inbound = inbound
+            self.maxReceiveMessageBytes = maxReceiveMessageBytes
         }
 
         /// Iterates the messages, decoding each as `Message`.
         public struct AsyncIterator: AsyncIteratorProtocol {
             var events: AsyncThrowingStream<ClientStreamEvent, any Error>.AsyncIterator
             let inbound: InboundFlowController
+            let maxReceiveMessageBytes: Int
 
             /// The next message; nil when the call ended with OK; throws `RPCError` otherwise.
             public mutating func next() async throws -> Message? {
                 while let event = try await events.next() {
-                    guard case .message(let bytes) = event else { continue }
-                    inbound.messageTaken(size: bytes.count)
+                    guard case .message(let received) = event else { continue }
+                    inbound.messageTaken(size: received.bytes.count)
+                    let bytes = try received.decompressed(maxBytes: maxReceiveMessageBytes)
                     do {
                         return try Message(serializedBytes: bytes)
                     } catch {
@@ -76,7 +82,7 @@ public struct ClientStreamingResponse<Message: GRPCMessage>: Sendable {
 
         /// The iterator over the messages (the sequence can be iterated once).
         public func makeAsyncIterator() -> AsyncIterator {
-            AsyncIterator(events: events, inbound: inbound)
+            AsyncIterator(events: events, inbound: inbound, maxReceiveMessageBytes: maxReceiveMessageBytes)
         }
     }
 }
@@ -87,6 +93,7 @@ public struct ClientStreamingResponse<Message: GRPCMessage>: Sendable {
 public struct ClientRequestWriter<Message: GRPCMessage>: Sendable {
     let queue: OutboundMessageQueue
     let maxSendMessageBytes: Int
+    let compression: MessageEncoding
 
     /// Sends one message.
     public func write(_ message: Message) async throws {
@@ -97,6 +104,10 @@ public struct ClientRequestWriter<Message: GRPCMessage>: Sendable {
                 message: "a request message of \(bytes.count) bytes exceeds the send limit of \(maxSendMessageBytes) bytes"
             )
         }
-        try await queue.write(bytes)
+        if let compressed = MessageCompression.compress(bytes, with: compression) {
+            try await queue.write(compressed, compressed: true)
+        } else {
+            try await queue.write(bytes)
+        }
     }
 }

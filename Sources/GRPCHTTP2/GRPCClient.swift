@@ -158,8 +158,7 @@ public final class GRPCClient: Sendable {
         timeout: Duration? = nil,
         responseType: Response.Type = Response.self
     ) async throws -> ClientResponse<Response> {
-        let bytes = request.serializedBytes()
-        try checkSendLimit(bytes.count)
+        let body = try requestBody(request)
         let headers = try requestHeaders(method, metadata: metadata, timeout: timeout)
         let deadline = timeout.map { ContinuousClock.now + $0 }
         var attempt = 1
@@ -170,7 +169,7 @@ public final class GRPCClient: Sendable {
                 throw RPCError(code: .deadlineExceeded, message: "the call's deadline passed before it could be sent")
             }
             let call = ClientCall(
-                requestHeaders: headers, timeout: remaining, body: .single(bytes),
+                requestHeaders: headers, timeout: remaining, body: body,
                 maxReceiveMessageBytes: configuration.maxReceiveMessageBytes
             )
             outcome = await run(call, on: try await connection())
@@ -180,9 +179,10 @@ public final class GRPCClient: Sendable {
             attempt += 1
         }
         let raw = try outcome.get()
+        let serialized = try raw.message.decompressed(maxBytes: configuration.maxReceiveMessageBytes)
         let message: Response
         do {
-            message = try Response(serializedBytes: raw.message)
+            message = try Response(serializedBytes: serialized)
         } catch {
             throw RPCError(code: .internal, message: "could not decode the response message: \(error)")
         }
@@ -211,9 +211,7 @@ public final class GRPCClient: Sendable {
         responseType: Response.Type = Response.self,
         handler: (ClientStreamingResponse<Response>) async throws -> Result
     ) async throws -> Result {
-        let bytes = request.serializedBytes()
-        try checkSendLimit(bytes.count)
-        return try await streamingCall(method, metadata: metadata, timeout: timeout, body: .single(bytes), producer: nil, handler: handler)
+        return try await streamingCall(method, metadata: metadata, timeout: timeout, body: try requestBody(request), producer: nil, handler: handler)
     }
 
     /// Calls a client-streaming method: `requestProducer` writes the requests; the call
@@ -258,7 +256,12 @@ public final class GRPCClient: Sendable {
     ) async throws -> Result {
         try await streamingCall(
             method, metadata: metadata, timeout: timeout, body: nil,
-            producer: { queue in try await requestProducer(ClientRequestWriter(queue: queue, maxSendMessageBytes: self.configuration.maxSendMessageBytes)) },
+            producer: { queue in
+                try await requestProducer(ClientRequestWriter(
+                    queue: queue, maxSendMessageBytes: self.configuration.maxSendMessageBytes,
+                    compression: self.configuration.requestCompression
+                ))
+            },
             handler: handler
         )
     }
@@ -274,7 +277,7 @@ public final class GRPCClient: Sendable {
         let connection = try await connection()
         let call = ClientCall(
             requestHeaders: try requestHeaders(method, metadata: metadata, timeout: timeout),
-            timeout: timeout, body: body ?? .single([]), maxReceiveMessageBytes: configuration.maxReceiveMessageBytes
+            timeout: timeout, body: body ?? .single([], compressed: false), maxReceiveMessageBytes: configuration.maxReceiveMessageBytes
         )
         let (events, continuation) = AsyncThrowingStream<ClientStreamEvent, any Error>.makeStream()
         let trailers = ClientTrailersBox()
@@ -315,7 +318,10 @@ public final class GRPCClient: Sendable {
                 let first = try await iterator.next()
                 var headers = Metadata()
                 if case .headers(let received)? = first { headers = received }
-                let response = ClientStreamingResponse<Response>(headers: headers, events: iterator, trailers: trailers, inbound: inbound)
+                let response = ClientStreamingResponse<Response>(
+                    headers: headers, events: iterator, trailers: trailers, inbound: inbound,
+                    maxReceiveMessageBytes: configuration.maxReceiveMessageBytes
+                )
                 do {
                     let result = try await handler(response)
                     cancel(Self.handlerReturnedEarly)
@@ -338,13 +344,20 @@ public final class GRPCClient: Sendable {
     private static let cancelledByCaller = RPCError(code: .cancelled, message: "the call was cancelled by the client")
     private static let handlerReturnedEarly = RPCError(code: .cancelled, message: "the response handler returned before the call ended")
 
-    private func checkSendLimit(_ count: Int) throws {
-        guard count <= configuration.maxSendMessageBytes else {
+    /// The body of a one-message call: `request` serialized, checked against the send limit and
+    /// compressed when the configuration asks for it.
+    private func requestBody<Request: GRPCMessage>(_ request: Request) throws -> ClientCall.Body {
+        let bytes = request.serializedBytes()
+        guard bytes.count <= configuration.maxSendMessageBytes else {
             throw RPCError(
                 code: .resourceExhausted,
-                message: "a request message of \(count) bytes exceeds the send limit of \(configuration.maxSendMessageBytes) bytes"
+                message: "a request message of \(bytes.count) bytes exceeds the send limit of \(configuration.maxSendMessageBytes) bytes"
             )
         }
+        if let compressed = MessageCompression.compress(bytes, with: configuration.requestCompression) {
+            return .single(compressed, compressed: true)
+        }
+        return .single(bytes, compressed: false)
     }
 
     private func requestHeaders(_ method: MethodDescriptor, metadata: Metadata, timeout: Duration?) throws -> HTTP2HeaderList {
@@ -356,6 +369,10 @@ public final class GRPCClient: Sendable {
         fields.add("content-type", "application/grpc")
         fields.add("te", "trailers")
         fields.add("user-agent", configuration.userAgent)
+        if configuration.requestCompression != .identity {
+            fields.add("grpc-encoding", configuration.requestCompression.rawValue)
+        }
+        fields.add("grpc-accept-encoding", MessageEncoding.acceptEncodingHeaderValue)
         if let timeout {
             guard timeout > .zero else {
                 throw RPCError(code: .deadlineExceeded, message: "the call's timeout (\(timeout)) had passed before it started")

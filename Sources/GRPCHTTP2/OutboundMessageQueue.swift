@@ -35,6 +35,8 @@ final class OutboundMessageQueue: Sendable {
         var bytes: [UInt8]
         /// Whether the gRPC 5-byte prefix goes before `bytes`.
         var prefixed: Bool
+        /// The prefix's compressed flag: `bytes` are in the call's `grpc-encoding`.
+        var compressed = false
         var totalLength: Int { prefixed ? bytes.count + GRPCMessageDeframer.prefixLength : bytes.count }
     }
 
@@ -83,10 +85,11 @@ final class OutboundMessageQueue: Sendable {
 
     // MARK: Writers (any thread)
 
-    /// Queues a message (its gRPC prefix is added when it is sent); suspends while the queue
-    /// is above the high-water mark. Throws once the stream is gone.
-    func write(_ message: [UInt8]) async throws {
-        try enqueue(Entry(bytes: message, prefixed: true))
+    /// Queues a message (its gRPC prefix is added when it is sent, with the compressed flag
+    /// when `compressed`); suspends while the queue is above the high-water mark. Throws once
+    /// the stream is gone.
+    func write(_ message: [UInt8], compressed: Bool = false) async throws {
+        try enqueue(Entry(bytes: message, prefixed: true, compressed: compressed))
         try await waitForRoom()
     }
 
@@ -221,7 +224,7 @@ extension OutboundMessageQueue.State {
         var written = 0
         if entry.prefixed {
             while cursor < GRPCMessageDeframer.prefixLength, written < target.count {
-                target[written] = GRPCMessageFramer.prefixByte(cursor, length: entry.bytes.count)
+                target[written] = GRPCMessageFramer.prefixByte(cursor, length: entry.bytes.count, compressed: entry.compressed)
                 cursor += 1
                 written += 1
             }

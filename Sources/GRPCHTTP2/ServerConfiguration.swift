@@ -1,3 +1,5 @@
+public import GRPCCore
+
 /// How a `GRPCServer` listens and the limits it enforces on every connection.
 public struct ServerConfiguration: Sendable {
     /// The address to bind.
@@ -48,6 +50,9 @@ public struct ServerConfiguration: Sendable {
     public var floodLimits: FloodLimits
     /// When set, every connection is TLS (ALPN h2) and calls see `ServerContext.transportIsSecure`.
     public var tls: ServerTLSConfiguration? = nil
+    /// How response messages are compressed for clients whose `grpc-accept-encoding` lists it
+    /// (identity: never). Requests in gzip, deflate or identity are read whatever this is.
+    public var responseCompression = MessageEncoding.identity
 
     /// A configuration with gRPC's usual limits.
     public init(

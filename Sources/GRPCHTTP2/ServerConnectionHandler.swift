@@ -367,7 +367,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
         }
         do {
             try stream.deframer.process(bytes) { message in
-                inbound.messageQueued(size: message.count)
+                inbound.messageQueued(size: message.bytes.count)
                 stream.requests?.yield(message)
                 machine.requestArrived(streamID)
             }
@@ -466,12 +466,17 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
         guard let path = head.path, let handler = router.handler(forPath: path), let method = MethodDescriptor(path: path) else {
             return respondTrailersOnly(stream, RPCError(code: .unimplemented, message: "unknown method \(head.path.map { ClientText.quoted($0) } ?? "<no :path>")"))
         }
-        if let encoding = head.encoding, encoding != "identity" {
-            return respondTrailersOnly(
-                stream,
-                RPCError(code: .unimplemented, message: "grpc-encoding \(ClientText.quoted(encoding)) is not supported; this server accepts identity only"),
-                extraHeaders: [("grpc-accept-encoding", "identity")]
-            )
+        if let encodingName = head.encoding {
+            guard let encoding = MessageEncoding(headerValue: encodingName) else {
+                return respondTrailersOnly(stream, RPCError(
+                    code: .unimplemented,
+                    message: "grpc-encoding \(ClientText.quoted(encodingName)) is not supported; this server accepts \(MessageEncoding.acceptEncodingHeaderValue)"
+                ))
+            }
+            stream.deframer.encoding = encoding
+        }
+        if configuration.responseCompression.isAccepted(by: head.acceptEncoding) {
+            stream.responseEncoding = configuration.responseCompression
         }
         var deadline: ContinuousClock.Instant?
         if let timeoutText = head.timeout {
@@ -490,7 +495,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
 
     private func spawnHandler(_ stream: ServerStream, handler: @escaping RPCHandler, context: ServerContext) {
         guard let loopSelf else { return }
-        let (requests, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
+        let (requests, continuation) = AsyncThrowingStream<ReceivedMessage, any Error>.makeStream()
         stream.requests = continuation
         let streamID = stream.streamID
         let inbound = InboundFlowController(threshold: configuration.initialStreamWindow) {
@@ -501,11 +506,15 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
             loopSelf.eventLoop.execute { loopSelf.value.wake(streamID: streamID) }
         }
         stream.responses = queue
-        let sink = ServerResponseSink(queue: queue, maxSendMessageBytes: configuration.maxSendMessageBytes)
+        let sink = ServerResponseSink(queue: queue, maxSendMessageBytes: configuration.maxSendMessageBytes,
+                                      compression: stream.responseEncoding)
+        let maxReceiveMessageBytes = configuration.maxReceiveMessageBytes
         stream.task = Task {
             let end: OutboundMessageQueue.End
             do {
-                let requestStream = RPCRequestStream(bytes: requests) { size in inbound.messageTaken(size: size) }
+                let requestStream = RPCRequestStream(received: requests, maxBytes: maxReceiveMessageBytes) { size in
+                    inbound.messageTaken(size: size)
+                }
                 let trailers = try await handler(requestStream, RPCResponseWriter(sink: sink), context)
                 do throws(RPCError) {
                     try trailers.forEachHeaderField { _, _ in }
@@ -588,7 +597,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
                 stream.phase = .finished
                 logFailure(stream, status: status)
             } else if work.headers != nil || work.hasMessages || work.end != nil {
-                var fields = responseHeaders()
+                var fields = responseHeaders(encoding: stream.responseEncoding)
                 addMetadata(work.headers ?? [:], to: &fields, stream: stream)
                 stream.responseStarted = true
                 session.submitResponse(streamID: streamID, fields, endStream: false)
@@ -604,9 +613,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
         scheduleFlush()
     }
 
-    private func respondTrailersOnly(_ stream: ServerStream, _ error: RPCError, extraHeaders: [(String, String)] = []) {
+    private func respondTrailersOnly(_ stream: ServerStream, _ error: RPCError) {
         var fields = responseHeaders()
-        for (name, value) in extraHeaders { fields.add(name, value) }
         fields.add(status: error.status)
         addMetadata(error.metadata, to: &fields, stream: stream)
         session.submitResponse(streamID: stream.streamID, fields, endStream: true)
@@ -637,10 +645,13 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
         scheduleFlush()
     }
 
-    private func responseHeaders() -> HTTP2HeaderList {
+    /// The fixed response headers; `encoding` is that of the response messages.
+    private func responseHeaders(encoding: MessageEncoding = .identity) -> HTTP2HeaderList {
         var fields = HTTP2HeaderList()
         fields.add(":status", "200")
         fields.add("content-type", "application/grpc")
+        if encoding != .identity { fields.add("grpc-encoding", encoding.rawValue) }
+        fields.add("grpc-accept-encoding", MessageEncoding.acceptEncodingHeaderValue)
         return fields
     }
 

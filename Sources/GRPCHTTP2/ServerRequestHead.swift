@@ -7,6 +7,7 @@ struct ServerRequestHead {
     var contentType: String?
     var timeout: String?
     var encoding: String?
+    var acceptEncoding: String?
     var metadata = Metadata()
     /// The header list size as RFC 9113 counts it: name, value and 32 bytes per field.
     var listBytes = 0
@@ -26,6 +27,7 @@ struct ServerRequestHead {
         case "content-type": contentType = valueText
         case "grpc-timeout": timeout = valueText
         case "grpc-encoding": encoding = valueText
+        case "grpc-accept-encoding": acceptEncoding = valueText
         default: metadata.addHeaderField(name: nameText, value: valueText)
         }
     }

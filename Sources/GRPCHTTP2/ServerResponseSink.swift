@@ -1,10 +1,12 @@
 import GRPCCore
 
-/// The server transport's `RPCResponseSink`: checks each message against the send limit and
-/// queues it for the connection's event loop.
+/// The server transport's `RPCResponseSink`: checks each message against the send limit,
+/// compresses it when the call's responses are compressed (on the handler's task) and queues
+/// it for the connection's event loop.
 struct ServerResponseSink: RPCResponseSink {
     let queue: OutboundMessageQueue
     let maxSendMessageBytes: Int
+    let compression: MessageEncoding
 
     func sendHeaders(_ metadata: Metadata) async throws {
         try metadata.forEachHeaderField { _, _ in }
@@ -18,6 +20,10 @@ struct ServerResponseSink: RPCResponseSink {
                 message: "a response message of \(serialized.count) bytes exceeds the send limit of \(maxSendMessageBytes) bytes"
             )
         }
-        try await queue.write(serialized)
+        if let compressed = MessageCompression.compress(serialized, with: compression) {
+            try await queue.write(compressed, compressed: true)
+        } else {
+            try await queue.write(serialized)
+        }
     }
 }

@@ -19,7 +19,9 @@ final class ServerStream {
     var phase = Phase.receivingHeaders
     var head = ServerRequestHead()
     var deframer: GRPCMessageDeframer
-    var requests: AsyncThrowingStream<[UInt8], any Error>.Continuation?
+    var requests: AsyncThrowingStream<ReceivedMessage, any Error>.Continuation?
+    /// How response messages are compressed: the server's choice when the client accepts it.
+    var responseEncoding = MessageEncoding.identity
     var task: Task<Void, Never>?
     var responses: OutboundMessageQueue?
     var responseStarted = false

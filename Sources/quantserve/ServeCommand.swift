@@ -95,6 +95,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Also serve testing.v1.Echo (for tests and benchmarks).")
     var enableEcho = false
 
+    @Option(help: "Compress responses for clients that accept it: gzip, deflate or none. Compressed requests (gzip, deflate) are read whatever this is.")
+    var responseCompression: ResponseCompressionOption = .none
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -135,6 +138,7 @@ struct ServeCommand: AsyncParsableCommand {
         for warning in adminTokenSource.warnings { logger.warning("\(warning)") }
         var serverConfiguration = serverConfiguration
         serverConfiguration.tls = try tls.configuration()   // bad files fail here, before the models load
+        serverConfiguration.responseCompression = responseCompression.encoding
         let health = HealthStatusBoard()
         let models = ModelServer.withBertEncoder(configuration: modelConfiguration(adminToken: adminTokenSource.token),
                                                  board: health, logger: logger)

@@ -6,7 +6,7 @@ import SeededRandom
 struct GRPCMessageDeframerTests {
     /// The wire form of `messages`, each with its 5-byte prefix.
     static func wire(_ messages: [[UInt8]]) -> [UInt8] {
-        messages.flatMap(GRPCMessageFramer.frame)
+        messages.flatMap { GRPCMessageFramer.frame($0) }
     }
 
     /// Feeds `bytes` split at `cuts` (sorted offsets) and returns the messages.
@@ -17,7 +17,7 @@ struct GRPCMessageDeframerTests {
         for end in cuts + [bytes.count] {
             let chunk = Array(bytes[start..<end])
             try chunk.withUnsafeBytes { buffer in
-                try deframer.process(buffer) { messages.append($0) }
+                try deframer.process(buffer) { messages.append($0.bytes) }
             }
             start = end
         }

@@ -70,16 +70,22 @@ struct BadInputTests {
         let record = try await client.waitForClose(stream)
         #expect(record.header("grpc-status") == String(Status.Code.internal.rawValue))
         #expect(record.grpcMessage?.contains("compressed flag") == true)
+        // Naming identity is the same as naming nothing.
+        let named = client.request(path: TestMethods.echo.path, extraHeaders: [("grpc-encoding", "identity")], body: [1, 0, 0, 0, 1, 42])
+        let namedRecord = try await client.waitForClose(named)
+        #expect(namedRecord.header("grpc-status") == String(Status.Code.internal.rawValue))
+        #expect(namedRecord.grpcMessage?.contains("compressed flag") == true)
         await harness.stop()
     }
 
     @Test func unsupportedEncodingIsUnimplementedWithAcceptEncoding() async throws {
         let harness = try await TestHarness.start()
         let client = try await RawHTTP2Client.connect(port: harness.port)
-        let stream = client.request(path: TestMethods.echo.path, extraHeaders: [("grpc-encoding", "gzip")], body: [1, 0, 0, 0, 1, 42])
+        let stream = client.request(path: TestMethods.echo.path, extraHeaders: [("grpc-encoding", "snappy")], body: [1, 0, 0, 0, 1, 42])
         let record = try await client.waitForClose(stream)
         #expect(record.header("grpc-status") == String(Status.Code.unimplemented.rawValue))
-        #expect(record.header("grpc-accept-encoding") == "identity")
+        #expect(record.grpcMessage == "grpc-encoding \"snappy\" is not supported; this server accepts gzip, deflate, identity")
+        #expect(record.header("grpc-accept-encoding") == "gzip, deflate, identity")
         await harness.stop()
     }
 

@@ -64,7 +64,7 @@ private func fuzzDeframer(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     for chunk in Splitter(stream, seed: seed, maxChunk: 1 + Int(seed % 16)) where errorCode == nil {
         do {
             try chunk.withUnsafeBytes { bytes in
-                try deframer.process(bytes) { messages.append($0) }
+                try deframer.process(bytes) { messages.append($0.bytes) }
             }
         } catch let error as RPCError {
             errorCode = error.code
