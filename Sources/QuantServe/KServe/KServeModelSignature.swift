@@ -20,7 +20,7 @@ struct KServeModelSignature: Sendable {
 
     init(_ loaded: LoadedVersion) {
         dimensions = loaded.engine.dimensions
-        classifies = loaded.intents != nil
+        classifies = !loaded.classifiers.isEmpty
     }
 
     /// Every output's name.
