@@ -55,7 +55,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     func channelActive(context: ChannelHandlerContext) {
         context.fireChannelActive()
         if let refusal {
-            respondAndClose(context, .text(503, refusal))
+            respondAndClose(context, router.refusalResponse(503, refusal))
         } else {
             arm(context, configuration.idleTimeout)
         }
@@ -95,12 +95,12 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
         switch state {
         case .idle, .receiving:
             if case .headerOverflow = parserError {
-                respondAndClose(context, .text(431, """
+                respondAndClose(context, router.refusalResponse(431, """
                     the request head is larger than \(configuration.maxHeaderBytes) bytes \
                     or has more than \(configuration.maxHeaderFields) header fields
                     """))
             } else {
-                respondAndClose(context, .text(400, "malformed HTTP/1.1 request (\(parserError))"))
+                respondAndClose(context, router.refusalResponse(400, "malformed HTTP/1.1 request (\(parserError))"))
             }
         case .handling, .writing, .closing:
             context.close(promise: nil)
@@ -133,7 +133,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
         case (.end, .receiving(let head, let body)):
             dispatch(head, body: body, context)
         default:
-            respondAndClose(context, .text(400, "malformed HTTP/1.1 request"))
+            respondAndClose(context, router.refusalResponse(400, "malformed HTTP/1.1 request"))
         }
     }
 
@@ -169,13 +169,14 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let eventLoop = context.eventLoop
         let logger = logger
+        let router = router
         handlerTask = Task {
             let response: HTTPResponse
             do {
                 response = try await handler(request)
             } catch {
                 logger.error("HTTP handler failed", metadata: ["path": "\(request.path)", "error": "\(error)"])
-                response = .text(500, "internal error")
+                response = router.refusalResponse(500, "internal error")
             }
             eventLoop.execute {
                 let (connection, context) = bound.value
@@ -259,7 +260,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     }
 
     private func bodyTooLarge() -> HTTPResponse {
-        .text(413, "the request body is larger than the limit of \(configuration.maxRequestBodyBytes) bytes")
+        router.refusalResponse(413, "the request body is larger than the limit of \(configuration.maxRequestBodyBytes) bytes")
     }
 
     // MARK: - Timeouts
@@ -281,7 +282,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
         timeout = nil
         switch state {
         case .receiving:
-            respondAndClose(context, .text(408, "the request did not arrive within \(configuration.requestTimeout)"))
+            respondAndClose(context, router.refusalResponse(408, "the request did not arrive within \(configuration.requestTimeout)"))
         case .idle, .writing, .closing:
             state = .closing
             context.close(promise: nil)

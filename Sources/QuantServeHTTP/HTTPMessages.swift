@@ -50,7 +50,7 @@ public struct HTTPResponse: Sendable {
     }
 
     /// A plain-text response holding `message` and a line break; how the server itself
-    /// answers requests no route handler sees (404, 405, 413, ...).
+    /// answers requests no route handler sees (404, 405, 413, ...) unless told otherwise.
     public static func text(_ status: Int, _ message: String) -> HTTPResponse {
         HTTPResponse(status: status, contentType: "text/plain; charset=utf-8", body: Data((message + "\n").utf8))
     }

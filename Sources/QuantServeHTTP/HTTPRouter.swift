@@ -13,7 +13,8 @@ import Foundation
 /// ```
 /// The path is compared exactly, without the query. A path that has routes but not for the
 /// request's method gets 405 with `allow`; any other path gets 404. A handler that throws
-/// gets 500 (the error is logged, not sent).
+/// gets 500 (the error is logged, not sent). Set `refusalResponse` to answer these in an
+/// API's own error shape.
 public struct HTTPRouter: Sendable {
     /// Answers one request; runs in a task of its own, off the event loop.
     public typealias Handler = @Sendable (HTTPRequest) async throws -> HTTPResponse
@@ -24,6 +25,11 @@ public struct HTTPRouter: Sendable {
     }
 
     private var handlers: [Route: Handler] = [:]
+
+    /// How the server words the answers it gives without a handler (400, 404, 405, 408, 413,
+    /// 431, 500, 503), from a status and a message: plain text unless an API wants its own
+    /// error shape.
+    public var refusalResponse: @Sendable (_ status: Int, _ message: String) -> HTTPResponse = { HTTPResponse.text($0, $1) }
 
     public init() {}
 
@@ -44,9 +50,9 @@ public struct HTTPRouter: Sendable {
         }
         let allowed = handlers.keys.filter { $0.path == request.path }.map(\.method).sorted()
         if allowed.isEmpty {
-            return .failure(HTTPResponseError(response: .text(404, "no route for \(request.path)")))
+            return .failure(HTTPResponseError(response: refusalResponse(404, "no route for \(request.path)")))
         }
-        var response = HTTPResponse.text(405, "\(request.path) accepts \(allowed.joined(separator: ", ")), not \(request.method)")
+        var response = refusalResponse(405, "\(request.path) accepts \(allowed.joined(separator: ", ")), not \(request.method)")
         response.headers.append(("allow", allowed.joined(separator: ", ")))
         return .failure(HTTPResponseError(response: response))
     }
