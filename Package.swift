@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "Kernels", targets: ["Kernels"]),
         .library(name: "Transformer", targets: ["Transformer"]),
         .library(name: "QuantServe", targets: ["QuantServe"]),
+        .library(name: "QuantServeHTTP", targets: ["QuantServeHTTP"]),
         .library(name: "SeededRandom", targets: ["SeededRandom"]),
     ],
     dependencies: [
@@ -96,6 +97,22 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: - HTTP/1.1
+
+        /// A small HTTP/1.1 server on SwiftNIO's NIOHTTP1: a route table of async handlers,
+        /// with bounded headers and bodies, timeouts and a connection limit.
+        .target(
+            name: "QuantServeHTTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: - Engine
 
         /// Instruction-set specific int8 GEMM kernels (AVX-512 VNNI, AVX-VNNI, AVX2) and CPUID.
@@ -128,6 +145,7 @@ let package = Package(
                 "GRPCCore",
                 "GRPCHTTP2",
                 "QuantServeAPI",
+                "QuantServeHTTP",
                 "Transformer",
                 "Kernels",
                 .product(name: "Logging", package: "swift-log"),
@@ -141,6 +159,7 @@ let package = Package(
             name: "quantserve",
             dependencies: [
                 "QuantServe",
+                "QuantServeHTTP",
                 "Transformer",
                 "Kernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -176,6 +195,11 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
+        .testTarget(
+            name: "QuantServeHTTPTests",
+            dependencies: ["QuantServeHTTP", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "QuantServeAPITests", dependencies: ["QuantServeAPI", "GRPCCore"], swiftSettings: strictSettings),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CKernels", "SeededRandom"], swiftSettings: optimizedSettings),
         .testTarget(
@@ -191,7 +215,7 @@ let package = Package(
         ),
         .testTarget(
             name: "QuantServeTests",
-            dependencies: ["QuantServe", "GRPCHTTP2", "GRPCCore", "QuantServeAPI", "Transformer", "Kernels", "SeededRandom",
+            dependencies: ["QuantServe", "QuantServeHTTP", "GRPCHTTP2", "GRPCCore", "QuantServeAPI", "Transformer", "Kernels", "SeededRandom",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),

@@ -2,12 +2,13 @@
 # Installs everything QuantServe needs on a Debian machine; safe to run again.
 #  - Debian packages: libnghttp2-dev, libprotobuf-c-dev, zlib1g-dev (quantbench), protobuf-c-compiler,
 #    nghttp2-client, pkg-config, chromium (headless, for the quantbench HTML report test), openssl (TLS test certificates),
-#    nginx (the gRPC load balancer of deploy/ and its fleet test)
+#    nginx (the gRPC load balancer of deploy/ and its fleet test), protobuf-compiler (the reflection descriptor set),
+#    wrk (the HTTP load of benchmarks/protocols)
 #  - a Python virtual environment in .venv with scripts/requirements.txt (interop tests, reference oracles, peers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(pkg-config libnghttp2-dev libprotobuf-c-dev zlib1g-dev protobuf-c-compiler protobuf-compiler nghttp2-client chromium openssl nginx)
+DEBIAN_PACKAGES=(pkg-config libnghttp2-dev libprotobuf-c-dev zlib1g-dev protobuf-c-compiler protobuf-compiler nghttp2-client chromium openssl nginx wrk)
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -103,6 +103,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "TLS") var tls: ServeTLSOptions
 
+    @OptionGroup(title: "OpenAI-compatible HTTP") var http: ServeHTTPOptions
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
         guard maxMessageBytes > 0, maxConcurrentStreams > 0 else {
@@ -153,6 +155,9 @@ struct ServeCommand: AsyncParsableCommand {
             "address": "\(host):\(boundPort)",
             "methods": "\(router.methods.map(\.path).joined(separator: " "))",
         ])
+        let httpServer = http.server(models: models, host: host, maxBodyBytes: maxMessageBytes, maxConnections: maxConnections,
+                                     idleTimeout: idleTimeout, requestBodyTimeout: requestBodyTimeout, logger: logger)
+        try await httpServer?.start()
 
         let poller = pollInterval > 0
             ? Task { await RepositoryWatcher(registry: models.registry, interval: .milliseconds(Int64(pollInterval * 1000)), logger: logger).run() }
@@ -165,7 +170,9 @@ struct ServeCommand: AsyncParsableCommand {
             "grace-period": "\(gracePeriod) s",
         ])
         health.shutDown()
+        async let httpStopped: Void? = httpServer?.shutdown(gracePeriod: .seconds(gracePeriod))
         await server.shutdown(gracePeriod: .seconds(gracePeriod))
+        _ = await httpStopped
         logger.info("stopped")
     }
 
