@@ -48,6 +48,8 @@ public struct ServerConfiguration: Sendable {
     public var floodLimits: FloodLimits
     /// When set, every connection is TLS (ALPN h2) and calls see `ServerContext.transportIsSecure`.
     public var tls: ServerTLSConfiguration? = nil
+    /// When set, hears every call's end, the bytes moved and refused connections (for metrics).
+    public var observer: (any ServerObserver)? = nil
 
     /// A configuration with gRPC's usual limits.
     public init(

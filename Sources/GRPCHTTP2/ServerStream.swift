@@ -18,6 +18,8 @@ final class ServerStream {
     let startTime: NIODeadline
     var phase = Phase.receivingHeaders
     var head = ServerRequestHead()
+    /// The `:path`, once the router has a handler for it (nil for unknown methods).
+    var knownMethod: String?
     var deframer: GRPCMessageDeframer
     var requests: AsyncThrowingStream<[UInt8], any Error>.Continuation?
     var task: Task<Void, Never>?
