@@ -13,6 +13,7 @@ JSON holds what the test knows:
   absent_versions: [{"model": M, "version": "1"}]   versions that must have no series
   hot_swaps:  {M: N}                    quantserve_hot_swaps_total
   failed_loads: {M: N}                  quantserve_failed_loads_total
+With --refusals, bad requests (another path, POST, garbage, a huge header) must get 4xx first.
 Besides, every histogram must be well formed (cumulative buckets, +Inf equal to _count), the
 batch histograms must agree with each other, and the byte, connection and process series must
 hold values a live server has. Prints one "ok"/"FAIL" line per check and
@@ -22,7 +23,10 @@ hold values a live server has. Prints one "ok"/"FAIL" line per check and
 import argparse
 import json
 import math
+import socket
 import sys
+import urllib.error
+import urllib.parse
 import urllib.request
 
 from prometheus_client.parser import text_string_to_metric_families
@@ -49,6 +53,32 @@ class Checks:
 def scrape(url):
     with urllib.request.urlopen(url, timeout=10) as response:
         return response.status, response.headers.get("content-type", ""), response.read().decode("utf-8")
+
+
+def status_of(url, method="GET", data=None):
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, method=method, data=data), timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def raw_status(url, request):
+    """The status line the endpoint answers `request` (raw bytes) with."""
+    address = urllib.parse.urlsplit(url)
+    with socket.create_connection((address.hostname, address.port), timeout=10) as connection:
+        connection.sendall(request)
+        return connection.recv(64).split(b"\r\n")[0].decode()
+
+
+def check_refusals(checks, url):
+    """What a scraper should never send gets a clear HTTP status, and the endpoint keeps serving."""
+    base = url.rsplit("/", 1)[0]
+    checks.expect(status_of(base + "/other") == 404, "another path gets 404")
+    checks.expect(status_of(url, method="POST", data=b"x" * 100_000) == 405, "POST with a body gets 405")
+    checks.expect(raw_status(url, b"NOT HTTP AT ALL\r\n\r\n").endswith("400 Bad Request"), "garbage gets 400")
+    huge = b"GET /metrics HTTP/1.1\r\nx-big: " + b"a" * 200_000 + b"\r\n\r\n"
+    checks.expect(raw_status(url, huge).split(" ")[1] in ("400", "431"), "a 200 KB header is refused")
 
 
 def samples_of(text):
@@ -93,9 +123,12 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
     parser.add_argument("--expect", required=True)
+    parser.add_argument("--refusals", action="store_true", help="also check that bad requests are refused")
     arguments = parser.parse_args()
     expected = json.loads(arguments.expect)
     checks = Checks()
+    if arguments.refusals:
+        check_refusals(checks, arguments.url)
 
     status, content_type, text = scrape(arguments.url)
     checks.expect(status == 200, f"GET /metrics answers 200 ({status})")

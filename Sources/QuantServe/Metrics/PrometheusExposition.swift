@@ -47,6 +47,9 @@ public final class PrometheusExposition: Sendable {
         ServerTrafficMetrics(methods: router.methods, factory: factory)
     }
 
+    /// The path Prometheus scrapes.
+    public static let path = "/metrics"
+
     /// The content type of `render()`'s text.
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 }
