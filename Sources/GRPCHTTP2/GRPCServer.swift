@@ -192,6 +192,7 @@ public final class GRPCServer: Sendable {
             return (nil, state.limiter.refusedCount)
         }
         if let refusal {
+            configuration.observer?.connectionRefused()
             connectionLog.log { suppressed in
                 logger.notice("refused a connection", metadata: [
                     "peer": "\(peer)", "reason": "\(refusal.reason)", "refused-so-far": "\(refusedCount)",

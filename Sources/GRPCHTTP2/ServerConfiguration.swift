@@ -53,6 +53,8 @@ public struct ServerConfiguration: Sendable {
     /// How response messages are compressed for clients whose `grpc-accept-encoding` lists it
     /// (identity: never). Requests in gzip, deflate or identity are read whatever this is.
     public var responseCompression = MessageEncoding.identity
+    /// When set, hears every call's end, the bytes moved and refused connections (for metrics).
+    public var observer: (any ServerObserver)? = nil
 
     /// A configuration with gRPC's usual limits.
     public init(

@@ -98,7 +98,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
         for stream in open.values where stream.phase != .finished {
             let error = RPCError(code: .unavailable, message: "the connection closed before the call completed")
             abandon(stream, error: error)
-            logFailure(stream, status: error.status)
+            finishCall(stream, status: error.status)
         }
         context.fireChannelInactive()
     }
@@ -111,6 +111,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard machine.acceptsInput else { return }
         let buffer = unwrapInboundIn(data)
+        configuration.observer?.bytesReceived(buffer.readableBytes)
         if sniffer != nil {
             sniff(buffer)
             return
@@ -304,6 +305,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
         guard let loopSelf else { return }
         let count = buffer.readableBytes
         channelBufferedBytes += count
+        configuration.observer?.bytesSent(count)
         let promise = context.eventLoop.makePromise(of: Void.self)
         promise.futureResult.whenComplete { _ in
             let handler = loopSelf.value
@@ -403,7 +405,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
                 : "the client reset the stream (HTTP/2 error code \(errorCode))"
             let error = RPCError(code: .cancelled, message: message)
             abandon(stream, error: error)
-            logFailure(stream, status: error.status)
+            finishCall(stream, status: error.status)
         }
         execute(machine.streamClosed(streamID, now: .now()))
     }
@@ -427,7 +429,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
             addMetadata(trailers, to: &fields, stream: stream)
             session.submitTrailer(streamID: streamID, fields)
             stream.phase = .finished
-            logFailure(stream, status: status)
+            finishCall(stream, status: status)
             return .end(count, endStream: false)
         }
     }
@@ -466,6 +468,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
         guard let path = head.path, let handler = router.handler(forPath: path), let method = MethodDescriptor(path: path) else {
             return respondTrailersOnly(stream, RPCError(code: .unimplemented, message: "unknown method \(head.path.map { ClientText.quoted($0) } ?? "<no :path>")"))
         }
+        stream.knownMethod = path
         if let encodingName = head.encoding {
             guard let encoding = MessageEncoding(headerValue: encodingName) else {
                 return respondTrailersOnly(stream, RPCError(
@@ -595,7 +598,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
                 addMetadata(trailers, to: &fields, stream: stream)
                 session.submitResponse(streamID: streamID, fields, endStream: true)
                 stream.phase = .finished
-                logFailure(stream, status: status)
+                finishCall(stream, status: status)
             } else if work.headers != nil || work.hasMessages || work.end != nil {
                 var fields = responseHeaders(encoding: stream.responseEncoding)
                 addMetadata(work.headers ?? [:], to: &fields, stream: stream)
@@ -620,7 +623,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
         session.submitResponse(streamID: stream.streamID, fields, endStream: true)
         stream.phase = .finished
         stream.deadlineTimer?.cancel()
-        logFailure(stream, status: error.status)
+        finishCall(stream, status: error.status)
         scheduleFlush()
     }
 
@@ -675,18 +678,20 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
         }
     }
 
-    /// Logs a failed call, within the server-wide rate of such lines (a client can fail calls
-    /// as fast as it sends them); the message may quote client text, so it is escaped.
-    private func logFailure(_ stream: ServerStream, status: Status) {
+    /// A call's final status is decided: the observer hears of it, and a failure is logged within
+    /// the server-wide rate of such lines (a client can fail calls as fast as it sends them); the
+    /// message may quote client text, so it is escaped.
+    private func finishCall(_ stream: ServerStream, status: Status) {
+        let nanoseconds = (NIODeadline.now() - stream.startTime).nanoseconds
+        configuration.observer?.callEnded(method: stream.knownMethod, code: status.code, duration: .nanoseconds(nanoseconds))
         guard status.code != .ok else { return }
         failureLog.log { suppressed in
-            let now = NIODeadline.now()
             var metadata: Logger.Metadata = [
                 "method": "\(stream.methodForLog)",
                 "status": "\(status.code)",
                 "message": "\(ClientText.quoted(status.message, limit: 200))",
                 "peer": "\(peer)",
-                "duration-ms": "\(Double((now - stream.startTime).nanoseconds) / 1_000_000)",
+                "duration-ms": "\(Double(nanoseconds) / 1_000_000)",
             ]
             if suppressed > 0 { metadata["lines-not-logged"] = "\(suppressed)" }
             logger.notice("call failed", metadata: metadata)

@@ -18,6 +18,8 @@ final class ServerStream {
     let startTime: NIODeadline
     var phase = Phase.receivingHeaders
     var head = ServerRequestHead()
+    /// The `:path`, once the router has a handler for it (nil for unknown methods).
+    var knownMethod: String?
     var deframer: GRPCMessageDeframer
     var requests: AsyncThrowingStream<ReceivedMessage, any Error>.Continuation?
     /// How response messages are compressed: the server's choice when the client accepts it.

@@ -19,6 +19,8 @@ public struct ModelServerConfiguration: Sendable {
     public var allowsModelPathsOutsideRepository = false
     /// The most UTF-8 bytes of one text (see `ModelTokenizer.maxTextBytes`).
     public var maxTextBytes = ModelTokenizer.defaultMaxTextBytes
+    /// Where the registry's and the versions' metrics go (default: nowhere).
+    public var metrics = ModelMetrics()
 
     public init(repository: URL, defaultModel: String = "minilm", scheduler: SchedulerConfiguration = .init(),
                 adminToken: String? = nil, computeThreads: Int = ProcessInfo.processInfo.activeProcessorCount) {
@@ -47,7 +49,8 @@ public final class ModelServer: Sendable {
             repository: configuration.repository, defaultModel: configuration.defaultModel,
             schedulerConfiguration: configuration.scheduler,
             allowsPathsOutsideRepository: configuration.allowsModelPathsOutsideRepository, loader: loader,
-            servingChanged: { name, isServing in board.setStatus(isServing ? .serving : .notServing, for: name) })
+            servingChanged: { name, isServing in board.setStatus(isServing ? .serving : .notServing, for: name) },
+            metrics: configuration.metrics)
     }
 
     /// The services to register in the server's router.

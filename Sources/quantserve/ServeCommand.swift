@@ -104,6 +104,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup(title: "TLS") var tls: ServeTLSOptions
 
     @OptionGroup(title: "OpenAI-compatible HTTP") var http: ServeHTTPOptions
+    @OptionGroup(title: "Metrics") var metrics: ServeMetricsOptions
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
@@ -142,15 +143,20 @@ struct ServeCommand: AsyncParsableCommand {
         serverConfiguration.tls = try tls.configuration()   // bad files fail here, before the models load
         serverConfiguration.responseCompression = responseCompression.encoding
         let health = HealthStatusBoard()
-        let models = ModelServer.withBertEncoder(configuration: modelConfiguration(adminToken: adminTokenSource.token),
-                                                 board: health, logger: logger)
+        let exposition = metrics.makeExposition()
+        var modelSettings = modelConfiguration(adminToken: adminTokenSource.token)
+        if let exposition { modelSettings.metrics = exposition.modelMetrics() }
+        let models = ModelServer.withBertEncoder(configuration: modelSettings, board: health, logger: logger)
         await models.loadRepository()
         var services: [any RPCService] = models.services + [HealthService(board: health)]
         if enableEcho { services.append(EchoService()) }
         services.append(try ServerReflectionService(describing: services))   // last: it lists the services before it
         let router = RPCRouter(services: services)
+        serverConfiguration.observer = exposition?.trafficMetrics(for: router)
         let server = GRPCServer(router: router, configuration: serverConfiguration, logger: logger)
         let boundPort = try await server.start()
+        exposition?.watch(models.registry, server)
+        let metricsEndpoint = try await metrics.startEndpoint(exposition, host: host, logger: logger)
         logger.info("serving", metadata: [
             "address": "\(host):\(boundPort)",
             "methods": "\(router.methods.map(\.path).joined(separator: " "))",
@@ -173,6 +179,7 @@ struct ServeCommand: AsyncParsableCommand {
         async let httpStopped: Void? = httpServer?.shutdown(gracePeriod: .seconds(gracePeriod))
         await server.shutdown(gracePeriod: .seconds(gracePeriod))
         _ = await httpStopped
+        await metricsEndpoint?.shutdown(gracePeriod: .seconds(gracePeriod))
         logger.info("stopped")
     }
 

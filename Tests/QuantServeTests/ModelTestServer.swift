@@ -20,7 +20,8 @@ struct ModelTestServer: Sendable {
                       scheduler: SchedulerConfiguration = .init(),
                       allowsModelPathsOutsideRepository: Bool = false,
                       loader: @escaping ModelRegistry.EngineLoader = ModelServer.bertLoader(pool: ModelTestServer.pool),
-                      server serverConfiguration: ServerConfiguration = .init(host: "127.0.0.1", port: 0))
+                      server serverConfiguration: ServerConfiguration = .init(host: "127.0.0.1", port: 0),
+                      metrics: PrometheusExposition? = nil)
         async throws -> ModelTestServer {
         var logger = Logger(label: "quantserve.tests")
         logger.logLevel = .error
@@ -28,13 +29,17 @@ struct ModelTestServer: Sendable {
         var configuration = ModelServerConfiguration(repository: repository, defaultModel: defaultModel,
                                                      scheduler: scheduler, adminToken: adminToken)
         configuration.allowsModelPathsOutsideRepository = allowsModelPathsOutsideRepository
+        if let metrics { configuration.metrics = metrics.modelMetrics() }
         let models = ModelServer(
             configuration: configuration,
             board: board, logger: logger, loader: loader)
         let services = models.services + [HealthService(board: board)]
         let router = RPCRouter(services: services + [try ServerReflectionService(describing: services)])
+        var serverConfiguration = serverConfiguration
+        serverConfiguration.observer = metrics?.trafficMetrics(for: router)
         let server = GRPCServer(router: router, configuration: serverConfiguration, logger: logger)
         let port = try await server.start()
+        metrics?.watch(models.registry, server)
         return ModelTestServer(server: server, models: models, port: port)
     }
 

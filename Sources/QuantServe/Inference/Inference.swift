@@ -119,6 +119,7 @@ public struct Inference: Sendable {
         timings.queueMicroseconds = output.queueMicroseconds
         timings.computeMicroseconds = output.computeMicroseconds
         timings.batchSequences = output.batchSequences
+        loaded.metrics.recordRequest(timings)
         let dimensions = loaded.engine.dimensions
         let vectors = (0..<sequences.count).map { Array(output.rows[$0 * dimensions..<($0 + 1) * dimensions]) }
         return Embeddings(name: loaded.name, version: loaded.version, vectors: vectors,

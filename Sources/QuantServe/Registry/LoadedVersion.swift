@@ -15,9 +15,12 @@ public final class LoadedVersion: Sendable {
     public let classifiers: [LabelClassifier]
     /// The embedded knowledge base for Answer, when the version ships one.
     public let knowledgeBase: KnowledgeBaseIndex?
+    /// Where its requests' timings go (its scheduler records each batch there too).
+    public let metrics: VersionMetrics
 
     public init(name: String, version: UInt64, directory: URL, engine: any EmbeddingEngine,
-                scheduler: BatchScheduler, classifiers: [LabelClassifier] = [], knowledgeBase: KnowledgeBaseIndex? = nil) {
+                scheduler: BatchScheduler, classifiers: [LabelClassifier] = [], knowledgeBase: KnowledgeBaseIndex? = nil,
+                metrics: VersionMetrics? = nil) {
         self.name = name
         self.version = version
         self.directory = directory
@@ -25,6 +28,7 @@ public final class LoadedVersion: Sendable {
         self.scheduler = scheduler
         self.classifiers = classifiers
         self.knowledgeBase = knowledgeBase
+        self.metrics = metrics ?? .disabled(name: name, version: version)
     }
 
     /// Bytes held by the weights, buffers, classification heads and knowledge base.
@@ -32,5 +36,8 @@ public final class LoadedVersion: Sendable {
         engine.memoryBytes + classifiers.reduce(0) { $0 + $1.memoryBytes } + (knowledgeBase?.memoryBytes ?? 0)
     }
 
-    deinit { scheduler.stop() }
+    deinit {
+        scheduler.stop()
+        metrics.destroy()
+    }
 }

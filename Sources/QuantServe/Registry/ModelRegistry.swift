@@ -22,6 +22,9 @@ public final class ModelRegistry: @unchecked Sendable {
         public var error: String?
         public var inFlight: Int
         public var path: String
+        /// Requests and tokens waiting in the version's batch queue (0 when it is not loaded).
+        public var queuedRequests = 0
+        public var queuedTokens = 0
     }
 
     /// A snapshot of one model for `ListModels`.
@@ -58,18 +61,21 @@ public final class ModelRegistry: @unchecked Sendable {
     private let lock = NSLock()
     private var models: [String: ModelRecord] = [:]
     private let servingChanged: @Sendable (_ name: String, _ isServing: Bool) -> Void
+    private let metrics: ModelMetrics
 
     /// A registry over `repository`; `allowsPathsOutsideRepository` lets a load's `path`
     /// (`LoadModel.path`) name folders that resolve outside it.
     public init(repository: URL, defaultModel: String, schedulerConfiguration: SchedulerConfiguration,
                 allowsPathsOutsideRepository: Bool = false, loader: @escaping EngineLoader,
-                servingChanged: @escaping @Sendable (_ name: String, _ isServing: Bool) -> Void = { _, _ in }) {
+                servingChanged: @escaping @Sendable (_ name: String, _ isServing: Bool) -> Void = { _, _ in },
+                metrics: ModelMetrics = ModelMetrics()) {
         self.repository = repository
         confinement = RepositoryConfinement(repository: repository, allowsOutside: allowsPathsOutsideRepository)
         self.defaultModel = defaultModel
         self.schedulerConfiguration = schedulerConfiguration
         self.loader = loader
         self.servingChanged = servingChanged
+        self.metrics = metrics
     }
 
     // MARK: - The request path
@@ -128,6 +134,7 @@ public final class ModelRegistry: @unchecked Sendable {
         let directory = try confinement.resolve(path.map { URL(fileURLWithPath: $0) }
             ?? repository.appendingPathComponent(name).appendingPathComponent(String(version)), callerGiven: path != nil)
         try beginLoad(name: name, version: version, directory: directory)
+        metrics.prepare(model: name)
         let outcome = await Self.runOnThread(named: "load \(name)/\(version)") { [self] in
             Result { try build(name: name, version: version, directory: directory) }
         }
@@ -154,11 +161,13 @@ public final class ModelRegistry: @unchecked Sendable {
         guard record.state == .ready || record.state == .serving else {
             lock.unlock(); throw RegistryError.notReady(name: name, version: version, state: record.state)
         }
-        if let previous = model.serving, previous != version { model.versions[previous]?.state = .ready }
+        let swapped = model.serving.map { $0 != version } ?? false
+        if swapped, let previous = model.serving { model.versions[previous]?.state = .ready }
         model.versions[version]?.state = .serving
         model.serving = version
         models[name] = model
         lock.unlock()
+        if swapped { metrics.hotSwapped(model: name) }
         servingChanged(name, true)
         return status(of: name)!
     }
@@ -226,8 +235,13 @@ public final class ModelRegistry: @unchecked Sendable {
         guard let model = models[name] else { return nil }
         let versions = model.versions.keys.sorted().map { number in
             let record = model.versions[number]!
-            return VersionStatus(version: number, state: record.state, memoryBytes: record.memoryBytes,
-                                 error: record.error, inFlight: record.inFlight, path: record.path)
+            var status = VersionStatus(version: number, state: record.state, memoryBytes: record.memoryBytes,
+                                       error: record.error, inFlight: record.inFlight, path: record.path)
+            if let scheduler = record.loaded?.scheduler {
+                status.queuedRequests = scheduler.queuedRequests
+                status.queuedTokens = scheduler.waitingTokens
+            }
+            return status
         }
         return ModelStatus(name: name, versions: versions, servingVersion: model.serving, isDefault: name == defaultModel)
     }
@@ -258,9 +272,11 @@ public final class ModelRegistry: @unchecked Sendable {
     }
 
     private func failLoad(name: String, version: UInt64, reason: String) {
-        lock.lock(); defer { lock.unlock() }
-        models[name]?.versions[version]?.state = .failed
-        models[name]?.versions[version]?.error = reason
+        lock.withLock {
+            models[name]?.versions[version]?.state = .failed
+            models[name]?.versions[version]?.error = reason
+        }
+        metrics.loadFailed(model: name)
     }
 
     /// Reads, verifies and builds a version, then proves it computes.
@@ -269,9 +285,11 @@ public final class ModelRegistry: @unchecked Sendable {
         try SelfTest.run(engine)
         let classifiers = try engine.labelSets.map { try LabelClassifier(labelSet: $0, engine: engine) }
         let knowledgeBase = try engine.knowledgeBase.map { try KnowledgeBaseIndex(source: $0, engine: engine) }
-        let scheduler = BatchScheduler(engine: engine, configuration: schedulerConfiguration, name: "\(name)/\(version)")
-        return LoadedVersion(name: name, version: version, directory: directory, engine: engine,
-                             scheduler: scheduler, classifiers: classifiers, knowledgeBase: knowledgeBase)
+        let versionMetrics = metrics.version(name: name, version: version)
+        let scheduler = BatchScheduler(engine: engine, configuration: schedulerConfiguration, name: "\(name)/\(version)",
+                                       metrics: versionMetrics)
+        return LoadedVersion(name: name, version: version, directory: directory, engine: engine, scheduler: scheduler,
+                             classifiers: classifiers, knowledgeBase: knowledgeBase, metrics: versionMetrics)
     }
 
     static func validate(name: String) throws {

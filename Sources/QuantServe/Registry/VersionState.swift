@@ -1,5 +1,5 @@
 /// The life of a model version in the registry.
-public enum VersionState: String, Sendable, Hashable {
+public enum VersionState: String, Sendable, Hashable, CaseIterable {
     /// Being read, verified, built and self-tested, off the request path.
     case loading
     /// Loaded and able to serve, but not the serving version.

@@ -64,6 +64,7 @@ public final class BatchScheduler: @unchecked Sendable {
 
     public let configuration: SchedulerConfiguration
     private let engine: any EmbeddingEngine
+    private let metrics: VersionMetrics?
     private let condition = NSCondition()
     private var queue = Deque<Job>()
     private var queuedTokens = 0
@@ -74,9 +75,12 @@ public final class BatchScheduler: @unchecked Sendable {
     private var computedSequenceCount = 0
     private var computedBatchCount = 0
 
-    public init(engine: any EmbeddingEngine, configuration: SchedulerConfiguration, name: String) {
+    /// A scheduler for `engine`, whose batcher thread is named after `name`; each batch's
+    /// sequences and tokens go to `metrics` when given.
+    public init(engine: any EmbeddingEngine, configuration: SchedulerConfiguration, name: String, metrics: VersionMetrics? = nil) {
         self.engine = engine
         self.configuration = configuration
+        self.metrics = metrics
         let thread = Thread { [self] in runBatches() }
         thread.name = "batcher \(name)"
         thread.start()
@@ -254,6 +258,7 @@ public final class BatchScheduler: @unchecked Sendable {
             return
         }
         let computeMicroseconds = microseconds(start.duration(to: .now))
+        metrics?.recordBatch(sequences: batch.count, tokens: batch.tokenCount)
 
         var completed: [Job] = []
         condition.lock()
