@@ -72,7 +72,7 @@ struct OpenAIError: Error, Equatable {
             .invalidRequest(error.description, param: "input")
         case .tooManyTexts:
             .init(status: 413, message: error.description, type: "invalid_request_error", param: "input", code: "too_many_inputs")
-        case .noIntents:
+        case .noIntents, .unknownHead, .noKnowledgeBase:  // Classify and Answer only, never Embed
             .init(status: 500, message: error.description, type: "server_error")
         }
     }
