@@ -11,12 +11,25 @@ extension TokenizerJSONFile {
         }
     }
 
-    /// The `added_tokens`, with the defaults of `tokenizers` for options left out.
-    var tokensAddedToVocabulary: [AddedToken] {
-        (addedTokens ?? []).map { entry in
-            AddedToken(
+    /// The `added_tokens`, with the defaults of `tokenizers` for options left out, and with the
+    /// ids `tokenizers` gives them: the ids in the file are not used; a token spelled like a
+    /// model token (`modelId`) takes its id, a repeated spelling its first id, and any other the
+    /// next id after the model's `modelSize` ids and the added tokens before it.
+    func tokensAddedToVocabulary(modelSize: Int, modelId: (String) -> UInt32?) -> [AddedToken] {
+        var ids: [String: UInt32] = [:]
+        var nextId = UInt32(clamping: modelSize)
+        return (addedTokens ?? []).map { entry in
+            let id: UInt32
+            if let known = ids[entry.content] ?? modelId(entry.content) {
+                id = known
+            } else {
+                id = nextId
+            }
+            ids[entry.content] = id
+            nextId = max(nextId, id + 1)
+            return AddedToken(
                 content: entry.content,
-                id: entry.id,
+                id: id,
                 isSingleWord: entry.singleWord ?? false,
                 stripsLeft: entry.lstrip ?? false,
                 stripsRight: entry.rstrip ?? false,

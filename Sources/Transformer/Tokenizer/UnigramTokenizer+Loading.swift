@@ -28,7 +28,7 @@ extension UnigramTokenizer {
             pieces: pieces.map(\.spelling),
             normalizer: SentencePieceNormalizer(steps: Self.normalizerSteps(of: file.normalizer)),
             preTokenizer: Self.preTokenizer(of: file.preTokenizer),
-            addedTokens: file.tokensAddedToVocabulary,
+            addedTokens: file.tokensAddedToVocabulary(modelSize: pieces.count) { model.pieceId(for: $0.utf8) },
             firstTokenId: first,
             lastTokenId: last
         )

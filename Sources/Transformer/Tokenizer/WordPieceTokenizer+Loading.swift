@@ -41,7 +41,7 @@ extension WordPieceTokenizer {
             continuationPrefix: file.model.continuingSubwordPrefix ?? "##",
             maximumCharactersPerWord: file.model.maximumInputCharactersPerWord ?? 100
         )
-        let addedTokens = file.tokensAddedToVocabulary
+        let addedTokens = file.tokensAddedToVocabulary(modelSize: vocabulary.count) { vocabulary[$0] }
         let (classifierTokenId, separatorTokenId) = try file.templateTokenIds()
         try self.init(
             model: model,
