@@ -146,7 +146,9 @@ struct HTTPServerTests {
     @Test func aSlowlorisHeadIsCutAtTheIdleTimeout() async throws {
         let (harness, port) = try await Harness.start(idleTimeout: .milliseconds(300))
         let connection = try await RawHTTPConnection.connect(port: port)
-        try await connection.write("GET /hello HTTP/1.1\r\nHost: x\r\nX-Slow: 1\r\n")  // and never the rest
+        // ... and never the rest. On a loaded machine the timeout may close the connection before
+        // this write lands; the connection is then cut all the same.
+        try? await connection.write("GET /hello HTTP/1.1\r\nHost: x\r\nX-Slow: 1\r\n")
         #expect(await connection.waitForClose())
         #expect(connection.received.isEmpty)
         await harness.server.shutdown(gracePeriod: .seconds(1))
