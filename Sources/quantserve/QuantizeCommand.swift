@@ -24,6 +24,9 @@ struct QuantizeCommand: ParsableCommand {
     @Flag(help: "Quantize without activation smoothing.")
     var noSmoothing = false
 
+    @Flag(help: "Keep the word embeddings in F32 instead of int8 rows with a scale per row.")
+    var floatWordEmbeddings = false
+
     @Option(help: "An intents file for Classify: {\"intents\":[{\"label\":...,\"examples\":[...]}]}.")
     var intents: String?
 
@@ -31,7 +34,8 @@ struct QuantizeCommand: ParsableCommand {
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func run() throws {
-        var options = QuantizationOptions(smoothingAlpha: noSmoothing ? nil : smoothingAlpha, threads: threads)
+        var options = QuantizationOptions(smoothingAlpha: noSmoothing ? nil : smoothingAlpha, threads: threads,
+                                          int8WordEmbeddings: !floatWordEmbeddings)
         options.floatLayers = try parseFloatLayers()
         if let intents {
             let file = try JSONDecoder().decode(IntentClassifier.File.self, from: Data(contentsOf: URL(fileURLWithPath: intents)))

@@ -29,15 +29,17 @@ public struct IntentClassifier: Sendable {
     public let labels: [String]
     private let centroids: [[Float]]
 
-    /// Embeds every example with `engine` and builds the centroids.
+    /// Embeds every example with `engine` (behind the model's default input prefix, as Classify
+    /// embeds texts) and builds the centroids.
     public init(intents: [Intent], engine: any EmbeddingEngine) throws {
         guard !intents.isEmpty else { throw IntentError.empty }
+        let prefix = try engine.inputPrefix(for: "")
         var labels: [String] = []
         var centroids: [[Float]] = []
         for intent in intents {
             guard !intent.examples.isEmpty else { throw IntentError.noExamples(label: intent.label) }
             guard !labels.contains(intent.label) else { throw IntentError.duplicate(label: intent.label) }
-            let sequences = try intent.examples.map { try engine.tokenize($0, truncate: true) }
+            let sequences = try intent.examples.map { try engine.tokenize(prefix + $0, truncate: true) }
             let rows = try engine.embedRows(PackedBatch(sequences))
             var centroid = [Float](repeating: 0, count: engine.dimensions)
             for row in stride(from: 0, to: rows.count, by: engine.dimensions) {

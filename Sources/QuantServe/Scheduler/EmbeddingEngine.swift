@@ -17,10 +17,19 @@ public protocol EmbeddingEngine: Sendable {
     /// One L2-normalized embedding per sequence of `batch`, flat: sequence `i`'s embedding is
     /// `rows[i·dimensions..<(i + 1)·dimensions]`. It must not depend on the other sequences in the batch.
     func embedRows(_ batch: PackedBatch) throws -> [Float]
+    /// The text put before every input of `inputType` ahead of tokenization (empty: the model's
+    /// default type); throws for a type the model does not know.
+    func inputPrefix(for inputType: String) throws -> String
 }
 
 
 extension EmbeddingEngine {
+    /// No input types: the empty type means no prefix, any other is refused.
+    public func inputPrefix(for inputType: String) throws -> String {
+        guard inputType.isEmpty else { throw UnknownInputTypeError(inputType: inputType, known: []) }
+        return ""
+    }
+
     /// Token ids of one text, never cancelled: for loading and self-tests.
     func tokenize(_ text: String, truncate: Bool) throws -> [UInt32] {
         try tokenize(text, truncate: truncate, isCancelled: { false })

@@ -10,10 +10,14 @@ public struct QuantizationOptions: Sendable, Equatable {
     public var intents: [ModelManifest.Intent]
     /// Threads used to run the calibration sentences.
     public var threads: Int
+    /// Whether word embeddings are stored as int8 rows with a scale per row (else F32).
+    public var int8WordEmbeddings: Bool
 
-    /// Options; the default quantizes every linear layer with smoothing alpha 0.5 and records no intents.
+    /// Options; the default quantizes every linear layer with smoothing alpha 0.5 and the word
+    /// embeddings to int8 rows, and records no intents.
     public init(floatLayers: Set<LinearRole> = [], smoothingAlpha: Double? = 0.5, intents: [ModelManifest.Intent] = [],
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount, int8WordEmbeddings: Bool = true) {
+        self.int8WordEmbeddings = int8WordEmbeddings
         self.floatLayers = floatLayers
         self.smoothingAlpha = smoothingAlpha
         self.intents = intents
