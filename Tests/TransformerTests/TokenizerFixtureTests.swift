@@ -64,7 +64,7 @@ struct TokenizerFixtureTests {
     private var tokenizerJSON: URL { modelDirectory.appendingPathComponent("tokenizer.json") }
 
     /// The cases whose ids differ, described for the failure message (at most ten).
-    private func mismatches(
+    static func mismatches(
         of cases: [Fixture.Case],
         _ encode: (String) throws -> [UInt32]
     ) -> [String] {
@@ -100,20 +100,20 @@ struct TokenizerFixtureTests {
     @Test func tokenizerJSONMatchesHuggingFaceOnEveryCase() throws {
         let tokenizer = try WordPieceTokenizer(tokenizerJSON: tokenizerJSON, maxLength: Self.unlimitedLength)
         #expect(tokenizer.vocabularySize == 30522)
-        let failures = mismatches(of: fixture.cases) { try tokenizer.encode($0, truncate: false) }
+        let failures = Self.mismatches(of: fixture.cases) { try tokenizer.encode($0, truncate: false) }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }
 
     @Test func utf8BytesGiveTheSameIds() throws {
         let tokenizer = try WordPieceTokenizer(tokenizerJSON: tokenizerJSON, maxLength: Self.unlimitedLength)
-        let failures = mismatches(of: fixture.cases) { try tokenizer.encode(bytes: Array($0.utf8), truncate: false) }
+        let failures = Self.mismatches(of: fixture.cases) { try tokenizer.encode(bytes: Array($0.utf8), truncate: false) }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }
 
     @Test func vocabularyFileMatchesHuggingFaceOnEveryCase() throws {
         let vocabularyFile = modelDirectory.appendingPathComponent("vocab.txt")
         let tokenizer = try WordPieceTokenizer(vocabularyFile: vocabularyFile, maxLength: Self.unlimitedLength)
-        let failures = mismatches(of: fixture.cases) { try tokenizer.encode($0, truncate: false) }
+        let failures = Self.mismatches(of: fixture.cases) { try tokenizer.encode($0, truncate: false) }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }
 
@@ -165,7 +165,7 @@ struct TokenizerFixtureTests {
             maxLength: Self.unlimitedLength
         )
         #expect(!variant.cases.isEmpty)
-        let failures = mismatches(of: variant.cases) { try tokenizer.encode($0, truncate: false) }
+        let failures = Self.mismatches(of: variant.cases) { try tokenizer.encode($0, truncate: false) }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
         if let sweep = variant.sweep {
             let sweepFailures = try Self.sweepFailures(sweep, tokenizer)
@@ -197,6 +197,12 @@ struct TokenizerFixtureTests {
 
     /// The chunks of a sweep whose ids differ from the fixture, described (at most ten).
     static func sweepFailures(_ sweep: Fixture.Sweep, _ tokenizer: WordPieceTokenizer) throws -> [String] {
+        try sweepFailures(sweep) { try tokenizer.encode(bytes: $0, truncate: false) }
+    }
+
+    /// The chunks of a sweep whose ids, as `encode` makes them from UTF-8, differ from the
+    /// fixture, described (at most ten).
+    static func sweepFailures(_ sweep: Fixture.Sweep, encode: ([UInt8]) throws -> [UInt32]) throws -> [String] {
         let scalars = sweep.runs.flatMap { $0[0]...$0[1] }.compactMap(Unicode.Scalar.init)
         guard sweep.chunks.count == (scalars.count + sweep.chunkSize - 1) / sweep.chunkSize else {
             return ["\(sweep.chunks.count) chunks for \(scalars.count) scalars in chunks of \(sweep.chunkSize)"]
@@ -211,7 +217,7 @@ struct TokenizerFixtureTests {
                 UTF8.encode(scalar) { text.append($0) }
                 text += sweep.suffix.utf8
             }
-            let ids = try tokenizer.encode(bytes: text, truncate: false)
+            let ids = try encode(text)
             let hash = fnv1a64(ids)
             if ids.count != chunk.count || hash != UInt64(chunk.fnv1a64, radix: 16) {
                 let first = String(chunkScalars.first?.value ?? 0, radix: 16)

@@ -23,7 +23,7 @@ import Testing
         let folder = try folder(maxSequence: maxSequence)
         let tokenizer = try ModelTokenizer(modelDirectory: folder.model)
         #expect(tokenizer.maxSequenceLength == maxSequence)
-        #expect(tokenizer.wordPiece.maxLength == maxSequence)
+        #expect((tokenizer.tokenizer as? WordPieceTokenizer)?.maxLength == maxSequence)
         #expect(try tokenizer.encode(longText, truncate: true).count == min(maxSequence, 402))
         if maxSequence < 402 {
             #expect(throws: TokenizerError.tooLong(tokens: 402, limit: maxSequence)) {

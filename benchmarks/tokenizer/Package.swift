@@ -1,5 +1,6 @@
 // swift-tools-version: 6.0
-// Tokenizer benchmark for QuantServe: WordPieceTokenizer time on hostile and long texts.
+// Tokenizer benchmark for QuantServe: WordPieceTokenizer time on hostile and long texts, and
+// Unigram (or WordPiece) throughput on a mixed corpus against Hugging Face `tokenizers`.
 // Run: benchmarks/tokenizer/run.sh   (or: swift run tokenizer-bench --help)
 import PackageDescription
 
@@ -10,6 +11,12 @@ let package = Package(
         .package(name: "QuantServe", path: "../.."),
     ],
     targets: [
+        .executableTarget(
+            name: "unigram-throughput",
+            dependencies: [
+                .product(name: "Transformer", package: "QuantServe"),
+            ]
+        ),
         .executableTarget(
             name: "tokenizer-bench",
             dependencies: [

@@ -12,7 +12,7 @@ public final class BertEncoder: Sendable {
     /// The model folder's manifest.
     public let manifest: ModelManifest
     /// The model's tokenizer.
-    public let tokenizer: WordPieceTokenizer
+    public let tokenizer: any TextTokenizer
     /// The length of an embedding.
     public let dimensions: Int
     /// The longest token sequence accepted, [CLS] and [SEP] included.
@@ -41,7 +41,7 @@ public final class BertEncoder: Sendable {
     public convenience init(folder: VerifiedModelFolder, pool: ComputePool, kernelPath: KernelPath = .selected,
                             maxTextBytes: Int = ModelTokenizer.defaultMaxTextBytes) throws {
         let manifest = folder.manifest
-        let tokenizer = try ModelTokenizer(manifest: manifest, tokenizerBytes: folder.bytes(of: manifest.tokenizer.file)).wordPiece
+        let tokenizer = try ModelTokenizer(manifest: manifest, tokenizerBytes: folder.bytes(of: manifest.tokenizer.file)).tokenizer
         guard tokenizer.vocabularySize <= manifest.config.vocab else {
             throw ModelError.invalidConfig(
                 "the tokenizer has \(tokenizer.vocabularySize) tokens but the model only \(manifest.config.vocab)")
@@ -56,7 +56,7 @@ public final class BertEncoder: Sendable {
     }
 
     /// An encoder over weights already loaded.
-    init(manifest: ModelManifest, weights: BertWeights, tokenizer: WordPieceTokenizer, pool: ComputePool,
+    init(manifest: ModelManifest, weights: BertWeights, tokenizer: any TextTokenizer, pool: ComputePool,
          maxTextBytes: Int = ModelTokenizer.defaultMaxTextBytes) {
         self.manifest = manifest
         self.weights = weights
@@ -93,7 +93,7 @@ public final class BertEncoder: Sendable {
 
     /// The tokenizer with this model's sequence limit.
     public var modelTokenizer: ModelTokenizer {
-        ModelTokenizer(wordPiece: tokenizer, maxSequenceLength: maxSequenceLength, maxTextBytes: maxTextBytes)
+        ModelTokenizer(tokenizer: tokenizer, maxSequenceLength: maxSequenceLength, maxTextBytes: maxTextBytes)
     }
 
     /// The token ids of `text` for this model (see `ModelTokenizer.encode`).

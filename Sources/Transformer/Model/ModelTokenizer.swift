@@ -7,8 +7,9 @@ public struct ModelTokenizer: Sendable {
     /// with room to spare, while the most work a text can cost stays a few milliseconds.
     public static let defaultMaxTextBytes = 64 * 1024
 
-    /// The WordPiece tokenizer the manifest names.
-    public let wordPiece: WordPieceTokenizer
+    /// The tokenizer the manifest names: WordPiece for vocab.txt, and for tokenizer.json the
+    /// kind its `model.type` says (WordPiece or Unigram).
+    public let tokenizer: any TextTokenizer
     /// The longest token sequence the model accepts, [CLS] and [SEP] included.
     public let maxSequenceLength: Int
     /// The most UTF-8 bytes of one text: a longer text is refused, or read only this far when
@@ -17,8 +18,8 @@ public struct ModelTokenizer: Sendable {
 
     /// Wraps a tokenizer for a model accepting `maxSequenceLength` tokens and texts of
     /// `maxTextBytes` bytes.
-    public init(wordPiece: WordPieceTokenizer, maxSequenceLength: Int, maxTextBytes: Int = defaultMaxTextBytes) {
-        self.wordPiece = wordPiece
+    public init(tokenizer: any TextTokenizer, maxSequenceLength: Int, maxTextBytes: Int = defaultMaxTextBytes) {
+        self.tokenizer = tokenizer
         self.maxSequenceLength = maxSequenceLength
         self.maxTextBytes = maxTextBytes
     }
@@ -43,10 +44,10 @@ public struct ModelTokenizer: Sendable {
     /// The tokenizer a manifest names, parsed from the tokenizer file's bytes, limited to the
     /// manifest's `max_sequence`.
     init(manifest: ModelManifest, tokenizerBytes bytes: [UInt8], maxTextBytes: Int = defaultMaxTextBytes) throws {
-        wordPiece = manifest.tokenizer.file == "vocab.txt"
+        tokenizer = manifest.tokenizer.file == "vocab.txt"
             ? try WordPieceTokenizer(vocabularyData: Data(bytes), lowercase: manifest.tokenizer.lowercase,
                                      maxLength: manifest.maxSequence)
-            : try WordPieceTokenizer(tokenizerJSONData: Data(bytes), maxLength: manifest.maxSequence)
+            : try TextTokenizers.load(tokenizerJSONData: Data(bytes), maxLength: manifest.maxSequence)
         maxSequenceLength = manifest.maxSequence
         self.maxTextBytes = maxTextBytes
     }
@@ -56,8 +57,8 @@ public struct ModelTokenizer: Sendable {
         EncodingLimits(maxLength: maxSequenceLength, maxTextBytes: maxTextBytes)
     }
 
-    /// The token ids of `text`, [CLS] and [SEP] included. A text longer than `maxSequenceLength`
-    /// tokens is cut (keeping the final [SEP]) when `truncate` is set, and refused otherwise; a
+    /// The token ids of `text`, [CLS] and [SEP] (or <s> and </s>) included. A text longer than
+    /// `maxSequenceLength` tokens is cut (keeping the final [SEP]) when `truncate` is set, and refused otherwise; a
     /// text over `maxTextBytes` is refused, or read only that far when `truncate` is set.
     public func encode(_ text: String, truncate: Bool) throws -> [UInt32] {
         try encode(text, truncate: truncate, isCancelled: { false })
@@ -66,8 +67,8 @@ public struct ModelTokenizer: Sendable {
     /// The token ids of `text` as `encode(_:truncate:)` makes them, stopping when `isCancelled`
     /// returns true (checked every few thousand scalars) with `CancellationError`. A server
     /// passes `{ Task.isCancelled || ContinuousClock.now >= deadline }` (see
-    /// `WordPieceTokenizer.encode(_:truncate:limits:isCancelled:)`).
+    /// `TextTokenizer.encode(_:truncate:limits:isCancelled:)`).
     public func encode(_ text: String, truncate: Bool, isCancelled: () -> Bool) throws -> [UInt32] {
-        try wordPiece.encode(text, truncate: truncate, limits: limits, isCancelled: isCancelled)
+        try tokenizer.encode(text, truncate: truncate, limits: limits, isCancelled: isCancelled)
     }
 }

@@ -60,7 +60,7 @@ public enum ModelQuantizer {
         let manifest = ModelManifest(config: model.config, maxSequence: model.maxSequence,
                                      quantization: .int8(floatLayers: Array(fullPrecision), smoothing: nil),
                                      tokenizer: model.tokenizer, normalize: model.normalize)
-        let tokenizer = try ModelTokenizer(manifest: manifest, directory: model.folder).wordPiece
+        let tokenizer = try ModelTokenizer(manifest: manifest, directory: model.folder).tokenizer
         let encoder = BertEncoder(manifest: manifest, weights: weights, tokenizer: tokenizer, pool: ComputePool(threads: threads))
         let sequences = try CalibrationText.sentences.map { try encoder.tokenize($0, truncate: true) }
         let recorder = ActivationRangeRecorder()

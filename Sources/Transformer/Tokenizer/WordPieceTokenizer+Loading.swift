@@ -19,12 +19,11 @@ extension WordPieceTokenizer {
 
     /// Loads the contents of a Hugging Face tokenizer.json; see `init(tokenizerJSON:maxLength:)`.
     public convenience init(tokenizerJSONData data: Data, maxLength: Int = defaultMaxLength) throws {
-        let file: TokenizerJSONFile
-        do {
-            file = try JSONDecoder().decode(TokenizerJSONFile.self, from: data)
-        } catch {
-            throw TokenizerError.invalidConfiguration("tokenizer.json does not parse: \(error)")
-        }
+        try self.init(file: TokenizerJSONFile.parse(data), maxLength: maxLength)
+    }
+
+    /// Builds the tokenizer a parsed tokenizer.json describes.
+    convenience init(file: TokenizerJSONFile, maxLength: Int) throws {
         guard file.model.type == "WordPiece" else {
             throw TokenizerError.unsupportedConfiguration("model type \(file.model.type); only WordPiece is implemented")
         }
@@ -42,18 +41,8 @@ extension WordPieceTokenizer {
             continuationPrefix: file.model.continuingSubwordPrefix ?? "##",
             maximumCharactersPerWord: file.model.maximumInputCharactersPerWord ?? 100
         )
-        let addedTokens = (file.addedTokens ?? []).map { entry in
-            AddedToken(
-                content: entry.content,
-                id: entry.id,
-                isSingleWord: entry.singleWord ?? false,
-                stripsLeft: entry.lstrip ?? false,
-                stripsRight: entry.rstrip ?? false,
-                // Special tokens default to matching the raw text, as in `tokenizers`.
-                isNormalized: entry.normalized ?? !(entry.special ?? false)
-            )
-        }
-        let (classifierTokenId, separatorTokenId) = try Self.templateTokenIds(of: file.postProcessor)
+        let addedTokens = file.tokensAddedToVocabulary(modelSize: vocabulary.count) { vocabulary[$0] }
+        let (classifierTokenId, separatorTokenId) = try file.templateTokenIds()
         try self.init(
             model: model,
             normalizer: Self.normalizer(of: file.normalizer),
@@ -139,36 +128,5 @@ extension WordPieceTokenizer {
             stripsAccents: section.stripAccents ?? lowercases,
             lowercases: lowercases
         )
-    }
-
-    /// The ids of the special tokens before and after the text in the single-sequence template.
-    private static func templateTokenIds(
-        of section: TokenizerJSONFile.PostProcessor?
-    ) throws(TokenizerError) -> (classifier: UInt32, separator: UInt32) {
-        switch section?.type {
-        case "BertProcessing":
-            guard let classifier = section?.cls, let separator = section?.sep else {
-                throw .invalidConfiguration("BertProcessing lacks cls or sep")
-            }
-            return (classifier.id, separator.id)
-        case "TemplateProcessing":
-            guard let template = section?.single, template.count == 3,
-                  let first = template[0].specialToken?.id, template[1].sequence?.id == "A",
-                  let last = template[2].specialToken?.id
-            else {
-                throw .unsupportedConfiguration("only the single-sequence template <special> $A <special> is implemented")
-            }
-            func id(of token: String) throws(TokenizerError) -> UInt32 {
-                guard let ids = section?.specialTokens?[token]?.ids, ids.count == 1 else {
-                    throw .invalidConfiguration("the template's special token \(token) needs exactly one id")
-                }
-                return ids[0]
-            }
-            return try (id(of: first), id(of: last))
-        case let type:
-            throw .unsupportedConfiguration(
-                "post_processor \(type ?? "null"); only TemplateProcessing and BertProcessing are implemented"
-            )
-        }
     }
 }
