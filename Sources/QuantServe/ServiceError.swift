@@ -42,7 +42,7 @@ enum ServiceError {
 
     static func code(for error: InferenceError) -> Status.Code {
         switch error {
-        case .noTexts, .badText: .invalidArgument
+        case .noTexts, .badText, .unknownInputType: .invalidArgument
         case .tooManyTexts: .resourceExhausted
         case .noIntents, .noKnowledgeBase: .failedPrecondition
         case .unknownHead: .invalidArgument

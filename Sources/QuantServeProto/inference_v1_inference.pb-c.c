@@ -1183,7 +1183,7 @@ const ProtobufCMessageDescriptor inference__v1__model_ref__descriptor =
   (ProtobufCMessageInit) inference__v1__model_ref__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor inference__v1__embed_request__field_descriptors[3] =
+static const ProtobufCFieldDescriptor inference__v1__embed_request__field_descriptors[4] =
 {
   {
     "model",
@@ -1221,8 +1221,21 @@ static const ProtobufCFieldDescriptor inference__v1__embed_request__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "input_type",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__EmbedRequest, input_type),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned inference__v1__embed_request__field_indices_by_name[] = {
+  3,   /* field[3] = input_type */
   0,   /* field[0] = model */
   1,   /* field[1] = texts */
   2,   /* field[2] = truncate */
@@ -1230,7 +1243,7 @@ static const unsigned inference__v1__embed_request__field_indices_by_name[] = {
 static const ProtobufCIntRange inference__v1__embed_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor inference__v1__embed_request__descriptor =
 {
@@ -1240,7 +1253,7 @@ const ProtobufCMessageDescriptor inference__v1__embed_request__descriptor =
   "Inference__V1__EmbedRequest",
   "inference.v1",
   sizeof(Inference__V1__EmbedRequest),
-  3,
+  4,
   inference__v1__embed_request__field_descriptors,
   inference__v1__embed_request__field_indices_by_name,
   1,  inference__v1__embed_request__number_ranges,

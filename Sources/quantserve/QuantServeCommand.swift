@@ -12,6 +12,7 @@ struct QuantServeCommand: AsyncParsableCommand {
             QuantizeCommand.self,
             EmbedCommand.self,
             TokenizeCommand.self,
+            ImportCommand.self,
         ]
     )
 }

@@ -24,6 +24,9 @@ struct QuantizeCommand: ParsableCommand {
     @Flag(help: "Quantize without activation smoothing.")
     var noSmoothing = false
 
+    @Flag(help: "Keep the word embeddings in F32 instead of int8 rows with a scale per row (F32 anyway with --float-layers all).")
+    var floatWordEmbeddings = false
+
     @Option(help: "An intents file for Classify, the head named \"intents\": {\"intents\":[{\"label\":...,\"examples\":[...]}]}.")
     var intents: String?
 
@@ -41,7 +44,8 @@ struct QuantizeCommand: ParsableCommand {
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func run() throws {
-        var options = QuantizationOptions(smoothingAlpha: noSmoothing ? nil : smoothingAlpha, threads: threads)
+        var options = QuantizationOptions(smoothingAlpha: noSmoothing ? nil : smoothingAlpha, threads: threads,
+                                          int8WordEmbeddings: floatWordEmbeddings ? false : nil)
         options.floatLayers = try parseFloatLayers()
         options.heads = try parseHeads()
         if let knowledgeBase {

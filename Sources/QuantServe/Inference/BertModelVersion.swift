@@ -27,6 +27,10 @@ public struct BertModelVersion: EmbeddingEngine {
     public var memoryBytes: Int { encoder.memoryBytes }
     public var labelSets: [ModelManifest.LabelSet] { encoder.manifest.taskHead.heads }
 
+    public func inputPrefix(for inputType: String) throws -> String {
+        try encoder.manifest.inputPrefix(for: inputType)
+    }
+
     public func tokenize(_ text: String, truncate: Bool, isCancelled: () -> Bool) throws -> [UInt32] {
         try encoder.tokenize(text, truncate: truncate, isCancelled: isCancelled)
     }

@@ -58,13 +58,14 @@ public struct Inference: Sendable {
     }
 
     /// One embedding per text, from the version `name`/`version` resolves to (a READY version
-    /// that is not serving only with `.anyReady` access).
+    /// that is not serving only with `.anyReady` access). `inputType` selects the model's input
+    /// prefix (empty: its default); one the model does not know is `InferenceError.unknownInputType`.
     public func embed(name: String, version: UInt64, access: VersionAccess = .servingOnly, texts: [String], truncate: Bool,
-                      deadline: ContinuousClock.Instant?) async throws -> Embeddings {
+                      inputType: String = "", deadline: ContinuousClock.Instant?) async throws -> Embeddings {
         try validate(texts)
         let loaded = try registry.acquire(name: name, version: version, access: access)
         defer { registry.release(loaded) }
-        return try await embed(texts, truncate: truncate, with: loaded, deadline: deadline)
+        return try await embed(texts, truncate: truncate, inputType: inputType, with: loaded, deadline: deadline)
     }
 
     /// The `topK` best labels per text from the label set `head` (the version's first when empty).
@@ -108,11 +109,18 @@ public struct Inference: Sendable {
         return Tokens(name: loaded.name, version: loaded.version, ids: ids)
     }
 
-    private func embed(_ texts: [String], truncate: Bool, with loaded: LoadedVersion,
+    private func embed(_ texts: [String], truncate: Bool, inputType: String = "", with loaded: LoadedVersion,
                        deadline: ContinuousClock.Instant?) async throws -> Embeddings {
         var timings = RequestTimings()
+        let prefix: String
+        do {
+            prefix = try loaded.engine.inputPrefix(for: inputType)
+        } catch {
+            throw InferenceError.unknownInputType("\(error)")
+        }
         let tokenizeStart = ContinuousClock.now
-        let sequences = try await tokenize(texts, truncate: truncate, engine: loaded.engine,
+        let sequences = try await tokenize(prefix.isEmpty ? texts : texts.map { prefix + $0 }, truncate: truncate,
+                                           engine: loaded.engine,
                                            tokenLimit: loaded.scheduler.configuration.maxRequestTokens, deadline: deadline)
         timings.tokenizeMicroseconds = microseconds(tokenizeStart.duration(to: .now))
         let output = try await loaded.scheduler.embed(sequences, deadline: deadline)
@@ -179,6 +187,7 @@ public enum InferenceError: Error, Sendable, Equatable, CustomStringConvertible 
     case noIntents(name: String, version: UInt64)
     case unknownHead(String, available: [String])
     case noKnowledgeBase(name: String, version: UInt64)
+    case unknownInputType(String)
 
     public var description: String {
         switch self {
@@ -189,6 +198,7 @@ public enum InferenceError: Error, Sendable, Equatable, CustomStringConvertible 
         case .unknownHead(let head, let available):
             "the model has no label set \(ClientText.quoted(head)); it has \(available.joined(separator: ", "))"
         case .noKnowledgeBase(let name, let version): "model '\(name)' version \(version) has no knowledge base to answer from"
+        case .unknownInputType(let reason): reason
         }
     }
 }

@@ -32,7 +32,7 @@ public struct InferenceService: RPCService {
             let model = request.model ?? ModelRef()
             let result = try await ServiceError.converting {
                 try await inference.embed(name: model.name, version: model.version, access: access(model, context), texts: request.texts,
-                                          truncate: request.truncate, deadline: context.deadline)
+                                          truncate: request.truncate, inputType: request.inputType, deadline: context.deadline)
             }
             let embeddings = zip(result.vectors, result.tokenCounts).map { vector, count in
                 Embedding(values: vector, tokenCount: UInt32(count))

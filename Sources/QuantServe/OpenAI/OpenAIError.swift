@@ -70,6 +70,8 @@ struct OpenAIError: Error, Equatable {
         switch error {
         case .noTexts, .badText:
             .invalidRequest(error.description, param: "input")
+        case .unknownInputType:
+            .invalidRequest(error.description, param: "input_type")
         case .tooManyTexts:
             .init(status: 413, message: error.description, type: "invalid_request_error", param: "input", code: "too_many_inputs")
         case .noIntents, .unknownHead, .noKnowledgeBase:  // Classify and Answer only, never Embed

@@ -20,6 +20,9 @@ public protocol EmbeddingEngine: Sendable {
     /// One L2-normalized embedding per sequence of `batch`, flat: sequence `i`'s embedding is
     /// `rows[i·dimensions..<(i + 1)·dimensions]`. It must not depend on the other sequences in the batch.
     func embedRows(_ batch: PackedBatch) throws -> [Float]
+    /// The text put before every input of `inputType` ahead of tokenization (empty: the model's
+    /// default type); throws for a type the model does not know.
+    func inputPrefix(for inputType: String) throws -> String
 }
 
 
@@ -29,18 +32,26 @@ extension EmbeddingEngine {
     /// No knowledge base.
     public var knowledgeBase: KnowledgeBaseSource? { nil }
 
+    /// No input types: the empty type means no prefix, any other is refused.
+    public func inputPrefix(for inputType: String) throws -> String {
+        guard inputType.isEmpty else { throw UnknownInputTypeError(inputType: inputType, known: []) }
+        return ""
+    }
+
     /// Token ids of one text, never cancelled: for loading and self-tests.
     func tokenize(_ text: String, truncate: Bool) throws -> [UInt32] {
         try tokenize(text, truncate: truncate, isCancelled: { false })
     }
 
     /// The embeddings of texts a version ships (label examples, knowledge-base questions), flat,
-    /// computed while it loads: truncated, in batches of 64.
+    /// computed while it loads as Classify and Answer embed their texts: behind the model's default
+    /// input prefix, truncated, in batches of 64.
     func embedForLoad(_ texts: [String]) throws -> [Float] {
+        let prefix = try inputPrefix(for: "")
         var rows: [Float] = []
         rows.reserveCapacity(texts.count * dimensions)
         for start in stride(from: 0, to: texts.count, by: 64) {
-            let sequences = try texts[start..<min(start + 64, texts.count)].map { try tokenize($0, truncate: true) }
+            let sequences = try texts[start..<min(start + 64, texts.count)].map { try tokenize(prefix + $0, truncate: true) }
             rows += try embedRows(PackedBatch(sequences))
         }
         return rows

@@ -10,12 +10,16 @@ public struct EmbedRequest: Sendable, Hashable {
     /// Whether a text longer than the model's maximum sequence is truncated (true) or refused
     /// with INVALID_ARGUMENT (false).
     public var truncate: Bool
+    /// The model's input prefix to put before every text ("query", "passage" for e5 models);
+    /// empty for the model's default.
+    public var inputType: String
 
     /// A request to embed `texts` with `model`.
-    public init(model: ModelRef? = nil, texts: [String] = [], truncate: Bool = false) {
+    public init(model: ModelRef? = nil, texts: [String] = [], truncate: Bool = false, inputType: String = "") {
         self.model = model
         self.texts = texts
         self.truncate = truncate
+        self.inputType = inputType
     }
 }
 
@@ -49,10 +53,12 @@ extension EmbedRequest: ProtobufCTextsCarrying {
         model = try ProtobufCCodec.message(c.model)
         texts = []  // read from the wire bytes by ProtobufCCodec.decodeCarryingTexts
         truncate = c.truncate != 0
+        inputType = try ProtobufCCodec.string(c.input_type, field: "input_type", of: Self.self)
     }
 
     func fill(_ cMessage: UnsafeMutablePointer<Inference__V1__EmbedRequest>, arena: inout ProtobufCArena) {
         cMessage.pointee.model = arena.optionalMessage(model)
         cMessage.pointee.truncate = truncate ? 1 : 0
+        cMessage.pointee.input_type = arena.cString(inputType)
     }
 }

@@ -82,10 +82,16 @@ struct  Inference__V1__EmbedRequest
    * when false it is refused with INVALID_ARGUMENT.
    */
   protobuf_c_boolean truncate;
+  /*
+   * Selects the model's input prefix, e.g. "query" or "passage" for e5 models (the version's
+   * manifest lists them as input_prefixes). Empty: the model's default input type, or none.
+   * A type the model does not know is refused with INVALID_ARGUMENT.
+   */
+  char *input_type;
 };
 #define INFERENCE__V1__EMBED_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&inference__v1__embed_request__descriptor) \
-    , NULL, 0,NULL, 0 }
+    , NULL, 0,NULL, 0, (char *)protobuf_c_empty_string }
 
 
 struct  Inference__V1__Embedding

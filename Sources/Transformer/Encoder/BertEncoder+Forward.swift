@@ -135,20 +135,16 @@ extension BertEncoder {
                     scratch: workspace.linear, pool: pool)
     }
 
-    /// Word + position + token-type-0 embeddings of the tokens in `rows`.
+    /// Word + position + token-type-0 embeddings of the tokens in `rows`; token `i` of a sequence
+    /// takes position row `config.positionOffset + i`.
     private func embedTokens(_ tokenIds: [UInt32], positions: [Int], rows: Range<Int>,
                              into output: UnsafeMutablePointer<Float>) {
         let hidden = config.hidden
-        let word = weights.wordEmbeddings.pointer
-        let position = weights.positionEmbeddings.pointer
+        let position = weights.positionEmbeddings.pointer + config.positionOffset * hidden
         let tokenType = weights.tokenTypeEmbedding.pointer
         for token in rows {
-            let row = output + token * hidden
-            let wordRow = word + Int(tokenIds[token]) * hidden
-            let positionRow = position + positions[token] * hidden
-            for column in 0..<hidden {
-                row[column] = wordRow[column] + positionRow[column] + tokenType[column]
-            }
+            weights.wordEmbeddings.write(row: Int(tokenIds[token]), width: hidden, position: position + positions[token] * hidden,
+                                         tokenType: tokenType, to: output + token * hidden)
         }
     }
 

@@ -50,7 +50,8 @@ public final class BertEncoder: Sendable {
                                        path: folder.directory.appendingPathComponent(ModelManifest.weightsFileName).path)
         let weights = try BertWeights(file: file, config: manifest.config,
                                       floatLayers: Set(manifest.quantization.floatLayers),
-                                      smoothed: manifest.quantization.smoothing != nil, path: kernelPath)
+                                      smoothed: manifest.quantization.smoothing != nil, path: kernelPath,
+                                      int8WordEmbeddings: manifest.quantization.wordEmbeddings != nil)
         self.init(manifest: manifest, weights: weights, tokenizer: tokenizer, pool: pool, maxTextBytes: maxTextBytes)
     }
 

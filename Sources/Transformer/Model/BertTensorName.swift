@@ -5,7 +5,8 @@
 /// `.bias` (F32 `[out]`) and, when the manifest declares smoothing, `.smooth` (F32 `[in]`, int8
 /// layers only: the multiplier of each input channel applied to activations before quantization). LayerNorms: `<prefix>.weight` and `<prefix>.bias`, F32 `[hidden]`.
 public enum BertTensorName {
-    /// Word embeddings, F32 `[vocab, hidden]`.
+    /// Word embeddings, F32 `[vocab, hidden]`, or I8 with an F32 `.scale` per row `[vocab]` when
+    /// the manifest's `quantization.word_embeddings` says so.
     public static let wordEmbeddings = "embeddings.word"
     /// Position embeddings, F32 `[max_position, hidden]`.
     public static let positionEmbeddings = "embeddings.position"

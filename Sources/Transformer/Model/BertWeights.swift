@@ -27,16 +27,21 @@ struct BertLayerWeights: Sendable {
 /// against the configuration: every tensor present with its dtype and shape, no extra tensor,
 /// every value finite, every scale positive.
 struct BertWeights: Sendable {
-    let wordEmbeddings: WeightBuffer
+    let wordEmbeddings: EmbeddingTable
     let positionEmbeddings: WeightBuffer
     let tokenTypeEmbedding: WeightBuffer
     let embeddingNorm: LayerNormWeights
     let layers: [BertLayerWeights]
 
-    init(file: SafetensorsFile, config: BertConfig, floatLayers: Set<LinearRole>, smoothed: Bool, path: KernelPath) throws {
+    /// `int8WordEmbeddings`: the word embeddings are I8 rows with an F32 `.scale` per row
+    /// (`ModelManifest.Quantization.wordEmbeddings`), else F32.
+    init(file: SafetensorsFile, config: BertConfig, floatLayers: Set<LinearRole>, smoothed: Bool, path: KernelPath,
+         int8WordEmbeddings: Bool = false) throws {
         let reader = TensorReader(file: file)
         let hidden = config.hidden
-        wordEmbeddings = WeightBuffer(try reader.floats(BertTensorName.wordEmbeddings, [config.vocab, hidden]))
+        wordEmbeddings = int8WordEmbeddings
+            ? .int8(try reader.int8Rows(BertTensorName.wordEmbeddings, rows: config.vocab, columns: hidden))
+            : .float(WeightBuffer(try reader.floats(BertTensorName.wordEmbeddings, [config.vocab, hidden])))
         positionEmbeddings = WeightBuffer(try reader.floats(BertTensorName.positionEmbeddings, [config.maxPosition, hidden]))
         tokenTypeEmbedding = WeightBuffer(try reader.floats(BertTensorName.tokenTypeEmbedding, [hidden]))
         embeddingNorm = try reader.layerNorm(BertTensorName.embeddingNorm, hidden)
@@ -86,6 +91,22 @@ private final class TensorReader {
     func layerNorm(_ prefix: String, _ width: Int) throws -> LayerNormWeights {
         LayerNormWeights(gamma: WeightBuffer(try floats(prefix + ".weight", [width])),
                          beta: WeightBuffer(try floats(prefix + ".bias", [width])))
+    }
+
+    /// I8 `name` `[rows, columns]` (symmetric: no -128) with positive F32 `name.scale` `[rows]`.
+    func int8Rows(_ name: String, rows: Int, columns: Int) throws -> Int8Rows {
+        _ = try file.info(name, dtypes: [.int8], shape: [rows, columns])
+        used.insert(name)
+        let values = try file.int8s(name)
+        if let bad = values.firstIndex(of: -128) {
+            throw ModelError.invalidTensorValue(tensor: name, reason: "element \(bad) is -128, outside the symmetric range")
+        }
+        let scaleName = name + ".scale"
+        let scales = try floats(scaleName, [rows])
+        if let bad = scales.firstIndex(where: { !($0 > 0) }) {
+            throw ModelError.invalidTensorValue(tensor: scaleName, reason: "scale \(bad) is \(scales[bad]), not positive")
+        }
+        return Int8Rows(values: values, scales: scales)
     }
 
     func linear(_ prefix: String, dimensions: (out: Int, in: Int), float: Bool, smoothed: Bool,

@@ -24,13 +24,18 @@ extension ModelManifest {
         }
         guard architecture == "bert" else { throw ModelError.unsupportedArchitecture(architecture) }
         try config.validate()
-        guard (1...config.maxPosition).contains(maxSequence) else {
-            throw ModelError.invalidManifest("max_sequence \(maxSequence) is outside 1...\(config.maxPosition) (max_position)")
+        guard (1...config.positionCapacity).contains(maxSequence) else {
+            throw ModelError.invalidManifest(
+                "max_sequence \(maxSequence) is outside 1...\(config.positionCapacity) (max_position - position_offset)")
         }
+        try validateInputTypes()
         let expected = Quantization.int8(floatLayers: quantization.floatLayers, smoothing: quantization.smoothing)
         guard quantization.weights == expected.weights, quantization.activations == expected.activations else {
             throw ModelError.invalidManifest(
                 "quantization \(quantization.weights)/\(quantization.activations) is not \(expected.weights)/\(expected.activations)")
+        }
+        if let format = quantization.wordEmbeddings, format != Quantization.int8RowsFormat {
+            throw ModelError.invalidManifest("word_embeddings '\(format)' is not \(Quantization.int8RowsFormat)")
         }
         if let smoothing = quantization.smoothing, !(smoothing.alpha >= 0 && smoothing.alpha <= 1) {
             throw ModelError.invalidManifest("smoothing alpha \(smoothing.alpha) is outside 0...1")

@@ -33,6 +33,12 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     public var files: [String: String]
     /// Where the weights came from (free text, for operators).
     public var source: String?
+    /// Named input prefixes put before a text ahead of tokenization, such as e5's
+    /// `"query": "query: "` and `"passage": "passage: "` (see `inputPrefix(for:)`); empty when
+    /// the model takes texts as they are.
+    public var inputPrefixes: [String: String]
+    /// The input type used when a request names none (a key of `inputPrefixes`), if any.
+    public var defaultInputType: String?
 
     /// Sentence pooling modes.
     public enum Pooling: String, Codable, Sendable {
@@ -50,16 +56,23 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         public var floatLayers: [LinearRole]
         /// Activation smoothing of the int8 layers, if any: each has an F32 `.smooth` tensor.
         public var smoothing: Smoothing?
+        /// The word embeddings' format: `int8RowsFormat` (I8 with a scale per row), or nil for F32.
+        public var wordEmbeddings: String?
+
+        /// The format name of int8 word embeddings with one symmetric scale per row.
+        public static let int8RowsFormat = "int8-symmetric-per-row"
 
         /// The formats this engine writes and runs.
-        public static func int8(floatLayers: [LinearRole], smoothing: Smoothing?) -> Quantization {
+        public static func int8(floatLayers: [LinearRole], smoothing: Smoothing?, int8WordEmbeddings: Bool = false) -> Quantization {
             Quantization(weights: "int8-symmetric-per-output-channel", activations: "uint8-asymmetric-per-token",
-                         floatLayers: floatLayers.sorted(), smoothing: smoothing)
+                         floatLayers: floatLayers.sorted(), smoothing: smoothing,
+                         wordEmbeddings: int8WordEmbeddings ? int8RowsFormat : nil)
         }
 
         enum CodingKeys: String, CodingKey {
             case weights, activations, smoothing
             case floatLayers = "float_layers"
+            case wordEmbeddings = "word_embeddings"
         }
     }
 
@@ -177,12 +190,15 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         case taskHead = "task_head"
         case knowledgeBase = "knowledge_base"
         case files, source
+        case inputPrefixes = "input_prefixes"
+        case defaultInputType = "default_input_type"
     }
 
     /// Creates a manifest.
     public init(config: BertConfig, maxSequence: Int, quantization: Quantization, tokenizer: TokenizerFile,
                 taskHead: TaskHead = TaskHead(), knowledgeBase: KnowledgeBaseReference? = nil,
-                files: [String: String] = [:], source: String? = nil, pooling: Pooling = .mean, normalize: Bool = true) {
+                files: [String: String] = [:], source: String? = nil, pooling: Pooling = .mean, normalize: Bool = true,
+                inputPrefixes: [String: String] = [:], defaultInputType: String? = nil) {
         formatVersion = Self.currentFormatVersion
         architecture = "bert"
         self.config = config
@@ -195,9 +211,12 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         self.knowledgeBase = knowledgeBase
         self.files = files
         self.source = source
+        self.inputPrefixes = inputPrefixes
+        self.defaultInputType = defaultInputType
     }
 
-    /// Decodes a manifest; a missing `task_head` reads as an empty one, a missing `knowledge_base` as none.
+    /// Decodes a manifest; a missing `task_head` reads as an empty one, a missing `knowledge_base`
+    /// and missing `input_prefixes` as none.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         formatVersion = try container.decode(Int.self, forKey: .formatVersion)
@@ -212,5 +231,7 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         knowledgeBase = try container.decodeIfPresent(KnowledgeBaseReference.self, forKey: .knowledgeBase)
         files = try container.decode([String: String].self, forKey: .files)
         source = try container.decodeIfPresent(String.self, forKey: .source)
+        inputPrefixes = try container.decodeIfPresent([String: String].self, forKey: .inputPrefixes) ?? [:]
+        defaultInputType = try container.decodeIfPresent(String.self, forKey: .defaultInputType)
     }
 }

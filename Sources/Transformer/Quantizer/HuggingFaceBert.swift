@@ -2,7 +2,9 @@ import Foundation
 
 /// A Hugging Face BERT sentence-transformer folder: `config.json`, `model.safetensors` (fp32,
 /// F16 or BF16), `tokenizer.json` or `vocab.txt`, and optionally `sentence_bert_config.json`,
-/// `1_Pooling/config.json`, `modules.json`, `tokenizer_config.json`.
+/// `1_Pooling/config.json`, `modules.json`, `tokenizer_config.json` and
+/// `config_sentence_transformers.json` (its `prompts` become the manifest's input prefixes).
+/// `model_type` "bert" places positions from 0, "xlm-roberta" from `pad_token_id + 1`.
 struct HuggingFaceBert {
     let folder: URL
     let config: BertConfig
@@ -11,8 +13,12 @@ struct HuggingFaceBert {
     let tokenizerURL: URL
     let tokenizer: ModelManifest.TokenizerFile
     let weights: SafetensorsFile
-    /// "bert." when the checkpoint names tensors from a task model wrapping BERT, else "".
+    /// "bert." or "roberta." when the checkpoint names tensors from a task model wrapping the encoder, else "".
     let tensorPrefix: String
+    /// Named input prefixes (`prompts` of `config_sentence_transformers.json`).
+    let inputPrefixes: [String: String]
+    /// The prompt used when none is named (`default_prompt_name`), if any.
+    let defaultInputType: String?
 
     init(folder: URL) throws {
         self.folder = folder
@@ -21,9 +27,14 @@ struct HuggingFaceBert {
         try config.validate()
 
         let sentenceConfig = try Self.jsonObject(folder, "sentence_bert_config.json", required: false)
-        let declaredMax = sentenceConfig?["max_seq_length"] as? Int ?? min(config.maxPosition, 512)
+        let declaredMax = sentenceConfig?["max_seq_length"] as? Int ?? config.positionCapacity
         guard declaredMax > 0 else { throw ModelError.invalidSource("sentence_bert_config.json: max_seq_length \(declaredMax)") }
-        maxSequence = min(declaredMax, config.maxPosition)
+        maxSequence = min(declaredMax, config.positionCapacity)
+
+        let prompts = try Self.jsonObject(folder, "config_sentence_transformers.json", required: false)
+        let prefixes = (prompts?["prompts"] as? [String: String] ?? [:]).filter { !$0.value.isEmpty }
+        inputPrefixes = prefixes
+        defaultInputType = (prompts?["default_prompt_name"] as? String).flatMap { prefixes[$0] == nil ? nil : $0 }
 
         if let pooling = try Self.jsonObject(folder, "1_Pooling/config.json", required: false) {
             let modes = pooling.filter { $0.key.hasPrefix("pooling_mode_") && ($0.value as? Bool) == true }.map(\.key)
@@ -54,7 +65,8 @@ struct HuggingFaceBert {
         let weightsURL = folder.appendingPathComponent("model.safetensors")
         guard manager.fileExists(atPath: weightsURL.path) else { throw ModelError.missingFile(weightsURL.path) }
         weights = try SafetensorsFile(url: weightsURL)
-        tensorPrefix = weights.tensors.contains { $0.name == "embeddings.word_embeddings.weight" } ? "" : "bert."
+        let names = Set(weights.tensors.map(\.name))
+        tensorPrefix = ["", "bert.", "roberta."].first { names.contains($0 + "embeddings.word_embeddings.weight") } ?? ""
     }
 
     /// The elements of tensor `name` (without prefix) after checking its shape and that every value is finite.
@@ -82,7 +94,16 @@ struct HuggingFaceBert {
 
     private static func bertConfig(_ object: [String: Any]) throws -> BertConfig {
         let modelType = object["model_type"] as? String ?? ""
-        guard modelType == "bert" else { throw ModelError.unsupportedArchitecture(modelType) }
+        let positionOffset: Int
+        switch modelType {
+        case "bert": positionOffset = 0
+        case "xlm-roberta":
+            guard let pad = object["pad_token_id"] as? Int, pad >= 0 else {
+                throw ModelError.invalidSource("config.json: xlm-roberta needs pad_token_id (positions start after it)")
+            }
+            positionOffset = pad + 1
+        default: throw ModelError.unsupportedArchitecture(modelType)
+        }
         let activation = object["hidden_act"] as? String ?? "gelu"
         guard activation == "gelu" else {
             throw ModelError.invalidSource("config.json: hidden_act '\(activation)' is not supported (only exact 'gelu')")
@@ -98,6 +119,6 @@ struct HuggingFaceBert {
         return BertConfig(hidden: try integer("hidden_size"), layers: try integer("num_hidden_layers"),
                           heads: try integer("num_attention_heads"), intermediate: try integer("intermediate_size"),
                           vocab: try integer("vocab_size"), maxPosition: try integer("max_position_embeddings"),
-                          layerNormEps: object["layer_norm_eps"] as? Double ?? 1e-12)
+                          layerNormEps: object["layer_norm_eps"] as? Double ?? 1e-12, positionOffset: positionOffset)
     }
 }

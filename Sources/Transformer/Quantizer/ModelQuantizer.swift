@@ -28,7 +28,7 @@ public enum ModelQuantizer {
             smoothing = ModelManifest.Smoothing(alpha: alpha, calibrationSentences: CalibrationText.sentences.count)
         }
         try weights(of: model, floatLayers: options.floatLayers, smoothingAlpha: smoothing?.alpha,
-                    activationMaxima: activationMaxima)
+                    activationMaxima: activationMaxima, int8WordEmbeddings: options.int8WordEmbeddings)
             .write(to: staging.appendingPathComponent(ModelManifest.weightsFileName))
         try manager.copyItem(at: model.tokenizerURL, to: staging.appendingPathComponent(model.tokenizer.file))
         var fileNames = [ModelManifest.weightsFileName, model.tokenizer.file]
@@ -46,9 +46,11 @@ public enum ModelQuantizer {
         }
         let manifest = ModelManifest(
             config: model.config, maxSequence: model.maxSequence,
-            quantization: .int8(floatLayers: Array(options.floatLayers), smoothing: smoothing), tokenizer: model.tokenizer,
-            taskHead: ModelManifest.TaskHead(heads: options.heads), knowledgeBase: knowledgeBase, files: files,
-            source: source.standardizedFileURL.path, normalize: model.normalize)
+            quantization: .int8(floatLayers: Array(options.floatLayers), smoothing: smoothing,
+                                int8WordEmbeddings: options.int8WordEmbeddings),
+            tokenizer: model.tokenizer, taskHead: ModelManifest.TaskHead(heads: options.heads), knowledgeBase: knowledgeBase,
+            files: files, source: source.standardizedFileURL.path, normalize: model.normalize, inputPrefixes: model.inputPrefixes,
+            defaultInputType: model.defaultInputType)
         try manifest.validate()
         try manifest.write(to: staging)
         try manager.moveItem(at: staging, to: destination)
@@ -76,14 +78,20 @@ public enum ModelQuantizer {
     }
 
     /// The QuantServe tensors of `model`; int8 layers are smoothed when `smoothingAlpha` is given.
+    /// The word embeddings are int8 rows with a scale each when `int8WordEmbeddings` is set.
     static func weights(of model: HuggingFaceBert, floatLayers: Set<LinearRole>, smoothingAlpha: Double?,
-                        activationMaxima: [LinearSite: [Float]]) throws -> SafetensorsWriter {
+                        activationMaxima: [LinearSite: [Float]], int8WordEmbeddings: Bool = false) throws -> SafetensorsWriter {
         let config = model.config
         let hidden = config.hidden
         var writer = SafetensorsWriter(metadata: ["format": "quantserve-bert"])
-        try writer.add(BertTensorName.wordEmbeddings,
-                       floats: try model.floats("embeddings.word_embeddings.weight", shape: [config.vocab, hidden]),
-                       shape: [config.vocab, hidden])
+        let wordEmbeddings = try model.floats("embeddings.word_embeddings.weight", shape: [config.vocab, hidden])
+        if int8WordEmbeddings {
+            let quantized = WeightQuantization(weights: wordEmbeddings, rows: config.vocab, columns: hidden)
+            try writer.add(BertTensorName.wordEmbeddings, int8s: quantized.values, shape: [config.vocab, hidden])
+            try writer.add(BertTensorName.wordEmbeddings + ".scale", floats: quantized.scales, shape: [config.vocab])
+        } else {
+            try writer.add(BertTensorName.wordEmbeddings, floats: wordEmbeddings, shape: [config.vocab, hidden])
+        }
         try writer.add(BertTensorName.positionEmbeddings,
                        floats: try model.floats("embeddings.position_embeddings.weight", shape: [config.maxPosition, hidden]),
                        shape: [config.maxPosition, hidden])

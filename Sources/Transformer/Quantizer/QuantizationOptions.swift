@@ -12,12 +12,16 @@ public struct QuantizationOptions: Sendable {
     public var knowledgeBase: (file: URL, threshold: Float)?
     /// Threads used to run the calibration sentences.
     public var threads: Int
+    /// Whether word embeddings are stored as int8 rows with a scale per row (else F32).
+    public var int8WordEmbeddings: Bool
 
-    /// Options; the default quantizes every linear layer with smoothing alpha 0.5 and records no
-    /// heads and no knowledge base.
+    /// Options; the default quantizes every linear layer with smoothing alpha 0.5 and the word
+    /// embeddings to int8 rows, and records no heads and no knowledge base. `int8WordEmbeddings`
+    /// nil: int8 rows unless every linear layer stays F32 (a full-precision model).
     public init(floatLayers: Set<LinearRole> = [], smoothingAlpha: Double? = 0.5, heads: [ModelManifest.LabelSet] = [],
                 knowledgeBase: (file: URL, threshold: Float)? = nil,
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount, int8WordEmbeddings: Bool? = nil) {
+        self.int8WordEmbeddings = int8WordEmbeddings ?? (floatLayers.count < LinearRole.allCases.count)
         self.floatLayers = floatLayers
         self.smoothingAlpha = smoothingAlpha
         self.heads = heads
