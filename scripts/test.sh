@@ -9,6 +9,7 @@ scripts/bootstrap.sh
 scripts/generate-protos.sh --check
 swift build --product quantserve
 scripts/fetch-default-model.sh .build/debug/quantserve
+scripts/fetch-multilingual-model.sh .build/debug/quantserve  # Chinese intents, sentiment and Answer tests
 # Serially: several tests measure time (deadlines, idle and keepalive timers, grace periods), and
 # the model accuracy test runs minutes of numpy; in parallel on 2 cores they starve each other.
 swift test --no-parallel "$@"

@@ -23,7 +23,6 @@ import Transformer
         var dimensions: Int { base.dimensions }
         var maxSequenceLength: Int { base.maxSequenceLength }
         var memoryBytes: Int { base.memoryBytes }
-        var intents: [IntentClassifier.Intent] { [] }
         func tokenize(_ text: String, truncate: Bool, isCancelled: () -> Bool) throws -> [UInt32] {
             try base.tokenize(text, truncate: truncate, isCancelled: isCancelled)
         }
