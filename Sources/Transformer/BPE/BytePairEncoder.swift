@@ -3,8 +3,8 @@
 /// Hugging Face `tokenizers`. A min-heap of candidate pairs makes a word of n bytes cost
 /// O(n log n), with at most 6n heap operations (counted in `BPEWorkCounter`).
 struct BytePairEncoder: Sendable {
-    /// The token of each byte.
-    let tokenOfByte: [UInt32]
+    /// The token of each byte; a byte without one is dropped.
+    let tokenOfByte: [UInt32?]
     /// For a pair of tokens (left << 32 | right): its merge rank and the merged token.
     let merges: [UInt64: (rank: UInt32, merged: UInt32)]
 
@@ -19,7 +19,7 @@ struct BytePairEncoder: Sendable {
 
     /// Appends the tokens of `bytes` (one pre-token) to `output`.
     func encode(_ bytes: [UInt8], into output: inout [UInt32], counter: inout BPEWorkCounter) {
-        var tokens = bytes.map { tokenOfByte[Int($0)] }
+        var tokens = bytes.compactMap { tokenOfByte[Int($0)] }
         guard tokens.count > 1 else {
             output += tokens
             return
