@@ -111,7 +111,13 @@ struct GGUFReaderTests {
         file.metadata = [("k", GGUFValueType.string.rawValue, Self.le(UInt64(1000)) + Array("short".utf8))]
         expectRefused(file, "metadata 'k' needs 1000 bytes")
         file.metadata = [("k", GGUFValueType.array.rawValue, Self.le(GGUFValueType.uint32.rawValue) + Self.le(UInt64(1) << 40))]
-        expectRefused(file, "metadata 'k' array length is 1099511627776, over the limit of 16777216")
+        expectRefused(file, "metadata 'k' array length is 1099511627776, over the limit of 1048576")
+        var limits = GGUFLimits()
+        limits.maximumMetadataValues = 3
+        file.metadata = [("k", GGUFValueType.array.rawValue, Self.le(GGUFValueType.uint8.rawValue) + Self.le(UInt64(3)) + [1, 2, 3])]
+        #expect(throws: GGUFError.overLimit(path: "tiny.gguf", field: "the number of metadata values", value: 4, limit: 3)) {
+            _ = try GGUFFile(bytes: file.bytes, path: "tiny.gguf", limits: limits)
+        }
         file.metadata = [("k", GGUFValueType.array.rawValue, Self.le(GGUFValueType.uint64.rawValue) + Self.le(UInt64(1000)))]
         expectRefused(file, "truncated: metadata 'k' array length (1000 items) needs 8000 bytes")
         file = TinyGGUF()

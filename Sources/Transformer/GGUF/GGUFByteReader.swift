@@ -73,7 +73,10 @@ public struct GGUFLimits: Sendable {
     /// The longest string (key, value or tensor name), in bytes.
     public var maximumStringBytes = 1 << 20
     /// The most elements of one metadata array.
-    public var maximumArrayLength = 1 << 24
+    public var maximumArrayLength = 1 << 20
+    /// The most metadata values in all, array elements included (each takes tens of bytes in
+    /// memory, though a byte in the file).
+    public var maximumMetadataValues = 1 << 22
     /// The deepest nesting of arrays in arrays.
     public var maximumArrayDepth = 4
     /// The most metadata entries.

@@ -11,6 +11,8 @@ struct GGUFParser {
     }
 
     var reader: GGUFByteReader
+    /// The metadata values read so far, array elements included.
+    private var valueCount = 0
     private var path: String { reader.path }
     private var limits: GGUFLimits { reader.limits }
 
@@ -66,6 +68,11 @@ struct GGUFParser {
     }
 
     private mutating func readValue(of type: GGUFValueType, field: String, depth: Int) throws(GGUFError) -> GGUFValue {
+        valueCount += 1
+        guard valueCount <= limits.maximumMetadataValues else {
+            throw .overLimit(path: path, field: "the number of metadata values", value: UInt64(valueCount),
+                             limit: UInt64(limits.maximumMetadataValues))
+        }
         switch type {
         case .uint8: return .uint8(try reader.read(UInt8.self, field))
         case .int8: return .int8(try reader.read(Int8.self, field))
