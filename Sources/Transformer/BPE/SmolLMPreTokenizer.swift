@@ -1,7 +1,8 @@
 /// The pre-tokenizer of SmolLM2 (`tokenizer.ggml.pre` = "smollm"): Hugging Face's `Digits`
 /// with individual digits, then the GPT-2 byte-level split
 /// `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+`,
-/// matched by hand in one left-to-right pass (linear in the text).
+/// matched by hand in one left-to-right pass (linear in the text). llama.cpp's "smollm" split is
+/// the same: `\p{N}`, then that pattern.
 enum SmolLMPreTokenizer {
     /// The class of a scalar, as the split pattern sees it.
     enum Kind: UInt8 {
