@@ -44,6 +44,30 @@ struct BPETokenizerTests {
         }
     }
 
+    @Test("a sweep over every scalar to U+3FFFF pre-tokenizes and encodes as Hugging Face tokenizers does")
+    func codePointSweepMatchesHuggingFace() throws {
+        let tokenizer = try Self.smolLM2.get()
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("sweep.txt")
+        _ = try TestSupport.runPython("bpe_codepoint_sweep.py", arguments: [output.path])
+        let lines = try String(contentsOf: output, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count > 500)
+        var mismatches: [String] = []
+        for line in lines {
+            let parts = line.split(separator: " | ", omittingEmptySubsequences: false)
+                .map { $0.split(separator: " ").map { Int($0)! } }
+            let scalars = (parts[0][0]...parts[0][1]).compactMap { Unicode.Scalar(UInt32($0)) }
+            let text = scalars.map { "a\($0)!\($0) \($0)\($0)1\($0)\n" }.joined()
+            let textScalars = Array(text.unicodeScalars)
+            let lengths = SmolLMPreTokenizer.split(textScalars[...]).map(\.count)
+            if tokenizer.encode(text) != parts[1].map(UInt32.init) || lengths != parts[2] {
+                mismatches.append("U+\(String(parts[0][0], radix: 16))...U+\(String(parts[0][1], radix: 16))")
+            }
+        }
+        #expect(mismatches.isEmpty, "blocks that differ: \(mismatches)")
+    }
+
     @Test("1 MB inputs cost a bounded number of heap operations per byte",
           arguments: ["a", "supercalifragilistic", " ", "7", "Hello, world! 中文 😀 x2\n"])
     func largeInputIsLinear(unit: String) throws {

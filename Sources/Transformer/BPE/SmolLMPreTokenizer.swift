@@ -9,6 +9,7 @@ enum SmolLMPreTokenizer {
         case letter, number, whitespace, other
     }
 
+    /// The class of `scalar` for the pattern (`\p{L}`, `\p{N}`, `\s` or none of them).
     static func kind(of scalar: Unicode.Scalar) -> Kind {
         if scalar.isASCII {
             switch scalar.value {
@@ -20,12 +21,28 @@ enum SmolLMPreTokenizer {
         }
         let properties = scalar.properties
         if properties.isWhitespace { return .whitespace }
-        switch properties.generalCategory {
-        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return .letter
-        case .decimalNumber, .letterNumber, .otherNumber: return .number
-        default: return .other
+        let kind: Kind = switch properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: .letter
+        case .decimalNumber, .letterNumber, .otherNumber: .number
+        default: .other
+        }
+        guard kind != .other, let age = properties.age, age.major > patternUnicodeMajorVersion else { return kind }
+        return .other
+    }
+
+    /// Whether `Digits` isolates the scalar: Rust's `char::is_numeric`, whose tables are as new
+    /// as Swift's (numbers of Unicode 17 included).
+    static func isIsolatedDigit(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .decimalNumber, .letterNumber, .otherNumber: return true
+        default: return false
         }
     }
+
+    /// The Unicode version of the tables of the regex engine of Hugging Face `tokenizers`
+    /// (Oniguruma): a letter or number assigned later (Swift's tables are newer) is unassigned
+    /// there, and so of neither class. The code point sweep of the tests finds any difference.
+    static let patternUnicodeMajorVersion = 16
 
     /// The pre-tokens of `text`, as ranges of its indices, in order; together they cover the text.
     static func split(_ text: ArraySlice<Unicode.Scalar>) -> [Range<Int>] {
@@ -34,7 +51,8 @@ enum SmolLMPreTokenizer {
         var pieces: [Range<Int>] = []
         // Digits first: every number scalar is a piece of its own; the pattern runs between them.
         var start = 0
-        for index in 0...kinds.count where index == kinds.count || kinds[index] == .number {
+        for index in 0...kinds.count where index == kinds.count || kinds[index] == .number
+            || (kinds[index] == .other && !text[base + index].isASCII && isIsolatedDigit(text[base + index])) {
             splitPattern(text, kinds: kinds, range: start..<index, base: base, into: &pieces)
             if index < kinds.count { pieces.append((base + index)..<(base + index + 1)) }
             start = index + 1
