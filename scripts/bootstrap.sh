@@ -22,7 +22,7 @@ fi
 
 VENV=.venv
 STAMP="$VENV/.requirements.sha256"
-want=$(sha256sum scripts/requirements.txt | cut -d' ' -f1)
+want=$(cat scripts/requirements.txt scripts/requirements-nodeps.txt | sha256sum | cut -d' ' -f1)
 if [[ ! -x "$VENV/bin/python" ]]; then
   echo "bootstrap: creating Python virtual environment in $VENV"
   python3 -m venv "$VENV"
@@ -30,5 +30,6 @@ fi
 if [[ ! -f "$STAMP" || "$(cat "$STAMP")" != "$want" ]]; then
   echo "bootstrap: installing Python packages from scripts/requirements.txt"
   "$VENV/bin/pip" install -q --disable-pip-version-check -r scripts/requirements.txt
+  "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps -r scripts/requirements-nodeps.txt
   echo "$want" > "$STAMP"
 fi
