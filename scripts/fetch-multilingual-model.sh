@@ -48,4 +48,4 @@ fi
 # shellcheck disable=SC2086
 "$QUANTSERVE" quantize --from "$SOURCE" --to "$DESTINATION" ${QUANTIZE_OPTIONS---no-smoothing} \
   --intents scripts/multilingual-model/intents.json --head sentiment=scripts/multilingual-model/sentiment.json \
-  --knowledge-base scripts/multilingual-model/knowledge-base.json --answer-threshold 0.85
+  --knowledge-base scripts/multilingual-model/knowledge-base.json --answer-threshold 0.88

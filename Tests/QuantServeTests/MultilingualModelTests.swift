@@ -59,7 +59,9 @@ struct MultilingualModelTests {
         await server.models.loadRepository()
         let client = try await server.client()
         let cases = try Self.cases("held-out-answers.json", as: [AnswerCase].self)
-        let offTopic = ["What is the capital of France?", "明天北京会下雨吗？", "Write me a poem about the sea", "量子计算机是怎么工作的"]
+        let offTopic = ["What is the capital of France?", "明天北京会下雨吗？", "Write me a poem about the sea", "量子计算机是怎么工作的",
+                        "How do I bake sourdough bread?", "今天股市怎么样", "Who won the football match yesterday?", "推荐一部好看的电影",
+                        "What's 17 times 23?", "我想学习弹钢琴", "Tell me a joke", "火星上有水吗"]
         let response = try await client.unary(
             InferenceMethods.answer, request: AnswerRequest(model: ModelRef(name: "multilingual"), texts: cases.map(\.text) + offTopic, topK: 3),
             responseType: AnswerResponse.self).message
