@@ -3,7 +3,8 @@
 # customer-service corpus, CONCURRENCY requests in flight, closed loop) against ONE
 # `quantserve serve` and its model, through
 #   1. gRPC `inference.v1.Inference/Embed` (quantbench),
-#   2. KServe v2 `inference.GRPCInferenceService/ModelInfer` (slot: quantbench cannot call it yet),
+#   2. KServe v2 `inference.GRPCInferenceService/ModelInfer`, side by side with Embed from the same
+#      client (h2load sending one pre-encoded request body, one text, over CONNECTIONS connections),
 #   3. OpenAI-compatible `POST /v1/embeddings`, float and base64 encodings (wrk + embeddings.lua),
 # in ROUNDS rounds, protocols in turn. Prints a markdown table of requests/s and p99 and each
 # protocol's throughput relative to gRPC Embed in the same round.
@@ -57,8 +58,31 @@ openai_embeddings() {  # encoding seconds -> one JSON line
     -- "$CORPUS" "$MODEL" "$1" | tail -1
 }
 
+# h2load: the same text as one pre-encoded body for Embed and for ModelInfer (checked OK first).
+TEXT="My parcel was supposed to arrive on Monday and the tracking has not changed since Friday"
+.venv/bin/python "$HERE/grpc_bodies.py" "127.0.0.1:$GRPC_PORT" "$MODEL" "$TEXT" "$WORK" >&2
+h2load_grpc() {  # body path seconds -> one JSON line (requests/s, p99 from h2load's per-request log)
+  h2load -c "$CONNECTIONS" -m $((CONCURRENCY / CONNECTIONS)) -D "$3" --warm-up-time "$WARMUP" -d "$WORK/$1.body" \
+    -H 'content-type: application/grpc' -H 'te: trailers' --log-file "$WORK/$1.log" \
+    "http://127.0.0.1:$GRPC_PORT$2" >"$WORK/$1.out"
+  "${PYTHON:-python3}" - "$WORK/$1.out" "$WORK/$1.log" <<'PY'
+import json, re, sys
+out = open(sys.argv[1]).read()
+rps = float(re.search(r"finished in [0-9.]+s, ([0-9.]+) req/s", out).group(1))
+failed = int(re.search(r"requests: .* (\d+) failed", out).group(1))
+latencies = sorted(int(line.split()[2]) for line in open(sys.argv[2]) if line.strip())
+print(json.dumps({"rps": rps, "p99_us": latencies[len(latencies) * 99 // 100], "errors": failed}))
+PY
+}
+
 RESULTS="$WORK/results.jsonl"
 for round in $(seq "$ROUNDS"); do
+  for pair in "embed /inference.v1.Inference/Embed|gRPC Embed (h2load)" "modelinfer /inference.GRPCInferenceService/ModelInfer|KServe ModelInfer (h2load)"; do
+    body=${pair%% *}; rest=${pair#* }; path=${rest%%|*}; label=${rest#*|}
+    h2load_grpc "$body" "$path" "$DURATION" | "${PYTHON:-python3}" -c '
+import json, sys
+r = json.loads(sys.stdin.read()); r.update(round=int(sys.argv[1]), protocol=sys.argv[2]); print(json.dumps(r))' "$round" "$label" >>"$RESULTS"
+  done
   grpc_embed "$DURATION" | "${PYTHON:-python3}" -c '
 import json, sys
 r = json.load(sys.stdin)
@@ -78,19 +102,18 @@ import json, sys
 from collections import defaultdict
 rows = [json.loads(line) for line in open(sys.argv[1])]
 native = {r["round"]: r["rps"] for r in rows if r["protocol"] == "gRPC Embed"}
+native_h2load = {r["round"]: r["rps"] for r in rows if r["protocol"] == "gRPC Embed (h2load)"}
 by_protocol = defaultdict(list)
 for r in rows:
     by_protocol[r["protocol"]].append(r)
 print(f"{sys.argv[2]} in flight, {sys.argv[3]} s per run, {len(native)} round(s); median over rounds\n")
-print("| protocol | requests/s | p99 ms | vs gRPC Embed | errors |")
+print("| protocol | requests/s | p99 ms | vs gRPC Embed (same client) | errors |")
 print("|---|---:|---:|---:|---:|")
 median = lambda xs: sorted(xs)[len(xs) // 2]
-for protocol in ["gRPC Embed", "KServe ModelInfer", "/v1/embeddings float", "/v1/embeddings base64"]:
-    runs = by_protocol.get(protocol)
-    if not runs:
-        print(f"| {protocol} | n/a | n/a | n/a | quantbench cannot call ModelInfer yet |")
-        continue
-    ratio = median([r["rps"] / native[r["round"]] for r in runs])
+for protocol in ["gRPC Embed", "/v1/embeddings float", "/v1/embeddings base64", "gRPC Embed (h2load)", "KServe ModelInfer (h2load)"]:
+    runs = by_protocol[protocol]
+    baseline = native_h2load if "h2load" in protocol else native
+    ratio = median([r["rps"] / baseline[r["round"]] for r in runs])
     print(f"| {protocol} | {median([r['rps'] for r in runs]):.1f} | {median([r['p99_us'] for r in runs]) / 1000:.1f} "
           f"| {ratio:.3f} | {sum(r['errors'] for r in runs)} |")
 PY
