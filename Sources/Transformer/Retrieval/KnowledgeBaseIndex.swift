@@ -4,8 +4,9 @@ import Kernels
 /// searched exhaustively for the entries closest to a text.
 ///
 /// Search is exact, and fast on large bases: an int8 pass (the GEMM kernels, one int8 row per
-/// question, per-row scale) scores every question with a proven error bound, which selects the
-/// only questions that can reach the top k; those are rescored in fp32. The result is the same
+/// question, per-row scale) scores every question with a proven error bound (Cauchy–Schwarz on the
+/// exact rounding errors of the row and of the query), which selects the only questions that can
+/// reach the top k; those are rescored in fp32. The result is the same
 /// as scoring every question in fp32 (KnowledgeBaseIndexTests checks it against brute force).
 public final class KnowledgeBaseIndex: Sendable {
     /// One entry and how close a text is to it.
@@ -31,10 +32,10 @@ public final class KnowledgeBaseIndex: Sendable {
     private let vectors: [Float]
     /// The same rows in int8, one scale per row.
     private let prefilter: Int8Linear
-    /// Per row, half its int8 scale: the weight error bound per unit of the query's L1 norm.
-    private let halfRowScale: [Float]
-    /// Per row, half the L1 norm of its dequantized int8 embedding: the error per unit of query scale.
-    private let halfRowNorm: [Float]
+    /// Per row, the L2 norm of its int8 rounding error `‖e − ê‖₂` (exact, from the fp32 row).
+    private let residualNorm: [Float]
+    /// Per row, the L2 norm of its dequantized int8 embedding `‖ê‖₂`.
+    private let quantizedNorm: [Float]
 
     /// An index over question embeddings already computed: `vectors` holds one normalized
     /// embedding per question of `base`, entry by entry, question by question.
@@ -57,22 +58,24 @@ public final class KnowledgeBaseIndex: Sendable {
         let rows = rowEntry.count
         var weights = [Int8](repeating: 0, count: rows * dimensions)
         var scales = [Float](repeating: 0, count: rows)
-        var halfRowScale = [Float](repeating: 0, count: rows)
-        var halfRowNorm = [Float](repeating: 0, count: rows)
+        var residualNorm = [Float](repeating: 0, count: rows)
+        var quantizedNorm = [Float](repeating: 0, count: rows)
         for row in 0..<rows {
             let offset = row * dimensions
             var largest: Float = 0
             for k in 0..<dimensions { largest = max(largest, abs(vectors[offset + k])) }
             let scale = largest > 0 ? largest / 127 : 1
-            var norm: Float = 0
+            var residual: Float = 0, norm: Float = 0
             for k in 0..<dimensions {
                 let level = min(max((vectors[offset + k] / scale).rounded(.toNearestOrEven), -127), 127)
                 weights[offset + k] = Int8(level)
-                norm += abs(level) * scale
+                let dequantized = level * scale
+                residual += (vectors[offset + k] - dequantized) * (vectors[offset + k] - dequantized)
+                norm += dequantized * dequantized
             }
             scales[row] = scale
-            halfRowScale[row] = scale / 2
-            halfRowNorm[row] = norm / 2
+            residualNorm[row] = residual.squareRoot()
+            quantizedNorm[row] = norm.squareRoot()
         }
         self.base = base
         self.threshold = threshold
@@ -80,8 +83,8 @@ public final class KnowledgeBaseIndex: Sendable {
         self.rowEntry = rowEntry
         self.rowQuestion = rowQuestion
         self.vectors = vectors
-        self.halfRowScale = halfRowScale
-        self.halfRowNorm = halfRowNorm
+        self.residualNorm = residualNorm
+        self.quantizedNorm = quantizedNorm
         prefilter = Int8Linear(weights: weights, scales: scales, bias: nil, outFeatures: rows, inFeatures: dimensions)
     }
 
@@ -103,13 +106,20 @@ public final class KnowledgeBaseIndex: Sendable {
                 prefilter.apply(input.baseAddress!, rows: 1, output: output.baseAddress!)
             }
         }
-        // |exact − approximate| ≤ (s_r / 2)·‖q‖₁ + (s_q / 2)·‖ê_r‖₁ (int8 rounding of the row and of
-        // the query, see ActivationQuantization); widened by 10 % and an absolute 1e-5 for the
-        // fp32 arithmetic of the kernel's dequantization.
-        let queryNorm = query.reduce(0) { $0 + abs($1) }
-        let queryScale = ActivationQuantization(rowMinimum: query.min() ?? 0, rowMaximum: query.max() ?? 0).scale
+        // exact − approximate = q·(e − ê) + (q − q̂)·ê, so by Cauchy–Schwarz
+        // |exact − approximate| ≤ ‖q‖₂·‖e − ê‖₂ + ‖q − q̂‖₂·‖ê‖₂, with q̂ the query exactly as the
+        // kernel quantizes it (ActivationQuantization) and both row norms exact from the build;
+        // widened by 10 % and an absolute 1e-5 for the fp32 arithmetic of the dequantization.
+        let quantization = ActivationQuantization(rowMinimum: query.min() ?? 0, rowMaximum: query.max() ?? 0)
+        var queryNorm: Float = 0, queryError: Float = 0
+        for x in query {
+            let dequantized = Float(quantization.quantize(x) - quantization.zeroPoint) * quantization.scale
+            queryNorm += x * x
+            queryError += (x - dequantized) * (x - dequantized)
+        }
+        let (queryLength, queryErrorLength) = (queryNorm.squareRoot(), queryError.squareRoot())
         func bound(_ row: Int) -> Float {
-            1.1 * (halfRowScale[row] * queryNorm + halfRowNorm[row] * queryScale) + 1e-5
+            1.1 * (queryLength * residualNorm[row] + queryErrorLength * quantizedNorm[row]) + 1e-5
         }
         // The k-th best entry's lower bound: no entry below it can reach the top k.
         var entryLower = [Float](repeating: -.infinity, count: base.entries.count)
