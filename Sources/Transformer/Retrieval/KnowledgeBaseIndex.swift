@@ -118,38 +118,36 @@ public final class KnowledgeBaseIndex: Sendable {
             queryError += (x - dequantized) * (x - dequantized)
         }
         let (queryLength, queryErrorLength) = (queryNorm.squareRoot(), queryError.squareRoot())
-        func bound(_ row: Int) -> Float {
-            1.1 * (queryLength * residualNorm[row] + queryErrorLength * quantizedNorm[row]) + 1e-5
-        }
-        // The k-th best entry's lower bound: no entry below it can reach the top k.
+        // Each row's error bound, computed once; then the k-th best entry's lower bound: no entry
+        // below it can reach the top k.
+        var bound = [Float](repeating: 0, count: rows)
         var entryLower = [Float](repeating: -.infinity, count: base.entries.count)
         for row in 0..<rows {
+            bound[row] = 1.1 * (queryLength * residualNorm[row] + queryErrorLength * quantizedNorm[row]) + 1e-5
             let entry = Int(rowEntry[row])
-            entryLower[entry] = max(entryLower[entry], approximate[row] - bound(row))
+            entryLower[entry] = max(entryLower[entry], approximate[row] - bound[row])
         }
         let cutoff = Self.kthLargest(entryLower, wanted)
-        var best: [Int: Match] = [:]
-        for row in 0..<rows where approximate[row] + bound(row) >= cutoff {
-            let score = exactScore(query, row: row)
-            let entry = Int(rowEntry[row])
-            if let current = best[entry], current.score >= score { continue }
-            best[entry] = Match(entry: entry, question: Int(rowQuestion[row]), score: score)
-        }
-        let ranked = best.values.sorted { $0.score > $1.score || ($0.score == $1.score && $0.entry < $1.entry) }
-        return Array(ranked.prefix(wanted))
+        return rank((0..<rows).lazy.filter { approximate[$0] + bound[$0] >= cutoff }, query: query, topK: wanted)
     }
 
     /// Every entry's best score in fp32, brute force: the reference `search` must equal.
     public func bruteForceSearch(_ query: [Float], topK: Int) -> [Match] {
+        rank(0..<rowCount, query: query, topK: min(max(1, topK), base.entries.count))
+    }
+
+    /// The `topK` entries of `rows` scored exactly, each by its best row, best first (ties: the
+    /// earlier entry first).
+    private func rank(_ rows: some Sequence<Int>, query: [Float], topK: Int) -> [Match] {
         var best: [Int: Match] = [:]
-        for row in 0..<rowCount {
+        for row in rows {
             let score = exactScore(query, row: row)
             let entry = Int(rowEntry[row])
             if let current = best[entry], current.score >= score { continue }
             best[entry] = Match(entry: entry, question: Int(rowQuestion[row]), score: score)
         }
         let ranked = best.values.sorted { $0.score > $1.score || ($0.score == $1.score && $0.entry < $1.entry) }
-        return Array(ranked.prefix(min(max(1, topK), base.entries.count)))
+        return Array(ranked.prefix(topK))
     }
 
     /// The fp32 dot product of `query` with row `row`, 16 lanes at a time.
