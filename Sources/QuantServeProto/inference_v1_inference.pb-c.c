@@ -547,6 +547,186 @@ void   inference__v1__answer_response__free_unpacked
   assert(message->base.descriptor == &inference__v1__answer_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   inference__v1__chat_message__init
+                     (Inference__V1__ChatMessage         *message)
+{
+  static const Inference__V1__ChatMessage init_value = INFERENCE__V1__CHAT_MESSAGE__INIT;
+  *message = init_value;
+}
+size_t inference__v1__chat_message__get_packed_size
+                     (const Inference__V1__ChatMessage *message)
+{
+  assert(message->base.descriptor == &inference__v1__chat_message__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t inference__v1__chat_message__pack
+                     (const Inference__V1__ChatMessage *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &inference__v1__chat_message__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t inference__v1__chat_message__pack_to_buffer
+                     (const Inference__V1__ChatMessage *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &inference__v1__chat_message__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Inference__V1__ChatMessage *
+       inference__v1__chat_message__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Inference__V1__ChatMessage *)
+     protobuf_c_message_unpack (&inference__v1__chat_message__descriptor,
+                                allocator, len, data);
+}
+void   inference__v1__chat_message__free_unpacked
+                     (Inference__V1__ChatMessage *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &inference__v1__chat_message__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   inference__v1__generate_request__init
+                     (Inference__V1__GenerateRequest         *message)
+{
+  static const Inference__V1__GenerateRequest init_value = INFERENCE__V1__GENERATE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t inference__v1__generate_request__get_packed_size
+                     (const Inference__V1__GenerateRequest *message)
+{
+  assert(message->base.descriptor == &inference__v1__generate_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t inference__v1__generate_request__pack
+                     (const Inference__V1__GenerateRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &inference__v1__generate_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t inference__v1__generate_request__pack_to_buffer
+                     (const Inference__V1__GenerateRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &inference__v1__generate_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Inference__V1__GenerateRequest *
+       inference__v1__generate_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Inference__V1__GenerateRequest *)
+     protobuf_c_message_unpack (&inference__v1__generate_request__descriptor,
+                                allocator, len, data);
+}
+void   inference__v1__generate_request__free_unpacked
+                     (Inference__V1__GenerateRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &inference__v1__generate_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   inference__v1__generate_usage__init
+                     (Inference__V1__GenerateUsage         *message)
+{
+  static const Inference__V1__GenerateUsage init_value = INFERENCE__V1__GENERATE_USAGE__INIT;
+  *message = init_value;
+}
+size_t inference__v1__generate_usage__get_packed_size
+                     (const Inference__V1__GenerateUsage *message)
+{
+  assert(message->base.descriptor == &inference__v1__generate_usage__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t inference__v1__generate_usage__pack
+                     (const Inference__V1__GenerateUsage *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &inference__v1__generate_usage__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t inference__v1__generate_usage__pack_to_buffer
+                     (const Inference__V1__GenerateUsage *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &inference__v1__generate_usage__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Inference__V1__GenerateUsage *
+       inference__v1__generate_usage__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Inference__V1__GenerateUsage *)
+     protobuf_c_message_unpack (&inference__v1__generate_usage__descriptor,
+                                allocator, len, data);
+}
+void   inference__v1__generate_usage__free_unpacked
+                     (Inference__V1__GenerateUsage *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &inference__v1__generate_usage__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   inference__v1__generate_chunk__init
+                     (Inference__V1__GenerateChunk         *message)
+{
+  static const Inference__V1__GenerateChunk init_value = INFERENCE__V1__GENERATE_CHUNK__INIT;
+  *message = init_value;
+}
+size_t inference__v1__generate_chunk__get_packed_size
+                     (const Inference__V1__GenerateChunk *message)
+{
+  assert(message->base.descriptor == &inference__v1__generate_chunk__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t inference__v1__generate_chunk__pack
+                     (const Inference__V1__GenerateChunk *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &inference__v1__generate_chunk__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t inference__v1__generate_chunk__pack_to_buffer
+                     (const Inference__V1__GenerateChunk *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &inference__v1__generate_chunk__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Inference__V1__GenerateChunk *
+       inference__v1__generate_chunk__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Inference__V1__GenerateChunk *)
+     protobuf_c_message_unpack (&inference__v1__generate_chunk__descriptor,
+                                allocator, len, data);
+}
+void   inference__v1__generate_chunk__free_unpacked
+                     (Inference__V1__GenerateChunk *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &inference__v1__generate_chunk__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   inference__v1__tokenize_request__init
                      (Inference__V1__TokenizeRequest         *message)
 {
@@ -1874,6 +2054,366 @@ const ProtobufCMessageDescriptor inference__v1__answer_response__descriptor =
   (ProtobufCMessageInit) inference__v1__answer_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor inference__v1__chat_message__field_descriptors[2] =
+{
+  {
+    "role",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__ChatMessage, role),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "content",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__ChatMessage, content),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned inference__v1__chat_message__field_indices_by_name[] = {
+  1,   /* field[1] = content */
+  0,   /* field[0] = role */
+};
+static const ProtobufCIntRange inference__v1__chat_message__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor inference__v1__chat_message__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "inference.v1.ChatMessage",
+  "ChatMessage",
+  "Inference__V1__ChatMessage",
+  "inference.v1",
+  sizeof(Inference__V1__ChatMessage),
+  2,
+  inference__v1__chat_message__field_descriptors,
+  inference__v1__chat_message__field_indices_by_name,
+  1,  inference__v1__chat_message__number_ranges,
+  (ProtobufCMessageInit) inference__v1__chat_message__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor inference__v1__generate_request__field_descriptors[10] =
+{
+  {
+    "model",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__GenerateRequest, model),
+    &inference__v1__model_ref__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "messages",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Inference__V1__GenerateRequest, n_messages),
+    offsetof(Inference__V1__GenerateRequest, messages),
+    &inference__v1__chat_message__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "prompt",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__GenerateRequest, prompt),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "max_tokens",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__GenerateRequest, max_tokens),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "temperature",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_FLOAT,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__GenerateRequest, temperature),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "top_p",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_FLOAT,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__GenerateRequest, top_p),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "top_k",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__GenerateRequest, top_k),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "seed",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__GenerateRequest, seed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "stop",
+    9,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Inference__V1__GenerateRequest, n_stop),
+    offsetof(Inference__V1__GenerateRequest, stop),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "repetition_penalty",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_FLOAT,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__GenerateRequest, repetition_penalty),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned inference__v1__generate_request__field_indices_by_name[] = {
+  3,   /* field[3] = max_tokens */
+  1,   /* field[1] = messages */
+  0,   /* field[0] = model */
+  2,   /* field[2] = prompt */
+  9,   /* field[9] = repetition_penalty */
+  7,   /* field[7] = seed */
+  8,   /* field[8] = stop */
+  4,   /* field[4] = temperature */
+  6,   /* field[6] = top_k */
+  5,   /* field[5] = top_p */
+};
+static const ProtobufCIntRange inference__v1__generate_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 10 }
+};
+const ProtobufCMessageDescriptor inference__v1__generate_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "inference.v1.GenerateRequest",
+  "GenerateRequest",
+  "Inference__V1__GenerateRequest",
+  "inference.v1",
+  sizeof(Inference__V1__GenerateRequest),
+  10,
+  inference__v1__generate_request__field_descriptors,
+  inference__v1__generate_request__field_indices_by_name,
+  1,  inference__v1__generate_request__number_ranges,
+  (ProtobufCMessageInit) inference__v1__generate_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor inference__v1__generate_usage__field_descriptors[3] =
+{
+  {
+    "prompt_tokens",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__GenerateUsage, prompt_tokens),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "generated_tokens",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__GenerateUsage, generated_tokens),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "time_to_first_token_seconds",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__GenerateUsage, time_to_first_token_seconds),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned inference__v1__generate_usage__field_indices_by_name[] = {
+  1,   /* field[1] = generated_tokens */
+  0,   /* field[0] = prompt_tokens */
+  2,   /* field[2] = time_to_first_token_seconds */
+};
+static const ProtobufCIntRange inference__v1__generate_usage__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor inference__v1__generate_usage__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "inference.v1.GenerateUsage",
+  "GenerateUsage",
+  "Inference__V1__GenerateUsage",
+  "inference.v1",
+  sizeof(Inference__V1__GenerateUsage),
+  3,
+  inference__v1__generate_usage__field_descriptors,
+  inference__v1__generate_usage__field_indices_by_name,
+  1,  inference__v1__generate_usage__number_ranges,
+  (ProtobufCMessageInit) inference__v1__generate_usage__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor inference__v1__generate_chunk__field_descriptors[5] =
+{
+  {
+    "model",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__GenerateChunk, model),
+    &inference__v1__model_ref__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "text",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__GenerateChunk, text),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "token_ids",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_UINT32,
+    offsetof(Inference__V1__GenerateChunk, n_token_ids),
+    offsetof(Inference__V1__GenerateChunk, token_ids),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "finish_reason",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__GenerateChunk, finish_reason),
+    &inference__v1__finish_reason__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "usage",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Inference__V1__GenerateChunk, usage),
+    &inference__v1__generate_usage__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned inference__v1__generate_chunk__field_indices_by_name[] = {
+  3,   /* field[3] = finish_reason */
+  0,   /* field[0] = model */
+  1,   /* field[1] = text */
+  2,   /* field[2] = token_ids */
+  4,   /* field[4] = usage */
+};
+static const ProtobufCIntRange inference__v1__generate_chunk__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor inference__v1__generate_chunk__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "inference.v1.GenerateChunk",
+  "GenerateChunk",
+  "Inference__V1__GenerateChunk",
+  "inference.v1",
+  sizeof(Inference__V1__GenerateChunk),
+  5,
+  inference__v1__generate_chunk__field_descriptors,
+  inference__v1__generate_chunk__field_indices_by_name,
+  1,  inference__v1__generate_chunk__number_ranges,
+  (ProtobufCMessageInit) inference__v1__generate_chunk__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor inference__v1__tokenize_request__field_descriptors[2] =
 {
   {
@@ -2563,6 +3103,38 @@ const ProtobufCMessageDescriptor inference__v1__unload_model_response__descripto
   (ProtobufCMessageInit) inference__v1__unload_model_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCEnumValue inference__v1__finish_reason__enum_values_by_number[4] =
+{
+  { "FINISH_REASON_UNSPECIFIED", "INFERENCE__V1__FINISH_REASON__FINISH_REASON_UNSPECIFIED", 0 },
+  { "FINISH_REASON_STOP", "INFERENCE__V1__FINISH_REASON__FINISH_REASON_STOP", 1 },
+  { "FINISH_REASON_LENGTH", "INFERENCE__V1__FINISH_REASON__FINISH_REASON_LENGTH", 2 },
+  { "FINISH_REASON_CANCELLED", "INFERENCE__V1__FINISH_REASON__FINISH_REASON_CANCELLED", 3 },
+};
+static const ProtobufCIntRange inference__v1__finish_reason__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex inference__v1__finish_reason__enum_values_by_name[4] =
+{
+  { "FINISH_REASON_CANCELLED", 3 },
+  { "FINISH_REASON_LENGTH", 2 },
+  { "FINISH_REASON_STOP", 1 },
+  { "FINISH_REASON_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor inference__v1__finish_reason__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "inference.v1.FinishReason",
+  "FinishReason",
+  "Inference__V1__FinishReason",
+  "inference.v1",
+  4,
+  inference__v1__finish_reason__enum_values_by_number,
+  4,
+  inference__v1__finish_reason__enum_values_by_name,
+  1,
+  inference__v1__finish_reason__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
 static const ProtobufCEnumValue inference__v1__version_state__enum_values_by_number[6] =
 {
   { "VERSION_STATE_UNSPECIFIED", "INFERENCE__V1__VERSION_STATE__VERSION_STATE_UNSPECIFIED", 0 },
@@ -2599,17 +3171,19 @@ const ProtobufCEnumDescriptor inference__v1__version_state__descriptor =
   inference__v1__version_state__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor inference__v1__inference__method_descriptors[4] =
+static const ProtobufCMethodDescriptor inference__v1__inference__method_descriptors[5] =
 {
   { "Embed", &inference__v1__embed_request__descriptor, &inference__v1__embed_response__descriptor },
   { "Classify", &inference__v1__classify_request__descriptor, &inference__v1__classify_response__descriptor },
   { "Tokenize", &inference__v1__tokenize_request__descriptor, &inference__v1__tokenize_response__descriptor },
   { "Answer", &inference__v1__answer_request__descriptor, &inference__v1__answer_response__descriptor },
+  { "Generate", &inference__v1__generate_request__descriptor, &inference__v1__generate_chunk__descriptor },
 };
 const unsigned inference__v1__inference__method_indices_by_name[] = {
   3,        /* Answer */
   1,        /* Classify */
   0,        /* Embed */
+  4,        /* Generate */
   2         /* Tokenize */
 };
 const ProtobufCServiceDescriptor inference__v1__inference__descriptor =
@@ -2619,7 +3193,7 @@ const ProtobufCServiceDescriptor inference__v1__inference__descriptor =
   "Inference",
   "Inference__V1__Inference",
   "inference.v1",
-  4,
+  5,
   inference__v1__inference__method_descriptors,
   inference__v1__inference__method_indices_by_name
 };
@@ -2654,6 +3228,14 @@ void inference__v1__inference__answer(ProtobufCService *service,
 {
   assert(service->descriptor == &inference__v1__inference__descriptor);
   service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void inference__v1__inference__generate(ProtobufCService *service,
+                                        const Inference__V1__GenerateRequest *input,
+                                        Inference__V1__GenerateChunk_Closure closure,
+                                        void *closure_data)
+{
+  assert(service->descriptor == &inference__v1__inference__descriptor);
+  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void inference__v1__inference__init (Inference__V1__Inference_Service *service,
                                      Inference__V1__Inference_ServiceDestroy destroy)

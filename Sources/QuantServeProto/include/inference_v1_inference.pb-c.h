@@ -27,6 +27,10 @@ typedef struct Inference__V1__AnswerRequest Inference__V1__AnswerRequest;
 typedef struct Inference__V1__AnswerMatch Inference__V1__AnswerMatch;
 typedef struct Inference__V1__AnswerResult Inference__V1__AnswerResult;
 typedef struct Inference__V1__AnswerResponse Inference__V1__AnswerResponse;
+typedef struct Inference__V1__ChatMessage Inference__V1__ChatMessage;
+typedef struct Inference__V1__GenerateRequest Inference__V1__GenerateRequest;
+typedef struct Inference__V1__GenerateUsage Inference__V1__GenerateUsage;
+typedef struct Inference__V1__GenerateChunk Inference__V1__GenerateChunk;
 typedef struct Inference__V1__TokenizeRequest Inference__V1__TokenizeRequest;
 typedef struct Inference__V1__TokenIds Inference__V1__TokenIds;
 typedef struct Inference__V1__TokenizeResponse Inference__V1__TokenizeResponse;
@@ -44,6 +48,22 @@ typedef struct Inference__V1__UnloadModelResponse Inference__V1__UnloadModelResp
 
 /* --- enums --- */
 
+typedef enum _Inference__V1__FinishReason {
+  INFERENCE__V1__FINISH_REASON__FINISH_REASON_UNSPECIFIED = 0,
+  /*
+   * The model's end-of-turn token or a stop string.
+   */
+  INFERENCE__V1__FINISH_REASON__FINISH_REASON_STOP = 1,
+  /*
+   * max_tokens or the model's context was reached.
+   */
+  INFERENCE__V1__FINISH_REASON__FINISH_REASON_LENGTH = 2,
+  /*
+   * The server stopped the generation (shutdown or the version unloaded).
+   */
+  INFERENCE__V1__FINISH_REASON__FINISH_REASON_CANCELLED = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(INFERENCE__V1__FINISH_REASON)
+} Inference__V1__FinishReason;
 typedef enum _Inference__V1__VersionState {
   INFERENCE__V1__VERSION_STATE__VERSION_STATE_UNSPECIFIED = 0,
   INFERENCE__V1__VERSION_STATE__VERSION_STATE_LOADING = 1,
@@ -248,6 +268,119 @@ struct  Inference__V1__AnswerResponse
 #define INFERENCE__V1__ANSWER_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&inference__v1__answer_response__descriptor) \
     , NULL, 0,NULL, 0 }
+
+
+/*
+ * One turn of a chat.
+ */
+struct  Inference__V1__ChatMessage
+{
+  ProtobufCMessage base;
+  /*
+   * "system", "user" or "assistant".
+   */
+  char *role;
+  char *content;
+};
+#define INFERENCE__V1__CHAT_MESSAGE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&inference__v1__chat_message__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Inference__V1__GenerateRequest
+{
+  ProtobufCMessage base;
+  Inference__V1__ModelRef *model;
+  /*
+   * The chat to continue, rendered with the model's chat template (exactly one of messages
+   * and prompt is set).
+   */
+  size_t n_messages;
+  Inference__V1__ChatMessage **messages;
+  /*
+   * A raw prompt, tokenized as is.
+   */
+  char *prompt;
+  /*
+   * Most tokens to generate; 0 means the server's default. Prompt plus max_tokens must fit
+   * the model's context.
+   */
+  uint32_t max_tokens;
+  /*
+   * 0 is greedy decoding (deterministic); otherwise logits are divided by it before sampling.
+   */
+  float temperature;
+  /*
+   * Nucleus sampling: the smallest set of tokens whose probability reaches top_p; 0 or 1 is off.
+   */
+  float top_p;
+  /*
+   * Sample among the top_k most likely tokens; 0 is off.
+   */
+  uint32_t top_k;
+  /*
+   * Seeds the sampler so that the same request gives the same tokens; 0 draws a fresh seed.
+   */
+  uint64_t seed;
+  /*
+   * Generation stops before the first occurrence of any of these strings (not included).
+   */
+  size_t n_stop;
+  char **stop;
+  /*
+   * Divides (positive logits) or multiplies (negative ones) the logits of tokens already in the
+   * prompt or the output; 0 or 1 is off.
+   */
+  float repetition_penalty;
+};
+#define INFERENCE__V1__GENERATE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&inference__v1__generate_request__descriptor) \
+    , NULL, 0,NULL, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0,NULL, 0 }
+
+
+struct  Inference__V1__GenerateUsage
+{
+  ProtobufCMessage base;
+  uint32_t prompt_tokens;
+  uint32_t generated_tokens;
+  /*
+   * From the moment the server accepted the call to the first generated token.
+   */
+  double time_to_first_token_seconds;
+};
+#define INFERENCE__V1__GENERATE_USAGE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&inference__v1__generate_usage__descriptor) \
+    , 0, 0, 0 }
+
+
+struct  Inference__V1__GenerateChunk
+{
+  ProtobufCMessage base;
+  /*
+   * The exact version generating (on every chunk).
+   */
+  Inference__V1__ModelRef *model;
+  /*
+   * The text this chunk adds (never half a UTF-8 character).
+   */
+  char *text;
+  /*
+   * The token ids this chunk adds.
+   */
+  size_t n_token_ids;
+  uint32_t *token_ids;
+  /*
+   * Set on the last chunk only.
+   */
+  Inference__V1__FinishReason finish_reason;
+  /*
+   * Set on the last chunk only.
+   */
+  Inference__V1__GenerateUsage *usage;
+};
+#define INFERENCE__V1__GENERATE_CHUNK__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&inference__v1__generate_chunk__descriptor) \
+    , NULL, (char *)protobuf_c_empty_string, 0,NULL, INFERENCE__V1__FINISH_REASON__FINISH_REASON_UNSPECIFIED, NULL }
 
 
 struct  Inference__V1__TokenizeRequest
@@ -649,6 +782,82 @@ Inference__V1__AnswerResponse *
 void   inference__v1__answer_response__free_unpacked
                      (Inference__V1__AnswerResponse *message,
                       ProtobufCAllocator *allocator);
+/* Inference__V1__ChatMessage methods */
+void   inference__v1__chat_message__init
+                     (Inference__V1__ChatMessage         *message);
+size_t inference__v1__chat_message__get_packed_size
+                     (const Inference__V1__ChatMessage   *message);
+size_t inference__v1__chat_message__pack
+                     (const Inference__V1__ChatMessage   *message,
+                      uint8_t             *out);
+size_t inference__v1__chat_message__pack_to_buffer
+                     (const Inference__V1__ChatMessage   *message,
+                      ProtobufCBuffer     *buffer);
+Inference__V1__ChatMessage *
+       inference__v1__chat_message__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   inference__v1__chat_message__free_unpacked
+                     (Inference__V1__ChatMessage *message,
+                      ProtobufCAllocator *allocator);
+/* Inference__V1__GenerateRequest methods */
+void   inference__v1__generate_request__init
+                     (Inference__V1__GenerateRequest         *message);
+size_t inference__v1__generate_request__get_packed_size
+                     (const Inference__V1__GenerateRequest   *message);
+size_t inference__v1__generate_request__pack
+                     (const Inference__V1__GenerateRequest   *message,
+                      uint8_t             *out);
+size_t inference__v1__generate_request__pack_to_buffer
+                     (const Inference__V1__GenerateRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Inference__V1__GenerateRequest *
+       inference__v1__generate_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   inference__v1__generate_request__free_unpacked
+                     (Inference__V1__GenerateRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Inference__V1__GenerateUsage methods */
+void   inference__v1__generate_usage__init
+                     (Inference__V1__GenerateUsage         *message);
+size_t inference__v1__generate_usage__get_packed_size
+                     (const Inference__V1__GenerateUsage   *message);
+size_t inference__v1__generate_usage__pack
+                     (const Inference__V1__GenerateUsage   *message,
+                      uint8_t             *out);
+size_t inference__v1__generate_usage__pack_to_buffer
+                     (const Inference__V1__GenerateUsage   *message,
+                      ProtobufCBuffer     *buffer);
+Inference__V1__GenerateUsage *
+       inference__v1__generate_usage__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   inference__v1__generate_usage__free_unpacked
+                     (Inference__V1__GenerateUsage *message,
+                      ProtobufCAllocator *allocator);
+/* Inference__V1__GenerateChunk methods */
+void   inference__v1__generate_chunk__init
+                     (Inference__V1__GenerateChunk         *message);
+size_t inference__v1__generate_chunk__get_packed_size
+                     (const Inference__V1__GenerateChunk   *message);
+size_t inference__v1__generate_chunk__pack
+                     (const Inference__V1__GenerateChunk   *message,
+                      uint8_t             *out);
+size_t inference__v1__generate_chunk__pack_to_buffer
+                     (const Inference__V1__GenerateChunk   *message,
+                      ProtobufCBuffer     *buffer);
+Inference__V1__GenerateChunk *
+       inference__v1__generate_chunk__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   inference__v1__generate_chunk__free_unpacked
+                     (Inference__V1__GenerateChunk *message,
+                      ProtobufCAllocator *allocator);
 /* Inference__V1__TokenizeRequest methods */
 void   inference__v1__tokenize_request__init
                      (Inference__V1__TokenizeRequest         *message);
@@ -934,6 +1143,18 @@ typedef void (*Inference__V1__AnswerResult_Closure)
 typedef void (*Inference__V1__AnswerResponse_Closure)
                  (const Inference__V1__AnswerResponse *message,
                   void *closure_data);
+typedef void (*Inference__V1__ChatMessage_Closure)
+                 (const Inference__V1__ChatMessage *message,
+                  void *closure_data);
+typedef void (*Inference__V1__GenerateRequest_Closure)
+                 (const Inference__V1__GenerateRequest *message,
+                  void *closure_data);
+typedef void (*Inference__V1__GenerateUsage_Closure)
+                 (const Inference__V1__GenerateUsage *message,
+                  void *closure_data);
+typedef void (*Inference__V1__GenerateChunk_Closure)
+                 (const Inference__V1__GenerateChunk *message,
+                  void *closure_data);
 typedef void (*Inference__V1__TokenizeRequest_Closure)
                  (const Inference__V1__TokenizeRequest *message,
                   void *closure_data);
@@ -996,6 +1217,10 @@ struct Inference__V1__Inference_Service
                  const Inference__V1__AnswerRequest *input,
                  Inference__V1__AnswerResponse_Closure closure,
                  void *closure_data);
+  void (*generate)(Inference__V1__Inference_Service *service,
+                   const Inference__V1__GenerateRequest *input,
+                   Inference__V1__GenerateChunk_Closure closure,
+                   void *closure_data);
 };
 typedef void (*Inference__V1__Inference_ServiceDestroy)(Inference__V1__Inference_Service *);
 void inference__v1__inference__init (Inference__V1__Inference_Service *service,
@@ -1007,7 +1232,8 @@ void inference__v1__inference__init (Inference__V1__Inference_Service *service,
       function_prefix__ ## embed,\
       function_prefix__ ## classify,\
       function_prefix__ ## tokenize,\
-      function_prefix__ ## answer  }
+      function_prefix__ ## answer,\
+      function_prefix__ ## generate  }
 void inference__v1__inference__embed(ProtobufCService *service,
                                      const Inference__V1__EmbedRequest *input,
                                      Inference__V1__EmbedResponse_Closure closure,
@@ -1024,6 +1250,10 @@ void inference__v1__inference__answer(ProtobufCService *service,
                                       const Inference__V1__AnswerRequest *input,
                                       Inference__V1__AnswerResponse_Closure closure,
                                       void *closure_data);
+void inference__v1__inference__generate(ProtobufCService *service,
+                                        const Inference__V1__GenerateRequest *input,
+                                        Inference__V1__GenerateChunk_Closure closure,
+                                        void *closure_data);
 typedef struct Inference__V1__ModelRegistry_Service Inference__V1__ModelRegistry_Service;
 struct Inference__V1__ModelRegistry_Service
 {
@@ -1075,6 +1305,7 @@ void inference__v1__model_registry__unload_model(ProtobufCService *service,
 
 /* --- descriptors --- */
 
+extern const ProtobufCEnumDescriptor    inference__v1__finish_reason__descriptor;
 extern const ProtobufCEnumDescriptor    inference__v1__version_state__descriptor;
 extern const ProtobufCMessageDescriptor inference__v1__model_ref__descriptor;
 extern const ProtobufCMessageDescriptor inference__v1__embed_request__descriptor;
@@ -1088,6 +1319,10 @@ extern const ProtobufCMessageDescriptor inference__v1__answer_request__descripto
 extern const ProtobufCMessageDescriptor inference__v1__answer_match__descriptor;
 extern const ProtobufCMessageDescriptor inference__v1__answer_result__descriptor;
 extern const ProtobufCMessageDescriptor inference__v1__answer_response__descriptor;
+extern const ProtobufCMessageDescriptor inference__v1__chat_message__descriptor;
+extern const ProtobufCMessageDescriptor inference__v1__generate_request__descriptor;
+extern const ProtobufCMessageDescriptor inference__v1__generate_usage__descriptor;
+extern const ProtobufCMessageDescriptor inference__v1__generate_chunk__descriptor;
 extern const ProtobufCMessageDescriptor inference__v1__tokenize_request__descriptor;
 extern const ProtobufCMessageDescriptor inference__v1__token_ids__descriptor;
 extern const ProtobufCMessageDescriptor inference__v1__tokenize_response__descriptor;
