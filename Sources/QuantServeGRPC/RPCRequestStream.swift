@@ -35,13 +35,7 @@ public struct RPCRequestStream<Message: Sendable>: AsyncSequence, Sendable {
 
         public mutating func next() async throws -> Message? {
             guard let serialized = try await nextSerialized() else { return nil }
-            do {
-                return try decode(serialized)
-            } catch let error as RPCError {
-                throw error
-            } catch {
-                throw RPCError(code: .invalidArgument, message: "could not decode the request message: \(error)")
-            }
+            return try decode(serialized)
         }
 
         private mutating func nextSerialized() async throws -> [UInt8]? {

@@ -1,7 +1,8 @@
 /// Handles one call at the transport's level: serialized request messages in, serialized
 /// response messages out, trailing metadata returned. Returning ends the call with OK;
-/// throwing `RPCError` ends it with that status; any other error ends it with INTERNAL;
-/// `CancellationError` with CANCELLED.
+/// throwing an `RPCErrorConvertible` (such as `RPCError`) ends it with that error's status,
+/// `CancellationError` with CANCELLED, and any other error with INTERNAL "internal error"
+/// (its text goes only to the server's log; see `RPCError(endingCallWith:)`).
 public typealias RPCHandler = @Sendable (
     _ request: RPCRequestStream<[UInt8]>,
     _ response: RPCResponseWriter<[UInt8]>,

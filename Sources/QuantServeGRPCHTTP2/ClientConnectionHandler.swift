@@ -4,7 +4,7 @@ import NIOCore
 /// One client connection: an nghttp2 client session carrying any number of concurrent calls.
 /// Calls arrive from the calling tasks through `start` (on the event loop); frames from all
 /// calls submitted in one loop tick go out in one write.
-final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelegate {
+final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelegate, SessionPumping {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -13,12 +13,13 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     private var onRetire: (@Sendable () -> Void)?
     private var session: NGHTTP2Session!
     private var context: ChannelHandlerContext?
-    private var loopSelf: NIOLoopBound<ClientConnectionHandler>?
+    private(set) var loopSelf: NIOLoopBound<ClientConnectionHandler>?
     private var calls: [Int32: ClientCall] = [:]
-    private var inReadBurst = false
-    private var flushScheduled = false
+    var pump = SessionPump()
     private var closed = false
     private var goingAway = false
+    /// `close()` was called: the connection closes once its GOAWAY is written.
+    private var closeRequested = false
     /// The error that closed the connection (a failed TLS handshake, say), told to its calls.
     private var closeReason: String?
 
@@ -73,7 +74,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closed else { return }
-        inReadBurst = true
+        readBurstBegins()
         let buffer = unwrapInboundIn(data)
         let result = buffer.withUnsafeReadableBytes { session.receive($0) }
         if result != .ok {
@@ -82,8 +83,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        inReadBurst = false
-        flush()
+        readBurstEnded()
         context.fireChannelReadComplete()
     }
 
@@ -169,41 +169,20 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     func close() {
         guard !closed else { return }
         goingAway = true
+        closeRequested = true
         session.submitGoAway(errorCode: NGHTTP2Session.ErrorCode.noError)
-        let written = flush()
-        closed = true
-        if let written, let loopSelf {
-            written.whenComplete { _ in loopSelf.value.context?.close(promise: nil) }
-        } else {
-            context?.close(promise: nil)
-        }
+        flush()
     }
 
     // MARK: Output
 
-    private func scheduleFlush() {
-        guard !inReadBurst, !flushScheduled, let loopSelf else { return }
-        flushScheduled = true
-        loopSelf.eventLoop.execute {
-            let handler = loopSelf.value
-            handler.flushScheduled = false
-            handler.flush()
-        }
-    }
-
-    @discardableResult
-    private func flush() -> EventLoopFuture<Void>? {
-        guard let context, let session else { return nil }
-        var buffer: ByteBuffer?
-        let healthy = session.send { chunk in
-            if buffer == nil { buffer = context.channel.allocator.buffer(capacity: max(chunk.count, 4096)) }
-            buffer!.writeBytes(chunk)
-        }
-        var written: EventLoopFuture<Void>?
-        if let buffer {
-            written = context.writeAndFlush(wrapOutboundOut(buffer))
-        }
-        if !closed, !healthy || (!session.wantsRead && !session.wantsWrite) {
+    /// Writes everything the session has to send in one write; closes the connection once it
+    /// is written when `close()` asked for it or the session is done.
+    func flush() {
+        guard let context, let session else { return }
+        let (buffer, healthy) = session.pendingOutput(allocator: context.channel.allocator)
+        let written = buffer.map { context.writeAndFlush(wrapOutboundOut($0)) }
+        if !closed, closeRequested || !healthy || (!session.wantsRead && !session.wantsWrite) {
             closed = true
             if let written, let loopSelf {
                 written.whenComplete { _ in loopSelf.value.context?.close(promise: nil) }
@@ -211,7 +190,6 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
                 context.close(promise: nil)
             }
         }
-        return written
     }
 
     // MARK: Session events

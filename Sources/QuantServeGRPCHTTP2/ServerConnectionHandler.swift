@@ -17,7 +17,7 @@ struct GracefulShutdownEvent: Sendable {
 /// executes the actions it returns. Output is pulled from nghttp2 only while the channel is
 /// writable, and reading stops while it is not, so a client that does not read cannot make the
 /// server buffer without bound.
-final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegate {
+final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegate, SessionPumping {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -34,12 +34,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
     private var machine: ServerConnectionStateMachine
     private var session: NGHTTP2Session!
     private var context: ChannelHandlerContext?
-    private var loopSelf: NIOLoopBound<ServerConnectionHandler>?
+    private(set) var loopSelf: NIOLoopBound<ServerConnectionHandler>?
     private var streams: [Int32: ServerStream] = [:]
     private var sniffer: PrefaceSniffer? = PrefaceSniffer()
     private var peer = PeerAddress(description: "unknown", isLoopback: false)
-    private var inReadBurst = false
-    private var flushScheduled = false
+    var pump = SessionPump()
     /// Whether `read` calls are held back (the channel is not writable, or the connection closes).
     private var readingPaused = false
     private var readPending = false
@@ -116,13 +115,12 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
             sniff(buffer)
             return
         }
-        inReadBurst = true
+        readBurstBegins()
         buffer.withUnsafeReadableBytes { bytes in handle(session.receive(bytes)) }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        inReadBurst = false
-        flush()
+        readBurstEnded()
         context.fireChannelReadComplete()
     }
 
@@ -168,7 +166,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
             refuseHTTP1()
         case .http2, .garbage:
             self.sniffer = nil
-            inReadBurst = true
+            readBurstBegins()
             sniffer.bytes.withUnsafeBytes { bytes in handle(session.receive(bytes)) }
         }
     }
@@ -262,20 +260,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
 
     // MARK: Output
 
-    /// Writes whatever the session has to send, unless a read burst will do it at its end.
-    private func scheduleFlush() {
-        guard !inReadBurst, !flushScheduled, let loopSelf else { return }
-        flushScheduled = true
-        loopSelf.eventLoop.execute {
-            let handler = loopSelf.value
-            handler.flushScheduled = false
-            handler.flush()
-        }
-    }
-
     /// Pulls frames from the session and writes them while the channel is writable, then
     /// closes the connection if it is done. Never called from inside an nghttp2 callback.
-    private func flush() {
+    func flush() {
         guard let context, let session, !answeredHTTP1 else {
             closeIfFlushed()
             return
@@ -283,12 +270,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
         var wrote = false
         var healthy = true
         while context.channel.isWritable {
-            var buffer: ByteBuffer?
-            healthy = session.send(maxBytes: Self.writeChunkBytes) { chunk in
-                if buffer == nil { buffer = context.channel.allocator.buffer(capacity: max(chunk.count, 4096)) }
-                buffer!.writeBytes(chunk)
-            }
-            guard let buffer else { break }
+            let output = session.pendingOutput(allocator: context.channel.allocator, maxBytes: Self.writeChunkBytes)
+            healthy = output.healthy
+            guard let buffer = output.buffer else { break }
             write(buffer, context: context)
             wrote = true
             if !healthy || !session.wantsWrite { break }
@@ -512,6 +496,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
         let sink = ServerResponseSink(queue: queue, maxSendMessageBytes: configuration.maxSendMessageBytes,
                                       compression: stream.responseEncoding)
         let maxReceiveMessageBytes = configuration.maxReceiveMessageBytes
+        let (logger, failureLog, method) = (logger, failureLog, context.method)
         stream.task = Task {
             let end: OutboundMessageQueue.End
             do {
@@ -525,12 +510,18 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
                 } catch {
                     end = .status(error.status, [:])
                 }
-            } catch let error as RPCError {
-                end = .status(error.status, error.metadata)
-            } catch is CancellationError {
-                end = .status(Status(code: .cancelled, message: "the call was cancelled"), [:])
             } catch {
-                end = .status(Status(code: .internal, message: "the handler failed: \(error)"), [:])
+                // The one place a handler's error becomes the call's status.
+                if let known = RPCError(endingCallWith: error) {
+                    end = .status(known.status, known.metadata)
+                } else {
+                    failureLog.log { suppressed in
+                        var metadata: Logger.Metadata = ["method": "\(method)", "error": "\(String(reflecting: error))"]
+                        if suppressed > 0 { metadata["lines-not-logged"] = "\(suppressed)" }
+                        logger.error("handler failed unexpectedly; the client gets INTERNAL \"internal error\"", metadata: metadata)
+                    }
+                    end = .status(RPCError.unexpectedFailure.status, [:])
+                }
             }
             queue.finish(end)
         }

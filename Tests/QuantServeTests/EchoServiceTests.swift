@@ -53,7 +53,8 @@ struct EchoServiceTests {
         call.finishRequests()
         try await Task.sleep(for: .milliseconds(20))
         call.task.cancel()
-        await #expect(throws: CancellationError.self) { try await call.task.value }
+        let error = await #expect(throws: RPCError.self) { try await call.task.value }
+        #expect(error?.code == .cancelled)
     }
 
     @Test func expandSendsCountResponsesThenTheRequestedFailure() async throws {

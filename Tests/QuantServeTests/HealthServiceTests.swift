@@ -47,7 +47,8 @@ struct HealthServiceTests {
         #expect(try await Self.status(responses.next()) == .serviceUnknown)
 
         call.task.cancel()
-        await #expect(throws: CancellationError.self) { try await call.task.value }
+        let error = await #expect(throws: RPCError.self) { try await call.task.value }
+        #expect(error?.code == .cancelled)
     }
 
     @Test func shutdownSendsNotServingAndEndsEveryWatch() async throws {

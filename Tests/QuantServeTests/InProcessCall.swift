@@ -30,7 +30,7 @@ struct InProcessCall: Sendable {
 
     let sink = Sink()
     let requests: AsyncThrowingStream<[UInt8], any Error>.Continuation
-    /// The handler's run: its trailers, or the error it ended with.
+    /// The handler's run: its trailers, or the `RPCError` it ended with.
     let task: Task<Metadata, any Error>
 
     init(_ service: some RPCService, _ method: MethodDescriptor, metadata: Metadata = [:], deadline: ContinuousClock.Instant? = nil) {
@@ -43,7 +43,12 @@ struct InProcessCall: Sendable {
         let sink = sink
         task = Task {
             defer { sink.finish() }
-            return try await handler(RPCRequestStream(bytes: stream), RPCResponseWriter(sink: sink), context)
+            do {
+                return try await handler(RPCRequestStream(bytes: stream), RPCResponseWriter(sink: sink), context)
+            } catch {
+                // As the server transport ends a call: the client sees only the RPCError.
+                throw RPCError(endingCallWith: error) ?? RPCError.unexpectedFailure
+            }
         }
     }
 

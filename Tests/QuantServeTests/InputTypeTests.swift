@@ -57,7 +57,7 @@ import QuantServeTransformer
             Issue.record("an unknown input type was accepted")
         } catch let error as InferenceError {
             #expect(error == .unknownInputType("input_type 'document' is not known: this model takes 'passage', 'query'"))
-            #expect(ServiceError.code(for: error) == .invalidArgument)
+            #expect(error.rpcErrorCode == .invalidArgument)
         }
     }
 

@@ -130,7 +130,7 @@ import Testing
         let pinned = try registry.acquire(name: "m", version: 1)
         #expect(pinned.version == 1, "the serving version may be named by number")
         registry.release(pinned)
-        #expect(ServiceError.code(for: .notServing(name: "m", version: 2, serving: 1)) == .permissionDenied)
+        #expect(RegistryError.notServing(name: "m", version: 2, serving: 1).rpcErrorCode == .permissionDenied)
     }
 }
 

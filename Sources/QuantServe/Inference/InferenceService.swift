@@ -30,10 +30,8 @@ public struct InferenceService: RPCService {
     public func register(in router: inout RPCRouter) {
         router.registerUnary(InferenceMethods.embed) { (request: EmbedRequest, context) -> ServerResponse<EmbedResponse> in
             let model = request.model ?? ModelRef()
-            let result = try await ServiceError.converting {
-                try await inference.embed(name: model.name, version: model.version, access: access(model, context), texts: request.texts,
-                                          truncate: request.truncate, inputType: request.inputType, deadline: context.deadline)
-            }
+            let result = try await inference.embed(name: model.name, version: model.version, access: access(model, context), texts: request.texts,
+                                                   truncate: request.truncate, inputType: request.inputType, deadline: context.deadline)
             let embeddings = zip(result.vectors, result.tokenCounts).map { vector, count in
                 Embedding(values: vector, tokenCount: UInt32(count))
             }
@@ -44,10 +42,8 @@ public struct InferenceService: RPCService {
         }
         router.registerUnary(InferenceMethods.classify) { (request: ClassifyRequest, context) -> ServerResponse<ClassifyResponse> in
             let model = request.model ?? ModelRef()
-            let result = try await ServiceError.converting {
-                try await inference.classify(name: model.name, version: model.version, access: access(model, context), texts: request.texts,
-                                             topK: Int(request.topK), head: request.head, deadline: context.deadline)
-            }
+            let result = try await inference.classify(name: model.name, version: model.version, access: access(model, context), texts: request.texts,
+                                                      topK: Int(request.topK), head: request.head, deadline: context.deadline)
             let results = result.results.map { scores in
                 Classification(labels: scores.map { LabelScore(label: $0.label, score: $0.score) })
             }
@@ -57,10 +53,8 @@ public struct InferenceService: RPCService {
         }
         router.registerUnary(InferenceMethods.answer) { (request: AnswerRequest, context) -> ServerResponse<AnswerResponse> in
             let model = request.model ?? ModelRef()
-            let result = try await ServiceError.converting {
-                try await inference.answer(name: model.name, version: model.version, access: access(model, context), texts: request.texts,
-                                           topK: Int(request.topK), deadline: context.deadline)
-            }
+            let result = try await inference.answer(name: model.name, version: model.version, access: access(model, context), texts: request.texts,
+                                                    topK: Int(request.topK), deadline: context.deadline)
             let entries = result.index.base.entries
             let results = result.results.map { matches in
                 AnswerResult(matches: matches.map { match in
@@ -76,10 +70,8 @@ public struct InferenceService: RPCService {
         }
         router.registerUnary(InferenceMethods.tokenize) { (request: TokenizeRequest, context) -> ServerResponse<TokenizeResponse> in
             let model = request.model ?? ModelRef()
-            let result = try await ServiceError.converting {
-                try await inference.tokenize(name: model.name, version: model.version, access: access(model, context),
-                                             texts: request.texts, deadline: context.deadline)
-            }
+            let result = try await inference.tokenize(name: model.name, version: model.version, access: access(model, context),
+                                                      texts: request.texts, deadline: context.deadline)
             return ServerResponse(TokenizeResponse(model: ModelRef(name: result.name, version: result.version),
                                                    tokens: result.ids.map { TokenIds(ids: $0) }))
         }

@@ -12,7 +12,7 @@ extension KServeService {
             return try await infer(input, request: request, version: version, context: context, start: start)
         } catch {
             recordFailure(name: request.modelName, version: version, after: start.duration(to: .now))
-            throw ServiceError.rpcError(error)
+            throw error
         }
     }
 

@@ -19,7 +19,7 @@ extension KServeService {
                                message: "QuantServe loads a model's newest version folder from its repository as it is; "
                                    + "load parameters (\(request.parameterNames.map { ClientText.quoted($0) }.joined(separator: ", "))) are not supported")
             }
-            try await ServiceError.converting { try await load(request.modelName) }
+            try await load(request.modelName)
             return ServerResponse(KServe.RepositoryModelLoadResponse())
         }
         router.registerUnary(KServe.Methods.repositoryModelUnload) { (request: KServe.RepositoryModelUnloadRequest, context) in
@@ -29,7 +29,7 @@ extension KServeService {
                 throw RPCError(code: .invalidArgument,
                                message: "unload parameter \(ClientText.quoted(unknown)) is not supported; the only one is unload_dependents")
             }
-            try await ServiceError.converting { try unload(request.modelName) }
+            try unload(request.modelName)
             return ServerResponse(KServe.RepositoryModelUnloadResponse())
         }
     }

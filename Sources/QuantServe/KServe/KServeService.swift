@@ -74,12 +74,7 @@ public struct KServeService: RPCService {
     /// `InferenceService`: a READY version that is not serving only for admin-authorized calls).
     func withVersion<T>(name: String, version: UInt64, _ context: ServerContext, _ body: (LoadedVersion) throws -> T) throws -> T {
         let access: VersionAccess = version != 0 && authorization.permits(context) ? .anyReady : .servingOnly
-        let loaded: LoadedVersion
-        do {
-            loaded = try registry.acquire(name: name, version: version, access: access)
-        } catch {
-            throw ServiceError.rpcError(error)
-        }
+        let loaded = try registry.acquire(name: name, version: version, access: access)
         defer { registry.release(loaded) }
         return try body(loaded)
     }
@@ -95,7 +90,7 @@ public struct KServeService: RPCService {
         let version = try Self.versionNumber(request.version)
         let models = registry.list(name: request.name)
         if !request.name.isEmpty && models.isEmpty {
-            throw ServiceError.rpcError(RegistryError.unknownModel(request.name))
+            throw RegistryError.unknownModel(request.name)
         }
         var stats: [KServe.ModelStatistics] = []
         for model in models {
@@ -105,9 +100,8 @@ public struct KServeService: RPCService {
             }
         }
         if version != 0 && stats.isEmpty {
-            throw request.name.isEmpty
-                ? RPCError(code: .notFound, message: "no model has a ready version \(version)")
-                : ServiceError.rpcError(RegistryError.unknownVersion(name: request.name, version: version))
+            if request.name.isEmpty { throw RPCError(code: .notFound, message: "no model has a ready version \(version)") }
+            throw RegistryError.unknownVersion(name: request.name, version: version)
         }
         return KServe.ModelStatisticsResponse(modelStats: stats)
     }

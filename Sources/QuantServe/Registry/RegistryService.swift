@@ -17,30 +17,24 @@ public struct RegistryService: RPCService {
             try authorization.check(context)
             let models = registry.list(name: request.name)
             if !request.name.isEmpty && models.isEmpty {
-                throw ServiceError.rpcError(RegistryError.unknownModel(request.name))
+                throw RegistryError.unknownModel(request.name)
             }
             return ServerResponse(ListModelsResponse(models: models.map(Self.message)))
         }
         router.registerUnary(ModelRegistryMethods.loadModel) { (request: LoadModelRequest, context) -> ServerResponse<LoadModelResponse> in
             try authorization.check(context)
-            let status = try await ServiceError.converting {
-                try await registry.load(name: request.name, version: request.version,
-                                        path: request.path.isEmpty ? nil : request.path, serve: request.serve)
-            }
+            let status = try await registry.load(name: request.name, version: request.version,
+                                                 path: request.path.isEmpty ? nil : request.path, serve: request.serve)
             return ServerResponse(LoadModelResponse(model: Self.message(status)))
         }
         router.registerUnary(ModelRegistryMethods.serveVersion) { (request: ServeVersionRequest, context) -> ServerResponse<ServeVersionResponse> in
             try authorization.check(context)
-            let status = try await ServiceError.converting {
-                try registry.serve(name: request.name, version: request.version)
-            }
+            let status = try registry.serve(name: request.name, version: request.version)
             return ServerResponse(ServeVersionResponse(model: Self.message(status)))
         }
         router.registerUnary(ModelRegistryMethods.unloadModel) { (request: UnloadModelRequest, context) -> ServerResponse<UnloadModelResponse> in
             try authorization.check(context)
-            let status = try await ServiceError.converting {
-                try registry.unload(name: request.name, version: request.version)
-            }
+            let status = try registry.unload(name: request.name, version: request.version)
             return ServerResponse(UnloadModelResponse(model: Self.message(status)))
         }
     }
