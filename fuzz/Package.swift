@@ -7,7 +7,10 @@ import PackageDescription
 
 /// The fuzz targets: executable name, the root package's products it reads, extra packages' products.
 let fuzzers: [(name: String, dependencies: [Target.Dependency])] = [
-    ("grpc-deframer", [.product(name: "QuantServeGRPC", package: "QuantServe")]),
+    ("grpc-deframer", [
+        .product(name: "QuantServeGRPC", package: "QuantServe"),
+        .product(name: "QuantServeGRPCHTTP2", package: "QuantServe"),
+    ]),
     ("http2-server", [
         .product(name: "QuantServeGRPC", package: "QuantServe"),
         .product(name: "QuantServeGRPCHTTP2", package: "QuantServe"),

@@ -1,7 +1,7 @@
 import QuantServeGRPC
 import Testing
 
-@Suite("Quoting client text and capping status messages")
+@Suite("Quoting client text")
 struct ClientTextTests {
     @Test func plainTextIsQuotedAsItIs() {
         #expect(ClientText.quoted("/inference.v1.Inference/Embed") == "\"/inference.v1.Inference/Embed\"")
@@ -26,16 +26,5 @@ struct ClientTextTests {
         #expect(quoted.hasSuffix("…(+\((3800 - 64) * 3) bytes)"))
         #expect(quoted.utf8.count < 64 * 8 + 40)
         #expect(ClientText.quoted("abcdef", limit: 3) == "\"abc\"…(+3 bytes)")
-    }
-
-    @Test func statusMessagesAreCappedAtACharacterBoundary() {
-        let short = "fine"
-        #expect(GRPCStatusMessageEncoding.capped(short) == short)
-        let long = String(repeating: "é", count: 2000)
-        let capped = GRPCStatusMessageEncoding.capped(long)
-        #expect(capped.utf8.count <= GRPCStatusMessageEncoding.maxMessageBytes)
-        #expect(capped.hasSuffix("…"))
-        #expect(capped.dropLast().allSatisfy { $0 == "é" })
-        #expect(GRPCStatusMessageEncoding.encode(long).utf8.count <= GRPCStatusMessageEncoding.maxMessageBytes * 3)
     }
 }

@@ -5,7 +5,8 @@
 //
 // Input: [limit selector] [split seed] [stream bytes...]
 import FuzzSupport
-@testable import QuantServeGRPC
+import QuantServeGRPC
+@testable import QuantServeGRPCHTTP2
 
 /// What one pass over the whole stream gives: the messages in order, then either the error
 /// code that stops it or whether the stream ends inside a message.

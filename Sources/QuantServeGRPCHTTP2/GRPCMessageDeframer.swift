@@ -1,3 +1,5 @@
+import QuantServeGRPC
+
 /// Splits the bytes of a gRPC stream's DATA frames into messages. Each message on the wire is
 /// a 1-byte compressed flag, a 4-byte big-endian length and that many bytes; frames may split
 /// a message anywhere and may carry several messages, so the deframer keeps whatever part of a

@@ -1,3 +1,5 @@
+import QuantServeGRPC
+
 /// Metadata as HTTP/2 header fields: `-bin` values travel as base64, and the headers that
 /// gRPC and HTTP/2 reserve for themselves never pass as custom metadata.
 extension Metadata {

@@ -1,3 +1,5 @@
+import QuantServeGRPC
+
 /// The percent-encoding of `grpc-message` (gRPC over HTTP/2 spec): the UTF-8 bytes of the
 /// message, with every byte outside printable ASCII (0x20–0x7E) and `%` itself written as
 /// `%XX` (upper-case hex).

@@ -1,4 +1,5 @@
 import QuantServeGRPC
+import QuantServeGRPCHTTP2
 import Testing
 
 @Suite("Status message and metadata wire encoding")
@@ -79,5 +80,16 @@ struct StatusMessageAndMetadataTests {
         #expect(metadata.first("authorization") == "Bearer t")
         #expect(metadata["trace-bin"] == [.binary([1, 2, 3])])
         #expect(metadata.first("odd-bin") == "not base64!")
+    }
+
+    @Test func statusMessagesAreCappedAtACharacterBoundary() {
+        let short = "fine"
+        #expect(GRPCStatusMessageEncoding.capped(short) == short)
+        let long = String(repeating: "é", count: 2000)
+        let capped = GRPCStatusMessageEncoding.capped(long)
+        #expect(capped.utf8.count <= GRPCStatusMessageEncoding.maxMessageBytes)
+        #expect(capped.hasSuffix("…"))
+        #expect(capped.dropLast().allSatisfy { $0 == "é" })
+        #expect(GRPCStatusMessageEncoding.encode(long).utf8.count <= GRPCStatusMessageEncoding.maxMessageBytes * 3)
     }
 }

@@ -1,3 +1,5 @@
+import QuantServeGRPC
+
 /// Writes the gRPC length prefix of a message: the compressed flag (0 for the identity
 /// encoding) and the 4-byte big-endian length.
 package enum GRPCMessageFramer {

@@ -1,4 +1,5 @@
 import QuantServeGRPC
+import QuantServeGRPCHTTP2
 import Testing
 
 @Suite("grpc-timeout")

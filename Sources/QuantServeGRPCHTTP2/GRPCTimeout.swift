@@ -1,3 +1,5 @@
+import QuantServeGRPC
+
 /// The wire form of a call's deadline, the `grpc-timeout` header: one to eight ASCII digits
 /// followed by a unit, `H` (hours), `M` (minutes), `S` (seconds), `m` (milliseconds),
 /// `u` (microseconds) or `n` (nanoseconds). The public API speaks `Duration`.
