@@ -6,11 +6,13 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
-/// Compute-heavy targets are optimized even in debug builds, so that the test suite
-/// runs real models in reasonable time.
-let optimizedSettings: [SwiftSetting] = strictSettings + [
-    .unsafeFlags(["-O"]),
-]
+/// With QUANTSERVE_OPTIMIZE_DEBUG=1 in the environment (scripts/test.sh sets it), the compute-heavy
+/// targets are optimized even in debug builds, so that the test suite runs real models in
+/// reasonable time. Without it the package has no unsafe flags: SwiftPM refuses a dependency
+/// whose targets use them, and fuzz/, benchmarks/* and other packages use the library products.
+let optimizesDebugCompute = Context.environment["QUANTSERVE_OPTIMIZE_DEBUG"] == "1"
+let optimizedSettings: [SwiftSetting] = strictSettings + (optimizesDebugCompute ? [.unsafeFlags(["-O"])] : [])
+let optimizedCSettings: [CSetting] = optimizesDebugCompute ? [.unsafeFlags(["-O3"])] : []
 
 let package = Package(
     name: "QuantServe",
@@ -31,7 +33,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
@@ -68,16 +69,14 @@ let package = Package(
 
         // MARK: - gRPC
 
-        /// The gRPC protocol vocabulary: status, metadata, deadlines, message framing, handler API.
+        /// The gRPC protocol vocabulary: status, metadata, deadlines, compression, handler API.
         .target(
             name: "QuantServeGRPC",
-            dependencies: [
-                "CZlib",
-                .product(name: "DequeModule", package: "swift-collections"),
-            ],
+            dependencies: ["CZlib"],
             swiftSettings: strictSettings
         ),
-        /// gRPC over HTTP/2 on libnghttp2 and SwiftNIO: server and client transports.
+        /// gRPC over HTTP/2 on libnghttp2 and SwiftNIO: server and client transports, and the
+        /// wire forms only they use (message framing, grpc-timeout, metadata as header fields).
         .target(
             name: "QuantServeGRPCHTTP2",
             dependencies: [
@@ -88,7 +87,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: strictSettings
         ),
@@ -120,7 +119,7 @@ let package = Package(
         /// Instruction-set specific int8 GEMM kernels (AVX-512 VNNI, AVX-VNNI, AVX2) and CPUID.
         .target(
             name: "CQuantServeKernels",
-            cSettings: [.unsafeFlags(["-O3"])]
+            cSettings: optimizedCSettings
         ),
         /// Int8 GEMM, fp32 softmax/layernorm/GELU, ISA dispatch and the intra-op thread pool.
         .target(
@@ -151,13 +150,9 @@ let package = Package(
                 "QuantServeTransformer",
                 "QuantServeKernels",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -166,6 +161,9 @@ let package = Package(
             name: "QuantServeCLI",
             dependencies: [
                 "QuantServe",
+                "QuantServeGRPC",
+                "QuantServeGRPCHTTP2",
+                "QuantServeAPI",
                 "QuantServeHTTP",
                 "QuantServeTransformer",
                 "QuantServeKernels",
@@ -194,21 +192,22 @@ let package = Package(
 
         // MARK: - Tests
 
-        .testTarget(name: "QuantServeGRPCTests", dependencies: ["QuantServeGRPC", "QuantServeSeededRandom"], swiftSettings: strictSettings),
+        .testTarget(name: "QuantServeGRPCTests", dependencies: ["QuantServeGRPC"], swiftSettings: strictSettings),
         .testTarget(
             name: "QuantServeGRPCHTTP2Tests",
-            dependencies: ["QuantServeGRPCHTTP2", "QuantServeGRPC", .product(name: "NIOCore", package: "swift-nio"),
+            dependencies: ["QuantServeGRPCHTTP2", "QuantServeGRPC", "QuantServeSeededRandom", .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "QuantServeHTTPTests",
-            dependencies: ["QuantServeHTTP", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["QuantServeHTTP", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "QuantServeAPITests", dependencies: ["QuantServeAPI", "QuantServeGRPC"], swiftSettings: strictSettings),
-        .testTarget(name: "QuantServeKernelsTests", dependencies: ["QuantServeKernels", "CQuantServeKernels", "QuantServeSeededRandom"], swiftSettings: optimizedSettings),
+        .testTarget(name: "QuantServeKernelsTests", dependencies: ["QuantServeKernels", "QuantServeSeededRandom"], swiftSettings: optimizedSettings),
         .testTarget(
             name: "QuantServeTransformerTests",
             dependencies: ["QuantServeTransformer", "QuantServeKernels", "QuantServeSeededRandom"],
@@ -217,7 +216,9 @@ let package = Package(
         ),
         .testTarget(
             name: "QuantBenchTests",
-            dependencies: ["quantbench", "QuantServeSeededRandom", "QuantServeGRPCHTTP2", "QuantServeGRPC", "QuantServeAPI"],
+            dependencies: ["quantbench", "QuantServeSeededRandom", "QuantServeGRPCHTTP2", "QuantServeGRPC", "QuantServeAPI",
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: strictSettings
         ),
         .testTarget(

