@@ -65,15 +65,7 @@ public final class ModelServer: Sendable {
     /// Loads and serves the newest complete version of every model in the repository.
     /// A model that fails to load is logged and listed; the others still serve.
     public func loadRepository() async {
-        for name in registry.repositoryModelNames() {
-            guard let newest = registry.completeVersions(of: name).last else { continue }
-            do {
-                try await registry.load(name: name, version: newest, serve: true)
-                logger.info("serving model", metadata: ["model": "\(name)", "version": "\(newest)"])
-            } catch {
-                logger.error("model failed to load", metadata: ["model": "\(name)", "version": "\(newest)", "error": "\(error)"])
-            }
-        }
+        await registry.loadFromRepository(logger: logger) { _, complete in Array(complete.suffix(1)) }
         if !registry.isServing(configuration.defaultModel) {
             logger.warning("the default model has no serving version; Inference calls without a model name will fail until one is loaded",
                            metadata: ["model": "\(configuration.defaultModel)", "repository": "\(configuration.repository.path)"])

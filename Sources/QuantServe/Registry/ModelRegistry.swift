@@ -1,5 +1,6 @@
 import Foundation
 import QuantServeTransformer
+import Synchronization
 
 /// Every model the server knows, its versions and which one serves.
 ///
@@ -10,7 +11,7 @@ import QuantServeTransformer
 ///
 /// A caller-given folder is read only inside the repository (see `RepositoryConfinement`); a READY
 /// version that is not serving answers only admin-authorized calls (see `VersionAccess`).
-public final class ModelRegistry: @unchecked Sendable {
+public final class ModelRegistry: Sendable {
     /// Builds an engine from a version folder; throws a clear error when the folder is bad.
     public typealias EngineLoader = @Sendable (_ directory: URL) throws -> any EmbeddingEngine
 
@@ -58,8 +59,8 @@ public final class ModelRegistry: @unchecked Sendable {
     private let loader: EngineLoader
     private let confinement: RepositoryConfinement
     private let schedulerConfiguration: SchedulerConfiguration
-    private let lock = NSLock()
-    private var models: [String: ModelRecord] = [:]
+    /// Every model's record, by name; read and changed only under its lock.
+    private let models = Mutex<[String: ModelRecord]>([:])
     private let servingChanged: @Sendable (_ name: String, _ isServing: Bool) -> Void
     private let metrics: ModelMetrics
 
@@ -85,39 +86,37 @@ public final class ModelRegistry: @unchecked Sendable {
     /// `release` it when the request ends.
     public func acquire(name: String, version: UInt64, access: VersionAccess = .servingOnly) throws -> LoadedVersion {
         let name = name.isEmpty ? defaultModel : name
-        lock.lock()
-        defer { lock.unlock() }
-        guard var model = models[name] else { throw RegistryError.unknownModel(name) }
-        let number: UInt64
-        if version == 0 {
-            guard let serving = model.serving else { throw RegistryError.noServingVersion(name) }
-            number = serving
-        } else {
-            number = version
+        return try models.withLock { (models) throws(RegistryError) -> LoadedVersion in
+            guard let model = models[name] else { throw .unknownModel(name) }
+            let number: UInt64
+            if version == 0 {
+                guard let serving = model.serving else { throw .noServingVersion(name) }
+                number = serving
+            } else {
+                number = version
+            }
+            guard let record = model.versions[number] else { throw .unknownVersion(name: name, version: number) }
+            guard let loaded = record.loaded, record.state == .ready || record.state == .serving else {
+                throw .notReady(name: name, version: number, state: record.state)
+            }
+            guard record.state == .serving || access == .anyReady else {
+                throw .notServing(name: name, version: number, serving: model.serving)
+            }
+            models[name]?.versions[number]?.inFlight += 1
+            return loaded
         }
-        guard var record = model.versions[number] else { throw RegistryError.unknownVersion(name: name, version: number) }
-        guard let loaded = record.loaded, record.state == .ready || record.state == .serving else {
-            throw RegistryError.notReady(name: name, version: number, state: record.state)
-        }
-        guard record.state == .serving || access == .anyReady else {
-            throw RegistryError.notServing(name: name, version: number, serving: model.serving)
-        }
-        record.inFlight += 1
-        model.versions[number] = record
-        models[name] = model
-        return loaded
     }
 
     /// Ends a request's hold on a version; frees an unloading version when it was the last.
     public func release(_ loaded: LoadedVersion) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard var record = models[loaded.name]?.versions[loaded.version], record.loaded === loaded else { return }
-        record.inFlight -= 1
-        if record.state == .unloading && record.inFlight == 0 {
-            models[loaded.name]?.versions[loaded.version] = nil
-        } else {
-            models[loaded.name]?.versions[loaded.version] = record
+        models.withLock { models in
+            guard var record = models[loaded.name]?.versions[loaded.version], record.loaded === loaded else { return }
+            record.inFlight -= 1
+            if record.state == .unloading && record.inFlight == 0 {
+                models[loaded.name]?.versions[loaded.version] = nil
+            } else {
+                models[loaded.name]?.versions[loaded.version] = record
+            }
         }
     }
 
@@ -153,20 +152,19 @@ public final class ModelRegistry: @unchecked Sendable {
     @discardableResult
     public func serve(name: String, version: UInt64) throws -> ModelStatus {
         let name = name.isEmpty ? defaultModel : name
-        lock.lock()
-        guard var model = models[name] else { lock.unlock(); throw RegistryError.unknownModel(name) }
-        guard let record = model.versions[version] else {
-            lock.unlock(); throw RegistryError.unknownVersion(name: name, version: version)
+        let swapped = try models.withLock { (models) throws(RegistryError) -> Bool in
+            let (found, record) = try Self.lookup(name, version, in: models)
+            var model = found
+            guard record.state == .ready || record.state == .serving else {
+                throw .notReady(name: name, version: version, state: record.state)
+            }
+            let swapped = model.serving.map { $0 != version } ?? false
+            if swapped, let previous = model.serving { model.versions[previous]?.state = .ready }
+            model.versions[version]?.state = .serving
+            model.serving = version
+            models[name] = model
+            return swapped
         }
-        guard record.state == .ready || record.state == .serving else {
-            lock.unlock(); throw RegistryError.notReady(name: name, version: version, state: record.state)
-        }
-        let swapped = model.serving.map { $0 != version } ?? false
-        if swapped, let previous = model.serving { model.versions[previous]?.state = .ready }
-        model.versions[version]?.state = .serving
-        model.serving = version
-        models[name] = model
-        lock.unlock()
         if swapped { metrics.hotSwapped(model: name) }
         servingChanged(name, true)
         return status(of: name)!
@@ -176,62 +174,69 @@ public final class ModelRegistry: @unchecked Sendable {
     @discardableResult
     public func unload(name: String, version: UInt64) throws -> ModelStatus {
         let name = name.isEmpty ? defaultModel : name
-        lock.lock()
-        guard var model = models[name] else { lock.unlock(); throw RegistryError.unknownModel(name) }
-        guard var record = model.versions[version] else {
-            lock.unlock(); throw RegistryError.unknownVersion(name: name, version: version)
+        let stoppedServing = try models.withLock { (models) throws(RegistryError) -> Bool in
+            var (model, record) = try Self.lookup(name, version, in: models)
+            guard record.state != .loading else { throw .notReady(name: name, version: version, state: .loading) }
+            let stoppedServing = model.serving == version
+            if stoppedServing { model.serving = nil }
+            if record.inFlight == 0 || record.loaded == nil {
+                model.versions[version] = nil
+            } else {
+                record.state = .unloading
+                model.versions[version] = record
+            }
+            models[name] = model
+            return stoppedServing
         }
-        guard record.state != .loading else {
-            lock.unlock(); throw RegistryError.notReady(name: name, version: version, state: .loading)
-        }
-        let stoppedServing = model.serving == version
-        if stoppedServing { model.serving = nil }
-        if record.inFlight == 0 || record.loaded == nil {
-            model.versions[version] = nil
-        } else {
-            record.state = .unloading
-            model.versions[version] = record
-        }
-        models[name] = model
-        lock.unlock()
         if stoppedServing { servingChanged(name, false) }
         return status(of: name) ?? ModelStatus(name: name, versions: [], servingVersion: nil, isDefault: name == defaultModel)
     }
 
     /// Every model (or only `name`), with its versions.
     public func list(name: String? = nil) -> [ModelStatus] {
-        lock.lock()
-        let names = models.keys.sorted().filter { name == nil || name == "" || $0 == name }
-        lock.unlock()
-        return names.compactMap(status(of:))
+        models.withLock { models in
+            models.keys.sorted().filter { name == nil || name == "" || $0 == name }.compactMap { status(of: $0, in: models) }
+        }
     }
 
     /// Whether `name` (empty: the default model) has a serving version.
     public func isServing(_ name: String) -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        return models[name.isEmpty ? defaultModel : name]?.serving != nil
+        let name = name.isEmpty ? defaultModel : name
+        return models.withLock { $0[name]?.serving != nil }
     }
 
     /// The FAILED versions of `name`, each with its folder's signature when its last load began.
     public func failedVersions(of name: String) -> [UInt64: VersionFolderSignature] {
-        lock.lock(); defer { lock.unlock() }
-        var failed: [UInt64: VersionFolderSignature] = [:]
-        for (number, record) in models[name]?.versions ?? [:] where record.state == .failed {
-            failed[number] = record.signature
+        models.withLock { models in
+            var failed: [UInt64: VersionFolderSignature] = [:]
+            for (number, record) in models[name]?.versions ?? [:] where record.state == .failed {
+                failed[number] = record.signature
+            }
+            return failed
         }
-        return failed
     }
 
     /// Versions present in the registry (in any state) for `name`.
     public func knownVersions(of name: String) -> Set<UInt64> {
-        lock.lock(); defer { lock.unlock() }
-        return Set(models[name]?.versions.keys.map { $0 } ?? [])
+        models.withLock { Set($0[name]?.versions.keys.map { $0 } ?? []) }
     }
 
     // MARK: - Internals
 
+    /// The record of model `name` and of its version `version`; throws which of them is unknown.
+    private static func lookup(_ name: String, _ version: UInt64, in models: [String: ModelRecord])
+        throws(RegistryError) -> (model: ModelRecord, version: VersionRecord) {
+        guard let model = models[name] else { throw .unknownModel(name) }
+        guard let record = model.versions[version] else { throw .unknownVersion(name: name, version: version) }
+        return (model, record)
+    }
+
     private func status(of name: String) -> ModelStatus? {
-        lock.lock(); defer { lock.unlock() }
+        models.withLock { status(of: name, in: $0) }
+    }
+
+    /// The snapshot of `name`, read from `models` (the caller holds the lock).
+    private func status(of name: String, in models: [String: ModelRecord]) -> ModelStatus? {
         guard let model = models[name] else { return nil }
         let versions = model.versions.keys.sorted().map { number in
             let record = model.versions[number]!
@@ -248,31 +253,28 @@ public final class ModelRegistry: @unchecked Sendable {
 
     private func beginLoad(name: String, version: UInt64, directory: URL) throws {
         let signature = VersionFolderSignature(of: directory)
-        lock.lock(); defer { lock.unlock() }
-        var model = models[name] ?? ModelRecord()
-        if let existing = model.versions[version], existing.state != .failed {
-            throw RegistryError.alreadyLoaded(name: name, version: version, state: existing.state)
+        try models.withLock { (models) throws(RegistryError) in
+            if let existing = models[name]?.versions[version], existing.state != .failed {
+                throw .alreadyLoaded(name: name, version: version, state: existing.state)
+            }
+            models[name, default: ModelRecord()].versions[version] = VersionRecord(state: .loading, path: directory.path, signature: signature)
         }
-        model.versions[version] = VersionRecord(state: .loading, path: directory.path, signature: signature)
-        models[name] = model
     }
 
     private func finishLoad(name: String, version: UInt64, loaded: LoadedVersion, serve: Bool) {
-        lock.lock()
-        var model = models[name] ?? ModelRecord()
-        var record = model.versions[version] ?? VersionRecord(state: .loading, path: loaded.directory.path)
-        record.loaded = loaded
-        record.memoryBytes = loaded.memoryBytes
-        record.state = .ready
-        record.error = nil
-        model.versions[version] = record
-        models[name] = model
-        lock.unlock()
+        models.withLock { models in
+            var record = models[name]?.versions[version] ?? VersionRecord(state: .loading, path: loaded.directory.path)
+            record.loaded = loaded
+            record.memoryBytes = loaded.memoryBytes
+            record.state = .ready
+            record.error = nil
+            models[name, default: ModelRecord()].versions[version] = record
+        }
         if serve { _ = try? self.serve(name: name, version: version) }
     }
 
     private func failLoad(name: String, version: UInt64, reason: String) {
-        lock.withLock {
+        models.withLock { models in
             models[name]?.versions[version]?.state = .failed
             models[name]?.versions[version]?.error = reason
         }

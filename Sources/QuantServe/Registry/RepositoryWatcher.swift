@@ -32,36 +32,15 @@ public struct RepositoryWatcher: Sendable {
     /// whose folder changed since its last attempt; returns what it loaded.
     @discardableResult
     public func scan() async -> [(name: String, version: UInt64)] {
-        var loaded: [(name: String, version: UInt64)] = []
-        for (name, version) in versionsToLoad() {
-            let serving = registry.list(name: name).first?.servingVersion ?? 0
-            do {
-                try await registry.load(name: name, version: version, serve: version > serving)
-                logger.info("loaded a version found in the repository", metadata: ["model": "\(name)", "version": "\(version)"])
-                loaded.append((name, version))
-            } catch {
-                logger.error("a version found in the repository failed to load; it is tried again when its files change",
-                             metadata: ["model": "\(name)", "version": "\(version)", "error": "\(error)"])
-            }
-        }
-        return loaded
-    }
-
-    private func versionsToLoad() -> [(String, UInt64)] {
-        var found: [(String, UInt64)] = []
-        for name in registry.repositoryModelNames() {
-            let modelFolder = registry.repository.appendingPathComponent(name)
+        await registry.loadFromRepository(logger: logger) { name, complete in
             let known = registry.knownVersions(of: name)
             let failed = registry.failedVersions(of: name)
-            for version in registry.completeVersions(of: name) {
-                let folder = modelFolder.appendingPathComponent(String(version))
-                if !known.contains(version) {
-                    found.append((name, version))
-                } else if let attempted = failed[version], VersionFolderSignature(of: folder) != attempted {
-                    found.append((name, version))
-                }
+            let modelFolder = registry.repository.appendingPathComponent(name)
+            return complete.filter { version in
+                guard known.contains(version) else { return true }
+                guard let attempted = failed[version] else { return false }
+                return VersionFolderSignature(of: modelFolder.appendingPathComponent(String(version))) != attempted
             }
         }
-        return found.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
     }
 }
