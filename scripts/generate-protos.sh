@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates Sources/QuantServeProto from proto/: the protoc-c code, and the descriptor set
-# that server reflection answers from (protoc --descriptor_set_out --include_imports, as a C array).
+# that server reflection answers from (protoc --descriptor_set_out --include_imports, as a C array);
+# and the Swift conformances of the QuantServeAPI messages (scripts/generate-message-glue.py).
 #   scripts/generate-protos.sh          rewrite the generated files
 #   scripts/generate-protos.sh --check  fail if the committed files differ from a fresh generation
 set -euo pipefail
@@ -54,10 +55,19 @@ HEADER
   echo "const uint8_t *quantserve_served_descriptor_set(size_t *count) { *count = sizeof descriptor_set; return descriptor_set; }"
 } > "$work/flat/served_descriptor_set.c"
 
+# The GRPCMessage/ProtobufCCodable conformances of every QuantServeAPI message whose field mapping
+# is written by hand, from the fresh protoc-c descriptors.
+GLUE=Sources/QuantServeAPI/Generated/ProtobufCMessages.swift
+python3 scripts/generate-message-glue.py "$work/flat" Sources/QuantServeAPI "$work/ProtobufCMessages.swift"
+
 if [[ "${1:-}" == "--check" ]]; then
-  if diff -r "$work/flat" "$OUT" >/dev/null; then echo "generated protobuf-c code is in sync"; else
-    diff -r "$work/flat" "$OUT" | head -40; echo "generated protobuf-c code is stale: run scripts/generate-protos.sh" >&2; exit 1; fi
+  stale=0
+  if ! diff -r "$work/flat" "$OUT" >/dev/null; then diff -r "$work/flat" "$OUT" | head -40; stale=1; fi
+  if ! diff "$work/ProtobufCMessages.swift" "$GLUE" >/dev/null; then diff "$work/ProtobufCMessages.swift" "$GLUE" | head -40; stale=1; fi
+  if ((stale)); then echo "generated protobuf-c code is stale: run scripts/generate-protos.sh" >&2; exit 1; fi
+  echo "generated protobuf-c code is in sync"
 else
   rm -rf "$OUT"; mkdir -p "$OUT"; cp -r "$work/flat/." "$OUT/"
-  echo "wrote $OUT"
+  mkdir -p "$(dirname "$GLUE")"; cp "$work/ProtobufCMessages.swift" "$GLUE"
+  echo "wrote $OUT and $GLUE"
 fi

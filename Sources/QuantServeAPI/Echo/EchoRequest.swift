@@ -25,29 +25,9 @@ public struct EchoRequest: Sendable, Hashable {
     }
 }
 
-extension EchoRequest: GRPCMessage {
-    /// Decodes the message from its protobuf encoding; throws when the bytes are not one.
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
-        self = try ProtobufCCodec.decode(serializedBytes)
-    }
-
-    /// The message's protobuf encoding.
-    public func serializedBytes() -> [UInt8] {
-        ProtobufCCodec.encode(self)
-    }
-}
-
-extension EchoRequest: ProtobufCCodable {
-    static let protobufName = "testing.v1.EchoRequest"
-
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Testing__V1__EchoRequest>? {
-        testing__v1__echo_request__unpack(nil, count, bytes)
-    }
-
-    static func initialize(_ cMessage: UnsafeMutablePointer<Testing__V1__EchoRequest>) {
-        testing__v1__echo_request__init(cMessage)
-    }
-
+/// The field mapping to protoc-c\'s structure; the conformances that use it are generated
+/// (Generated/ProtobufCMessages.swift, by scripts/generate-protos.sh).
+extension EchoRequest {
     init(cMessage: UnsafePointer<Testing__V1__EchoRequest>) throws(MessageDecodingError) {
         let c = cMessage.pointee
         message = try ProtobufCCodec.string(c.message, field: "message", of: Self.self)

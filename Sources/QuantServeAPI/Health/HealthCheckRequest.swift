@@ -12,29 +12,9 @@ public struct HealthCheckRequest: Sendable, Hashable {
     }
 }
 
-extension HealthCheckRequest: GRPCMessage {
-    /// Decodes the message from its protobuf encoding; throws when the bytes are not one.
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
-        self = try ProtobufCCodec.decode(serializedBytes)
-    }
-
-    /// The message's protobuf encoding.
-    public func serializedBytes() -> [UInt8] {
-        ProtobufCCodec.encode(self)
-    }
-}
-
-extension HealthCheckRequest: ProtobufCCodable {
-    static let protobufName = "grpc.health.v1.HealthCheckRequest"
-
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Grpc__Health__V1__HealthCheckRequest>? {
-        grpc__health__v1__health_check_request__unpack(nil, count, bytes)
-    }
-
-    static func initialize(_ cMessage: UnsafeMutablePointer<Grpc__Health__V1__HealthCheckRequest>) {
-        grpc__health__v1__health_check_request__init(cMessage)
-    }
-
+/// The field mapping to protoc-c\'s structure; the conformances that use it are generated
+/// (Generated/ProtobufCMessages.swift, by scripts/generate-protos.sh).
+extension HealthCheckRequest {
     init(cMessage: UnsafePointer<Grpc__Health__V1__HealthCheckRequest>) throws(MessageDecodingError) {
         service = try ProtobufCCodec.string(cMessage.pointee.service, field: "service", of: Self.self)
     }

@@ -12,29 +12,9 @@ public struct HealthCheckResponse: Sendable, Hashable {
     }
 }
 
-extension HealthCheckResponse: GRPCMessage {
-    /// Decodes the message from its protobuf encoding; throws when the bytes are not one.
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
-        self = try ProtobufCCodec.decode(serializedBytes)
-    }
-
-    /// The message's protobuf encoding.
-    public func serializedBytes() -> [UInt8] {
-        ProtobufCCodec.encode(self)
-    }
-}
-
-extension HealthCheckResponse: ProtobufCCodable {
-    static let protobufName = "grpc.health.v1.HealthCheckResponse"
-
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Grpc__Health__V1__HealthCheckResponse>? {
-        grpc__health__v1__health_check_response__unpack(nil, count, bytes)
-    }
-
-    static func initialize(_ cMessage: UnsafeMutablePointer<Grpc__Health__V1__HealthCheckResponse>) {
-        grpc__health__v1__health_check_response__init(cMessage)
-    }
-
+/// The field mapping to protoc-c\'s structure; the conformances that use it are generated
+/// (Generated/ProtobufCMessages.swift, by scripts/generate-protos.sh).
+extension HealthCheckResponse {
     init(cMessage: UnsafePointer<Grpc__Health__V1__HealthCheckResponse>) throws(MessageDecodingError) {
         status = ServingStatus(rawValue: Int32(truncatingIfNeeded: cMessage.pointee.status.rawValue))
     }

@@ -24,29 +24,9 @@ public struct AnswerMatch: Sendable, Hashable {
     }
 }
 
-extension AnswerMatch: GRPCMessage {
-    /// Decodes the message from its protobuf encoding; throws when the bytes are not one.
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
-        self = try ProtobufCCodec.decode(serializedBytes)
-    }
-
-    /// The message's protobuf encoding.
-    public func serializedBytes() -> [UInt8] {
-        ProtobufCCodec.encode(self)
-    }
-}
-
-extension AnswerMatch: ProtobufCCodable {
-    static let protobufName = "inference.v1.AnswerMatch"
-
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__V1__AnswerMatch>? {
-        inference__v1__answer_match__unpack(nil, count, bytes)
-    }
-
-    static func initialize(_ cMessage: UnsafeMutablePointer<Inference__V1__AnswerMatch>) {
-        inference__v1__answer_match__init(cMessage)
-    }
-
+/// The field mapping to protoc-c\'s structure; the conformances that use it are generated
+/// (Generated/ProtobufCMessages.swift, by scripts/generate-protos.sh).
+extension AnswerMatch {
     init(cMessage: UnsafePointer<Inference__V1__AnswerMatch>) throws(MessageDecodingError) {
         let c = cMessage.pointee
         id = try ProtobufCCodec.string(c.id, field: "id", of: Self.self)

@@ -15,29 +15,9 @@ public struct AnswerResult: Sendable, Hashable {
     }
 }
 
-extension AnswerResult: GRPCMessage {
-    /// Decodes the message from its protobuf encoding; throws when the bytes are not one.
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
-        self = try ProtobufCCodec.decode(serializedBytes)
-    }
-
-    /// The message's protobuf encoding.
-    public func serializedBytes() -> [UInt8] {
-        ProtobufCCodec.encode(self)
-    }
-}
-
-extension AnswerResult: ProtobufCCodable {
-    static let protobufName = "inference.v1.AnswerResult"
-
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__V1__AnswerResult>? {
-        inference__v1__answer_result__unpack(nil, count, bytes)
-    }
-
-    static func initialize(_ cMessage: UnsafeMutablePointer<Inference__V1__AnswerResult>) {
-        inference__v1__answer_result__init(cMessage)
-    }
-
+/// The field mapping to protoc-c\'s structure; the conformances that use it are generated
+/// (Generated/ProtobufCMessages.swift, by scripts/generate-protos.sh).
+extension AnswerResult {
     init(cMessage: UnsafePointer<Inference__V1__AnswerResult>) throws(MessageDecodingError) {
         let c = cMessage.pointee
         matches = try ProtobufCCodec.messages(c.n_matches, c.matches)

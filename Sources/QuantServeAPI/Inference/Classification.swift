@@ -12,29 +12,9 @@ public struct Classification: Sendable, Hashable {
     }
 }
 
-extension Classification: GRPCMessage {
-    /// Decodes the message from its protobuf encoding; throws when the bytes are not one.
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
-        self = try ProtobufCCodec.decode(serializedBytes)
-    }
-
-    /// The message's protobuf encoding.
-    public func serializedBytes() -> [UInt8] {
-        ProtobufCCodec.encode(self)
-    }
-}
-
-extension Classification: ProtobufCCodable {
-    static let protobufName = "inference.v1.Classification"
-
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__V1__Classification>? {
-        inference__v1__classification__unpack(nil, count, bytes)
-    }
-
-    static func initialize(_ cMessage: UnsafeMutablePointer<Inference__V1__Classification>) {
-        inference__v1__classification__init(cMessage)
-    }
-
+/// The field mapping to protoc-c\'s structure; the conformances that use it are generated
+/// (Generated/ProtobufCMessages.swift, by scripts/generate-protos.sh).
+extension Classification {
     init(cMessage: UnsafePointer<Inference__V1__Classification>) throws(MessageDecodingError) {
         labels = try ProtobufCCodec.messages(cMessage.pointee.n_labels, cMessage.pointee.labels)
     }

@@ -18,29 +18,9 @@ public struct ClassifyResponse: Sendable, Hashable {
     }
 }
 
-extension ClassifyResponse: GRPCMessage {
-    /// Decodes the message from its protobuf encoding; throws when the bytes are not one.
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
-        self = try ProtobufCCodec.decode(serializedBytes)
-    }
-
-    /// The message's protobuf encoding.
-    public func serializedBytes() -> [UInt8] {
-        ProtobufCCodec.encode(self)
-    }
-}
-
-extension ClassifyResponse: ProtobufCCodable {
-    static let protobufName = "inference.v1.ClassifyResponse"
-
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__V1__ClassifyResponse>? {
-        inference__v1__classify_response__unpack(nil, count, bytes)
-    }
-
-    static func initialize(_ cMessage: UnsafeMutablePointer<Inference__V1__ClassifyResponse>) {
-        inference__v1__classify_response__init(cMessage)
-    }
-
+/// The field mapping to protoc-c\'s structure; the conformances that use it are generated
+/// (Generated/ProtobufCMessages.swift, by scripts/generate-protos.sh).
+extension ClassifyResponse {
     init(cMessage: UnsafePointer<Inference__V1__ClassifyResponse>) throws(MessageDecodingError) {
         let c = cMessage.pointee
         model = try ProtobufCCodec.message(c.model)

@@ -18,29 +18,9 @@ public struct EmbedResponse: Sendable, Hashable {
     }
 }
 
-extension EmbedResponse: GRPCMessage {
-    /// Decodes the message from its protobuf encoding; throws when the bytes are not one.
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
-        self = try ProtobufCCodec.decode(serializedBytes)
-    }
-
-    /// The message's protobuf encoding.
-    public func serializedBytes() -> [UInt8] {
-        ProtobufCCodec.encode(self)
-    }
-}
-
-extension EmbedResponse: ProtobufCCodable {
-    static let protobufName = "inference.v1.EmbedResponse"
-
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__V1__EmbedResponse>? {
-        inference__v1__embed_response__unpack(nil, count, bytes)
-    }
-
-    static func initialize(_ cMessage: UnsafeMutablePointer<Inference__V1__EmbedResponse>) {
-        inference__v1__embed_response__init(cMessage)
-    }
-
+/// The field mapping to protoc-c\'s structure; the conformances that use it are generated
+/// (Generated/ProtobufCMessages.swift, by scripts/generate-protos.sh).
+extension EmbedResponse {
     init(cMessage: UnsafePointer<Inference__V1__EmbedResponse>) throws(MessageDecodingError) {
         let c = cMessage.pointee
         model = try ProtobufCCodec.message(c.model)

@@ -15,29 +15,9 @@ public struct Embedding: Sendable, Hashable {
     }
 }
 
-extension Embedding: GRPCMessage {
-    /// Decodes the message from its protobuf encoding; throws when the bytes are not one.
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
-        self = try ProtobufCCodec.decode(serializedBytes)
-    }
-
-    /// The message's protobuf encoding.
-    public func serializedBytes() -> [UInt8] {
-        ProtobufCCodec.encode(self)
-    }
-}
-
-extension Embedding: ProtobufCCodable {
-    static let protobufName = "inference.v1.Embedding"
-
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__V1__Embedding>? {
-        inference__v1__embedding__unpack(nil, count, bytes)
-    }
-
-    static func initialize(_ cMessage: UnsafeMutablePointer<Inference__V1__Embedding>) {
-        inference__v1__embedding__init(cMessage)
-    }
-
+/// The field mapping to protoc-c\'s structure; the conformances that use it are generated
+/// (Generated/ProtobufCMessages.swift, by scripts/generate-protos.sh).
+extension Embedding {
     init(cMessage: UnsafePointer<Inference__V1__Embedding>) throws(MessageDecodingError) {
         let c = cMessage.pointee
         values = ProtobufCCodec.array(c.n_values, c.values)

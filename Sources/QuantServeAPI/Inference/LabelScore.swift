@@ -15,29 +15,9 @@ public struct LabelScore: Sendable, Hashable {
     }
 }
 
-extension LabelScore: GRPCMessage {
-    /// Decodes the message from its protobuf encoding; throws when the bytes are not one.
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
-        self = try ProtobufCCodec.decode(serializedBytes)
-    }
-
-    /// The message's protobuf encoding.
-    public func serializedBytes() -> [UInt8] {
-        ProtobufCCodec.encode(self)
-    }
-}
-
-extension LabelScore: ProtobufCCodable {
-    static let protobufName = "inference.v1.LabelScore"
-
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__V1__LabelScore>? {
-        inference__v1__label_score__unpack(nil, count, bytes)
-    }
-
-    static func initialize(_ cMessage: UnsafeMutablePointer<Inference__V1__LabelScore>) {
-        inference__v1__label_score__init(cMessage)
-    }
-
+/// The field mapping to protoc-c\'s structure; the conformances that use it are generated
+/// (Generated/ProtobufCMessages.swift, by scripts/generate-protos.sh).
+extension LabelScore {
     init(cMessage: UnsafePointer<Inference__V1__LabelScore>) throws(MessageDecodingError) {
         label = try ProtobufCCodec.string(cMessage.pointee.label, field: "label", of: Self.self)
         score = cMessage.pointee.score

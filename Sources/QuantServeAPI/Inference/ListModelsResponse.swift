@@ -12,29 +12,9 @@ public struct ListModelsResponse: Sendable, Hashable {
     }
 }
 
-extension ListModelsResponse: GRPCMessage {
-    /// Decodes the message from its protobuf encoding; throws when the bytes are not one.
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
-        self = try ProtobufCCodec.decode(serializedBytes)
-    }
-
-    /// The message's protobuf encoding.
-    public func serializedBytes() -> [UInt8] {
-        ProtobufCCodec.encode(self)
-    }
-}
-
-extension ListModelsResponse: ProtobufCCodable {
-    static let protobufName = "inference.v1.ListModelsResponse"
-
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__V1__ListModelsResponse>? {
-        inference__v1__list_models_response__unpack(nil, count, bytes)
-    }
-
-    static func initialize(_ cMessage: UnsafeMutablePointer<Inference__V1__ListModelsResponse>) {
-        inference__v1__list_models_response__init(cMessage)
-    }
-
+/// The field mapping to protoc-c\'s structure; the conformances that use it are generated
+/// (Generated/ProtobufCMessages.swift, by scripts/generate-protos.sh).
+extension ListModelsResponse {
     init(cMessage: UnsafePointer<Inference__V1__ListModelsResponse>) throws(MessageDecodingError) {
         models = try ProtobufCCodec.messages(cMessage.pointee.n_models, cMessage.pointee.models)
     }

@@ -21,29 +21,9 @@ public struct LoadModelRequest: Sendable, Hashable {
     }
 }
 
-extension LoadModelRequest: GRPCMessage {
-    /// Decodes the message from its protobuf encoding; throws when the bytes are not one.
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
-        self = try ProtobufCCodec.decode(serializedBytes)
-    }
-
-    /// The message's protobuf encoding.
-    public func serializedBytes() -> [UInt8] {
-        ProtobufCCodec.encode(self)
-    }
-}
-
-extension LoadModelRequest: ProtobufCCodable {
-    static let protobufName = "inference.v1.LoadModelRequest"
-
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__V1__LoadModelRequest>? {
-        inference__v1__load_model_request__unpack(nil, count, bytes)
-    }
-
-    static func initialize(_ cMessage: UnsafeMutablePointer<Inference__V1__LoadModelRequest>) {
-        inference__v1__load_model_request__init(cMessage)
-    }
-
+/// The field mapping to protoc-c\'s structure; the conformances that use it are generated
+/// (Generated/ProtobufCMessages.swift, by scripts/generate-protos.sh).
+extension LoadModelRequest {
     init(cMessage: UnsafePointer<Inference__V1__LoadModelRequest>) throws(MessageDecodingError) {
         let c = cMessage.pointee
         name = try ProtobufCCodec.string(c.name, field: "name", of: Self.self)

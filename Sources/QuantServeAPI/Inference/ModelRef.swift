@@ -16,29 +16,9 @@ public struct ModelRef: Sendable, Hashable {
     }
 }
 
-extension ModelRef: GRPCMessage {
-    /// Decodes the message from its protobuf encoding; throws when the bytes are not one.
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
-        self = try ProtobufCCodec.decode(serializedBytes)
-    }
-
-    /// The message's protobuf encoding.
-    public func serializedBytes() -> [UInt8] {
-        ProtobufCCodec.encode(self)
-    }
-}
-
-extension ModelRef: ProtobufCCodable {
-    static let protobufName = "inference.v1.ModelRef"
-
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__V1__ModelRef>? {
-        inference__v1__model_ref__unpack(nil, count, bytes)
-    }
-
-    static func initialize(_ cMessage: UnsafeMutablePointer<Inference__V1__ModelRef>) {
-        inference__v1__model_ref__init(cMessage)
-    }
-
+/// The field mapping to protoc-c\'s structure; the conformances that use it are generated
+/// (Generated/ProtobufCMessages.swift, by scripts/generate-protos.sh).
+extension ModelRef {
     init(cMessage: UnsafePointer<Inference__V1__ModelRef>) throws(MessageDecodingError) {
         name = try ProtobufCCodec.string(cMessage.pointee.name, field: "name", of: Self.self)
         version = cMessage.pointee.version

@@ -30,29 +30,9 @@ public struct ModelVersionStatus: Sendable, Hashable {
     }
 }
 
-extension ModelVersionStatus: GRPCMessage {
-    /// Decodes the message from its protobuf encoding; throws when the bytes are not one.
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
-        self = try ProtobufCCodec.decode(serializedBytes)
-    }
-
-    /// The message's protobuf encoding.
-    public func serializedBytes() -> [UInt8] {
-        ProtobufCCodec.encode(self)
-    }
-}
-
-extension ModelVersionStatus: ProtobufCCodable {
-    static let protobufName = "inference.v1.ModelVersionStatus"
-
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__V1__ModelVersionStatus>? {
-        inference__v1__model_version_status__unpack(nil, count, bytes)
-    }
-
-    static func initialize(_ cMessage: UnsafeMutablePointer<Inference__V1__ModelVersionStatus>) {
-        inference__v1__model_version_status__init(cMessage)
-    }
-
+/// The field mapping to protoc-c\'s structure; the conformances that use it are generated
+/// (Generated/ProtobufCMessages.swift, by scripts/generate-protos.sh).
+extension ModelVersionStatus {
     init(cMessage: UnsafePointer<Inference__V1__ModelVersionStatus>) throws(MessageDecodingError) {
         let c = cMessage.pointee
         version = c.version

@@ -15,29 +15,9 @@ public struct ServeVersionRequest: Sendable, Hashable {
     }
 }
 
-extension ServeVersionRequest: GRPCMessage {
-    /// Decodes the message from its protobuf encoding; throws when the bytes are not one.
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
-        self = try ProtobufCCodec.decode(serializedBytes)
-    }
-
-    /// The message's protobuf encoding.
-    public func serializedBytes() -> [UInt8] {
-        ProtobufCCodec.encode(self)
-    }
-}
-
-extension ServeVersionRequest: ProtobufCCodable {
-    static let protobufName = "inference.v1.ServeVersionRequest"
-
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__V1__ServeVersionRequest>? {
-        inference__v1__serve_version_request__unpack(nil, count, bytes)
-    }
-
-    static func initialize(_ cMessage: UnsafeMutablePointer<Inference__V1__ServeVersionRequest>) {
-        inference__v1__serve_version_request__init(cMessage)
-    }
-
+/// The field mapping to protoc-c\'s structure; the conformances that use it are generated
+/// (Generated/ProtobufCMessages.swift, by scripts/generate-protos.sh).
+extension ServeVersionRequest {
     init(cMessage: UnsafePointer<Inference__V1__ServeVersionRequest>) throws(MessageDecodingError) {
         name = try ProtobufCCodec.string(cMessage.pointee.name, field: "name", of: Self.self)
         version = cMessage.pointee.version

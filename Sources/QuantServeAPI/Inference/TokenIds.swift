@@ -12,29 +12,9 @@ public struct TokenIds: Sendable, Hashable {
     }
 }
 
-extension TokenIds: GRPCMessage {
-    /// Decodes the message from its protobuf encoding; throws when the bytes are not one.
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
-        self = try ProtobufCCodec.decode(serializedBytes)
-    }
-
-    /// The message's protobuf encoding.
-    public func serializedBytes() -> [UInt8] {
-        ProtobufCCodec.encode(self)
-    }
-}
-
-extension TokenIds: ProtobufCCodable {
-    static let protobufName = "inference.v1.TokenIds"
-
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__V1__TokenIds>? {
-        inference__v1__token_ids__unpack(nil, count, bytes)
-    }
-
-    static func initialize(_ cMessage: UnsafeMutablePointer<Inference__V1__TokenIds>) {
-        inference__v1__token_ids__init(cMessage)
-    }
-
+/// The field mapping to protoc-c\'s structure; the conformances that use it are generated
+/// (Generated/ProtobufCMessages.swift, by scripts/generate-protos.sh).
+extension TokenIds {
     init(cMessage: UnsafePointer<Inference__V1__TokenIds>) throws(MessageDecodingError) {
         ids = ProtobufCCodec.array(cMessage.pointee.n_ids, cMessage.pointee.ids)
     }

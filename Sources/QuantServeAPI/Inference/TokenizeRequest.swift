@@ -15,31 +15,9 @@ public struct TokenizeRequest: Sendable, Hashable {
     }
 }
 
-extension TokenizeRequest: GRPCMessage {
-    /// Decodes the message from its protobuf encoding, each text exactly as sent (U+0000
-    /// included). Throws `MessageDecodingError` when the bytes are not one, and `RPCError`
-    /// RESOURCE_EXHAUSTED when they hold more than `InferenceRequestLimits.maxTexts` texts.
-    public init(serializedBytes: [UInt8]) throws {
-        self = try ProtobufCCodec.decodeCarryingTexts(serializedBytes)
-    }
-
-    /// The message's protobuf encoding.
-    public func serializedBytes() -> [UInt8] {
-        ProtobufCCodec.encodeCarryingTexts(self)
-    }
-}
-
-extension TokenizeRequest: ProtobufCTextsCarrying {
-    static let protobufName = "inference.v1.TokenizeRequest"
-
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__V1__TokenizeRequest>? {
-        inference__v1__tokenize_request__unpack(nil, count, bytes)
-    }
-
-    static func initialize(_ cMessage: UnsafeMutablePointer<Inference__V1__TokenizeRequest>) {
-        inference__v1__tokenize_request__init(cMessage)
-    }
-
+/// The field mapping to protoc-c\'s structure; the conformances that use it are generated
+/// (Generated/ProtobufCMessages.swift, by scripts/generate-protos.sh).
+extension TokenizeRequest {
     init(cMessage: UnsafePointer<Inference__V1__TokenizeRequest>) throws(MessageDecodingError) {
         let c = cMessage.pointee
         model = try ProtobufCCodec.message(c.model)

@@ -15,29 +15,9 @@ public struct TokenizeResponse: Sendable, Hashable {
     }
 }
 
-extension TokenizeResponse: GRPCMessage {
-    /// Decodes the message from its protobuf encoding; throws when the bytes are not one.
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
-        self = try ProtobufCCodec.decode(serializedBytes)
-    }
-
-    /// The message's protobuf encoding.
-    public func serializedBytes() -> [UInt8] {
-        ProtobufCCodec.encode(self)
-    }
-}
-
-extension TokenizeResponse: ProtobufCCodable {
-    static let protobufName = "inference.v1.TokenizeResponse"
-
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__V1__TokenizeResponse>? {
-        inference__v1__tokenize_response__unpack(nil, count, bytes)
-    }
-
-    static func initialize(_ cMessage: UnsafeMutablePointer<Inference__V1__TokenizeResponse>) {
-        inference__v1__tokenize_response__init(cMessage)
-    }
-
+/// The field mapping to protoc-c\'s structure; the conformances that use it are generated
+/// (Generated/ProtobufCMessages.swift, by scripts/generate-protos.sh).
+extension TokenizeResponse {
     init(cMessage: UnsafePointer<Inference__V1__TokenizeResponse>) throws(MessageDecodingError) {
         let c = cMessage.pointee
         model = try ProtobufCCodec.message(c.model)

@@ -30,29 +30,9 @@ public struct ServerReflectionRequest: Sendable, Hashable {
     }
 }
 
-extension ServerReflectionRequest: GRPCMessage {
-    /// Decodes the message from its protobuf encoding; throws when the bytes are not one.
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
-        self = try ProtobufCCodec.decode(serializedBytes)
-    }
-
-    /// The message's protobuf encoding.
-    public func serializedBytes() -> [UInt8] {
-        ProtobufCCodec.encode(self)
-    }
-}
-
-extension ServerReflectionRequest: ProtobufCCodable {
-    static let protobufName = "grpc.reflection.v1.ServerReflectionRequest"
-
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Grpc__Reflection__V1__ServerReflectionRequest>? {
-        grpc__reflection__v1__server_reflection_request__unpack(nil, count, bytes)
-    }
-
-    static func initialize(_ cMessage: UnsafeMutablePointer<Grpc__Reflection__V1__ServerReflectionRequest>) {
-        grpc__reflection__v1__server_reflection_request__init(cMessage)
-    }
-
+/// The field mapping to protoc-c\'s structure; the conformances that use it are generated
+/// (Generated/ProtobufCMessages.swift, by scripts/generate-protos.sh).
+extension ServerReflectionRequest {
     init(cMessage: UnsafePointer<Grpc__Reflection__V1__ServerReflectionRequest>) throws(MessageDecodingError) {
         let message = cMessage.pointee
         host = try ProtobufCCodec.string(message.host, field: "host", of: Self.self)

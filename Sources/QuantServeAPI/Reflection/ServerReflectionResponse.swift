@@ -31,29 +31,9 @@ public struct ServerReflectionResponse: Sendable, Hashable {
     }
 }
 
-extension ServerReflectionResponse: GRPCMessage {
-    /// Decodes the message from its protobuf encoding; throws when the bytes are not one.
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
-        self = try ProtobufCCodec.decode(serializedBytes)
-    }
-
-    /// The message's protobuf encoding.
-    public func serializedBytes() -> [UInt8] {
-        ProtobufCCodec.encode(self)
-    }
-}
-
-extension ServerReflectionResponse: ProtobufCCodable {
-    static let protobufName = "grpc.reflection.v1.ServerReflectionResponse"
-
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Grpc__Reflection__V1__ServerReflectionResponse>? {
-        grpc__reflection__v1__server_reflection_response__unpack(nil, count, bytes)
-    }
-
-    static func initialize(_ cMessage: UnsafeMutablePointer<Grpc__Reflection__V1__ServerReflectionResponse>) {
-        grpc__reflection__v1__server_reflection_response__init(cMessage)
-    }
-
+/// The field mapping to protoc-c\'s structure; the conformances that use it are generated
+/// (Generated/ProtobufCMessages.swift, by scripts/generate-protos.sh).
+extension ServerReflectionResponse {
     init(cMessage: UnsafePointer<Grpc__Reflection__V1__ServerReflectionResponse>) throws(MessageDecodingError) {
         let message = cMessage.pointee
         validHost = try ProtobufCCodec.string(message.valid_host, field: "valid_host", of: Self.self)
