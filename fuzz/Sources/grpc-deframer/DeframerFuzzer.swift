@@ -5,7 +5,7 @@
 //
 // Input: [limit selector] [split seed] [stream bytes...]
 import FuzzSupport
-import QuantServeGRPC
+@testable import QuantServeGRPC
 @testable import QuantServeGRPCHTTP2
 
 /// What one pass over the whole stream gives: the messages in order, then either the error
