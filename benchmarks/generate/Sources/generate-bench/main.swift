@@ -35,7 +35,7 @@ struct Options {
             case "--prompt": prompt = values().first.flatMap(Int.init) ?? prompt
             case "--generate": generate = values().first.flatMap(Int.init) ?? generate
             case "--streams": streams = values().compactMap { Int($0) }
-            case "--repetitions": repetitions = values().first.flatMap(Int.init) ?? repetitions
+            case "--repetitions": repetitions = max(1, values().first.flatMap(Int.init) ?? repetitions)
             default:
                 FileHandle.standardError.write(Data("generate-bench: unknown argument \(flag)\n".utf8))
                 exit(2)
