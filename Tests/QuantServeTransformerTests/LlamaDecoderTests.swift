@@ -63,11 +63,13 @@ struct LlamaDecoderTests {
         return try #require(try decoder.step([DecoderStepEntry(sequence: sequence, tokens: tokens)]).first)
     }
 
-    @Test("a prefill, then decode steps, match the numpy reference")
-    func prefillThenDecode() throws {
+    @Test("a prefill, then decode steps, match the numpy reference on every kernel path this CPU runs",
+          arguments: KernelPath.allCases.filter(\.isSupported))
+    func prefillThenDecode(path: KernelPath) throws {
         let tiny = try Tiny()
         defer { tiny.remove() }
-        let decoder = LlamaDecoder(model: tiny.model, cacheBlocks: 16, pool: ComputePool(threads: 2))
+        let model = try LlamaModel(gguf: GGUFFile(url: tiny.gguf), path: path)
+        let decoder = LlamaDecoder(model: model, cacheBlocks: 16, pool: ComputePool(threads: 2))
         let (tokens, reference) = tiny.sequences[0]
         let sequence = decoder.openSequence()
         Self.expectClose(try Self.step(decoder, sequence, Array(tokens[0..<18])), reference[17], "prefill of 18")
