@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include "CFloatKernels.h"
 #include "CAttention.h"
+#include "CPagedAttention.h"
 
 // MARK: - CPU features
 
