@@ -96,11 +96,21 @@ def compare_greedy(args):
         if ref["prompt"] != p["prompt"]:
             sys.exit(f"{p['id']}: prompts.jsonl changed since the peer ran; run llama_cpp_peer.py --only greedy again")
         ours, text, finish = generate_greedy(stub, pb, args.model, p["prompt"], args.deadline)
-        theirs = ref["token_ids"][:GREEDY_TOKENS]
-        # llama.cpp stops at the end-of-generation token without returning it; so must we (finish STOP).
-        same = ours[:GREEDY_TOKENS] == theirs
+        ours, theirs = ours[:GREEDY_TOKENS], ref["token_ids"][:GREEDY_TOKENS]
+        if ref.get("stop_type") == "eos":
+            # llama.cpp returns the end-of-generation token as its last id; QuantServe must have
+            # stopped there too (finish STOP), with or without that id in its stream.
+            eog = theirs[-1]
+            theirs = theirs[:-1]
+            if finish == "FINISH_REASON_STOP" and ours and ours[-1] == eog:
+                ours = ours[:-1]
+            same = ours == theirs and finish == "FINISH_REASON_STOP"
+        else:
+            same = ours == theirs
         matched += same
-        diverge = None if same else first_divergence(ours[:GREEDY_TOKENS], theirs)
+        diverge = None if same else first_divergence(ours, theirs)
+        if not same and diverge is None:
+            diverge = len(theirs)  # the same ids, but QuantServe did not stop where llama.cpp did
         gaps = ref.get("top2_logprob_gap") or []
         rows.append({"id": p["id"], "same": same, "first_divergence": diverge,
                      "llama_cpp_top2_gap_there": gaps[diverge] if diverge is not None and diverge < len(gaps) else None,
