@@ -4,8 +4,8 @@
 //   engine-bench --model models/minilm/1 [--threads 1 2] [--batches 1 8 32] [--lengths 16 64 128]
 //                [--seconds 2] [--latency-runs 300]
 import Foundation
-import Kernels
-import Transformer
+import QuantServeKernels
+import QuantServeTransformer
 
 struct Options {
     var model = "models/minilm/1"
