@@ -239,7 +239,7 @@ def measure_greedy(binaries, gguf, rec, prompts_path, out_path):
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     rec.write({"measurement": "llama-server greedy", "tool": "llama-server", "endpoint": "/completion",
                "prompts": len(rows), "n_predict": GREEDY_TOKENS, "temperature": 0, "samplers": ["temperature"],
-               "add_bos_token": add_bos, "stopped_early": sum(len(r["token_ids"]) < GREEDY_TOKENS for r in rows),
+               "add_bos_token": add_bos, "stopped_at_eos": sum(r["stop_type"] == "eos" for r in rows),
                "continuations": os.path.relpath(out_path, ROOT), "load1_before": before, "load1_after": after})
 
 
