@@ -18,8 +18,8 @@ Scorer protocol (JSON lines, one answer line per request line, in order, on stdi
                                    the sequence evaluated fresh from position 0 (empty KV cache)
 The scorer exits when stdin closes.
 
-Reads the peer's outputs from benchmarks/results/ (run llama_cpp_peer.py first); appends a summary
-record to benchmarks/results/generate-compare.jsonl. Run with the project venv (.venv/bin/python).
+Reads the peer's outputs from benchmarks/results/ (llama_cpp_peer.py) or, without a run there, the
+copies in reference/; appends a summary record to benchmarks/results/generate-compare.jsonl. Run with the project venv (.venv/bin/python).
 """
 import argparse
 import datetime
@@ -39,6 +39,13 @@ GREEDY_TOKENS = 16
 TARGET_SHARE = 0.80
 CONTEXT = 512
 GPL3 = "/usr/share/common-licenses/GPL-3"
+
+
+def peer_output(name):
+    """A peer output: this machine's latest run (benchmarks/results/) if there is one, else the copy
+    committed in reference/ (the run of 2026-11-27), so the comparison needs no llama.cpp build."""
+    fresh = os.path.join(RESULTS, name)
+    return fresh if os.path.exists(fresh) else os.path.join(HERE, "reference", name)
 
 
 def read_jsonl(path):
@@ -180,7 +187,7 @@ def compare_perplexity(args):
         text = text[:-1]  # llama.cpp's -f drops one trailing newline
     add_bos, bos = model_bos()
     scorer = Scorer(args.scorer)
-    peer_tokens_path = os.path.join(RESULTS, "generate-llama-cpp-gpl3-tokens.json")
+    peer_tokens_path = peer_output("generate-llama-cpp-gpl3-tokens.json")
     peer_tokens = json.load(open(peer_tokens_path))["token_ids"] if os.path.exists(peer_tokens_path) else None
     if args.tokens == "peer":
         if peer_tokens is None:
@@ -204,8 +211,8 @@ def compare_perplexity(args):
         print(f"[{i + 1}/{n_chunk}] running PPL {math.exp(sum(nll) / len(nll)):.4f}", file=sys.stderr, flush=True)
     scorer.close()
     ppl, err = perplexity_from_nll(nll)
-    peer = [r for r in read_jsonl(os.path.join(RESULTS, "generate-peer-llama-cpp.jsonl"))
-            if r.get("measurement") == "llama-perplexity"] if os.path.exists(os.path.join(RESULTS, "generate-peer-llama-cpp.jsonl")) else []
+    peer_records = peer_output("generate-peer-llama-cpp.jsonl")
+    peer = [r for r in read_jsonl(peer_records) if r.get("measurement") == "llama-perplexity"] if os.path.exists(peer_records) else []
     summary = {"comparison": "perplexity", "scorer": args.scorer, "tokens": args.tokens, "context": CONTEXT,
                "text_tokens": len(tokens), "chunks": n_chunk, "scored_tokens": len(nll),
                "tokens_equal_llama_cpp": (tokens == peer_tokens) if peer_tokens is not None else None,
@@ -225,7 +232,7 @@ def main():
     g.add_argument("--address", required=True, help="QuantServe's gRPC address, HOST:PORT")
     g.add_argument("--model", default="smollm2", help="the model name QuantServe serves SmolLM2 under")
     g.add_argument("--prompts", default=os.path.join(HERE, "prompts.jsonl"))
-    g.add_argument("--reference", default=os.path.join(RESULTS, "generate-llama-cpp-greedy.jsonl"))
+    g.add_argument("--reference", default=peer_output("generate-llama-cpp-greedy.jsonl"))
     g.add_argument("--deadline", type=float, default=120.0, help="seconds per Generate call")
     p = sub.add_parser("perplexity")
     p.add_argument("--scorer", required=True, help="the scorer command line (protocol in this module's doc)")
