@@ -86,9 +86,15 @@ public final class BertEncoder: Sendable {
     /// One embedding per sequence of a packed batch, flat: sequence `i`'s embedding is
     /// `rows[i·dimensions..<(i + 1)·dimensions]`.
     public func embedRows(_ batch: PackedBatch) throws -> [Float] {
+        try embedRows(batch, threading: .automatic)
+    }
+
+    /// `embedRows(_:)` with the pass spread over the pool as `threading` says (the same bits
+    /// whichever; for benchmarks and tests of the strategies).
+    public func embedRows(_ batch: PackedBatch, threading: ForwardThreading) throws -> [Float] {
         try validate(batch)
         guard batch.count > 0 else { return [] }
-        return arenas.withArena { forward(batch, arena: $0) }
+        return arenas.withArena { forward(batch, arena: $0, threading: threading) }
     }
 
     /// The tokenizer with this model's sequence limit.
