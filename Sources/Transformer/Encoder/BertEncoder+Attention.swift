@@ -3,7 +3,8 @@ import Synchronization
 
 extension BertEncoder {
     /// Self-attention of every sequence and head: `softmax(q·kᵀ / √d)·v` into `context`, by
-    /// `Attention.head` with the kernel `AttentionKernel.selected(length:)` picks per sequence. Tasks (sequence, head) are claimed dynamically by
+    /// `Attention.head` with the kernel `AttentionKernel.selected(length:)` picks per sequence (fp32
+    /// in models without int8 layers). Tasks (sequence, head) are claimed dynamically by
     /// `slots` workers, each with its own scratch for sequences of up to `longest` tokens.
     func attend(_ batch: PackedBatch, qkv: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>,
                 slots: Int, longest: Int) {
@@ -34,6 +35,6 @@ extension BertEncoder {
                        context: context + range.lowerBound * hidden + head * headSize,
                        contextStride: hidden, length: range.count, headDimension: headSize,
                        scale: 1 / Float(headSize).squareRoot(), scratch: scratch,
-                       kernel: AttentionKernel.selected(length: range.count))
+                       kernel: bf16Attention ? AttentionKernel.selected(length: range.count) : .fp32(.selected))
     }
 }
