@@ -1,5 +1,5 @@
 import Foundation
-import Transformer
+import QuantServeTransformer
 
 /// A model version loaded into memory: its engine, its scheduler, its classification heads and
 /// its knowledge base.

@@ -1,5 +1,5 @@
-import GRPCCore
-import GRPCHTTP2
+import QuantServeGRPC
+import QuantServeGRPCHTTP2
 
 /// Makes a workload's calls over `connectionCount` GRPCClient connections.
 final class GRPCCallIssuer: CallIssuer {

@@ -6,8 +6,8 @@
 //   --threading: how each pass spreads over the threads (ForwardThreading); several values are
 //   measured one after another for each (threads, batch, length).
 import Foundation
-import Kernels
-import Transformer
+import QuantServeKernels
+import QuantServeTransformer
 
 struct Options {
     var model = "models/minilm/1"
