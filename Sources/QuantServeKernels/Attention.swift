@@ -48,4 +48,25 @@ public enum Attention {
                                 m: length, n: headDimension, k: length)
         }
     }
+
+    /// `head(…, path:)` with the products computed by `kernel` (see `AttentionKernel`); the
+    /// scratch of `withScratch(length:headDimension:)` on the selected fp32 path fits every kernel.
+    public static func head(query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
+                            inputStride: Int, context: UnsafeMutablePointer<Float>, contextStride: Int,
+                            length: Int, headDimension: Int, scale: Float,
+                            scratch: UnsafeMutablePointer<Float>, kernel: AttentionKernel) {
+        switch kernel {
+        case let .fp32(path):
+            head(query: query, key: key, value: value, inputStride: inputStride, context: context,
+                 contextStride: contextStride, length: length, headDimension: headDimension, scale: scale,
+                 scratch: scratch, path: path)
+        case .bf16:
+            guard length > 0, headDimension > 0 else { return }
+            precondition(kernel.isSupported, "bf16 attention needs AVX512_BF16, which this CPU lacks")
+            var call = qs_attention_head(query: query, key: key, value: value, input_stride: inputStride,
+                                         context: context, context_stride: contextStride,
+                                         length: length, head_dim: headDimension, scale: scale, scratch: scratch)
+            qs_attention_head_bf16_avx512(&call)
+        }
+    }
 }

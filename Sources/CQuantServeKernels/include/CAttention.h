@@ -27,9 +27,9 @@ typedef struct qs_attention_head {
     float *scratch;
 } qs_attention_head;
 
-/// Floats of scratch an attention call needs for a sequence of `length` tokens, for every ISA:
-/// the keys transposed and the values packed (zero-padded to whole vectors), and the scores
-/// of one block of query rows.
+/// Floats of scratch an attention call needs for a sequence of `length` tokens, for every ISA
+/// and for the bf16 kernel: the keys transposed and the values packed (zero-padded to whole
+/// vectors), and the scores of one block of query rows.
 size_t qs_attention_scratch_floats(size_t length, size_t head_dim);
 
 /// AVX-512F: blocks of 8 query rows; 8 × 32 score tiles, the softmax of the block while its
@@ -37,5 +37,13 @@ size_t qs_attention_scratch_floats(size_t length, size_t head_dim);
 void qs_attention_head_f32_avx512(const qs_attention_head *head);
 /// AVX2 + FMA: the same blocking with 6 × 16 tiles on ymm registers.
 void qs_attention_head_f32_avx2(const qs_attention_head *head);
+
+/// Floats of scratch `qs_attention_head_bf16_avx512` needs for `length` tokens.
+size_t qs_attention_bf16_scratch_floats(size_t length, size_t head_dim);
+/// AVX512_BF16: queries, keys, values and probabilities rounded to bf16, products by
+/// `vdpbf16ps` into fp32 (8 × 32 tiles); scores, softmax and sums in fp32. `scratch` holds
+/// `qs_attention_bf16_scratch_floats(length, head_dim)` floats. Only where
+/// `qs_cpu_supports_avx512bf16()` says so.
+void qs_attention_head_bf16_avx512(const qs_attention_head *head);
 
 #endif

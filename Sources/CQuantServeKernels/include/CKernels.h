@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include "CFloatKernels.h"
 #include "CAttention.h"
+#include "CPagedAttention.h"
 
 // MARK: - CPU features
 
@@ -17,6 +18,8 @@ int qs_cpu_supports_avx2(void);
 int qs_cpu_supports_avxvnni(void);
 /// 1 when the CPU and the OS support AVX-512 F/BW/VL and AVX-512 VNNI (opmask and zmm state enabled).
 int qs_cpu_supports_avx512vnni(void);
+/// 1 when the CPU and the OS support AVX-512 F/BW/VL and AVX512_BF16 (vdpbf16ps, vcvtne2ps2bf16).
+int qs_cpu_supports_avx512bf16(void);
 
 // MARK: - Thread pool support
 

@@ -46,42 +46,114 @@ extension BertEncoder {
     }
 
     /// Runs the encoder over a validated, non-empty batch and pools each sequence into row `i` of
-    /// the flat result (`count × hidden`); `recorder`, when given, sees the input of every linear layer.
-    func forward(_ batch: PackedBatch, arena: ScratchArena, recorder: ActivationRangeRecorder? = nil) -> [Float] {
+    /// the flat result (`count × hidden`), spread over the pool as `threading` says; `recorder`,
+    /// when given, sees the input of every linear layer (one operation at a time, on this thread).
+    func forward(_ batch: PackedBatch, arena: ScratchArena, threading: ForwardThreading = .automatic,
+                 recorder: ActivationRangeRecorder? = nil) -> [Float] {
+        if recorder == nil, let groups = sequenceGroups(of: batch, threading: threading) {
+            return forwardInGroups(batch, plan: groups, arena: arena)
+        }
         let tokens = batch.tokenCount
-        let hidden = config.hidden
         let slots = pool.threadCount
-        let longest = batch.longestSequence
-        // The recorder is not thread-safe: observe whole operations on this thread.
-        let plan = recorder == nil ? ForwardPlan(tokens: tokens, threads: slots) : ForwardPlan(wholeBatch: tokens)
+        let plan = switch (recorder == nil ? threading : .intraOp) {
+        case .intraOp: ForwardPlan(wholeBatch: tokens)
+        case .rowBlocks: ForwardPlan(rowBlocks: tokens, threads: slots)
+        case .automatic, .sequenceGroups: ForwardPlan(tokens: tokens, threads: slots)
+        }
         let buffers = Buffers(arena: arena, tokens: tokens, config: config,
                               workspaceCount: plan.pipelined ? min(slots, plan.blockCount) : 1,
                               blockRows: plan.rowsPerBlock)
         let positions = batch.positions
-        let layers = weights.layers
+        let longest = batch.longestSequence
 
         forEachBlock(plan, tokens: tokens, workspaces: buffers.workspaces) { rows, workspace, operationPool in
-            embedTokens(batch.tokenIds, positions: positions, rows: rows, into: buffers.hidden)
-            normalize(buffers.hidden, rows: rows, norm: weights.embeddingNorm, pool: operationPool)
-            project(layers[0].qkv, site: LinearSite(layer: 0, role: .attentionQKV), input: buffers.hidden,
-                    rows: rows, output: buffers.qkv, workspace: workspace, pool: operationPool, recorder: recorder)
+            startLayers(batch, positions: positions, rows: rows, buffers: buffers, workspace: workspace,
+                        pool: operationPool, recorder: recorder)
         }
-        for index in layers.indices {
+        for index in weights.layers.indices {
             attend(batch, qkv: buffers.qkv, context: buffers.context, slots: slots, longest: longest)
             forEachBlock(plan, tokens: tokens, workspaces: buffers.workspaces) { rows, workspace, operationPool in
                 finishLayer(index, rows: rows, buffers: buffers, workspace: workspace, pool: operationPool,
                             recorder: recorder)
-                if index + 1 < layers.count {
-                    project(layers[index + 1].qkv, site: LinearSite(layer: index + 1, role: .attentionQKV),
-                            input: buffers.hidden, rows: rows, output: buffers.qkv, workspace: workspace,
-                            pool: operationPool, recorder: recorder)
+            }
+        }
+        return pooled(batch, hidden: buffers.hidden)
+    }
+
+    /// The whole-sequences plan when `threading` asks for it, or, left to the encoder, when the
+    /// batch's sequences share evenly among the pool's threads.
+    private func sequenceGroups(of batch: PackedBatch, threading: ForwardThreading) -> SequenceGroupPlan? {
+        switch threading {
+        case .sequenceGroups:
+            let target = min(ForwardPlan.maximumBlockRows, max(1, batch.tokenCount / pool.threadCount))
+            return SequenceGroupPlan(offsets: batch.offsets, targetRows: target)
+        case .automatic: return SequenceGroupPlan.balanced(offsets: batch.offsets, threads: pool.threadCount)
+        case .rowBlocks, .intraOp: return nil
+        }
+    }
+
+    /// The forward pass with whole sequences per thread: each pool thread claims groups of
+    /// sequences and takes each through every layer, attention included, in blocks of at most
+    /// `ForwardPlan.maximumBlockRows` rows, with its own workspace and attention scratch. The
+    /// threads meet only when the last group is done.
+    private func forwardInGroups(_ batch: PackedBatch, plan: SequenceGroupPlan, arena: ScratchArena) -> [Float] {
+        let tokens = batch.tokenCount
+        let workers = min(pool.threadCount, plan.groups.count)
+        let buffers = Buffers(arena: arena, tokens: tokens, config: config, workspaceCount: workers,
+                              blockRows: min(ForwardPlan.maximumBlockRows, tokens))
+        let positions = batch.positions
+        let longest = batch.longestSequence
+        let nextGroup = Atomic<Int>(0)
+        pool.parallelFor(workers) { slot in
+            let workspace = buffers.workspaces[slot]
+            Attention.withScratch(length: longest, headDimension: config.headDimension) { scratch in
+                while true {
+                    let index = nextGroup.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard index < plan.groups.count else { return }
+                    let group = plan.groups[index]
+                    let rows = batch.offsets[group.lowerBound]..<batch.offsets[group.upperBound]
+                    let blocks = ForwardPlan(tokens: rows.count, threads: 1)
+                    let blockRows = (0..<blocks.blockCount).map { block in
+                        let local = blocks.rows(ofBlock: block, tokens: rows.count)
+                        return (rows.lowerBound + local.lowerBound)..<(rows.lowerBound + local.upperBound)
+                    }
+                    for block in blockRows {
+                        startLayers(batch, positions: positions, rows: block, buffers: buffers, workspace: workspace,
+                                    pool: nil, recorder: nil)
+                    }
+                    for layer in weights.layers.indices {
+                        for sequence in group {
+                            for head in 0..<config.heads {
+                                attendHead(batch.range(of: sequence), head: head, qkv: buffers.qkv,
+                                           context: buffers.context, scratch: scratch)
+                            }
+                        }
+                        for block in blockRows {
+                            finishLayer(layer, rows: block, buffers: buffers, workspace: workspace, pool: nil,
+                                        recorder: nil)
+                        }
+                    }
                 }
             }
         }
-        var pooled = [Float](repeating: 0, count: batch.count * hidden)
+        return pooled(batch, hidden: buffers.hidden)
+    }
+
+    /// Embeddings, their layer norm and the first layer's QKV projection of `rows`.
+    private func startLayers(_ batch: PackedBatch, positions: [Int], rows: Range<Int>, buffers: Buffers,
+                             workspace: BlockWorkspace, pool: ComputePool?, recorder: ActivationRangeRecorder?) {
+        embedTokens(batch.tokenIds, positions: positions, rows: rows, into: buffers.hidden)
+        normalize(buffers.hidden, rows: rows, norm: weights.embeddingNorm, pool: pool)
+        project(weights.layers[0].qkv, site: LinearSite(layer: 0, role: .attentionQKV), input: buffers.hidden,
+                rows: rows, output: buffers.qkv, workspace: workspace, pool: pool, recorder: recorder)
+    }
+
+    /// The mean-pooled (and, as the manifest says, L2-normalized) embedding of every sequence, flat.
+    private func pooled(_ batch: PackedBatch, hidden: UnsafeMutablePointer<Float>) -> [Float] {
+        var pooled = [Float](repeating: 0, count: batch.count * config.hidden)
         pooled.withUnsafeMutableBufferPointer { rows in
             for sequence in 0..<batch.count {
-                meanPool(batch.range(of: sequence), hidden: buffers.hidden, into: rows.baseAddress! + sequence * hidden)
+                meanPool(batch.range(of: sequence), hidden: hidden, into: rows.baseAddress! + sequence * config.hidden)
             }
         }
         return pooled
@@ -107,7 +179,8 @@ extension BertEncoder {
     }
 
     /// Everything after attention for `rows`: attention-output projection added to the residual
-    /// and layer norm, feed-forward (up with GELU, down added to the residual) and layer norm, into `hidden`.
+    /// and layer norm, feed-forward (up with GELU, down added to the residual) and layer norm, into
+    /// `hidden`; then the next layer's QKV projection, if there is one.
     private func finishLayer(_ index: Int, rows: Range<Int>, buffers: Buffers, workspace: BlockWorkspace,
                              pool: ComputePool?, recorder: ActivationRangeRecorder?) {
         let layer = weights.layers[index]
@@ -122,6 +195,11 @@ extension BertEncoder {
         project(layer.ffnDown, site: LinearSite(layer: index, role: .ffnDown), input: inner, rows: rows,
                 output: buffers.hidden, epilogue: .accumulate, workspace: workspace, pool: pool, recorder: recorder)
         normalize(buffers.hidden, rows: rows, norm: layer.ffnNorm, pool: pool)
+        if index + 1 < weights.layers.count {
+            project(weights.layers[index + 1].qkv, site: LinearSite(layer: index + 1, role: .attentionQKV),
+                    input: buffers.hidden, rows: rows, output: buffers.qkv, workspace: workspace, pool: pool,
+                    recorder: recorder)
+        }
     }
 
     /// `output[rows] = epilogue(layer(input[rows]))`; `input` and `output` are addressed by token

@@ -24,6 +24,9 @@ public final class BertEncoder: Sendable {
     let weights: BertWeights
     let pool: ComputePool
     let arenas: ScratchArenaPool
+    /// Whether attention may round to bf16 (`AttentionKernel.selected(length:)`): in int8 models;
+    /// a model whose linear layers are all fp32 keeps fp32 attention.
+    let bf16Attention: Bool
 
     /// Loads the model in `modelDirectory`: reads the manifest and every file it lists once,
     /// verifies their SHA-256 (`VerifiedModelFolder`), then builds from those very bytes; see
@@ -67,6 +70,9 @@ public final class BertEncoder: Sendable {
         maxSequenceLength = manifest.maxSequence
         self.maxTextBytes = maxTextBytes
         arenas = ScratchArenaPool(maximumIdle: 2 * pool.threadCount)
+        bf16Attention = weights.layers.contains { layer in
+            if case .int8 = layer.qkv.kernel { true } else { false }
+        }
     }
 
     /// Bytes held by the weights and by idle scratch memory.
@@ -86,9 +92,15 @@ public final class BertEncoder: Sendable {
     /// One embedding per sequence of a packed batch, flat: sequence `i`'s embedding is
     /// `rows[i·dimensions..<(i + 1)·dimensions]`.
     public func embedRows(_ batch: PackedBatch) throws -> [Float] {
+        try embedRows(batch, threading: .automatic)
+    }
+
+    /// `embedRows(_:)` with the pass spread over the pool as `threading` says (the same bits
+    /// whichever; for benchmarks and tests of the strategies).
+    public func embedRows(_ batch: PackedBatch, threading: ForwardThreading) throws -> [Float] {
         try validate(batch)
         guard batch.count > 0 else { return [] }
-        return arenas.withArena { forward(batch, arena: $0) }
+        return arenas.withArena { forward(batch, arena: $0, threading: threading) }
     }
 
     /// The tokenizer with this model's sequence limit.

@@ -9,6 +9,7 @@
 ///   work (GEMM panels, rows) across the pool: for batches too small to give every thread rows.
 ///
 /// Results are the same bits either way: every operation outside attention works row by row.
+/// (The third strategy, whole sequences per thread, is `SequenceGroupPlan`.)
 struct ForwardPlan: Equatable {
     /// Rows (tokens) per block; a multiple of 8 (the GEMM tiles' heights) except for a single block.
     let rowsPerBlock: Int
@@ -22,13 +23,18 @@ struct ForwardPlan: Equatable {
     /// Tokens per thread below which splitting each operation beats giving each thread rows.
     static let minimumRowsPerThread = 32
 
+    /// The row-block pipeline, or intra-op splitting when `threads` would get fewer than
+    /// `minimumRowsPerThread` tokens each.
     init(tokens: Int, threads: Int) {
         if threads > 1 && tokens < Self.minimumRowsPerThread * threads {
-            rowsPerBlock = tokens
-            blockCount = 1
-            pipelined = false
-            return
+            self.init(wholeBatch: tokens)
+        } else {
+            self.init(rowBlocks: tokens, threads: threads)
         }
+    }
+
+    /// The row-block pipeline for `threads` threads, whatever the number of tokens.
+    init(rowBlocks tokens: Int, threads: Int) {
         // At least one block per thread, a whole number of blocks per thread, blocks of at most 64 rows.
         let perThread = max(1, (tokens + threads * Self.maximumBlockRows - 1) / (threads * Self.maximumBlockRows))
         let wanted = threads * perThread

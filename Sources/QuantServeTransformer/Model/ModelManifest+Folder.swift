@@ -7,6 +7,10 @@ extension ModelManifest {
     public static func load(from directory: URL) throws -> ModelManifest {
         let url = directory.appendingPathComponent(fileName)
         let bytes = try RegularFile.bytes(of: url, limit: VerifiedModelFolder.maximumManifestBytes, symlinks: .refuse)
+        struct Kind: Decodable { var kind: String? }
+        if let kind = (try? JSONDecoder().decode(Kind.self, from: Data(bytes)))?.kind {
+            throw ModelError.invalidManifest("\(url.path) describes a \(kind) version (load it with LlamaModelFolder), not an encoder")
+        }
         let manifest: ModelManifest
         do {
             manifest = try JSONDecoder().decode(ModelManifest.self, from: Data(bytes))

@@ -14,14 +14,10 @@ public final class UnigramTokenizer: TextTokenizer {
     private let normalizer: SentencePieceNormalizer
     private let preTokenizer: MetaspacePreTokenizer
     private let model: UnigramModel
-    /// Added tokens matched in the raw text (`normalized: false`).
-    private let rawTextMatcher: AddedTokenMatcher
-    /// Added tokens matched in the normalized text (`normalized: true`).
-    private let normalizedTextMatcher: AddedTokenMatcher
+    private let addedTokens: AddedTokenPasses
     /// The ASCII a chunk cut may touch (see `SpaceCutChunkReader`), or nil when the text must
     /// be read as one chunk.
     private let quietASCII: (low: UInt64, high: UInt64)?
-    private let addedTokenIds: [String: UInt32]
     /// Each piece's spelling, by id, with added tokens in place.
     private let spellings: [UInt32: String]
     private let firstTokenId: UInt32
@@ -42,36 +38,24 @@ public final class UnigramTokenizer: TextTokenizer {
         self.preTokenizer = preTokenizer
         self.firstTokenId = firstTokenId
         self.lastTokenId = lastTokenId
-        rawTextMatcher = AddedTokenMatcher(tokens: addedTokens.filter { !$0.isNormalized }) {
-            Array($0.content.unicodeScalars)
-        }
-        normalizedTextMatcher = AddedTokenMatcher(tokens: addedTokens.filter(\.isNormalized)) { token in
-            var normalized: [Unicode.Scalar] = []
-            var staging: [Unicode.Scalar] = []
-            normalizer.normalize(Array(token.content.unicodeScalars)[...], into: &normalized, staging: &staging)
-            return normalized
-        }
-        let cutIsSafe = preTokenizer.splits
-            && !rawTextMatcher.spellsWhitespace && !normalizedTextMatcher.spellsWhitespace
-            && !addedTokens.contains(where: \.stripsRight)
+        let passes = AddedTokenPasses(addedTokens) { normalizer.normalize($0, into: &$1, staging: &$2) }
+        self.addedTokens = passes
+        let cutIsSafe = preTokenizer.splits && !passes.spellsWhitespace && !addedTokens.contains(where: \.stripsRight)
         quietASCII = cutIsSafe ? normalizer.quietASCII() : nil
 
         var spellings: [UInt32: String] = [:]
         for (id, piece) in pieces.enumerated() {
             spellings[UInt32(id)] = piece
         }
-        var addedTokenIds: [String: UInt32] = [:]
         for token in addedTokens {
-            addedTokenIds[token.content] = token.id
             spellings[token.id] = token.content
         }
-        self.addedTokenIds = addedTokenIds
         self.spellings = spellings
         vocabularySize = Int(max(spellings.keys.max() ?? 0, firstTokenId, lastTokenId)) + 1
     }
 
     public func tokenId(for token: String) -> UInt32? {
-        addedTokenIds[token] ?? model.pieceId(for: token.utf8)
+        addedTokens.idsBySpelling[token] ?? model.pieceId(for: token.utf8)
     }
 
     public func token(for id: UInt32) -> String? {
@@ -99,17 +83,11 @@ public final class UnigramTokenizer: TextTokenizer {
         isCancelled: () -> Bool,
         work: inout Int
     ) throws -> [UInt32] {
-        guard limits.maxLength >= 2 else {
-            throw TokenizerError.invalidConfiguration("maxLength \(limits.maxLength) leaves no room for <s> and </s>")
-        }
-        let byteCount = text.utf8.count
-        if !truncate, byteCount > limits.maxTextBytes {
-            throw TokenizerError.textTooLarge(bytes: byteCount, limit: limits.maxTextBytes)
-        }
-        // Without truncation every token is counted, so that the error can say how many there are.
-        let textTokenLimit = truncate ? limits.maxLength - 2 : Int.max
-        var ids: [UInt32] = [firstTokenId]
-        var hasRoom: Bool { ids.count - 1 < textTokenLimit }
+        var encoding = try FramedEncoding(
+            of: text, truncate: truncate, limits: limits,
+            firstTokenId: firstTokenId, lastTokenId: lastTokenId, frame: "<s> and </s>"
+        )
+        var hasRoom: Bool { encoding.hasRoom }
         var reader = SpaceCutChunkReader(text, byteLimit: limits.maxTextBytes, quietASCII: quietASCII)
         var chunk: [Unicode.Scalar] = []
         var normalized: [Unicode.Scalar] = []
@@ -120,22 +98,22 @@ public final class UnigramTokenizer: TextTokenizer {
 
         while hasRoom, reader.read(into: &chunk) {
             if isCancelled() { throw CancellationError() }
-            for rawPiece in rawTextMatcher.split(chunk[...]) where hasRoom {
+            for rawPiece in addedTokens.raw.split(chunk[...]) where hasRoom {
                 switch rawPiece {
                 case let .token(id):
-                    ids.append(id)
+                    encoding.ids.append(id)
                 case let .text(range):
                     normalizer.normalize(chunk[range], into: &normalized, staging: &staging)
-                    for piece in normalizedTextMatcher.split(normalized[...]) where hasRoom {
+                    for piece in addedTokens.normalized.split(normalized[...]) where hasRoom {
                         switch piece {
                         case let .token(id):
-                            ids.append(id)
+                            encoding.ids.append(id)
                         case let .text(normalizedRange):
                             let startsText = isFirstChunk && range.lowerBound == 0 && normalizedRange.lowerBound == 0
                             preTokenizer.forEachWord(
                                 in: normalized[normalizedRange], startsText: startsText, wordBuffer: &wordBuffer
                             ) { word in
-                                work += model.appendTokens(ofWord: word, to: &ids, lattice: &lattice)
+                                work += model.appendTokens(ofWord: word, to: &encoding.ids, lattice: &lattice)
                                 return hasRoom
                             }
                         }
@@ -145,13 +123,6 @@ public final class UnigramTokenizer: TextTokenizer {
             isFirstChunk = false
         }
 
-        if ids.count - 1 > textTokenLimit {
-            ids.removeSubrange((textTokenLimit + 1)...)
-        }
-        ids.append(lastTokenId)
-        guard ids.count <= limits.maxLength else {
-            throw TokenizerError.tooLong(tokens: ids.count, limit: limits.maxLength)
-        }
-        return ids
+        return try encoding.finish()
     }
 }

@@ -17,14 +17,10 @@ public final class WordPieceTokenizer: Sendable {
     private let normalizer: BertNormalizer
     private let preTokenizer = BertPreTokenizer()
     private let model: WordPieceModel
-    /// Added tokens matched in the raw text (`normalized: false`).
-    private let rawTextMatcher: AddedTokenMatcher
-    /// Added tokens matched in the normalized text (`normalized: true`).
-    private let normalizedTextMatcher: AddedTokenMatcher
+    private let addedTokens: AddedTokenPasses
     /// Whether a text may be read in chunks cut at whitespace: not when an added token is
     /// spelled with whitespace, since a match could then reach across a cut.
     private let cutsAtWhitespace: Bool
-    private let addedTokenIds: [String: UInt32]
     private let tokensById: [UInt32: String]
     private let classifierTokenId: UInt32
     private let separatorTokenId: UInt32
@@ -47,27 +43,17 @@ public final class WordPieceTokenizer: Sendable {
         self.classifierTokenId = classifierTokenId
         self.separatorTokenId = separatorTokenId
 
-        rawTextMatcher = AddedTokenMatcher(tokens: addedTokens.filter { !$0.isNormalized }) {
-            Array($0.content.unicodeScalars)
-        }
-        normalizedTextMatcher = AddedTokenMatcher(tokens: addedTokens.filter(\.isNormalized)) { token in
-            var normalized: [Unicode.Scalar] = []
-            var staging: [Unicode.Scalar] = []
-            normalizer.normalize(Array(token.content.unicodeScalars)[...], into: &normalized, staging: &staging)
-            return normalized
-        }
-        cutsAtWhitespace = !rawTextMatcher.spellsWhitespace && !normalizedTextMatcher.spellsWhitespace
+        let passes = AddedTokenPasses(addedTokens) { normalizer.normalize($0, into: &$1, staging: &$2) }
+        self.addedTokens = passes
+        cutsAtWhitespace = !passes.spellsWhitespace
 
-        var addedTokenIds: [String: UInt32] = [:]
         var tokensById: [UInt32: String] = [:]
         for (spelling, id) in model.vocabulary {
             tokensById[id] = spelling
         }
         for token in addedTokens {
-            addedTokenIds[token.content] = token.id
             tokensById[token.id] = token.content
         }
-        self.addedTokenIds = addedTokenIds
         self.tokensById = tokensById
         let largestId = tokensById.keys.max() ?? 0
         vocabularySize = Int(max(largestId, classifierTokenId, separatorTokenId)) + 1
@@ -76,7 +62,7 @@ public final class WordPieceTokenizer: Sendable {
     /// The id of a token spelled exactly so (an added token, or a vocabulary entry such as
     /// `##ing`), or nil if there is none. The spelling is not normalized.
     public func tokenId(for token: String) -> UInt32? {
-        addedTokenIds[token] ?? model.vocabulary[token]
+        addedTokens.idsBySpelling[token] ?? model.vocabulary[token]
     }
 
     /// The spelling of a token id, or nil if no token has it.
@@ -115,17 +101,11 @@ public final class WordPieceTokenizer: Sendable {
         limits: EncodingLimits,
         isCancelled: () -> Bool
     ) throws -> [UInt32] {
-        guard limits.maxLength >= 2 else {
-            throw TokenizerError.invalidConfiguration("maxLength \(limits.maxLength) leaves no room for [CLS] and [SEP]")
-        }
-        let byteCount = text.utf8.count
-        if !truncate, byteCount > limits.maxTextBytes {
-            throw TokenizerError.textTooLarge(bytes: byteCount, limit: limits.maxTextBytes)
-        }
-        // Without truncation every token is counted, so that the error can say how many there are.
-        let textTokenLimit = truncate ? limits.maxLength - 2 : Int.max
-        var ids: [UInt32] = [classifierTokenId]
-        var hasRoom: Bool { ids.count - 1 < textTokenLimit }
+        var encoding = try FramedEncoding(
+            of: text, truncate: truncate, limits: limits,
+            firstTokenId: classifierTokenId, lastTokenId: separatorTokenId, frame: "[CLS] and [SEP]"
+        )
+        var hasRoom: Bool { encoding.hasRoom }
         var reader = TextChunkReader(
             text, byteLimit: limits.maxTextBytes, normalizer: normalizer, cutsAtWhitespace: cutsAtWhitespace
         )
@@ -136,19 +116,19 @@ public final class WordPieceTokenizer: Sendable {
 
         while hasRoom, reader.read(into: &chunk) {
             if isCancelled() { throw CancellationError() }
-            for rawPiece in rawTextMatcher.split(chunk[...]) where hasRoom {
+            for rawPiece in addedTokens.raw.split(chunk[...]) where hasRoom {
                 switch rawPiece {
                 case let .token(id):
-                    ids.append(id)
+                    encoding.ids.append(id)
                 case let .text(range):
                     normalizer.normalize(chunk[range], into: &normalized, staging: &staging)
-                    for piece in normalizedTextMatcher.split(normalized[...]) where hasRoom {
+                    for piece in addedTokens.normalized.split(normalized[...]) where hasRoom {
                         switch piece {
                         case let .token(id):
-                            ids.append(id)
+                            encoding.ids.append(id)
                         case let .text(range):
                             preTokenizer.forEachWord(in: normalized[range], wordBuffer: &wordBuffer) { word, scalarCount in
-                                model.appendTokens(ofWord: word, scalarCount: scalarCount, to: &ids)
+                                model.appendTokens(ofWord: word, scalarCount: scalarCount, to: &encoding.ids)
                                 return hasRoom
                             }
                         }
@@ -157,14 +137,7 @@ public final class WordPieceTokenizer: Sendable {
             }
         }
 
-        if ids.count - 1 > textTokenLimit {
-            ids.removeSubrange((textTokenLimit + 1)...)
-        }
-        ids.append(separatorTokenId)
-        guard ids.count <= limits.maxLength else {
-            throw TokenizerError.tooLong(tokens: ids.count, limit: limits.maxLength)
-        }
-        return ids
+        return try encoding.finish()
     }
 
     /// The token ids of UTF-8 `bytes`, as `encode(_:truncate:)` gives for the decoded text.
