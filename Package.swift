@@ -133,6 +133,7 @@ let package = Package(
             name: "Transformer",
             dependencies: [
                 "Kernels",
+                "SeededRandom",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: optimizedSettings

@@ -15,6 +15,10 @@ enum ServiceError {
             return RPCError(code: code(for: error), message: error.description)
         case let error as InferenceError:
             return RPCError(code: code(for: error), message: error.description)
+        case let error as GenerationError:
+            return RPCError(code: code(for: error), message: error.description)
+        case let error as GenerateRequestError:
+            return RPCError(code: .invalidArgument, message: error.description)
         default:
             return RPCError(code: .internal, message: "internal error: \(error)")
         }
@@ -44,8 +48,16 @@ enum ServiceError {
         switch error {
         case .noTexts, .badText, .unknownInputType: .invalidArgument
         case .tooManyTexts: .resourceExhausted
-        case .noIntents, .noKnowledgeBase: .failedPrecondition
+        case .noIntents, .noKnowledgeBase, .notAnEncoder, .notADecoder: .failedPrecondition
         case .unknownHead: .invalidArgument
+        }
+    }
+
+    static func code(for error: GenerationError) -> Status.Code {
+        switch error {
+        case .queueFull, .neverFits: .resourceExhausted
+        case .deadlineExceeded: .deadlineExceeded
+        case .decoderFailed, .invalidConfiguration: .internal
         }
     }
 
