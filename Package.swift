@@ -16,16 +16,16 @@ let package = Package(
     name: "QuantServe",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "quantserve", targets: ["quantserve"]),
+        .executable(name: "quantserve", targets: ["QuantServeCLI"]),
         .executable(name: "quantbench", targets: ["quantbench"]),
-        .library(name: "GRPCCore", targets: ["GRPCCore"]),
-        .library(name: "GRPCHTTP2", targets: ["GRPCHTTP2"]),
+        .library(name: "QuantServeGRPC", targets: ["QuantServeGRPC"]),
+        .library(name: "QuantServeGRPCHTTP2", targets: ["QuantServeGRPCHTTP2"]),
         .library(name: "QuantServeAPI", targets: ["QuantServeAPI"]),
-        .library(name: "Kernels", targets: ["Kernels"]),
-        .library(name: "Transformer", targets: ["Transformer"]),
+        .library(name: "QuantServeKernels", targets: ["QuantServeKernels"]),
+        .library(name: "QuantServeTransformer", targets: ["QuantServeTransformer"]),
         .library(name: "QuantServe", targets: ["QuantServe"]),
         .library(name: "QuantServeHTTP", targets: ["QuantServeHTTP"]),
-        .library(name: "SeededRandom", targets: ["SeededRandom"]),
+        .library(name: "QuantServeSeededRandom", targets: ["QuantServeSeededRandom"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -42,13 +42,13 @@ let package = Package(
     targets: [
         // MARK: - C libraries at the edge
 
-        /// libnghttp2 (HTTP/2 framing, HPACK, flow control); imported only by GRPCHTTP2.
+        /// libnghttp2 (HTTP/2 framing, HPACK, flow control); imported only by QuantServeGRPCHTTP2.
         .systemLibrary(
             name: "CNGHTTP2",
             pkgConfig: "libnghttp2",
             providers: [.apt(["libnghttp2-dev"])]
         ),
-        /// zlib: gRPC message compression (GRPCCore) and quantbench's HdrHistogram interval logs.
+        /// zlib: gRPC message compression (QuantServeGRPC) and quantbench's HdrHistogram interval logs.
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -70,7 +70,7 @@ let package = Package(
 
         /// The gRPC protocol vocabulary: status, metadata, deadlines, message framing, handler API.
         .target(
-            name: "GRPCCore",
+            name: "QuantServeGRPC",
             dependencies: [
                 "CZlib",
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -79,9 +79,9 @@ let package = Package(
         ),
         /// gRPC over HTTP/2 on libnghttp2 and SwiftNIO: server and client transports.
         .target(
-            name: "GRPCHTTP2",
+            name: "QuantServeGRPCHTTP2",
             dependencies: [
-                "GRPCCore",
+                "QuantServeGRPC",
                 "CNGHTTP2",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -95,7 +95,7 @@ let package = Package(
         /// Swift message types of proto/, encoded and decoded through protobuf-c.
         .target(
             name: "QuantServeAPI",
-            dependencies: ["GRPCCore", "QuantServeProto"],
+            dependencies: ["QuantServeGRPC", "QuantServeProto"],
             swiftSettings: strictSettings
         ),
 
@@ -119,21 +119,21 @@ let package = Package(
 
         /// Instruction-set specific int8 GEMM kernels (AVX-512 VNNI, AVX-VNNI, AVX2) and CPUID.
         .target(
-            name: "CKernels",
+            name: "CQuantServeKernels",
             cSettings: [.unsafeFlags(["-O3"])]
         ),
         /// Int8 GEMM, fp32 softmax/layernorm/GELU, ISA dispatch and the intra-op thread pool.
         .target(
-            name: "Kernels",
-            dependencies: ["CKernels"],
+            name: "QuantServeKernels",
+            dependencies: ["CQuantServeKernels"],
             swiftSettings: optimizedSettings
         ),
         /// Tensors, safetensors, the quantizer, tokenizers and the BERT encoder.
         .target(
-            name: "Transformer",
+            name: "QuantServeTransformer",
             dependencies: [
-                "Kernels",
-                "SeededRandom",
+                "QuantServeKernels",
+                "QuantServeSeededRandom",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: optimizedSettings
@@ -145,12 +145,12 @@ let package = Package(
         .target(
             name: "QuantServe",
             dependencies: [
-                "GRPCCore",
-                "GRPCHTTP2",
+                "QuantServeGRPC",
+                "QuantServeGRPCHTTP2",
                 "QuantServeAPI",
                 "QuantServeHTTP",
-                "Transformer",
-                "Kernels",
+                "QuantServeTransformer",
+                "QuantServeKernels",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -164,26 +164,26 @@ let package = Package(
         ),
         /// The server and operator CLI: serve, quantize, embed, tokenize, models.
         .executableTarget(
-            name: "quantserve",
+            name: "QuantServeCLI",
             dependencies: [
                 "QuantServe",
                 "QuantServeHTTP",
-                "Transformer",
-                "Kernels",
+                "QuantServeTransformer",
+                "QuantServeKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
         /// SplitMix64, the seeded random numbers of quantbench and the tests.
-        .target(name: "SeededRandom", swiftSettings: strictSettings),
+        .target(name: "QuantServeSeededRandom", swiftSettings: strictSettings),
         /// The load generator.
         .executableTarget(
             name: "quantbench",
             dependencies: [
-                "SeededRandom",
-                "GRPCCore",
-                "GRPCHTTP2",
+                "QuantServeSeededRandom",
+                "QuantServeGRPC",
+                "QuantServeGRPCHTTP2",
                 "QuantServeAPI",
                 "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -195,10 +195,10 @@ let package = Package(
 
         // MARK: - Tests
 
-        .testTarget(name: "GRPCCoreTests", dependencies: ["GRPCCore", "SeededRandom"], swiftSettings: strictSettings),
+        .testTarget(name: "QuantServeGRPCTests", dependencies: ["QuantServeGRPC", "QuantServeSeededRandom"], swiftSettings: strictSettings),
         .testTarget(
-            name: "GRPCHTTP2Tests",
-            dependencies: ["GRPCHTTP2", "GRPCCore", .product(name: "NIOCore", package: "swift-nio"),
+            name: "QuantServeGRPCHTTP2Tests",
+            dependencies: ["QuantServeGRPCHTTP2", "QuantServeGRPC", .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
@@ -208,22 +208,22 @@ let package = Package(
             dependencies: ["QuantServeHTTP", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "QuantServeAPITests", dependencies: ["QuantServeAPI", "GRPCCore"], swiftSettings: strictSettings),
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CKernels", "SeededRandom"], swiftSettings: optimizedSettings),
+        .testTarget(name: "QuantServeAPITests", dependencies: ["QuantServeAPI", "QuantServeGRPC"], swiftSettings: strictSettings),
+        .testTarget(name: "QuantServeKernelsTests", dependencies: ["QuantServeKernels", "CQuantServeKernels", "QuantServeSeededRandom"], swiftSettings: optimizedSettings),
         .testTarget(
-            name: "TransformerTests",
-            dependencies: ["Transformer", "Kernels", "SeededRandom"],
+            name: "QuantServeTransformerTests",
+            dependencies: ["QuantServeTransformer", "QuantServeKernels", "QuantServeSeededRandom"],
             exclude: ["Fixtures"],  // test data read through #filePath
             swiftSettings: optimizedSettings
         ),
         .testTarget(
             name: "QuantBenchTests",
-            dependencies: ["quantbench", "SeededRandom", "GRPCHTTP2", "GRPCCore", "QuantServeAPI"],
+            dependencies: ["quantbench", "QuantServeSeededRandom", "QuantServeGRPCHTTP2", "QuantServeGRPC", "QuantServeAPI"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "QuantServeTests",
-            dependencies: ["QuantServe", "QuantServeHTTP", "GRPCHTTP2", "GRPCCore", "QuantServeAPI", "Transformer", "Kernels", "SeededRandom",
+            dependencies: ["QuantServe", "QuantServeHTTP", "QuantServeGRPCHTTP2", "QuantServeGRPC", "QuantServeAPI", "QuantServeTransformer", "QuantServeKernels", "QuantServeSeededRandom",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),

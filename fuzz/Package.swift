@@ -7,21 +7,21 @@ import PackageDescription
 
 /// The fuzz targets: executable name, the root package's products it reads, extra packages' products.
 let fuzzers: [(name: String, dependencies: [Target.Dependency])] = [
-    ("grpc-deframer", [.product(name: "GRPCCore", package: "QuantServe")]),
+    ("grpc-deframer", [.product(name: "QuantServeGRPC", package: "QuantServe")]),
     ("http2-server", [
-        .product(name: "GRPCCore", package: "QuantServe"),
-        .product(name: "GRPCHTTP2", package: "QuantServe"),
+        .product(name: "QuantServeGRPC", package: "QuantServe"),
+        .product(name: "QuantServeGRPCHTTP2", package: "QuantServe"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOEmbedded", package: "swift-nio"),
         .product(name: "Logging", package: "swift-log"),
     ]),
     ("protobuf-requests", [
-        .product(name: "GRPCCore", package: "QuantServe"),
+        .product(name: "QuantServeGRPC", package: "QuantServe"),
         .product(name: "QuantServeAPI", package: "QuantServe"),
     ]),
-    ("safetensors-header", [.product(name: "Transformer", package: "QuantServe")]),
-    ("manifest", [.product(name: "Transformer", package: "QuantServe")]),
-    ("tokenizer", [.product(name: "Transformer", package: "QuantServe")]),
+    ("safetensors-header", [.product(name: "QuantServeTransformer", package: "QuantServe")]),
+    ("manifest", [.product(name: "QuantServeTransformer", package: "QuantServe")]),
+    ("tokenizer", [.product(name: "QuantServeTransformer", package: "QuantServe")]),
 ]
 
 let package = Package(
@@ -36,7 +36,7 @@ let package = Package(
         /// libFuzzer's driver entry point, declared for Swift.
         .systemLibrary(name: "CLibFuzzer"),
         /// Starting libFuzzer, reading a fuzz input as choices and bytes, checking invariants.
-        .target(name: "FuzzSupport", dependencies: ["CLibFuzzer", .product(name: "SeededRandom", package: "QuantServe")]),
+        .target(name: "FuzzSupport", dependencies: ["CLibFuzzer", .product(name: "QuantServeSeededRandom", package: "QuantServe")]),
     ] + fuzzers.map { fuzzer in
         .executableTarget(name: fuzzer.name, dependencies: ["FuzzSupport"] + fuzzer.dependencies)
     }

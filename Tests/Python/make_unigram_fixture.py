@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Tests/TransformerTests/Fixtures/tokenizer-multilingual-e5.json.
+"""Writes Tests/QuantServeTransformerTests/Fixtures/tokenizer-multilingual-e5.json.
 
 The fixture records what Hugging Face `tokenizers` produces for multilingual-e5-small's
 tokenizer.json (XLM-RoBERTa's SentencePiece Unigram vocabulary, from the

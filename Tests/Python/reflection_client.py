@@ -51,7 +51,7 @@ def v1alpha_descriptor_database_lists_and_describes(channel, args):
     inference = pool.FindServiceByName("inference.v1.Inference")
     methods = {m.name: (m.input_type.full_name, m.output_type.full_name) for m in inference.methods}
     expect(methods["Embed"] == ("inference.v1.EmbedRequest", "inference.v1.EmbedResponse"), f"methods {methods}")
-    expect(set(methods) == {"Embed", "Classify", "Tokenize", "Answer"}, f"methods {methods}")
+    expect(set(methods) == {"Embed", "Classify", "Tokenize", "Answer", "Generate"}, f"methods {methods}")
     state = pool.FindEnumTypeByName("inference.v1.VersionState")
     expect(len(state.values) >= 2, f"enum values {[v.name for v in state.values]}")
 

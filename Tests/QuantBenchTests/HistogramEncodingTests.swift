@@ -2,7 +2,7 @@ import Foundation
 import Histogram
 import Testing
 @testable import quantbench
-import SeededRandom
+import QuantServeSeededRandom
 
 /// HdrHistogram's V2 encoding and interval log, against our own histograms and a log
 /// written by Java HdrHistogram.

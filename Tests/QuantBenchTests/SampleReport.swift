@@ -1,6 +1,6 @@
 import Foundation
 @testable import quantbench
-import SeededRandom
+import QuantServeSeededRandom
 
 /// A plausible, synthetic `ReportData`: one minute of an open-loop Embed run at 200 calls/s
 /// (Poisson arrivals) with log-normal service times, a 300 ms server stall at second 37 and a

@@ -1,5 +1,5 @@
 import Foundation
-import GRPCCore
+import QuantServeGRPC
 import QuantServeAPI
 import Testing
 

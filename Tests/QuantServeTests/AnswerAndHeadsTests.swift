@@ -1,9 +1,9 @@
 import Foundation
-import GRPCCore
+import QuantServeGRPC
 import QuantServe
 import QuantServeAPI
 import Testing
-import Transformer
+import QuantServeTransformer
 
 /// Answer (FAQ retrieval) and Classify's named heads through a real server on loopback.
 @Suite struct AnswerAndHeadsTests {

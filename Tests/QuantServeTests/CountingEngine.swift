@@ -1,6 +1,6 @@
 import Foundation
 import QuantServe
-import Transformer
+import QuantServeTransformer
 
 /// A deterministic engine for scheduler and registry tests: each "token" is a character's
 /// scalar value, each embedding a normalized function of its tokens, and every computed

@@ -1,5 +1,5 @@
 import Foundation
-import GRPCCore
+import QuantServeGRPC
 import QuantServe
 import QuantServeAPI
 import Testing

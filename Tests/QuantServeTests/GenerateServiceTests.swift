@@ -1,11 +1,11 @@
 import Foundation
-import GRPCCore
-import GRPCHTTP2
+import QuantServeGRPC
+import QuantServeGRPCHTTP2
 import QuantServe
 import QuantServeAPI
 import Synchronization
 import Testing
-import Transformer
+import QuantServeTransformer
 
 /// `inference.v1.Inference/Generate` on a real server on a loopback port, through our Swift
 /// client and Python grpcio. The decoder is `ScriptedDecoder` (deterministic logits, a real KV

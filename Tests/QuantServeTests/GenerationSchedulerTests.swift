@@ -1,7 +1,7 @@
 import Foundation
 import QuantServe
 import Testing
-import Transformer
+import QuantServeTransformer
 
 /// The continuous-batching scheduler over `ScriptedDecoder` (a deterministic test double with a
 /// real KV block ledger). After the merge of the llama branch, the decoder-independent checks

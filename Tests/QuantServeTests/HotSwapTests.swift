@@ -1,9 +1,9 @@
 import Foundation
-import GRPCCore
+import QuantServeGRPC
 import QuantServe
 import QuantServeAPI
 import Testing
-import Transformer
+import QuantServeTransformer
 
 /// Hot swap while traffic flows: no failed call, every response names one version and carries
 /// that version's embedding.

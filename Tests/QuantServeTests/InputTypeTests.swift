@@ -1,7 +1,7 @@
 import Foundation
 import QuantServeAPI
 import Testing
-import Transformer
+import QuantServeTransformer
 @testable import QuantServe
 
 /// Embed's `input_type` selects the model's input prefix (e5's "query: " / "passage: "), the

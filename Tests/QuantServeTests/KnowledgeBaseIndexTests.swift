@@ -1,7 +1,7 @@
 import QuantServe
-import SeededRandom
+import QuantServeSeededRandom
 import Testing
-import Transformer
+import QuantServeTransformer
 
 /// The int8-prefiltered knowledge-base search returns exactly what scoring every question in
 /// fp32 returns, on random and on near-duplicate embeddings.

@@ -1,11 +1,11 @@
 import Foundation
-import GRPCCore
-import GRPCHTTP2
-import Kernels
+import QuantServeGRPC
+import QuantServeGRPCHTTP2
+import QuantServeKernels
 import Logging
 import QuantServe
 import QuantServeAPI
-import Transformer
+import QuantServeTransformer
 
 /// A real server on a loopback port serving models from a repository, with the Inference,
 /// ModelRegistry, Health and reflection services, as `quantserve serve` assembles them.

@@ -1,10 +1,10 @@
 import Foundation
-import GRPCCore
-import GRPCHTTP2
+import QuantServeGRPC
+import QuantServeGRPCHTTP2
 import QuantServe
 import QuantServeAPI
 import Testing
-import Transformer
+import QuantServeTransformer
 
 /// The registry's hostile-input findings, through the real server on loopback: `LoadModel.path`
 /// stays inside the repository, files that are not regular fail a load (never the process), a

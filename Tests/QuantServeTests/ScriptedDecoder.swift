@@ -1,6 +1,6 @@
 import Foundation
 import Synchronization
-@testable import Transformer
+@testable import QuantServeTransformer
 
 /// A deterministic `TokenDecoder` for the scheduler and Generate tests, with a real KV block
 /// ledger: `reserve` takes whole blocks from a finite free list (and refuses, taking nothing,

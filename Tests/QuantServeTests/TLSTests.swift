@@ -1,6 +1,6 @@
 import Foundation
-import GRPCCore
-import GRPCHTTP2
+import QuantServeGRPC
+import QuantServeGRPCHTTP2
 import Logging
 import QuantServe
 import QuantServeAPI

@@ -1,5 +1,5 @@
-import GRPCCore
-import GRPCHTTP2
+import QuantServeGRPC
+import QuantServeGRPCHTTP2
 import Logging
 import QuantServe
 

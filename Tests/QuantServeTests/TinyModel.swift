@@ -1,6 +1,6 @@
 import Foundation
-import Transformer
-import SeededRandom
+import QuantServeTransformer
+import QuantServeSeededRandom
 
 /// Builds tiny random BERT models (hidden 32, 2 layers) the way a user would bring a model:
 /// a Hugging Face folder (config.json, fp32 model.safetensors, vocab.txt) quantized by

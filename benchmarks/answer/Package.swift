@@ -13,8 +13,8 @@ let package = Package(
         .executableTarget(
             name: "answer-bench",
             dependencies: [
-                .product(name: "Transformer", package: "QuantServe"),
-                .product(name: "SeededRandom", package: "QuantServe"),
+                .product(name: "QuantServeTransformer", package: "QuantServe"),
+                .product(name: "QuantServeSeededRandom", package: "QuantServe"),
             ]
         ),
     ]

@@ -14,8 +14,8 @@ let package = Package(
         .executableTarget(
             name: "engine-bench",
             dependencies: [
-                .product(name: "Transformer", package: "QuantServe"),
-                .product(name: "Kernels", package: "QuantServe"),
+                .product(name: "QuantServeTransformer", package: "QuantServe"),
+                .product(name: "QuantServeKernels", package: "QuantServe"),
             ]
         ),
     ]

@@ -3,8 +3,9 @@
 // (grpc.health.v1.Health/Check and testing.v1.Echo/Get), the peer that run.sh measures
 // QuantServe against.
 //
-// This package does not depend on the root package: both define a module named GRPCCore.
-// run.sh builds the root package's quantserve and quantbench itself.
+// This package does not depend on the root package, so that grpc-swift-2 and its dependencies
+// stay out of QuantServe's build graph; run.sh builds the root package's quantserve and
+// quantbench itself.
 import PackageDescription
 
 let package = Package(

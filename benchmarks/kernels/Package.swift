@@ -16,7 +16,7 @@ let package = Package(
             name: "kernel-bench",
             dependencies: [
                 "CPeak",
-                .product(name: "Kernels", package: "QuantServe"),
+                .product(name: "QuantServeKernels", package: "QuantServe"),
             ]
         ),
     ]

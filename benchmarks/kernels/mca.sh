@@ -13,7 +13,7 @@ trap 'rm -rf "$work"' EXIT
 # kernel source, multiply mnemonic, CPUs to model
 predict() {
     local source="$1" op="$2"; shift 2
-    clang -O3 -S -I "$root/Sources/CKernels/include" "$root/Sources/CKernels/$source" -o "$work/kernel.s"
+    clang -O3 -S -I "$root/Sources/CQuantServeKernels/include" "$root/Sources/CQuantServeKernels/$source" -o "$work/kernel.s"
     # Split into basic blocks at labels and keep the one with the most $op up to its branch.
     awk -v op="$op" '
         /^\.LBB[0-9_]+:/ { if (count > best) { best = count; text = block } block = ""; count = 0; inblock = 1; next }

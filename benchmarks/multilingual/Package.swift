@@ -18,8 +18,8 @@ let package = Package(
         .executableTarget(
             name: "multilingual-bench",
             dependencies: [
-                .product(name: "Transformer", package: rootPackage),
-                .product(name: "Kernels", package: rootPackage),
+                .product(name: "QuantServeTransformer", package: rootPackage),
+                .product(name: "QuantServeKernels", package: rootPackage),
             ]
         ),
     ]

@@ -14,13 +14,13 @@ let package = Package(
         .executableTarget(
             name: "unigram-throughput",
             dependencies: [
-                .product(name: "Transformer", package: "QuantServe"),
+                .product(name: "QuantServeTransformer", package: "QuantServe"),
             ]
         ),
         .executableTarget(
             name: "tokenizer-bench",
             dependencies: [
-                .product(name: "Transformer", package: "QuantServe"),
+                .product(name: "QuantServeTransformer", package: "QuantServe"),
             ]
         ),
     ]

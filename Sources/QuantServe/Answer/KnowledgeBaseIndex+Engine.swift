@@ -1,4 +1,4 @@
-import Transformer
+import QuantServeTransformer
 
 extension KnowledgeBaseIndex {
     /// Embeds every question of `source` with `engine` (as the version loads).

@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 import QuantServeAPI
 
 /// The test service `testing.v1.Echo`: every call shape, with injected delays and failures,

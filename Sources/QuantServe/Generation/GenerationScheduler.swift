@@ -1,6 +1,6 @@
 import DequeModule
 import Foundation
-import Transformer
+import QuantServeTransformer
 
 /// Continuous batching for one decoder version: an iteration-level loop on a thread of its own.
 ///

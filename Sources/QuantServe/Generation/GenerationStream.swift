@@ -1,4 +1,4 @@
-import Transformer
+import QuantServeTransformer
 
 /// One generation as the scheduler takes it: the prompt's tokens and how to continue it.
 public struct GenerationRequest: Sendable {

@@ -1,5 +1,5 @@
-import GRPCCore
-import Transformer
+import QuantServeGRPC
+import QuantServeTransformer
 
 /// What a Generate call continues: a chat (rendered with the model's chat template) or a raw prompt.
 public enum GenerationInput: Sendable {

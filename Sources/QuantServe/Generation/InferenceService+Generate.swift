@@ -1,6 +1,6 @@
-import GRPCCore
+import QuantServeGRPC
 import QuantServeAPI
-import Transformer
+import QuantServeTransformer
 
 extension InferenceService {
     /// Registers `Generate`: a server-streaming call whose chunks carry the text and token ids

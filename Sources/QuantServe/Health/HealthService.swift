@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 import QuantServeAPI
 
 /// The standard gRPC health service, `grpc.health.v1.Health`, answering from a `HealthStatusBoard`.

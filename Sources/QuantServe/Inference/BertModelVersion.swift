@@ -1,6 +1,6 @@
 import Foundation
-import Kernels
-import Transformer
+import QuantServeKernels
+import QuantServeTransformer
 
 /// A served BERT model version: the int8 encoder and what else its folder ships (classification
 /// heads, knowledge base), all built from one verified read of the folder.

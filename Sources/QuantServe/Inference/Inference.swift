@@ -1,6 +1,6 @@
 import Foundation
-import Transformer
-import GRPCCore
+import QuantServeTransformer
+import QuantServeGRPC
 import QuantServeAPI
 
 /// The inference operations, free of any RPC type: resolve a version through the registry,

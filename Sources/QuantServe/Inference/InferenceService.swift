@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 import QuantServeAPI
 
 /// `inference.v1.Inference`: Embed, Classify, Tokenize, Answer and Generate over gRPC. Each response names the

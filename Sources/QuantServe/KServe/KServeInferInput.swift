@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 import QuantServeAPI
 
 /// What a `ModelInferRequest` asks for, checked before anything is computed: the texts of

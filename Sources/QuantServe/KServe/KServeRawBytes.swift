@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 
 /// The raw tensor encodings of the KServe v2 protocol: BYTES elements each preceded by its
 /// length (4 bytes, little-endian), FP32 elements as 4 little-endian bytes, row-major.

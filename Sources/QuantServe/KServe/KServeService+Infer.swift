@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 import QuantServeAPI
 
 /// `ModelInfer`: input `TEXT` to Embed or Classify through `Inference` (the batcher and

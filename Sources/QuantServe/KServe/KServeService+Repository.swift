@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 import QuantServeAPI
 
 /// `RepositoryIndex`, `RepositoryModelLoad` and `RepositoryModelUnload` on the model registry,

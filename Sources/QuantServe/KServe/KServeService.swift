@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 import QuantServeAPI
 
 /// `inference.GRPCInferenceService`, the KServe v2 / Triton gRPC protocol, over the same

@@ -1,4 +1,4 @@
-public import GRPCCore
+public import QuantServeGRPC
 public import Metrics
 public import Prometheus
 import Synchronization

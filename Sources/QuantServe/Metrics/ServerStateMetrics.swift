@@ -1,4 +1,4 @@
-import GRPCHTTP2
+import QuantServeGRPCHTTP2
 import Metrics
 
 /// The gauges read when /metrics is scraped, rather than kept up to date on the request path:

@@ -1,6 +1,6 @@
 public import Metrics
-public import GRPCCore
-public import GRPCHTTP2
+public import QuantServeGRPC
+public import QuantServeGRPCHTTP2
 
 /// Counts a gRPC server's calls by method and status code, times them, and counts bytes and
 /// refused connections: the `GRPCServer`'s `ServerObserver`. Every (method, code) series is

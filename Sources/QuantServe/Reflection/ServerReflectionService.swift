@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 import QuantServeAPI
 
 /// gRPC server reflection, `grpc.reflection.v1.ServerReflection` and

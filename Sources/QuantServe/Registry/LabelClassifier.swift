@@ -1,5 +1,5 @@
 import Foundation
-import Transformer
+import QuantServeTransformer
 
 /// Classifies an embedding into the labels of one label set (a classification head such as
 /// "intents" or "sentiment") by cosine similarity to each label's centroid: the normalized mean

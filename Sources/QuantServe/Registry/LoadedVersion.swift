@@ -1,5 +1,5 @@
 import Foundation
-import Transformer
+import QuantServeTransformer
 
 /// A model version loaded into memory: an encoder (its engine, its batch scheduler, its
 /// classification heads and its knowledge base) or a decoder (its generation scheduler, which

@@ -1,5 +1,5 @@
 import Foundation
-import Transformer
+import QuantServeTransformer
 
 /// Every model the server knows, its versions and which one serves.
 ///

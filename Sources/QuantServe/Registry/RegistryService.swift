@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 import QuantServeAPI
 
 /// `inference.v1.ModelRegistry`: the operator's admin RPCs (list, load, serve, unload),

@@ -1,4 +1,4 @@
-import Transformer
+import QuantServeTransformer
 
 /// The inference a version must pass before it may serve: a known text embeds to a finite,
 /// unit-length vector of the model's dimensions, the same alone and within a batch.

@@ -1,6 +1,6 @@
 import DequeModule
 import Foundation
-import Transformer
+import QuantServeTransformer
 
 /// One model version's bounded queue and continuous batcher.
 ///

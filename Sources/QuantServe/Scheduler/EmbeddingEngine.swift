@@ -1,4 +1,4 @@
-import Transformer
+import QuantServeTransformer
 
 /// What the scheduler and the service need from one loaded model version: its tokenizer,
 /// and a forward pass over a packed batch of token sequences.

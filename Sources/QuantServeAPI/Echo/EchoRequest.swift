@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// A request to the test service `testing.v1.Echo` (`testing.v1.EchoRequest`).

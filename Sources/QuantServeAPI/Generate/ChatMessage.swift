@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// One turn of a chat (`inference.v1.ChatMessage`).

@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// Why a generation ended (`inference.v1.FinishReason`).

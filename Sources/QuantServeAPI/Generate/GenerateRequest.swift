@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// Asks a decoder model to continue a chat or a raw prompt (`inference.v1.GenerateRequest`).

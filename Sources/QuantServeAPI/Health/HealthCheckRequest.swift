@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// Asks for the serving status of a service (`grpc.health.v1.HealthCheckRequest`).

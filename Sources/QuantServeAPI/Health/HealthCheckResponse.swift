@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// A service's serving status (`grpc.health.v1.HealthCheckResponse`).

@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// One knowledge-base entry and how close a text is to it (`inference.v1.AnswerMatch`).

@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// Asks for the knowledge-base entries closest to each text (`inference.v1.AnswerRequest`).

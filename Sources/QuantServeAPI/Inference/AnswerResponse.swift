@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// The answers to an `AnswerRequest`'s texts (`inference.v1.AnswerResponse`).

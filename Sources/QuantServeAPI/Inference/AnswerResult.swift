@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// The matches of one text, best first (`inference.v1.AnswerResult`).

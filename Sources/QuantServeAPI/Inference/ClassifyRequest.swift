@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// Asks for the best intent labels of each text (`inference.v1.ClassifyRequest`).

@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// The classifications of a `ClassifyRequest`'s texts (`inference.v1.ClassifyResponse`).

@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// Asks for one sentence embedding per text (`inference.v1.EmbedRequest`).

@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// The embeddings of an `EmbedRequest`'s texts (`inference.v1.EmbedResponse`).

@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// One L2-normalized sentence embedding (`inference.v1.Embedding`).

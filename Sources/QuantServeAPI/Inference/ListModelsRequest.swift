@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// Asks for the registry's models (`inference.v1.ListModelsRequest`).

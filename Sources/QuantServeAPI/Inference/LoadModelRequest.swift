@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// Asks the registry to load a version (`inference.v1.LoadModelRequest`).

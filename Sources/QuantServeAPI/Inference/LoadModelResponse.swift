@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// The model after a load request (`inference.v1.LoadModelResponse`).

@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// Names a model version (`inference.v1.ModelRef`). An empty name is the server's default

@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// One model and its versions (`inference.v1.ModelStatus`).

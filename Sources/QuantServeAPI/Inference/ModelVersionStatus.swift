@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// One version of a model as the registry sees it (`inference.v1.ModelVersionStatus`).

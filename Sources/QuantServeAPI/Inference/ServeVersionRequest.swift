@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// Asks the registry to make a loaded version the serving one (promote or roll back) (`inference.v1.ServeVersionRequest`).

@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// The model after a serve-version request (`inference.v1.ServeVersionResponse`).

@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// Asks for the token ids of each text (`inference.v1.TokenizeRequest`).

@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// The token ids of a `TokenizeRequest`'s texts (`inference.v1.TokenizeResponse`).

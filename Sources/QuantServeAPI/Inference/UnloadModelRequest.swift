@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// Asks the registry to stop serving a version and free it once its in-flight requests end (`inference.v1.UnloadModelRequest`).

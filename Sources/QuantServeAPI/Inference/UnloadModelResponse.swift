@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// The model after an unload request (`inference.v1.UnloadModelResponse`).

@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 
 /// The KServe v2 / Triton gRPC protocol (`inference.GRPCInferenceService` of Triton's
 /// `grpc_service.proto`): its methods, and the namespace of its Swift messages.

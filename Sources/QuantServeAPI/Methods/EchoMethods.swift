@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 
 /// The methods of the test service `testing.v1.Echo`, one per call shape.
 public enum EchoMethods {

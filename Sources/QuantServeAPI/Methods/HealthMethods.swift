@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 
 /// The methods of the standard health service `grpc.health.v1.Health`.
 public enum HealthMethods {

@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 
 /// The methods of `inference.v1.Inference`.
 public enum InferenceMethods {

@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 
 /// The methods of the admin service `inference.v1.ModelRegistry`.
 public enum ModelRegistryMethods {

@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 
 /// The methods of gRPC server reflection, in both the published versions: `grpc.reflection.v1`
 /// and its predecessor `grpc.reflection.v1alpha` (which grpcurl still speaks). Their messages are

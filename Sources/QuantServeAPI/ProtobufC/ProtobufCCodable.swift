@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// A Swift message that protobuf-c encodes and decodes through its generated C structure.

@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 internal import QuantServeProto
 
 /// One question on a reflection stream (`grpc.reflection.v1.ServerReflectionRequest`, and

@@ -1,5 +1,5 @@
-import GRPCCore
-import GRPCHTTP2
+import QuantServeGRPC
+import QuantServeGRPCHTTP2
 import QuantServeAPI
 
 /// Makes Generate calls (server streaming) over `connectionCount` connections and records
@@ -13,13 +13,7 @@ final class GenerateCallIssuer: CallIssuer {
 
     init(host: String, port: Int, connectionCount: Int, requests: [GenerateRequest], timeout: Duration?,
          statistics: GenerationStatistics) async throws {
-        var clients: [GRPCClient] = []
-        for _ in 0..<connectionCount {
-            let client = GRPCClient(host: host, port: port)
-            try await client.connect()
-            clients.append(client)
-        }
-        self.clients = clients
+        clients = try await GRPCCallIssuer.connect(host: host, port: port, count: connectionCount)
         self.connectionCount = connectionCount
         self.requests = requests
         self.timeout = timeout

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import QuantServeAPI
-import SeededRandom
+import QuantServeSeededRandom
 
 /// `quantbench generate`: streams of Generate calls, closed or open loop, reporting time to
 /// first token, inter-token latency p50/p99, tokens/s per stream and in all.

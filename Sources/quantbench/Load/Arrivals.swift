@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SeededRandom
+import QuantServeSeededRandom
 
 /// How an open loop spaces its calls.
 enum Arrivals: String, CaseIterable, Sendable, ExpressibleByArgument {

@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 
 /// How one call ended. A failure is counted by its status; its time is never folded into
 /// the latency of successful calls.

@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 
 /// A message kept as its serialized bytes: the load generator sends pre-encoded requests and
 /// does not decode responses, so that it measures the server, not its own codec.

@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 import Histogram
 
 /// The measurements of one run: every recorded call's latency in an HdrHistogram

@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 import QuantServeAPI
 
 /// `testing.v1.Echo/Get` with a fixed payload: measures the transport with a chosen message size.

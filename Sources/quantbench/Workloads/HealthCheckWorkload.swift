@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 import QuantServeAPI
 
 /// `grpc.health.v1.Health/Check` of one service name: the cheapest useful unary call.

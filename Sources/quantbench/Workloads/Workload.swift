@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 
 /// What each benchmark call sends: one method and the serialized request of every call.
 /// Requests are encoded once, up front, so that encoding is not part of what is measured

@@ -1,4 +1,4 @@
-import SeededRandom
+import QuantServeSeededRandom
 
 /// Cuts a byte sequence into chunks whose lengths follow a seed, so one input also chooses
 /// where the reads of a stream end (1...maxChunk bytes each; the same seed cuts at the same places).

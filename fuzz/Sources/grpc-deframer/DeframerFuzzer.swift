@@ -5,7 +5,7 @@
 //
 // Input: [limit selector] [split seed] [stream bytes...]
 import FuzzSupport
-@testable import GRPCCore
+@testable import QuantServeGRPC
 
 /// What one pass over the whole stream gives: the messages in order, then either the error
 /// code that stops it or whether the stream ends inside a message.

@@ -8,8 +8,8 @@
 // Input: [mode: bit 0 = send the client preface first, bits 1-7 = how reads are cut (0: one read)]
 //        [client bytes...]
 import FuzzSupport
-import GRPCCore
-@testable import GRPCHTTP2
+import QuantServeGRPC
+@testable import QuantServeGRPCHTTP2
 import Logging
 import NIOCore
 import NIOEmbedded

@@ -4,7 +4,7 @@
 // Input: the bytes of quantserve.json.
 import Foundation
 import FuzzSupport
-import Transformer
+import QuantServeTransformer
 
 @main
 enum ManifestFuzzer {

@@ -4,7 +4,7 @@
 //
 // Input: [message selector] [protobuf bytes...]
 import FuzzSupport
-import GRPCCore
+import QuantServeGRPC
 import QuantServeAPI
 
 /// Every message a client can send, in a fixed order (the selector byte picks one).

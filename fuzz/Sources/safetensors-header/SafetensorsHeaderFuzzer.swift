@@ -4,7 +4,7 @@
 //
 // Input: a safetensors file.
 import FuzzSupport
-@testable import Transformer
+@testable import QuantServeTransformer
 
 @main
 enum SafetensorsHeaderFuzzer {

@@ -10,7 +10,7 @@
 // Input: [limit selector: bit 0 = truncate, the rest picks the limit] [UTF-8 text...]
 import Foundation
 import FuzzSupport
-import Transformer
+import QuantServeTransformer
 
 private let tokenizerFile = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -8,9 +8,9 @@
 // "clustered" draws every embedding near one of 64 centres (as real sentence embeddings of one
 // domain are): more scores fall within the int8 error of the k-th best, so more rows are rescored.
 import Foundation
-import Kernels
-import SeededRandom
-import Transformer
+import QuantServeKernels
+import QuantServeSeededRandom
+import QuantServeTransformer
 
 var entries = 100_000, questions = 1, dimensions = 384, topK = 5, queries = 300, layout = "random"
 var arguments = Array(CommandLine.arguments.dropFirst())

@@ -2,10 +2,12 @@
 // length-16 1-thread latency, one JSON object per line (the format of ort_bench.py).
 //
 //   engine-bench --model models/minilm/1 [--threads 1 2] [--batches 1 8 32] [--lengths 16 64 128]
-//                [--seconds 2] [--latency-runs 300]
+//                [--seconds 2] [--latency-runs 300] [--threading automatic sequenceGroups rowBlocks intraOp]
+//   --threading: how each pass spreads over the threads (ForwardThreading); several values are
+//   measured one after another for each (threads, batch, length).
 import Foundation
-import Kernels
-import Transformer
+import QuantServeKernels
+import QuantServeTransformer
 
 struct Options {
     var model = "models/minilm/1"
@@ -14,6 +16,7 @@ struct Options {
     var lengths = [16, 64, 128]
     var seconds = 2.0
     var latencyRuns = 300
+    var threading: [ForwardThreading] = [.automatic]
 
     init(arguments: [String]) {
         var index = 0
@@ -34,6 +37,7 @@ struct Options {
             case "--lengths": lengths = values().compactMap { Int($0) }
             case "--seconds": seconds = values().first.flatMap(Double.init) ?? seconds
             case "--latency-runs": latencyRuns = values().first.flatMap(Int.init) ?? latencyRuns
+            case "--threading": threading = values().compactMap(ForwardThreading.init(rawValue:))
             default:
                 FileHandle.standardError.write(Data("engine-bench: unknown argument \(flag)\n".utf8))
                 exit(2)
@@ -67,32 +71,38 @@ func emit(_ object: [String: Any]) {
 
 let options = Options(arguments: Array(CommandLine.arguments.dropFirst()))
 let modelURL = URL(fileURLWithPath: options.model)
-emit(["note": "quantserve", "kernel_path": KernelPath.selected.rawValue])
+emit(["note": "quantserve", "kernel_path": KernelPath.selected.rawValue,
+      "attention": AttentionKernel.bf16Allowed ? "bf16 from \(AttentionKernel.bf16MinimumLength) tokens, else fp32" : "fp32"])
 
 for threads in options.threads {
     let encoder = try BertEncoder(modelDirectory: modelURL, pool: ComputePool(threads: threads))
     for length in options.lengths {
         for batch in options.batches {
-            let input = tokenIds(batch: batch, length: length, vocabulary: encoder.manifest.config.vocab)
-            _ = try encoder.embed(input)
-            _ = try encoder.embed(input)
-            var iterations = 0
-            let clock = ContinuousClock()
-            let cpuStarted = processCPUSeconds()
-            let started = clock.now
-            var elapsed = 0.0
-            repeat {
-                _ = try encoder.embed(input)
-                iterations += 1
-                let duration = clock.now - started
-                elapsed = Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-            } while elapsed < options.seconds || iterations < 3
-            let cpuSeconds = processCPUSeconds() - cpuStarted
-            // CPU time per sentence and thread count: on a shared machine, with one thread, the
-            // measure least disturbed by other processes (spinning pool threads count in it).
-            emit(["engine": "quantserve", "threads": threads, "batch": batch, "length": length,
-                  "sentences_per_second": Double(batch * iterations) / elapsed,
-                  "cpu_ms_per_sentence": cpuSeconds * 1e3 / Double(batch * iterations)])
+            let input = PackedBatch(tokenIds(batch: batch, length: length, vocabulary: encoder.manifest.config.vocab))
+            for threading in options.threading {
+                _ = try encoder.embedRows(input, threading: threading)
+                _ = try encoder.embedRows(input, threading: threading)
+                var iterations = 0
+                let clock = ContinuousClock()
+                let cpuStarted = processCPUSeconds()
+                let started = clock.now
+                var elapsed = 0.0
+                repeat {
+                    _ = try encoder.embedRows(input, threading: threading)
+                    iterations += 1
+                    let duration = clock.now - started
+                    elapsed = Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+                } while elapsed < options.seconds || iterations < 3
+                let cpuSeconds = processCPUSeconds() - cpuStarted
+                // CPU time per sentence and thread count: on a shared machine, with one thread, the
+                // measure least disturbed by other processes (spinning pool threads count in it).
+                var result: [String: Any] = [
+                    "engine": "quantserve", "threads": threads, "batch": batch, "length": length,
+                    "sentences_per_second": Double(batch * iterations) / elapsed,
+                    "cpu_ms_per_sentence": cpuSeconds * 1e3 / Double(batch * iterations)]
+                if threading != .automatic { result["threading"] = threading.rawValue }
+                emit(result)
+            }
         }
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import GRPCCore
+import QuantServeGRPC
 import GRPCNIOTransportHTTP2
 
 /// Serves `PeerService` over grpc-swift-2's NIO HTTP/2 transport, in plaintext, until killed.

@@ -1,4 +1,4 @@
-import GRPCCore
+import QuantServeGRPC
 import GRPCProtobuf
 
 /// Health Check (always SERVING) and Echo Get, registered the way generated grpc-swift-2

@@ -2,7 +2,7 @@
 // all-MiniLM-L6-v2) on every supported path, in GFLOPS = 4·L²·d / time, against this CPU's fp32
 // fused multiply-add peak measured in the same run.
 import CPeak
-import Kernels
+import QuantServeKernels
 
 /// Prints the fp32 FMA peaks and the attention table.
 @MainActor

@@ -3,7 +3,7 @@
 // activation quantizer, over a large buffer (memory-bound, as the copy) and over a block that
 // stays in L2 (as the encoder's row blocks do).
 import Foundation
-import Kernels
+import QuantServeKernels
 
 /// Seconds for the fastest of `repeats` runs of `body`, each run after an untimed `refill`
 /// (so in-place kernels always see the same inputs), timed by the thread's CPU time.

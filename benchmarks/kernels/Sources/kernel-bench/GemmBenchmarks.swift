@@ -2,7 +2,7 @@
 // thread against the path's peak, and 1 vs 2 threads), the cost of quantizing its input, and
 // the fused operations of one encoder layer (GEMM + epilogue) with their share of the time.
 import Foundation
-import Kernels
+import QuantServeKernels
 
 /// The four linear layers of a MiniLM-L6 encoder layer, with the epilogue each is fused with.
 let encoderLinearLayers: [(k: Int, n: Int, name: String, epilogue: GemmEpilogue, epilogueName: String)] = [

@@ -3,7 +3,7 @@
 // Usage: swift run -c release kernel-bench [--quick]
 import CPeak
 import Foundation
-import Kernels
+import QuantServeKernels
 
 let quick = CommandLine.arguments.contains("--quick")
 

@@ -3,8 +3,8 @@
 //
 //   multilingual-bench --model models/multilingual/1 --ids ids.json --threads 2 [--seconds 3] [--latency-runs 200]
 import Foundation
-import Kernels
-import Transformer
+import QuantServeKernels
+import QuantServeTransformer
 
 var model = "models/multilingual/1", idsPath = "", threads = 2, seconds = 3.0, latencyRuns = 200, batchSize = 32
 var arguments = Array(CommandLine.arguments.dropFirst())

@@ -7,9 +7,9 @@
 // is encoded (no length limit); with it, the first 256 ids are kept, as the server does. Only
 // `init(tokenizerJSON:maxLength:)` and `encode(_:truncate:)` are used, so the same source
 // builds against an older checkout for a before/after comparison (run.sh --before).
-// The Transformer module is optimized even in debug builds, so a debug build measures it fairly.
+// The QuantServeTransformer module is optimized even in debug builds, so a debug build measures it fairly.
 import Foundation
-import Transformer
+import QuantServeTransformer
 
 func value(of option: String) -> String? {
     guard let index = CommandLine.arguments.firstIndex(of: option), index + 1 < CommandLine.arguments.count else { return nil }

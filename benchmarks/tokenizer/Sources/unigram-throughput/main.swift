@@ -6,7 +6,7 @@
 // The corpus is a JSON list of texts (throughput.py writes it). Every text is encoded whole
 // (no length limit); the best of up to 5 passes (while they add up to under 3 s) counts.
 import Foundation
-import Transformer
+import QuantServeTransformer
 
 func value(of option: String) -> String? {
     guard let index = CommandLine.arguments.firstIndex(of: option), index + 1 < CommandLine.arguments.count else { return nil }
