@@ -132,6 +132,7 @@ let package = Package(
             name: "QuantServeTransformer",
             dependencies: [
                 "QuantServeKernels",
+                "QuantServeSeededRandom",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: optimizedSettings

@@ -21,6 +21,8 @@ public struct ModelServerConfiguration: Sendable {
     public var maxTextBytes = ModelTokenizer.defaultMaxTextBytes
     /// Where the registry's and the versions' metrics go (default: nowhere).
     public var metrics = ModelMetrics()
+    /// Settings of every decoder version's generation scheduler.
+    public var generation = GenerationConfiguration()
 
     public init(repository: URL, defaultModel: String = "minilm", scheduler: SchedulerConfiguration = .init(),
                 adminToken: String? = nil, computeThreads: Int = ProcessInfo.processInfo.activeProcessorCount) {
@@ -40,8 +42,10 @@ public final class ModelServer: Sendable {
     public let board: HealthStatusBoard
     private let logger: Logger
 
+    /// `generatorLoader` builds decoder versions (Generate) from their folders; without it
+    /// every version loads as an encoder.
     public init(configuration: ModelServerConfiguration, board: HealthStatusBoard, logger: Logger,
-                loader: @escaping ModelRegistry.EngineLoader) {
+                loader: @escaping ModelRegistry.EngineLoader, generatorLoader: ModelRegistry.GeneratorLoader? = nil) {
         self.configuration = configuration
         self.board = board
         self.logger = logger
@@ -49,6 +53,7 @@ public final class ModelServer: Sendable {
             repository: configuration.repository, defaultModel: configuration.defaultModel,
             schedulerConfiguration: configuration.scheduler,
             allowsPathsOutsideRepository: configuration.allowsModelPathsOutsideRepository, loader: loader,
+            generatorLoader: generatorLoader, generationConfiguration: configuration.generation,
             servingChanged: { name, isServing in board.setStatus(isServing ? .serving : .notServing, for: name) },
             metrics: configuration.metrics)
     }

@@ -36,9 +36,26 @@ extension InferenceError: RPCErrorConvertible {
         switch self {
         case .noTexts, .badText, .unknownInputType, .unknownHead: .invalidArgument
         case .tooManyTexts: .resourceExhausted
-        case .noIntents, .noKnowledgeBase: .failedPrecondition
+        case .noIntents, .noKnowledgeBase, .notAnEncoder, .notADecoder: .failedPrecondition
         }
     }
 
+    public var rpcErrorMessage: String { description }
+}
+
+extension GenerationError: RPCErrorConvertible {
+    public var rpcErrorCode: Status.Code {
+        switch self {
+        case .queueFull, .neverFits: .resourceExhausted
+        case .deadlineExceeded: .deadlineExceeded
+        case .decoderFailed, .invalidConfiguration: .internal
+        }
+    }
+
+    public var rpcErrorMessage: String { description }
+}
+
+extension GenerateRequestError: RPCErrorConvertible {
+    public var rpcErrorCode: Status.Code { .invalidArgument }
     public var rpcErrorMessage: String { description }
 }

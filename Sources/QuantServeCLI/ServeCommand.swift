@@ -105,6 +105,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "OpenAI-compatible HTTP") var http: ServeHTTPOptions
     @OptionGroup(title: "Metrics") var metrics: ServeMetricsOptions
+    @OptionGroup(title: "Generation (decoder models)") var generation: ServeGenerationOptions
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
@@ -193,6 +194,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.allowsModelPathsOutsideRepository = allowModelPathOutsideRepository
         if let computeThreads { configuration.computeThreads = computeThreads }
         configuration.maxTextBytes = maxTextBytes
+        configuration.generation = generation.configuration
         return configuration
     }
 

@@ -7,7 +7,7 @@ import Testing
 struct MethodDescriptorTests {
     @Test func pathsMatchTheProtoFiles() {
         #expect(InferenceMethods.all.map(\.path) == ["/inference.v1.Inference/Embed", "/inference.v1.Inference/Classify", "/inference.v1.Inference/Tokenize",
-                                                             "/inference.v1.Inference/Answer"])
+                                                             "/inference.v1.Inference/Answer", "/inference.v1.Inference/Generate"])
         #expect(ModelRegistryMethods.all.map(\.path) == [
             "/inference.v1.ModelRegistry/ListModels", "/inference.v1.ModelRegistry/LoadModel",
             "/inference.v1.ModelRegistry/ServeVersion", "/inference.v1.ModelRegistry/UnloadModel",

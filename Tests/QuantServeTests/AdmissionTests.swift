@@ -40,7 +40,7 @@ import Testing
         let running = Task { try await client.embed([text]) }
         try await BatchSchedulerTests.waitUntil { engine.startedBatches == batchesAtLoad + 1 }
         let queued = (0..<queueable).map { _ in Task { try await client.embed([text]) } }
-        try await BatchSchedulerTests.waitUntil { loaded.scheduler.queuedRequests == queueable }
+        try await BatchSchedulerTests.waitUntil { loaded.batchScheduler?.queuedRequests == queueable }
         do {
             _ = try await client.embed([text])
             Issue.record("a call beyond the queue's bound was accepted")
@@ -61,12 +61,12 @@ import Testing
         let client = try await server.client()
         let loaded = try server.models.registry.acquire(name: "tiny", version: 0)
         server.models.registry.release(loaded)
-        let before = loaded.scheduler.computedSequences
+        let before = try #require(loaded.batchScheduler).computedSequences
         let code = await statusCode { try await client.embed(["where is my order"], timeout: .microseconds(1)) }
         #expect(code == .deadlineExceeded)
         // Had the expired call been queued, it would be computed before or with this one.
         _ = try await client.embed(["where is my order"])
-        #expect(loaded.scheduler.computedSequences == before + 1)
+        #expect(loaded.batchScheduler?.computedSequences == before + 1)
         await client.close()
         await server.stop()
     }

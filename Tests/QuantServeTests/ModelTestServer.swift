@@ -20,6 +20,8 @@ struct ModelTestServer: Sendable {
                       scheduler: SchedulerConfiguration = .init(),
                       allowsModelPathsOutsideRepository: Bool = false,
                       loader: @escaping ModelRegistry.EngineLoader = ModelServer.bertLoader(pool: ModelTestServer.pool),
+                      generatorLoader: ModelRegistry.GeneratorLoader? = nil,
+                      generation: GenerationConfiguration = .init(),
                       server serverConfiguration: ServerConfiguration = .init(host: "127.0.0.1", port: 0),
                       metrics: PrometheusExposition? = nil)
         async throws -> ModelTestServer {
@@ -30,9 +32,10 @@ struct ModelTestServer: Sendable {
                                                      scheduler: scheduler, adminToken: adminToken)
         configuration.allowsModelPathsOutsideRepository = allowsModelPathsOutsideRepository
         if let metrics { configuration.metrics = metrics.modelMetrics() }
+        configuration.generation = generation
         let models = ModelServer(
             configuration: configuration,
-            board: board, logger: logger, loader: loader)
+            board: board, logger: logger, loader: loader, generatorLoader: generatorLoader)
         let services = models.services + [HealthService(board: board)]
         let router = RPCRouter(services: services + [try ServerReflectionService(describing: services)])
         var serverConfiguration = serverConfiguration

@@ -112,9 +112,10 @@ public struct Inference: Sendable {
     private func embed(_ texts: [String], truncate: Bool, inputType: String = "", with loaded: LoadedVersion,
                        deadline: ContinuousClock.Instant?) async throws -> Embeddings {
         var timings = RequestTimings()
+        let engine = try loaded.engine
         let prefix: String
         do {
-            prefix = try loaded.engine.inputPrefix(for: inputType)
+            prefix = try engine.inputPrefix(for: inputType)
         } catch {
             throw InferenceError.unknownInputType("\(error)")
         }
@@ -128,7 +129,7 @@ public struct Inference: Sendable {
         timings.computeMicroseconds = output.computeMicroseconds
         timings.batchSequences = output.batchSequences
         loaded.metrics.recordRequest(timings)
-        let dimensions = loaded.engine.dimensions
+        let dimensions = try loaded.engine.dimensions
         let vectors = (0..<sequences.count).map { Array(output.rows[$0 * dimensions..<($0 + 1) * dimensions]) }
         return Embeddings(name: loaded.name, version: loaded.version, vectors: vectors,
                           tokenCounts: sequences.map(\.count), dimensions: dimensions, timings: timings)
@@ -188,6 +189,10 @@ public enum InferenceError: Error, Sendable, Equatable, CustomStringConvertible 
     case unknownHead(String, available: [String])
     case noKnowledgeBase(name: String, version: UInt64)
     case unknownInputType(String)
+    /// Embed, Classify, Answer or Tokenize on a decoder version.
+    case notAnEncoder(name: String, version: UInt64)
+    /// Generate on an encoder version.
+    case notADecoder(name: String, version: UInt64)
 
     public var description: String {
         switch self {
@@ -198,6 +203,10 @@ public enum InferenceError: Error, Sendable, Equatable, CustomStringConvertible 
         case .unknownHead(let head, let available):
             "the model has no label set \(ClientText.quoted(head)); it has \(available.joined(separator: ", "))"
         case .noKnowledgeBase(let name, let version): "model '\(name)' version \(version) has no knowledge base to answer from"
+        case .notAnEncoder(let name, let version):
+            "model '\(name)' version \(version) is a decoder (text generation): call Generate, not Embed, Classify, Answer or Tokenize"
+        case .notADecoder(let name, let version):
+            "model '\(name)' version \(version) is an encoder (embeddings): Generate needs a decoder model"
         case .unknownInputType(let reason): reason
         }
     }

@@ -1,7 +1,7 @@
 import QuantServeGRPC
 import QuantServeAPI
 
-/// `inference.v1.Inference`: Embed, Classify, Tokenize and Answer over gRPC. Each response names the
+/// `inference.v1.Inference`: Embed, Classify, Tokenize, Answer and Generate over gRPC. Each response names the
 /// exact version that served and carries the server-side timings as response headers.
 /// A READY version that is not serving answers only admin-authorized calls (canary checks).
 public struct InferenceService: RPCService {
@@ -23,7 +23,7 @@ public struct InferenceService: RPCService {
     }
 
     /// `.anyReady` for admin-authorized calls that name a version, `.servingOnly` for the rest.
-    private func access(_ model: ModelRef, _ context: ServerContext) -> VersionAccess {
+    func access(_ model: ModelRef, _ context: ServerContext) -> VersionAccess {
         model.version != 0 && authorization.permits(context) ? .anyReady : .servingOnly
     }
 
@@ -75,6 +75,7 @@ public struct InferenceService: RPCService {
             return ServerResponse(TokenizeResponse(model: ModelRef(name: result.name, version: result.version),
                                                    tokens: result.ids.map { TokenIds(ids: $0) }))
         }
+        registerGenerate(in: &router)
     }
 
     private static func headers(_ timings: RequestTimings) -> Metadata {

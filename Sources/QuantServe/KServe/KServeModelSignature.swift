@@ -18,8 +18,9 @@ struct KServeModelSignature: Sendable {
     let dimensions: Int
     let classifies: Bool
 
-    init(_ loaded: LoadedVersion) {
-        dimensions = loaded.engine.dimensions
+    /// The signature of an encoder version; `InferenceError.notAnEncoder` for a decoder.
+    init(_ loaded: LoadedVersion) throws {
+        dimensions = try loaded.engine.dimensions
         classifies = !loaded.classifiers.isEmpty
     }
 

@@ -42,7 +42,7 @@ public struct KServeService: RPCService {
         router.registerUnary(KServe.Methods.modelMetadata) { (request: KServe.ModelMetadataRequest, context) in
             let version = try Self.versionNumber(request.version)
             return ServerResponse(try withVersion(name: request.name, version: version, context) { loaded in
-                let signature = KServeModelSignature(loaded)
+                let signature = try KServeModelSignature(loaded)
                 return KServe.ModelMetadataResponse(name: loaded.name, versions: readyVersions(of: loaded.name),
                                                     platform: KServeModelSignature.platform,
                                                     inputs: signature.metadataInputs, outputs: signature.metadataOutputs)
@@ -51,7 +51,7 @@ public struct KServeService: RPCService {
         router.registerUnary(KServe.Methods.modelConfig) { (request: KServe.ModelConfigRequest, context) in
             let version = try Self.versionNumber(request.version)
             return ServerResponse(try withVersion(name: request.name, version: version, context) { loaded in
-                KServe.ModelConfigResponse(config: KServeModelSignature(loaded).config(name: loaded.name))
+                KServe.ModelConfigResponse(config: try KServeModelSignature(loaded).config(name: loaded.name))
             })
         }
         router.registerUnary(KServe.Methods.modelInfer) { (request: KServe.ModelInferRequest, context) in

@@ -78,7 +78,7 @@ public struct OpenAIEndpoints: Sendable {
     private func servedDimensions(of name: String) throws -> Int {
         let loaded = try inference.registry.acquire(name: name, version: 0)
         defer { inference.registry.release(loaded) }
-        return loaded.engine.dimensions
+        return try loaded.engine.dimensions
     }
 
     /// Every model with a serving version, in OpenAI's list shape; `created` is when the

@@ -74,6 +74,8 @@ struct OpenAIError: Error, Equatable {
             .invalidRequest(error.description, param: "input_type")
         case .tooManyTexts:
             .init(status: 413, message: error.description, type: "invalid_request_error", param: "input", code: "too_many_inputs")
+        case .notAnEncoder, .notADecoder:
+            .invalidRequest(error.description, param: "model")
         case .noIntents, .unknownHead, .noKnowledgeBase:  // Classify and Answer only, never Embed
             .init(status: 500, message: error.description, type: "server_error")
         }

@@ -14,6 +14,9 @@ import Synchronization
 public final class ModelRegistry: Sendable {
     /// Builds an engine from a version folder; throws a clear error when the folder is bad.
     public typealias EngineLoader = @Sendable (_ directory: URL) throws -> any EmbeddingEngine
+    /// Builds a decoder model from a version folder, or returns nil when the folder holds no
+    /// decoder (then `EngineLoader` loads it as an encoder); throws a clear error when it is bad.
+    public typealias GeneratorLoader = @Sendable (_ directory: URL) throws -> GenerativeModel?
 
     /// A snapshot of one version for `ListModels`.
     public struct VersionStatus: Sendable, Hashable {
@@ -57,6 +60,8 @@ public final class ModelRegistry: Sendable {
     /// The model used when a request names none.
     public let defaultModel: String
     private let loader: EngineLoader
+    private let generatorLoader: GeneratorLoader?
+    private let generationConfiguration: GenerationConfiguration
     private let confinement: RepositoryConfinement
     private let schedulerConfiguration: SchedulerConfiguration
     /// Every model's record, by name; read and changed only under its lock.
@@ -68,6 +73,7 @@ public final class ModelRegistry: Sendable {
     /// (`LoadModel.path`) name folders that resolve outside it.
     public init(repository: URL, defaultModel: String, schedulerConfiguration: SchedulerConfiguration,
                 allowsPathsOutsideRepository: Bool = false, loader: @escaping EngineLoader,
+                generatorLoader: GeneratorLoader? = nil, generationConfiguration: GenerationConfiguration = .init(),
                 servingChanged: @escaping @Sendable (_ name: String, _ isServing: Bool) -> Void = { _, _ in },
                 metrics: ModelMetrics = ModelMetrics()) {
         self.repository = repository
@@ -75,6 +81,8 @@ public final class ModelRegistry: Sendable {
         self.defaultModel = defaultModel
         self.schedulerConfiguration = schedulerConfiguration
         self.loader = loader
+        self.generatorLoader = generatorLoader
+        self.generationConfiguration = generationConfiguration
         self.servingChanged = servingChanged
         self.metrics = metrics
     }
@@ -242,9 +250,12 @@ public final class ModelRegistry: Sendable {
             let record = model.versions[number]!
             var status = VersionStatus(version: number, state: record.state, memoryBytes: record.memoryBytes,
                                        error: record.error, inFlight: record.inFlight, path: record.path)
-            if let scheduler = record.loaded?.scheduler {
+            if let scheduler = record.loaded?.batchScheduler {
                 status.queuedRequests = scheduler.queuedRequests
                 status.queuedTokens = scheduler.waitingTokens
+            }
+            if let generator = record.loaded?.generationScheduler {
+                status.queuedRequests = generator.queuedRequests
             }
             return status
         }
@@ -283,6 +294,11 @@ public final class ModelRegistry: Sendable {
 
     /// Reads, verifies and builds a version, then proves it computes.
     private func build(name: String, version: UInt64, directory: URL) throws -> LoadedVersion {
+        if let generatorLoader, let model = try generatorLoader(directory) {
+            let generator = try GenerationScheduler(model: model, configuration: generationConfiguration, name: "\(name)/\(version)")
+            return LoadedVersion(name: name, version: version, directory: directory, generator: generator,
+                                 metrics: metrics.version(name: name, version: version))
+        }
         let engine = try loader(directory)
         try SelfTest.run(engine)
         let classifiers = try engine.labelSets.map { try LabelClassifier(labelSet: $0, engine: engine) }

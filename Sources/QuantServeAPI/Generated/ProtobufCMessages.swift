@@ -213,6 +213,32 @@ extension AnswerResult: ProtobufCCodable {
     }
 }
 
+// MARK: inference.v1.ChatMessage
+
+extension ChatMessage: GRPCMessage {
+    /// Decodes the message from its protobuf encoding; throws when the bytes are not one.
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
+
+    /// The message's protobuf encoding.
+    public func serializedBytes() -> [UInt8] {
+        ProtobufCCodec.encode(self)
+    }
+}
+
+extension ChatMessage: ProtobufCCodable {
+    static let protobufName = "inference.v1.ChatMessage"
+
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__V1__ChatMessage>? {
+        inference__v1__chat_message__unpack(nil, count, bytes)
+    }
+
+    static func initialize(_ cMessage: UnsafeMutablePointer<Inference__V1__ChatMessage>) {
+        inference__v1__chat_message__init(cMessage)
+    }
+}
+
 // MARK: inference.v1.Classification
 
 extension Classification: GRPCMessage {
@@ -370,6 +396,58 @@ extension Embedding: ProtobufCCodable {
 
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__V1__Embedding>) {
         inference__v1__embedding__init(cMessage)
+    }
+}
+
+// MARK: inference.v1.GenerateChunk
+
+extension GenerateChunk: GRPCMessage {
+    /// Decodes the message from its protobuf encoding; throws when the bytes are not one.
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
+
+    /// The message's protobuf encoding.
+    public func serializedBytes() -> [UInt8] {
+        ProtobufCCodec.encode(self)
+    }
+}
+
+extension GenerateChunk: ProtobufCCodable {
+    static let protobufName = "inference.v1.GenerateChunk"
+
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__V1__GenerateChunk>? {
+        inference__v1__generate_chunk__unpack(nil, count, bytes)
+    }
+
+    static func initialize(_ cMessage: UnsafeMutablePointer<Inference__V1__GenerateChunk>) {
+        inference__v1__generate_chunk__init(cMessage)
+    }
+}
+
+// MARK: inference.v1.GenerateUsage
+
+extension GenerateUsage: GRPCMessage {
+    /// Decodes the message from its protobuf encoding; throws when the bytes are not one.
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
+
+    /// The message's protobuf encoding.
+    public func serializedBytes() -> [UInt8] {
+        ProtobufCCodec.encode(self)
+    }
+}
+
+extension GenerateUsage: ProtobufCCodable {
+    static let protobufName = "inference.v1.GenerateUsage"
+
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__V1__GenerateUsage>? {
+        inference__v1__generate_usage__unpack(nil, count, bytes)
+    }
+
+    static func initialize(_ cMessage: UnsafeMutablePointer<Inference__V1__GenerateUsage>) {
+        inference__v1__generate_usage__init(cMessage)
     }
 }
 

@@ -1,6 +1,6 @@
 internal import QuantServeProto
 
-/// Repeated fields the KServe messages carry and the inference messages do not.
+/// Repeated fields of the KServe messages and of GenerateRequest.
 extension ProtobufCCodec {
     /// A `repeated string` field.
     static func strings<Message: ProtobufCCodable>(

@@ -12,6 +12,8 @@ public enum InferenceMethods {
     public static let tokenize = MethodDescriptor(service: service, method: "Tokenize")
     /// `Answer`: `AnswerRequest` → `AnswerResponse`.
     public static let answer = MethodDescriptor(service: service, method: "Answer")
+    /// `Generate`: `GenerateRequest` → a stream of `GenerateChunk`.
+    public static let generate = MethodDescriptor(service: service, method: "Generate")
     /// Every method of the service.
-    public static let all = [embed, classify, tokenize, answer]
+    public static let all = [embed, classify, tokenize, answer, generate]
 }

@@ -48,6 +48,21 @@ struct ProtobufWireScan {
         return bytes.count
     }
 
+    /// How many times each top-level field occurs in `bytes` (up to where they stop being a
+    /// protobuf encoding, which decoding then refuses): repeated fields counted before
+    /// protobuf-c allocates an entry for each.
+    static func topLevelFieldCounts(_ bytes: [UInt8]) -> [UInt32: Int] {
+        var counts: [UInt32: Int] = [:]
+        var position = 0
+        while position < bytes.count {
+            guard let tag = varint(bytes, at: &position, end: bytes.count), tag >> 3 <= UInt64(UInt32.max),
+                  value(ofWireType: tag & 7, in: bytes, at: &position, end: bytes.count) != nil
+            else { break }
+            counts[UInt32(tag >> 3), default: 0] += 1
+        }
+        return counts
+    }
+
     /// Appends `value` as a protobuf varint.
     static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
         var value = value

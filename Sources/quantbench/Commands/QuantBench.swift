@@ -7,7 +7,7 @@ struct QuantBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quantbench",
         abstract: "Load generator for QuantServe (and any gRPC server with the same services).",
-        subcommands: [RunCommand.self, CompareCommand.self],
+        subcommands: [RunCommand.self, CompareCommand.self, GenerateCommand.self],
         defaultSubcommand: RunCommand.self
     )
 

@@ -11,13 +11,7 @@ final class GRPCCallIssuer: CallIssuer {
 
     /// Connects `connectionCount` clients to `host:port`.
     init(host: String, port: Int, connectionCount: Int, workload: any Workload, timeout: Duration?) async throws {
-        var clients: [GRPCClient] = []
-        for _ in 0..<connectionCount {
-            let client = GRPCClient(host: host, port: port)
-            try await client.connect()
-            clients.append(client)
-        }
-        self.clients = clients
+        self.clients = try await Self.connect(host: host, port: port, count: connectionCount)
         self.connectionCount = connectionCount
         method = workload.method
         requests = workload
@@ -36,6 +30,17 @@ final class GRPCCallIssuer: CallIssuer {
         } catch {
             return .transportFailure
         }
+    }
+
+    /// `count` connected clients of `host:port`.
+    static func connect(host: String, port: Int, count: Int) async throws -> [GRPCClient] {
+        var clients: [GRPCClient] = []
+        for _ in 0..<count {
+            let client = GRPCClient(host: host, port: port)
+            try await client.connect()
+            clients.append(client)
+        }
+        return clients
     }
 
     /// Closes every connection.

@@ -1,0 +1,52 @@
+import QuantServeGRPC
+import QuantServeGRPCHTTP2
+import QuantServeAPI
+
+/// Makes Generate calls (server streaming) over `connectionCount` connections and records
+/// each stream's token arrivals in `statistics`.
+final class GenerateCallIssuer: CallIssuer {
+    let connectionCount: Int
+    let statistics: GenerationStatistics
+    private let clients: [GRPCClient]
+    private let requests: [GenerateRequest]
+    private let timeout: Duration?
+
+    init(host: String, port: Int, connectionCount: Int, requests: [GenerateRequest], timeout: Duration?,
+         statistics: GenerationStatistics) async throws {
+        clients = try await GRPCCallIssuer.connect(host: host, port: port, count: connectionCount)
+        self.connectionCount = connectionCount
+        self.requests = requests
+        self.timeout = timeout
+        self.statistics = statistics
+    }
+
+    func call(connection: Int, callIndex: Int) async -> CallOutcome {
+        let clock = ContinuousClock()
+        let start = clock.now
+        do {
+            let arrivals = try await clients[connection].serverStreaming(
+                InferenceMethods.generate, request: requests[callIndex % requests.count], timeout: timeout,
+                responseType: GenerateChunk.self
+            ) { response in
+                var arrivals: [(ContinuousClock.Instant, Int)] = []
+                for try await chunk in response.messages where !chunk.tokenIds.isEmpty {
+                    arrivals.append((clock.now, chunk.tokenIds.count))
+                }
+                return arrivals
+            }
+            statistics.record(start: start, arrivals: arrivals)
+            return .succeeded
+        } catch let error as RPCError {
+            statistics.fail(start: start, status: "\(error.code)")
+            return .failed(error.code)
+        } catch {
+            statistics.fail(start: start, status: "transport")
+            return .transportFailure
+        }
+    }
+
+    /// Closes every connection.
+    func close() async {
+        for client in clients { await client.close() }
+    }
+}
