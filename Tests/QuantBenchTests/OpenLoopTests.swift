@@ -25,6 +25,7 @@ import Testing
         let server = try await ScriptedServer.start(.delayed(.milliseconds(2), stall: .milliseconds(200)))
         let closed = try await BenchHarness.measure(ClosedLoop(concurrency: 1), against: server, duration: .seconds(3))
         let rate = closed.summary.throughputPerSecond.rounded()
+        try #require(rate >= 1, "the closed loop completed no call: \(closed.summary.throughputPerSecond)/s")
         let open = try await BenchHarness.measure(BenchHarness.openLoop(rate: rate), against: server, connections: 2, duration: .seconds(3))
         await server.stop()
 

@@ -54,7 +54,7 @@ struct ConnectionDefenceTests {
     @Test func aConnectionWithoutRequestsAfterThePrefaceIsClosed() async throws {
         let harness = try await TestHarness.start(configuration: .init(handshakeTimeout: .seconds(1)))
         let connection = try await RawConnection.connect(port: harness.port)
-        try await connection.write(HTTP2Frame.clientPreface)
+        try? await connection.write(HTTP2Frame.clientPreface)  // a starved test may write after the timeout closed it
         #expect(await Self.goAway(on: connection)?.errorCode == Self.noError)
         #expect(try await harness.serverStillServes())
         await harness.stop()

@@ -83,20 +83,26 @@ final class RawHTTP2Client: NGHTTP2SessionDelegate {
         session.submitReset(streamID: streamID, errorCode: NGHTTP2Session.ErrorCode.cancel)
     }
 
-    /// Writes what the session has queued and feeds it what arrived.
+    /// Writes what the session has queued, feeds it what arrived, then writes what that made
+    /// it queue (PING and SETTINGS acknowledgements go out at once, not at the next pump).
     func pump() async throws {
+        try await flush()
+        let input = connection.inbox.take()
+        if !input.isEmpty {
+            _ = input.withUnsafeBytes { session.receive($0) }
+            try await flush()
+        }
+    }
+
+    private func flush() async throws {
         var output: [UInt8] = []
         _ = session.send { output.append(contentsOf: $0) }
         if !output.isEmpty, !connection.inbox.isClosed {
             do {
                 try await connection.write(output)
             } catch where connection.inbox.isClosed {
-                // The server closed the connection; what it sent before is still read below.
+                // The server closed the connection; what it sent before is still read.
             }
-        }
-        let input = connection.inbox.take()
-        if !input.isEmpty {
-            _ = input.withUnsafeBytes { session.receive($0) }
         }
     }
 
