@@ -13,11 +13,13 @@ scripts/fetch-multilingual-model.sh .build/debug/quantserve  # Chinese intents, 
 # In parallel (Swift Testing's default): every test binds port 0, works in a folder of its own and
 # waits for events, not for time. First the unit targets (in-process, seconds), then the loopback
 # and subprocess ones; last, one at a time, the suites that measure wall-clock latency (quantbench's
-# open loop and sweep) or load every core for minutes (the real models against their references),
+# loads) or load every core for minutes (the real models against their references),
 # which a 2-core machine cannot run beside anything else without starving them. CI=true turns a
 # missing tool or model from a skipped test into a failed one (Tests/QuantServeTestSupport).
 unit_targets='^(QuantServeGRPCTests|QuantServeAPITests|QuantServeKernelsTests|QuantServeTransformerTests)\.'
-whole_machine='^(QuantServeModelAccuracyTests\.|QuantServeTests\.(DefaultModelTests|MultilingualModelTests)/|QuantBenchTests\.(OpenLoopTests|SweepTests)/)'
+whole_machine='^(QuantServeModelAccuracyTests\.|QuantServeTests\.(DefaultModelTests|MultilingualModelTests)/|QuantBenchTests\.(OpenLoopTests|SweepTests|FailureCountingTests|RunOutputTests)/)'
+# At most twice as many tests at once as there are cores (Swift Testing would start them all).
+export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-$(( $(nproc) * 2 ))}
 swift test --filter "$unit_targets" "$@"
 swift test --skip-build --skip "$unit_targets" --skip "$whole_machine" "$@"
 swift test --skip-build --no-parallel --filter "$whole_machine" "$@"

@@ -95,15 +95,14 @@ struct EndToEndTests {
     @Test func callsConnectLazilyAndReconnectAfterTheServerClosedTheConnection() async throws {
         let harness = try await TestHarness.start(configuration: .init(idleTimeout: .milliseconds(300)))
         await harness.client.close()
-        #expect(await harness.events.wait { $0.closed == 1 })
         let lazy = GRPCClient(host: "127.0.0.1", port: harness.port)
         // The peer address the server saw ("ipv4:127.0.0.1:PORT true") names the connection.
         let first = try await lazy.unary(TestMethods.peer, request: RawMessage(""), responseType: RawMessage.self).message.text
-        #expect(harness.server.connectionStatistics.admitted == 2, "the first call opened the client's connection")
-        // The idle limit makes the server send GOAWAY and close; the next call reconnects.
-        #expect(await harness.events.wait { $0.goAways.contains("idle timeout") && $0.closed == 2 })
+        let admittedForFirst = harness.server.connectionStatistics.admitted
+        // The idle limit makes the server send GOAWAY and close every connection; the next call reconnects.
+        #expect(await harness.events.wait { $0.open == 0 && $0.goAways.contains("idle timeout") })
         let second = try await lazy.unary(TestMethods.peer, request: RawMessage(""), responseType: RawMessage.self).message.text
-        #expect(harness.server.connectionStatistics.admitted == 3, "the second call opened a new connection")
+        #expect(harness.server.connectionStatistics.admitted > admittedForFirst, "the second call opened a new connection")
         #expect(first.hasPrefix("ipv4:127.0.0.1:") && second.hasPrefix("ipv4:127.0.0.1:"))
         #expect(first != second, "both calls came from the same client port: \(first)")
         await lazy.close()
