@@ -193,31 +193,40 @@ let package = Package(
 
         // MARK: - Tests
 
-        .testTarget(name: "QuantServeGRPCTests", dependencies: ["QuantServeGRPC"], swiftSettings: strictSettings),
+        /// What the test targets share: the repository root, external tools gated one way
+        /// (`Prerequisite`), child processes and the venv's Python scripts, waiting for events
+        /// (`Observed`, `ServerEvents`), in-process calls, temporary folders, seeded data, tags.
+        .target(
+            name: "QuantServeTestSupport",
+            dependencies: ["QuantServeGRPC", "QuantServeGRPCHTTP2", "QuantServeSeededRandom"],
+            path: "Tests/QuantServeTestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "QuantServeGRPCTests", dependencies: ["QuantServeGRPC", "QuantServeSeededRandom"], swiftSettings: strictSettings),
         .testTarget(
             name: "QuantServeGRPCHTTP2Tests",
-            dependencies: ["QuantServeGRPCHTTP2", "QuantServeGRPC", "QuantServeSeededRandom", .product(name: "NIOCore", package: "swift-nio"),
+            dependencies: ["QuantServeGRPCHTTP2", "QuantServeGRPC", "QuantServeSeededRandom", "QuantServeTestSupport", .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "QuantServeHTTPTests",
-            dependencies: ["QuantServeHTTP", .product(name: "Logging", package: "swift-log"),
+            dependencies: ["QuantServeHTTP", "QuantServeTestSupport", .product(name: "Logging", package: "swift-log"),
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "QuantServeAPITests", dependencies: ["QuantServeAPI", "QuantServeGRPC"], swiftSettings: strictSettings),
-        .testTarget(name: "QuantServeKernelsTests", dependencies: ["QuantServeKernels", "QuantServeSeededRandom"], swiftSettings: optimizedSettings),
+        .testTarget(name: "QuantServeAPITests", dependencies: ["QuantServeAPI", "QuantServeGRPC", "QuantServeTestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "QuantServeKernelsTests", dependencies: ["QuantServeKernels", "CQuantServeKernels", "QuantServeSeededRandom", "QuantServeTestSupport"], swiftSettings: optimizedSettings),
         .testTarget(
             name: "QuantServeTransformerTests",
-            dependencies: ["QuantServeTransformer", "QuantServeKernels", "QuantServeSeededRandom"],
-            exclude: ["Fixtures"],  // test data read through #filePath
+            dependencies: ["QuantServeTransformer", "QuantServeKernels", "QuantServeSeededRandom", "QuantServeTestSupport"],
+            exclude: ["Fixtures"],  // test data read through the repository root
             swiftSettings: optimizedSettings
         ),
         .testTarget(
             name: "QuantBenchTests",
-            dependencies: ["quantbench", "QuantServeSeededRandom", "QuantServeGRPCHTTP2", "QuantServeGRPC", "QuantServeAPI",
+            dependencies: ["quantbench", "QuantServeSeededRandom", "QuantServeGRPCHTTP2", "QuantServeGRPC", "QuantServeAPI", "QuantServeTestSupport",
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: strictSettings
@@ -225,8 +234,16 @@ let package = Package(
         .testTarget(
             name: "QuantServeTests",
             dependencies: ["QuantServe", "QuantServeHTTP", "QuantServeGRPCHTTP2", "QuantServeGRPC", "QuantServeAPI", "QuantServeTransformer", "QuantServeKernels", "QuantServeSeededRandom",
-                           .product(name: "Logging", package: "swift-log")],
+                           "QuantServeTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
+        ),
+        /// The real models against independent references: minutes of numpy and C engines each,
+        /// one suite at a time (Tests/QuantServeModelAccuracyTests/ModelAccuracyTests.swift).
+        .testTarget(
+            name: "QuantServeModelAccuracyTests",
+            dependencies: ["QuantServeTransformer", "QuantServeKernels", "QuantServeTestSupport"],
+            exclude: ["Fixtures"],
+            swiftSettings: optimizedSettings
         ),
     ]
 )

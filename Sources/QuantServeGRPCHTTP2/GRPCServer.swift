@@ -201,11 +201,13 @@ public final class GRPCServer: Sendable {
             }
             return refusal
         }
+        configuration.observer?.connectionOpened()
         channel.closeFuture.whenComplete { _ in
             self.state.withLock { state in
                 state.connections.removeValue(forKey: key)
                 state.limiter.release(peer: peer)
             }
+            self.configuration.observer?.connectionClosed()
         }
         return nil
     }

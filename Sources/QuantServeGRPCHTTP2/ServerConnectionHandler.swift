@@ -209,6 +209,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
                     logger.debug("sending GOAWAY", metadata: ["peer": "\(peer)", "reason": "\(reason)"])
                 }
                 session.submitGoAway(errorCode: errorCode, debugMessage: reason)
+                configuration.observer?.goAwaySent(reason: reason)
                 scheduleFlush()
             case .sendPing:
                 session.submitPing()

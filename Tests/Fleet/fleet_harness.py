@@ -209,9 +209,14 @@ class HealthWatches:
         return ended_before
 
 
-def watch_upstreams(access_log, since_line, count, timeout=10):
+def watch_upstreams(access_log, since_line, count, timeout=120):
     """The upstream of each health Watch call nginx logged from line `since_line` on, once it has
-    logged `count` (it writes a call's line when the call ends, just after the client sees it end)."""
+    logged `count` (it writes a call's line when the call ends, just after the client sees it end).
+
+    A bounded poll of an observable condition, not a sleep: nginx gives no event when it appends to
+    its access log (a regular file), so the log is re-read until the lines are there. The caller
+    goes on only once they are; `timeout` is a failure detector, far beyond what a loaded machine
+    needs (it was 10 s, which a busy 2-core machine could pass)."""
     deadline = time.monotonic() + timeout
     while True:
         upstreams = []
@@ -221,4 +226,4 @@ def watch_upstreams(access_log, since_line, count, timeout=10):
                 upstreams.append(match.group(1).split(", ")[-1] if match else None)
         if len(upstreams) >= count or time.monotonic() > deadline:
             return upstreams
-        time.sleep(0.05)  # polling the log for its line, bounded by the deadline
+        time.sleep(0.05)  # between reads of the log; the deadline above is the failure detector

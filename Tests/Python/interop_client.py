@@ -11,7 +11,6 @@ SERVICE_UNKNOWN, and expects the test driving it to set that service SERVING.
 """
 import argparse
 import sys
-import time
 import traceback
 
 import grpc
@@ -23,6 +22,10 @@ import echo_pb2  # noqa: E402
 import echo_pb2_grpc  # noqa: E402
 import health_pb2  # noqa: E402
 import health_pb2_grpc  # noqa: E402
+
+# Every call's deadline is a failure detector, not a measurement: a minute, far beyond what a
+# loaded machine running the Swift tests in parallel needs.
+CALL_TIMEOUT = 60
 
 CASES = []
 
@@ -50,24 +53,24 @@ def expect_status(function, code, details=None):
 
 @case
 def health_check(ctx):
-    response = ctx.health.Check(health_pb2.HealthCheckRequest(service=""), timeout=5)
+    response = ctx.health.Check(health_pb2.HealthCheckRequest(service=""), timeout=CALL_TIMEOUT)
     expect(response.status == health_pb2.HealthCheckResponse.SERVING, f"status {response.status}")
 
 
 @case
 def health_check_unknown_service(ctx):
-    expect_status(lambda: ctx.health.Check(health_pb2.HealthCheckRequest(service="no-such-service"), timeout=5),
+    expect_status(lambda: ctx.health.Check(health_pb2.HealthCheckRequest(service="no-such-service"), timeout=CALL_TIMEOUT),
                   grpc.StatusCode.NOT_FOUND)
 
 
 @case
 def health_watch(ctx):
-    server = ctx.health.Watch(health_pb2.HealthCheckRequest(service=""), timeout=10)
+    server = ctx.health.Watch(health_pb2.HealthCheckRequest(service=""), timeout=CALL_TIMEOUT)
     first = next(server)
     expect(first.status == health_pb2.HealthCheckResponse.SERVING, f"server status {first.status}")
     server.cancel()
 
-    watched = ctx.health.Watch(health_pb2.HealthCheckRequest(service=ctx.watched_service), timeout=20)
+    watched = ctx.health.Watch(health_pb2.HealthCheckRequest(service=ctx.watched_service), timeout=CALL_TIMEOUT)
     first = next(watched)
     expect(first.status == health_pb2.HealthCheckResponse.SERVICE_UNKNOWN, f"first watched status {first.status}")
     print(f"WATCHING {ctx.watched_service}", flush=True)
@@ -80,58 +83,58 @@ def health_watch(ctx):
 @case
 def echo_unary(ctx):
     payload = bytes(range(256)) * 64
-    response = ctx.echo.Get(echo_pb2.EchoRequest(message="héllo ✓", payload=payload), timeout=5)
+    response = ctx.echo.Get(echo_pb2.EchoRequest(message="héllo ✓", payload=payload), timeout=CALL_TIMEOUT)
     expect(response.message == "héllo ✓" and response.payload == payload, "echo mismatch")
 
 
 @case
 def echo_server_streaming(ctx):
-    responses = list(ctx.echo.Expand(echo_pb2.EchoRequest(message="m", count=5), timeout=5))
+    responses = list(ctx.echo.Expand(echo_pb2.EchoRequest(message="m", count=5), timeout=CALL_TIMEOUT))
     expect([r.index for r in responses] == [0, 1, 2, 3, 4], f"indexes {[r.index for r in responses]}")
 
 
 @case
 def echo_client_streaming(ctx):
     requests = (echo_pb2.EchoRequest(message=word) for word in ["a", "b", "c"])
-    response = ctx.echo.Collect(requests, timeout=5)
+    response = ctx.echo.Collect(requests, timeout=CALL_TIMEOUT)
     expect(response.message == "a b c" and response.index == 3, f"collected {response.message!r} {response.index}")
 
 
 @case
 def echo_bidirectional_streaming(ctx):
     requests = (echo_pb2.EchoRequest(message=str(i)) for i in range(4))
-    responses = list(ctx.echo.Update(requests, timeout=5))
+    responses = list(ctx.echo.Update(requests, timeout=CALL_TIMEOUT))
     expect([(r.message, r.index) for r in responses] == [("0", 0), ("1", 1), ("2", 2), ("3", 3)], "bidi mismatch")
 
 
 @case
 def echo_deadline_exceeded(ctx):
-    start = time.monotonic()
-    expect_status(lambda: ctx.echo.Get(echo_pb2.EchoRequest(delay_ms=5000), timeout=0.3),
+    # A ten-minute delay under a 0.3 s deadline: only the deadline can end it in time for the
+    # Swift test's limit.
+    expect_status(lambda: ctx.echo.Get(echo_pb2.EchoRequest(delay_ms=600_000), timeout=0.3),
                   grpc.StatusCode.DEADLINE_EXCEEDED)
-    elapsed = time.monotonic() - start
-    expect(elapsed < 3, f"deadline took {elapsed:.2f} s")
 
 
 @case
 def echo_cancellation(ctx):
-    future = ctx.echo.Get.future(echo_pb2.EchoRequest(delay_ms=5000), timeout=10)
-    time.sleep(0.2)
+    # Cancelled at once: whether or not the call reached the server yet, it must end CANCELLED
+    # (the streaming call below is cancelled once its first response proved it in flight).
+    future = ctx.echo.Get.future(echo_pb2.EchoRequest(delay_ms=5000), timeout=CALL_TIMEOUT)
     expect(future.cancel(), "could not cancel the unary call")
     expect(future.cancelled(), "the unary call is not cancelled")
 
-    stream = ctx.echo.Expand(echo_pb2.EchoRequest(count=1000, delay_ms=20), timeout=30)
+    stream = ctx.echo.Expand(echo_pb2.EchoRequest(count=1000, delay_ms=20), timeout=CALL_TIMEOUT)
     expect(next(stream).index == 0, "first streamed response")
     stream.cancel()
     expect(stream.code() == grpc.StatusCode.CANCELLED, f"cancelled stream ended with {stream.code()}")
     # The connection still serves calls after the cancellations.
-    expect(ctx.echo.Get(echo_pb2.EchoRequest(message="after"), timeout=5).message == "after", "call after cancel")
+    expect(ctx.echo.Get(echo_pb2.EchoRequest(message="after"), timeout=CALL_TIMEOUT).message == "after", "call after cancel")
 
 
 @case
 def echo_metadata_both_directions(ctx):
     metadata = (("x-grpc-test-echo-initial", "initial value"), ("x-grpc-test-echo-trailing-bin", b"\x00\x01\xfe\xff"))
-    response, call = ctx.echo.Get.with_call(echo_pb2.EchoRequest(message="md"), metadata=metadata, timeout=5)
+    response, call = ctx.echo.Get.with_call(echo_pb2.EchoRequest(message="md"), metadata=metadata, timeout=CALL_TIMEOUT)
     expect(response.message == "md", "response")
     initial = dict(call.initial_metadata())
     trailing = dict(call.trailing_metadata())
@@ -139,7 +142,7 @@ def echo_metadata_both_directions(ctx):
     expect(trailing.get("x-grpc-test-echo-trailing-bin") == b"\x00\x01\xfe\xff", f"trailing metadata {trailing}")
 
     error = expect_status(
-        lambda: ctx.echo.Get(echo_pb2.EchoRequest(message="fails", fail_with_code=9), metadata=metadata, timeout=5),
+        lambda: ctx.echo.Get(echo_pb2.EchoRequest(message="fails", fail_with_code=9), metadata=metadata, timeout=CALL_TIMEOUT),
         grpc.StatusCode.FAILED_PRECONDITION, "fails")
     trailing = dict(error.trailing_metadata())
     expect(trailing.get("x-grpc-test-echo-trailing-bin") == b"\x00\x01\xfe\xff", f"error trailing metadata {trailing}")
@@ -152,7 +155,7 @@ def every_status_code(ctx):
             continue
         number = code.value[0]
         details = f"failure {code.name}: 100% ünïcode ✓"
-        expect_status(lambda: ctx.echo.Get(echo_pb2.EchoRequest(message=details, fail_with_code=number), timeout=5),
+        expect_status(lambda: ctx.echo.Get(echo_pb2.EchoRequest(message=details, fail_with_code=number), timeout=CALL_TIMEOUT),
                       code, details)
 
 
@@ -161,7 +164,7 @@ def unknown_method_is_unimplemented(ctx):
     method = ctx.channel.unary_unary("/testing.v1.Echo/NoSuchMethod",
                                      request_serializer=echo_pb2.EchoRequest.SerializeToString,
                                      response_deserializer=echo_pb2.EchoResponse.FromString)
-    expect_status(lambda: method(echo_pb2.EchoRequest(), timeout=5), grpc.StatusCode.UNIMPLEMENTED)
+    expect_status(lambda: method(echo_pb2.EchoRequest(), timeout=CALL_TIMEOUT), grpc.StatusCode.UNIMPLEMENTED)
 
 
 class Context:
@@ -179,7 +182,7 @@ def main():
     args = parser.parse_args()
     failed = 0
     with grpc.insecure_channel(f"127.0.0.1:{args.port}") as channel:
-        grpc.channel_ready_future(channel).result(timeout=10)
+        grpc.channel_ready_future(channel).result(timeout=CALL_TIMEOUT)
         context = Context(channel, args.watched_service)
         for function in CASES:
             try:

@@ -1,9 +1,10 @@
+import QuantServeTestSupport
 import QuantServeGRPC
 import Testing
 @testable import quantbench
 
 /// Failures are counted by status, exactly, and never enter the latency percentiles.
-@Suite struct FailureCountingTests {
+@Suite(.tags(.loopback)) struct FailureCountingTests {
     enum Mode: String, CaseIterable, CustomTestStringConvertible {
         case closedLoop, openLoop
         var testDescription: String { rawValue }

@@ -1,19 +1,15 @@
 import Foundation
+import QuantServeTestSupport
 import Testing
 @testable import quantbench
 
 /// The report opened in headless Chromium (Debian package `chromium`, installed by
 /// scripts/bootstrap.sh): its charts lay out with real geometry and the screenshot shows them.
-@Suite struct HTMLReportChromiumTests {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+@Suite(.tags(.subprocess)) struct HTMLReportChromiumTests {
     static let windowSize = (width: 1200, height: 1600)
 
     @Test func reportRendersItsChartsInHeadlessChromium() throws {
-        guard let chromium = Self.chromiumExecutable() else {
-            Issue.record("headless Chromium not found on PATH (chromium or chromium-browser): run scripts/bootstrap.sh")
-            return
-        }
+        let chromium = try Prerequisite.chromium.require()
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("quantbench-report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -69,17 +65,6 @@ import Testing
     }
 
     // MARK: - Chromium
-
-    static func chromiumExecutable() -> URL? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for name in ["chromium", "chromium-browser"] {
-            for directory in path.split(separator: ":") {
-                let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent(name)
-                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            }
-        }
-        return nil
-    }
 
     /// Runs headless Chromium on a page and returns what it printed; fails after 60 s.
     static func runChromium(_ chromium: URL, arguments: [String], in directory: URL) throws -> String {
@@ -144,9 +129,9 @@ import Testing
     }
 
     static func measureInk(arguments: [String]) throws -> Ink {
-        let python = repositoryRoot.appendingPathComponent(".venv/bin/python")
-        let script = repositoryRoot.appendingPathComponent("Tests/Python/png_ink.py")
-        let output = try run(python, arguments: [script.path] + arguments, in: repositoryRoot, timeout: 60)
+        let python = try Prerequisite.python.require()
+        let script = Repository.pythonScript("png_ink.py")
+        let output = try run(python, arguments: [script.path] + arguments, in: Repository.root, timeout: 60)
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         return try decoder.decode(Ink.self, from: Data(output.utf8))
@@ -172,13 +157,12 @@ import Testing
         process.currentDirectoryURL = directory
         process.standardOutput = try FileHandle(forWritingTo: stdout)
         process.standardError = try FileHandle(forWritingTo: stderr)
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning, Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.05)
-        }
+        let finished = exited.wait(timeout: .now() + timeout) == .success
         let errors = { String(decoding: (try? Data(contentsOf: stderr)) ?? Data(), as: UTF8.self).suffix(2_000) }
-        if process.isRunning {
+        if !finished {
             process.terminate()
             process.waitUntilExit()
             throw CommandFailure(description: "\(executable.lastPathComponent) ran over \(timeout) s:\n\(errors())")

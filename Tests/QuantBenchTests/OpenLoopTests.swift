@@ -1,19 +1,20 @@
+import QuantServeTestSupport
 import Testing
 @testable import quantbench
 
 /// The open loop keeps its schedule, and measures from it: a stall shows as users see it.
-@Suite struct OpenLoopTests {
-    @Test func holds500CallsPerSecondWithin2Percent() async throws {
+@Suite(.tags(.loopback)) struct OpenLoopTests {
+    /// Every call the schedule holds goes out and is counted, however late the machine runs
+    /// it: 500 calls/s for one second are exactly 500 calls, all answered. (That the achieved
+    /// rate is within 2 % of 500/s is a wall-clock figure: benchmarks/quantbench/open_loop_rate.sh.)
+    @Test func sendsEveryScheduledCall() async throws {
         let server = try await ScriptedServer.start(.immediate)
-        let (_, summary) = try await BenchHarness.measure(
-            BenchHarness.openLoop(rate: 500), against: server, warmup: .milliseconds(500), duration: .seconds(3)
-        )
+        let (_, summary) = try await BenchHarness.measure(BenchHarness.openLoop(rate: 500), against: server, duration: .seconds(1))
         await server.stop()
-        #expect(abs(Double(summary.sent) - 1_500) <= 30, "calls scheduled in 3 s at 500/s: \(summary.sent)")
-        #expect(abs(summary.achievedSendRatePerSecond - 500) <= 10, "achieved send rate \(summary.achievedSendRatePerSecond)/s")
-        #expect(abs(summary.throughputPerSecond - 500) <= 10, "throughput \(summary.throughputPerSecond)/s")
+        #expect(summary.sent == 500, "calls scheduled in 1 s at 500/s: \(summary.sent)")
+        #expect(summary.succeeded == 500)
         #expect(summary.failed == 0)
-        #expect(summary.succeeded == summary.sent)
+        #expect(server.tally.succeeded == 500)
     }
 
     /// A server answering in 2 ms, except that every second begins with a 200 ms stall. A
@@ -24,6 +25,7 @@ import Testing
         let server = try await ScriptedServer.start(.delayed(.milliseconds(2), stall: .milliseconds(200)))
         let closed = try await BenchHarness.measure(ClosedLoop(concurrency: 1), against: server, duration: .seconds(3))
         let rate = closed.summary.throughputPerSecond.rounded()
+        try #require(rate >= 1, "the closed loop completed no call: \(closed.summary.throughputPerSecond)/s")
         let open = try await BenchHarness.measure(BenchHarness.openLoop(rate: rate), against: server, connections: 2, duration: .seconds(3))
         await server.stop()
 
@@ -98,7 +100,7 @@ import Testing
         }
         #expect(granted == [0, 1, 0])
         let fourth = Task { await slots.acquire() }
-        try? await Task.sleep(for: .milliseconds(50))
+        while !slots.hasWaiter { await Task.yield() }  // the fourth caller is waiting for a stream
         slots.release(1)
         let (connection, waited) = await fourth.value
         #expect(connection == 1)

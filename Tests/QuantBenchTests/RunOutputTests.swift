@@ -1,9 +1,10 @@
+import QuantServeTestSupport
 import Foundation
 import Testing
 @testable import quantbench
 
 /// The files a run writes: the per-second CSV, the interval log, and the command's wiring of both.
-@Suite struct RunOutputTests {
+@Suite(.tags(.loopback)) struct RunOutputTests {
     @Test func csvHasOneSaneRowPerSecondAndTheIntervalLogParsesBackToTheSamePercentiles() async throws {
         let server = try await ScriptedServer.start(.delayed(.milliseconds(1), stall: .zero))
         let (recording, summary) = try await BenchHarness.measure(

@@ -1,9 +1,10 @@
 import Foundation
+import QuantServeTestSupport
 import Testing
 @testable import quantbench
 
 /// `--sweep`: objectives, the choice of rates, and finding a server's known capacity.
-@Suite struct SweepTests {
+@Suite(.tags(.loopback)) struct SweepTests {
     @Test func parsesObjectives() throws {
         let p99 = try #require(Objective(argument: "p99<=20ms"))
         #expect(p99.figure == .latency("p99") && p99.bound == 20_000 && p99.inclusive)
@@ -41,12 +42,15 @@ import Testing
     }
 
     /// A server that serves one call at a time in 10 ms holds 100 calls/s; beyond that its
-    /// queue grows by (rate - 100) calls per second and p99 soon passes 50 ms.
+    /// queue grows by (rate - 100) calls per second, and over a 1 s step p99 reaches about
+    /// (rate - 100) × 10 ms: past 250 ms from about 125 calls/s on. The objective is that wide
+    /// so that a loaded machine's pauses (tens of ms) cannot break a rate under the capacity:
+    /// the test is about the sweep finding the knee, not about the machine's timing.
     @Test func findsTheKneeOfAServerOfKnownCapacity() async throws {
         let server = try await ScriptedServer.start(.serial(serviceTime: .milliseconds(10)))
         let workload = HealthCheckWorkload(service: "")
         let issuer = try await GRPCCallIssuer(host: "127.0.0.1", port: server.port, connectionCount: 1, workload: workload, timeout: nil)
-        let objective = try #require(Objective(argument: "p99<=50ms"))
+        let objective = try #require(Objective(argument: "p99<=250ms"))
         let sweep = Sweep(
             objectives: [objective], plan: SweepPlan(start: 30, step: nil, max: 1_000, precision: 0.1),
             makeLoad: { BenchHarness.openLoop(rate: $0) },
@@ -61,13 +65,13 @@ import Testing
         let summary = outcome.summary
         let table = summary.text
         let best = try #require(summary.bestRate, "\(table)")
-        #expect(best >= 80 && best <= 110, "\(table)")
+        #expect(best >= 80 && best <= 160, "\(table)")
         for step in summary.steps {
             let rate = try #require(step.summary.targetRate)
             if rate <= 70 { #expect(step.met, "\(table)") }
-            if rate >= 120 { #expect(!step.met, "\(table)") }
+            if rate >= 200 { #expect(!step.met, "\(table)") }
         }
-        #expect(table.contains("best rate meeting p99<=50ms: \(String(format: "%.1f", best)) calls/s"))
+        #expect(table.contains("best rate meeting p99<=250ms: \(String(format: "%.1f", best)) calls/s"))
         #expect(table.split(separator: "\n").count == summary.steps.count + 3)
 
         // JSON: the best step's summary at the top, every step, the best rate.
@@ -77,7 +81,7 @@ import Testing
         let steps = try #require(json["steps"] as? [[String: Any]])
         #expect(steps.count == summary.steps.count)
         #expect(steps.allSatisfy { $0["target_rate"] != nil && $0["met"] != nil && $0["latency_microseconds"] != nil })
-        #expect(json["objectives"] as? [String] == ["p99<=50ms"])
+        #expect(json["objectives"] as? [String] == ["p99<=250ms"])
     }
 
     /// An error-rate objective no rate meets: no best rate, and JSON says so with null.

@@ -1,11 +1,12 @@
 import Foundation
 import QuantServeGRPC
 import QuantServeAPI
+import QuantServeTestSupport
 import Testing
 
 /// Compares QuantServeAPI's encodings with Python protobuf's (Tests/Python/interop_encodings.py)
 /// for the same messages, and decodes Python's bytes.
-@Suite("Encodings match Python protobuf", .enabled(if: ProjectPython.executable != nil, "no Python venv at .venv: run scripts/bootstrap.sh"))
+@Suite("Encodings match Python protobuf", .tags(.subprocess))
 struct PythonEncodingTests {
     static let model = ModelRef(name: "minilm", version: 7)
 
@@ -43,10 +44,10 @@ struct PythonEncodingTests {
     ]
 
     @Test func encodingsAreByteIdenticalAndDecodeBack() throws {
-        let python = try #require(ProjectPython.executable)
+        let python = try Prerequisite.python.require()
         let process = Process()
         process.executableURL = python
-        process.arguments = [ProjectPython.repositoryRoot.appendingPathComponent("Tests/Python/interop_encodings.py").path]
+        process.arguments = [Repository.pythonScript("interop_encodings.py").path]
         let output = Pipe()
         process.standardOutput = output
         try process.run()

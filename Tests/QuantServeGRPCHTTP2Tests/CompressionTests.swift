@@ -1,10 +1,11 @@
+import QuantServeTestSupport
 import QuantServeGRPC
 @testable import QuantServeGRPCHTTP2
 import Testing
 
 /// Message compression at the wire: compressed requests through raw HTTP/2, compressed
 /// responses as the server writes them, and the Swift client both ways.
-@Suite("Message compression over HTTP/2")
+@Suite("Message compression over HTTP/2", .tags(.loopback))
 struct CompressionTests {
     static let text = String(repeating: "where is my order? I would like a refund, please. ", count: 400)
 

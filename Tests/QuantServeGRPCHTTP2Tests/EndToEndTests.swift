@@ -1,8 +1,9 @@
+import QuantServeTestSupport
 import QuantServeGRPC
 import QuantServeGRPCHTTP2
 import Testing
 
-@Suite("End to end over loopback")
+@Suite("End to end over loopback", .tags(.loopback))
 struct EndToEndTests {
     @Test func unaryEchoes() async throws {
         let harness = try await TestHarness.start()
@@ -93,18 +94,22 @@ struct EndToEndTests {
 
     @Test func callsConnectLazilyAndReconnectAfterTheServerClosedTheConnection() async throws {
         let harness = try await TestHarness.start(configuration: .init(idleTimeout: .milliseconds(300)))
+        await harness.client.close()
         let lazy = GRPCClient(host: "127.0.0.1", port: harness.port)
-        let first = try await lazy.unary(TestMethods.echo, request: RawMessage("first"), responseType: RawMessage.self)
-        #expect(first.message.text == "first")
-        // The idle limit makes the server send GOAWAY and close; the next call reconnects.
-        try await Task.sleep(for: .milliseconds(900))
-        let second = try await lazy.unary(TestMethods.echo, request: RawMessage("second"), responseType: RawMessage.self)
-        #expect(second.message.text == "second")
+        // The peer address the server saw ("ipv4:127.0.0.1:PORT true") names the connection.
+        let first = try await lazy.unary(TestMethods.peer, request: RawMessage(""), responseType: RawMessage.self).message.text
+        let admittedForFirst = harness.server.connectionStatistics.admitted
+        // The idle limit makes the server send GOAWAY and close every connection; the next call reconnects.
+        #expect(await harness.events.wait { $0.open == 0 && $0.goAways.contains("idle timeout") })
+        let second = try await lazy.unary(TestMethods.peer, request: RawMessage(""), responseType: RawMessage.self).message.text
+        #expect(harness.server.connectionStatistics.admitted > admittedForFirst, "the second call opened a new connection")
+        #expect(first.hasPrefix("ipv4:127.0.0.1:") && second.hasPrefix("ipv4:127.0.0.1:"))
+        #expect(first != second, "both calls came from the same client port: \(first)")
         await lazy.close()
         await #expect(throws: RPCError.self) {
             _ = try await lazy.unary(TestMethods.echo, request: RawMessage("closed"), responseType: RawMessage.self)
         }
-        await harness.stop()
+        await harness.server.shutdown(gracePeriod: .seconds(1))
     }
 
     @Test func failingRequestProducerCancelsTheCallWithItsReason() async throws {

@@ -1,30 +1,18 @@
 import Foundation
 import QuantServeGRPC
 import QuantServeGRPCHTTP2
+import QuantServeTestSupport
 import Testing
 
-/// Where the Python side of the interop tests lives.
-enum PythonEnvironment {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let python: URL? = {
-        let path = repositoryRoot.appendingPathComponent(".venv/bin/python")
-        return FileManager.default.isExecutableFile(atPath: path.path) ? path : nil
-    }()
-
-    static func script(_ name: String) -> String {
-        repositoryRoot.appendingPathComponent("Tests/Python/\(name)").path
-    }
-}
-
 /// Interoperability with grpcio (Python's gRPC on gRPC-core), in both directions.
-@Suite("Interop with grpcio", .enabled(if: PythonEnvironment.python != nil, "needs the project venv with grpcio"))
+@Suite("Interop with grpcio", .tags(.loopback, .subprocess))
 struct InteropTests {
 
     @Test func grpcioClientAgainstOurServer() async throws {
         let harness = try await TestHarness.start()
         let process = Process()
-        process.executableURL = PythonEnvironment.python
-        process.arguments = [PythonEnvironment.script("grpc_interop_client.py"), String(harness.port)]
+        process.executableURL = try Prerequisite.python.require()
+        process.arguments = [Repository.pythonScript("grpc_interop_client.py").path, String(harness.port)]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
@@ -42,8 +30,8 @@ struct InteropTests {
 
     @Test func ourClientAgainstGrpcioServer() async throws {
         let process = Process()
-        process.executableURL = PythonEnvironment.python
-        process.arguments = [PythonEnvironment.script("grpc_interop_server.py")]
+        process.executableURL = try Prerequisite.python.require()
+        process.arguments = [Repository.pythonScript("grpc_interop_server.py").path]
         let input = Pipe()
         let output = Pipe()
         process.standardInput = input

@@ -1,24 +1,48 @@
 import NIOCore
 import NIOPosix
-import Synchronization
+import QuantServeTestSupport
 
 /// A plain TCP connection for feeding a server arbitrary bytes and reading what comes back.
 final class RawConnection: Sendable {
-    /// What the connection received, and whether the server closed it.
+    /// What the connection received, and whether the server closed it; tests wait on its
+    /// changes (`waitForChange`), never for time.
     final class Inbox: Sendable {
-        private let state = Mutex((bytes: [UInt8](), closed: false))
+        struct State: Sendable {
+            var bytes: [UInt8] = []
+            var closed = false
+            /// Reads and the close so far: grows with every change.
+            var changes = 0
+        }
 
-        func append(_ bytes: some Sequence<UInt8>) { state.withLock { $0.bytes.append(contentsOf: bytes) } }
-        func markClosed() { state.withLock { $0.closed = true } }
-        var bytes: [UInt8] { state.withLock { $0.bytes } }
-        var isClosed: Bool { state.withLock { $0.closed } }
+        private let state = Observed(State())
+
+        func append(_ bytes: some Sequence<UInt8>) {
+            let bytes = Array(bytes)
+            state.update { $0.bytes.append(contentsOf: bytes); $0.changes += 1 }
+        }
+        func markClosed() { state.update { $0.closed = true; $0.changes += 1 } }
+        var bytes: [UInt8] { state.value.bytes }
+        var isClosed: Bool { state.value.closed }
+        /// How many changes (reads, the close) there have been.
+        var changes: Int { state.value.changes }
 
         /// Takes the bytes received so far.
         func take() -> [UInt8] {
-            state.withLock { state in
+            state.update { state in
                 defer { state.bytes.removeAll() }
                 return state.bytes
             }
+        }
+
+        /// Waits until something arrives after change number `seen`, or the connection closes;
+        /// false only after the failure detector's bound.
+        func waitForChange(after seen: Int, failingAfter limit: Duration = .seconds(60)) async -> Bool {
+            await state.wait(failingAfter: limit) { $0.changes > seen || $0.closed }
+        }
+
+        /// Waits until the connection is closed; false only after `limit`.
+        func waitForClose(failingAfter limit: Duration = .seconds(60)) async -> Bool {
+            await state.wait(failingAfter: limit) { $0.closed }
         }
     }
 
@@ -64,13 +88,9 @@ final class RawConnection: Sendable {
         try await channel.writeAndFlush(channel.allocator.buffer(bytes: bytes)).get()
     }
 
-    /// Waits until the server closes the connection; false after `timeout`.
-    func waitForClose(timeout: Duration = .seconds(5)) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while !inbox.isClosed, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        return inbox.isClosed
+    /// Waits until the server closes the connection (false only after the failure detector's bound).
+    func waitForClose() async -> Bool {
+        await inbox.waitForClose()
     }
 
     /// Closes the connection from this side.

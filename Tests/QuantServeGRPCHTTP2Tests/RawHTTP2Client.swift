@@ -34,6 +34,8 @@ final class RawHTTP2Client: NGHTTP2SessionDelegate {
     private(set) var streams: [Int32: StreamRecord] = [:]
     private var bodies: [Int32: Body] = [:]
     private(set) var goAwayErrorCode: UInt32?
+    /// PINGs the server sent (not acknowledgements of ours).
+    private(set) var pingsReceived = 0
 
     init(connection: RawConnection) {
         self.connection = connection
@@ -81,38 +83,44 @@ final class RawHTTP2Client: NGHTTP2SessionDelegate {
         session.submitReset(streamID: streamID, errorCode: NGHTTP2Session.ErrorCode.cancel)
     }
 
-    /// Writes what the session has queued and feeds it what arrived.
+    /// Writes what the session has queued, feeds it what arrived, then writes what that made
+    /// it queue (PING and SETTINGS acknowledgements go out at once, not at the next pump).
     func pump() async throws {
+        try await flush()
+        let input = connection.inbox.take()
+        if !input.isEmpty {
+            _ = input.withUnsafeBytes { session.receive($0) }
+            try await flush()
+        }
+    }
+
+    private func flush() async throws {
         var output: [UInt8] = []
         _ = session.send { output.append(contentsOf: $0) }
         if !output.isEmpty, !connection.inbox.isClosed {
             do {
                 try await connection.write(output)
             } catch where connection.inbox.isClosed {
-                // The server closed the connection; what it sent before is still read below.
+                // The server closed the connection; what it sent before is still read.
             }
-        }
-        let input = connection.inbox.take()
-        if !input.isEmpty {
-            _ = input.withUnsafeBytes { session.receive($0) }
         }
     }
 
-    /// Pumps until `condition` holds; false after `timeout`.
-    func wait(timeout: Duration = .seconds(5), until condition: (RawHTTP2Client) -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
+    /// Pumps until `condition` holds, pumping again each time the server sends something;
+    /// false when the connection closed without it, or after the failure detector's bound.
+    func wait(until condition: (RawHTTP2Client) -> Bool) async throws -> Bool {
+        while true {
+            let seen = connection.inbox.changes
             try await pump()
             if condition(self) { return true }
-            try await Task.sleep(for: .milliseconds(3))
+            if connection.inbox.isClosed && connection.inbox.changes == seen { return false }
+            guard await connection.inbox.waitForChange(after: seen) else { return false }
         }
-        try await pump()
-        return condition(self)
     }
 
     /// Pumps until `streamID` closes; returns its record.
-    func waitForClose(_ streamID: Int32, timeout: Duration = .seconds(5)) async throws -> StreamRecord {
-        _ = try await wait(timeout: timeout) { $0.streams[streamID]?.closedWithErrorCode != nil }
+    func waitForClose(_ streamID: Int32) async throws -> StreamRecord {
+        _ = try await wait { $0.streams[streamID]?.closedWithErrorCode != nil }
         return streams[streamID] ?? StreamRecord()
     }
 
@@ -158,4 +166,8 @@ final class RawHTTP2Client: NGHTTP2SessionDelegate {
     }
 
     func sessionPingAcknowledged() {}
+
+    func sessionControlFrame(_ frame: NGHTTP2Session.ControlFrame) {
+        if frame == .ping { pingsReceived += 1 }
+    }
 }

@@ -1,3 +1,4 @@
+import QuantServeTestSupport
 import QuantServeGRPC
 import QuantServeGRPCHTTP2
 import Synchronization
@@ -5,7 +6,7 @@ import Testing
 
 /// `ServerConfiguration.observer` hears each call's end with its code, the bytes moved and
 /// refused connections, before the client learns of any of them.
-@Suite struct ServerObserverTests {
+@Suite(.tags(.loopback)) struct ServerObserverTests {
     /// Everything the server reported.
     final class Recorder: ServerObserver {
         struct Call: Equatable {

@@ -1,12 +1,16 @@
 import QuantServeGRPC
 import QuantServeGRPCHTTP2
 import Logging
+import QuantServeTestSupport
 
 /// A real server on 127.0.0.1 (ephemeral port) with the test service, and a connected client.
 struct TestHarness {
     let server: GRPCServer
     let client: GRPCClient
     let probe: HandlerProbe
+    /// What the server did (connections, GOAWAYs, calls), when the configuration had no
+    /// observer of its own.
+    let events: ServerEvents
     let port: Int
 
     /// Starts a server with `configuration` (host and port are overridden) and connects a client.
@@ -15,16 +19,18 @@ struct TestHarness {
         clientConfiguration: ClientConfiguration = .init()
     ) async throws -> TestHarness {
         let probe = HandlerProbe()
+        let events = ServerEvents()
         var configuration = configuration
         configuration.host = "127.0.0.1"
         configuration.port = 0
+        if configuration.observer == nil { configuration.observer = events }
         var logger = Logger(label: "test.grpc.server")
         logger.logLevel = .critical
         let server = GRPCServer(router: RPCRouter(services: [TestService(probe: probe)]), configuration: configuration, logger: logger)
         let port = try await server.start()
         let client = GRPCClient(host: "127.0.0.1", port: port, configuration: clientConfiguration)
         try await client.connect()
-        return TestHarness(server: server, client: client, probe: probe, port: port)
+        return TestHarness(server: server, client: client, probe: probe, events: events, port: port)
     }
 
     /// A second client on its own connection.

@@ -1,5 +1,5 @@
 import QuantServeGRPC
-import Synchronization
+import QuantServeTestSupport
 
 /// A message that is just its bytes.
 struct RawMessage: GRPCMessage, Equatable {
@@ -13,26 +13,28 @@ struct RawMessage: GRPCMessage, Equatable {
     var text: String { String(decoding: bytes, as: UTF8.self) }
 }
 
-/// What the test service's handlers observed, for tests to check (e.g. cancellation).
+/// What the test service's handlers observed, for tests to wait on (e.g. a call started, or was
+/// cancelled): every change wakes the waiters it satisfies.
 final class HandlerProbe: Sendable {
-    private let state = Mutex((started: 0, cancelled: 0, completed: 0))
+    struct Counts: Sendable {
+        var started = 0, cancelled = 0, completed = 0, released = 0
+    }
 
-    func started() { state.withLock { $0.started += 1 } }
-    func cancelled() { state.withLock { $0.cancelled += 1 } }
-    func completed() { state.withLock { $0.completed += 1 } }
+    private let counts = Observed(Counts())
 
-    var startedCount: Int { state.withLock { $0.started } }
-    var cancelledCount: Int { state.withLock { $0.cancelled } }
-    var completedCount: Int { state.withLock { $0.completed } }
+    func started() { counts.update { $0.started += 1 } }
+    func cancelled() { counts.update { $0.cancelled += 1 } }
+    func completed() { counts.update { $0.completed += 1 } }
+    /// Lets the calls parked in `Park` answer.
+    func releaseParkedCalls() { counts.update { $0.released += 1 } }
 
-    /// Waits (polling) until `condition` holds or `timeout` passes; returns whether it held.
-    func wait(timeout: Duration = .seconds(5), until condition: (HandlerProbe) -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if condition(self) { return true }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        return condition(self)
+    var startedCount: Int { counts.value.started }
+    var cancelledCount: Int { counts.value.cancelled }
+    var completedCount: Int { counts.value.completed }
+
+    /// Waits until `condition` holds (false only after the failure detector's bound).
+    func wait(until condition: @escaping @Sendable (Counts) -> Bool) async -> Bool {
+        await counts.wait(until: condition)
     }
 }
 
@@ -48,6 +50,7 @@ enum TestMethods {
     static let flood = MethodDescriptor(service: "test.Echo", method: "Flood")
     static let hold = MethodDescriptor(service: "test.Echo", method: "Hold")
     static let peer = MethodDescriptor(service: "test.Echo", method: "Peer")
+    static let park = MethodDescriptor(service: "test.Echo", method: "Park")
 }
 
 /// A service exercising every call shape with raw-bytes messages.
@@ -87,6 +90,13 @@ struct TestService: RPCService {
             }
             probe.completed()
             return ServerResponse(RawMessage("slept"))
+        }
+        // Waits until the test calls `probe.releaseParkedCalls()`, then answers "released".
+        router.registerUnary(TestMethods.park, request: RawMessage.self, response: RawMessage.self) { [probe] _, _ in
+            probe.started()
+            guard await probe.wait(until: { $0.released > 0 }) else { throw RPCError(code: .internal, message: "never released") }
+            probe.completed()
+            return ServerResponse(RawMessage("released"))
         }
         // Answers with as many bytes as the request names.
         router.registerUnary(TestMethods.big, request: RawMessage.self, response: RawMessage.self) { request, _ in

@@ -1,3 +1,4 @@
+import QuantServeTestSupport
 import Foundation
 import Logging
 import QuantServeHTTP
@@ -43,7 +44,7 @@ private struct Harness {
     var echoCallCount: Int { echoCalls.value }
 }
 
-@Suite("HTTP/1.1 server limits, over raw sockets")
+@Suite("HTTP/1.1 server limits, over raw sockets", .tags(.loopback))
 struct HTTPServerTests {
     @Test func routesAnswerAndTheConnectionStaysOpenForTheNext() async throws {
         let (harness, port) = try await Harness.start()

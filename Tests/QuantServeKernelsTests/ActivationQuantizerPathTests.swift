@@ -1,3 +1,4 @@
+import QuantServeTestSupport
 import Testing
 @testable import QuantServeKernels
 import QuantServeSeededRandom

@@ -1,3 +1,4 @@
+import QuantServeTestSupport
 import Foundation
 import Testing
 import QuantServeKernels

@@ -18,18 +18,27 @@ struct ComputePoolTests {
         }
     }
 
+    /// The caller's own index waits until another index runs on a worker: a pool that ran
+    /// everything on the caller would leave it waiting (the minute is a failure detector only).
     @Test("work is shared: with 2 threads some indices run off the caller's thread")
     func usesWorkers() {
         let pool = ComputePool(threads: 2)
         let offCaller = Atomic<Int>(0)
+        let ranOffCaller = DispatchSemaphore(value: 0)
+        let callerWaited = Atomic<Bool>(false)
+        let callerGaveUp = Atomic<Bool>(false)
         let caller = pthread_self()
-        for _ in 0..<20 {
-            pool.parallelFor(16) { _ in
-                if pthread_equal(pthread_self(), caller) == 0 { offCaller.wrappingAdd(1, ordering: .relaxed) }
-                usleep(200)
+        pool.parallelFor(2) { _ in
+            if pthread_equal(pthread_self(), caller) == 0 {
+                offCaller.wrappingAdd(1, ordering: .relaxed)
+                ranOffCaller.signal()
+            } else if !callerWaited.exchange(true, ordering: .relaxed) {
+                if ranOffCaller.wait(timeout: .now() + 60) == .timedOut { callerGaveUp.store(true, ordering: .relaxed) }
             }
         }
         #expect(offCaller.load(ordering: .relaxed) > 0)
+        let gaveUp = callerGaveUp.load(ordering: .relaxed)
+        #expect(!gaveUp, "no index ran on a worker while the caller waited")
     }
 
     @Test("concurrent callers and nested calls all complete with correct results")

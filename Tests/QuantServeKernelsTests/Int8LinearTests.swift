@@ -1,3 +1,4 @@
+import QuantServeTestSupport
 import Foundation
 import Synchronization
 import Testing

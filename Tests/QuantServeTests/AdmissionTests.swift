@@ -1,3 +1,4 @@
+import QuantServeTestSupport
 import Foundation
 import QuantServeGRPC
 import QuantServe
@@ -6,7 +7,7 @@ import Testing
 
 /// What the server refuses at the door: a full queue, a deadline that cannot be met, a text
 /// too long for the model; and the timings every answer carries.
-@Suite struct AdmissionTests {
+@Suite(.tags(.loopback)) struct AdmissionTests {
     static func server(scheduler: SchedulerConfiguration = .init()) async throws -> ModelTestServer {
         let repository = try ModelTestServer.temporaryRepository()
         try TinyModel.write(name: "tiny", version: 1, seed: 1, into: repository)

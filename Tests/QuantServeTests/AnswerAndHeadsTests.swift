@@ -1,3 +1,4 @@
+import QuantServeTestSupport
 import Foundation
 import QuantServeGRPC
 import QuantServe
@@ -6,7 +7,7 @@ import Testing
 import QuantServeTransformer
 
 /// Answer (FAQ retrieval) and Classify's named heads through a real server on loopback.
-@Suite struct AnswerAndHeadsTests {
+@Suite(.tags(.loopback)) struct AnswerAndHeadsTests {
     static func knowledgeBase(answerSuffix: String) throws -> KnowledgeBase {
         try KnowledgeBase(entries: [
             KnowledgeBase.Entry(id: "track", language: "en", questions: ["where is my order", "where is my parcel"],

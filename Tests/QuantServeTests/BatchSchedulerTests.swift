@@ -1,17 +1,44 @@
 import Foundation
+import QuantServeTestSupport
 import Testing
 @testable import QuantServe
 
 /// The batcher, driven through a `CountingEngine` whose batches wait at a gate: every test waits
 /// for events (a batch started, a request queued), never for time.
 @Suite struct BatchSchedulerTests {
-    /// Waits until `condition` holds (state changes on other threads), for at most five seconds.
+    /// Waits until `condition` holds: the scheduler's queue counters, changed on its own
+    /// threads, which have no event to wait on. A bounded poll: the test goes on only once the
+    /// condition holds (it never assumes that time has made it true); the minute is only a
+    /// failure detector, far beyond what a loaded machine needs, so that it cannot flake.
     static func waitUntil(_ condition: () -> Bool) async throws {
-        let limit = ContinuousClock.now + .seconds(5)
+        let limit = ContinuousClock.now + .seconds(60)
         while !condition() {
-            guard ContinuousClock.now < limit else { Issue.record("timed out waiting"); return }
+            guard ContinuousClock.now < limit else { Issue.record("the condition did not hold within a minute"); return }
             try await Task.sleep(for: .milliseconds(1))
         }
+    }
+
+    /// Starts a request with a deadline `allowance` ahead and returns it once it has got to
+    /// where the test needs it (`reached`), with its deadline. On a machine too slow for that
+    /// (the request is refused before it gets there), it tries again with four times the
+    /// allowance: the test waits for the request to get there, whatever the machine's speed.
+    static func withDeadlineThatHolds<T: Sendable>(
+        from allowance: Duration = .milliseconds(250),
+        reached: @escaping () -> Bool,
+        start: (ContinuousClock.Instant) -> Task<T, any Error>
+    ) async throws -> (request: Task<T, any Error>, deadline: ContinuousClock.Instant) {
+        var allowance = allowance
+        for _ in 0..<8 {
+            let deadline = ContinuousClock.now + allowance
+            let request = start(deadline)
+            let ended = Observed(false)
+            let watcher = Task { _ = await request.result; ended.update { $0 = true } }
+            try await waitUntil { reached() || ended.value }
+            if reached() { return (request, deadline) }
+            _ = await watcher.value
+            allowance *= 4
+        }
+        throw CancellationError()
     }
 
     /// A scheduler over an engine whose batches wait until `gate` opens.
@@ -142,10 +169,9 @@ import Testing
         defer { scheduler.stop() }
         let first = Task { try await scheduler.embed([[1, 2]], deadline: nil) }
         try await Self.waitUntil { engine.startedBatches == 1 }
-        // Far enough ahead that the request is queued before it passes, even on a busy machine.
-        let deadline = ContinuousClock.now + .seconds(1)
-        let late = Task { try await scheduler.embed([[3, 4]], deadline: deadline) }
-        try await Self.waitUntil { scheduler.queuedRequests == 1 }
+        let (late, deadline) = try await Self.withDeadlineThatHolds(reached: { scheduler.queuedRequests == 1 }) { deadline in
+            Task { try await scheduler.embed([[3, 4]], deadline: deadline) }
+        }
         try await Task.sleep(until: deadline, clock: .continuous)  // the event this test is about: the deadline passes
         gate.open()
         do {

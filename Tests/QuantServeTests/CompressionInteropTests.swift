@@ -1,14 +1,16 @@
 import Foundation
+import QuantServeTestSupport
 import Testing
 
 /// Python grpcio with `compression=grpc.Compression.Gzip` and `Deflate` (channel and per call)
 /// calling Embed on `quantserve serve`, with each `--response-compression` (Tests/Python/interop_compression.py).
-@Suite(.enabled(if: DefaultModel.isPresent && ExternalTools.quantserve != nil && ExternalTools.python != nil,
-                "needs models/minilm/1, a built quantserve and the Python venv"))
+@Suite(.tags(.subprocess))
 struct CompressionInteropTests {
+    init() throws { _ = try DefaultModel.prerequisite.require() }
+
     @Test(.timeLimit(.minutes(3)), arguments: ["none", "gzip", "deflate"])
     func grpcioCompressedCallsGetEmbeddings(responseCompression: String) async throws {
-        let server = try ChildProcess(try #require(ExternalTools.quantserve), [
+        let server = try ChildProcess(try Prerequisite.quantserve.require(), [
             "serve", "--port", "0", "--model-repository", try DefaultModel.repository().path,
             "--response-compression", responseCompression,
         ])
@@ -18,8 +20,8 @@ struct CompressionInteropTests {
         while port == nil, let line = await lines.next() {
             port = ServeCommandTests.port(inServingLine: line)
         }
-        let script = ExternalTools.repositoryRoot.appendingPathComponent("Tests/Python/interop_compression.py").path
-        let client = try ChildProcess(try #require(ExternalTools.python), [
+        let script = Repository.root.appendingPathComponent("Tests/Python/interop_compression.py").path
+        let client = try ChildProcess(try Prerequisite.python.require(), [
             script, "--port", "\(try #require(port, "quantserve never logged its address"))", "--model", "minilm",
         ])
         var output: [String] = []

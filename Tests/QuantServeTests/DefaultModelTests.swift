@@ -2,12 +2,15 @@ import Foundation
 import QuantServeGRPC
 import QuantServe
 import QuantServeAPI
+import QuantServeTestSupport
 import Testing
 
 /// Tests on the real default model (models/minilm/1, made by scripts/fetch-default-model.sh,
 /// which scripts/test.sh runs first).
-@Suite(.serialized, .enabled(if: DefaultModel.isPresent, "models/minilm/1 is missing: run scripts/fetch-default-model.sh"))
+@Suite(.serialized, .tags(.loopback))
 struct DefaultModelTests {
+    init() throws { _ = try DefaultModel.prerequisite.require() }
+
     @Test(.timeLimit(.minutes(5)))
     func servedEmbeddingsEqualTheOfflineTool() async throws {
         let texts = ["Where is my order #4521?", "I want a refund for the broken lamp.", "Hello", "",
@@ -29,7 +32,7 @@ struct DefaultModelTests {
     @Test(.timeLimit(.minutes(5)))
     func classifiesHeldOutCustomerPhrasings() async throws {
         struct Case: Decodable { let text: String; let label: String }
-        let cases = try JSONDecoder().decode([Case].self, from: Data(contentsOf: ExternalTools.repositoryRoot.appendingPathComponent("Tests/Data/held-out-intents.json")))
+        let cases = try JSONDecoder().decode([Case].self, from: Data(contentsOf: Repository.root.appendingPathComponent("Tests/Data/held-out-intents.json")))
         let server = try await ModelTestServer.start(repository: try DefaultModel.repository(), defaultModel: "minilm")
         await server.models.loadRepository()
         let client = try await server.client()
@@ -50,13 +53,13 @@ struct DefaultModelTests {
         await server.stop()
     }
 
-    @Test(.timeLimit(.minutes(5)), .enabled(if: ExternalTools.python != nil, "no Python venv at .venv"))
+    @Test(.timeLimit(.minutes(5)), .tags(.subprocess))
     func grpcioClientCallsInferenceAndAdmin() async throws {
-        let python = try #require(ExternalTools.python)
+        let python = try Prerequisite.python.require()
         let server = try await ModelTestServer.start(repository: try DefaultModel.repository(spareVersion: 2), defaultModel: "minilm",
                                                      adminToken: "interop-token")
         try await server.models.registry.load(name: "minilm", version: 1, serve: true)
-        let script = ExternalTools.repositoryRoot.appendingPathComponent("Tests/Python/interop_inference.py").path
+        let script = Repository.root.appendingPathComponent("Tests/Python/interop_inference.py").path
         let child = try ChildProcess(python, [script, "--port", "\(server.port)", "--model", "minilm", "--version", "1",
                                               "--spare-version", "2", "--admin-token", "interop-token"])
         var output: [String] = []
@@ -71,8 +74,10 @@ struct DefaultModelTests {
 
 /// Where the default model is, and the offline tool's view of it.
 enum DefaultModel {
-    static let folder = ExternalTools.repositoryRoot.appendingPathComponent("models/minilm/1")
-    static var isPresent: Bool { FileManager.default.fileExists(atPath: folder.appendingPathComponent("quantserve.json").path) }
+    static let folder = Repository.root.appendingPathComponent("models/minilm/1")
+    /// The gate of every test that needs it (see `Prerequisite`).
+    static let prerequisite = Prerequisite.file("the default model (models/minilm/1/quantserve.json)", at: "models/minilm/1/quantserve.json",
+                                                remedy: "run scripts/fetch-default-model.sh")
 
     /// A temporary repository whose minilm/1 (and minilm/`spareVersion`) link to the default model.
     static func repository(spareVersion: UInt64? = nil) throws -> URL {
@@ -93,7 +98,7 @@ enum DefaultModel {
 
     /// `quantserve embed --model models/minilm/1` over `texts`.
     static func offlineEmbeddings(_ texts: [String]) throws -> [OfflineEmbedding] {
-        let binary = ExternalTools.repositoryRoot.appendingPathComponent(".build/debug/quantserve")
+        let binary = try Prerequisite.quantserve.require()
         let input = FileManager.default.temporaryDirectory.appendingPathComponent("embed-input-\(UUID()).jsonl")
         let lines = try texts.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         try (lines.joined(separator: "\n") + "\n").write(to: input, atomically: true, encoding: .utf8)

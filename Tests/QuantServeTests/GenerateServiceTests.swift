@@ -1,4 +1,5 @@
 import Foundation
+import QuantServeTestSupport
 import QuantServeGRPC
 import QuantServeGRPCHTTP2
 import QuantServe
@@ -193,15 +194,13 @@ import QuantServeTransformer
         for await _ in old.freed {}  // ends when the old decoder is freed
     }
 
-    @Test(.timeLimit(.minutes(1)), .enabled(if: ExternalTools.python != nil, "no Python venv at .venv: run scripts/bootstrap.sh"))
+    @Test(.timeLimit(.minutes(1)))
     func grpcioStreamsAGeneration() async throws {
-        let python = try #require(ExternalTools.python)
         let shelf = DecoderShelf()
         shelf.put(version: 1)
         let server = try await Self.start(shelf)
         defer { Task { await server.stop() } }
-        let script = ExternalTools.repositoryRoot.appendingPathComponent("Tests/Python/interop_generate.py").path
-        let process = try ChildProcess(python, [script, "--port", "\(server.port)", "--model", "smol"])
+        let process = try PythonScript.start("interop_generate.py", arguments: ["--port", "\(server.port)", "--model", "smol"])
         var output: [String] = []
         for await line in process.lines { output.append(line) }
         #expect(await process.exitStatus() == 0, "\(output.joined(separator: "\n"))")

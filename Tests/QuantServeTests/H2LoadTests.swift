@@ -1,14 +1,15 @@
+import QuantServeTestSupport
 import Foundation
 import QuantServeAPI
 import Testing
 
 /// h2load, a standard HTTP/2 load tool, drives health Check at a real server: every request
 /// must succeed. h2load checks only the HTTP status; the gRPC status is checked by the other tests.
-@Suite("h2load", .enabled(if: ExternalTools.h2load != nil, "no /usr/bin/h2load: run scripts/bootstrap.sh (nghttp2-client)"))
+@Suite("h2load", .tags(.subprocess))
 struct H2LoadTests {
     @Test(.timeLimit(.minutes(2)))
     func healthCheckLoadAllSucceeds() async throws {
-        let h2load = try #require(ExternalTools.h2load)
+        let h2load = try Prerequisite.h2load.require()
         let server = try await TestServer.start()
         let requestFile = FileManager.default.temporaryDirectory.appendingPathComponent("health-check-\(UUID().uuidString).bin")
         defer { try? FileManager.default.removeItem(at: requestFile) }

@@ -1,3 +1,4 @@
+import QuantServeTestSupport
 import QuantServeGRPC
 import QuantServe
 import QuantServeAPI

@@ -2,12 +2,13 @@ import Foundation
 import QuantServeGRPC
 import QuantServe
 import QuantServeAPI
+import QuantServeTestSupport
 import Testing
 import QuantServeTransformer
 
 /// Hot swap while traffic flows: no failed call, every response names one version and carries
 /// that version's embedding.
-@Suite struct HotSwapTests {
+@Suite(.tags(.loopback)) struct HotSwapTests {
     @Test(.timeLimit(.minutes(3)))
     func swapsUnderLoadFailNoCall() async throws {
         let repository = try ModelTestServer.temporaryRepository()
@@ -47,13 +48,14 @@ import QuantServeTransformer
                 }
             }
             for swap in 0..<24 {
-                try await Task.sleep(for: .milliseconds(15))
+                // Traffic between swaps: a few more answers (or failures) have come back.
+                #expect(await tally.waitForAnswers(beyond: tally.answers + 4))
                 let version: UInt64 = swap % 2 == 0 ? 2 : 1
                 _ = try await admin.admin(ModelRegistryMethods.serveVersion, ServeVersionRequest(name: "tiny", version: version), ServeVersionResponse.self)
             }
             // Version 1 serves after an even number of swaps; unload 2 while traffic flows.
             _ = try await admin.admin(ModelRegistryMethods.unloadModel, UnloadModelRequest(name: "tiny", version: 2), UnloadModelResponse.self)
-            try await Task.sleep(for: .milliseconds(100))
+            #expect(await tally.waitForAnswers(beyond: tally.answers + 16))
             stop.set()
             try await group.waitForAll()
         }
@@ -74,17 +76,34 @@ import QuantServeTransformer
         func set() { lock.withLock { value = true } }
     }
 
-    final class Tally: @unchecked Sendable {
-        private let lock = NSLock()
-        private(set) var versions: [UInt64: Int] = [:]
-        private(set) var mismatches = 0
-        private(set) var failures: [String] = []
+    /// The answers the callers got, by version; every answer wakes the test waiting for traffic.
+    final class Tally: Sendable {
+        struct Counts: Sendable {
+            var versions: [UInt64: Int] = [:]
+            var mismatches = 0
+            var failures: [String] = []
+            var answers = 0
+        }
+
+        private let counts = Observed(Counts())
+        var versions: [UInt64: Int] { counts.value.versions }
+        var mismatches: Int { counts.value.mismatches }
+        var failures: [String] { counts.value.failures }
+        /// Calls answered so far, successfully or not.
+        var answers: Int { counts.value.answers }
+
         func record(version: UInt64, matches: Bool) {
-            lock.withLock {
-                versions[version, default: 0] += 1
-                if !matches { mismatches += 1 }
+            counts.update {
+                $0.versions[version, default: 0] += 1
+                if !matches { $0.mismatches += 1 }
+                $0.answers += 1
             }
         }
-        func recordFailure(_ message: String) { lock.withLock { failures.append(message) } }
+        func recordFailure(_ message: String) { counts.update { $0.failures.append(message); $0.answers += 1 } }
+
+        /// Waits until more than `count` calls were answered.
+        func waitForAnswers(beyond count: Int) async -> Bool {
+            await counts.wait { $0.answers > count }
+        }
     }
 }

@@ -1,3 +1,4 @@
+import QuantServeTestSupport
 import Foundation
 import QuantServe
 import Testing
@@ -6,11 +7,11 @@ import Testing
 /// (Tests/Python/kserve_interop_client.py): health, metadata, config, ModelInfer with both
 /// BYTES encodings checked against Embed and Classify, bad input, statistics, and repository
 /// load/unload with the admin token.
-@Suite("KServe v2 interop (tritonclient)", .enabled(if: ExternalTools.python != nil, "no Python venv at .venv: run scripts/bootstrap.sh"))
+@Suite("KServe v2 interop (tritonclient)", .tags(.subprocess))
 struct KServeInteropTests {
     @Test(.timeLimit(.minutes(2)))
     func tritonclientPassesEveryCase() async throws {
-        let python = try #require(ExternalTools.python)
+        let python = try Prerequisite.python.require()
         let repository = try ModelTestServer.temporaryRepository()
         defer { try? FileManager.default.removeItem(at: repository) }
         try TinyModel.write(name: "tiny", version: 1, seed: 1, into: repository)
@@ -19,7 +20,7 @@ struct KServeInteropTests {
         // Present in the repository, loaded only by the client's RepositoryModelLoad.
         try TinyModel.write(name: "spare", version: 1, seed: 2, into: repository)
 
-        let script = ExternalTools.repositoryRoot.appendingPathComponent("Tests/Python/kserve_interop_client.py").path
+        let script = Repository.root.appendingPathComponent("Tests/Python/kserve_interop_client.py").path
         let client = try ChildProcess(python, [script, "--port", "\(server.port)", "--model", "tiny",
                                                "--dimensions", "\(TinyModel.hidden)", "--spare", "spare", "--admin-token", "s3cret"])
         var output: [String] = []

@@ -1,3 +1,4 @@
+import QuantServeTestSupport
 import Foundation
 import QuantServeGRPC
 import QuantServeGRPCHTTP2
@@ -11,7 +12,7 @@ import Testing
 /// Prometheus client's own parser (Tests/Python/metrics_check.py): calls counted per method and
 /// status code, histograms' counts equal to the requests computed, version states through a
 /// hot swap, a failed load and an unload.
-@Suite("Prometheus metrics", .enabled(if: ExternalTools.python != nil, "no Python venv at .venv: run scripts/bootstrap.sh"))
+@Suite("Prometheus metrics", .tags(.subprocess))
 struct MetricsTests {
     @Test(.timeLimit(.minutes(2)))
     func scrapeCountsTheCallsMadeAndFollowsAHotSwap() async throws {
@@ -90,7 +91,7 @@ struct MetricsTests {
     /// Runs metrics_check.py against the endpoint with what the test knows, and expects it to pass.
     private func check(_ endpoint: HTTPServer, _ calls: CallTally, versions: [[String: Any]], failedVersion: [String: String]? = nil,
                        absent: [[String: String]] = [], hotSwaps: Int, failedLoads: Int) async throws {
-        let python = try #require(ExternalTools.python)
+        let python = try Prerequisite.python.require()
         var expected: [String: Any] = [
             "requests": calls.counts.map { ["method": $0.key.method, "code": $0.key.code, "count": $0.value] },
             "durations": calls.perMethod,
@@ -101,7 +102,7 @@ struct MetricsTests {
         ]
         if let failedVersion { expected["failed_versions"] = [failedVersion] }
         let json = String(decoding: try JSONSerialization.data(withJSONObject: expected), as: UTF8.self)
-        let script = ExternalTools.repositoryRoot.appendingPathComponent("Tests/Python/metrics_check.py").path
+        let script = Repository.root.appendingPathComponent("Tests/Python/metrics_check.py").path
         let checker = try ChildProcess(python, [script, "--url", "http://127.0.0.1:\(endpoint.port)/metrics", "--expect", json])
         var output: [String] = []
         for await line in checker.lines { output.append(line) }

@@ -1,3 +1,4 @@
+import QuantServeTestSupport
 import Foundation
 import QuantServeGRPC
 import QuantServe
@@ -6,7 +7,7 @@ import Testing
 
 /// Bad versions are refused with a clear status while the serving version keeps answering;
 /// admin calls need the token (or a loopback peer when there is none).
-@Suite struct ModelAdministrationTests {
+@Suite(.tags(.loopback)) struct ModelAdministrationTests {
     /// Writes tiny version `version`, then breaks it with `damage`.
     static func brokenVersion(_ version: UInt64, in repository: URL, damage: (URL) throws -> Void) throws {
         let folder = try TinyModel.write(name: "tiny", version: version, seed: version, into: repository)

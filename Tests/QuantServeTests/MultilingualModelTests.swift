@@ -3,18 +3,21 @@ import QuantServeGRPC
 import QuantServeGRPCHTTP2
 import QuantServe
 import QuantServeAPI
+import QuantServeTestSupport
 import Testing
 
 /// Tests on the real multilingual model (models/multilingual/1, made by
 /// scripts/fetch-multilingual-model.sh, which scripts/test.sh runs first): Chinese and English
 /// intents, sentiment and FAQ answers on held-out phrasings, and two models served at once.
-@Suite(.serialized, .enabled(if: MultilingualModel.isPresent, "models/multilingual/1 is missing: run scripts/fetch-multilingual-model.sh"))
+@Suite(.serialized, .tags(.loopback))
 struct MultilingualModelTests {
+    init() throws { _ = try MultilingualModel.prerequisite.require() }
+
     struct LabelledText: Decodable { let text: String; let label: String; let language: String? }
     struct AnswerCase: Decodable { let text: String; let id: String }
 
     static func cases<T: Decodable>(_ file: String, as type: [T].Type = [T].self) throws -> [T] {
-        try JSONDecoder().decode([T].self, from: Data(contentsOf: ExternalTools.repositoryRoot.appendingPathComponent("Tests/Data/\(file)")))
+        try JSONDecoder().decode([T].self, from: Data(contentsOf: Repository.root.appendingPathComponent("Tests/Data/\(file)")))
     }
 
     /// Top-1 accuracy of `head` over `cases` through Classify on `client`.
@@ -78,8 +81,9 @@ struct MultilingualModelTests {
         await server.stop()
     }
 
-    @Test(.timeLimit(.minutes(5)), .enabled(if: DefaultModel.isPresent, "models/minilm/1 is missing"))
+    @Test(.timeLimit(.minutes(5)))
     func servesMiniLMAndTheMultilingualModelAtOnce() async throws {
+        _ = try DefaultModel.prerequisite.require()
         let repository = try MultilingualModel.repository()
         try FileManager.default.createDirectory(at: repository.appendingPathComponent("minilm"), withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(at: repository.appendingPathComponent("minilm/1"), withDestinationURL: DefaultModel.folder)
@@ -103,8 +107,10 @@ struct MultilingualModelTests {
 
 /// Where the multilingual model is.
 enum MultilingualModel {
-    static let folder = ExternalTools.repositoryRoot.appendingPathComponent("models/multilingual/1")
-    static var isPresent: Bool { FileManager.default.fileExists(atPath: folder.appendingPathComponent("quantserve.json").path) }
+    static let folder = Repository.root.appendingPathComponent("models/multilingual/1")
+    /// The gate of every test that needs it (see `Prerequisite`).
+    static let prerequisite = Prerequisite.file("the multilingual model (models/multilingual/1/quantserve.json)",
+                                                at: "models/multilingual/1/quantserve.json", remedy: "run scripts/fetch-multilingual-model.sh")
 
     /// A temporary repository whose multilingual/1 links to the model.
     static func repository() throws -> URL {

@@ -1,3 +1,4 @@
+import QuantServeTestSupport
 import Foundation
 import Logging
 import QuantServe
@@ -7,11 +8,11 @@ import Testing
 /// The official `openai` Python client against the OpenAI-compatible HTTP API of a real
 /// server (Tests/Python/interop_openai.py): embeddings in both encodings, single and list
 /// inputs, compared with gRPC Embed of the same texts on the same server; error cases.
-@Suite("openai client interop", .enabled(if: ExternalTools.python != nil, "no Python venv at .venv: run scripts/bootstrap.sh"))
+@Suite("openai client interop", .tags(.subprocess))
 struct OpenAIInteropTests {
     @Test(.timeLimit(.minutes(2)))
     func openaiClientPassesEveryCase() async throws {
-        let python = try #require(ExternalTools.python)
+        let python = try Prerequisite.python.require()
         let repository = try ModelTestServer.temporaryRepository()
         defer { try? FileManager.default.removeItem(at: repository) }
         try TinyModel.write(name: "tiny", version: 1, seed: 7, into: repository)
@@ -24,7 +25,7 @@ struct OpenAIInteropTests {
                               logger: Logger(label: "quantserve.tests.http"))
         let httpPort = try await http.start()
 
-        let script = ExternalTools.repositoryRoot.appendingPathComponent("Tests/Python/interop_openai.py").path
+        let script = Repository.root.appendingPathComponent("Tests/Python/interop_openai.py").path
         let client = try ChildProcess(python, [script, "--http-port", "\(httpPort)", "--grpc-port", "\(server.port)",
                                                "--model", "tiny", "--dimensions", "\(TinyModel.hidden)"])
         var output: [String] = []

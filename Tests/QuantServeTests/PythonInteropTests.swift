@@ -1,3 +1,4 @@
+import QuantServeTestSupport
 import Foundation
 import QuantServe
 import Testing
@@ -5,14 +6,14 @@ import Testing
 /// Python grpcio as the client of a real server (Tests/Python/interop_client.py): health
 /// Check and Watch, every Echo call shape, deadlines, cancellation, metadata both ways and
 /// every status code.
-@Suite("Python grpcio interop", .enabled(if: ExternalTools.python != nil, "no Python venv at .venv: run scripts/bootstrap.sh"))
+@Suite("Python grpcio interop", .tags(.subprocess))
 struct PythonInteropTests {
     @Test(.timeLimit(.minutes(2)))
     func grpcioClientPassesEveryCase() async throws {
-        let python = try #require(ExternalTools.python)
+        let python = try Prerequisite.python.require()
         let server = try await TestServer.start()
         let watched = "interop-watched"
-        let script = ExternalTools.repositoryRoot.appendingPathComponent("Tests/Python/interop_client.py").path
+        let script = Repository.root.appendingPathComponent("Tests/Python/interop_client.py").path
         let client = try ChildProcess(python, [script, "--port", "\(server.port)", "--watched-service", watched])
         var output: [String] = []
         for await line in client.lines {

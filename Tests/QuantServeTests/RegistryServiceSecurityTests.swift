@@ -1,3 +1,4 @@
+import QuantServeTestSupport
 import Foundation
 import QuantServeGRPC
 import QuantServeGRPCHTTP2
@@ -10,7 +11,7 @@ import QuantServeTransformer
 /// stays inside the repository, files that are not regular fail a load (never the process), a
 /// failed version is retried when its files change, and a READY version that is not serving
 /// answers only admin-authorized calls.
-@Suite struct RegistryServiceSecurityTests {
+@Suite(.tags(.loopback)) struct RegistryServiceSecurityTests {
     static func load(_ client: GRPCClient, version: UInt64, path: String = "", serve: Bool = true,
                      token: String? = nil) async throws -> LoadModelResponse {
         try await client.admin(ModelRegistryMethods.loadModel,
@@ -160,7 +161,7 @@ import QuantServeTransformer
 
 /// Admin authorization: the token never accepted over cleartext from another machine, and where
 /// `quantserve serve` takes the token from.
-@Suite struct AdminAuthorizationTests {
+@Suite(.tags(.loopback)) struct AdminAuthorizationTests {
     static func context(peer: String, loopback: Bool, secure: Bool, token: String?) -> ServerContext {
         var metadata = Metadata()
         if let token { metadata.add("authorization", "Bearer \(token)") }
@@ -214,12 +215,12 @@ import QuantServeTransformer
 
 /// `quantserve serve` as a process: the token from `--admin-token-file` guards the admin RPCs,
 /// and a token given in argv is warned about at start.
-@Suite("quantserve serve admin token", .enabled(if: ExternalTools.quantserve != nil, "no quantserve next to the test bundle: run `swift build` first"))
+@Suite("quantserve serve admin token", .tags(.subprocess))
 struct ServeAdminTokenTests {
     /// Starts `quantserve serve` on an empty repository; returns the process, its port and the lines before `serving`.
     static func start(_ arguments: [String]) async throws -> (ChildProcess, Int, [String]) {
         let repository = try ModelTestServer.temporaryRepository()
-        let process = try ChildProcess(try #require(ExternalTools.quantserve),
+        let process = try ChildProcess(try Prerequisite.quantserve.require(),
                                        ["serve", "--port", "0", "--model-repository", repository.path] + arguments)
         var lines = process.lines.makeAsyncIterator()
         var seen: [String] = []

@@ -1,3 +1,4 @@
+import QuantServeTestSupport
 import Foundation
 import QuantServe
 import Testing
@@ -5,7 +6,7 @@ import Testing
 /// One request's scratch memory is bounded by the batch budget, and what a large request took is
 /// given back once small requests are typical again: the real int8 encoder of a tiny model,
 /// through the registry, tokenizer and batcher.
-@Suite struct ScratchMemoryTests {
+@Suite(.tags(.loopback)) struct ScratchMemoryTests {
     @Test(.timeLimit(.minutes(2)))
     func aLargeRequestTakesBoundedScratchAndGivesItBack() async throws {
         let repository = try ModelTestServer.temporaryRepository()

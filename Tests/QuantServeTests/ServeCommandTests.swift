@@ -1,3 +1,4 @@
+import QuantServeTestSupport
 import Foundation
 import QuantServeGRPC
 import QuantServeGRPCHTTP2
@@ -5,11 +6,11 @@ import QuantServeAPI
 import Testing
 
 /// `quantserve serve` as a process: it serves, and SIGTERM or SIGINT make it shut down and exit 0.
-@Suite("quantserve serve", .enabled(if: ExternalTools.quantserve != nil, "no quantserve next to the test bundle: run `swift build` first"))
+@Suite("quantserve serve", .tags(.subprocess))
 struct ServeCommandTests {
     @Test("a signal shuts the server down and it exits 0", .timeLimit(.minutes(1)), arguments: [SIGTERM, SIGINT])
     func signalShutsDownCleanly(_ signal: Int32) async throws {
-        let process = try ChildProcess(try #require(ExternalTools.quantserve), ["serve", "--port", "0", "--enable-echo", "--grace-period", "2"])
+        let process = try ChildProcess(try Prerequisite.quantserve.require(), ["serve", "--port", "0", "--enable-echo", "--grace-period", "2"])
         defer { process.terminate() }
         var lines = process.lines.makeAsyncIterator()
         var port: Int?

@@ -1,3 +1,4 @@
+import QuantServeTestSupport
 import QuantServeGRPC
 import QuantServeGRPCHTTP2
 import QuantServe
@@ -5,7 +6,7 @@ import QuantServeAPI
 import Testing
 
 /// The Health and Echo services over a real socket, with QuantServe's own client.
-@Suite("Health and Echo over HTTP/2")
+@Suite("Health and Echo over HTTP/2", .tags(.loopback))
 struct ServerEndToEndTests {
     @Test(.timeLimit(.minutes(1)))
     func healthCheck() async throws {

@@ -1,3 +1,4 @@
+import QuantServeTestSupport
 import Foundation
 import QuantServeGRPC
 import QuantServeGRPCHTTP2
@@ -8,7 +9,7 @@ import Testing
 
 /// Server reflection on a real server (`ModelTestServer`, assembled as `quantserve serve`
 /// assembles it) through our client: every kind of request on one stream, both versions.
-@Suite("gRPC server reflection")
+@Suite("gRPC server reflection", .tags(.loopback))
 struct ServerReflectionTests {
     /// The services `quantserve serve` registers without `--enable-echo`.
     static let servedServices = ["grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection",
@@ -159,10 +160,10 @@ struct ServerReflectionTests {
         ]
         for (name, text) in sources { try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/protoc")
+        process.executableURL = try Prerequisite.protoc.require()
         process.currentDirectoryURL = folder
         process.arguments = ["--descriptor_set_out=set.pb", "--include_imports", "-I.",
-                             "-I" + ExternalTools.repositoryRoot.appendingPathComponent("proto").path, "c.proto",
+                             "-I" + Repository.root.appendingPathComponent("proto").path, "c.proto",
                              "grpc/reflection/v1/reflection.proto", "grpc/reflection/v1alpha/reflection.proto"]
         try process.run()
         process.waitUntilExit()

@@ -4,12 +4,15 @@ import QuantServeGRPCHTTP2
 import Logging
 import QuantServe
 import QuantServeAPI
+import QuantServeTestSupport
 import Testing
 
 /// TLS at the wire: a real server on loopback with certificates made by openssl at test time,
 /// Python grpcio (`grpc.ssl_channel_credentials`) and our own client as its clients.
-@Suite("TLS", .enabled(if: TestCertificates.openssl != nil, "needs the openssl command (scripts/bootstrap.sh installs it)"))
+@Suite("TLS", .tags(.loopback))
 struct TLSTests {
+    init() throws { _ = try Prerequisite.openssl.require() }
+
     /// A server serving the tiny model over TLS (mutual when `clientAuthority` is set).
     static func startServer(_ certificates: TestCertificates, clientAuthority: String? = nil,
                             handshakeTimeout: Duration = .seconds(10)) async throws -> ModelTestServer {
@@ -35,15 +38,15 @@ struct TLSTests {
 
     /// Runs Tests/Python/tls_client.py; returns its exit status and output.
     static func python(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        let python = try #require(ExternalTools.python)
-        let script = ExternalTools.repositoryRoot.appendingPathComponent("Tests/Python/tls_client.py").path
+        let python = try Prerequisite.python.require()
+        let script = Repository.root.appendingPathComponent("Tests/Python/tls_client.py").path
         let process = try ChildProcess(python, [script] + arguments)
         var lines: [String] = []
         for await line in process.lines { lines.append(line) }
         return (await process.exitStatus(), lines.joined(separator: "\n"))
     }
 
-    @Test(.timeLimit(.minutes(2)), .enabled(if: ExternalTools.python != nil, "needs the project venv with grpcio"))
+    @Test(.timeLimit(.minutes(2)), .tags(.subprocess))
     func grpcioCallsEmbedAndHealthCheckOverTLS() async throws {
         let certificates = try TestCertificates.make()
         let server = try await Self.startServer(certificates)
@@ -57,7 +60,7 @@ struct TLSTests {
         await server.stop()
     }
 
-    @Test(.timeLimit(.minutes(2)), .enabled(if: ExternalTools.python != nil, "needs the project venv with grpcio"))
+    @Test(.timeLimit(.minutes(2)), .tags(.subprocess))
     func mutualTLSServesOnlyClientsWithACertificateFromTheAuthority() async throws {
         let certificates = try TestCertificates.make()
         let server = try await Self.startServer(certificates, clientAuthority: certificates.authority)
@@ -103,7 +106,7 @@ struct TLSTests {
         await plain.stop()
     }
 
-    @Test(.timeLimit(.minutes(1)), .enabled(if: ExternalTools.python != nil, "needs the project venv"))
+    @Test(.timeLimit(.minutes(1)), .tags(.subprocess))
     func aClientThatNeverFinishesTheHandshakeIsClosedByTheHandshakeTimeout() async throws {
         let certificates = try TestCertificates.make()
         let server = try await Self.startServer(certificates, handshakeTimeout: .milliseconds(300))
@@ -113,7 +116,7 @@ struct TLSTests {
         await server.stop()
     }
 
-    @Test(.timeLimit(.minutes(1)), .enabled(if: ExternalTools.python != nil, "needs the project venv"))
+    @Test(.timeLimit(.minutes(1)), .tags(.subprocess))
     func aTLSClientThatNegotiatesNoHTTP2IsClosed() async throws {
         let certificates = try TestCertificates.make()
         // A handshake timeout longer than the script's wait: only the ALPN check can close it in time.
@@ -163,9 +166,9 @@ struct TLSTests {
         await cleartext.shutdown(gracePeriod: .seconds(1))
     }
 
-    @Test(.timeLimit(.minutes(1)), .enabled(if: ExternalTools.quantserve != nil, "no quantserve next to the test bundle"))
+    @Test(.timeLimit(.minutes(1)), .tags(.subprocess))
     func quantserveTakesTheTLSFlags() async throws {
-        let quantserve = try #require(ExternalTools.quantserve)
+        let quantserve = try Prerequisite.quantserve.require()
         let certificates = try TestCertificates.make()
         let repository = try ModelTestServer.temporaryRepository().path
         let mismatched = try ChildProcess(quantserve, ["serve", "--port", "0", "--model-repository", repository,

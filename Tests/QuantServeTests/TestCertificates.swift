@@ -1,15 +1,12 @@
 import Foundation
+import QuantServeTestSupport
+import Testing
 
 /// Certificates made at test time with the openssl command-line tool (Debian's `openssl`,
 /// installed by scripts/bootstrap.sh): a test CA, a server certificate for localhost and
 /// 127.0.0.1 and a client certificate it signed, and a self-signed "stranger" client
 /// certificate no server trusts. EC P-256 keys, valid for two days.
 struct TestCertificates {
-    static var openssl: URL? {
-        ["/usr/bin/openssl", "/usr/local/bin/openssl"].first { FileManager.default.isExecutableFile(atPath: $0) }
-            .map(URL.init(fileURLWithPath:))
-    }
-
     let folder: URL
     var authority: String { path("ca.pem") }
     var serverCertificate: String { path("server.pem") }
@@ -62,7 +59,7 @@ struct TestCertificates {
                          "-keyout", path("\(name).key"), "-out", path("\(name).pem")]
         if signedByAuthority { arguments += ["-CA", authority, "-CAkey", path("ca.key")] }
         let process = Process()
-        process.executableURL = Self.openssl
+        process.executableURL = try Prerequisite.openssl.require()
         process.arguments = arguments
         let output = Pipe()
         process.standardOutput = output

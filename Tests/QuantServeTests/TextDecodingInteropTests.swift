@@ -2,18 +2,20 @@ import Foundation
 import QuantServeGRPC
 import QuantServeGRPCHTTP2
 import QuantServeAPI
+import QuantServeTestSupport
 import Testing
 
 /// `quantserve serve --max-text-bytes` on the default model, over a real connection: a text over
 /// the limit is refused with INVALID_ARGUMENT naming it, or read only that far when the request
 /// truncates; a text holding U+0000 is tokenized whole. (Python grpcio sends the same texts in
 /// Tests/Python/interop_inference.py and compares them with the reference tokenizer and model.)
-@Suite(.enabled(if: DefaultModel.isPresent && ExternalTools.quantserve != nil,
-                "needs models/minilm/1 and a built quantserve"))
+@Suite(.tags(.subprocess))
 struct TextDecodingInteropTests {
+    init() throws { _ = try DefaultModel.prerequisite.require() }
+
     @Test(.timeLimit(.minutes(2)))
     func byteLimitFlagBoundsEveryText() async throws {
-        let server = try ChildProcess(try #require(ExternalTools.quantserve), [
+        let server = try ChildProcess(try Prerequisite.quantserve.require(), [
             "serve", "--port", "0", "--model-repository", try DefaultModel.repository().path, "--max-text-bytes", "3000",
         ])
         defer { server.terminate() }

@@ -55,13 +55,14 @@ import Testing
 
     @Test func aDeadlinePassingStopsTokenization() async throws {
         let fixture = try await Self.fixture()
-        // Far enough ahead that the first text reaches the gate before it passes, even on a busy machine.
-        let deadline = ContinuousClock.now + .seconds(1)
-        let request = Task {
-            try await fixture.inference.embed(name: "", version: 0, texts: ["\(CountingEngine.holdMarker) one", "two", "three"],
-                                              truncate: true, deadline: deadline)
+        let (request, deadline) = try await BatchSchedulerTests.withDeadlineThatHolds(
+            reached: { fixture.engine.textsAtTheGate == 1 }
+        ) { deadline in
+            Task {
+                try await fixture.inference.embed(name: "", version: 0, texts: ["\(CountingEngine.holdMarker) one", "two", "three"],
+                                                  truncate: true, deadline: deadline)
+            }
         }
-        try await BatchSchedulerTests.waitUntil { fixture.engine.textsAtTheGate == 1 }
         try await Task.sleep(until: deadline, clock: .continuous)  // the event this test is about: the deadline passes
         fixture.gate.open()
         await #expect(throws: SchedulerError.deadlineExpiredInTokenization(tokenizedTexts: 0)) { _ = try await request.value }

@@ -1,4 +1,5 @@
 import Foundation
+import QuantServeTestSupport
 import Testing
 @testable import QuantServeTransformer
 
@@ -24,7 +25,7 @@ struct BPETokenizerTests {
     @Test("every fixture string encodes to the ids of Hugging Face tokenizers and decodes back")
     func fixtureMatchesHuggingFace() throws {
         let tokenizer = try Self.smolLM2.get()
-        let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: TestSupport.fixture("bpe-smollm2.json")))
+        let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: Fixtures.file("bpe-smollm2.json")))
         #expect(fixture.cases.count >= 400)
         #expect(tokenizer.vocabularySize == 49152)
         var mismatches = 0
@@ -47,10 +48,10 @@ struct BPETokenizerTests {
     @Test("a sweep over every scalar to U+3FFFF pre-tokenizes and encodes as Hugging Face tokenizers does")
     func codePointSweepMatchesHuggingFace() throws {
         let tokenizer = try Self.smolLM2.get()
-        let directory = try TestSupport.temporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "transformer-tests").url
         defer { try? FileManager.default.removeItem(at: directory) }
         let output = directory.appendingPathComponent("sweep.txt")
-        _ = try TestSupport.runPython("bpe_codepoint_sweep.py", arguments: [output.path])
+        _ = try PythonScript.run("bpe_codepoint_sweep.py", arguments: [output.path])
         let lines = try String(contentsOf: output, encoding: .utf8).split(separator: "\n")
         #expect(lines.count > 500)
         var mismatches: [String] = []

@@ -1,4 +1,5 @@
 import Foundation
+import QuantServeTestSupport
 import QuantServeKernels
 import Testing
 @testable import QuantServeTransformer
@@ -13,7 +14,7 @@ struct BertEncoderTests {
     private func reference(_ folder: TinyModelFolder, _ sequences: [[UInt32]]) throws -> [[Float]] {
         let request = folder.root.appendingPathComponent("request.json")
         try JSONSerialization.data(withJSONObject: ["ids": sequences.map { $0.map(Int.init) }]).write(to: request)
-        let output = try TestSupport.runPython("bert_reference.py", arguments: ["--model", folder.huggingFace.path,
+        let output = try PythonScript.run("bert_reference.py", arguments: ["--model", folder.huggingFace.path,
                                                                                 "--input", request.path])
         struct Response: Decodable { let embeddings: [[Float]] }
         return try JSONDecoder().decode(Response.self, from: output).embeddings
@@ -37,7 +38,7 @@ struct BertEncoderTests {
         let encoder = try BertEncoder(modelDirectory: folder.model, pool: pool)
         let sequences = TinyBert.sequences(lengths: Self.lengths, vocabularySize: folder.tiny.vocabularySize, seed: 12)
         let expected = try reference(folder, sequences)
-        let cosines = zip(try encoder.embed(sequences), expected).map(TestSupport.cosine)
+        let cosines = zip(try encoder.embed(sequences), expected).map(cosine)
         #expect(cosines.allSatisfy { $0 >= 0.99 }, "\(cosines)")
         for embedding in try encoder.embed(sequences) {
             let norm = embedding.reduce(0) { $0 + $1 * $1 }.squareRoot()

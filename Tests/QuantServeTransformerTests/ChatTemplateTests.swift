@@ -1,4 +1,5 @@
 import Foundation
+import QuantServeTestSupport
 import Testing
 import QuantServeTransformer
 
@@ -129,7 +130,7 @@ struct ChatTemplateTests {
     }
 
     private func smolLM2Template() throws -> String {
-        String(decoding: try TestSupport.runPython("chat_template_oracle.py", arguments: ["gguf-template", try GGUFReaderTests.smolLM2().path]),
+        String(decoding: try PythonScript.run("chat_template_oracle.py", arguments: ["gguf-template", try GGUFReaderTests.smolLM2().path]),
                as: UTF8.self)
     }
 
@@ -137,6 +138,6 @@ struct ChatTemplateTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("chat-cases-\(UUID()).json")
         try JSONEncoder().encode(cases).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        return try JSONDecoder().decode([OracleResult].self, from: TestSupport.runPython("chat_template_oracle.py", arguments: ["render", file.path]))
+        return try JSONDecoder().decode([OracleResult].self, from: PythonScript.run("chat_template_oracle.py", arguments: ["render", file.path]))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import QuantServeTestSupport
 import QuantServeKernels
 import Testing
 @testable import QuantServeTransformer
@@ -19,7 +20,7 @@ struct CommandLineTests {
     private func run(_ arguments: [String], stdin: String = "") throws -> Outcome {
         try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path),
                      "build the quantserve product first (swift build)")
-        let directory = try TestSupport.temporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "transformer-tests").url
         defer { try? FileManager.default.removeItem(at: directory) }
         let input = directory.appendingPathComponent("stdin"), output = directory.appendingPathComponent("stdout"),
             errors = directory.appendingPathComponent("stderr")
@@ -38,7 +39,7 @@ struct CommandLineTests {
     }
 
     @Test func quantizesEmbedsAndTokenizes() throws {
-        let root = try TestSupport.temporaryDirectory()
+        let root = try TemporaryDirectory(prefix: "transformer-tests").url
         defer { try? FileManager.default.removeItem(at: root) }
         let source = root.appendingPathComponent("hf"), model = root.appendingPathComponent("models/tiny/3")
         try TinyBert().write(to: source)

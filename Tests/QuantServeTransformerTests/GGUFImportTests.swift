@@ -1,4 +1,5 @@
 import Foundation
+import QuantServeTestSupport
 import Testing
 @testable import QuantServeTransformer
 
@@ -8,12 +9,12 @@ import Testing
 @Suite("GGUF import")
 struct GGUFImportTests {
     static func write(_ arguments: [String]) throws {
-        _ = try TestSupport.runPython("llama_reference.py", arguments: arguments)
+        _ = try PythonScript.run("llama_reference.py", arguments: arguments)
     }
 
     @Test("a tiny llama imports into a folder that verifies and loads")
     func importsAndLoads() throws {
-        let directory = try TestSupport.temporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "transformer-tests").url
         defer { try? FileManager.default.removeItem(at: directory) }
         let gguf = directory.appendingPathComponent("tiny.gguf")
         try Self.write(["write-tiny", gguf.path, directory.appendingPathComponent("tiny.json").path])
@@ -46,7 +47,7 @@ struct GGUFImportTests {
                       ("bad-shape", "tensor 'blk.0.attn_k.weight' has shape [64, 24], expected [64, 32]"),
                       ("heads", "head_count 5 does not divide embedding_length 64")])
     func refusesBrokenFiles(kind: String, message: String) throws {
-        let directory = try TestSupport.temporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "transformer-tests").url
         defer { try? FileManager.default.removeItem(at: directory) }
         let gguf = directory.appendingPathComponent("\(kind).gguf")
         try Self.write(["write-bad", kind, gguf.path])
@@ -58,7 +59,7 @@ struct GGUFImportTests {
 
     @Test("a file that is not a GGUF, or is truncated, is refused by the reader's checks")
     func refusesNonGGUF() throws {
-        let directory = try TestSupport.temporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "transformer-tests").url
         defer { try? FileManager.default.removeItem(at: directory) }
         let gguf = directory.appendingPathComponent("tiny.gguf")
         try Self.write(["write-tiny", gguf.path, directory.appendingPathComponent("tiny.json").path])

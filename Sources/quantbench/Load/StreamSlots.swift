@@ -37,6 +37,9 @@ final class StreamSlots: Sendable {
         return (connection, true)
     }
 
+    /// Whether a task is waiting in `acquire` for a free stream (tests wait for this).
+    var hasWaiter: Bool { state.withLock { $0.waiter != nil } }
+
     /// Frees the stream a call held on `connection`.
     func release(_ connection: Int) {
         let handOver = state.withLock { state -> (CheckedContinuation<Int, Never>, Int)? in

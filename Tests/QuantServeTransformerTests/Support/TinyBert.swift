@@ -1,4 +1,5 @@
 import Foundation
+import QuantServeTestSupport
 @testable import QuantServeTransformer
 import QuantServeSeededRandom
 
@@ -98,7 +99,7 @@ final class TinyModelFolder {
 
     init(_ tiny: TinyBert = TinyBert(), options: QuantizationOptions = QuantizationOptions()) throws {
         self.tiny = tiny
-        root = try TestSupport.temporaryDirectory()
+        root = try TemporaryDirectory(prefix: "transformer-tests").url
         huggingFace = root.appendingPathComponent("hf")
         model = root.appendingPathComponent("models/tiny/1")
         try tiny.write(to: huggingFace)

@@ -1,13 +1,12 @@
-import QuantServeGRPC
-import QuantServeAPI
+public import QuantServeGRPC
 import Synchronization
 
 /// Runs one handler of a router in-process, without a transport: the requests come from a
 /// stream the test feeds, the responses go to a recording sink.
-struct InProcessCall: Sendable {
+public struct InProcessCall: Sendable {
     /// Collects what a handler sends.
-    final class Sink: RPCResponseSink {
-        let messages: AsyncStream<[UInt8]>
+    public final class Sink: RPCResponseSink {
+        public let messages: AsyncStream<[UInt8]>
         private let continuation: AsyncStream<[UInt8]>.Continuation
         private let sentHeaders = Mutex<Metadata?>(nil)
 
@@ -15,25 +14,25 @@ struct InProcessCall: Sendable {
             (messages, continuation) = AsyncStream.makeStream(of: [UInt8].self)
         }
 
-        var headers: Metadata? { sentHeaders.withLock { $0 } }
+        public var headers: Metadata? { sentHeaders.withLock { $0 } }
 
-        func sendHeaders(_ metadata: Metadata) async throws {
+        public func sendHeaders(_ metadata: Metadata) async throws {
             sentHeaders.withLock { $0 = metadata }
         }
 
-        func sendMessage(_ serialized: [UInt8]) async throws {
+        public func sendMessage(_ serialized: [UInt8]) async throws {
             continuation.yield(serialized)
         }
 
         func finish() { continuation.finish() }
     }
 
-    let sink = Sink()
+    public let sink = Sink()
     let requests: AsyncThrowingStream<[UInt8], any Error>.Continuation
     /// The handler's run: its trailers, or the `RPCError` it ended with.
-    let task: Task<Metadata, any Error>
+    public let task: Task<Metadata, any Error>
 
-    init(_ service: some RPCService, _ method: MethodDescriptor, metadata: Metadata = [:], deadline: ContinuousClock.Instant? = nil) {
+    public init(_ service: some RPCService, _ method: MethodDescriptor, metadata: Metadata = [:], deadline: ContinuousClock.Instant? = nil) {
         let router = RPCRouter(services: [service])
         guard let handler = router.handler(forPath: method.path) else { fatalError("\(method) is not registered") }
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: [UInt8].self)
@@ -53,17 +52,17 @@ struct InProcessCall: Sendable {
     }
 
     /// Sends one request message.
-    func send(_ message: some GRPCMessage) {
+    public func send(_ message: some GRPCMessage) {
         requests.yield(message.serializedBytes())
     }
 
     /// Half-closes the request stream.
-    func finishRequests() {
+    public func finishRequests() {
         requests.finish()
     }
 
     /// Sends one message, half-closes and waits for every response and the trailers.
-    static func unary<Response: GRPCMessage>(
+    public static func unary<Response: GRPCMessage>(
         _ service: some RPCService, _ method: MethodDescriptor, _ request: some GRPCMessage,
         as response: Response.Type, metadata: Metadata = [:], deadline: ContinuousClock.Instant? = nil
     ) async throws -> (responses: [Response], headers: Metadata?, trailers: Metadata) {
@@ -75,7 +74,7 @@ struct InProcessCall: Sendable {
     }
 
     /// Every response message, once the handler has ended.
-    func responses<Response: GRPCMessage>(as type: Response.Type) async throws -> [Response] {
+    public func responses<Response: GRPCMessage>(as type: Response.Type) async throws -> [Response] {
         var responses: [Response] = []
         for await bytes in sink.messages { responses.append(try Response(serializedBytes: bytes)) }
         return responses
