@@ -10,6 +10,7 @@ export QUANTSERVE_OPTIMIZE_DEBUG=1
 
 scripts/bootstrap.sh
 scripts/generate-protos.sh --check
+swift format lint --strict --recursive Sources Tests  # the style of .swift-format (swift format format -i -r Sources Tests fixes most)
 swift build --product quantserve
 scripts/fetch-default-model.sh .build/debug/quantserve
 scripts/fetch-multilingual-model.sh .build/debug/quantserve  # Chinese intents, sentiment and Answer tests

@@ -22,22 +22,29 @@ public struct AdminAuthorization: Sendable {
     public func check(_ context: ServerContext) throws {
         guard let token else {
             guard context.peer.isLoopback else {
-                throw RPCError(code: .permissionDenied,
-                               message: "admin calls are accepted from loopback peers only when the server has no admin token (peer \(context.peer))")
+                throw RPCError(
+                    code: .permissionDenied,
+                    message:
+                        "admin calls are accepted from loopback peers only when the server has no admin token (peer \(context.peer))"
+                )
             }
             return
         }
         guard context.peer.isLoopback || context.transportIsSecure else {
-            throw RPCError(code: .permissionDenied,
-                           message: "admin calls from another machine need TLS: the token would travel in cleartext (peer \(context.peer)); "
-                               + "call from this machine or over a TLS connection")
+            throw RPCError(
+                code: .permissionDenied,
+                message:
+                    "admin calls from another machine need TLS: the token would travel in cleartext (peer \(context.peer)); "
+                    + "call from this machine or over a TLS connection")
         }
         guard let header = context.metadata.first("authorization") else {
-            throw RPCError(code: .unauthenticated, message: "admin calls need an 'authorization: Bearer <token>' header")
+            throw RPCError(
+                code: .unauthenticated, message: "admin calls need an 'authorization: Bearer <token>' header")
         }
         let prefix = "bearer "
         guard header.lowercased().hasPrefix(prefix) else {
-            throw RPCError(code: .unauthenticated, message: "the authorization header must have the form 'Bearer <token>'")
+            throw RPCError(
+                code: .unauthenticated, message: "the authorization header must have the form 'Bearer <token>'")
         }
         let presented = header.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces)
         guard Self.constantTimeEqual(Array(presented.utf8), Array(token.utf8)) else {

@@ -30,16 +30,23 @@ public struct AdminTokenSource: Sendable {
         if let file {
             let url = URL(fileURLWithPath: file)
             let bytes = try RegularFile.bytes(of: url, limit: Self.maximumFileBytes, symlinks: .follow)
-            guard let text = String(bytes: bytes, encoding: .utf8) else { throw AdminTokenError.invalid("\(file) is not UTF-8") }
+            guard let text = String(bytes: bytes, encoding: .utf8) else {
+                throw AdminTokenError.invalid("\(file) is not UTF-8")
+            }
             token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            let permissions = (try? FileManager.default.attributesOfItem(atPath: url.resolvingSymlinksInPath().path)[.posixPermissions] as? Int) ?? 0
+            let permissions =
+                (try? FileManager.default.attributesOfItem(atPath: url.resolvingSymlinksInPath().path)[
+                    .posixPermissions] as? Int) ?? 0
             if permissions & 0o077 != 0 {
-                warnings.append("the admin token file \(file) can be read by other users (mode \(String(permissions, radix: 8))); chmod 600 it")
+                warnings.append(
+                    "the admin token file \(file) can be read by other users (mode \(String(permissions, radix: 8))); chmod 600 it"
+                )
             }
         } else if let argument {
             token = argument
-            warnings.append("--admin-token puts the token on the command line, where every user of this machine can read it "
-                + "(/proc/<pid>/cmdline, ps); use --admin-token-file PATH or \(Self.environmentVariable) instead")
+            warnings.append(
+                "--admin-token puts the token on the command line, where every user of this machine can read it "
+                    + "(/proc/<pid>/cmdline, ps); use --admin-token-file PATH or \(Self.environmentVariable) instead")
         } else {
             token = fromEnvironment
         }

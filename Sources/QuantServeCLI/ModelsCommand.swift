@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
-import QuantServeGRPC
-import QuantServeGRPCHTTP2
 import QuantServe
 import QuantServeAPI
+import QuantServeGRPC
+import QuantServeGRPCHTTP2
 
 /// `quantserve models list|load|serve|unload`: the operator's client for the ModelRegistry RPCs.
 struct ModelsCommand: AsyncParsableCommand {
@@ -20,13 +20,16 @@ struct ModelsCommand: AsyncParsableCommand {
         @Option(help: "File holding the admin token (default: $QUANTSERVE_ADMIN_TOKEN).")
         var adminTokenFile: String?
 
-        @Option(help: "The admin token itself (visible to every user in /proc/<pid>/cmdline: prefer --admin-token-file).")
+        @Option(
+            help: "The admin token itself (visible to every user in /proc/<pid>/cmdline: prefer --admin-token-file).")
         var adminToken: String?
 
         @Option(help: "Seconds to wait for the server's answer.")
         var timeout: Double = 600
 
-        @Option(name: .customLong("tls-ca"), help: "Connect over TLS, trusting the certificate authorities in this PEM file.")
+        @Option(
+            name: .customLong("tls-ca"),
+            help: "Connect over TLS, trusting the certificate authorities in this PEM file.")
         var tlsCertificateAuthorityFile: String?
 
         func call<Request: GRPCMessage, Response: GRPCMessage>(
@@ -36,8 +39,9 @@ struct ModelsCommand: AsyncParsableCommand {
             guard parts.count == 2, let port = Int(parts[1]) else {
                 throw ValidationError("--server must have the form host:port, not \(server)")
             }
-            let source = try AdminTokenSource(argument: adminToken, file: adminTokenFile,
-                                              environment: ProcessInfo.processInfo.environment)
+            let source = try AdminTokenSource(
+                argument: adminToken, file: adminTokenFile,
+                environment: ProcessInfo.processInfo.environment)
             for warning in source.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
             var configuration = ClientConfiguration()
             configuration.tls = try tlsCertificateAuthorityFile.map { try ClientTLSConfiguration(trustRootsFile: $0) }
@@ -49,11 +53,15 @@ struct ModelsCommand: AsyncParsableCommand {
             }
             let outcome: Result<Response, any Error>
             do {
-                outcome = .success(try await client.unary(method, request: request, metadata: metadata,
-                                                          timeout: Duration.milliseconds(Int64(timeout * 1000)),
-                                                          responseType: response).message)
+                outcome = .success(
+                    try await client.unary(
+                        method, request: request, metadata: metadata,
+                        timeout: Duration.milliseconds(Int64(timeout * 1000)),
+                        responseType: response
+                    ).message)
             } catch let error as RPCError {
-                outcome = .failure(ModelsCommandError(message: "\(method.method) failed: \(error.code): \(error.message)"))
+                outcome = .failure(
+                    ModelsCommandError(message: "\(method.method) failed: \(error.code): \(error.message)"))
             } catch {
                 outcome = .failure(error)
             }
@@ -68,13 +76,15 @@ struct ModelsCommand: AsyncParsableCommand {
         @Argument(help: "Only this model.") var name: String = ""
 
         func run() async throws {
-            let response = try await connection.call(ModelRegistryMethods.listModels, ListModelsRequest(name: name), ListModelsResponse.self)
+            let response = try await connection.call(
+                ModelRegistryMethods.listModels, ListModelsRequest(name: name), ListModelsResponse.self)
             print(ModelsTable.render(response.models))
         }
     }
 
     struct Load: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Load a version from the repository (or --path); --serve makes it serve once ready.")
+        static let configuration = CommandConfiguration(
+            abstract: "Load a version from the repository (or --path); --serve makes it serve once ready.")
         @OptionGroup var connection: Connection
         @Argument var name: String
         @Argument var version: UInt64
@@ -90,27 +100,31 @@ struct ModelsCommand: AsyncParsableCommand {
     }
 
     struct Serve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Make a loaded version the serving one (promote or roll back).")
+        static let configuration = CommandConfiguration(
+            abstract: "Make a loaded version the serving one (promote or roll back).")
         @OptionGroup var connection: Connection
         @Argument var name: String
         @Argument var version: UInt64
 
         func run() async throws {
             let response = try await connection.call(
-                ModelRegistryMethods.serveVersion, ServeVersionRequest(name: name, version: version), ServeVersionResponse.self)
+                ModelRegistryMethods.serveVersion, ServeVersionRequest(name: name, version: version),
+                ServeVersionResponse.self)
             print(ModelsTable.render([response.model].compactMap { $0 }))
         }
     }
 
     struct Unload: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop serving a version and free it once its in-flight requests end.")
+        static let configuration = CommandConfiguration(
+            abstract: "Stop serving a version and free it once its in-flight requests end.")
         @OptionGroup var connection: Connection
         @Argument var name: String
         @Argument var version: UInt64
 
         func run() async throws {
             let response = try await connection.call(
-                ModelRegistryMethods.unloadModel, UnloadModelRequest(name: name, version: version), UnloadModelResponse.self)
+                ModelRegistryMethods.unloadModel, UnloadModelRequest(name: name, version: version),
+                UnloadModelResponse.self)
             print(ModelsTable.render([response.model].compactMap { $0 }))
         }
     }
@@ -130,7 +144,9 @@ enum ModelsTable {
             for version in model.versions {
                 let name = model.isDefault ? "\(model.name) (default)" : model.name
                 let memory = String(format: "%.1f MiB", Double(version.memoryBytes) / 1_048_576)
-                lines.append("\(name)\t\(version.version)\t\(stateName(version.state))\t\(memory)\t\(version.inFlight)\t\(version.error)")
+                lines.append(
+                    "\(name)\t\(version.version)\t\(stateName(version.state))\t\(memory)\t\(version.inFlight)\t\(version.error)"
+                )
             }
         }
         return lines.joined(separator: "\n")

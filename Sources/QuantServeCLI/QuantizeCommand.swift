@@ -1,6 +1,6 @@
 import ArgumentParser
-import QuantServe
 import Foundation
+import QuantServe
 import QuantServeTransformer
 
 /// `quantserve quantize --from HF_DIR --to models/NAME/VERSION`: writes a QuantServe model folder.
@@ -15,7 +15,9 @@ struct QuantizeCommand: ParsableCommand {
     @Option(help: "The model version folder to create, e.g. models/minilm/1; it must not exist.")
     var to: String
 
-    @Option(help: "Comma-separated linear layers to keep in fp32: attention.qkv, attention.output, ffn.up, ffn.down, or all.")
+    @Option(
+        help:
+            "Comma-separated linear layers to keep in fp32: attention.qkv, attention.output, ffn.up, ffn.down, or all.")
     var floatLayers: String = ""
 
     @Option(help: "SmoothQuant migration strength for int8 layers (0...1).")
@@ -24,17 +26,29 @@ struct QuantizeCommand: ParsableCommand {
     @Flag(help: "Quantize without activation smoothing.")
     var noSmoothing = false
 
-    @Flag(help: "Keep the word embeddings in F32 instead of int8 rows with a scale per row (F32 anyway with --float-layers all).")
+    @Flag(
+        help:
+            "Keep the word embeddings in F32 instead of int8 rows with a scale per row (F32 anyway with --float-layers all)."
+    )
     var floatWordEmbeddings = false
 
-    @Option(help: "An intents file for Classify, the head named \"intents\": {\"intents\":[{\"label\":...,\"examples\":[...]}]}.")
+    @Option(
+        help:
+            "An intents file for Classify, the head named \"intents\": {\"intents\":[{\"label\":...,\"examples\":[...]}]}."
+    )
     var intents: String?
 
-    @Option(name: .customLong("head"),
-            help: "Another classification head, NAME=FILE with FILE {\"labels\":[{\"label\":...,\"examples\":[...]}]} (repeatable).")
+    @Option(
+        name: .customLong("head"),
+        help:
+            "Another classification head, NAME=FILE with FILE {\"labels\":[{\"label\":...,\"examples\":[...]}]} (repeatable)."
+    )
     var heads: [String] = []
 
-    @Option(help: "A knowledge base for Answer: {\"entries\":[{\"id\":...,\"language\":...,\"questions\":[...],\"answer\":...}]}.")
+    @Option(
+        help:
+            "A knowledge base for Answer: {\"entries\":[{\"id\":...,\"language\":...,\"questions\":[...],\"answer\":...}]}."
+    )
     var knowledgeBase: String?
 
     @Option(help: "The cosine similarity from which Answer calls its best match confident (-1...1).")
@@ -44,8 +58,9 @@ struct QuantizeCommand: ParsableCommand {
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func run() throws {
-        var options = QuantizationOptions(smoothingAlpha: noSmoothing ? nil : smoothingAlpha, threads: threads,
-                                          int8WordEmbeddings: floatWordEmbeddings ? false : nil)
+        var options = QuantizationOptions(
+            smoothingAlpha: noSmoothing ? nil : smoothingAlpha, threads: threads,
+            int8WordEmbeddings: floatWordEmbeddings ? false : nil)
         options.floatLayers = try parseFloatLayers()
         options.heads = try parseHeads()
         if let knowledgeBase {
@@ -53,12 +68,16 @@ struct QuantizeCommand: ParsableCommand {
         }
         let started = Date()
         do {
-            let manifest = try ModelQuantizer.quantize(from: URL(fileURLWithPath: from), to: URL(fileURLWithPath: to),
-                                                       options: options)
+            let manifest = try ModelQuantizer.quantize(
+                from: URL(fileURLWithPath: from), to: URL(fileURLWithPath: to),
+                options: options)
             let seconds = Date().timeIntervalSince(started)
-            print("quantized \(from) into \(to) in \(String(format: "%.1f", seconds)) s: \(manifest.config.layers) layers, "
-                  + "hidden \(manifest.config.hidden), max sequence \(manifest.maxSequence)")
-            for (name, digest) in manifest.files.sorted(by: { $0.key < $1.key }) { print("  \(name)  sha256 \(digest)") }
+            print(
+                "quantized \(from) into \(to) in \(String(format: "%.1f", seconds)) s: \(manifest.config.layers) layers, "
+                    + "hidden \(manifest.config.hidden), max sequence \(manifest.maxSequence)")
+            for (name, digest) in manifest.files.sorted(by: { $0.key < $1.key }) {
+                print("  \(name)  sha256 \(digest)")
+            }
         } catch {
             FileHandle.standardError.write(Data("quantserve quantize: \(error)\n".utf8))
             throw ExitCode.failure
@@ -76,7 +95,8 @@ struct QuantizeCommand: ParsableCommand {
         }
         return try heads.map { head in
             do {
-                return ModelManifest.LabelSet(name: head.name, labels: try LabelSetFile.load(URL(fileURLWithPath: head.file)).labels)
+                return ModelManifest.LabelSet(
+                    name: head.name, labels: try LabelSetFile.load(URL(fileURLWithPath: head.file)).labels)
             } catch {
                 throw ValidationError("cannot read the label set file \(head.file) of head '\(head.name)': \(error)")
             }
@@ -84,13 +104,16 @@ struct QuantizeCommand: ParsableCommand {
     }
 
     private func parseFloatLayers() throws -> Set<LinearRole> {
-        let names = floatLayers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let names = floatLayers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
         if names == ["all"] { return Set(LinearRole.allCases) }
-        return Set(try names.map { name in
-            guard let role = LinearRole(rawValue: name) else {
-                throw ValidationError("unknown layer '\(name)' in --float-layers")
-            }
-            return role
-        })
+        return Set(
+            try names.map { name in
+                guard let role = LinearRole(rawValue: name) else {
+                    throw ValidationError("unknown layer '\(name)' in --float-layers")
+                }
+                return role
+            })
     }
 }

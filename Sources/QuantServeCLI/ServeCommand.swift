@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
-import QuantServeGRPC
-import QuantServeGRPCHTTP2
 import Logging
 import QuantServe
+import QuantServeGRPC
+import QuantServeGRPCHTTP2
 import QuantServeTransformer
 
 /// `quantserve serve`: runs the gRPC server until SIGTERM or SIGINT, then shuts down
@@ -44,7 +44,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a call has from its HEADERS to its first request message.")
     var requestBodyTimeout: Double = 30
 
-    @Option(help: "Seconds a response may wait for a client that reads none of it before the stream is reset (and the socket stays unwritable before the connection is cut).")
+    @Option(
+        help:
+            "Seconds a response may wait for a client that reads none of it before the stream is reset (and the socket stays unwritable before the connection is cut)."
+    )
     var stalledTimeout: Double = 30
 
     @Option(help: "Response bytes one connection may hold for a client that does not read before it is cut.")
@@ -62,7 +65,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The model requests get when they name none.")
     var defaultModel = "minilm"
 
-    @Option(help: "File holding the token admin calls must present as 'authorization: Bearer TOKEN' (default: $QUANTSERVE_ADMIN_TOKEN; without one, admin calls come from loopback only).")
+    @Option(
+        help:
+            "File holding the token admin calls must present as 'authorization: Bearer TOKEN' (default: $QUANTSERVE_ADMIN_TOKEN; without one, admin calls come from loopback only)."
+    )
     var adminTokenFile: String?
 
     @Option(help: "The admin token itself (visible to every user in /proc/<pid>/cmdline: prefer --admin-token-file).")
@@ -77,16 +83,22 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Requests a model version may queue before refusing with RESOURCE_EXHAUSTED.")
     var maxQueuedRequests = 1024
 
-    @Option(help: "Tokens a model version may queue before refusing with RESOURCE_EXHAUSTED (at least --max-request-tokens).")
+    @Option(
+        help:
+            "Tokens a model version may queue before refusing with RESOURCE_EXHAUSTED (at least --max-request-tokens).")
     var maxQueuedTokens = 65536
 
-    @Option(help: "Most tokens in one batch; larger requests are split into batches of this size (bounds scratch memory).")
+    @Option(
+        help: "Most tokens in one batch; larger requests are split into batches of this size (bounds scratch memory).")
     var maxBatchTokens = 2048
 
     @Option(help: "Most tokens in one request, all texts together; beyond, RESOURCE_EXHAUSTED.")
     var maxRequestTokens = 32768
 
-    @Option(help: "Most UTF-8 bytes of one text: longer texts are refused with INVALID_ARGUMENT, or read only this far when the request truncates.")
+    @Option(
+        help:
+            "Most UTF-8 bytes of one text: longer texts are refused with INVALID_ARGUMENT, or read only this far when the request truncates."
+    )
     var maxTextBytes = ModelTokenizer.defaultMaxTextBytes
 
     @Option(help: "Threads for the model's matrix products (default: one per core).")
@@ -95,7 +107,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Also serve testing.v1.Echo (for tests and benchmarks).")
     var enableEcho = false
 
-    @Option(help: "Compress responses for clients that accept it: gzip, deflate or none. Compressed requests (gzip, deflate) are read whatever this is.")
+    @Option(
+        help:
+            "Compress responses for clients that accept it: gzip, deflate or none. Compressed requests (gzip, deflate) are read whatever this is."
+    )
     var responseCompression: ResponseCompressionOption = .none
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
@@ -117,14 +132,17 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("queue and batch limits must be positive, --poll-interval not negative")
         }
         guard maxQueuedTokens >= maxRequestTokens else {
-            throw ValidationError("--max-queued-tokens must be at least --max-request-tokens, or the largest requests could never queue")
+            throw ValidationError(
+                "--max-queued-tokens must be at least --max-request-tokens, or the largest requests could never queue")
         }
         if let computeThreads, computeThreads < 1 { throw ValidationError("--compute-threads must be at least 1") }
         guard idleTimeout > 0, gracePeriod >= 0, keepaliveInterval >= 0 else {
-            throw ValidationError("--idle-timeout must be positive, --grace-period and --keepalive-interval not negative")
+            throw ValidationError(
+                "--idle-timeout must be positive, --grace-period and --keepalive-interval not negative")
         }
         guard maxConnections > 0, maxConnectionsPerPeer > 0, maxBufferedOutboundBytes > 0 else {
-            throw ValidationError("--max-connections, --max-connections-per-peer and --max-buffered-outbound-bytes must be positive")
+            throw ValidationError(
+                "--max-connections, --max-connections-per-peer and --max-buffered-outbound-bytes must be positive")
         }
         guard handshakeTimeout > 0, requestBodyTimeout > 0, stalledTimeout > 0 else {
             throw ValidationError("--handshake-timeout, --request-body-timeout and --stalled-timeout must be positive")
@@ -137,11 +155,12 @@ struct ServeCommand: AsyncParsableCommand {
         // Signals are caught from here on, so that one arriving during start-up is not lost.
         let signals = TerminationSignals()
 
-        let adminTokenSource = try AdminTokenSource(argument: adminToken, file: adminTokenFile,
-                                                    environment: ProcessInfo.processInfo.environment)
+        let adminTokenSource = try AdminTokenSource(
+            argument: adminToken, file: adminTokenFile,
+            environment: ProcessInfo.processInfo.environment)
         for warning in adminTokenSource.warnings { logger.warning("\(warning)") }
         var serverConfiguration = serverConfiguration
-        serverConfiguration.tls = try tls.configuration()   // bad files fail here, before the models load
+        serverConfiguration.tls = try tls.configuration()  // bad files fail here, before the models load
         serverConfiguration.responseCompression = responseCompression.encoding
         let health = HealthStatusBoard()
         let exposition = metrics.makeExposition()
@@ -151,31 +170,41 @@ struct ServeCommand: AsyncParsableCommand {
         await models.loadRepository()
         var services: [any RPCService] = models.services + [HealthService(board: health)]
         if enableEcho { services.append(EchoService()) }
-        services.append(try ServerReflectionService(describing: services))   // last: it lists the services before it
+        services.append(try ServerReflectionService(describing: services))  // last: it lists the services before it
         let router = RPCRouter(services: services)
         serverConfiguration.observer = exposition?.trafficMetrics(for: router)
         let server = GRPCServer(router: router, configuration: serverConfiguration, logger: logger)
         let boundPort = try await server.start()
         exposition?.watch(models.registry, server)
         let metricsEndpoint = try await metrics.startEndpoint(exposition, host: host, logger: logger)
-        logger.info("serving", metadata: [
-            "address": "\(host):\(boundPort)",
-            "methods": "\(router.methods.map(\.path).joined(separator: " "))",
-        ])
-        let httpServer = http.server(models: models, host: host, maxBodyBytes: maxMessageBytes, maxConnections: maxConnections,
-                                     idleTimeout: idleTimeout, requestBodyTimeout: requestBodyTimeout, logger: logger)
+        logger.info(
+            "serving",
+            metadata: [
+                "address": "\(host):\(boundPort)",
+                "methods": "\(router.methods.map(\.path).joined(separator: " "))",
+            ])
+        let httpServer = http.server(
+            models: models, host: host, maxBodyBytes: maxMessageBytes, maxConnections: maxConnections,
+            idleTimeout: idleTimeout, requestBodyTimeout: requestBodyTimeout, logger: logger)
         try await httpServer?.start()
 
-        let poller = pollInterval > 0
-            ? Task { await RepositoryWatcher(registry: models.registry, interval: .milliseconds(Int64(pollInterval * 1000)), logger: logger).run() }
+        let poller =
+            pollInterval > 0
+            ? Task {
+                await RepositoryWatcher(
+                    registry: models.registry, interval: .milliseconds(Int64(pollInterval * 1000)), logger: logger
+                ).run()
+            }
             : nil
 
         let signal = await signals.next()
         poller?.cancel()
-        logger.info("shutting down", metadata: [
-            "signal": "\(signal.map(TerminationSignals.name(of:)) ?? "none")",
-            "grace-period": "\(gracePeriod) s",
-        ])
+        logger.info(
+            "shutting down",
+            metadata: [
+                "signal": "\(signal.map(TerminationSignals.name(of:)) ?? "none")",
+                "grace-period": "\(gracePeriod) s",
+            ])
         health.shutDown()
         async let httpStopped: Void? = httpServer?.shutdown(gracePeriod: .seconds(gracePeriod))
         await server.shutdown(gracePeriod: .seconds(gracePeriod))
@@ -188,8 +217,9 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = ModelServerConfiguration(
             repository: URL(fileURLWithPath: modelRepository, isDirectory: true),
             defaultModel: defaultModel,
-            scheduler: SchedulerConfiguration(maxQueuedRequests: maxQueuedRequests, maxQueuedTokens: maxQueuedTokens,
-                                              maxBatchTokens: maxBatchTokens, maxRequestTokens: maxRequestTokens),
+            scheduler: SchedulerConfiguration(
+                maxQueuedRequests: maxQueuedRequests, maxQueuedTokens: maxQueuedTokens,
+                maxBatchTokens: maxBatchTokens, maxRequestTokens: maxRequestTokens),
             adminToken: adminToken)
         configuration.allowsModelPathsOutsideRepository = allowModelPathOutsideRepository
         if let computeThreads { configuration.computeThreads = computeThreads }

@@ -22,8 +22,10 @@ struct ServeHTTPOptions: ParsableArguments {
 
     /// The HTTP server over `models`, with the gRPC port's limits (message size as the body
     /// limit, connection limit, idle and request-body timeouts); nil without `--http-port`.
-    func server(models: ModelServer, host: String, maxBodyBytes: Int, maxConnections: Int, idleTimeout: Double,
-                requestBodyTimeout: Double, logger: Logger) -> HTTPServer? {
+    func server(
+        models: ModelServer, host: String, maxBodyBytes: Int, maxConnections: Int, idleTimeout: Double,
+        requestBodyTimeout: Double, logger: Logger
+    ) -> HTTPServer? {
         guard let httpPort else { return nil }
         var router = HTTPRouter()
         OpenAIEndpoints(inference: Inference(registry: models.registry), requestTimeout: .seconds(httpRequestTimeout))

@@ -7,14 +7,18 @@ import QuantServeHTTP
 /// (`GET /metrics`, HTTP/1.1) on a port of its own. Off by default: the endpoint has no
 /// authentication, so it listens only when asked.
 struct ServeMetricsOptions: ParsableArguments {
-    @Option(help: "Port of the Prometheus endpoint, GET /metrics over HTTP/1.1 (default: no endpoint; 0 picks a free port).")
+    @Option(
+        help: "Port of the Prometheus endpoint, GET /metrics over HTTP/1.1 (default: no endpoint; 0 picks a free port)."
+    )
     var metricsPort: Int?
 
     @Option(help: "Address the metrics endpoint listens on (default: --host).")
     var metricsHost: String?
 
     func validate() throws {
-        if let metricsPort, !(0...65_535).contains(metricsPort) { throw ValidationError("--metrics-port must be in 0...65535") }
+        if let metricsPort, !(0...65_535).contains(metricsPort) {
+            throw ValidationError("--metrics-port must be in 0...65535")
+        }
     }
 
     /// A fresh exposition when the endpoint is on, nil otherwise.
@@ -28,10 +32,13 @@ struct ServeMetricsOptions: ParsableArguments {
         guard let exposition else { return nil }
         var router = HTTPRouter()
         exposition.addRoute(to: &router)
-        let endpoint = HTTPServer(router: router, configuration: HTTPServerConfiguration(host: metricsHost ?? host, port: metricsPort ?? 0),
-                                  logger: logger)
+        let endpoint = HTTPServer(
+            router: router, configuration: HTTPServerConfiguration(host: metricsHost ?? host, port: metricsPort ?? 0),
+            logger: logger)
         let port = try await endpoint.start()
-        logger.info("metrics endpoint listening", metadata: ["address": "\(metricsHost ?? host):\(port)", "path": "\(PrometheusExposition.path)"])
+        logger.info(
+            "metrics endpoint listening",
+            metadata: ["address": "\(metricsHost ?? host):\(port)", "path": "\(PrometheusExposition.path)"])
         return endpoint
     }
 }

@@ -8,8 +8,9 @@ package enum MessageCompression {
     package static func compress(_ bytes: [UInt8], with encoding: MessageEncoding) -> [UInt8]? {
         guard encoding != .identity else { return nil }
         var stream = z_stream()
-        let started = deflateInit2_(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, encoding.zlibWindowBits, 8,
-                                    Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        let started = deflateInit2_(
+            &stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, encoding.zlibWindowBits, 8,
+            Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         guard started == Z_OK else { return nil }
         defer { deflateEnd(&stream) }
         // Smaller than the input or not worth sending compressed.
@@ -67,8 +68,11 @@ package struct MessageInflater {
     /// The decompressed bytes of `compressed`, one whole compressed stream.
     package mutating func inflate(_ compressed: [UInt8]) throws(RPCError) -> [UInt8] {
         var stream = z_stream()
-        guard inflateInit2_(&stream, encoding.zlibWindowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw RPCError(code: .resourceExhausted, message: "zlib could not allocate memory to decompress a \(encoding.rawValue) message")
+        guard inflateInit2_(&stream, encoding.zlibWindowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK
+        else {
+            throw RPCError(
+                code: .resourceExhausted,
+                message: "zlib could not allocate memory to decompress a \(encoding.rawValue) message")
         }
         defer { inflateEnd(&stream) }
         var output: [UInt8] = []
@@ -110,12 +114,17 @@ package struct MessageInflater {
         case .overLimit:
             throw RPCError(
                 code: .resourceExhausted,
-                message: "a \(name) message of \(compressed.count) bytes decompresses to more than the limit of \(maxBytes) bytes"
+                message:
+                    "a \(name) message of \(compressed.count) bytes decompresses to more than the limit of \(maxBytes) bytes"
             )
         case .truncated:
-            throw RPCError(code: .internal, message: "a \(name) message is truncated: its \(compressed.count) bytes end inside the compressed stream")
+            throw RPCError(
+                code: .internal,
+                message:
+                    "a \(name) message is truncated: its \(compressed.count) bytes end inside the compressed stream")
         case .trailingBytes(let count):
-            throw RPCError(code: .internal, message: "a \(name) message has \(count) bytes after the end of its compressed stream")
+            throw RPCError(
+                code: .internal, message: "a \(name) message has \(count) bytes after the end of its compressed stream")
         case .corrupt(let reason):
             throw RPCError(code: .internal, message: "a \(name) message is not valid \(name) data (\(reason))")
         case .outOfMemory:

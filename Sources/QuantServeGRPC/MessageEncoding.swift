@@ -27,7 +27,9 @@ public enum MessageEncoding: String, Sendable, CaseIterable {
 extension StringProtocol {
     fileprivate var trimmingSpacesAndTabs: String {
         let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = firstIndex(where: { !isBlank($0) }), let last = lastIndex(where: { !isBlank($0) }) else { return "" }
+        guard let first = firstIndex(where: { !isBlank($0) }), let last = lastIndex(where: { !isBlank($0) }) else {
+            return ""
+        }
         return String(self[first...last])
     }
 }

@@ -12,11 +12,15 @@ public struct RPCRequestStream<Message: Sendable>: AsyncSequence, Sendable {
     private let onMessageTaken: (@Sendable (Int) -> Void)?
 
     /// A stream of messages decoded from the transport's stream of serialized messages.
-    public init(bytes: AsyncThrowingStream<[UInt8], any Error>, decode: @escaping @Sendable ([UInt8]) throws -> Message) {
+    public init(bytes: AsyncThrowingStream<[UInt8], any Error>, decode: @escaping @Sendable ([UInt8]) throws -> Message)
+    {
         self.init(source: .serialized(bytes), decode: decode, onMessageTaken: nil)
     }
 
-    private init(source: RequestMessageSource, decode: @escaping @Sendable ([UInt8]) throws -> Message, onMessageTaken: (@Sendable (Int) -> Void)?) {
+    private init(
+        source: RequestMessageSource, decode: @escaping @Sendable ([UInt8]) throws -> Message,
+        onMessageTaken: (@Sendable (Int) -> Void)?
+    ) {
         self.source = source
         self.decode = decode
         self.onMessageTaken = onMessageTaken
@@ -56,10 +60,11 @@ public struct RPCRequestStream<Message: Sendable>: AsyncSequence, Sendable {
     }
 
     public func makeAsyncIterator() -> AsyncIterator {
-        let base: AsyncIterator.Base = switch source {
-        case .serialized(let stream): .serialized(stream.makeAsyncIterator())
-        case .received(let stream, let maxBytes): .received(stream.makeAsyncIterator(), maxBytes: maxBytes)
-        }
+        let base: AsyncIterator.Base =
+            switch source {
+            case .serialized(let stream): .serialized(stream.makeAsyncIterator())
+            case .received(let stream, let maxBytes): .received(stream.makeAsyncIterator(), maxBytes: maxBytes)
+            }
         return AsyncIterator(base: base, decode: decode, onMessageTaken: onMessageTaken)
     }
 }
@@ -82,13 +87,15 @@ extension RPCRequestStream where Message == [UInt8] {
     /// A transport's messages as received, decompressed within `maxBytes` as the handler takes
     /// each; `onMessageTaken` hears the size each had on the wire.
     package init(
-        received: AsyncThrowingStream<ReceivedMessage, any Error>, maxBytes: Int, onMessageTaken: @escaping @Sendable (Int) -> Void
+        received: AsyncThrowingStream<ReceivedMessage, any Error>, maxBytes: Int,
+        onMessageTaken: @escaping @Sendable (Int) -> Void
     ) {
         self.init(source: .received(received, maxBytes: maxBytes), decode: { $0 }, onMessageTaken: onMessageTaken)
     }
 
     /// The same stream, each message decoded as `Decoded`.
     public func decoding<Decoded: GRPCMessage>(_ type: Decoded.Type) -> RPCRequestStream<Decoded> {
-        RPCRequestStream<Decoded>(source: source, decode: { try Decoded(serializedBytes: $0) }, onMessageTaken: onMessageTaken)
+        RPCRequestStream<Decoded>(
+            source: source, decode: { try Decoded(serializedBytes: $0) }, onMessageTaken: onMessageTaken)
     }
 }

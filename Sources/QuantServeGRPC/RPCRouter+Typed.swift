@@ -49,7 +49,9 @@ extension RPCRouter {
         _ method: MethodDescriptor,
         request: Request.Type = Request.self,
         response: Response.Type = Response.self,
-        handler: @escaping @Sendable (RPCRequestStream<Request>, RPCResponseWriter<Response>, ServerContext) async throws -> Metadata
+        handler:
+            @escaping @Sendable (RPCRequestStream<Request>, RPCResponseWriter<Response>, ServerContext) async throws ->
+            Metadata
     ) {
         register(method) { requests, writer, context in
             try await handler(requests.decoding(Request.self), writer.encoding(Response.self), context)
@@ -57,7 +59,9 @@ extension RPCRouter {
     }
 
     /// The one message of a unary or server-streaming request; anything else is the client's bug.
-    private static func single<Request>(_ requests: RPCRequestStream<Request>, method: MethodDescriptor) async throws -> Request {
+    private static func single<Request>(_ requests: RPCRequestStream<Request>, method: MethodDescriptor) async throws
+        -> Request
+    {
         var iterator = requests.makeAsyncIterator()
         guard let first = try await iterator.next() else {
             throw RPCError(code: .internal, message: "\(method) expects one request message and the client sent none")

@@ -3,11 +3,12 @@
 /// throwing an `RPCErrorConvertible` (such as `RPCError`) ends it with that error's status,
 /// `CancellationError` with CANCELLED, and any other error with INTERNAL "internal error"
 /// (its text goes only to the server's log; see `RPCError(endingCallWith:)`).
-public typealias RPCHandler = @Sendable (
-    _ request: RPCRequestStream<[UInt8]>,
-    _ response: RPCResponseWriter<[UInt8]>,
-    _ context: ServerContext
-) async throws -> Metadata
+public typealias RPCHandler =
+    @Sendable (
+        _ request: RPCRequestStream<[UInt8]>,
+        _ response: RPCResponseWriter<[UInt8]>,
+        _ context: ServerContext
+    ) async throws -> Metadata
 
 /// A set of methods a service offers. Services register their methods in a router.
 public protocol RPCService: Sendable {

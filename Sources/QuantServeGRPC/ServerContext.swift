@@ -19,8 +19,10 @@ public struct ServerContext: Sendable {
     /// Secrets such as the admin token are accepted from other machines only when it is true.
     public var transportIsSecure: Bool
 
-    public init(method: MethodDescriptor, metadata: Metadata, deadline: ContinuousClock.Instant?, peer: PeerAddress,
-                transportIsSecure: Bool = false) {
+    public init(
+        method: MethodDescriptor, metadata: Metadata, deadline: ContinuousClock.Instant?, peer: PeerAddress,
+        transportIsSecure: Bool = false
+    ) {
         self.method = method
         self.metadata = metadata
         self.deadline = deadline

@@ -4,9 +4,10 @@ public struct Status: Sendable, Hashable, CustomStringConvertible {
     /// breaking anyone's `switch`.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Wrapped: Int, Sendable, CaseIterable {
-            case ok = 0, cancelled, unknown, invalidArgument, deadlineExceeded, notFound,
-                 alreadyExists, permissionDenied, resourceExhausted, failedPrecondition, aborted,
-                 outOfRange, unimplemented, `internal`, unavailable, dataLoss, unauthenticated
+            case ok = 0
+            case cancelled, unknown, invalidArgument, deadlineExceeded, notFound,
+                alreadyExists, permissionDenied, resourceExhausted, failedPrecondition, aborted,
+                outOfRange, unimplemented, `internal`, unavailable, dataLoss, unauthenticated
         }
 
         private let wrapped: Wrapped

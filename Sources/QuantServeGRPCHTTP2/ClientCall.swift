@@ -1,5 +1,5 @@
-import QuantServeGRPC
 import NIOCore
+import QuantServeGRPC
 
 /// The raw outcome of a unary call, before the message is decompressed and decoded.
 struct ClientUnaryOutcome: Sendable {
@@ -85,7 +85,8 @@ final class ClientCall: @unchecked Sendable {
         switch receiver {
         case .unary?:
             guard unaryMessage == nil else {
-                throw RPCError(code: .internal, message: "the server sent more than one response message to a unary call")
+                throw RPCError(
+                    code: .internal, message: "the server sent more than one response message to a unary call")
             }
             unaryMessage = message
         case .streaming(let events, _)?:
@@ -120,9 +121,14 @@ final class ClientCall: @unchecked Sendable {
             switch result {
             case .success(let trailers):
                 if let message = unaryMessage {
-                    continuation.resume(returning: .success(ClientUnaryOutcome(message: message, headers: responseHeaders ?? [:], trailers: trailers)))
+                    continuation.resume(
+                        returning: .success(
+                            ClientUnaryOutcome(message: message, headers: responseHeaders ?? [:], trailers: trailers)))
                 } else {
-                    continuation.resume(returning: .failure(RPCError(code: .internal, message: "the server ended a unary call with OK but sent no message")))
+                    continuation.resume(
+                        returning: .failure(
+                            RPCError(
+                                code: .internal, message: "the server ended a unary call with OK but sent no message")))
                 }
             case .failure(let error):
                 continuation.resume(returning: .failure(error))

@@ -1,5 +1,5 @@
-import QuantServeGRPC
 import NIOCore
+import QuantServeGRPC
 
 /// One client connection: an nghttp2 client session carrying any number of concurrent calls.
 /// Calls arrive from the calling tasks through `start` (on the event loop); frames from all
@@ -41,13 +41,15 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         loopSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
-        session = NGHTTP2Session(role: .client, delegate: self, settings: .init(
-            maxConcurrentStreams: nil,
-            initialStreamWindow: configuration.initialStreamWindow,
-            connectionWindow: configuration.connectionWindow,
-            maxHeaderListBytes: configuration.maxHeaderListBytes,
-            enablePush: false
-        ))
+        session = NGHTTP2Session(
+            role: .client, delegate: self,
+            settings: .init(
+                maxConcurrentStreams: nil,
+                initialStreamWindow: configuration.initialStreamWindow,
+                connectionWindow: configuration.connectionWindow,
+                maxHeaderListBytes: configuration.maxHeaderListBytes,
+                enablePush: false
+            ))
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -62,7 +64,9 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         calls.removeAll()
         for call in open.values {
             let reason = closeReason.map { ": \($0)" } ?? ""
-            call.complete(.failure(RPCError(code: .unavailable, message: "the connection closed before the call completed\(reason)")))
+            call.complete(
+                .failure(
+                    RPCError(code: .unavailable, message: "the connection closed before the call completed\(reason)")))
         }
         context.fireChannelInactive()
     }
@@ -102,12 +106,19 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         }
         guard isUsable else {
             call.neverProcessed = true
-            call.complete(.failure(RPCError(code: .unavailable, message: closed ? "the connection is closed" + (closeReason.map { ": \($0)" } ?? "") : "the server is closing the connection (GOAWAY)")))
+            call.complete(
+                .failure(
+                    RPCError(
+                        code: .unavailable,
+                        message: closed
+                            ? "the connection is closed" + (closeReason.map { ": \($0)" } ?? "")
+                            : "the server is closing the connection (GOAWAY)")))
             return
         }
         guard let streamID = session.submitRequest(call.requestHeaders, endStream: false) else {
             call.neverProcessed = true
-            call.complete(.failure(RPCError(code: .unavailable, message: "no stream could be opened on the connection")))
+            call.complete(
+                .failure(RPCError(code: .unavailable, message: "no stream could be opened on the connection")))
             return
         }
         call.streamID = streamID
@@ -154,7 +165,9 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     private func deadlinePassed(_ call: ClientCall) {
         guard !call.finished else { return }
         session.submitReset(streamID: call.streamID, errorCode: NGHTTP2Session.ErrorCode.cancel)
-        call.complete(.failure(RPCError(code: .deadlineExceeded, message: "the call's deadline passed before the server answered")))
+        call.complete(
+            .failure(
+                RPCError(code: .deadlineExceeded, message: "the call's deadline passed before the server answered")))
         scheduleFlush()
     }
 
@@ -270,16 +283,17 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         guard let call = calls.removeValue(forKey: streamID) else { return }
         guard !call.finished else { return }
         call.neverProcessed = errorCode == NGHTTP2Session.ErrorCode.refusedStream
-        let error: RPCError = switch errorCode {
-        case NGHTTP2Session.ErrorCode.refusedStream:
-            RPCError(code: .unavailable, message: "the server refused the stream (not processed; safe to retry)")
-        case NGHTTP2Session.ErrorCode.cancel:
-            RPCError(code: .cancelled, message: "the server cancelled the stream")
-        case NGHTTP2Session.ErrorCode.noError:
-            RPCError(code: .internal, message: "the stream closed without a status")
-        default:
-            RPCError(code: .internal, message: "the server reset the stream (HTTP/2 error code \(errorCode))")
-        }
+        let error: RPCError =
+            switch errorCode {
+            case NGHTTP2Session.ErrorCode.refusedStream:
+                RPCError(code: .unavailable, message: "the server refused the stream (not processed; safe to retry)")
+            case NGHTTP2Session.ErrorCode.cancel:
+                RPCError(code: .cancelled, message: "the server cancelled the stream")
+            case NGHTTP2Session.ErrorCode.noError:
+                RPCError(code: .internal, message: "the stream closed without a status")
+            default:
+                RPCError(code: .internal, message: "the server reset the stream (HTTP/2 error code \(errorCode))")
+            }
         call.complete(.failure(error))
     }
 

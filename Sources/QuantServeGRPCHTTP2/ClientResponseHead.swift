@@ -48,7 +48,11 @@ struct ClientResponseHead {
             return RPCError(code: .internal, message: "the response content-type '\(contentType ?? "")' is not gRPC")
         }
         if let encoding, MessageEncoding(headerValue: encoding) == nil {
-            return RPCError(code: .internal, message: "the server compressed its response with grpc-encoding '\(encoding)', which this client does not read")
+            return RPCError(
+                code: .internal,
+                message:
+                    "the server compressed its response with grpc-encoding '\(encoding)', which this client does not read"
+            )
         }
         return nil
     }
@@ -60,14 +64,15 @@ struct ClientResponseHead {
 
     /// gRPC's mapping of HTTP statuses for responses that carry no grpc-status.
     static func status(forHTTPStatus httpStatus: Int) -> Status {
-        let code: Status.Code = switch httpStatus {
-        case 400: .internal
-        case 401: .unauthenticated
-        case 403: .permissionDenied
-        case 404: .unimplemented
-        case 429, 502, 503, 504: .unavailable
-        default: .unknown
-        }
+        let code: Status.Code =
+            switch httpStatus {
+            case 400: .internal
+            case 401: .unauthenticated
+            case 403: .permissionDenied
+            case 404: .unimplemented
+            case 429, 502, 503, 504: .unavailable
+            default: .unknown
+            }
         return Status(code: code, message: "the server answered HTTP \(httpStatus)")
     }
 }

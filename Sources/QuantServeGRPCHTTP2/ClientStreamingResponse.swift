@@ -51,8 +51,10 @@ public struct ClientStreamingResponse<Message: GRPCMessage>: Sendable {
         private let inbound: InboundFlowController
         private let maxReceiveMessageBytes: Int
 
-        init(events: AsyncThrowingStream<ClientStreamEvent, any Error>.AsyncIterator, inbound: InboundFlowController,
-             maxReceiveMessageBytes: Int) {
+        init(
+            events: AsyncThrowingStream<ClientStreamEvent, any Error>.AsyncIterator, inbound: InboundFlowController,
+            maxReceiveMessageBytes: Int
+        ) {
             self.events = events
             self.inbound = inbound
             self.maxReceiveMessageBytes = maxReceiveMessageBytes
@@ -101,7 +103,8 @@ public struct ClientRequestWriter<Message: GRPCMessage>: Sendable {
         guard bytes.count <= maxSendMessageBytes else {
             throw RPCError(
                 code: .resourceExhausted,
-                message: "a request message of \(bytes.count) bytes exceeds the send limit of \(maxSendMessageBytes) bytes"
+                message:
+                    "a request message of \(bytes.count) bytes exceeds the send limit of \(maxSendMessageBytes) bytes"
             )
         }
         if let compressed = MessageCompression.compress(bytes, with: compression) {

@@ -1,6 +1,6 @@
-public import QuantServeGRPC
 import NIOCore
 import NIOPosix
+public import QuantServeGRPC
 import Synchronization
 
 /// A gRPC client over one HTTP/2 connection, cleartext (prior knowledge) or TLS when the
@@ -197,7 +197,9 @@ public final class GRPCClient: Sendable {
                 connection.channel.eventLoop.execute { connection.handler.value.start(call) }
             }
         } onCancel: {
-            connection.channel.eventLoop.execute { connection.handler.value.cancel(call, error: Self.cancelledByCaller) }
+            connection.channel.eventLoop.execute {
+                connection.handler.value.cancel(call, error: Self.cancelledByCaller)
+            }
         }
     }
 
@@ -211,7 +213,9 @@ public final class GRPCClient: Sendable {
         responseType: Response.Type = Response.self,
         handler: (ClientStreamingResponse<Response>) async throws -> Result
     ) async throws -> Result {
-        return try await streamingCall(method, metadata: metadata, timeout: timeout, body: try requestBody(request), producer: nil, handler: handler)
+        return try await streamingCall(
+            method, metadata: metadata, timeout: timeout, body: try requestBody(request), producer: nil,
+            handler: handler)
     }
 
     /// Calls a client-streaming method: `requestProducer` writes the requests; the call
@@ -231,12 +235,15 @@ public final class GRPCClient: Sendable {
             var message: Response?
             for try await received in response.messages {
                 guard message == nil else {
-                    throw RPCError(code: .internal, message: "the server sent more than one response message to a client-streaming call")
+                    throw RPCError(
+                        code: .internal,
+                        message: "the server sent more than one response message to a client-streaming call")
                 }
                 message = received
             }
             guard let message else {
-                throw RPCError(code: .internal, message: "the server ended a client-streaming call with OK but sent no message")
+                throw RPCError(
+                    code: .internal, message: "the server ended a client-streaming call with OK but sent no message")
             }
             return ClientResponse(message: message, headers: response.headers, trailers: response.trailers)
         }
@@ -257,10 +264,11 @@ public final class GRPCClient: Sendable {
         try await streamingCall(
             method, metadata: metadata, timeout: timeout, body: nil,
             producer: { queue in
-                try await requestProducer(ClientRequestWriter(
-                    queue: queue, maxSendMessageBytes: self.configuration.maxSendMessageBytes,
-                    compression: self.configuration.requestCompression
-                ))
+                try await requestProducer(
+                    ClientRequestWriter(
+                        queue: queue, maxSendMessageBytes: self.configuration.maxSendMessageBytes,
+                        compression: self.configuration.requestCompression
+                    ))
             },
             handler: handler
         )
@@ -277,7 +285,8 @@ public final class GRPCClient: Sendable {
         let connection = try await connection()
         let call = ClientCall(
             requestHeaders: try requestHeaders(method, metadata: metadata, timeout: timeout),
-            timeout: timeout, body: body ?? .single([], compressed: false), maxReceiveMessageBytes: configuration.maxReceiveMessageBytes
+            timeout: timeout, body: body ?? .single([], compressed: false),
+            maxReceiveMessageBytes: configuration.maxReceiveMessageBytes
         )
         let (events, continuation) = AsyncThrowingStream<ClientStreamEvent, any Error>.makeStream()
         let trailers = ClientTrailersBox()
@@ -342,7 +351,8 @@ public final class GRPCClient: Sendable {
 
     private static let maxTransparentAttempts = 3
     private static let cancelledByCaller = RPCError(code: .cancelled, message: "the call was cancelled by the client")
-    private static let handlerReturnedEarly = RPCError(code: .cancelled, message: "the response handler returned before the call ended")
+    private static let handlerReturnedEarly = RPCError(
+        code: .cancelled, message: "the response handler returned before the call ended")
 
     /// The body of a one-message call: `request` serialized, checked against the send limit and
     /// compressed when the configuration asks for it.
@@ -351,7 +361,8 @@ public final class GRPCClient: Sendable {
         guard bytes.count <= configuration.maxSendMessageBytes else {
             throw RPCError(
                 code: .resourceExhausted,
-                message: "a request message of \(bytes.count) bytes exceeds the send limit of \(configuration.maxSendMessageBytes) bytes"
+                message:
+                    "a request message of \(bytes.count) bytes exceeds the send limit of \(configuration.maxSendMessageBytes) bytes"
             )
         }
         if let compressed = MessageCompression.compress(bytes, with: configuration.requestCompression) {
@@ -360,7 +371,9 @@ public final class GRPCClient: Sendable {
         return .single(bytes, compressed: false)
     }
 
-    private func requestHeaders(_ method: MethodDescriptor, metadata: Metadata, timeout: Duration?) throws -> HTTP2HeaderList {
+    private func requestHeaders(_ method: MethodDescriptor, metadata: Metadata, timeout: Duration?) throws
+        -> HTTP2HeaderList
+    {
         var fields = HTTP2HeaderList(capacity: 8 + metadata.count)
         fields.add(":method", "POST")
         fields.add(":scheme", configuration.tls == nil ? "http" : "https")
@@ -375,7 +388,8 @@ public final class GRPCClient: Sendable {
         fields.add("grpc-accept-encoding", MessageEncoding.acceptEncodingHeaderValue)
         if let timeout {
             guard timeout > .zero else {
-                throw RPCError(code: .deadlineExceeded, message: "the call's timeout (\(timeout)) had passed before it started")
+                throw RPCError(
+                    code: .deadlineExceeded, message: "the call's timeout (\(timeout)) had passed before it started")
             }
             fields.add("grpc-timeout", GRPCTimeout(timeout).wireEncoding)
         }

@@ -37,7 +37,9 @@ package struct GRPCMessageDeframer: Sendable {
     package var isAtMessageBoundary: Bool { !inBody && prefixCount == 0 }
 
     /// Consumes `bytes`, calling `onMessage` with each message completed by them, in order.
-    package mutating func process(_ bytes: UnsafeRawBufferPointer, onMessage: (ReceivedMessage) -> Void) throws(RPCError) {
+    package mutating func process(_ bytes: UnsafeRawBufferPointer, onMessage: (ReceivedMessage) -> Void)
+        throws(RPCError)
+    {
         if let failure { throw failure }
         var offset = 0
         let count = bytes.count
@@ -62,7 +64,10 @@ package struct GRPCMessageDeframer: Sendable {
                 )
                 offset += Self.prefixLength
                 if count - offset >= length {
-                    onMessage(ReceivedMessage(bytes: Array(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)])), encoding: encoding))
+                    onMessage(
+                        ReceivedMessage(
+                            bytes: Array(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)])),
+                            encoding: encoding))
                     offset += length
                 } else {
                     beginBody(length: length, encoding: encoding)
@@ -73,7 +78,8 @@ package struct GRPCMessageDeframer: Sendable {
             offset += 1
             if prefixCount == Self.prefixLength {
                 prefixCount = 0
-                let (length, encoding) = try startMessage(flag: prefix.0, length: prefix.1, prefix.2, prefix.3, prefix.4)
+                let (length, encoding) = try startMessage(
+                    flag: prefix.0, length: prefix.1, prefix.2, prefix.3, prefix.4)
                 if length == 0 {
                     onMessage(ReceivedMessage(bytes: [], encoding: encoding))
                 } else {
@@ -87,16 +93,18 @@ package struct GRPCMessageDeframer: Sendable {
     package mutating func finish() throws(RPCError) {
         if let failure { throw failure }
         if inBody {
-            try fail(RPCError(
-                code: .internal,
-                message: "the stream ended inside a message: \(body.count) of its \(bodyLength) bytes arrived"
-            ))
+            try fail(
+                RPCError(
+                    code: .internal,
+                    message: "the stream ended inside a message: \(body.count) of its \(bodyLength) bytes arrived"
+                ))
         }
         if prefixCount > 0 {
-            try fail(RPCError(
-                code: .internal,
-                message: "the stream ended inside a message's 5-byte prefix (\(prefixCount) bytes arrived)"
-            ))
+            try fail(
+                RPCError(
+                    code: .internal,
+                    message: "the stream ended inside a message's 5-byte prefix (\(prefixCount) bytes arrived)"
+                ))
         }
     }
 
@@ -130,18 +138,23 @@ package struct GRPCMessageDeframer: Sendable {
         case 1 where encoding != .identity:
             break
         case 1:
-            try fail(RPCError(
-                code: .internal,
-                message: "a message has the compressed flag set but the call has no grpc-encoding other than identity"
-            ))
+            try fail(
+                RPCError(
+                    code: .internal,
+                    message:
+                        "a message has the compressed flag set but the call has no grpc-encoding other than identity"
+                ))
         default:
-            try fail(RPCError(code: .internal, message: "a message has an invalid compressed flag \(flag) (expected 0 or 1)"))
+            try fail(
+                RPCError(code: .internal, message: "a message has an invalid compressed flag \(flag) (expected 0 or 1)")
+            )
         }
         if length > maxMessageBytes {
-            try fail(RPCError(
-                code: .resourceExhausted,
-                message: "a message of \(length) bytes exceeds the limit of \(maxMessageBytes) bytes"
-            ))
+            try fail(
+                RPCError(
+                    code: .resourceExhausted,
+                    message: "a message of \(length) bytes exceeds the limit of \(maxMessageBytes) bytes"
+                ))
         }
         return (length, flag == 1 ? encoding : .identity)
     }

@@ -6,8 +6,10 @@ package enum GRPCMessageFramer {
     /// The 5 prefix bytes of a message of `length` bytes.
     package static func prefix(length: Int, compressed: Bool = false) -> (UInt8, UInt8, UInt8, UInt8, UInt8) {
         let length = UInt32(truncatingIfNeeded: length)
-        return (compressed ? 1 : 0, UInt8(truncatingIfNeeded: length >> 24), UInt8(truncatingIfNeeded: length >> 16),
-                UInt8(truncatingIfNeeded: length >> 8), UInt8(truncatingIfNeeded: length))
+        return (
+            compressed ? 1 : 0, UInt8(truncatingIfNeeded: length >> 24), UInt8(truncatingIfNeeded: length >> 16),
+            UInt8(truncatingIfNeeded: length >> 8), UInt8(truncatingIfNeeded: length)
+        )
     }
 
     /// The prefix byte at `index` (0..<5) for a message of `length` bytes.

@@ -1,7 +1,7 @@
-public import QuantServeGRPC
 public import Logging
 import NIOCore
 import NIOPosix
+public import QuantServeGRPC
 import Synchronization
 
 /// A gRPC server over HTTP/2, cleartext (prior knowledge) or TLS (ALPN h2) when the
@@ -53,9 +53,11 @@ public final class GRPCServer: Sendable {
         self.router = router
         self.configuration = configuration
         self.logger = logger
-        self.state = Mutex(State(limiter: ConnectionLimiter(
-            maxConnections: configuration.maxConnections, maxPerPeer: configuration.maxConnectionsPerPeer
-        )))
+        self.state = Mutex(
+            State(
+                limiter: ConnectionLimiter(
+                    maxConnections: configuration.maxConnections, maxPerPeer: configuration.maxConnectionsPerPeer
+                )))
         if let threads = configuration.eventLoopThreads {
             group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
             ownsGroup = true
@@ -70,7 +72,10 @@ public final class GRPCServer: Sendable {
 
     /// Open and refused connections so far.
     public var connectionStatistics: ConnectionStatistics {
-        state.withLock { ConnectionStatistics(open: $0.limiter.openCount, admitted: $0.limiter.admittedCount, refused: $0.limiter.refusedCount) }
+        state.withLock {
+            ConnectionStatistics(
+                open: $0.limiter.openCount, admitted: $0.limiter.admittedCount, refused: $0.limiter.refusedCount)
+        }
     }
 
     /// The libnghttp2 loaded at run time, e.g. "1.52.0".
@@ -82,10 +87,12 @@ public final class GRPCServer: Sendable {
     public func start() async throws -> Int {
         guard NGHTTP2Session.libraryIsSupported else {
             let minimum = NGHTTP2Session.minimumLibraryVersion
-            throw RPCError(code: .failedPrecondition, message: """
-                libnghttp2 \(NGHTTP2Session.libraryVersion) is too old: the server needs \(minimum.major).\(minimum.minor).\(minimum.patch) \
-                or later for its flood and reset limits
-                """)
+            throw RPCError(
+                code: .failedPrecondition,
+                message: """
+                    libnghttp2 \(NGHTTP2Session.libraryVersion) is too old: the server needs \(minimum.major).\(minimum.minor).\(minimum.patch) \
+                    or later for its flood and reset limits
+                    """)
         }
         try state.withLock { state in
             guard case .idle = state.phase else {
@@ -103,10 +110,11 @@ public final class GRPCServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let refusal = self.admit(channel)
                     try TLSPipeline.addServerHandlers(configuration.tls, to: channel)
-                    try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(
-                        router: router, configuration: configuration, logger: logger,
-                        refusal: refusal, connectionLog: connectionLog, failureLog: failureLog
-                    ))
+                    try channel.pipeline.syncOperations.addHandler(
+                        ServerConnectionHandler(
+                            router: router, configuration: configuration, logger: logger,
+                            refusal: refusal, connectionLog: connectionLog, failureLog: failureLog
+                        ))
                 }
             }
         let listener: any Channel
@@ -122,11 +130,15 @@ public final class GRPCServer: Sendable {
             state.port = port
             state.phase = .running
         }
-        logger.info("gRPC server listening", metadata: [
-            "host": "\(configuration.host)", "port": "\(port)", "nghttp2": "\(NGHTTP2Session.libraryVersion)",
-            "tls": "\(configuration.tls.map { $0.clientCertificateAuthorityFile == nil ? "on" : "mutual" } ?? "off")",
-            "max-connections": "\(configuration.maxConnections)", "max-connections-per-peer": "\(configuration.maxConnectionsPerPeer)",
-        ])
+        logger.info(
+            "gRPC server listening",
+            metadata: [
+                "host": "\(configuration.host)", "port": "\(port)", "nghttp2": "\(NGHTTP2Session.libraryVersion)",
+                "tls":
+                    "\(configuration.tls.map { $0.clientCertificateAuthorityFile == nil ? "on" : "mutual" } ?? "off")",
+                "max-connections": "\(configuration.maxConnections)",
+                "max-connections-per-peer": "\(configuration.maxConnectionsPerPeer)",
+            ])
         return port
     }
 
@@ -194,10 +206,12 @@ public final class GRPCServer: Sendable {
         if let refusal {
             configuration.observer?.connectionRefused()
             connectionLog.log { suppressed in
-                logger.notice("refused a connection", metadata: [
-                    "peer": "\(peer)", "reason": "\(refusal.reason)", "refused-so-far": "\(refusedCount)",
-                    "lines-not-logged": "\(suppressed)",
-                ])
+                logger.notice(
+                    "refused a connection",
+                    metadata: [
+                        "peer": "\(peer)", "reason": "\(refusal.reason)", "refused-so-far": "\(refusedCount)",
+                        "lines-not-logged": "\(suppressed)",
+                    ])
             }
             return refusal
         }

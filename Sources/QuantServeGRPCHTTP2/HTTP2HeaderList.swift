@@ -25,7 +25,10 @@ struct HTTP2HeaderList {
         bytes.append(contentsOf: name.utf8)
         let valueStart = bytes.count
         bytes.append(contentsOf: value.utf8)
-        fields.append(Field(nameStart: nameStart, nameLength: valueStart - nameStart, valueStart: valueStart, valueLength: bytes.count - valueStart))
+        fields.append(
+            Field(
+                nameStart: nameStart, nameLength: valueStart - nameStart, valueStart: valueStart,
+                valueLength: bytes.count - valueStart))
     }
 
     /// Appends every field of `metadata`, or none: throws INTERNAL for an entry that cannot be sent.

@@ -47,8 +47,9 @@ final class InboundFlowController: Sendable {
     func messageTaken(size: Int) {
         let remaining = unreadBytes.subtract(size + 5, ordering: .sequentiallyConsistent).newValue
         if remaining <= threshold,
-           holding.load(ordering: .relaxed),
-           holding.compareExchange(expected: true, desired: false, ordering: .sequentiallyConsistent).exchanged {
+            holding.load(ordering: .relaxed),
+            holding.compareExchange(expected: true, desired: false, ordering: .sequentiallyConsistent).exchanged
+        {
             release()
         }
     }

@@ -11,7 +11,7 @@ extension Metadata {
         if name.hasPrefix("grpc-") { return true }
         switch name {
         case "content-type", "te", "connection", "keep-alive", "proxy-connection", "transfer-encoding",
-             "upgrade", "host", "content-length":
+            "upgrade", "host", "content-length":
             return true
         default:
             return false
@@ -20,11 +20,12 @@ extension Metadata {
 
     /// Whether `key` is a valid metadata key: non-empty, only `0-9 a-z _ - .`.
     package static func isValidKey(_ key: some StringProtocol) -> Bool {
-        !key.isEmpty && key.utf8.allSatisfy { byte in
-            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
-                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
-        }
+        !key.isEmpty
+            && key.utf8.allSatisfy { byte in
+                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                    || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                    || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+            }
     }
 
     /// Whether `value` may travel as a text value: printable ASCII only.
@@ -39,13 +40,17 @@ extension Metadata {
     package func forEachHeaderField(_ body: (String, String) -> Void) throws(RPCError) {
         for entry in self {
             guard Self.isValidKey(entry.key), !Self.isReservedHeader(entry.key) else {
-                throw RPCError(code: .internal, message: "metadata key '\(entry.key)' is reserved or not a valid gRPC metadata key")
+                throw RPCError(
+                    code: .internal, message: "metadata key '\(entry.key)' is reserved or not a valid gRPC metadata key"
+                )
             }
             let isBinaryKey = entry.key.hasSuffix("-bin")
             switch entry.value {
             case .binary(let bytes):
                 guard isBinaryKey else {
-                    throw RPCError(code: .internal, message: "metadata key '\(entry.key)' has a binary value but does not end in -bin")
+                    throw RPCError(
+                        code: .internal,
+                        message: "metadata key '\(entry.key)' has a binary value but does not end in -bin")
                 }
                 body(entry.key, Base64.encode(bytes))
             case .string(let text):
@@ -53,7 +58,9 @@ extension Metadata {
                     body(entry.key, Base64.encode(Array(text.utf8)))
                 } else {
                     guard Self.isValidTextValue(text) else {
-                        throw RPCError(code: .internal, message: "metadata value of '\(entry.key)' has characters outside printable ASCII")
+                        throw RPCError(
+                            code: .internal,
+                            message: "metadata value of '\(entry.key)' has characters outside printable ASCII")
                     }
                     body(entry.key, text)
                 }

@@ -146,17 +146,27 @@ final class NGHTTP2Session {
         session = created
 
         var entries: [nghttp2_settings_entry] = [
-            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue), value: UInt32(settings.initialStreamWindow)),
-            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE.rawValue), value: UInt32(settings.maxHeaderListBytes)),
+            nghttp2_settings_entry(
+                settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue),
+                value: UInt32(settings.initialStreamWindow)),
+            nghttp2_settings_entry(
+                settings_id: Int32(NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE.rawValue),
+                value: UInt32(settings.maxHeaderListBytes)),
         ]
         if let maxConcurrentStreams = settings.maxConcurrentStreams {
-            entries.append(nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue), value: UInt32(maxConcurrentStreams)))
+            entries.append(
+                nghttp2_settings_entry(
+                    settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue),
+                    value: UInt32(maxConcurrentStreams)))
         }
         if let enablePush = settings.enablePush {
-            entries.append(nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_ENABLE_PUSH.rawValue), value: enablePush ? 1 : 0))
+            entries.append(
+                nghttp2_settings_entry(
+                    settings_id: Int32(NGHTTP2_SETTINGS_ENABLE_PUSH.rawValue), value: enablePush ? 1 : 0))
         }
         nghttp2_submit_settings(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), entries, entries.count)
-        nghttp2_session_set_local_window_size(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, Int32(clamping: settings.connectionWindow))
+        nghttp2_session_set_local_window_size(
+            session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, Int32(clamping: settings.connectionWindow))
     }
 
     deinit {
@@ -240,7 +250,8 @@ final class NGHTTP2Session {
     func submitGoAway(errorCode: UInt32, debugMessage: String = "") {
         let lastStreamID = nghttp2_session_get_last_proc_stream_id(session)
         var debugData = Array(debugMessage.utf8)
-        nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), lastStreamID, errorCode, &debugData, debugData.count)
+        nghttp2_submit_goaway(
+            session, UInt8(NGHTTP2_FLAG_NONE.rawValue), lastStreamID, errorCode, &debugData, debugData.count)
     }
 
     /// Ends the session with GOAWAY(`errorCode`); no more input is processed.
@@ -281,7 +292,9 @@ final class NGHTTP2Session {
     /// The highest peer-initiated stream id processed so far.
     var lastProcessedStreamID: Int32 { nghttp2_session_get_last_proc_stream_id(session) }
 
-    private func withNameValues<Result>(_ headers: HTTP2HeaderList, _ body: (UnsafePointer<nghttp2_nv>, Int) -> Result) -> Result {
+    private func withNameValues<Result>(_ headers: HTTP2HeaderList, _ body: (UnsafePointer<nghttp2_nv>, Int) -> Result)
+        -> Result
+    {
         headers.bytes.withUnsafeBufferPointer { storage in
             let base = UnsafeMutablePointer(mutating: storage.baseAddress ?? UnsafePointer(bitPattern: 1)!)
             return withUnsafeTemporaryAllocation(of: nghttp2_nv.self, capacity: headers.count) { nameValues in
@@ -342,7 +355,8 @@ private let onFrameReceived: nghttp2_on_frame_recv_callback = { _, frame, userDa
     case dataType where header.length == 0:
         delegate.sessionControlFrame(.emptyData)
     case goAwayType:
-        delegate.sessionGoAway(lastStreamID: frame.pointee.goaway.last_stream_id, errorCode: frame.pointee.goaway.error_code)
+        delegate.sessionGoAway(
+            lastStreamID: frame.pointee.goaway.last_stream_id, errorCode: frame.pointee.goaway.error_code)
     case pingType where header.flags & ackFlag != 0:
         delegate.sessionPingAcknowledged()
     case pingType:
@@ -360,7 +374,8 @@ private let onFrameReceived: nghttp2_on_frame_recv_callback = { _, frame, userDa
 }
 
 private let onDataChunk: nghttp2_on_data_chunk_recv_callback = { _, _, streamID, data, length, userData in
-    NGHTTP2Session.delegate(of: userData).sessionData(streamID: streamID, bytes: UnsafeRawBufferPointer(start: data, count: length))
+    NGHTTP2Session.delegate(of: userData).sessionData(
+        streamID: streamID, bytes: UnsafeRawBufferPointer(start: data, count: length))
     return 0
 }
 
@@ -372,7 +387,7 @@ private let onStreamClose: nghttp2_on_stream_close_callback = { _, streamID, err
 private let onFrameSent: nghttp2_on_frame_send_callback = { _, frame, userData in
     guard let frame else { return 0 }
     let header = frame.pointee.hd
-    if (header.type == headersType || header.type == dataType), header.flags & endStreamFlag != 0 {
+    if header.type == headersType || header.type == dataType, header.flags & endStreamFlag != 0 {
         NGHTTP2Session.delegate(of: userData).sessionSentEndStream(streamID: header.stream_id)
     }
     return 0

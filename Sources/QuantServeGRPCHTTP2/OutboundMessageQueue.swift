@@ -1,5 +1,5 @@
-import QuantServeGRPC
 import DequeModule
+import QuantServeGRPC
 import Synchronization
 
 /// The messages one side of a call has written but HTTP/2 has not yet sent, shared between the
@@ -158,7 +158,9 @@ final class OutboundMessageQueue: Sendable {
     func takeWakeWork() -> WakeWork {
         state.withLock { state in
             state.wakeScheduled = false
-            let work = WakeWork(headers: state.headers, hasMessages: !state.entries.isEmpty, end: state.end, wasDeferred: state.deferred)
+            let work = WakeWork(
+                headers: state.headers, hasMessages: !state.entries.isEmpty, end: state.end, wasDeferred: state.deferred
+            )
             state.headers = nil
             state.deferred = false
             return work
@@ -220,11 +222,14 @@ extension OutboundMessageQueue.State {
     }
 
     /// Copies as much of `entry` (from the cursor on) as fits in `target`; returns the count.
-    fileprivate mutating func copy(_ entry: OutboundMessageQueue.Entry, into target: UnsafeMutableRawBufferPointer) -> Int {
+    fileprivate mutating func copy(_ entry: OutboundMessageQueue.Entry, into target: UnsafeMutableRawBufferPointer)
+        -> Int
+    {
         var written = 0
         if entry.prefixed {
             while cursor < GRPCMessageDeframer.prefixLength, written < target.count {
-                target[written] = GRPCMessageFramer.prefixByte(cursor, length: entry.bytes.count, compressed: entry.compressed)
+                target[written] = GRPCMessageFramer.prefixByte(
+                    cursor, length: entry.bytes.count, compressed: entry.compressed)
                 cursor += 1
                 written += 1
             }

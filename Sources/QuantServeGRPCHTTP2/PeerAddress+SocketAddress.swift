@@ -1,5 +1,5 @@
-import QuantServeGRPC
 import NIOCore
+import QuantServeGRPC
 
 extension PeerAddress {
     /// The gRPC name of a socket address (`ipv4:127.0.0.1:51234`, `ipv6:[::1]:51234`, `unix:/path`).

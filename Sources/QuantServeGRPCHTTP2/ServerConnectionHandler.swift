@@ -1,6 +1,6 @@
-import QuantServeGRPC
 import Logging
 import NIOCore
+import QuantServeGRPC
 
 /// Asks a server connection to stop taking calls: GOAWAY now, in-flight calls may run until
 /// `deadline`, then the rest end with UNAVAILABLE and the connection closes.
@@ -72,14 +72,16 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         loopSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
-        session = NGHTTP2Session(role: .server, delegate: self, settings: .init(
-            maxConcurrentStreams: configuration.maxConcurrentStreams,
-            initialStreamWindow: configuration.initialStreamWindow,
-            connectionWindow: configuration.connectionWindow,
-            maxHeaderListBytes: configuration.maxHeaderListBytes,
-            enablePush: nil,
-            floodLimits: configuration.floodLimits
-        ))
+        session = NGHTTP2Session(
+            role: .server, delegate: self,
+            settings: .init(
+                maxConcurrentStreams: configuration.maxConcurrentStreams,
+                initialStreamWindow: configuration.initialStreamWindow,
+                connectionWindow: configuration.connectionWindow,
+                maxHeaderListBytes: configuration.maxHeaderListBytes,
+                enablePush: nil,
+                floodLimits: configuration.floodLimits
+            ))
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -175,7 +177,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
         guard let context else { return }
         logConnection(.info, "refused an HTTP/1 request")
         let body = "This server speaks gRPC over HTTP/2 only (cleartext, prior knowledge); HTTP/1.x is not supported.\n"
-        let response = "HTTP/1.1 505 HTTP Version Not Supported\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        let response =
+            "HTTP/1.1 505 HTTP Version Not Supported\r\nContent-Type: text/plain; charset=utf-8\r\n"
             + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body
         answeredHTTP1 = true
         write(context.channel.allocator.buffer(string: response), context: context)
@@ -215,12 +218,16 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
                 session.submitPing()
                 scheduleFlush()
             case .endStream(let streamID, let status):
-                if let stream = streams[streamID] { end(stream, with: RPCError(code: status.code, message: status.message)) }
+                if let stream = streams[streamID] {
+                    end(stream, with: RPCError(code: status.code, message: status.message))
+                }
                 scheduleFlush()
             case .resetStream(let streamID, let reason):
                 logConnection(.info, "resetting a stalled stream", ["stream": "\(streamID)", "reason": "\(reason)"])
                 session.submitReset(streamID: streamID, errorCode: NGHTTP2Session.ErrorCode.cancel)
-                if let stream = streams[streamID] { abandon(stream, error: RPCError(code: .cancelled, message: reason)) }
+                if let stream = streams[streamID] {
+                    abandon(stream, error: RPCError(code: .cancelled, message: reason))
+                }
                 scheduleFlush()
             case .endAllStreams(let status):
                 let error = RPCError(code: status.code, message: status.message)
@@ -309,7 +316,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
 
     /// Closes once asked to and everything went out (the machine cuts it if that never happens).
     private func closeIfFlushed() {
-        guard closeWhenFlushed, channelBufferedBytes == 0, answeredHTTP1 || !(session?.wantsWrite ?? false) else { return }
+        guard closeWhenFlushed, channelBufferedBytes == 0, answeredHTTP1 || !(session?.wantsWrite ?? false) else {
+            return
+        }
         closeWhenFlushed = false
         context?.close(promise: nil)
     }
@@ -326,7 +335,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
 
     func sessionBeginHeaders(streamID: Int32) {
         guard streams[streamID] == nil else { return }
-        streams[streamID] = ServerStream(streamID: streamID, maxReceiveMessageBytes: configuration.maxReceiveMessageBytes)
+        streams[streamID] = ServerStream(
+            streamID: streamID, maxReceiveMessageBytes: configuration.maxReceiveMessageBytes)
     }
 
     func sessionHeader(streamID: Int32, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
@@ -385,7 +395,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
         guard let stream = streams.removeValue(forKey: streamID) else { return }
         stream.deadlineTimer?.cancel()
         if stream.phase != .finished {
-            let message = errorCode == NGHTTP2Session.ErrorCode.noError
+            let message =
+                errorCode == NGHTTP2Session.ErrorCode.noError
                 ? "the stream closed before the call completed"
                 : "the client reset the stream (HTTP/2 error code \(errorCode))"
             let error = RPCError(code: .cancelled, message: message)
@@ -436,30 +447,45 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
         stream.phase = .running
         let head = stream.head
         if head.exceededLimit {
-            return respondTrailersOnly(stream, RPCError(
-                code: .resourceExhausted,
-                message: "the request header list (\(head.listBytes)+ bytes) exceeds the limit of \(configuration.maxHeaderListBytes) bytes"
-            ))
+            return respondTrailersOnly(
+                stream,
+                RPCError(
+                    code: .resourceExhausted,
+                    message:
+                        "the request header list (\(head.listBytes)+ bytes) exceeds the limit of \(configuration.maxHeaderListBytes) bytes"
+                ))
         }
         guard head.method == "POST" else {
-            return respondHTTP(stream, status: 405, body: "gRPC calls use POST, not \(head.method.map { ClientText.quoted($0) } ?? "no method").\n")
+            return respondHTTP(
+                stream, status: 405,
+                body: "gRPC calls use POST, not \(head.method.map { ClientText.quoted($0) } ?? "no method").\n")
         }
         guard head.isGRPCContentType else {
             return respondHTTP(
                 stream, status: 415,
-                body: "Unsupported content-type \(ClientText.quoted(head.contentType ?? "")): this server speaks gRPC (application/grpc).\n"
+                body:
+                    "Unsupported content-type \(ClientText.quoted(head.contentType ?? "")): this server speaks gRPC (application/grpc).\n"
             )
         }
-        guard let path = head.path, let handler = router.handler(forPath: path), let method = MethodDescriptor(path: path) else {
-            return respondTrailersOnly(stream, RPCError(code: .unimplemented, message: "unknown method \(head.path.map { ClientText.quoted($0) } ?? "<no :path>")"))
+        guard let path = head.path, let handler = router.handler(forPath: path),
+            let method = MethodDescriptor(path: path)
+        else {
+            return respondTrailersOnly(
+                stream,
+                RPCError(
+                    code: .unimplemented,
+                    message: "unknown method \(head.path.map { ClientText.quoted($0) } ?? "<no :path>")"))
         }
         stream.knownMethod = path
         if let encodingName = head.encoding {
             guard let encoding = MessageEncoding(headerValue: encodingName) else {
-                return respondTrailersOnly(stream, RPCError(
-                    code: .unimplemented,
-                    message: "grpc-encoding \(ClientText.quoted(encodingName)) is not supported; this server accepts \(MessageEncoding.acceptEncodingHeaderValue)"
-                ))
+                return respondTrailersOnly(
+                    stream,
+                    RPCError(
+                        code: .unimplemented,
+                        message:
+                            "grpc-encoding \(ClientText.quoted(encodingName)) is not supported; this server accepts \(MessageEncoding.acceptEncodingHeaderValue)"
+                    ))
             }
             stream.deframer.encoding = encoding
         }
@@ -469,16 +495,22 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
         var deadline: ContinuousClock.Instant?
         if let timeoutText = head.timeout {
             guard let timeout = GRPCTimeout(decoding: timeoutText) else {
-                return respondTrailersOnly(stream, RPCError(code: .internal, message: "malformed grpc-timeout \(ClientText.quoted(timeoutText))"))
+                return respondTrailersOnly(
+                    stream,
+                    RPCError(code: .internal, message: "malformed grpc-timeout \(ClientText.quoted(timeoutText))"))
             }
             guard timeout.duration > .zero else {
-                return respondTrailersOnly(stream, RPCError(code: .deadlineExceeded, message: "the deadline had passed when the call arrived"))
+                return respondTrailersOnly(
+                    stream, RPCError(code: .deadlineExceeded, message: "the deadline had passed when the call arrived"))
             }
             deadline = .now + timeout.duration
             armDeadline(stream, after: timeout.duration)
         }
-        spawnHandler(stream, handler: handler, context: ServerContext(method: method, metadata: head.metadata, deadline: deadline, peer: peer,
-                                                                  transportIsSecure: configuration.tls != nil))
+        spawnHandler(
+            stream, handler: handler,
+            context: ServerContext(
+                method: method, metadata: head.metadata, deadline: deadline, peer: peer,
+                transportIsSecure: configuration.tls != nil))
     }
 
     private func spawnHandler(_ stream: ServerStream, handler: @escaping RPCHandler, context: ServerContext) {
@@ -494,8 +526,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
             loopSelf.eventLoop.execute { loopSelf.value.wake(streamID: streamID) }
         }
         stream.responses = queue
-        let sink = ServerResponseSink(queue: queue, maxSendMessageBytes: configuration.maxSendMessageBytes,
-                                      compression: stream.responseEncoding)
+        let sink = ServerResponseSink(
+            queue: queue, maxSendMessageBytes: configuration.maxSendMessageBytes,
+            compression: stream.responseEncoding)
         let maxReceiveMessageBytes = configuration.maxReceiveMessageBytes
         let (logger, failureLog, method) = (logger, failureLog, context.method)
         stream.task = Task {
@@ -517,9 +550,13 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
                     end = .status(known.status, known.metadata)
                 } else {
                     failureLog.log { suppressed in
-                        var metadata: Logger.Metadata = ["method": "\(method)", "error": "\(String(reflecting: error))"]
+                        var metadata: Logger.Metadata = [
+                            "method": "\(method)", "error": "\(String(reflecting: error))",
+                        ]
                         if suppressed > 0 { metadata["lines-not-logged"] = "\(suppressed)" }
-                        logger.error("handler failed unexpectedly; the client gets INTERNAL \"internal error\"", metadata: metadata)
+                        logger.error(
+                            "handler failed unexpectedly; the client gets INTERNAL \"internal error\"",
+                            metadata: metadata)
                     }
                     end = .status(RPCError.unexpectedFailure.status, [:])
                 }
@@ -636,7 +673,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
         session.submitResponse(streamID: streamID, fields, endStream: false)
         stream.responseStarted = true
         stream.phase = .finished
-        logConnection(.notice, "refused a non-gRPC request", ["method": "\(stream.methodForLog)", "http-status": "\(status)"])
+        logConnection(
+            .notice, "refused a non-gRPC request", ["method": "\(stream.methodForLog)", "http-status": "\(status)"])
         scheduleFlush()
     }
 
@@ -654,9 +692,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
         do throws(RPCError) {
             try fields.add(metadata: metadata)
         } catch {
-            logger.warning("dropped response metadata that cannot be sent", metadata: [
-                "method": "\(stream.methodForLog)", "error": "\(error.message)",
-            ])
+            logger.warning(
+                "dropped response metadata that cannot be sent",
+                metadata: [
+                    "method": "\(stream.methodForLog)", "error": "\(error.message)",
+                ])
         }
     }
 
@@ -675,7 +715,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler, NGHTTP2SessionDelegat
     /// message may quote client text, so it is escaped.
     private func finishCall(_ stream: ServerStream, status: Status) {
         let nanoseconds = (NIODeadline.now() - stream.startTime).nanoseconds
-        configuration.observer?.callEnded(method: stream.knownMethod, code: status.code, duration: .nanoseconds(nanoseconds))
+        configuration.observer?.callEnded(
+            method: stream.knownMethod, code: status.code, duration: .nanoseconds(nanoseconds))
         guard status.code != .ok else { return }
         failureLog.log { suppressed in
             var metadata: Logger.Metadata = [

@@ -1,5 +1,5 @@
-import QuantServeGRPC
 import NIOCore
+import QuantServeGRPC
 
 /// The life of one server connection as a pure state machine: events in (with the time they
 /// happened), actions out. It owns every decision about the connection as a whole — the
@@ -187,7 +187,10 @@ struct ServerConnectionStateMachine {
         bufferedOutboundBytes = bytes
         guard bytes > configuration.maxBufferedOutboundBytes, state != .closed else { return [] }
         state = .closed
-        return [.closeNow(reason: "the client left more than \(configuration.maxBufferedOutboundBytes) response bytes unread")]
+        return [
+            .closeNow(
+                reason: "the client left more than \(configuration.maxBufferedOutboundBytes) response bytes unread")
+        ]
     }
 
     /// The session ended on its own (a protocol error or both sides done): close once written.
@@ -202,7 +205,9 @@ struct ServerConnectionStateMachine {
         case .handshaking:
             return close(now: now, goAway: (NGHTTP2Session.ErrorCode.noError, "server shutting down"))
         case .active:
-            if streams.isEmpty { return close(now: now, goAway: (NGHTTP2Session.ErrorCode.noError, "server shutting down")) }
+            if streams.isEmpty {
+                return close(now: now, goAway: (NGHTTP2Session.ErrorCode.noError, "server shutting down"))
+            }
             state = .draining(deadline: deadline)
             return [.sendGoAway(errorCode: NGHTTP2Session.ErrorCode.noError, reason: "server shutting down")]
         case .draining, .closing, .closed:
@@ -231,8 +236,11 @@ struct ServerConnectionStateMachine {
         case .active:
             var next = streamDeadline ?? .distantFuture
             if streams.isEmpty { next = min(next, idleSince + TimeAmount(configuration.idleTimeout)) }
-            if let pingSentAt { next = min(next, pingSentAt + TimeAmount(configuration.keepaliveTimeout)) }
-            else if let nextPingAt { next = min(next, nextPingAt) }
+            if let pingSentAt {
+                next = min(next, pingSentAt + TimeAmount(configuration.keepaliveTimeout))
+            } else if let nextPingAt {
+                next = min(next, nextPingAt)
+            }
             return min(next, unwritableDeadline ?? .distantFuture)
         case .draining(let deadline):
             return min(deadline, streamDeadline ?? .distantFuture, unwritableDeadline ?? .distantFuture)
@@ -252,8 +260,12 @@ struct ServerConnectionStateMachine {
         switch state {
         case .handshaking:
             guard openedAt + TimeAmount(configuration.handshakeTimeout) <= now else { return [] }
-            return close(now: now, goAway: (NGHTTP2Session.ErrorCode.noError,
-                                             "no request within \(configuration.handshakeTimeout) of connecting"))
+            return close(
+                now: now,
+                goAway: (
+                    NGHTTP2Session.ErrorCode.noError,
+                    "no request within \(configuration.handshakeTimeout) of connecting"
+                ))
         case .active:
             var actions = expireStreams(now: now)
             if streams.isEmpty, idleSince + TimeAmount(configuration.idleTimeout) <= now {
@@ -261,7 +273,8 @@ struct ServerConnectionStateMachine {
             }
             if let pingSentAt {
                 if pingSentAt + TimeAmount(configuration.keepaliveTimeout) <= now {
-                    return actions + close(now: now, goAway: (NGHTTP2Session.ErrorCode.noError, "keepalive PING unanswered"))
+                    return actions
+                        + close(now: now, goAway: (NGHTTP2Session.ErrorCode.noError, "keepalive PING unanswered"))
                 }
             } else if let nextPingAt, let interval = configuration.keepaliveInterval, nextPingAt <= now {
                 pingSentAt = now
@@ -271,7 +284,8 @@ struct ServerConnectionStateMachine {
             return actions
         case .draining(let deadline):
             if deadline <= now {
-                return [.endAllStreams(Status(code: .unavailable, message: "the server is shutting down"))] + close(now: now, goAway: nil)
+                return [.endAllStreams(Status(code: .unavailable, message: "the server is shutting down"))]
+                    + close(now: now, goAway: nil)
             }
             return expireStreams(now: now)
         case .closing(let deadline):
@@ -319,14 +333,20 @@ struct ServerConnectionStateMachine {
         for (streamID, clock) in streams.sorted(by: { $0.key < $1.key }) {
             if let body = clock.bodyDeadline, body <= now {
                 streams[streamID]?.bodyDeadline = nil
-                actions.append(.endStream(streamID, Status(
-                    code: .deadlineExceeded,
-                    message: "the request message did not arrive within \(configuration.requestBodyTimeout) (server limit)"
-                )))
+                actions.append(
+                    .endStream(
+                        streamID,
+                        Status(
+                            code: .deadlineExceeded,
+                            message:
+                                "the request message did not arrive within \(configuration.requestBodyTimeout) (server limit)"
+                        )))
             }
             if let waiting = clock.outputWaitingSince, waiting + TimeAmount(configuration.stalledTimeout) <= now {
                 streams[streamID]?.outputWaitingSince = nil
-                actions.append(.resetStream(streamID, reason: "the client read none of its response for \(configuration.stalledTimeout)"))
+                actions.append(
+                    .resetStream(
+                        streamID, reason: "the client read none of its response for \(configuration.stalledTimeout)"))
             }
         }
         return actions

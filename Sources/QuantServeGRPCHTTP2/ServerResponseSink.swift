@@ -17,7 +17,8 @@ struct ServerResponseSink: RPCResponseSink {
         guard serialized.count <= maxSendMessageBytes else {
             throw RPCError(
                 code: .resourceExhausted,
-                message: "a response message of \(serialized.count) bytes exceeds the send limit of \(maxSendMessageBytes) bytes"
+                message:
+                    "a response message of \(serialized.count) bytes exceeds the send limit of \(maxSendMessageBytes) bytes"
             )
         }
         if let compressed = MessageCompression.compress(serialized, with: compression) {

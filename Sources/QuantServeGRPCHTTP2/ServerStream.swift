@@ -1,5 +1,5 @@
-import QuantServeGRPC
 import NIOCore
+import QuantServeGRPC
 
 /// One call on a server connection: its request head, the deframer of its body, the handler's
 /// task and the queue of its response. Confined to the connection's event loop.

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import NIOCore
 import NIOSSL
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// TLS for a `GRPCServer`: its certificate chain and key, and optionally the certificate
 /// authority whose client certificates it requires (mutual TLS). TLS 1.2 or later, ALPN "h2"
@@ -25,7 +26,9 @@ public struct ServerTLSConfiguration: Sendable {
 
     /// Reads and checks the files; throws `TLSConfigurationError` when one cannot be read,
     /// holds no PEM certificate or key, or the key does not belong to the certificate.
-    public init(certificateChainFile: String, privateKeyFile: String, clientCertificateAuthorityFile: String? = nil) throws {
+    public init(certificateChainFile: String, privateKeyFile: String, clientCertificateAuthorityFile: String? = nil)
+        throws
+    {
         let chain = try TLSFiles.certificates(certificateChainFile, role: "certificate chain")
         let key = try TLSFiles.privateKey(privateKeyFile)
         var configuration = TLSConfiguration.makeServerConfiguration(
@@ -35,12 +38,14 @@ public struct ServerTLSConfiguration: Sendable {
         configuration.applicationProtocols = [TLSFiles.http2Protocol]
         configuration.shutdownTimeout = TLSFiles.closeNotifyWait
         if let clientCertificateAuthorityFile {
-            let authorities = try TLSFiles.certificates(clientCertificateAuthorityFile, role: "client certificate authority")
+            let authorities = try TLSFiles.certificates(
+                clientCertificateAuthorityFile, role: "client certificate authority")
             configuration.trustRoots = .certificates(authorities)
             configuration.certificateVerification = .noHostnameVerification
             configuration.sendCANameList = true
         }
-        self.context = try TLSFiles.context(configuration, keyFile: privateKeyFile, certificateFile: certificateChainFile)
+        self.context = try TLSFiles.context(
+            configuration, keyFile: privateKeyFile, certificateFile: certificateChainFile)
         self.certificateChainFile = certificateChainFile
         self.privateKeyFile = privateKeyFile
         self.clientCertificateAuthorityFile = clientCertificateAuthorityFile
@@ -58,25 +63,30 @@ public struct ClientTLSConfiguration: Sendable {
 
     /// Reads and checks the files; throws `TLSConfigurationError` when one cannot be read or
     /// does not hold what it should.
-    public init(trustRootsFile: String?, certificateChainFile: String? = nil, privateKeyFile: String? = nil,
-                serverHostname: String? = nil) throws {
+    public init(
+        trustRootsFile: String?, certificateChainFile: String? = nil, privateKeyFile: String? = nil,
+        serverHostname: String? = nil
+    ) throws {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.minimumTLSVersion = .tlsv12
         configuration.applicationProtocols = [TLSFiles.http2Protocol]
         configuration.shutdownTimeout = TLSFiles.closeNotifyWait
         if let trustRootsFile {
-            configuration.trustRoots = .certificates(try TLSFiles.certificates(trustRootsFile, role: "trusted certificate authority"))
+            configuration.trustRoots = .certificates(
+                try TLSFiles.certificates(trustRootsFile, role: "trusted certificate authority"))
         }
         switch (certificateChainFile, privateKeyFile) {
         case (nil, nil):
             break
         case let (chainFile?, keyFile?):
-            configuration.certificateChain = try TLSFiles.certificates(chainFile, role: "client certificate chain").map { .certificate($0) }
+            configuration.certificateChain = try TLSFiles.certificates(chainFile, role: "client certificate chain").map
+            { .certificate($0) }
             configuration.privateKey = .privateKey(try TLSFiles.privateKey(keyFile))
         default:
             throw TLSConfigurationError("a client certificate needs both its chain file and its private key file")
         }
-        self.context = try TLSFiles.context(configuration, keyFile: privateKeyFile, certificateFile: certificateChainFile)
+        self.context = try TLSFiles.context(
+            configuration, keyFile: privateKeyFile, certificateFile: certificateChainFile)
         self.serverHostname = serverHostname
     }
 }
@@ -124,12 +134,15 @@ enum TLSFiles {
 
     /// The context of `configuration`; the only failure left at this point is a key that does
     /// not belong to the certificate.
-    static func context(_ configuration: TLSConfiguration, keyFile: String?, certificateFile: String?) throws -> NIOSSLContext {
+    static func context(_ configuration: TLSConfiguration, keyFile: String?, certificateFile: String?) throws
+        -> NIOSSLContext
+    {
         do {
             return try NIOSSLContext(configuration: configuration)
         } catch {
             if let keyFile, let certificateFile {
-                throw TLSConfigurationError("the private key in \(keyFile) does not belong to the certificate in \(certificateFile) (\(error))")
+                throw TLSConfigurationError(
+                    "the private key in \(keyFile) does not belong to the certificate in \(certificateFile) (\(error))")
             }
             throw TLSConfigurationError("the TLS configuration is not usable (\(error))")
         }

@@ -21,7 +21,8 @@ enum TLSPipeline {
         // the certificate's IP addresses instead (SNI carries no addresses).
         let hostIsAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
         let serverHostname = tls.serverHostname ?? (hostIsAddress ? nil : host)
-        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls.context, serverHostname: serverHostname))
+        try channel.pipeline.syncOperations.addHandler(
+            NIOSSLClientHandler(context: tls.context, serverHostname: serverHostname))
         try channel.pipeline.syncOperations.addHandler(NegotiatedProtocolCheck(peerRole: "server"))
     }
 }

@@ -95,10 +95,14 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
         switch state {
         case .idle, .receiving:
             if case .headerOverflow = parserError {
-                respondAndClose(context, router.refusalResponse(431, """
-                    the request head is larger than \(configuration.maxHeaderBytes) bytes \
-                    or has more than \(configuration.maxHeaderFields) header fields
-                    """))
+                respondAndClose(
+                    context,
+                    router.refusalResponse(
+                        431,
+                        """
+                        the request head is larger than \(configuration.maxHeaderBytes) bytes \
+                        or has more than \(configuration.maxHeaderFields) header fields
+                        """))
             } else {
                 respondAndClose(context, router.refusalResponse(400, "malformed HTTP/1.1 request (\(parserError))"))
             }
@@ -144,7 +148,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
             return
         }
         if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
-            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+            context.writeAndFlush(
+                wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
         }
         state = .receiving(head, body: context.channel.allocator.buffer(capacity: declaredLength ?? 0))
         arm(context, configuration.requestTimeout)
@@ -156,7 +161,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
         state = .handling(keepAlive: keepAlive)
         let target = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let request = HTTPRequest(
-            method: head.method.rawValue, path: String(target.first ?? ""), query: target.count > 1 ? String(target[1]) : nil,
+            method: head.method.rawValue, path: String(target.first ?? ""),
+            query: target.count > 1 ? String(target[1]) : nil,
             headers: head.headers.map { (name: $0.name, value: $0.value) }, body: Data(buffer: body),
             remoteAddress: context.channel.remoteAddress?.ipAddress)
         let handler: HTTPRouter.Handler
@@ -245,11 +251,14 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     /// How long a connection closed after a final response keeps draining what the client sends.
     static let lingerTime: Duration = .seconds(1)
 
-    private func send(_ response: HTTPResponse, keepAlive: Bool, _ context: ChannelHandlerContext) -> EventLoopFuture<Void> {
+    private func send(_ response: HTTPResponse, keepAlive: Bool, _ context: ChannelHandlerContext) -> EventLoopFuture<
+        Void
+    > {
         var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
         headers.replaceOrAdd(name: "content-length", value: String(response.body.count))
         headers.replaceOrAdd(name: "connection", value: keepAlive ? "keep-alive" : "close")
-        let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
+        let head = HTTPResponseHead(
+            version: .http1_1, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         if !response.body.isEmpty {
             context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(data: response.body)))), promise: nil)
@@ -260,7 +269,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     }
 
     private func bodyTooLarge() -> HTTPResponse {
-        router.refusalResponse(413, "the request body is larger than the limit of \(configuration.maxRequestBodyBytes) bytes")
+        router.refusalResponse(
+            413, "the request body is larger than the limit of \(configuration.maxRequestBodyBytes) bytes")
     }
 
     // MARK: - Timeouts
@@ -282,7 +292,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
         timeout = nil
         switch state {
         case .receiving:
-            respondAndClose(context, router.refusalResponse(408, "the request did not arrive within \(configuration.requestTimeout)"))
+            respondAndClose(
+                context,
+                router.refusalResponse(408, "the request did not arrive within \(configuration.requestTimeout)"))
         case .idle, .writing, .closing:
             state = .closing
             context.close(promise: nil)

@@ -15,8 +15,10 @@ public struct HTTPRequest: Sendable {
     /// The client's IP address, when known.
     public var remoteAddress: String?
 
-    public init(method: String, path: String, query: String? = nil, headers: [(name: String, value: String)] = [],
-                body: Data = Data(), remoteAddress: String? = nil) {
+    public init(
+        method: String, path: String, query: String? = nil, headers: [(name: String, value: String)] = [],
+        body: Data = Data(), remoteAddress: String? = nil
+    ) {
         self.method = method
         self.path = path
         self.query = query

@@ -29,7 +29,9 @@ public struct HTTPRouter: Sendable {
     /// How the server words the answers it gives without a handler (400, 404, 405, 408, 413,
     /// 431, 500, 503), from a status and a message: plain text unless an API wants its own
     /// error shape.
-    public var refusalResponse: @Sendable (_ status: Int, _ message: String) -> HTTPResponse = { HTTPResponse.text($0, $1) }
+    public var refusalResponse: @Sendable (_ status: Int, _ message: String) -> HTTPResponse = {
+        HTTPResponse.text($0, $1)
+    }
 
     public init() {}
 
@@ -52,7 +54,8 @@ public struct HTTPRouter: Sendable {
         if allowed.isEmpty {
             return .failure(HTTPResponseError(response: refusalResponse(404, "no route for \(request.path)")))
         }
-        var response = refusalResponse(405, "\(request.path) accepts \(allowed.joined(separator: ", ")), not \(request.method)")
+        var response = refusalResponse(
+            405, "\(request.path) accepts \(allowed.joined(separator: ", ")), not \(request.method)")
         response.headers.append(("allow", allowed.joined(separator: ", ")))
         return .failure(HTTPResponseError(response: response))
     }

@@ -77,11 +77,14 @@ public final class HTTPServer: Sendable {
                     let refusal = self.admit(channel)
                     try channel.pipeline.syncOperations.addHandlers(
                         HTTPResponseEncoder(),
-                        ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes,
-                                                                informationalResponseStrategy: .drop,
-                                                                limitConfiguration: limits)),
+                        ByteToMessageHandler(
+                            HTTPRequestDecoder(
+                                leftOverBytesStrategy: .dropBytes,
+                                informationalResponseStrategy: .drop,
+                                limitConfiguration: limits)),
                         NIOHTTPResponseHeadersValidator(),
-                        HTTPConnectionHandler(router: router, configuration: configuration, logger: logger, refusal: refusal))
+                        HTTPConnectionHandler(
+                            router: router, configuration: configuration, logger: logger, refusal: refusal))
                 }
             }
         let listener: any Channel
@@ -97,10 +100,12 @@ public final class HTTPServer: Sendable {
             state.port = port
             state.phase = .running
         }
-        logger.info("HTTP server listening", metadata: [
-            "host": "\(configuration.host)", "port": "\(port)",
-            "routes": "\(router.routes.map { "\($0.method) \($0.path)" }.joined(separator: ", "))",
-        ])
+        logger.info(
+            "HTTP server listening",
+            metadata: [
+                "host": "\(configuration.host)", "port": "\(port)",
+                "routes": "\(router.routes.map { "\($0.method) \($0.path)" }.joined(separator: ", "))",
+            ])
         return port
     }
 

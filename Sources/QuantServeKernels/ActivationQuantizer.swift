@@ -35,9 +35,10 @@ public enum ActivationQuantizer {
                 scales: scales + first, zero_points: zeroPoints + first)
             if path == .avx512 { qs_quantize_rows_avx512(&job) } else { qs_quantize_rows_avx2(&job) }
         case .portable:
-            portableQuantize(input, inFeatures: inFeatures, rows: rows, into: destination, rowBytes: rowBytes,
-                             elementBytes: elementBytes, precise: precise, scales: scales, zeroPoints: zeroPoints,
-                             multiplier: multiplier)
+            portableQuantize(
+                input, inFeatures: inFeatures, rows: rows, into: destination, rowBytes: rowBytes,
+                elementBytes: elementBytes, precise: precise, scales: scales, zeroPoints: zeroPoints,
+                multiplier: multiplier)
         }
     }
 
@@ -73,7 +74,9 @@ public enum ActivationQuantizer {
     }
 
     /// The quantization parameters of one row, from its minimum and maximum.
-    static func parameters(of row: UnsafePointer<Float>, count: Int, maximumLevel: Int32 = 255) -> ActivationQuantization {
+    static func parameters(of row: UnsafePointer<Float>, count: Int, maximumLevel: Int32 = 255)
+        -> ActivationQuantization
+    {
         let raw = UnsafeRawPointer(row)
         var low = Vector(repeating: 0)
         var high = Vector(repeating: 0)
@@ -116,7 +119,9 @@ public enum ActivationQuantizer {
         while index < count {
             let value = parameters.quantize(row[index])
             if split {
-                planes[0].storeBytes(of: Element(truncatingIfNeeded: value >> 8), toByteOffset: index * MemoryLayout<Element>.size, as: Element.self)
+                planes[0].storeBytes(
+                    of: Element(truncatingIfNeeded: value >> 8), toByteOffset: index * MemoryLayout<Element>.size,
+                    as: Element.self)
             }
             let stored = Element(truncatingIfNeeded: split ? value & 0xFF : value)
             last.storeBytes(of: stored, toByteOffset: index * MemoryLayout<Element>.size, as: Element.self)
@@ -130,7 +135,8 @@ public enum ActivationQuantizer {
         _ values: SIMD8<UInt32>, into plane: UnsafeMutableRawPointer, at index: Int, as element: Element.Type
     ) {
         if Element.self == Int16.self {
-            plane.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: values), toByteOffset: index * 2, as: SIMD8<Int16>.self)
+            plane.storeBytes(
+                of: SIMD8<Int16>(truncatingIfNeeded: values), toByteOffset: index * 2, as: SIMD8<Int16>.self)
         } else {
             plane.storeBytes(of: SIMD8<UInt8>(truncatingIfNeeded: values), toByteOffset: index, as: SIMD8<UInt8>.self)
         }

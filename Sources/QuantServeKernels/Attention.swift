@@ -15,8 +15,10 @@ public enum Attention {
 
     /// Runs `body` with a 64-byte aligned scratch of `scratchFloats(length:headDimension:path:)`
     /// floats, on the stack when it fits (else on the heap).
-    public static func withScratch<Result>(length: Int, headDimension: Int, path: FloatKernelPath = .selected,
-                                           _ body: (UnsafeMutablePointer<Float>) -> Result) -> Result {
+    public static func withScratch<Result>(
+        length: Int, headDimension: Int, path: FloatKernelPath = .selected,
+        _ body: (UnsafeMutablePointer<Float>) -> Result
+    ) -> Result {
         let floats = scratchFloats(length: length, headDimension: headDimension, path: path)
         return withUnsafeTemporaryAllocation(byteCount: max(floats, 1) * 4, alignment: 64) { bytes in
             body(bytes.baseAddress!.bindMemory(to: Float.self, capacity: max(floats, 1)))
@@ -28,44 +30,53 @@ public enum Attention {
     /// `headDimension` floats; row i of the context starts at `context + i · contextStride`.
     /// `scratch` holds `scratchFloats(length:headDimension:path:)` floats (see `withScratch`).
     /// The path must be supported by this CPU.
-    public static func head(query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
-                            inputStride: Int, context: UnsafeMutablePointer<Float>, contextStride: Int,
-                            length: Int, headDimension: Int, scale: Float,
-                            scratch: UnsafeMutablePointer<Float>, path: FloatKernelPath = .selected) {
+    public static func head(
+        query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
+        inputStride: Int, context: UnsafeMutablePointer<Float>, contextStride: Int,
+        length: Int, headDimension: Int, scale: Float,
+        scratch: UnsafeMutablePointer<Float>, path: FloatKernelPath = .selected
+    ) {
         guard length > 0, headDimension > 0 else { return }
         precondition(path.isSupported, "fp32 path \(path.rawValue) is not supported by this CPU")
-        var call = qs_attention_head(query: query, key: key, value: value, input_stride: inputStride,
-                                     context: context, context_stride: contextStride,
-                                     length: length, head_dim: headDimension, scale: scale, scratch: scratch)
+        var call = qs_attention_head(
+            query: query, key: key, value: value, input_stride: inputStride,
+            context: context, context_stride: contextStride,
+            length: length, head_dim: headDimension, scale: scale, scratch: scratch)
         switch path {
         case .avx512: qs_attention_head_f32_avx512(&call)
         case .avx2: qs_attention_head_f32_avx2(&call)
         case .portable:
-            FloatKernels.matmulTransposedB(query, lda: inputStride, key, ldb: inputStride, scratch, ldc: length,
-                                           m: length, n: length, k: headDimension, alpha: scale)
+            FloatKernels.matmulTransposedB(
+                query, lda: inputStride, key, ldb: inputStride, scratch, ldc: length,
+                m: length, n: length, k: headDimension, alpha: scale)
             for row in 0..<length { FloatKernels.softmax(scratch + row * length, count: length, path: .portable) }
-            FloatKernels.matmul(scratch, lda: length, value, ldb: inputStride, context, ldc: contextStride,
-                                m: length, n: headDimension, k: length)
+            FloatKernels.matmul(
+                scratch, lda: length, value, ldb: inputStride, context, ldc: contextStride,
+                m: length, n: headDimension, k: length)
         }
     }
 
     /// `head(…, path:)` with the products computed by `kernel` (see `AttentionKernel`); the
     /// scratch of `withScratch(length:headDimension:)` on the selected fp32 path fits every kernel.
-    public static func head(query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
-                            inputStride: Int, context: UnsafeMutablePointer<Float>, contextStride: Int,
-                            length: Int, headDimension: Int, scale: Float,
-                            scratch: UnsafeMutablePointer<Float>, kernel: AttentionKernel) {
+    public static func head(
+        query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
+        inputStride: Int, context: UnsafeMutablePointer<Float>, contextStride: Int,
+        length: Int, headDimension: Int, scale: Float,
+        scratch: UnsafeMutablePointer<Float>, kernel: AttentionKernel
+    ) {
         switch kernel {
         case let .fp32(path):
-            head(query: query, key: key, value: value, inputStride: inputStride, context: context,
-                 contextStride: contextStride, length: length, headDimension: headDimension, scale: scale,
-                 scratch: scratch, path: path)
+            head(
+                query: query, key: key, value: value, inputStride: inputStride, context: context,
+                contextStride: contextStride, length: length, headDimension: headDimension, scale: scale,
+                scratch: scratch, path: path)
         case .bf16:
             guard length > 0, headDimension > 0 else { return }
             precondition(kernel.isSupported, "bf16 attention needs AVX512_BF16, which this CPU lacks")
-            var call = qs_attention_head(query: query, key: key, value: value, input_stride: inputStride,
-                                         context: context, context_stride: contextStride,
-                                         length: length, head_dim: headDimension, scale: scale, scratch: scratch)
+            var call = qs_attention_head(
+                query: query, key: key, value: value, input_stride: inputStride,
+                context: context, context_stride: contextStride,
+                length: length, head_dim: headDimension, scale: scale, scratch: scratch)
             qs_attention_head_bf16_avx512(&call)
         }
     }

@@ -1,5 +1,5 @@
-import Foundation
 private import CQuantServeKernels
+import Foundation
 
 /// The kernel that computes attention's two products for one (sequence, head) call of
 /// `Attention.head(…, kernel:)`: fp32 fused multiply-adds on a `FloatKernelPath`, or bf16

@@ -1,6 +1,6 @@
+private import CQuantServeKernels
 import Foundation
 import Synchronization
-private import CQuantServeKernels
 
 /// A persistent pool of threads for intra-op parallelism: splits one operation's work
 /// (GEMM blocks, attention heads) across cores without creating threads per call.

@@ -64,18 +64,22 @@ public enum FloatKernels {
 
     /// Layer normalization of each row of `x[rows × cols]`, in place: `(x - mean) / sqrt(var + eps) * gamma + beta`.
     /// Two passes (the variance from the deviations), so a large mean costs no precision.
-    public static func layerNorm(_ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
-                                 gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, epsilon: Float,
-                                 path: FloatKernelPath = .selected) {
+    public static func layerNorm(
+        _ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
+        gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, epsilon: Float,
+        path: FloatKernelPath = .selected
+    ) {
         addLayerNorm(x, residual: nil, rows: rows, cols: cols, gamma: gamma, beta: beta, epsilon: epsilon, path: path)
     }
 
     /// `x = LayerNorm(x + residual)` for each row of `x[rows × cols]` (rows contiguous), in
     /// place, one row at a time so the row stays in cache between the add and the
     /// normalization; no residual: a plain layer norm.
-    public static func addLayerNorm(_ x: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?, rows: Int, cols: Int,
-                                    gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, epsilon: Float,
-                                    path: FloatKernelPath = .selected) {
+    public static func addLayerNorm(
+        _ x: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?, rows: Int, cols: Int,
+        gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, epsilon: Float,
+        path: FloatKernelPath = .selected
+    ) {
         path.requireSupported()
         switch path {
         case .avx512: qs_add_layernorm_f32_avx512(x, residual, rows, cols, gamma, beta, epsilon)
@@ -90,10 +94,13 @@ public enum FloatKernels {
     }
 
     /// The Swift SIMD layer norm of one row (the portable path).
-    static func portableLayerNorm(_ row: UnsafeMutablePointer<Float>, cols: Int,
-                                  gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, epsilon: Float) {
+    static func portableLayerNorm(
+        _ row: UnsafeMutablePointer<Float>, cols: Int,
+        gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, epsilon: Float
+    ) {
         guard cols > 0 else { return }
-        let gammaRaw = UnsafeRawPointer(gamma), betaRaw = UnsafeRawPointer(beta)
+        let gammaRaw = UnsafeRawPointer(gamma)
+        let betaRaw = UnsafeRawPointer(beta)
         let raw = UnsafeMutableRawPointer(row)
         var sums = Vector(repeating: 0)
         var index = 0
@@ -148,10 +155,12 @@ public enum FloatKernels {
 
     /// An element-wise function in place on `path`: one of its two C variants or the Swift one.
     @inline(__always)
-    private static func map(_ x: UnsafeMutablePointer<Float>, count: Int, path: FloatKernelPath,
-                            avx512: (UnsafeMutablePointer<Float>?, Int) -> Void,
-                            avx2: (UnsafeMutablePointer<Float>?, Int) -> Void,
-                            portable: (Vector) -> Vector) {
+    private static func map(
+        _ x: UnsafeMutablePointer<Float>, count: Int, path: FloatKernelPath,
+        avx512: (UnsafeMutablePointer<Float>?, Int) -> Void,
+        avx2: (UnsafeMutablePointer<Float>?, Int) -> Void,
+        portable: (Vector) -> Vector
+    ) {
         path.requireSupported()
         switch path {
         case .avx512: avx512(x, count)
@@ -162,10 +171,12 @@ public enum FloatKernels {
 
     /// `x += y`, element-wise.
     public static func add(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>, count: Int) {
-        let xRaw = UnsafeMutableRawPointer(x), yRaw = UnsafeRawPointer(y)
+        let xRaw = UnsafeMutableRawPointer(x)
+        let yRaw = UnsafeRawPointer(y)
         var index = 0
         while index + 8 <= count {
-            let sum = xRaw.loadUnaligned(fromByteOffset: index * 4, as: Vector.self)
+            let sum =
+                xRaw.loadUnaligned(fromByteOffset: index * 4, as: Vector.self)
                 + yRaw.loadUnaligned(fromByteOffset: index * 4, as: Vector.self)
             xRaw.storeBytes(of: sum, toByteOffset: index * 4, as: Vector.self)
             index += 8

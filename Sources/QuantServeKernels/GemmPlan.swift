@@ -30,9 +30,14 @@ struct GemmPlan: Sendable {
         precondition(rows > 0 && tileRows > 0 && panels > 0 && threads > 0)
         let tiles = (rows + tileRows - 1) / tileRows
         let operations = rows * panels * operationsPerRowAndPanel
-        let wanted = threads == 1 ? 1 : min(max(operations / Self.minimumTaskOperations,
-                                                Self.minimumTasksPerThread * threads),
-                                            Self.maximumTasksPerThread * threads)
+        let wanted =
+            threads == 1
+            ? 1
+            : min(
+                max(
+                    operations / Self.minimumTaskOperations,
+                    Self.minimumTasksPerThread * threads),
+                Self.maximumTasksPerThread * threads)
         if tiles >= Self.minimumTasksPerThread * threads {
             rowParts = min(tiles, wanted)
             panelParts = 1
@@ -50,7 +55,8 @@ struct GemmPlan: Sendable {
 
     /// The rows and panels of task `index`.
     func task(_ index: Int) -> (rows: Range<Int>, panels: Range<Int>) {
-        let rowPart = index / panelParts, panelPart = index % panelParts
+        let rowPart = index / panelParts
+        let panelPart = index % panelParts
         let tiles = (rows + tileRows - 1) / tileRows
         let firstRow = min(rows, tiles * rowPart / rowParts * tileRows)
         let endRow = min(rows, tiles * (rowPart + 1) / rowParts * tileRows)

@@ -30,14 +30,19 @@ public final class Int8Linear: Sendable {
 
     /// Packs `weights` (row-major, `outFeatures × inFeatures`) with their per-channel `scales`
     /// and optional `bias` for `path`, which this CPU must support.
-    public convenience init(weights: [Int8], scales: [Float], bias: [Float]?, outFeatures: Int, inFeatures: Int,
-                            path: KernelPath = .selected) {
-        self.init(weights: weights, scales: scales, bias: bias, outFeatures: outFeatures, inFeatures: inFeatures,
-                  kernel: GemmKernel(path), path: path)
+    public convenience init(
+        weights: [Int8], scales: [Float], bias: [Float]?, outFeatures: Int, inFeatures: Int,
+        path: KernelPath = .selected
+    ) {
+        self.init(
+            weights: weights, scales: scales, bias: bias, outFeatures: outFeatures, inFeatures: inFeatures,
+            kernel: GemmKernel(path), path: path)
     }
 
-    init(weights: [Int8], scales: [Float], bias: [Float]?, outFeatures: Int, inFeatures: Int,
-         kernel: GemmKernel, path: KernelPath) {
+    init(
+        weights: [Int8], scales: [Float], bias: [Float]?, outFeatures: Int, inFeatures: Int,
+        kernel: GemmKernel, path: KernelPath
+    ) {
         precondition(outFeatures >= 0 && inFeatures >= 0)
         precondition(weights.count == outFeatures * inFeatures && scales.count == outFeatures)
         precondition(bias == nil || bias!.count == outFeatures)
@@ -63,7 +68,8 @@ public final class Int8Linear: Sendable {
             let sums = weightSums.typed(Int32.self, count: paddedChannels)
             let packed = packedWeights.base
             for channel in 0..<outFeatures {
-                let panel = channel / width, lane = channel % width
+                let panel = channel / width
+                let lane = channel % width
                 var sum: Int32 = 0
                 for k in 0..<inFeatures {
                     let value = source[channel * inFeatures + k]
@@ -100,8 +106,10 @@ public final class Int8Linear: Sendable {
     /// low bytes run through the same u8 kernels as two rows and are combined exactly in int64
     /// before the epilogue, so it costs about twice the 8-bit time and stays bit-identical
     /// across paths.
-    public func apply(_ input: UnsafePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>,
-                      pool: ComputePool? = nil, preciseActivations: Bool = false) {
+    public func apply(
+        _ input: UnsafePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>,
+        pool: ComputePool? = nil, preciseActivations: Bool = false
+    ) {
         guard rows > 0, outFeatures > 0 else { return }
         let activations = QuantizedActivations()
         quantize(input, rows: rows, into: activations, precise: preciseActivations, pool: pool)
@@ -115,11 +123,14 @@ public final class Int8Linear: Sendable {
     /// factors, SmoothQuant smoothing) quantizes `input[c] * multiplier[c]` without writing the
     /// product anywhere. With a `pool` the rows are split over its threads; without one the
     /// calling thread does all of it.
-    public func quantize(_ input: UnsafePointer<Float>, rows: Int, into activations: QuantizedActivations,
-                         precise: Bool = false, multiplier: UnsafePointer<Float>? = nil, pool: ComputePool? = nil) {
+    public func quantize(
+        _ input: UnsafePointer<Float>, rows: Int, into activations: QuantizedActivations,
+        precise: Bool = false, multiplier: UnsafePointer<Float>? = nil, pool: ComputePool? = nil
+    ) {
         precondition(rows >= 0)
-        activations.reshape(rows: rows, paddedFeatures: paddedInFeatures, elementBytes: kernel.activationBytes,
-                            precise: precise)
+        activations.reshape(
+            rows: rows, paddedFeatures: paddedInFeatures, elementBytes: kernel.activationBytes,
+            precise: precise)
         let threads = pool?.threadCount ?? 1
         let chunks = rows * inFeatures >= 1 << 14 ? min(rows, 4 * threads) : 1
         let (inFeatures, paddedInFeatures, elementBytes) = (inFeatures, paddedInFeatures, kernel.activationBytes)
@@ -146,14 +157,18 @@ public final class Int8Linear: Sendable {
     /// `activations` must come from `quantize(_:rows:into:precise:multiplier:pool:)` of a layer with the
     /// same `inFeatures` and kernel path. Several threads may apply at once, on the same
     /// activations too, as long as their output rows do not overlap.
-    public func apply(quantized activations: QuantizedActivations, rows: Range<Int>? = nil,
-                      output: UnsafeMutablePointer<Float>, outputStride: Int? = nil,
-                      epilogue: GemmEpilogue = [], pool: ComputePool? = nil) {
+    public func apply(
+        quantized activations: QuantizedActivations, rows: Range<Int>? = nil,
+        output: UnsafeMutablePointer<Float>, outputStride: Int? = nil,
+        epilogue: GemmEpilogue = [], pool: ComputePool? = nil
+    ) {
         let rows = rows ?? 0..<activations.rows
         let outputStride = outputStride ?? outFeatures
-        precondition(activations.paddedFeatures == paddedInFeatures && activations.elementBytes == kernel.activationBytes,
-                     "activations quantized for another input width or kernel path")
-        precondition(rows.lowerBound >= 0 && rows.upperBound <= activations.rows, "rows \(rows) out of 0..<\(activations.rows)")
+        precondition(
+            activations.paddedFeatures == paddedInFeatures && activations.elementBytes == kernel.activationBytes,
+            "activations quantized for another input width or kernel path")
+        precondition(
+            rows.lowerBound >= 0 && rows.upperBound <= activations.rows, "rows \(rows) out of 0..<\(activations.rows)")
         precondition(outputStride >= outFeatures)
         guard !rows.isEmpty, outFeatures > 0 else { return }
         let precise = activations.isPrecise
@@ -178,8 +193,9 @@ public final class Int8Linear: Sendable {
             row_begin: 0, row_end: kernelRows, panel_begin: 0, panel_end: panelCount)
         let kernel = kernel
         if let pool, pool.threadCount > 1 {
-            let plan = GemmPlan(rows: kernelRows, tileRows: kernel.tileRows, panels: panelCount, threads: pool.threadCount,
-                                operationsPerRowAndPanel: 2 * kernel.panelWidth * paddedInFeatures)
+            let plan = GemmPlan(
+                rows: kernelRows, tileRows: kernel.tileRows, panels: panelCount, threads: pool.threadCount,
+                operationsPerRowAndPanel: 2 * kernel.panelWidth * paddedInFeatures)
             pool.parallelFor(plan.taskCount) { task in
                 var block = template
                 let (rowRange, panelRange) = plan.task(task)
@@ -198,9 +214,10 @@ public final class Int8Linear: Sendable {
             let products = rawProducts.typed(Int32.self, count: kernelRows * outFeatures)
             let chunks = pool.map { min(tokenCount, 4 * $0.threadCount) } ?? 1
             Self.forEach(chunks, pool: pool) { chunk in
-                combinePlanes(products, rows: tokenCount * chunk / chunks..<tokenCount * (chunk + 1) / chunks,
-                              scales: scales, zeroPoints: zeroPoints, output: rowOutput, outputStride: outputStride,
-                              epilogue: epilogue)
+                combinePlanes(
+                    products, rows: tokenCount * chunk / chunks..<tokenCount * (chunk + 1) / chunks,
+                    scales: scales, zeroPoints: zeroPoints, output: rowOutput, outputStride: outputStride,
+                    epilogue: epilogue)
             }
         }
         withExtendedLifetime((activations, rawProducts)) {}
@@ -209,15 +226,18 @@ public final class Int8Linear: Sendable {
     /// The epilogue of precise activations: `Σq·w = 256·Σhigh·w + Σlow·w` in int64, less the
     /// zero point times the weight sum, then the 8-bit path's fused multiply-add and `epilogue`.
     /// Each token's results are staged in place of its high-plane products (read before written).
-    private func combinePlanes(_ products: UnsafeMutablePointer<Int32>, rows: Range<Int>, scales: UnsafePointer<Float>,
-                               zeroPoints: UnsafePointer<Int32>, output: UnsafeMutablePointer<Float>, outputStride: Int,
-                               epilogue: GemmEpilogue) {
+    private func combinePlanes(
+        _ products: UnsafeMutablePointer<Int32>, rows: Range<Int>, scales: UnsafePointer<Float>,
+        zeroPoints: UnsafePointer<Int32>, output: UnsafeMutablePointer<Float>, outputStride: Int,
+        epilogue: GemmEpilogue
+    ) {
         let paddedChannels = panelCount * kernel.panelWidth
         let sums = weightSums.typed(Int32.self, count: paddedChannels)
         let channelScales = weightScales.typed(Float.self, count: paddedChannels)
         let bias = paddedBias.typed(Float.self, count: paddedChannels)
         for row in rows {
-            let high = products + 2 * row * outFeatures, low = high + outFeatures
+            let high = products + 2 * row * outFeatures
+            let low = high + outFeatures
             let staging = UnsafeMutableRawPointer(high)
             let zeroPoint = Int64(zeroPoints[row])
             for channel in 0..<outFeatures {

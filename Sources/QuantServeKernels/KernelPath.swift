@@ -1,5 +1,5 @@
-import Foundation
 private import CQuantServeKernels
+import Foundation
 
 /// The instruction set an int8 kernel runs on. Chosen once at start-up from CPUID;
 /// the environment variable `QUANTSERVE_KERNEL_PATH` (avx512vnni, avxvnni, avx2, portable) forces one.
@@ -31,7 +31,8 @@ public enum KernelPath: String, Sendable, CaseIterable {
     /// path this CPU supports, else the best supported path.
     static func choose(environment: [String: String]) -> KernelPath {
         if let forced = environment["QUANTSERVE_KERNEL_PATH"],
-           let path = KernelPath(rawValue: forced.lowercased()), path.isSupported {
+            let path = KernelPath(rawValue: forced.lowercased()), path.isSupported
+        {
             return path
         }
         return allCases.first { $0.isSupported } ?? .portable

@@ -26,12 +26,15 @@ public enum PagedAttention {
     /// `rotation` (per token, `headDimension` floats: cos and sin of pair 0, of pair 1, ...),
     /// then stores each token's keys and values as fp16 at position `firstPosition + t` of the
     /// sequence whose blocks are `blockTable`.
-    public static func append(qkv: UnsafeMutablePointer<Float>, qkvStride: Int, tokens: Int, queryHeads: Int,
-                              rotation: UnsafePointer<Float>, firstPosition: Int, blockTable: UnsafePointer<Int32>,
-                              layer: PagedKVLayer, path: FloatKernelPath = .selected) {
+    public static func append(
+        qkv: UnsafeMutablePointer<Float>, qkvStride: Int, tokens: Int, queryHeads: Int,
+        rotation: UnsafePointer<Float>, firstPosition: Int, blockTable: UnsafePointer<Int32>,
+        layer: PagedKVLayer, path: FloatKernelPath = .selected
+    ) {
         precondition(path.isSupported)
-        var job = qs_kv_append(qkv: qkv, qkv_stride: qkvStride, tokens: tokens, q_heads: queryHeads, rotation: rotation,
-                               first_position: firstPosition, block_table: blockTable, layer: layer.raw)
+        var job = qs_kv_append(
+            qkv: qkv, qkv_stride: qkvStride, tokens: tokens, q_heads: queryHeads, rotation: rotation,
+            first_position: firstPosition, block_table: blockTable, layer: layer.raw)
         switch path {
         case .avx512: qs_kv_append_avx512(&job)
         case .avx2: qs_kv_append_avx2(&job)
@@ -44,16 +47,19 @@ public enum PagedAttention {
     /// to positions `0...firstPosition + t` of the sequence's cache (`blockTable`), and writes
     /// `softmax(scale · q·Kᵀ) · V` at `context + t·contextStride + h·headDimension`. `scratch`
     /// holds `scratchFloats(length: firstPosition + tokens)` floats, 64-byte aligned.
-    public static func attend(query: UnsafePointer<Float>, queryStride: Int, context: UnsafeMutablePointer<Float>,
-                              contextStride: Int, tokens: Int, heads: Int, firstPosition: Int, kvHead: Int,
-                              scale: Float, blockTable: UnsafePointer<Int32>, layer: PagedKVLayer,
-                              scratch: UnsafeMutablePointer<Float>, path: FloatKernelPath = .selected) {
+    public static func attend(
+        query: UnsafePointer<Float>, queryStride: Int, context: UnsafeMutablePointer<Float>,
+        contextStride: Int, tokens: Int, heads: Int, firstPosition: Int, kvHead: Int,
+        scale: Float, blockTable: UnsafePointer<Int32>, layer: PagedKVLayer,
+        scratch: UnsafeMutablePointer<Float>, path: FloatKernelPath = .selected
+    ) {
         guard tokens > 0, heads > 0 else { return }
         precondition(path.isSupported && kvHead < layer.kvHeads)
-        var job = qs_paged_attention(query: query, query_stride: queryStride, context: context,
-                                     context_stride: contextStride, tokens: tokens, heads: heads,
-                                     first_position: firstPosition, kv_head: kvHead, scale: scale,
-                                     block_table: blockTable, layer: layer.raw, scratch: scratch)
+        var job = qs_paged_attention(
+            query: query, query_stride: queryStride, context: context,
+            context_stride: contextStride, tokens: tokens, heads: heads,
+            first_position: firstPosition, kv_head: kvHead, scale: scale,
+            block_table: blockTable, layer: layer.raw, scratch: scratch)
         switch path {
         case .avx512: qs_paged_attention_avx512(&job)
         case .avx2: qs_paged_attention_avx2(&job)
@@ -76,7 +82,8 @@ public struct PagedKVLayer: @unchecked Sendable {
     /// Layer `layer` of a cache whose blocks hold `layers` layers of `kvHeads` heads of
     /// `headDimension` keys and values for `PagedAttention.blockTokens` tokens, in layer order.
     public init(cache: UnsafeMutablePointer<UInt16>, layer: Int, layers: Int, kvHeads: Int, headDimension: Int) {
-        precondition(headDimension > 0 && headDimension % 2 == 0 && headDimension <= PagedAttention.maximumHeadDimension)
+        precondition(
+            headDimension > 0 && headDimension % 2 == 0 && headDimension <= PagedAttention.maximumHeadDimension)
         precondition((0..<layers).contains(layer) && kvHeads > 0)
         let half = kvHeads * headDimension * PagedAttention.blockTokens
         self.cache = cache
@@ -88,7 +95,8 @@ public struct PagedKVLayer: @unchecked Sendable {
     }
 
     var raw: qs_kv_layer {
-        qs_kv_layer(cache: cache, block_elements: blockElements, key_offset: keyOffset, value_offset: valueOffset,
-                    kv_heads: kvHeads, head_dim: headDimension)
+        qs_kv_layer(
+            cache: cache, block_elements: blockElements, key_offset: keyOffset, value_offset: valueOffset,
+            kv_heads: kvHeads, head_dim: headDimension)
     }
 }

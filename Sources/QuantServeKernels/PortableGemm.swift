@@ -38,7 +38,10 @@ enum PortableGemm {
         let row2 = activations + min(2, rows - 1) * stride
         let row3 = activations + min(3, rows - 1) * stride
         let weights = UnsafeRawPointer(block.packed_weights!) + panel * groups * panelWidth * 4
-        var acc0 = Accumulator(), acc1 = Accumulator(), acc2 = Accumulator(), acc3 = Accumulator()
+        var acc0 = Accumulator()
+        var acc1 = Accumulator()
+        var acc2 = Accumulator()
+        var acc3 = Accumulator()
         for group in 0..<groups {
             let w = weights.loadUnaligned(fromByteOffset: group * panelWidth * 4, as: SIMD32<Int16>.self)
             acc0 &+= pairDots(row0.loadUnaligned(fromByteOffset: group * 4, as: UInt32.self), w)
@@ -59,8 +62,10 @@ enum PortableGemm {
         }
         let gelu = block.epilogue & QS_EPILOGUE_GELU != 0
         let accumulate = block.epilogue & QS_EPILOGUE_ACCUMULATE != 0
-        let weightSums = UnsafeRawPointer(block.weight_sums!).loadUnaligned(fromByteOffset: channel * 4, as: Accumulator.self)
-        let weightScales = UnsafeRawPointer(block.weight_scales!).loadUnaligned(fromByteOffset: channel * 4, as: SIMD16<Float>.self)
+        let weightSums = UnsafeRawPointer(block.weight_sums!).loadUnaligned(
+            fromByteOffset: channel * 4, as: Accumulator.self)
+        let weightScales = UnsafeRawPointer(block.weight_scales!).loadUnaligned(
+            fromByteOffset: channel * 4, as: SIMD16<Float>.self)
         let bias = UnsafeRawPointer(block.bias!).loadUnaligned(fromByteOffset: channel * 4, as: SIMD16<Float>.self)
         for r in 0..<rows {
             let zeroPoint = Accumulator(repeating: block.row_zero_points![row + r])
@@ -68,7 +73,9 @@ enum PortableGemm {
             let accumulator = r == 0 ? acc0 : r == 1 ? acc1 : r == 2 ? acc2 : acc3
             let exact = SIMD16<Float>(accumulator &- zeroPoint &* weightSums)
             var result = bias.addingProduct(exact, scale)
-            if gelu { result = SIMD16(lowHalf: VectorMath.gelu(result.lowHalf), highHalf: VectorMath.gelu(result.highHalf)) }
+            if gelu {
+                result = SIMD16(lowHalf: VectorMath.gelu(result.lowHalf), highHalf: VectorMath.gelu(result.highHalf))
+            }
             let out = block.output! + (row + r) * Int(block.output_stride) + channel
             if valid == panelWidth {
                 if accumulate { result += UnsafeRawPointer(out).loadUnaligned(as: SIMD16<Float>.self) }

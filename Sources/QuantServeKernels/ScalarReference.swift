@@ -9,19 +9,23 @@ public enum ScalarReference {
     /// `fma(Float(dot - zeroPoint·Σw), rowScale·weightScale, bias)`. Every path must match it bit
     /// for bit. Then the `epilogue`: GELU in Double (the kernels' polynomial matches it within a
     /// tolerance), and `output += result` for `.accumulate` (bit for bit without GELU).
-    public static func int8Linear(weights: [Int8], scales: [Float], bias: [Float]?, outFeatures: Int, inFeatures: Int,
-                                  input: UnsafePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>,
-                                  preciseActivations: Bool = false, epilogue: GemmEpilogue = []) {
+    public static func int8Linear(
+        weights: [Int8], scales: [Float], bias: [Float]?, outFeatures: Int, inFeatures: Int,
+        input: UnsafePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>,
+        preciseActivations: Bool = false, epilogue: GemmEpilogue = []
+    ) {
         let k = inFeatures
         for m in 0..<rows {
             let row = input + m * k
-            var lowest = Float.infinity, highest = -Float.infinity
+            var lowest = Float.infinity
+            var highest = -Float.infinity
             for i in 0..<k {
                 lowest = min(lowest, row[i])
                 highest = max(highest, row[i])
             }
-            let quantization = ActivationQuantization(rowMinimum: k > 0 ? lowest : 0, rowMaximum: k > 0 ? highest : 0,
-                                                      maximumLevel: preciseActivations ? 65535 : 255)
+            let quantization = ActivationQuantization(
+                rowMinimum: k > 0 ? lowest : 0, rowMaximum: k > 0 ? highest : 0,
+                maximumLevel: preciseActivations ? 65535 : 255)
             let quantized = (0..<k).map { Int64(quantization.quantize(row[$0])) }
             for n in 0..<outFeatures {
                 var dot: Int64 = 0
@@ -60,8 +64,10 @@ public enum ScalarReference {
     }
 
     /// Layer normalization of each row, in place, accumulated in Double.
-    public static func layerNorm(_ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
-                                 gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, epsilon: Float) {
+    public static func layerNorm(
+        _ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
+        gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, epsilon: Float
+    ) {
         for r in 0..<rows {
             let row = x + r * cols
             var mean: Double = 0
@@ -91,9 +97,11 @@ public enum ScalarReference {
     }
 
     /// `c = alpha · a · bᵀ` with the strides of `FloatKernels.matmulTransposedB`, accumulated in Double.
-    public static func matmulTransposedB(_ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
-                                         _ c: UnsafeMutablePointer<Float>, ldc: Int,
-                                         m: Int, n: Int, k: Int, alpha: Float) {
+    public static func matmulTransposedB(
+        _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+        _ c: UnsafeMutablePointer<Float>, ldc: Int,
+        m: Int, n: Int, k: Int, alpha: Float
+    ) {
         for i in 0..<m {
             for j in 0..<n {
                 var acc: Double = 0
@@ -104,8 +112,10 @@ public enum ScalarReference {
     }
 
     /// `c = a · b` with the strides of `FloatKernels.matmul`, accumulated in Double.
-    public static func matmul(_ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
-                              _ c: UnsafeMutablePointer<Float>, ldc: Int, m: Int, n: Int, k: Int) {
+    public static func matmul(
+        _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+        _ c: UnsafeMutablePointer<Float>, ldc: Int, m: Int, n: Int, k: Int
+    ) {
         for i in 0..<m {
             for j in 0..<n {
                 var acc: Double = 0

@@ -45,7 +45,8 @@ enum VectorMath {
         p = p * r + 0.166_666_655
         p = p * r + 0.500_000_01
         let er = p * (r * r) + r + 1
-        let exponent = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- unsafeBitCast(roundingMagic, to: SIMD8<Int32>.self)
+        let exponent =
+            unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- unsafeBitCast(roundingMagic, to: SIMD8<Int32>.self)
         let twoToN = unsafeBitCast((exponent &+ 127) &<< 23, to: Vector.self)
         return er * twoToN
     }

@@ -11,9 +11,11 @@ enum BenchHarness {
         let issuer = try await GRPCCallIssuer(
             host: "127.0.0.1", port: server.port, connectionCount: connections, workload: workload, timeout: timeout
         )
-        let recording = await BenchmarkRun(warmup: warmup, duration: duration, showsProgress: false).measure(load, through: issuer)
+        let recording = await BenchmarkRun(warmup: warmup, duration: duration, showsProgress: false).measure(
+            load, through: issuer)
         await issuer.close()
-        let summary = RunSummary(recording: recording, target: server.target, workload: workload, load: load, connections: connections)
+        let summary = RunSummary(
+            recording: recording, target: server.target, workload: workload, load: load, connections: connections)
         return (recording, summary)
     }
 

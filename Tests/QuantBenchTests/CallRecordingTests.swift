@@ -1,4 +1,5 @@
 import Testing
+
 @testable import quantbench
 
 /// `CallRecording` with spans that run backwards: an open-loop call goes out up to
@@ -8,8 +9,9 @@ import Testing
         let start = ContinuousClock.now
         var recording = CallRecording(measurementStart: start, measurementStartSince1970: 0)
         let due = start + .milliseconds(5)
-        recording.record(.succeeded, intended: due, sent: due - .microseconds(30), finish: due + .milliseconds(2),
-                         waitedForStream: false)
+        recording.record(
+            .succeeded, intended: due, sent: due - .microseconds(30), finish: due + .milliseconds(2),
+            waitedForStream: false)
         #expect(recording.sent == 1)
         #expect(recording.succeeded == 1)
         #expect(recording.sendLag.totalCount == 1)

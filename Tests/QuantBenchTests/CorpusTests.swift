@@ -1,6 +1,7 @@
-import QuantServeAPI
 import Foundation
+import QuantServeAPI
 import Testing
+
 @testable import quantbench
 
 /// The bundled corpus, corpus files, and the seeded draw of requests.
@@ -15,11 +16,13 @@ import Testing
         #expect(words.filter { $0 >= 60 }.count >= 10, "a few paragraphs-long messages")
         #expect(texts.filter { $0.contains("\n\n") }.count >= 3)
         #expect(texts.filter { $0.unicodeScalars.contains { $0.value > 0x2E80 } }.count >= 5, "some CJK/Korean texts")
-        #expect(texts.filter { $0.contains("¿") || $0.contains("ç") || $0.contains("ß") || $0.contains("ü") }.count >= 5)
+        #expect(
+            texts.filter { $0.contains("¿") || $0.contains("ç") || $0.contains("ß") || $0.contains("ü") }.count >= 5)
     }
 
     @Test func readsOneJSONStringPerLine() throws {
-        let corpus = try Corpus(jsonLines: "\"first\"\n\n  \"second line\\nwith a break\"  \n\"ünïcödé\"\n", source: "test")
+        let corpus = try Corpus(
+            jsonLines: "\"first\"\n\n  \"second line\\nwith a break\"  \n\"ünïcödé\"\n", source: "test")
         #expect(corpus.texts == ["first", "second line\nwith a break", "ünïcödé"])
         #expect(throws: Corpus.LoadError.self) { try Corpus(jsonLines: "\"ok\"\nnot json\n", source: "bad.jsonl") }
         #expect(throws: Corpus.LoadError.self) { try Corpus(jsonLines: "\n\n", source: "empty.jsonl") }
@@ -44,13 +47,20 @@ import Testing
     }
 
     @Test func textWorkloadsEncodeTheirRequests() throws {
-        let requests = TextRequests(corpus: try Corpus(jsonLines: "\"hello\"\n", source: "one"), textsPerRequest: 2, seed: 1)
+        let requests = TextRequests(
+            corpus: try Corpus(jsonLines: "\"hello\"\n", source: "one"), textsPerRequest: 2, seed: 1)
         let embed = EmbedWorkload(requests: requests, model: "minilm", truncate: true)
-        #expect(try EmbedRequest(serializedBytes: embed.request(callIndex: 5)) == EmbedRequest(model: ModelRef(name: "minilm"), texts: ["hello", "hello"], truncate: true))
+        #expect(
+            try EmbedRequest(serializedBytes: embed.request(callIndex: 5))
+                == EmbedRequest(model: ModelRef(name: "minilm"), texts: ["hello", "hello"], truncate: true))
         let classify = ClassifyWorkload(requests: requests, model: "m", topK: 3)
-        #expect(try ClassifyRequest(serializedBytes: classify.request(callIndex: 0)) == ClassifyRequest(model: ModelRef(name: "m"), texts: ["hello", "hello"], topK: 3))
+        #expect(
+            try ClassifyRequest(serializedBytes: classify.request(callIndex: 0))
+                == ClassifyRequest(model: ModelRef(name: "m"), texts: ["hello", "hello"], topK: 3))
         let tokenize = TokenizeWorkload(requests: requests, model: "")
-        #expect(try TokenizeRequest(serializedBytes: tokenize.request(callIndex: 0)) == TokenizeRequest(model: ModelRef(name: ""), texts: ["hello", "hello"]))
+        #expect(
+            try TokenizeRequest(serializedBytes: tokenize.request(callIndex: 0))
+                == TokenizeRequest(model: ModelRef(name: ""), texts: ["hello", "hello"]))
         #expect(embed.method.path == "/inference.v1.Inference/Embed")
         #expect(classify.method.path == "/inference.v1.Inference/Classify")
         #expect(tokenize.method.path == "/inference.v1.Inference/Tokenize")

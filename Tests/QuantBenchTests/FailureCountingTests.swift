@@ -1,6 +1,7 @@
-import QuantServeTestSupport
 import QuantServeGRPC
+import QuantServeTestSupport
 import Testing
+
 @testable import quantbench
 
 /// Failures are counted by status, exactly, and never enter the latency percentiles.
@@ -32,14 +33,17 @@ import Testing
         let server = try await ScriptedServer.start(.immediate)
         let port = server.port
         let workload = HealthCheckWorkload(service: "")
-        let issuer = try await GRPCCallIssuer(host: "127.0.0.1", port: port, connectionCount: 1, workload: workload, timeout: .milliseconds(200))
+        let issuer = try await GRPCCallIssuer(
+            host: "127.0.0.1", port: port, connectionCount: 1, workload: workload, timeout: .milliseconds(200))
         await server.stop()
         let recording = await BenchmarkRun(warmup: .zero, duration: .milliseconds(100), showsProgress: false)
             .measure(BenchHarness.openLoop(rate: 100), through: issuer)
         await issuer.close()
         #expect(recording.succeeded == 0)
         #expect(recording.failed == recording.sent)
-        #expect(recording.failures.keys.allSatisfy { ["UNAVAILABLE", "TRANSPORT", "DEADLINE_EXCEEDED"].contains($0) }, "\(recording.failures)")
+        #expect(
+            recording.failures.keys.allSatisfy { ["UNAVAILABLE", "TRANSPORT", "DEADLINE_EXCEEDED"].contains($0) },
+            "\(recording.failures)")
         #expect(recording.latencies.totalCount == 0)
     }
 }

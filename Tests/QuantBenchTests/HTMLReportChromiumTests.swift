@@ -1,6 +1,7 @@
 import Foundation
 import QuantServeTestSupport
 import Testing
+
 @testable import quantbench
 
 /// The report opened in headless Chromium (Debian package `chromium`, installed by
@@ -26,24 +27,33 @@ import Testing
 
         let dom = try Self.runChromium(chromium, arguments: ["--dump-dom", probed.absoluteString], in: directory)
         let layout = try Self.probeResult(in: dom)
-        for id in [HTMLReport.ChartID.percentileCurve, HTMLReport.ChartID.latencyOverTime, HTMLReport.ChartID.throughputOverTime] {
+        for id in [
+            HTMLReport.ChartID.percentileCurve, HTMLReport.ChartID.latencyOverTime,
+            HTMLReport.ChartID.throughputOverTime,
+        ] {
             let chart = try #require(layout[id], "chart \(id) missing from the rendered page")
             #expect(chart.svg.width > 600 && chart.svg.height > 200, "\(id) laid out at \(chart.svg)")
             #expect(chart.svg.y + chart.svg.height <= Double(Self.windowSize.height), "\(id) below the screenshot")
             #expect(chart.lines.count >= 1, "\(id) has no polyline")
             for line in chart.lines {
-                #expect(line.width > chart.plot.width * 0.9, "\(id) polyline spans \(line.width) of \(chart.plot.width) px")
+                #expect(
+                    line.width > chart.plot.width * 0.9, "\(id) polyline spans \(line.width) of \(chart.plot.width) px")
             }
-            #expect(chart.lines.contains { $0.height > chart.plot.height * 0.3 }, "\(id) has only flat lines: \(chart.lines)")
-            #expect(chart.tickLabels.allSatisfy { $0.width > 0 && $0.height > 0 }, "\(id) has tick labels without extent")
+            #expect(
+                chart.lines.contains { $0.height > chart.plot.height * 0.3 },
+                "\(id) has only flat lines: \(chart.lines)")
+            #expect(
+                chart.tickLabels.allSatisfy { $0.width > 0 && $0.height > 0 }, "\(id) has tick labels without extent")
             #expect(chart.tickLabels.count >= 6, "\(id) has \(chart.tickLabels.count) tick labels")
         }
 
         let screenshot = directory.appendingPathComponent("report.png")
-        _ = try Self.runChromium(chromium, arguments: ["--screenshot=\(screenshot.path)", report.absoluteString], in: directory)
+        _ = try Self.runChromium(
+            chromium, arguments: ["--screenshot=\(screenshot.path)", report.absoluteString], in: directory)
         var inkArguments = [screenshot.path]
         for (id, chart) in layout {
-            inkArguments += ["--rect", id] + [chart.plot.x, chart.plot.y, chart.plot.width, chart.plot.height].map { "\($0)" }
+            inkArguments +=
+                ["--rect", id] + [chart.plot.x, chart.plot.y, chart.plot.width, chart.plot.height].map { "\($0)" }
         }
         inkArguments += ["--color", "curve", HTMLReport.SeriesColor.percentileCurve]
         inkArguments += ["--color", "p99", HTMLReport.SeriesColor.p99]
@@ -110,7 +120,8 @@ import Testing
     }
 
     static func probeResult(in dom: String) throws -> [String: ChartLayout] {
-        let start = try #require(dom.range(of: "<pre id=\"probe\">"), "no probe in Chromium's DOM dump:\n\(dom.prefix(500))")
+        let start = try #require(
+            dom.range(of: "<pre id=\"probe\">"), "no probe in Chromium's DOM dump:\n\(dom.prefix(500))")
         let end = try #require(dom.range(of: "</pre>", range: start.upperBound..<dom.endIndex))
         let json = String(dom[start.upperBound..<end.lowerBound])
         #expect(!json.isEmpty, "the probe script did not run")
@@ -168,7 +179,8 @@ import Testing
             throw CommandFailure(description: "\(executable.lastPathComponent) ran over \(timeout) s:\n\(errors())")
         }
         guard process.terminationStatus == 0 else {
-            throw CommandFailure(description: "\(executable.lastPathComponent) exited with \(process.terminationStatus):\n\(errors())")
+            throw CommandFailure(
+                description: "\(executable.lastPathComponent) exited with \(process.terminationStatus):\n\(errors())")
         }
         return String(decoding: try Data(contentsOf: stdout), as: UTF8.self)
     }

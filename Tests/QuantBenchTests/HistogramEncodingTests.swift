@@ -1,8 +1,9 @@
 import Foundation
 import Histogram
-import Testing
-@testable import quantbench
 import QuantServeSeededRandom
+import Testing
+
+@testable import quantbench
 
 /// HdrHistogram's V2 encoding and interval log, against our own histograms and a log
 /// written by Java HdrHistogram.
@@ -84,14 +85,21 @@ import QuantServeSeededRandom
         #expect(decoded.max == histogram.max)
         #expect(decoded.min == histogram.lowestEquivalentForValue(histogram.min))
         for percentile in [0.0, 50, 90, 99, 99.9, 99.99, 100] {
-            #expect(decoded.reportedValue(atPercentile: percentile) == histogram.reportedValue(atPercentile: percentile))
+            #expect(
+                decoded.reportedValue(atPercentile: percentile) == histogram.reportedValue(atPercentile: percentile))
         }
-        #expect(Array(decoded.recordedValues().map { [$0.value, UInt64($0.count)] }) == Array(histogram.recordedValues().map { [$0.value, UInt64($0.count)] }))
+        #expect(
+            Array(decoded.recordedValues().map { [$0.value, UInt64($0.count)] })
+                == Array(histogram.recordedValues().map { [$0.value, UInt64($0.count)] }))
     }
 
     @Test func refusesWhatIsNotAnEncodedHistogram() {
-        #expect(throws: HistogramEncoding.DecodingError.self) { try HistogramEncoding.decode([0, 1, 2, 3, 4, 5, 6, 7]) }
-        #expect(throws: HistogramEncoding.DecodingError.self) { try HistogramEncoding.decode([0x1C, 0x84, 0x93, 0x13, 0, 0, 0, 9]) }
+        #expect(throws: HistogramEncoding.DecodingError.self) {
+            try HistogramEncoding.decode([0, 1, 2, 3, 4, 5, 6, 7])
+        }
+        #expect(throws: HistogramEncoding.DecodingError.self) {
+            try HistogramEncoding.decode([0x1C, 0x84, 0x93, 0x13, 0, 0, 0, 9])
+        }
         #expect(throws: IntervalLog.ParseError.self) { try IntervalLog(parsing: "0.000,1.000,2.0,not base64!") }
     }
 }

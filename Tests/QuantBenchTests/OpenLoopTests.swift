@@ -1,5 +1,6 @@
 import QuantServeTestSupport
 import Testing
+
 @testable import quantbench
 
 /// The open loop keeps its schedule, and measures from it: a stall shows as users see it.
@@ -9,7 +10,8 @@ import Testing
     /// rate is within 2 % of 500/s is a wall-clock figure: benchmarks/quantbench/open_loop_rate.sh.)
     @Test func sendsEveryScheduledCall() async throws {
         let server = try await ScriptedServer.start(.immediate)
-        let (_, summary) = try await BenchHarness.measure(BenchHarness.openLoop(rate: 500), against: server, duration: .seconds(1))
+        let (_, summary) = try await BenchHarness.measure(
+            BenchHarness.openLoop(rate: 500), against: server, duration: .seconds(1))
         await server.stop()
         #expect(summary.sent == 500, "calls scheduled in 1 s at 500/s: \(summary.sent)")
         #expect(summary.succeeded == 500)
@@ -26,7 +28,8 @@ import Testing
         let closed = try await BenchHarness.measure(ClosedLoop(concurrency: 1), against: server, duration: .seconds(3))
         let rate = closed.summary.throughputPerSecond.rounded()
         try #require(rate >= 1, "the closed loop completed no call: \(closed.summary.throughputPerSecond)/s")
-        let open = try await BenchHarness.measure(BenchHarness.openLoop(rate: rate), against: server, connections: 2, duration: .seconds(3))
+        let open = try await BenchHarness.measure(
+            BenchHarness.openLoop(rate: rate), against: server, connections: 2, duration: .seconds(3))
         await server.stop()
 
         let closedLatency = closed.summary.latencyMicroseconds
@@ -36,7 +39,9 @@ import Testing
         #expect(openLatency.max >= 150_000, "open loop max \(openLatency.max) µs should show the stall")
         // About a fifth of the open loop's calls were scheduled during a stall.
         let stalled = open.recording.latencies.count(within: 50_000_000...60_000_000_000)
-        #expect(Double(stalled) >= 0.1 * Double(open.summary.succeeded), "\(stalled) of \(open.summary.succeeded) calls saw the stall")
+        #expect(
+            Double(stalled) >= 0.1 * Double(open.summary.succeeded),
+            "\(stalled) of \(open.summary.succeeded) calls saw the stall")
         #expect(closed.summary.failed == 0 && open.summary.failed == 0)
     }
 

@@ -1,6 +1,7 @@
-import QuantServeTestSupport
 import Foundation
+import QuantServeTestSupport
 import Testing
+
 @testable import quantbench
 
 /// The files a run writes: the per-second CSV, the interval log, and the command's wiring of both.
@@ -35,18 +36,21 @@ import Testing
         let total = parsed.total
         #expect(total.totalCount == recording.latencies.totalCount)
         #expect(RunSummary.Latency(total) == summary.latencyMicroseconds)
-        #expect(summary.latencyMicroseconds.p50 > 0 && summary.latencyMicroseconds.max >= summary.latencyMicroseconds.p99)
+        #expect(
+            summary.latencyMicroseconds.p50 > 0 && summary.latencyMicroseconds.max >= summary.latencyMicroseconds.p99)
         for (interval, second) in zip(parsed.intervals, recording.seconds) {
             #expect(interval.start == Double(second.second))
             #expect(interval.histogram.totalCount == UInt64(second.completed))
-            #expect(interval.histogram.reportedValue(atPercentile: 99) == second.latencies.reportedValue(atPercentile: 99))
+            #expect(
+                interval.histogram.reportedValue(atPercentile: 99) == second.latencies.reportedValue(atPercentile: 99))
         }
     }
 
     /// `quantbench <target> --rate ...` (run is the default subcommand) writes every file it is asked for.
     @Test func theCommandWritesCSVIntervalLogAndHTML() async throws {
         let server = try await ScriptedServer.start(.immediate)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("quantbench-\(UInt64.random(in: 0...UInt64.max))")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "quantbench-\(UInt64.random(in: 0...UInt64.max))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let csv = folder.appendingPathComponent("run.csv").path

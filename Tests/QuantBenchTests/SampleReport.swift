@@ -1,6 +1,7 @@
 import Foundation
-@testable import quantbench
 import QuantServeSeededRandom
+
+@testable import quantbench
 
 /// A plausible, synthetic `ReportData`: one minute of an open-loop Embed run at 200 calls/s
 /// (Poisson arrivals) with log-normal service times, a 300 ms server stall at second 37 and a
@@ -15,7 +16,8 @@ enum SampleReport {
     static func data() -> ReportData {
         var random = SeededGenerator(seed: 5)
         var timeline = (0..<seconds + 1).map {
-            ReportData.SecondSample(second: $0, sent: 0, completed: 0, errors: 0, p50Microseconds: 0, p99Microseconds: 0)
+            ReportData.SecondSample(
+                second: $0, sent: 0, completed: 0, errors: 0, p50Microseconds: 0, p99Microseconds: 0)
         }
         var latenciesBySecond = Array(repeating: [Double](), count: seconds + 1)
         var failures: [String: Int] = [:]
@@ -56,7 +58,9 @@ enum SampleReport {
         let curve = (0..<50).map { 100 * (1 - pow(10, -Double($0) / 10)) } + [100]
         let succeeded = all.count
         let failed = failures.values.reduce(0, +)
-        func milliseconds(_ percent: Double) -> String { String(format: "%.2f ms", percentile(percent, of: all) / 1_000) }
+        func milliseconds(_ percent: Double) -> String {
+            String(format: "%.2f ms", percentile(percent, of: all) / 1_000)
+        }
         return ReportData(
             title: "embed ×4 texts, open loop 200 calls/s (Poisson), 127.0.0.1:50051 (sample data)",
             figures: [

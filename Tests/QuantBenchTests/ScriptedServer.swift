@@ -1,7 +1,8 @@
-import QuantServeGRPC
-import QuantServeGRPCHTTP2
 import Logging
 import QuantServeAPI
+import QuantServeGRPC
+import QuantServeGRPCHTTP2
+
 @testable import quantbench
 
 /// A real GRPCServer on 127.0.0.1 and a free port whose health Check answers as a test
@@ -56,7 +57,8 @@ struct ScriptedServer: Sendable {
         }
         var logger = Logger(label: "quantbench.tests")
         logger.logLevel = .critical
-        let server = GRPCServer(router: router, configuration: ServerConfiguration(host: "127.0.0.1", port: 0), logger: logger)
+        let server = GRPCServer(
+            router: router, configuration: ServerConfiguration(host: "127.0.0.1", port: 0), logger: logger)
         let port = try await server.start()
         return ScriptedServer(port: port, tally: tally, server: server)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import QuantServeTestSupport
 import Testing
+
 @testable import quantbench
 
 /// `--sweep`: objectives, the choice of rates, and finding a server's known capacity.
@@ -24,7 +25,8 @@ import Testing
         let plan = SweepPlan(start: 50, step: nil, max: 10_000, precision: 0.05)
         #expect(Self.rates(plan, capacity: 300) == [50, 100, 200, 400, 300, 350, 325, 313])
         // Never beyond the maximum; done when the maximum is met.
-        #expect(Self.rates(SweepPlan(start: 50, step: nil, max: 150, precision: 0.05), capacity: 300) == [50, 100, 150])
+        #expect(
+            Self.rates(SweepPlan(start: 50, step: nil, max: 150, precision: 0.05), capacity: 300) == [50, 100, 150])
         // Nothing met: one step.
         #expect(Self.rates(plan, capacity: 10) == [50])
     }
@@ -49,7 +51,8 @@ import Testing
     @Test func findsTheKneeOfAServerOfKnownCapacity() async throws {
         let server = try await ScriptedServer.start(.serial(serviceTime: .milliseconds(10)))
         let workload = HealthCheckWorkload(service: "")
-        let issuer = try await GRPCCallIssuer(host: "127.0.0.1", port: server.port, connectionCount: 1, workload: workload, timeout: nil)
+        let issuer = try await GRPCCallIssuer(
+            host: "127.0.0.1", port: server.port, connectionCount: 1, workload: workload, timeout: nil)
         let objective = try #require(Objective(argument: "p99<=250ms"))
         let sweep = Sweep(
             objectives: [objective], plan: SweepPlan(start: 30, step: nil, max: 1_000, precision: 0.1),
@@ -88,9 +91,11 @@ import Testing
     @Test func reportsWhenNoRateMeetsTheObjective() async throws {
         let server = try await ScriptedServer.start(.failing(every: 20, code: .unavailable))
         let workload = HealthCheckWorkload(service: "")
-        let issuer = try await GRPCCallIssuer(host: "127.0.0.1", port: server.port, connectionCount: 1, workload: workload, timeout: nil)
+        let issuer = try await GRPCCallIssuer(
+            host: "127.0.0.1", port: server.port, connectionCount: 1, workload: workload, timeout: nil)
         let sweep = Sweep(
-            objectives: [try #require(Objective(argument: "errors<=1%"))], plan: SweepPlan(start: 200, step: nil, max: 1_000, precision: 0.1),
+            objectives: [try #require(Objective(argument: "errors<=1%"))],
+            plan: SweepPlan(start: 200, step: nil, max: 1_000, precision: 0.1),
             makeLoad: { BenchHarness.openLoop(rate: $0) },
             runner: BenchmarkRun(warmup: .zero, duration: .milliseconds(500), showsProgress: false)
         )

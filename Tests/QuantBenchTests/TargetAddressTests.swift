@@ -1,4 +1,5 @@
 import Testing
+
 @testable import quantbench
 
 /// `host:port` parsing of the command's target argument.

@@ -21,14 +21,18 @@ struct MessageDecodingFailureTests {
     }
 
     @Test func errorNamesTheMessage() throws {
-        let error = try #require(throws: MessageDecodingError.self) { try EmbedResponse(serializedBytes: [0x0A, 0x05, 0x61]) }
+        let error = try #require(throws: MessageDecodingError.self) {
+            try EmbedResponse(serializedBytes: [0x0A, 0x05, 0x61])
+        }
         #expect(error.messageName == "inference.v1.EmbedResponse")
         #expect(error.description.hasPrefix("cannot decode inference.v1.EmbedResponse: "))
     }
 
     @Test func invalidUTF8IsRefused() throws {
         // Field 1 (`service`), two bytes: 0xC3 followed by a byte that cannot continue it.
-        let error = try #require(throws: MessageDecodingError.self) { try HealthCheckRequest(serializedBytes: [0x0A, 0x02, 0xC3, 0x28]) }
+        let error = try #require(throws: MessageDecodingError.self) {
+            try HealthCheckRequest(serializedBytes: [0x0A, 0x02, 0xC3, 0x28])
+        }
         #expect(error.messageName == "grpc.health.v1.HealthCheckRequest")
         let nested: [UInt8] = [0x12, 0x03, 0x61, 0xFF, 0x62]  // texts[0] = "a\u{FF}b"
         #expect(throws: MessageDecodingError.self) { try TokenizeRequest(serializedBytes: nested) }
@@ -44,7 +48,9 @@ struct MessageDecodingFailureTests {
         var generator = SystemRandomNumberGenerator()
         var failures = 0
         for _ in 0..<2_000 {
-            let bytes = (0..<Int.random(in: 1...64, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let bytes = (0..<Int.random(in: 1...64, using: &generator)).map { _ in
+                UInt8.random(in: 0...255, using: &generator)
+            }
             do {
                 _ = try EmbedResponse(serializedBytes: bytes)
                 _ = try EchoRequest(serializedBytes: bytes)

@@ -1,5 +1,5 @@
-import QuantServeGRPC
 import QuantServeAPI
+import QuantServeGRPC
 import Testing
 
 /// Encodes and decodes every message and expects the same value back.
@@ -10,31 +10,47 @@ struct MessageRoundTripTests {
     static let model = ModelRef(name: "all-MiniLM-L6-v2", version: .max)
 
     static let versionStatus = ModelVersionStatus(
-        version: 3, state: .failed, memoryBytes: 23_456_789, error: "sha256 mismatch: \(unicode)", inFlight: 12, path: "/models/minilm/3"
+        version: 3, state: .failed, memoryBytes: 23_456_789, error: "sha256 mismatch: \(unicode)", inFlight: 12,
+        path: "/models/minilm/3"
     )
 
     static let modelStatus = ModelStatus(
-        name: "minilm", versions: [versionStatus, ModelVersionStatus(version: 2, state: .serving)], servingVersion: 2, isDefault: true
+        name: "minilm", versions: [versionStatus, ModelVersionStatus(version: 2, state: .serving)], servingVersion: 2,
+        isDefault: true
     )
 
     /// One populated value of every message, each paired with the value its memberwise defaults give.
     static let cases: [RoundTripCase] = [
         RoundTripCase(ModelRef(name: unicode, version: 42), empty: ModelRef()),
-        RoundTripCase(EmbedRequest(model: model, texts: ["hello", "", unicode], truncate: true), empty: EmbedRequest()),
-        RoundTripCase(Embedding(values: [0.5, -0, .infinity, -.greatestFiniteMagnitude, .leastNonzeroMagnitude], tokenCount: 9), empty: Embedding()),
-        RoundTripCase(EmbedResponse(model: model, embeddings: [Embedding(values: [1, 2, 3], tokenCount: 3), Embedding()], dimensions: 3), empty: EmbedResponse()),
+        RoundTripCase(
+            EmbedRequest(model: model, texts: ["hello", "", unicode], truncate: true), empty: EmbedRequest()),
+        RoundTripCase(
+            Embedding(values: [0.5, -0, .infinity, -.greatestFiniteMagnitude, .leastNonzeroMagnitude], tokenCount: 9),
+            empty: Embedding()),
+        RoundTripCase(
+            EmbedResponse(
+                model: model, embeddings: [Embedding(values: [1, 2, 3], tokenCount: 3), Embedding()], dimensions: 3),
+            empty: EmbedResponse()),
         RoundTripCase(ClassifyRequest(model: ModelRef(), texts: [unicode], topK: 5), empty: ClassifyRequest()),
         RoundTripCase(LabelScore(label: unicode, score: -0.125), empty: LabelScore()),
-        RoundTripCase(Classification(labels: [LabelScore(label: "refund", score: 0.9), LabelScore()]), empty: Classification()),
-        RoundTripCase(ClassifyResponse(model: model, results: [Classification(labels: [LabelScore(label: "a", score: 1)]), Classification()]), empty: ClassifyResponse()),
+        RoundTripCase(
+            Classification(labels: [LabelScore(label: "refund", score: 0.9), LabelScore()]), empty: Classification()),
+        RoundTripCase(
+            ClassifyResponse(
+                model: model, results: [Classification(labels: [LabelScore(label: "a", score: 1)]), Classification()]),
+            empty: ClassifyResponse()),
         RoundTripCase(TokenizeRequest(model: model, texts: ["one", "two words"]), empty: TokenizeRequest()),
         RoundTripCase(TokenIds(ids: [0, 101, 30521, .max]), empty: TokenIds()),
-        RoundTripCase(TokenizeResponse(model: model, tokens: [TokenIds(ids: [101, 102]), TokenIds()]), empty: TokenizeResponse()),
+        RoundTripCase(
+            TokenizeResponse(model: model, tokens: [TokenIds(ids: [101, 102]), TokenIds()]), empty: TokenizeResponse()),
         RoundTripCase(versionStatus, empty: ModelVersionStatus()),
         RoundTripCase(modelStatus, empty: ModelStatus()),
         RoundTripCase(ListModelsRequest(name: "minilm"), empty: ListModelsRequest()),
-        RoundTripCase(ListModelsResponse(models: [modelStatus, ModelStatus(name: "other")]), empty: ListModelsResponse()),
-        RoundTripCase(LoadModelRequest(name: "minilm", version: 3, path: "/tmp/\(unicode)", serve: true), empty: LoadModelRequest()),
+        RoundTripCase(
+            ListModelsResponse(models: [modelStatus, ModelStatus(name: "other")]), empty: ListModelsResponse()),
+        RoundTripCase(
+            LoadModelRequest(name: "minilm", version: 3, path: "/tmp/\(unicode)", serve: true),
+            empty: LoadModelRequest()),
         RoundTripCase(LoadModelResponse(model: modelStatus), empty: LoadModelResponse()),
         RoundTripCase(ServeVersionRequest(name: "minilm", version: 2), empty: ServeVersionRequest()),
         RoundTripCase(ServeVersionResponse(model: modelStatus), empty: ServeVersionResponse()),
@@ -42,7 +58,9 @@ struct MessageRoundTripTests {
         RoundTripCase(UnloadModelResponse(model: ModelStatus(name: "minilm")), empty: UnloadModelResponse()),
         RoundTripCase(HealthCheckRequest(service: "inference.v1.Inference/minilm"), empty: HealthCheckRequest()),
         RoundTripCase(HealthCheckResponse(status: .notServing), empty: HealthCheckResponse()),
-        RoundTripCase(EchoRequest(message: unicode, delayMs: 10, failWithCode: 14, count: 3, payload: Array(0...255)), empty: EchoRequest()),
+        RoundTripCase(
+            EchoRequest(message: unicode, delayMs: 10, failWithCode: 14, count: 3, payload: Array(0...255)),
+            empty: EchoRequest()),
         RoundTripCase(EchoResponse(message: "pong", payload: [0, 0, 255], index: 7), empty: EchoResponse()),
     ]
 
@@ -69,7 +87,10 @@ struct MessageRoundTripTests {
         #expect(HealthCheckRequest(service: "a").serializedBytes() == [0x0A, 0x01, 0x61])
         #expect(HealthCheckResponse(status: .serving).serializedBytes() == [0x08, 0x01])
         // Packed floats: tag 1 (length-delimited), 8 bytes, little-endian IEEE 754.
-        #expect(Embedding(values: [1, -2]).serializedBytes() == [0x0A, 0x08, 0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x00, 0xC0])
+        #expect(
+            Embedding(values: [1, -2]).serializedBytes() == [
+                0x0A, 0x08, 0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x00, 0xC0,
+            ])
         // A present but empty sub-message is encoded; an absent one is not.
         #expect(EmbedRequest(model: ModelRef()).serializedBytes() == [0x0A, 0x00])
         #expect(EmbedRequest(model: nil).serializedBytes() == [])
@@ -83,7 +104,9 @@ struct MessageRoundTripTests {
 
         let batch = EmbedResponse(
             model: Self.model,
-            embeddings: (0..<2_000).map { row in Embedding(values: Array(values[(row * 384)..<((row + 1) * 384)]), tokenCount: UInt32(row)) },
+            embeddings: (0..<2_000).map { row in
+                Embedding(values: Array(values[(row * 384)..<((row + 1) * 384)]), tokenCount: UInt32(row))
+            },
             dimensions: 384
         )
         let encodedBatch = batch.serializedBytes()
@@ -91,9 +114,10 @@ struct MessageRoundTripTests {
         #expect(try EmbedResponse(serializedBytes: encodedBatch) == batch)
 
         // As many texts as a request may hold, each one long.
-        let texts = TokenizeRequest(texts: (0..<InferenceRequestLimits.maxTexts).map {
-            "text number \($0) \(Self.unicode) " + String(repeating: "word ", count: 200)
-        })
+        let texts = TokenizeRequest(
+            texts: (0..<InferenceRequestLimits.maxTexts).map {
+                "text number \($0) \(Self.unicode) " + String(repeating: "word ", count: 200)
+            })
         #expect(try TokenizeRequest(serializedBytes: texts.serializedBytes()) == texts)
 
         let ids = TokenIds(ids: (0..<200_000).map { UInt32($0) &* 2_654_435_761 })

@@ -1,6 +1,6 @@
 import Foundation
-import QuantServeGRPC
 import QuantServeAPI
+import QuantServeGRPC
 import QuantServeTestSupport
 import Testing
 
@@ -16,30 +16,44 @@ struct PythonEncodingTests {
         "health_request_unicode": EncodingCase(HealthCheckRequest(service: "モデル/ü-é 🚀")),
         "health_response_not_serving": EncodingCase(HealthCheckResponse(status: .notServing)),
         "embed_request": EncodingCase(EmbedRequest(model: model, texts: ["hello", "", "naïve café"], truncate: true)),
-        "embed_request_control_chars": EncodingCase(EmbedRequest(texts: ["\u{0}\u{1}\u{2} control chars ...", "a\u{0}b", "\u{0}"],
-                                                                  truncate: true)),
+        "embed_request_control_chars": EncodingCase(
+            EmbedRequest(
+                texts: ["\u{0}\u{1}\u{2} control chars ...", "a\u{0}b", "\u{0}"],
+                truncate: true)),
         "tokenize_request_after_model": EncodingCase(TokenizeRequest(model: ModelRef(name: "m"), texts: ["x\u{0}"])),
-        "embed_response": EncodingCase(EmbedResponse(
-            model: ModelRef(name: "minilm", version: .max),
-            embeddings: [Embedding(values: [0.5, -1.25, 0.0009765625, 1_048_576], tokenCount: 4), Embedding()],
-            dimensions: 4
-        )),
-        "classify_response": EncodingCase(ClassifyResponse(
-            model: ModelRef(name: "intents", version: 1),
-            results: [Classification(labels: [LabelScore(label: "refund", score: 0.875), LabelScore(label: "greeting", score: -0.25)])]
-        )),
-        "tokenize_response": EncodingCase(TokenizeResponse(tokens: [TokenIds(ids: [101, 7592, 2088, 102, .max]), TokenIds()])),
-        "list_models_response": EncodingCase(ListModelsResponse(models: [ModelStatus(
-            name: "minilm",
-            versions: [
-                ModelVersionStatus(version: 2, state: .serving, memoryBytes: 23_000_000, inFlight: 3, path: "/models/minilm/2"),
-                ModelVersionStatus(version: 3, state: .failed, error: "bad checksum"),
-            ],
-            servingVersion: 2,
-            isDefault: true
-        )])),
+        "embed_response": EncodingCase(
+            EmbedResponse(
+                model: ModelRef(name: "minilm", version: .max),
+                embeddings: [Embedding(values: [0.5, -1.25, 0.0009765625, 1_048_576], tokenCount: 4), Embedding()],
+                dimensions: 4
+            )),
+        "classify_response": EncodingCase(
+            ClassifyResponse(
+                model: ModelRef(name: "intents", version: 1),
+                results: [
+                    Classification(labels: [
+                        LabelScore(label: "refund", score: 0.875), LabelScore(label: "greeting", score: -0.25),
+                    ])
+                ]
+            )),
+        "tokenize_response": EncodingCase(
+            TokenizeResponse(tokens: [TokenIds(ids: [101, 7592, 2088, 102, .max]), TokenIds()])),
+        "list_models_response": EncodingCase(
+            ListModelsResponse(models: [
+                ModelStatus(
+                    name: "minilm",
+                    versions: [
+                        ModelVersionStatus(
+                            version: 2, state: .serving, memoryBytes: 23_000_000, inFlight: 3, path: "/models/minilm/2"),
+                        ModelVersionStatus(version: 3, state: .failed, error: "bad checksum"),
+                    ],
+                    servingVersion: 2,
+                    isDefault: true
+                )
+            ])),
         "load_model_request": EncodingCase(LoadModelRequest(name: "minilm", version: 3, path: "/tmp/m", serve: true)),
-        "echo_request": EncodingCase(EchoRequest(message: "ping", delayMs: 250, failWithCode: 14, count: 3, payload: Array(0...255))),
+        "echo_request": EncodingCase(
+            EchoRequest(message: "ping", delayMs: 250, failWithCode: 14, count: 3, payload: Array(0...255))),
         "echo_response": EncodingCase(EchoResponse(message: "pong", payload: [0x00, 0xFF], index: 9)),
     ]
 

@@ -1,5 +1,5 @@
-import QuantServeGRPC
 import QuantServeAPI
+import QuantServeGRPC
 import Testing
 
 /// Texts are carried byte for byte (protobuf-c alone would cut them at a NUL), their number is
@@ -23,14 +23,16 @@ struct RequestTextsDecodingTests {
     }
 
     @Test func textsWithNULRoundTrip() throws {
-        let request = EmbedRequest(model: ModelRef(name: "minilm", version: 2), texts: ["\u{0}lead", "mid\u{0}dle", "tail\u{0}", ""],
-                                   truncate: true)
+        let request = EmbedRequest(
+            model: ModelRef(name: "minilm", version: 2), texts: ["\u{0}lead", "mid\u{0}dle", "tail\u{0}", ""],
+            truncate: true)
         #expect(try EmbedRequest(serializedBytes: request.serializedBytes()) == request)
         let classify = ClassifyRequest(texts: ["\u{0}"], topK: 3)
         #expect(try ClassifyRequest(serializedBytes: classify.serializedBytes()) == classify)
         // Fields in number order, as protobuf-c and every other encoder write them.
-        #expect(EmbedRequest(model: ModelRef(), texts: ["a\u{0}"], truncate: true).serializedBytes()
-            == [0x0A, 0x00, 0x12, 0x02, 0x61, 0x00, 0x18, 0x01])
+        #expect(
+            EmbedRequest(model: ModelRef(), texts: ["a\u{0}"], truncate: true).serializedBytes()
+                == [0x0A, 0x00, 0x12, 0x02, 0x61, 0x00, 0x18, 0x01])
     }
 
     @Test func fieldsInAnyOrderDecode() throws {
@@ -42,7 +44,9 @@ struct RequestTextsDecodingTests {
 
     @Test func textCountIsBoundedBeforeDecoding() throws {
         let limit = InferenceRequestLimits.maxTexts
-        #expect(try TokenizeRequest(serializedBytes: textsField(Array(repeating: [0x61], count: limit))).texts.count == limit)
+        #expect(
+            try TokenizeRequest(serializedBytes: textsField(Array(repeating: [0x61], count: limit))).texts.count
+                == limit)
         let over = try #require(throws: RPCError.self) {
             try EmbedRequest(serializedBytes: textsField(Array(repeating: [0x61], count: limit + 1)))
         }
@@ -62,7 +66,9 @@ struct RequestTextsDecodingTests {
         let error = try #require(throws: MessageDecodingError.self) { try EmbedRequest(serializedBytes: modelName) }
         #expect(error.reason.contains("inference.v1.ModelRef.name"))
         #expect(error.reason.contains("U+0000"))
-        #expect(throws: MessageDecodingError.self) { try HealthCheckRequest(serializedBytes: [0x0A, 0x02, 0x61, 0x00]) }
+        #expect(throws: MessageDecodingError.self) {
+            try HealthCheckRequest(serializedBytes: [0x0A, 0x02, 0x61, 0x00])
+        }
         #expect(throws: MessageDecodingError.self) { try LoadModelRequest(serializedBytes: [0x1A, 0x02, 0x2F, 0x00]) }
         // A `bytes` field and an unknown field may hold NULs.
         #expect(try EchoRequest(serializedBytes: [0x2A, 0x02, 0x00, 0x00]).payload == [0, 0])

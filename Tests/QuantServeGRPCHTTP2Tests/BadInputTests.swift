@@ -1,6 +1,6 @@
-import QuantServeTestSupport
 import QuantServeGRPC
 import QuantServeGRPCHTTP2
+import QuantServeTestSupport
 import Testing
 
 @Suite("Bad input over raw sockets", .tags(.loopback))
@@ -35,7 +35,8 @@ struct BadInputTests {
     @Test func wrongContentTypeGetsHTTP415() async throws {
         let harness = try await TestHarness.start()
         let client = try await RawHTTP2Client.connect(port: harness.port)
-        let stream = client.request(path: TestMethods.echo.path, contentType: "application/json", body: Array("{}".utf8))
+        let stream = client.request(
+            path: TestMethods.echo.path, contentType: "application/json", body: Array("{}".utf8))
         let record = try await client.waitForClose(stream)
         #expect(record.header(":status") == "415")
         #expect(String(decoding: record.data, as: UTF8.self).contains("application/json"))
@@ -72,7 +73,8 @@ struct BadInputTests {
         #expect(record.header("grpc-status") == String(Status.Code.internal.rawValue))
         #expect(record.grpcMessage?.contains("compressed flag") == true)
         // Naming identity is the same as naming nothing.
-        let named = client.request(path: TestMethods.echo.path, extraHeaders: [("grpc-encoding", "identity")], body: [1, 0, 0, 0, 1, 42])
+        let named = client.request(
+            path: TestMethods.echo.path, extraHeaders: [("grpc-encoding", "identity")], body: [1, 0, 0, 0, 1, 42])
         let namedRecord = try await client.waitForClose(named)
         #expect(namedRecord.header("grpc-status") == String(Status.Code.internal.rawValue))
         #expect(namedRecord.grpcMessage?.contains("compressed flag") == true)
@@ -82,10 +84,13 @@ struct BadInputTests {
     @Test func unsupportedEncodingIsUnimplementedWithAcceptEncoding() async throws {
         let harness = try await TestHarness.start()
         let client = try await RawHTTP2Client.connect(port: harness.port)
-        let stream = client.request(path: TestMethods.echo.path, extraHeaders: [("grpc-encoding", "snappy")], body: [1, 0, 0, 0, 1, 42])
+        let stream = client.request(
+            path: TestMethods.echo.path, extraHeaders: [("grpc-encoding", "snappy")], body: [1, 0, 0, 0, 1, 42])
         let record = try await client.waitForClose(stream)
         #expect(record.header("grpc-status") == String(Status.Code.unimplemented.rawValue))
-        #expect(record.grpcMessage == "grpc-encoding \"snappy\" is not supported; this server accepts gzip, deflate, identity")
+        #expect(
+            record.grpcMessage
+                == "grpc-encoding \"snappy\" is not supported; this server accepts gzip, deflate, identity")
         #expect(record.header("grpc-accept-encoding") == "gzip, deflate, identity")
         await harness.stop()
     }
@@ -106,7 +111,8 @@ struct BadInputTests {
     @Test func malformedTimeoutIsRejected() async throws {
         let harness = try await TestHarness.start()
         let client = try await RawHTTP2Client.connect(port: harness.port)
-        let stream = client.request(path: TestMethods.echo.path, extraHeaders: [("grpc-timeout", "soon")], body: RawHTTP2Client.framed("x"))
+        let stream = client.request(
+            path: TestMethods.echo.path, extraHeaders: [("grpc-timeout", "soon")], body: RawHTTP2Client.framed("x"))
         let record = try await client.waitForClose(stream)
         #expect(record.header("grpc-status") == String(Status.Code.internal.rawValue))
         #expect(record.grpcMessage?.contains("grpc-timeout") == true)
@@ -116,7 +122,9 @@ struct BadInputTests {
     @Test func serverEnforcesTheDeadlineItself() async throws {
         let harness = try await TestHarness.start()
         let client = try await RawHTTP2Client.connect(port: harness.port)
-        let stream = client.request(path: TestMethods.sleep.path, extraHeaders: [("grpc-timeout", "150m")], body: RawHTTP2Client.framed("10000"))
+        let stream = client.request(
+            path: TestMethods.sleep.path, extraHeaders: [("grpc-timeout", "150m")], body: RawHTTP2Client.framed("10000")
+        )
         let record = try await client.waitForClose(stream)
         #expect(record.header("grpc-status") == String(Status.Code.deadlineExceeded.rawValue))
         #expect(await harness.probe.wait { $0.cancelled == 1 })
@@ -127,8 +135,11 @@ struct BadInputTests {
         let harness = try await TestHarness.start(configuration: .init(maxConcurrentStreams: 4))
         let client = try await RawHTTP2Client.connect(port: harness.port)
         // Six requests sent before the server's SETTINGS is even read.
-        let streamIDs = (0..<6).map { _ in client.request(path: TestMethods.sleep.path, body: RawHTTP2Client.framed("300")) }
-        #expect(try await client.wait { client in streamIDs.allSatisfy { client.streams[$0]?.closedWithErrorCode != nil } })
+        let streamIDs = (0..<6).map { _ in
+            client.request(path: TestMethods.sleep.path, body: RawHTTP2Client.framed("300"))
+        }
+        #expect(
+            try await client.wait { client in streamIDs.allSatisfy { client.streams[$0]?.closedWithErrorCode != nil } })
         let refused = streamIDs.filter { client.streams[$0]?.closedWithErrorCode == Self.refusedStream }
         let served = streamIDs.filter { client.streams[$0]?.header("grpc-status") == "0" }
         #expect(refused.count == 2)
@@ -141,7 +152,8 @@ struct BadInputTests {
         let harness = try await TestHarness.start()
         let client = try await RawHTTP2Client.connect(port: harness.port)
         let stream = client.request(
-            path: TestMethods.echo.path, extraHeaders: [("x-big", String(repeating: "a", count: 20_000))], body: RawHTTP2Client.framed("x")
+            path: TestMethods.echo.path, extraHeaders: [("x-big", String(repeating: "a", count: 20_000))],
+            body: RawHTTP2Client.framed("x")
         )
         let record = try await client.waitForClose(stream)
         #expect(record.header("grpc-status") == String(Status.Code.resourceExhausted.rawValue))
@@ -224,7 +236,8 @@ struct BadInputTests {
         let silent = try await RawHTTP2Client.connect(port: harness.port)
         _ = try await silent.waitForClose(silent.request(path: TestMethods.echo.path, body: RawHTTP2Client.framed("x")))
         let answering = try await RawHTTP2Client.connect(port: harness.port)
-        _ = try await answering.waitForClose(answering.request(path: TestMethods.echo.path, body: RawHTTP2Client.framed("x")))
+        _ = try await answering.waitForClose(
+            answering.request(path: TestMethods.echo.path, body: RawHTTP2Client.framed("x")))
         // The answering client keeps reading (and so acknowledging PINGs) all along: each PING
         // the server sends it wakes it to check whether the silent one is closed yet.
         #expect(try await answering.wait { _ in silent.connection.inbox.isClosed })

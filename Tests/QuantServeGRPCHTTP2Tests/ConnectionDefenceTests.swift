@@ -1,7 +1,8 @@
-@testable import QuantServeGRPCHTTP2
 import QuantServeGRPC
 import QuantServeTestSupport
 import Testing
+
+@testable import QuantServeGRPCHTTP2
 
 /// A hostile client at the wire: connection limits, timeouts, floods, echoed input and clients
 /// that do not read. Each test checks that the server still serves a well-behaved client.
@@ -29,7 +30,9 @@ struct ConnectionDefenceTests {
         let third = try await RawConnection.connect(port: harness.port)
         let goAway = await Self.goAway(on: third)
         #expect(goAway?.errorCode == Self.enhanceYourCalm)
-        #expect(String(decoding: goAway?.payload.dropFirst(8) ?? [], as: UTF8.self) == "too many connections from one address (limit 2)")
+        #expect(
+            String(decoding: goAway?.payload.dropFirst(8) ?? [], as: UTF8.self)
+                == "too many connections from one address (limit 2)")
         #expect(harness.server.connectionStatistics == .init(open: 2, admitted: 2, refused: 1))
         await second.close()
         #expect(await harness.events.wait { $0.open == 1 })
@@ -44,7 +47,8 @@ struct ConnectionDefenceTests {
         try? await refused.write(HTTP2Frame.clientPreface)  // the server may have closed already
         #expect(await Self.goAway(on: refused)?.errorCode == Self.enhanceYourCalm)
         #expect(harness.server.connectionStatistics.refused == 1)
-        let echoed = try await harness.client.unary(TestMethods.echo, request: RawMessage("admitted"), responseType: RawMessage.self)
+        let echoed = try await harness.client.unary(
+            TestMethods.echo, request: RawMessage("admitted"), responseType: RawMessage.self)
         #expect(echoed.message.text == "admitted")
         await harness.stop()
     }
@@ -74,7 +78,8 @@ struct ConnectionDefenceTests {
     // MARK: Floods
 
     @Test func aPingFloodGetsGoAwayEnhanceYourCalm() async throws {
-        let harness = try await TestHarness.start(configuration: .init(floodLimits: .init(ping: .init(burst: 10, perSecond: 1))))
+        let harness = try await TestHarness.start(
+            configuration: .init(floodLimits: .init(ping: .init(burst: 10, perSecond: 1))))
         let connection = try await RawConnection.connect(port: harness.port)
         try await connection.write(HTTP2Frame.clientPreface + (0..<50).flatMap { HTTP2Frame.ping(UInt64($0)).bytes })
         #expect(await Self.goAway(on: connection)?.errorCode == Self.enhanceYourCalm)
@@ -83,13 +88,16 @@ struct ConnectionDefenceTests {
     }
 
     @Test func rapidResetGetsGoAwayEnhanceYourCalm() async throws {
-        let harness = try await TestHarness.start(configuration: .init(floodLimits: .init(resetStream: .init(burst: 20, perSecond: 1))))
+        let harness = try await TestHarness.start(
+            configuration: .init(floodLimits: .init(resetStream: .init(burst: 20, perSecond: 1))))
         let connection = try await RawConnection.connect(port: harness.port)
         let block = HTTP2Frame.requestHeaderBlock(path: Array(TestMethods.sleep.path.utf8))
         var bytes = HTTP2Frame.clientPreface
         for index in 0..<100 {
             let streamID = UInt32(2 * index + 1)
-            bytes += HTTP2Frame.headers(streamID: streamID, block: block, endStream: false).bytes + HTTP2Frame.reset(streamID).bytes
+            bytes +=
+                HTTP2Frame.headers(streamID: streamID, block: block, endStream: false).bytes
+                + HTTP2Frame.reset(streamID).bytes
         }
         try await connection.write(bytes)
         #expect(await Self.goAway(on: connection)?.errorCode == Self.enhanceYourCalm)
@@ -102,8 +110,9 @@ struct ConnectionDefenceTests {
         let connection = try await RawConnection.connect(port: harness.port)
         let block = HTTP2Frame.requestHeaderBlock(path: Array(TestMethods.collect.path.utf8))
         let empty = HTTP2Frame(type: HTTP2Frame.dataType, flags: 0, streamID: 1, payload: []).bytes
-        try await connection.write(HTTP2Frame.clientPreface + HTTP2Frame.headers(streamID: 1, block: block, endStream: false).bytes
-            + (0..<500).flatMap { _ in empty })
+        try await connection.write(
+            HTTP2Frame.clientPreface + HTTP2Frame.headers(streamID: 1, block: block, endStream: false).bytes
+                + (0..<500).flatMap { _ in empty })
         #expect(await Self.goAway(on: connection)?.errorCode == Self.enhanceYourCalm)
         #expect(try await harness.serverStillServes())
         await harness.stop()
@@ -113,7 +122,9 @@ struct ConnectionDefenceTests {
         let harness = try await TestHarness.start()
         let connection = try await RawConnection.connect(port: harness.port)
         let block = HTTP2Frame.requestHeaderBlock(path: Array(TestMethods.echo.path.utf8))
-        var bytes = HTTP2Frame.clientPreface + HTTP2Frame(type: HTTP2Frame.headersType, flags: 0, streamID: 1, payload: block).bytes
+        var bytes =
+            HTTP2Frame.clientPreface
+            + HTTP2Frame(type: HTTP2Frame.headersType, flags: 0, streamID: 1, payload: block).bytes
         let filler: [UInt8] = [0x00, 0x01, UInt8(ascii: "x"), 0x01, UInt8(ascii: "y")]
         for _ in 0..<100 {
             bytes += HTTP2Frame(type: HTTP2Frame.continuationType, flags: 0, streamID: 1, payload: filler).bytes
@@ -161,7 +172,9 @@ struct ConnectionDefenceTests {
     func aClientThatNeverReadsIsCut(_ nonReading: NonReadingCase) async throws {
         let harness = try await TestHarness.start(configuration: nonReading.configuration)
         let client = RawHTTP2Client(connection: try await RawConnection.connect(port: harness.port, reading: false))
-        for _ in 0..<nonReading.megabytesAsked { client.request(path: TestMethods.big.path, body: RawHTTP2Client.framed("1000000")) }
+        for _ in 0..<nonReading.megabytesAsked {
+            client.request(path: TestMethods.big.path, body: RawHTTP2Client.framed("1000000"))
+        }
         try await client.pump()
         #expect(await harness.events.wait { $0.opened == 2 && $0.open == 1 })
         #expect(try await harness.serverStillServes())

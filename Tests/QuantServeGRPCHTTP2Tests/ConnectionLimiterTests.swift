@@ -1,6 +1,7 @@
-@testable import QuantServeGRPCHTTP2
 import NIOCore
 import Testing
+
+@testable import QuantServeGRPCHTTP2
 
 @Suite("Connection limiter, token bucket and log throttle")
 struct ConnectionLimiterTests {

@@ -1,6 +1,6 @@
-import QuantServeTestSupport
 import QuantServeGRPC
 import QuantServeGRPCHTTP2
+import QuantServeTestSupport
 import Synchronization
 import Testing
 
@@ -14,7 +14,8 @@ struct EndToEndLimitTests {
         let mismatches = try await withThrowingTaskGroup(of: Bool.self) { group in
             for index in 0..<1000 {
                 group.addTask {
-                    let response = try await client.unary(TestMethods.echo, request: RawMessage("call \(index)"), responseType: RawMessage.self)
+                    let response = try await client.unary(
+                        TestMethods.echo, request: RawMessage("call \(index)"), responseType: RawMessage.self)
                     return response.message.text == "call \(index)"
                 }
             }
@@ -31,7 +32,8 @@ struct EndToEndLimitTests {
         let request = RawMessage((0..<Self.fourMiB).map { UInt8(truncatingIfNeeded: $0 &* 7) })
         let echoed = try await harness.client.unary(TestMethods.echo, request: request, responseType: RawMessage.self)
         #expect(echoed.message == request)
-        let big = try await harness.client.unary(TestMethods.big, request: RawMessage(String(Self.fourMiB)), responseType: RawMessage.self)
+        let big = try await harness.client.unary(
+            TestMethods.big, request: RawMessage(String(Self.fourMiB)), responseType: RawMessage.self)
         #expect(big.message.bytes.count == Self.fourMiB)
         await harness.stop()
     }
@@ -40,7 +42,8 @@ struct EndToEndLimitTests {
         let harness = try await TestHarness.start(clientConfiguration: .init(maxSendMessageBytes: 64 * 1024 * 1024))
         let error = await #expect(throws: RPCError.self) {
             _ = try await harness.client.unary(
-                TestMethods.echo, request: RawMessage([UInt8](repeating: 1, count: Self.fourMiB + 1)), responseType: RawMessage.self
+                TestMethods.echo, request: RawMessage([UInt8](repeating: 1, count: Self.fourMiB + 1)),
+                responseType: RawMessage.self
             )
         }
         #expect(error?.code == .resourceExhausted)
@@ -52,10 +55,12 @@ struct EndToEndLimitTests {
     @Test func responseOverTheClientLimitIsResourceExhausted() async throws {
         let harness = try await TestHarness.start(clientConfiguration: .init(maxReceiveMessageBytes: 1000))
         let error = await #expect(throws: RPCError.self) {
-            _ = try await harness.client.unary(TestMethods.big, request: RawMessage("1001"), responseType: RawMessage.self)
+            _ = try await harness.client.unary(
+                TestMethods.big, request: RawMessage("1001"), responseType: RawMessage.self)
         }
         #expect(error?.code == .resourceExhausted)
-        let fits = try await harness.client.unary(TestMethods.big, request: RawMessage("1000"), responseType: RawMessage.self)
+        let fits = try await harness.client.unary(
+            TestMethods.big, request: RawMessage("1000"), responseType: RawMessage.self)
         #expect(fits.message.bytes.count == 1000)
         await harness.stop()
     }
@@ -63,7 +68,8 @@ struct EndToEndLimitTests {
     @Test func responseOverTheServerSendLimitIsResourceExhausted() async throws {
         let harness = try await TestHarness.start(configuration: .init(maxSendMessageBytes: 500))
         let error = await #expect(throws: RPCError.self) {
-            _ = try await harness.client.unary(TestMethods.big, request: RawMessage("501"), responseType: RawMessage.self)
+            _ = try await harness.client.unary(
+                TestMethods.big, request: RawMessage("501"), responseType: RawMessage.self)
         }
         #expect(error?.code == .resourceExhausted)
         #expect(error?.message.contains("send limit") == true)
@@ -73,7 +79,8 @@ struct EndToEndLimitTests {
     @Test func requestOverTheClientSendLimitFailsLocally() async throws {
         let harness = try await TestHarness.start(clientConfiguration: .init(maxSendMessageBytes: 10))
         let error = await #expect(throws: RPCError.self) {
-            _ = try await harness.client.unary(TestMethods.echo, request: RawMessage([UInt8](repeating: 0, count: 11)), responseType: RawMessage.self)
+            _ = try await harness.client.unary(
+                TestMethods.echo, request: RawMessage([UInt8](repeating: 0, count: 11)), responseType: RawMessage.self)
         }
         #expect(error?.code == .resourceExhausted)
         await harness.stop()
@@ -113,7 +120,9 @@ struct EndToEndLimitTests {
     @Test(.timeLimit(.minutes(1))) func deadlineEndsTheCallAndCancelsTheHandler() async throws {
         let harness = try await TestHarness.start()
         let error = await #expect(throws: RPCError.self) {
-            _ = try await harness.client.unary(TestMethods.sleep, request: RawMessage("600000"), timeout: .milliseconds(200), responseType: RawMessage.self)
+            _ = try await harness.client.unary(
+                TestMethods.sleep, request: RawMessage("600000"), timeout: .milliseconds(200),
+                responseType: RawMessage.self)
         }
         #expect(error?.code == .deadlineExceeded)
         #expect(await harness.probe.wait { $0.cancelled == 1 })
@@ -124,7 +133,8 @@ struct EndToEndLimitTests {
     @Test func expiredTimeoutFailsBeforeSending() async throws {
         let harness = try await TestHarness.start()
         let error = await #expect(throws: RPCError.self) {
-            _ = try await harness.client.unary(TestMethods.echo, request: RawMessage("x"), timeout: .zero, responseType: RawMessage.self)
+            _ = try await harness.client.unary(
+                TestMethods.echo, request: RawMessage("x"), timeout: .zero, responseType: RawMessage.self)
         }
         #expect(error?.code == .deadlineExceeded)
         await harness.stop()
@@ -164,7 +174,9 @@ struct EndToEndLimitTests {
         let client = harness.client
         let written = Atomic<Int>(0)
         let call = Task {
-            try await client.clientStreaming(TestMethods.hold, requestType: RawMessage.self, responseType: RawMessage.self) { writer in
+            try await client.clientStreaming(
+                TestMethods.hold, requestType: RawMessage.self, responseType: RawMessage.self
+            ) { writer in
                 for _ in 0..<64 {
                     try await writer.write(RawMessage([UInt8](repeating: 1, count: 1024 * 1024)))
                     written.add(1, ordering: .relaxed)
@@ -190,7 +202,8 @@ struct EndToEndLimitTests {
 
     @Test func handlerSeesThePeerAddress() async throws {
         let harness = try await TestHarness.start()
-        let response = try await harness.client.unary(TestMethods.peer, request: RawMessage(""), responseType: RawMessage.self)
+        let response = try await harness.client.unary(
+            TestMethods.peer, request: RawMessage(""), responseType: RawMessage.self)
         #expect(response.message.text.hasPrefix("ipv4:127.0.0.1:"))
         #expect(response.message.text.hasSuffix(" true"))
         await harness.stop()

@@ -1,13 +1,14 @@
-import QuantServeTestSupport
 import QuantServeGRPC
 import QuantServeGRPCHTTP2
+import QuantServeTestSupport
 import Testing
 
 @Suite("End to end over loopback", .tags(.loopback))
 struct EndToEndTests {
     @Test func unaryEchoes() async throws {
         let harness = try await TestHarness.start()
-        let response = try await harness.client.unary(TestMethods.echo, request: RawMessage("hello"), responseType: RawMessage.self)
+        let response = try await harness.client.unary(
+            TestMethods.echo, request: RawMessage("hello"), responseType: RawMessage.self)
         #expect(response.message.text == "hello")
         await harness.stop()
     }
@@ -57,7 +58,8 @@ struct EndToEndTests {
     func failureCarriesCodeMessageAndTrailers(code: Status.Code) async throws {
         let harness = try await TestHarness.start()
         let error = await #expect(throws: RPCError.self) {
-            _ = try await harness.client.unary(TestMethods.fail, request: RawMessage(String(code.rawValue)), responseType: RawMessage.self)
+            _ = try await harness.client.unary(
+                TestMethods.fail, request: RawMessage(String(code.rawValue)), responseType: RawMessage.self)
         }
         #expect(error?.code == code)
         #expect(error?.message == "requested failure ✓ 100% (\(code))")
@@ -69,7 +71,8 @@ struct EndToEndTests {
         let harness = try await TestHarness.start()
         let error = await #expect(throws: RPCError.self) {
             _ = try await harness.client.unary(
-                MethodDescriptor(service: "test.Echo", method: "Nope"), request: RawMessage("x"), responseType: RawMessage.self
+                MethodDescriptor(service: "test.Echo", method: "Nope"), request: RawMessage("x"),
+                responseType: RawMessage.self
             )
         }
         #expect(error?.code == .unimplemented)
@@ -97,12 +100,15 @@ struct EndToEndTests {
         await harness.client.close()
         let lazy = GRPCClient(host: "127.0.0.1", port: harness.port)
         // The peer address the server saw ("ipv4:127.0.0.1:PORT true") names the connection.
-        let first = try await lazy.unary(TestMethods.peer, request: RawMessage(""), responseType: RawMessage.self).message.text
+        let first = try await lazy.unary(TestMethods.peer, request: RawMessage(""), responseType: RawMessage.self)
+            .message.text
         let admittedForFirst = harness.server.connectionStatistics.admitted
         // The idle limit makes the server send GOAWAY and close every connection; the next call reconnects.
         #expect(await harness.events.wait { $0.open == 0 && $0.goAways.contains("idle timeout") })
-        let second = try await lazy.unary(TestMethods.peer, request: RawMessage(""), responseType: RawMessage.self).message.text
-        #expect(harness.server.connectionStatistics.admitted > admittedForFirst, "the second call opened a new connection")
+        let second = try await lazy.unary(TestMethods.peer, request: RawMessage(""), responseType: RawMessage.self)
+            .message.text
+        #expect(
+            harness.server.connectionStatistics.admitted > admittedForFirst, "the second call opened a new connection")
         #expect(first.hasPrefix("ipv4:127.0.0.1:") && second.hasPrefix("ipv4:127.0.0.1:"))
         #expect(first != second, "both calls came from the same client port: \(first)")
         await lazy.close()

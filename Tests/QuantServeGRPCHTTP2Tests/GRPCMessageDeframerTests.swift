@@ -1,7 +1,7 @@
 import QuantServeGRPC
 import QuantServeGRPCHTTP2
-import Testing
 import QuantServeSeededRandom
+import Testing
 
 @Suite("Message deframer")
 struct GRPCMessageDeframerTests {
@@ -68,7 +68,9 @@ struct GRPCMessageDeframerTests {
     @Test func randomBytesNeverCrashAndFailWithClearStatuses() {
         var generator = SeededGenerator(seed: 42)
         for _ in 0..<2000 {
-            let bytes = (0..<Int.random(in: 0...64, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let bytes = (0..<Int.random(in: 0...64, using: &generator)).map { _ in
+                UInt8.random(in: 0...255, using: &generator)
+            }
             let cuts = (0..<3).map { _ in Int.random(in: 0...bytes.count, using: &generator) }.sorted()
             do {
                 _ = try Self.deframe(bytes, cuts: cuts, maxMessageBytes: 1000)

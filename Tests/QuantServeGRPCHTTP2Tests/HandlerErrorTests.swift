@@ -32,10 +32,17 @@ import Testing
 
     struct ErrorService: RPCService {
         func register(in router: inout RPCRouter) {
-            router.registerUnary(plain, request: RawMessage.self, response: RawMessage.self) { _, _ in throw SecretFailure() }
-            router.registerUnary(domain, request: RawMessage.self, response: RawMessage.self) { _, _ in throw QuotaExceeded() }
-            router.registerUnary(domainNoMetadata, request: RawMessage.self, response: RawMessage.self) { _, _ in throw NothingHere() }
-            router.registerServerStreaming(streamingPlain, request: RawMessage.self, response: RawMessage.self) { _, writer, _ in
+            router.registerUnary(plain, request: RawMessage.self, response: RawMessage.self) { _, _ in
+                throw SecretFailure()
+            }
+            router.registerUnary(domain, request: RawMessage.self, response: RawMessage.self) { _, _ in
+                throw QuotaExceeded()
+            }
+            router.registerUnary(domainNoMetadata, request: RawMessage.self, response: RawMessage.self) { _, _ in
+                throw NothingHere()
+            }
+            router.registerServerStreaming(streamingPlain, request: RawMessage.self, response: RawMessage.self) {
+                _, writer, _ in
                 try await writer.write(RawMessage("first"))
                 throw SecretFailure()
             }
@@ -60,8 +67,9 @@ import Testing
     func withServer(_ body: (GRPCClient, LogRecorder) async throws -> Void) async throws {
         let recorder = LogRecorder()
         let logger = Logger(label: "test.errors") { _ in recorder }
-        let server = GRPCServer(router: RPCRouter(services: [ErrorService()]),
-                                configuration: ServerConfiguration(host: "127.0.0.1", port: 0), logger: logger)
+        let server = GRPCServer(
+            router: RPCRouter(services: [ErrorService()]),
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0), logger: logger)
         let port = try await server.start()
         let client = GRPCClient(host: "127.0.0.1", port: port)
         try await client.connect()
@@ -86,7 +94,9 @@ import Testing
             #expect(error?.description.contains("secret") == false)
             // The server logs the detail before it sends the status, so it is there now.
             let logged = recorder.lines.withLock { lines in
-                lines.filter { $0.level == .error && $0.metadata["error"]?.description.contains("/srv/secret-path") == true }
+                lines.filter {
+                    $0.level == .error && $0.metadata["error"]?.description.contains("/srv/secret-path") == true
+                }
             }
             #expect(logged.count == 1)
             #expect(logged.first?.metadata["method"]?.description == Self.plain.description)
@@ -96,7 +106,9 @@ import Testing
     @Test func plainSwiftErrorAfterAResponseMessageIsInternalToo() async throws {
         try await withServer { client, _ in
             let error = await #expect(throws: RPCError.self) {
-                try await client.serverStreaming(Self.streamingPlain, request: RawMessage("x"), responseType: RawMessage.self) { response in
+                try await client.serverStreaming(
+                    Self.streamingPlain, request: RawMessage("x"), responseType: RawMessage.self
+                ) { response in
                     for try await _ in response.messages {}
                 }
             }
@@ -113,10 +125,12 @@ import Testing
             #expect(error?.code == .resourceExhausted)
             #expect(error?.message == "the quota of 3 calls is used up")
             #expect(error?.metadata.first("retry-after-ms") == "250")
-            #expect(recorder.lines.withLock { $0.allSatisfy { $0.level < .error } }, "a known error is not a server fault")
+            #expect(
+                recorder.lines.withLock { $0.allSatisfy { $0.level < .error } }, "a known error is not a server fault")
 
             let bare = await #expect(throws: RPCError.self) {
-                _ = try await client.unary(Self.domainNoMetadata, request: RawMessage("x"), responseType: RawMessage.self)
+                _ = try await client.unary(
+                    Self.domainNoMetadata, request: RawMessage("x"), responseType: RawMessage.self)
             }
             #expect(bare == RPCError(code: .notFound, message: "nothing here"))
         }

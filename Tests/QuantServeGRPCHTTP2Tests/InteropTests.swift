@@ -17,7 +17,10 @@ struct InteropTests {
         process.standardOutput = output
         process.standardError = output
         let exited = AsyncStream<Int32> { continuation in
-            process.terminationHandler = { continuation.yield($0.terminationStatus); continuation.finish() }
+            process.terminationHandler = {
+                continuation.yield($0.terminationStatus)
+                continuation.finish()
+            }
         }
         try process.run()
         var status: Int32 = -1
@@ -56,7 +59,8 @@ struct InteropTests {
         var metadata = Metadata()
         metadata.add("echo-text", "plain value")
         metadata.add("echo-blob-bin", binary: [0, 1, 254, 255])
-        let echoed = try await client.unary(TestMethods.echo, request: RawMessage("hello"), metadata: metadata, responseType: RawMessage.self)
+        let echoed = try await client.unary(
+            TestMethods.echo, request: RawMessage("hello"), metadata: metadata, responseType: RawMessage.self)
         #expect(echoed.message.text == "hello")
         #expect(echoed.headers.first("echo-text") == "plain value")
         #expect(echoed.headers["echo-blob-bin"] == [.binary([0, 1, 254, 255])])
@@ -71,23 +75,31 @@ struct InteropTests {
         #expect(failure?.metadata.first("failure-detail") == "as asked")
 
         let unknown = await #expect(throws: RPCError.self) {
-            _ = try await client.unary(MethodDescriptor(service: "test.Echo", method: "Missing"), request: RawMessage("x"), responseType: RawMessage.self)
+            _ = try await client.unary(
+                MethodDescriptor(service: "test.Echo", method: "Missing"), request: RawMessage("x"),
+                responseType: RawMessage.self)
         }
         #expect(unknown?.code == .unimplemented)
 
         let late = await #expect(throws: RPCError.self) {
-            _ = try await client.unary(TestMethods.sleep, request: RawMessage("5000"), timeout: .milliseconds(200), responseType: RawMessage.self)
+            _ = try await client.unary(
+                TestMethods.sleep, request: RawMessage("5000"), timeout: .milliseconds(200),
+                responseType: RawMessage.self)
         }
         #expect(late?.code == .deadlineExceeded)
 
-        let expanded = try await client.serverStreaming(TestMethods.expand, request: RawMessage("20"), responseType: RawMessage.self) { response in
+        let expanded = try await client.serverStreaming(
+            TestMethods.expand, request: RawMessage("20"), responseType: RawMessage.self
+        ) { response in
             var texts: [String] = []
             for try await message in response.messages { texts.append(message.text) }
             return texts
         }
         #expect(expanded == (0..<20).map(String.init))
 
-        let collected = try await client.clientStreaming(TestMethods.collect, requestType: RawMessage.self, responseType: RawMessage.self) { writer in
+        let collected = try await client.clientStreaming(
+            TestMethods.collect, requestType: RawMessage.self, responseType: RawMessage.self
+        ) { writer in
             for _ in 0..<10 { try await writer.write(RawMessage("ab")) }
         }
         #expect(collected.message.text == "20/10")
@@ -105,7 +117,9 @@ struct InteropTests {
         let matches = try await withThrowingTaskGroup(of: Bool.self) { group in
             for index in 0..<200 {
                 group.addTask {
-                    try await client.unary(TestMethods.echo, request: RawMessage("call \(index)"), responseType: RawMessage.self).message.text == "call \(index)"
+                    try await client.unary(
+                        TestMethods.echo, request: RawMessage("call \(index)"), responseType: RawMessage.self
+                    ).message.text == "call \(index)"
                 }
             }
             return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }

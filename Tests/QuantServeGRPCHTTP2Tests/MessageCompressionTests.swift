@@ -7,9 +7,13 @@ import Testing
 struct MessageCompressionTests {
     /// `gzip.compress(b"hello, gRPC", mtime=0)` and `zlib.compress(b"hello, gRPC")` from CPython:
     /// what other implementations write.
-    static let pythonGzip: [UInt8] = [31, 139, 8, 0, 0, 0, 0, 0, 2, 3, 203, 72, 205, 201, 201, 215, 81, 72, 15, 10, 112, 6, 0,
-                                      190, 96, 187, 219, 11, 0, 0, 0]
-    static let pythonZlib: [UInt8] = [120, 156, 203, 72, 205, 201, 201, 215, 81, 72, 15, 10, 112, 6, 0, 23, 199, 3, 173]
+    static let pythonGzip: [UInt8] = [
+        31, 139, 8, 0, 0, 0, 0, 0, 2, 3, 203, 72, 205, 201, 201, 215, 81, 72, 15, 10, 112, 6, 0,
+        190, 96, 187, 219, 11, 0, 0, 0,
+    ]
+    static let pythonZlib: [UInt8] = [
+        120, 156, 203, 72, 205, 201, 201, 215, 81, 72, 15, 10, 112, 6, 0, 23, 199, 3, 173,
+    ]
 
     static func text(_ count: Int) -> [UInt8] {
         var generator = SeededGenerator(seed: 7)
@@ -19,7 +23,9 @@ struct MessageCompressionTests {
         return Array(bytes.prefix(count))
     }
 
-    static func inflate(_ bytes: [UInt8], _ encoding: MessageEncoding, maxBytes: Int = 1 << 20) throws(RPCError) -> [UInt8] {
+    static func inflate(_ bytes: [UInt8], _ encoding: MessageEncoding, maxBytes: Int = 1 << 20) throws(RPCError)
+        -> [UInt8]
+    {
         try ReceivedMessage(bytes: bytes, encoding: encoding).decompressed(maxBytes: maxBytes)
     }
 
@@ -39,7 +45,9 @@ struct MessageCompressionTests {
             #expect(try Self.inflate(compressed, encoding) == original)
         }
         let compressed = try #require(MessageCompression.compress(Self.text(1000), with: encoding))
-        let error = #expect(throws: RPCError.self) { try Self.inflate(compressed, encoding == .gzip ? .deflate : .gzip) }
+        let error = #expect(throws: RPCError.self) {
+            try Self.inflate(compressed, encoding == .gzip ? .deflate : .gzip)
+        }
         #expect(error?.code == .internal, "one format is not read as the other")
     }
 
@@ -61,7 +69,10 @@ struct MessageCompressionTests {
         var inflater = MessageInflater(encoding: encoding, maxBytes: limit)
         let error = #expect(throws: RPCError.self) { try inflater.inflate(bomb) }
         #expect(error?.code == .resourceExhausted)
-        #expect(error?.message == "a \(encoding.rawValue) message of \(bomb.count) bytes decompresses to more than the limit of \(limit) bytes")
+        #expect(
+            error?.message
+                == "a \(encoding.rawValue) message of \(bomb.count) bytes decompresses to more than the limit of \(limit) bytes"
+        )
         // zlib stopped one byte past the limit, long before the end of its input.
         #expect(inflater.producedBytes == limit + 1)
         #expect(inflater.consumedBytes < bomb.count / 2, "read \(inflater.consumedBytes) of \(bomb.count) bytes")
@@ -83,7 +94,9 @@ struct MessageCompressionTests {
 
         let notGzip = #expect(throws: RPCError.self) { try Self.inflate(Array("plain text".utf8), .gzip) }
         #expect(notGzip?.message == "a gzip message is not valid gzip data (incorrect header check)")
-        let rawDeflate = #expect(throws: RPCError.self) { try Self.inflate(Array(Self.pythonZlib.dropFirst(2)), .deflate) }
+        let rawDeflate = #expect(throws: RPCError.self) {
+            try Self.inflate(Array(Self.pythonZlib.dropFirst(2)), .deflate)
+        }
         #expect(rawDeflate?.code == .internal, "deflate is the zlib format, not raw deflate")
 
         let trailing = #expect(throws: RPCError.self) { try Self.inflate(Self.pythonZlib + [0, 0], .deflate) }
@@ -117,7 +130,9 @@ struct MessageCompressionTests {
             try compressed.withUnsafeBytes { bytes in try identity.process(bytes) { _ in } }
         }
         #expect(refused?.code == .internal)
-        #expect(refused?.message == "a message has the compressed flag set but the call has no grpc-encoding other than identity")
+        #expect(
+            refused?.message
+                == "a message has the compressed flag set but the call has no grpc-encoding other than identity")
 
         var gzip = GRPCMessageDeframer(maxMessageBytes: 1000)
         gzip.encoding = .gzip
@@ -127,7 +142,13 @@ struct MessageCompressionTests {
             try Array(wire[..<cut]).withUnsafeBytes { bytes in try gzip.process(bytes) { received.append($0) } }
             try Array(wire[cut...]).withUnsafeBytes { bytes in try gzip.process(bytes) { received.append($0) } }
         }
-        #expect(received == Array(repeating: [ReceivedMessage(bytes: [1, 2, 3]), ReceivedMessage(bytes: Self.pythonGzip, encoding: .gzip)], count: 3).flatMap { $0 })
+        #expect(
+            received
+                == Array(
+                    repeating: [
+                        ReceivedMessage(bytes: [1, 2, 3]), ReceivedMessage(bytes: Self.pythonGzip, encoding: .gzip),
+                    ], count: 3
+                ).flatMap { $0 })
         #expect(try received.map { try $0.decompressed(maxBytes: 100) }.last == Array("hello, gRPC".utf8))
     }
 }

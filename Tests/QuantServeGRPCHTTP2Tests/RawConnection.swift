@@ -18,9 +18,17 @@ final class RawConnection: Sendable {
 
         func append(_ bytes: some Sequence<UInt8>) {
             let bytes = Array(bytes)
-            state.update { $0.bytes.append(contentsOf: bytes); $0.changes += 1 }
+            state.update {
+                $0.bytes.append(contentsOf: bytes)
+                $0.changes += 1
+            }
         }
-        func markClosed() { state.update { $0.closed = true; $0.changes += 1 } }
+        func markClosed() {
+            state.update {
+                $0.closed = true
+                $0.changes += 1
+            }
+        }
         var bytes: [UInt8] { state.value.bytes }
         var isClosed: Bool { state.value.closed }
         /// How many changes (reads, the close) there have been.
@@ -77,7 +85,9 @@ final class RawConnection: Sendable {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.autoRead, value: reading)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(inbox: inbox)) }
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(Collector(inbox: inbox))
+                }
             }
             .connect(host: "127.0.0.1", port: port).get()
         return RawConnection(channel: channel, inbox: inbox)

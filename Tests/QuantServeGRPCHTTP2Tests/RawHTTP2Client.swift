@@ -1,5 +1,6 @@
-@testable import QuantServeGRPCHTTP2
 import QuantServeGRPC
+
+@testable import QuantServeGRPCHTTP2
 
 /// A deliberately unchecked HTTP/2 client for bad-input tests: it sends whatever headers and
 /// body bytes a test asks for through its own nghttp2 client session and records every response
@@ -39,10 +40,12 @@ final class RawHTTP2Client: NGHTTP2SessionDelegate {
 
     init(connection: RawConnection) {
         self.connection = connection
-        session = NGHTTP2Session(role: .client, delegate: self, settings: .init(
-            maxConcurrentStreams: nil, initialStreamWindow: 1 << 20, connectionWindow: 1 << 24,
-            maxHeaderListBytes: 1 << 20, enablePush: false
-        ))
+        session = NGHTTP2Session(
+            role: .client, delegate: self,
+            settings: .init(
+                maxConcurrentStreams: nil, initialStreamWindow: 1 << 20, connectionWindow: 1 << 24,
+                maxHeaderListBytes: 1 << 20, enablePush: false
+            ))
     }
 
     static func connect(port: Int) async throws -> RawHTTP2Client {
@@ -100,7 +103,7 @@ final class RawHTTP2Client: NGHTTP2SessionDelegate {
         if !output.isEmpty, !connection.inbox.isClosed {
             do {
                 try await connection.write(output)
-            } catch where connection.inbox.isClosed {
+            } catch  where connection.inbox.isClosed {
                 // The server closed the connection; what it sent before is still read.
             }
         }

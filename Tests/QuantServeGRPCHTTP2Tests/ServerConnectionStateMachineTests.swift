@@ -1,7 +1,8 @@
-@testable import QuantServeGRPCHTTP2
-import QuantServeGRPC
 import NIOCore
+import QuantServeGRPC
 import Testing
+
+@testable import QuantServeGRPCHTTP2
 
 /// The connection state machine driven synchronously, without sockets: every state and event.
 @Suite("Server connection state machine")
@@ -37,11 +38,17 @@ struct ServerConnectionStateMachineTests {
     @Test func aRefusedConnectionGetsGoAwayAndIsCutIfItDoesNotRead() {
         var machine = Machine(configuration: Self.configuration(), now: Self.start)
         let actions = machine.accepted(now: Self.start, refusal: .init(reason: "too many connections"))
-        #expect(actions == [.sendGoAway(errorCode: Self.calm, reason: "too many connections"), .closeAfterFlush, .pauseReading])
+        #expect(
+            actions == [
+                .sendGoAway(errorCode: Self.calm, reason: "too many connections"), .closeAfterFlush, .pauseReading,
+            ])
         #expect(machine.state == .closing(deadline: Self.at(1)))
         #expect(machine.nextDeadline == Self.at(1))
         #expect(machine.tick(now: Self.at(0.5)) == [])
-        #expect(machine.tick(now: Self.at(1)) == [.closeNow(reason: "the client did not take the last bytes within 1.0 seconds")])
+        #expect(
+            machine.tick(now: Self.at(1)) == [
+                .closeNow(reason: "the client did not take the last bytes within 1.0 seconds")
+            ])
         #expect(machine.state == .closed)
     }
 
@@ -52,7 +59,9 @@ struct ServerConnectionStateMachineTests {
         #expect(machine.nextDeadline == Self.at(10))
         #expect(machine.tick(now: Self.at(9.9)) == [])
         let actions = machine.tick(now: Self.at(10))
-        #expect(actions.first == .sendGoAway(errorCode: Self.noError, reason: "no request within 10.0 seconds of connecting"))
+        #expect(
+            actions.first
+                == .sendGoAway(errorCode: Self.noError, reason: "no request within 10.0 seconds of connecting"))
         #expect(actions.dropFirst() == [.closeAfterFlush, .pauseReading])
         #expect(machine.state == .closing(deadline: Self.at(11)))
     }
@@ -95,7 +104,10 @@ struct ServerConnectionStateMachineTests {
         machine.responseSent(1, now: Self.at(5), drained: false)
         #expect(machine.nextDeadline == Self.at(35))
         #expect(machine.tick(now: Self.at(34)) == [])
-        #expect(machine.tick(now: Self.at(35)) == [.resetStream(1, reason: "the client read none of its response for 30.0 seconds")])
+        #expect(
+            machine.tick(now: Self.at(35)) == [
+                .resetStream(1, reason: "the client read none of its response for 30.0 seconds")
+            ])
     }
 
     @Test func aDrainedResponseStopsTheStallTimer() {
@@ -168,7 +180,10 @@ struct ServerConnectionStateMachineTests {
     @Test func moreOutboundBytesThanTheCapCutTheConnection() {
         var machine = Self.active()
         #expect(machine.outboundBytesChanged(to: 1000) == [])
-        #expect(machine.outboundBytesChanged(to: 1001) == [.closeNow(reason: "the client left more than 1000 response bytes unread")])
+        #expect(
+            machine.outboundBytesChanged(to: 1001) == [
+                .closeNow(reason: "the client left more than 1000 response bytes unread")
+            ])
         #expect(machine.state == .closed)
     }
 
@@ -179,7 +194,10 @@ struct ServerConnectionStateMachineTests {
         for _ in 0..<3 { #expect(machine.frameReceived(.ping, now: Self.at(1)) == []) }
         #expect(machine.frameReceived(.settings, now: Self.at(1)) == [])
         let actions = machine.frameReceived(.ping, now: Self.at(1))
-        #expect(actions == [.sendGoAway(errorCode: Self.calm, reason: "too many PING frames"), .closeAfterFlush, .pauseReading])
+        #expect(
+            actions == [
+                .sendGoAway(errorCode: Self.calm, reason: "too many PING frames"), .closeAfterFlush, .pauseReading,
+            ])
         #expect(machine.frameReceived(.ping, now: Self.at(1)) == [])
     }
 
@@ -219,17 +237,23 @@ struct ServerConnectionStateMachineTests {
         _ = machine.shutdownRequested(deadline: Self.at(10), now: Self.at(1))
         #expect(machine.nextDeadline == Self.at(10))
         let actions = machine.tick(now: Self.at(10))
-        #expect(actions == [
-            .endAllStreams(Status(code: .unavailable, message: "the server is shutting down")), .closeAfterFlush, .pauseReading,
-        ])
-        #expect(machine.tick(now: Self.at(11)).first == .closeNow(reason: "the client did not take the last bytes within 1.0 seconds"))
+        #expect(
+            actions == [
+                .endAllStreams(Status(code: .unavailable, message: "the server is shutting down")), .closeAfterFlush,
+                .pauseReading,
+            ])
+        #expect(
+            machine.tick(now: Self.at(11)).first
+                == .closeNow(reason: "the client did not take the last bytes within 1.0 seconds"))
     }
 
     @Test func shutdownWithoutStreamsClosesAtOnce() {
         var idle = Self.active()
         idle.requestArrived(1)
         _ = idle.streamClosed(1, now: Self.at(1))
-        #expect(idle.shutdownRequested(deadline: Self.at(10), now: Self.at(2)).first == .sendGoAway(errorCode: Self.noError, reason: "server shutting down"))
+        #expect(
+            idle.shutdownRequested(deadline: Self.at(10), now: Self.at(2)).first
+                == .sendGoAway(errorCode: Self.noError, reason: "server shutting down"))
         #expect(idle.state == .closing(deadline: Self.at(3)))
 
         var handshaking = Machine(configuration: Self.configuration(), now: Self.start)

@@ -1,6 +1,6 @@
-import QuantServeTestSupport
 import QuantServeGRPC
 import QuantServeGRPCHTTP2
+import QuantServeTestSupport
 import Synchronization
 import Testing
 
@@ -36,7 +36,8 @@ import Testing
         configuration.observer = recorder
         let harness = try await TestHarness.start(configuration: configuration)
 
-        _ = try await harness.client.unary(TestMethods.echo, request: RawMessage("hello"), responseType: RawMessage.self)
+        _ = try await harness.client.unary(
+            TestMethods.echo, request: RawMessage("hello"), responseType: RawMessage.self)
         #expect(recorder.calls == [.init(method: TestMethods.echo.path, code: .ok)])
         let failed = await #expect(throws: RPCError.self) {
             try await harness.client.unary(TestMethods.fail, request: RawMessage("5"), responseType: RawMessage.self)
@@ -46,8 +47,11 @@ import Testing
         await #expect(throws: RPCError.self) {
             try await harness.client.unary(unknown, request: RawMessage("?"), responseType: RawMessage.self)
         }
-        #expect(recorder.calls == [.init(method: TestMethods.echo.path, code: .ok), .init(method: TestMethods.fail.path, code: .notFound),
-                                   .init(method: nil, code: .unimplemented)])
+        #expect(
+            recorder.calls == [
+                .init(method: TestMethods.echo.path, code: .ok), .init(method: TestMethods.fail.path, code: .notFound),
+                .init(method: nil, code: .unimplemented),
+            ])
         #expect(recorder.received > 5 && recorder.sent > 5, "\(recorder.received) bytes in, \(recorder.sent) out")
 
         let refused = try await RawConnection.connect(port: harness.port)

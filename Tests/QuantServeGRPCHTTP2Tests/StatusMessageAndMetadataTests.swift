@@ -4,7 +4,9 @@ import Testing
 
 @Suite("Status message and metadata wire encoding")
 struct StatusMessageAndMetadataTests {
-    @Test(arguments: ["", "plain ascii", "100% sure", "%%%", "é ✓ 漢字 🚀", "line\nbreak\ttab", "%41 is not A", "~ and ! stay"])
+    @Test(arguments: [
+        "", "plain ascii", "100% sure", "%%%", "é ✓ 漢字 🚀", "line\nbreak\ttab", "%41 is not A", "~ and ! stay",
+    ])
     func percentEncodingRoundTrips(message: String) {
         let encoded = GRPCStatusMessageEncoding.encode(message)
         #expect(encoded.utf8.allSatisfy { $0 >= 0x20 && $0 <= 0x7E })

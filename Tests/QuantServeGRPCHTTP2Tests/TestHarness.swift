@@ -1,6 +1,6 @@
+import Logging
 import QuantServeGRPC
 import QuantServeGRPCHTTP2
-import Logging
 import QuantServeTestSupport
 
 /// A real server on 127.0.0.1 (ephemeral port) with the test service, and a connected client.
@@ -26,7 +26,8 @@ struct TestHarness {
         if configuration.observer == nil { configuration.observer = events }
         var logger = Logger(label: "test.grpc.server")
         logger.logLevel = .critical
-        let server = GRPCServer(router: RPCRouter(services: [TestService(probe: probe)]), configuration: configuration, logger: logger)
+        let server = GRPCServer(
+            router: RPCRouter(services: [TestService(probe: probe)]), configuration: configuration, logger: logger)
         let port = try await server.start()
         let client = GRPCClient(host: "127.0.0.1", port: port, configuration: clientConfiguration)
         try await client.connect()
@@ -44,7 +45,8 @@ struct TestHarness {
     func serverStillServes() async throws -> Bool {
         let fresh = try await newClient()
         defer { Task { await fresh.close() } }
-        let response = try await fresh.unary(TestMethods.echo, request: RawMessage("still here"), responseType: RawMessage.self)
+        let response = try await fresh.unary(
+            TestMethods.echo, request: RawMessage("still here"), responseType: RawMessage.self)
         return response.message.text == "still here"
     }
 

@@ -59,7 +59,8 @@ struct TestService: RPCService {
 
     func register(in router: inout RPCRouter) {
         // Echoes the request; echoes custom metadata into headers and trailers.
-        router.registerUnary(TestMethods.echo, request: RawMessage.self, response: RawMessage.self) { request, context in
+        router.registerUnary(TestMethods.echo, request: RawMessage.self, response: RawMessage.self) {
+            request, context in
             var headers = Metadata()
             var trailers = Metadata()
             for entry in context.metadata where entry.key.hasPrefix("echo-") {
@@ -77,10 +78,12 @@ struct TestService: RPCService {
         // Fails with the code named by the request ("5" → NOT_FOUND) and a message with non-ASCII.
         router.registerUnary(TestMethods.fail, request: RawMessage.self, response: RawMessage.self) { request, _ in
             let code = Status.Code(rawValue: Int(request.text) ?? 2) ?? .unknown
-            throw RPCError(code: code, message: "requested failure ✓ 100% (\(code))", metadata: ["failure-detail": "as asked"])
+            throw RPCError(
+                code: code, message: "requested failure ✓ 100% (\(code))", metadata: ["failure-detail": "as asked"])
         }
         // Sleeps for the milliseconds the request names, observing cancellation.
-        router.registerUnary(TestMethods.sleep, request: RawMessage.self, response: RawMessage.self) { [probe] request, _ in
+        router.registerUnary(TestMethods.sleep, request: RawMessage.self, response: RawMessage.self) {
+            [probe] request, _ in
             probe.started()
             do {
                 try await Task.sleep(for: .milliseconds(Int(request.text) ?? 0))
@@ -94,7 +97,9 @@ struct TestService: RPCService {
         // Waits until the test calls `probe.releaseParkedCalls()`, then answers "released".
         router.registerUnary(TestMethods.park, request: RawMessage.self, response: RawMessage.self) { [probe] _, _ in
             probe.started()
-            guard await probe.wait(until: { $0.released > 0 }) else { throw RPCError(code: .internal, message: "never released") }
+            guard await probe.wait(until: { $0.released > 0 }) else {
+                throw RPCError(code: .internal, message: "never released")
+            }
             probe.completed()
             return ServerResponse(RawMessage("released"))
         }
@@ -104,23 +109,27 @@ struct TestService: RPCService {
             return ServerResponse(RawMessage((0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31) }))
         }
         // Streams as many messages as the request names: "0", "1", ...
-        router.registerServerStreaming(TestMethods.expand, request: RawMessage.self, response: RawMessage.self) { request, writer, _ in
+        router.registerServerStreaming(TestMethods.expand, request: RawMessage.self, response: RawMessage.self) {
+            request, writer, _ in
             for index in 0..<(Int(request.text) ?? 0) {
                 try await writer.write(RawMessage(String(index)))
             }
             return ["streamed": "yes"]
         }
         // Streams "count,size": count messages of size bytes each.
-        router.registerServerStreaming(TestMethods.flood, request: RawMessage.self, response: RawMessage.self) { request, writer, _ in
+        router.registerServerStreaming(TestMethods.flood, request: RawMessage.self, response: RawMessage.self) {
+            request, writer, _ in
             let parts = request.text.split(separator: ",").compactMap { Int($0) }
             guard parts.count == 2 else { throw RPCError(code: .invalidArgument, message: "expected count,size") }
             for index in 0..<parts[0] {
-                try await writer.write(RawMessage([UInt8](repeating: UInt8(truncatingIfNeeded: index), count: parts[1])))
+                try await writer.write(
+                    RawMessage([UInt8](repeating: UInt8(truncatingIfNeeded: index), count: parts[1])))
             }
             return [:]
         }
         // Reads one request, then holds the call without reading until cancelled.
-        router.registerClientStreaming(TestMethods.hold, request: RawMessage.self, response: RawMessage.self) { [probe] requests, _ in
+        router.registerClientStreaming(TestMethods.hold, request: RawMessage.self, response: RawMessage.self) {
+            [probe] requests, _ in
             var iterator = requests.makeAsyncIterator()
             _ = try await iterator.next()
             probe.started()
@@ -137,7 +146,8 @@ struct TestService: RPCService {
             ServerResponse(RawMessage("\(context.peer) \(context.peer.isLoopback)"))
         }
         // Answers with the total size and count of the requests: "bytes/count".
-        router.registerClientStreaming(TestMethods.collect, request: RawMessage.self, response: RawMessage.self) { requests, _ in
+        router.registerClientStreaming(TestMethods.collect, request: RawMessage.self, response: RawMessage.self) {
+            requests, _ in
             var bytes = 0
             var count = 0
             for try await request in requests {
@@ -147,7 +157,8 @@ struct TestService: RPCService {
             return ServerResponse(RawMessage("\(bytes)/\(count)"))
         }
         // Echoes each request as it arrives.
-        router.registerBidirectionalStreaming(TestMethods.chat, request: RawMessage.self, response: RawMessage.self) { requests, writer, _ in
+        router.registerBidirectionalStreaming(TestMethods.chat, request: RawMessage.self, response: RawMessage.self) {
+            requests, writer, _ in
             for try await request in requests {
                 try await writer.write(RawMessage("echo:" + request.text))
             }

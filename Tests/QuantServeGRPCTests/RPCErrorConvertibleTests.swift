@@ -11,7 +11,9 @@ struct RPCErrorConvertibleTests {
     struct Unexpected: Error {}
 
     @Test func convertibleErrorsKeepTheirStatusAndMetadata() {
-        #expect(RPCError(endingCallWith: QuotaExceeded()) == RPCError(code: .resourceExhausted, message: "the quota is used up"))
+        #expect(
+            RPCError(endingCallWith: QuotaExceeded())
+                == RPCError(code: .resourceExhausted, message: "the quota is used up"))
         let error = RPCError(code: .aborted, message: "as is", metadata: ["k": "v"])
         #expect(RPCError(endingCallWith: error) == error)
     }

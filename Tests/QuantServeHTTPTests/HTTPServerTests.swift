@@ -1,7 +1,7 @@
-import QuantServeTestSupport
 import Foundation
 import Logging
 import QuantServeHTTP
+import QuantServeTestSupport
 import Synchronization
 import Testing
 
@@ -19,8 +19,10 @@ private struct Harness {
 
     static let bodyLimit = 1024
 
-    static func start(maxConnections: Int = 16, idleTimeout: Duration = .seconds(30),
-                      requestTimeout: Duration = .seconds(30)) async throws -> (Harness, Int) {
+    static func start(
+        maxConnections: Int = 16, idleTimeout: Duration = .seconds(30),
+        requestTimeout: Duration = .seconds(30)
+    ) async throws -> (Harness, Int) {
         let echoCalls = Counter()
         var router = HTTPRouter()
         router.add("GET", "/hello") { _ in .text(200, "hello") }
@@ -64,9 +66,10 @@ struct HTTPServerTests {
     @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
         let (harness, port) = try await Harness.start()
         let connection = try await RawHTTPConnection.connect(port: port)
-        try await connection.write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\none"
-            + "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\ntwo\r\n0\r\n\r\n"
-            + "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        try await connection.write(
+            "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\none"
+                + "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\ntwo\r\n0\r\n\r\n"
+                + "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         #expect(await connection.waitForClose())
         let responses = ParsedResponse.parseAll(connection.received)
         #expect(responses.map(\.body) == ["one", "two", "hello\n"])
@@ -77,7 +80,8 @@ struct HTTPServerTests {
     @Test func unknownPathIs404AndWrongMethodIs405WithAllow() async throws {
         let (harness, port) = try await Harness.start()
         let connection = try await RawHTTPConnection.connect(port: port)
-        try await connection.write("GET /nowhere?x=1 HTTP/1.1\r\nHost: x\r\n\r\nDELETE /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+        try await connection.write(
+            "GET /nowhere?x=1 HTTP/1.1\r\nHost: x\r\n\r\nDELETE /hello HTTP/1.1\r\nHost: x\r\n\r\n")
         let responses = await connection.waitForResponses(2)
         #expect(responses.map(\.status) == [404, 405])
         #expect(responses.last?.headers["allow"] == "GET")
@@ -111,8 +115,9 @@ struct HTTPServerTests {
         let (harness, port) = try await Harness.start()
         let connection = try await RawHTTPConnection.connect(port: port)
         let chunk = String(repeating: "a", count: 600)
-        try await connection.write("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-            + "258\r\n\(chunk)\r\n258\r\n\(chunk)\r\n")
+        try await connection.write(
+            "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "258\r\n\(chunk)\r\n258\r\n\(chunk)\r\n")
         #expect(await connection.waitForClose())
         #expect(ParsedResponse.parseAll(connection.received).first?.status == 413)
         #expect(harness.echoCallCount == 0)
@@ -122,7 +127,8 @@ struct HTTPServerTests {
     @Test func oversizedHeadersGet431() async throws {
         let (harness, port) = try await Harness.start()
         let connection = try await RawHTTPConnection.connect(port: port)
-        try await connection.write("GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "b", count: 4096))\r\n\r\n")
+        try await connection.write(
+            "GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "b", count: 4096))\r\n\r\n")
         #expect(await connection.waitForClose())
         #expect(ParsedResponse.parseAll(connection.received).first?.status == 431)
 
@@ -133,8 +139,10 @@ struct HTTPServerTests {
         await harness.server.shutdown(gracePeriod: .seconds(1))
     }
 
-    @Test(arguments: ["NOT HTTP AT ALL\r\n\r\n", "GET /hello HTTP/1.1\r\nHost x\r\n\r\n",
-                      "POST /echo HTTP/1.1\r\nContent-Length: 12abc\r\n\r\n", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"])
+    @Test(arguments: [
+        "NOT HTTP AT ALL\r\n\r\n", "GET /hello HTTP/1.1\r\nHost x\r\n\r\n",
+        "POST /echo HTTP/1.1\r\nContent-Length: 12abc\r\n\r\n", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+    ])
     func malformedRequestsGet400AndTheConnectionCloses(request: String) async throws {
         let (harness, port) = try await Harness.start()
         let connection = try await RawHTTPConnection.connect(port: port)

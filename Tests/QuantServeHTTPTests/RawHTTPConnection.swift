@@ -41,7 +41,9 @@ final class RawHTTPConnection: Sendable {
         let connection = RawHTTPConnection()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(connection)) }
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(Collector(connection))
+                }
             }
             .connect(host: "127.0.0.1", port: port).get()
         connection.channel.withLock { $0 = channel }
@@ -131,13 +133,15 @@ struct ParsedResponse: Equatable {
             var headers: [String: String] = [:]
             for line in lines.dropFirst() {
                 guard let colon = line.firstIndex(of: ":") else { continue }
-                headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                    in: .whitespaces)
             }
             let length = Int(headers["content-length"] ?? "0") ?? 0
             let bodyStart = headEnd.upperBound
             guard let bodyEnd = rest.utf8.index(bodyStart, offsetBy: length, limitedBy: rest.endIndex) else { break }
             if status >= 200 {
-                responses.append(ParsedResponse(status: status, headers: headers, body: String(rest[bodyStart..<bodyEnd])))
+                responses.append(
+                    ParsedResponse(status: status, headers: headers, body: String(rest[bodyStart..<bodyEnd])))
             }
             rest = rest[bodyEnd...]
         }

@@ -1,7 +1,8 @@
+import QuantServeSeededRandom
 import QuantServeTestSupport
 import Testing
+
 @testable import QuantServeKernels
-import QuantServeSeededRandom
 
 @Suite("ActivationQuantization")
 struct ActivationQuantizationTests {
@@ -30,16 +31,21 @@ struct ActivationQuantizationTests {
         var generator = SeededGenerator(seed: 5)
         for count in [1, 7, 8, 9, 31, 384, 1537] {
             var row = [Float].random(count: count, in: -3...7, using: &generator)
-            if count > 8 { row[3] = 0; row[4] = 7; row[5] = -3 }
+            if count > 8 {
+                row[3] = 0
+                row[4] = 7
+                row[5] = -3
+            }
             for elementBytes in [1, 2] {
                 let padded = (count + 3) / 4 * 4
                 var bytes = [UInt8](repeating: 0xAA, count: padded * elementBytes)
                 var scale: Float = 0
                 var zeroPoint: Int32 = -1
                 bytes.withUnsafeMutableBytes { target in
-                    ActivationQuantizer.quantize(row, inFeatures: count, rows: 0..<1, into: target.baseAddress!, 
-                                                 paddedFeatures: padded, elementBytes: elementBytes, precise: false,
-                                                 scales: &scale, zeroPoints: &zeroPoint)
+                    ActivationQuantizer.quantize(
+                        row, inFeatures: count, rows: 0..<1, into: target.baseAddress!,
+                        paddedFeatures: padded, elementBytes: elementBytes, precise: false,
+                        scales: &scale, zeroPoints: &zeroPoint)
                 }
                 let parameters = ActivationQuantization(rowMinimum: row.min()!, rowMaximum: row.max()!)
                 #expect(scale == parameters.scale && zeroPoint == parameters.zeroPoint)

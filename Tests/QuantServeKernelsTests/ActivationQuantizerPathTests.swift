@@ -1,7 +1,8 @@
+import QuantServeSeededRandom
 import QuantServeTestSupport
 import Testing
+
 @testable import QuantServeKernels
-import QuantServeSeededRandom
 
 /// The C activation quantizers (AVX-512, AVX2) against the Swift twin (the portable path):
 /// integers, padding, scales and zero points bit for bit, for both element sizes, 8 and 16
@@ -20,12 +21,15 @@ struct ActivationQuantizerPathTests {
     /// Quantizes rows 1..<rows-1 of `input` (row 0 and the last stay untouched: the range
     /// offsets are checked too) on `path`; the destination starts filled with 0xAA, so
     /// unwritten padding shows.
-    static func quantize(_ input: [Float], rows: Int, cols: Int, multiplier: [Float]?, elementBytes: Int,
-                         precise: Bool, path: FloatKernelPath) -> Output {
+    static func quantize(
+        _ input: [Float], rows: Int, cols: Int, multiplier: [Float]?, elementBytes: Int,
+        precise: Bool, path: FloatKernelPath
+    ) -> Output {
         let padded = (cols + 3) / 4 * 4 + 4
         let kernelRows = precise ? 2 * rows : rows
-        var output = Output(bytes: [UInt8](repeating: 0xAA, count: kernelRows * padded * elementBytes),
-                            scales: [], zeroPoints: [Int32](repeating: -7, count: rows))
+        var output = Output(
+            bytes: [UInt8](repeating: 0xAA, count: kernelRows * padded * elementBytes),
+            scales: [], zeroPoints: [Int32](repeating: -7, count: rows))
         var scales = [Float](repeating: -1, count: rows)
         let factors = UnsafeMutableBufferPointer<Float>.allocate(capacity: cols)
         defer { factors.deallocate() }
@@ -61,8 +65,9 @@ struct ActivationQuantizerPathTests {
         return values
     }
 
-    @Test("bit-identical to the Swift twin: every tail, both element sizes, 8 and 16 bits, multiplier",
-          arguments: paths)
+    @Test(
+        "bit-identical to the Swift twin: every tail, both element sizes, 8 and 16 bits, multiplier",
+        arguments: paths)
     func bitIdentical(path: FloatKernelPath) throws {
         if !path.isSupported { try Test.cancel("this CPU cannot run the \(path) fp32 kernels") }
         var generator = SeededGenerator(seed: 59)
@@ -74,11 +79,15 @@ struct ActivationQuantizerPathTests {
                 for elementBytes in [1, 2] {
                     for precise in [false, true] {
                         for factors in [nil, multiplier] {
-                            let c = Self.quantize(input, rows: rows, cols: cols, multiplier: factors,
-                                                  elementBytes: elementBytes, precise: precise, path: path)
-                            let twin = Self.quantize(input, rows: rows, cols: cols, multiplier: factors,
-                                                     elementBytes: elementBytes, precise: precise, path: .portable)
-                            #expect(c == twin, """
+                            let c = Self.quantize(
+                                input, rows: rows, cols: cols, multiplier: factors,
+                                elementBytes: elementBytes, precise: precise, path: path)
+                            let twin = Self.quantize(
+                                input, rows: rows, cols: cols, multiplier: factors,
+                                elementBytes: elementBytes, precise: precise, path: .portable)
+                            #expect(
+                                c == twin,
+                                """
                                 cols \(cols), kind \(kind), \(elementBytes)-byte elements, precise \(precise), \
                                 multiplier \(factors != nil)
                                 """)
@@ -89,24 +98,30 @@ struct ActivationQuantizerPathTests {
         }
     }
 
-    @Test("the multiplier quantizes the float products, as staging them first does", arguments: FloatKernelPath.allCases)
+    @Test(
+        "the multiplier quantizes the float products, as staging them first does", arguments: FloatKernelPath.allCases)
     func multiplierIsTheStagedProduct(path: FloatKernelPath) throws {
         if !path.isSupported { try Test.cancel("this CPU cannot run the \(path) fp32 kernels") }
         var generator = SeededGenerator(seed: 61)
-        let rows = 3, cols = 45
+        let rows = 3
+        let cols = 45
         let input = [Float].random(count: rows * cols, in: -4...4, using: &generator)
         let multiplier = [Float].random(count: cols, in: 0.1...3, using: &generator)
         let staged = input.indices.map { input[$0] * multiplier[$0 % cols] }
         for precise in [false, true] {
-            let multiplied = Self.quantize(input, rows: rows, cols: cols, multiplier: multiplier, elementBytes: 1,
-                                           precise: precise, path: path)
-            let plain = Self.quantize(staged, rows: rows, cols: cols, multiplier: nil, elementBytes: 1,
-                                      precise: precise, path: path)
+            let multiplied = Self.quantize(
+                input, rows: rows, cols: cols, multiplier: multiplier, elementBytes: 1,
+                precise: precise, path: path)
+            let plain = Self.quantize(
+                staged, rows: rows, cols: cols, multiplier: nil, elementBytes: 1,
+                precise: precise, path: path)
             #expect(multiplied == plain)
-            let parameters = ActivationQuantization(rowMinimum: staged[cols..<2 * cols].min()!,
-                                                    rowMaximum: staged[cols..<2 * cols].max()!,
-                                                    maximumLevel: precise ? 65535 : 255)
-            #expect(multiplied.scales[1] == parameters.scale.bitPattern && multiplied.zeroPoints[1] == parameters.zeroPoint)
+            let parameters = ActivationQuantization(
+                rowMinimum: staged[cols..<2 * cols].min()!,
+                rowMaximum: staged[cols..<2 * cols].max()!,
+                maximumLevel: precise ? 65535 : 255)
+            #expect(
+                multiplied.scales[1] == parameters.scale.bitPattern && multiplied.zeroPoints[1] == parameters.zeroPoint)
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
+import QuantServeKernels
 import Synchronization
 import Testing
-import QuantServeKernels
 
 @Suite("ComputePool")
 struct ComputePoolTests {

@@ -1,8 +1,9 @@
-import QuantServeTestSupport
 import Foundation
-import Testing
-@testable import QuantServeKernels
 import QuantServeSeededRandom
+import QuantServeTestSupport
+import Testing
+
+@testable import QuantServeKernels
 
 /// The C variants of the fp32 kernels (AVX-512, AVX2 + FMA) against their Swift twins (the
 /// portable path) and against Double references, at every tail length 1...67, with named
@@ -55,7 +56,10 @@ struct FloatKernelsPathTests {
         }
         print("\(path) erf: max absolute error \(worst)")
         #expect(worst <= Double(Self.erfAbsoluteTolerance))
-        var edges: [Float] = [.infinity, -.infinity, .nan, 0, -0.0, -3.5, 3.5, .greatestFiniteMagnitude, -.leastNonzeroMagnitude, 3.92, -4]
+        var edges: [Float] = [
+            .infinity, -.infinity, .nan, 0, -0.0, -3.5, 3.5, .greatestFiniteMagnitude, -.leastNonzeroMagnitude, 3.92,
+            -4,
+        ]
         FloatKernels.erf(&edges, count: edges.count, path: path)
         #expect(edges[0] == 1 && edges[1] == -1 && edges[2].isNaN)
         #expect(edges[3] == 0 && edges[4] == 0 && edges[4].sign == .minus)
@@ -81,7 +85,8 @@ struct FloatKernelsPathTests {
         print("\(path) exp: max error \(worst) ulp")
         #expect(worst <= Self.expUlpTolerance)
         let edges: [Float] = [-.infinity, -1000, -87.4, 0, 88.4, 1000, .infinity, .nan]
-        var c = edges, twin = edges
+        var c = edges
+        var twin = edges
         FloatKernels.exp(&c, count: c.count, path: path)
         FloatKernels.exp(&twin, count: twin.count, path: .portable)
         #expect(c[0..<7] == twin[0..<7] && c[0..<7] == [0, 0, 0, 1, .infinity, .infinity, .infinity])
@@ -92,10 +97,13 @@ struct FloatKernelsPathTests {
     func gelu(path: FloatKernelPath) throws {
         try Self.requireSupported(path)
         var generator = SeededGenerator(seed: 41)
-        var worstReference: Float = 0, worstTwin: Float = 0
+        var worstReference: Float = 0
+        var worstTwin: Float = 0
         for count in Self.lengths {
             let inputs = [Float].random(count: count, in: -8...8, using: &generator)
-            var c = inputs, twin = inputs, reference = inputs
+            var c = inputs
+            var twin = inputs
+            var reference = inputs
             c.withUnsafeMutableBufferPointer { FloatKernels.gelu($0.baseAddress!, count: count, path: path) }
             twin.withUnsafeMutableBufferPointer { FloatKernels.gelu($0.baseAddress!, count: count, path: .portable) }
             ScalarReference.gelu(&reference, count: count)
@@ -113,8 +121,11 @@ struct FloatKernelsPathTests {
     @Test("GELU: ±inf, NaN, huge and tiny values as the portable twin", arguments: paths)
     func geluEdges(path: FloatKernelPath) throws {
         try Self.requireSupported(path)
-        let edges: [Float] = [.infinity, -.infinity, .nan, 3e38, -3e38, 0, -0.0, 1e-30, -1e-30, -10, 10, .leastNonzeroMagnitude]
-        var c = edges, twin = edges
+        let edges: [Float] = [
+            .infinity, -.infinity, .nan, 3e38, -3e38, 0, -0.0, 1e-30, -1e-30, -10, 10, .leastNonzeroMagnitude,
+        ]
+        var c = edges
+        var twin = edges
         FloatKernels.gelu(&c, count: c.count, path: path)
         FloatKernels.gelu(&twin, count: twin.count, path: .portable)
         for i in edges.indices {
@@ -137,10 +148,12 @@ struct FloatKernelsPathTests {
                 [Float](repeating: 0, count: count),
             ]
             for (kind, row) in rows.enumerated() {
-                var c = row, twin = row
+                var c = row
+                var twin = row
                 FloatKernels.softmax(&c, count: count, path: path)
                 FloatKernels.softmax(&twin, count: count, path: .portable)
-                #expect(maxAbsoluteDifference(c, twin) <= Self.softmaxTwinTolerance, "length \(count), row kind \(kind)")
+                #expect(
+                    maxAbsoluteDifference(c, twin) <= Self.softmaxTwinTolerance, "length \(count), row kind \(kind)")
                 #expect(c.allSatisfy { $0.isFinite && $0 >= 0 })
                 #expect(abs(c.reduce(0.0) { $0 + Double($1) } - 1) <= 1e-5, "length \(count), row kind \(kind)")
             }
@@ -152,9 +165,12 @@ struct FloatKernelsPathTests {
         try Self.requireSupported(path)
         for count in 1...67 {
             let masked = [Float](repeating: -.infinity, count: count)
-            let infinite = (0..<count).map { $0 % 4 == 3 || $0 == count - 1 ? Float.infinity : $0 % 4 == 1 ? -.infinity : 1 }
+            let infinite = (0..<count).map {
+                $0 % 4 == 3 || $0 == count - 1 ? Float.infinity : $0 % 4 == 1 ? -.infinity : 1
+            }
             for row in [masked, infinite] {
-                var c = row, twin = row
+                var c = row
+                var twin = row
                 FloatKernels.softmax(&c, count: count, path: path)
                 FloatKernels.softmax(&twin, count: count, path: .portable)
                 #expect(c == twin, "length \(count)")
@@ -178,15 +194,20 @@ struct FloatKernelsPathTests {
             }
             let residual = [Float].random(count: rows * cols, in: -1...1, using: &generator)
             for withResidual in [false, true] {
-                var c = x, twin = x
+                var c = x
+                var twin = x
                 let added = withResidual ? residual : nil
-                FloatKernels.addLayerNorm(&c, residual: added, rows: rows, cols: cols, gamma: gamma, beta: beta, epsilon: 1e-12, path: path)
-                FloatKernels.addLayerNorm(&twin, residual: added, rows: rows, cols: cols, gamma: gamma, beta: beta, epsilon: 1e-12,
-                                          path: .portable)
+                FloatKernels.addLayerNorm(
+                    &c, residual: added, rows: rows, cols: cols, gamma: gamma, beta: beta, epsilon: 1e-12, path: path)
+                FloatKernels.addLayerNorm(
+                    &twin, residual: added, rows: rows, cols: cols, gamma: gamma, beta: beta, epsilon: 1e-12,
+                    path: .portable)
                 for row in 0..<rows {
                     let tolerance = Self.layerNormTwinTolerance * (row == 3 ? 100 : 1)
                     var worst: Float = 0
-                    for i in row * cols..<(row + 1) * cols { worst = max(worst, abs(c[i] - twin[i]) / max(1, abs(twin[i]))) }
+                    for i in row * cols..<(row + 1) * cols {
+                        worst = max(worst, abs(c[i] - twin[i]) / max(1, abs(twin[i])))
+                    }
                     #expect(worst <= tolerance, "cols \(cols), row \(row), residual \(withResidual): \(worst)")
                 }
                 if !withResidual {
@@ -205,8 +226,10 @@ struct FloatKernelsPathTests {
         let residual = [Float].random(count: cols, in: -3...3, using: &generator)
         var summed = x
         FloatKernels.add(&summed, residual, count: cols)
-        let ones = [Float](repeating: 1, count: cols), zeros = [Float](repeating: 0, count: cols)
-        FloatKernels.addLayerNorm(&x, residual: residual, rows: 1, cols: cols, gamma: ones, beta: zeros, epsilon: 0, path: path)
+        let ones = [Float](repeating: 1, count: cols)
+        let zeros = [Float](repeating: 0, count: cols)
+        FloatKernels.addLayerNorm(
+            &x, residual: residual, rows: 1, cols: cols, gamma: ones, beta: zeros, epsilon: 0, path: path)
         FloatKernels.layerNorm(&summed, rows: 1, cols: cols, gamma: ones, beta: zeros, epsilon: 0, path: path)
         #expect(x == summed)
     }

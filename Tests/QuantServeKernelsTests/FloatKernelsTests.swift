@@ -1,8 +1,8 @@
-import QuantServeTestSupport
 import Foundation
-import Testing
 import QuantServeKernels
 import QuantServeSeededRandom
+import QuantServeTestSupport
+import Testing
 
 /// The fp32 kernels against `ScalarReference` (which accumulates in Double), with named tolerances.
 @Suite("FloatKernels")
@@ -44,7 +44,8 @@ struct FloatKernelsTests {
         FloatKernels.erf(&erfs, count: erfs.count)
         var gelus = inputs
         FloatKernels.gelu(&gelus, count: gelus.count)
-        var erfWorst: Float = 0, geluWorst: Float = 0
+        var erfWorst: Float = 0
+        var geluWorst: Float = 0
         for (index, x) in inputs.enumerated() {
             let exactErf = Foundation.erf(Double(x))
             let exactGelu = 0.5 * Double(x) * (1 + Foundation.erf(Double(x) / 2.0.squareRoot()))
@@ -76,7 +77,8 @@ struct FloatKernelsTests {
             .random(count: count, in: -3e38 ... -1e30, using: &generator),
         ]
         for row in cases {
-            var values = row, expected = row
+            var values = row
+            var expected = row
             FloatKernels.softmax(&values, count: count)
             ScalarReference.softmax(&expected, count: count)
             #expect(values.allSatisfy { $0.isFinite })
@@ -131,13 +133,16 @@ struct FloatKernelsTests {
         var generator = SeededGenerator(seed: 11)
         for shape in Self.matmulShapes {
             let (m, n, k) = shape
-            let lda = k + 3, ldb = k + 5, ldc = n + 2
+            let lda = k + 3
+            let ldb = k + 5
+            let ldc = n + 2
             let a = [Float].random(count: m * lda, in: -2...2, using: &generator)
             let b = [Float].random(count: n * ldb, in: -2...2, using: &generator)
             var c = [Float](repeating: .nan, count: m * ldc)
             var expected = c
             FloatKernels.matmulTransposedB(a, lda: lda, b, ldb: ldb, &c, ldc: ldc, m: m, n: n, k: k, alpha: 0.125)
-            ScalarReference.matmulTransposedB(a, lda: lda, b, ldb: ldb, &expected, ldc: ldc, m: m, n: n, k: k, alpha: 0.125)
+            ScalarReference.matmulTransposedB(
+                a, lda: lda, b, ldb: ldb, &expected, ldc: ldc, m: m, n: n, k: k, alpha: 0.125)
             Self.expectClose(c, expected, m: m, n: n, ldc: ldc, bound: 0.125 * 4 * Float(max(k, 1)), shape: "\(shape)")
         }
     }
@@ -147,7 +152,9 @@ struct FloatKernelsTests {
         var generator = SeededGenerator(seed: 12)
         for shape in Self.matmulShapes {
             let (m, n, k) = shape
-            let lda = k + 1, ldb = n + 7, ldc = n + 3
+            let lda = k + 1
+            let ldb = n + 7
+            let ldc = n + 3
             let a = [Float].random(count: m * lda, in: -2...2, using: &generator)
             let b = [Float].random(count: max(k, 1) * ldb, in: -2...2, using: &generator)
             var c = [Float](repeating: .nan, count: m * ldc)

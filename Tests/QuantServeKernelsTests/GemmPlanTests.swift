@@ -1,17 +1,23 @@
 import Testing
+
 @testable import QuantServeKernels
 
 @Suite("GemmPlan")
 struct GemmPlanTests {
-    @Test("tasks cover every (row, panel) exactly once, with tile-aligned row starts and even sizes",
-          arguments: [(1, 1, 1), (16, 24, 2), (17, 96, 2), (2048, 24, 1), (2048, 96, 2), (4096, 24, 3), (5, 1, 4),
-                      (16, 36, 2), (64, 12, 2), (33, 3, 2)])
+    @Test(
+        "tasks cover every (row, panel) exactly once, with tile-aligned row starts and even sizes",
+        arguments: [
+            (1, 1, 1), (16, 24, 2), (17, 96, 2), (2048, 24, 1), (2048, 96, 2), (4096, 24, 3), (5, 1, 4),
+            (16, 36, 2), (64, 12, 2), (33, 3, 2),
+        ])
     func coverage(rows: Int, panels: Int, threads: Int) {
         let tileRows = 4
-        let plan = GemmPlan(rows: rows, tileRows: tileRows, panels: panels, threads: threads,
-                            operationsPerRowAndPanel: 2 * 32 * 384)
+        let plan = GemmPlan(
+            rows: rows, tileRows: tileRows, panels: panels, threads: threads,
+            operationsPerRowAndPanel: 2 * 32 * 384)
         var covered = [Int](repeating: 0, count: rows * panels)
-        var rowTiles: [Int] = [], panelCounts: [Int] = []
+        var rowTiles: [Int] = []
+        var panelCounts: [Int] = []
         for task in 0..<plan.taskCount {
             let (taskRows, taskPanels) = plan.task(task)
             #expect(taskRows.lowerBound % tileRows == 0)
@@ -50,13 +56,18 @@ struct GemmPlanTests {
     func taskSize() {
         let operations = 2 * 32 * 384
         // M = 16, N = 384: 4.7 M operations, 9 tasks at the size floor.
-        #expect(GemmPlan(rows: 16, tileRows: 8, panels: 12, threads: 2, operationsPerRowAndPanel: operations).taskCount == 9)
+        #expect(
+            GemmPlan(rows: 16, tileRows: 8, panels: 12, threads: 2, operationsPerRowAndPanel: operations).taskCount == 9
+        )
         // M = 8, N = 32: a tiny GEMM still gets the minimum, as far as its tiles and panels go.
-        #expect(GemmPlan(rows: 8, tileRows: 8, panels: 1, threads: 2, operationsPerRowAndPanel: operations).taskCount == 1)
-        #expect(GemmPlan(rows: 8, tileRows: 8, panels: 16, threads: 2, operationsPerRowAndPanel: operations).taskCount
-            == 2 * GemmPlan.minimumTasksPerThread)
+        #expect(
+            GemmPlan(rows: 8, tileRows: 8, panels: 1, threads: 2, operationsPerRowAndPanel: operations).taskCount == 1)
+        #expect(
+            GemmPlan(rows: 8, tileRows: 8, panels: 16, threads: 2, operationsPerRowAndPanel: operations).taskCount
+                == 2 * GemmPlan.minimumTasksPerThread)
         // M = 2048, N = 1536: capped at the maximum.
-        #expect(GemmPlan(rows: 2048, tileRows: 8, panels: 48, threads: 2, operationsPerRowAndPanel: operations).taskCount
-            == 2 * GemmPlan.maximumTasksPerThread)
+        #expect(
+            GemmPlan(rows: 2048, tileRows: 8, panels: 48, threads: 2, operationsPerRowAndPanel: operations).taskCount
+                == 2 * GemmPlan.maximumTasksPerThread)
     }
 }

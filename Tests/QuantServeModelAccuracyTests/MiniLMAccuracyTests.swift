@@ -2,6 +2,7 @@ import Foundation
 import QuantServeKernels
 import QuantServeTestSupport
 import Testing
+
 @testable import QuantServeTransformer
 
 extension ModelAccuracyTests {
@@ -19,7 +20,9 @@ extension ModelAccuracyTests {
         /// Published in the sentence-transformers documentation (sbert.net, "Usage" quick start)
         /// for all-MiniLM-L6-v2 (the model card inside the wheel gives no numbers): three
         /// sentences, and the cosine and Manhattan distance of each pair, to 4 decimals.
-        static let publishedSentences = ["The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."]
+        static let publishedSentences = [
+            "The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium.",
+        ]
         static let publishedCosines: [(Int, Int, Double)] = [(0, 1, 0.6660), (0, 2, 0.1046), (1, 2, 0.1411)]
         static let publishedManhattan: [(Int, Int, Double)] = [(0, 1, 12.6269), (0, 2, 20.2167), (1, 2, 20.1288)]
 
@@ -30,9 +33,12 @@ extension ModelAccuracyTests {
         static func reference(_ texts: [String]) throws -> Reference {
             let request = try workDirectory.get().appendingPathComponent("request-\(UUID().uuidString).json")
             try JSONEncoder().encode(["texts": texts]).write(to: request)
-            let output = try PythonScript.run("bert_reference.py", arguments: [
-                "--model", try Prerequisite.miniLMWheel.require().path, "--input", request.path, "--max-length", "256",
-            ])
+            let output = try PythonScript.run(
+                "bert_reference.py",
+                arguments: [
+                    "--model", try Prerequisite.miniLMWheel.require().path, "--input", request.path, "--max-length",
+                    "256",
+                ])
             return try JSONDecoder().decode(Reference.self, from: output)
         }
 
@@ -92,7 +98,8 @@ extension ModelAccuracyTests {
             let minimum = try #require(cosines.min())
             let mean = cosines.reduce(0, +) / Double(cosines.count)
             let worst = try #require(cosines.firstIndex(of: minimum))
-            let summary = "int8 vs reference over \(cosines.count) sentences: min cosine \(minimum) (sentence \(worst), "
+            let summary =
+                "int8 vs reference over \(cosines.count) sentences: min cosine \(minimum) (sentence \(worst), "
                 + "\(reference.ids[worst].count) tokens), mean \(mean)"
             #expect(minimum >= 0.99, "\(summary)")
             #expect(mean >= 0.998, "\(summary)")
@@ -107,7 +114,9 @@ extension ModelAccuracyTests {
             #expect(embeddings.count == chosen.count)
             for (embedding, index) in zip(embeddings, chosen) {
                 let difference = maxAbsoluteDifference(embedding, reference.embeddings[index].map(Float.init))
-                #expect(difference <= 1e-4, "sentence \(index) (\(reference.ids[index].count) tokens): max difference \(difference)")
+                #expect(
+                    difference <= 1e-4,
+                    "sentence \(index) (\(reference.ids[index].count) tokens): max difference \(difference)")
             }
         }
     }

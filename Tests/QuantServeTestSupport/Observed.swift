@@ -44,7 +44,9 @@ public final class Observed<Value: Sendable>: Sendable {
 
     /// Returns true once `condition` holds (at once if it holds now); false only if it still does
     /// not hold after `limit`, the failure detector.
-    public func wait(failingAfter limit: Duration = .seconds(60), until condition: @escaping @Sendable (Value) -> Bool) async -> Bool {
+    public func wait(failingAfter limit: Duration = .seconds(60), until condition: @escaping @Sendable (Value) -> Bool)
+        async -> Bool
+    {
         let id = state.withLock { state -> UInt64 in
             state.nextWaiter += 1
             return state.nextWaiter

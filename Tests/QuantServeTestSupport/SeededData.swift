@@ -13,7 +13,9 @@ extension SeededGenerator {
 
 extension Array where Element == Float {
     /// `count` floats uniform in `range`.
-    public static func random(count: Int, in range: ClosedRange<Float>, using generator: inout SeededGenerator) -> [Float] {
+    public static func random(count: Int, in range: ClosedRange<Float>, using generator: inout SeededGenerator)
+        -> [Float]
+    {
         (0..<count).map { _ in Float.random(in: range, using: &generator) }
     }
 }
@@ -33,7 +35,9 @@ public func maxAbsoluteDifference(_ a: [Float], _ b: [Float]) -> Float {
 
 /// Cosine similarity of two vectors, in double precision.
 public func cosine(_ a: [Float], _ b: [Float]) -> Double {
-    var dot = 0.0, normA = 0.0, normB = 0.0
+    var dot = 0.0
+    var normA = 0.0
+    var normB = 0.0
     for (x, y) in zip(a, b) {
         dot += Double(x) * Double(y)
         normA += Double(x) * Double(x)

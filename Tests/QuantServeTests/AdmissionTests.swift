@@ -1,8 +1,8 @@
-import QuantServeTestSupport
 import Foundation
-import QuantServeGRPC
 import QuantServe
 import QuantServeAPI
+import QuantServeGRPC
+import QuantServeTestSupport
 import Testing
 
 /// What the server refuses at the door: a full queue, a deadline that cannot be met, a text
@@ -16,19 +16,27 @@ import Testing
         return server
     }
 
-    @Test(.timeLimit(.minutes(2)), arguments: [
-        (SchedulerConfiguration(maxQueuedRequests: 1), 1, "the model's queue is full (1 requests waiting)"),
-        (SchedulerConfiguration(maxQueuedTokens: 40, maxRequestTokens: 40), 2,
-         "32 tokens are waiting and this request's 16 would pass the limit of 40"),
-    ])
-    func aFullQueueAnswersResourceExhaustedAtOnce(scheduler: SchedulerConfiguration, queueable: Int, message: String) async throws {
+    @Test(
+        .timeLimit(.minutes(2)),
+        arguments: [
+            (SchedulerConfiguration(maxQueuedRequests: 1), 1, "the model's queue is full (1 requests waiting)"),
+            (
+                SchedulerConfiguration(maxQueuedTokens: 40, maxRequestTokens: 40), 2,
+                "32 tokens are waiting and this request's 16 would pass the limit of 40"
+            ),
+        ])
+    func aFullQueueAnswersResourceExhaustedAtOnce(scheduler: SchedulerConfiguration, queueable: Int, message: String)
+        async throws
+    {
         // One model whose engine holds every batch at a gate: the queue fills while the engine is busy.
         let gate = Gate()
         let engine = CountingEngine(batchGate: gate)
         let repository = try ModelTestServer.temporaryRepository()
-        try FileManager.default.createDirectory(at: repository.appendingPathComponent("gated/1"), withIntermediateDirectories: true)
-        let server = try await ModelTestServer.start(repository: repository, defaultModel: "gated", scheduler: scheduler,
-                                                     loader: { _ in engine })
+        try FileManager.default.createDirectory(
+            at: repository.appendingPathComponent("gated/1"), withIntermediateDirectories: true)
+        let server = try await ModelTestServer.start(
+            repository: repository, defaultModel: "gated", scheduler: scheduler,
+            loader: { _ in engine })
         gate.open()
         try await server.models.registry.load(name: "gated", version: 1, serve: true)
         gate.close()
@@ -95,8 +103,12 @@ import Testing
     func answersCarryTheirTimings() async throws {
         let server = try await Self.server()
         let client = try await server.client()
-        let response = try await client.unary(InferenceMethods.embed, request: EmbedRequest(texts: ["hello"]), responseType: EmbedResponse.self)
-        for header in [InferenceService.TimingHeader.queue, InferenceService.TimingHeader.tokenize, InferenceService.TimingHeader.compute] {
+        let response = try await client.unary(
+            InferenceMethods.embed, request: EmbedRequest(texts: ["hello"]), responseType: EmbedResponse.self)
+        for header in [
+            InferenceService.TimingHeader.queue, InferenceService.TimingHeader.tokenize,
+            InferenceService.TimingHeader.compute,
+        ] {
             #expect(response.headers.first(header).flatMap(Int.init) != nil, "missing \(header)")
         }
         await client.close()

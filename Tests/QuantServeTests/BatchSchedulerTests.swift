@@ -1,6 +1,7 @@
 import Foundation
 import QuantServeTestSupport
 import Testing
+
 @testable import QuantServe
 
 /// The batcher, driven through a `CountingEngine` whose batches wait at a gate: every test waits
@@ -13,7 +14,10 @@ import Testing
     static func waitUntil(_ condition: () -> Bool) async throws {
         let limit = ContinuousClock.now + .seconds(60)
         while !condition() {
-            guard ContinuousClock.now < limit else { Issue.record("the condition did not hold within a minute"); return }
+            guard ContinuousClock.now < limit else {
+                Issue.record("the condition did not hold within a minute")
+                return
+            }
             try await Task.sleep(for: .milliseconds(1))
         }
     }
@@ -32,7 +36,10 @@ import Testing
             let deadline = ContinuousClock.now + allowance
             let request = start(deadline)
             let ended = Observed(false)
-            let watcher = Task { _ = await request.result; ended.update { $0 = true } }
+            let watcher = Task {
+                _ = await request.result
+                ended.update { $0 = true }
+            }
             try await waitUntil { reached() || ended.value }
             if reached() { return (request, deadline) }
             _ = await watcher.value
@@ -169,7 +176,8 @@ import Testing
         defer { scheduler.stop() }
         let first = Task { try await scheduler.embed([[1, 2]], deadline: nil) }
         try await Self.waitUntil { engine.startedBatches == 1 }
-        let (late, deadline) = try await Self.withDeadlineThatHolds(reached: { scheduler.queuedRequests == 1 }) { deadline in
+        let (late, deadline) = try await Self.withDeadlineThatHolds(reached: { scheduler.queuedRequests == 1 }) {
+            deadline in
             Task { try await scheduler.embed([[3, 4]], deadline: deadline) }
         }
         try await Task.sleep(until: deadline, clock: .continuous)  // the event this test is about: the deadline passes
@@ -217,7 +225,8 @@ import Testing
     }
 
     @Test func aRequestOverTheTokenLimitIsRefused() async throws {
-        let scheduler = BatchScheduler(engine: CountingEngine(), configuration: .init(maxRequestTokens: 3), name: "test")
+        let scheduler = BatchScheduler(
+            engine: CountingEngine(), configuration: .init(maxRequestTokens: 3), name: "test")
         defer { scheduler.stop() }
         await #expect(throws: SchedulerError.requestTooLarge(tokens: 4, limit: 3)) {
             _ = try await scheduler.embed([[1, 2], [3, 4]], deadline: nil)

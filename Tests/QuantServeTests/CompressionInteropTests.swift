@@ -10,10 +10,12 @@ struct CompressionInteropTests {
 
     @Test(.timeLimit(.minutes(3)), arguments: ["none", "gzip", "deflate"])
     func grpcioCompressedCallsGetEmbeddings(responseCompression: String) async throws {
-        let server = try ChildProcess(try Prerequisite.quantserve.require(), [
-            "serve", "--port", "0", "--model-repository", try DefaultModel.repository().path,
-            "--response-compression", responseCompression,
-        ])
+        let server = try ChildProcess(
+            try Prerequisite.quantserve.require(),
+            [
+                "serve", "--port", "0", "--model-repository", try DefaultModel.repository().path,
+                "--response-compression", responseCompression,
+            ])
         defer { server.terminate() }
         var lines = server.lines.makeAsyncIterator()
         var port: Int?
@@ -21,9 +23,11 @@ struct CompressionInteropTests {
             port = ServeCommandTests.port(inServingLine: line)
         }
         let script = Repository.root.appendingPathComponent("Tests/Python/interop_compression.py").path
-        let client = try ChildProcess(try Prerequisite.python.require(), [
-            script, "--port", "\(try #require(port, "quantserve never logged its address"))", "--model", "minilm",
-        ])
+        let client = try ChildProcess(
+            try Prerequisite.python.require(),
+            [
+                script, "--port", "\(try #require(port, "quantserve never logged its address"))", "--model", "minilm",
+            ])
         var output: [String] = []
         for await line in client.lines { output.append(line) }
         let status = await client.exitStatus()

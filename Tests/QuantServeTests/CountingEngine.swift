@@ -26,8 +26,10 @@ final class CountingEngine: EmbeddingEngine, @unchecked Sendable {
     private var tokenized = 0
     private var heldTexts = 0
 
-    init(seed: Float = 1, memoryBytes: Int = 1024, batchGate: Gate? = nil, tokenizeGate: Gate? = nil,
-         stopsInsideTexts: Bool = true) {
+    init(
+        seed: Float = 1, memoryBytes: Int = 1024, batchGate: Gate? = nil, tokenizeGate: Gate? = nil,
+        stopsInsideTexts: Bool = true
+    ) {
         self.seed = seed
         self.memoryBytes = memoryBytes
         self.batchGate = batchGate

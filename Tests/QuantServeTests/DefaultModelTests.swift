@@ -1,7 +1,7 @@
 import Foundation
-import QuantServeGRPC
 import QuantServe
 import QuantServeAPI
+import QuantServeGRPC
 import QuantServeTestSupport
 import Testing
 
@@ -13,8 +13,11 @@ struct DefaultModelTests {
 
     @Test(.timeLimit(.minutes(5)))
     func servedEmbeddingsEqualTheOfflineTool() async throws {
-        let texts = ["Where is my order #4521?", "I want a refund for the broken lamp.", "Hello", "",
-                     "Mon colis n'est pas arrivé, pouvez-vous vérifier ?", "我的订单在哪里？", String(repeating: "very long text ", count: 200)]
+        let texts = [
+            "Where is my order #4521?", "I want a refund for the broken lamp.", "Hello", "",
+            "Mon colis n'est pas arrivé, pouvez-vous vérifier ?", "我的订单在哪里？",
+            String(repeating: "very long text ", count: 200),
+        ]
         let offline = try DefaultModel.offlineEmbeddings(texts)
         let server = try await ModelTestServer.start(repository: try DefaultModel.repository(), defaultModel: "minilm")
         await server.models.loadRepository()
@@ -31,13 +34,20 @@ struct DefaultModelTests {
 
     @Test(.timeLimit(.minutes(5)))
     func classifiesHeldOutCustomerPhrasings() async throws {
-        struct Case: Decodable { let text: String; let label: String }
-        let cases = try JSONDecoder().decode([Case].self, from: Data(contentsOf: Repository.root.appendingPathComponent("Tests/Data/held-out-intents.json")))
+        struct Case: Decodable {
+            let text: String
+            let label: String
+        }
+        let cases = try JSONDecoder().decode(
+            [Case].self,
+            from: Data(contentsOf: Repository.root.appendingPathComponent("Tests/Data/held-out-intents.json")))
         let server = try await ModelTestServer.start(repository: try DefaultModel.repository(), defaultModel: "minilm")
         await server.models.loadRepository()
         let client = try await server.client()
-        let response = try await client.unary(InferenceMethods.classify, request: ClassifyRequest(texts: cases.map(\.text), topK: 3),
-                                              responseType: ClassifyResponse.self).message
+        let response = try await client.unary(
+            InferenceMethods.classify, request: ClassifyRequest(texts: cases.map(\.text), topK: 3),
+            responseType: ClassifyResponse.self
+        ).message
         var correct = 0
         for (item, result) in zip(cases, response.results) {
             let labels = result.labels
@@ -56,12 +66,17 @@ struct DefaultModelTests {
     @Test(.timeLimit(.minutes(5)), .tags(.subprocess))
     func grpcioClientCallsInferenceAndAdmin() async throws {
         let python = try Prerequisite.python.require()
-        let server = try await ModelTestServer.start(repository: try DefaultModel.repository(spareVersion: 2), defaultModel: "minilm",
-                                                     adminToken: "interop-token")
+        let server = try await ModelTestServer.start(
+            repository: try DefaultModel.repository(spareVersion: 2), defaultModel: "minilm",
+            adminToken: "interop-token")
         try await server.models.registry.load(name: "minilm", version: 1, serve: true)
         let script = Repository.root.appendingPathComponent("Tests/Python/interop_inference.py").path
-        let child = try ChildProcess(python, [script, "--port", "\(server.port)", "--model", "minilm", "--version", "1",
-                                              "--spare-version", "2", "--admin-token", "interop-token"])
+        let child = try ChildProcess(
+            python,
+            [
+                script, "--port", "\(server.port)", "--model", "minilm", "--version", "1",
+                "--spare-version", "2", "--admin-token", "interop-token",
+            ])
         var output: [String] = []
         for await line in child.lines { output.append(line) }
         let status = await child.exitStatus()
@@ -76,8 +91,9 @@ struct DefaultModelTests {
 enum DefaultModel {
     static let folder = Repository.root.appendingPathComponent("models/minilm/1")
     /// The gate of every test that needs it (see `Prerequisite`).
-    static let prerequisite = Prerequisite.file("the default model (models/minilm/1/quantserve.json)", at: "models/minilm/1/quantserve.json",
-                                                remedy: "run scripts/fetch-default-model.sh")
+    static let prerequisite = Prerequisite.file(
+        "the default model (models/minilm/1/quantserve.json)", at: "models/minilm/1/quantserve.json",
+        remedy: "run scripts/fetch-default-model.sh")
 
     /// A temporary repository whose minilm/1 (and minilm/`spareVersion`) link to the default model.
     static func repository(spareVersion: UInt64? = nil) throws -> URL {
@@ -85,7 +101,8 @@ enum DefaultModel {
         let model = root.appendingPathComponent("minilm")
         try FileManager.default.createDirectory(at: model, withIntermediateDirectories: true)
         for version in [1] + (spareVersion.map { [$0] } ?? []) {
-            try FileManager.default.createSymbolicLink(at: model.appendingPathComponent("\(version)"), withDestinationURL: folder)
+            try FileManager.default.createSymbolicLink(
+                at: model.appendingPathComponent("\(version)"), withDestinationURL: folder)
         }
         return root
     }
@@ -93,7 +110,10 @@ enum DefaultModel {
     struct OfflineEmbedding: Decodable {
         let embedding: [Float]
         let tokenCount: Int
-        enum CodingKeys: String, CodingKey { case embedding, tokenCount = "token_count" }
+        enum CodingKeys: String, CodingKey {
+            case embedding
+            case tokenCount = "token_count"
+        }
     }
 
     /// `quantserve embed --model models/minilm/1` over `texts`.
@@ -111,7 +131,9 @@ enum DefaultModel {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw OfflineToolFailed(status: process.terminationStatus) }
-        return try data.split(separator: UInt8(ascii: "\n")).map { try JSONDecoder().decode(OfflineEmbedding.self, from: Data($0)) }
+        return try data.split(separator: UInt8(ascii: "\n")).map {
+            try JSONDecoder().decode(OfflineEmbedding.self, from: Data($0))
+        }
     }
 
     struct OfflineToolFailed: Error { let status: Int32 }

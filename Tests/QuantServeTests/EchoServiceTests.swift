@@ -1,7 +1,7 @@
-import QuantServeTestSupport
-import QuantServeGRPC
 import QuantServe
 import QuantServeAPI
+import QuantServeGRPC
+import QuantServeTestSupport
 import Testing
 
 /// The echo service's four call shapes, delays and failures, in-process.
@@ -11,7 +11,8 @@ struct EchoServiceTests {
         var metadata: Metadata = ["x-grpc-test-echo-initial": "hello", "other": "dropped"]
         metadata.add(EchoService.echoTrailingKey, binary: [0, 1, 2])
         let call = try await InProcessCall.unary(
-            EchoService(), EchoMethods.get, EchoRequest(message: "ping", payload: [9, 8]), as: EchoResponse.self, metadata: metadata
+            EchoService(), EchoMethods.get, EchoRequest(message: "ping", payload: [9, 8]), as: EchoResponse.self,
+            metadata: metadata
         )
         #expect(call.responses == [EchoResponse(message: "ping", payload: [9, 8])])
         #expect(call.headers?.first(EchoService.echoInitialKey) == "hello")
@@ -23,7 +24,8 @@ struct EchoServiceTests {
     func failWithCode(_ code: Status.Code) async throws {
         let error = try await #require(throws: RPCError.self) {
             try await InProcessCall.unary(
-                EchoService(), EchoMethods.get, EchoRequest(message: "because \(code)", failWithCode: UInt32(code.rawValue)), as: EchoResponse.self
+                EchoService(), EchoMethods.get,
+                EchoRequest(message: "because \(code)", failWithCode: UInt32(code.rawValue)), as: EchoResponse.self
             )
         }
         #expect(error.code == code)
@@ -32,7 +34,8 @@ struct EchoServiceTests {
 
     @Test func anUnknownCodeIsInvalidArgument() async throws {
         let error = try await #require(throws: RPCError.self) {
-            try await InProcessCall.unary(EchoService(), EchoMethods.get, EchoRequest(failWithCode: 99), as: EchoResponse.self)
+            try await InProcessCall.unary(
+                EchoService(), EchoMethods.get, EchoRequest(failWithCode: 99), as: EchoResponse.self)
         }
         #expect(error.code == .invalidArgument)
     }
@@ -42,7 +45,8 @@ struct EchoServiceTests {
     @Test(.timeLimit(.minutes(1))) func aDelayEndsAtTheDeadline() async throws {
         let error = try await #require(throws: RPCError.self) {
             try await InProcessCall.unary(
-                EchoService(), EchoMethods.get, EchoRequest(delayMs: 600_000), as: EchoResponse.self, deadline: .now + .milliseconds(50)
+                EchoService(), EchoMethods.get, EchoRequest(delayMs: 600_000), as: EchoResponse.self,
+                deadline: .now + .milliseconds(50)
             )
         }
         #expect(error.code == .deadlineExceeded)
@@ -60,7 +64,8 @@ struct EchoServiceTests {
     }
 
     @Test func expandSendsCountResponsesThenTheRequestedFailure() async throws {
-        let call = try await InProcessCall.unary(EchoService(), EchoMethods.expand, EchoRequest(message: "m", delayMs: 1, count: 3), as: EchoResponse.self)
+        let call = try await InProcessCall.unary(
+            EchoService(), EchoMethods.expand, EchoRequest(message: "m", delayMs: 1, count: 3), as: EchoResponse.self)
         #expect(call.responses.map(\.index) == [0, 1, 2])
         #expect(call.responses.allSatisfy { $0.message == "m" })
 
@@ -76,7 +81,10 @@ struct EchoServiceTests {
         for word in ["a", "b", "c"] { call.send(EchoRequest(message: word, payload: Array(word.utf8))) }
         call.finishRequests()
         _ = try await call.task.value
-        #expect(try await call.responses(as: EchoResponse.self) == [EchoResponse(message: "a b c", payload: Array("abc".utf8), index: 3)])
+        #expect(
+            try await call.responses(as: EchoResponse.self) == [
+                EchoResponse(message: "a b c", payload: Array("abc".utf8), index: 3)
+            ])
     }
 
     @Test func updateAnswersEachRequestAsItComes() async throws {

@@ -1,12 +1,12 @@
 import Foundation
-import QuantServeTestSupport
-import QuantServeGRPC
-import QuantServeGRPCHTTP2
 import QuantServe
 import QuantServeAPI
+import QuantServeGRPC
+import QuantServeGRPCHTTP2
+import QuantServeTestSupport
+import QuantServeTransformer
 import Synchronization
 import Testing
-import QuantServeTransformer
 
 /// `inference.v1.Inference/Generate` on a real server on a loopback port, through our Swift
 /// client and Python grpcio. The decoder is `ScriptedDecoder` (deterministic logits, a real KV
@@ -21,28 +21,38 @@ import QuantServeTransformer
         /// Puts a decoder for `version` on the shelf and returns its gate, its closed sequences
         /// and the stream that finishes when it is freed.
         @discardableResult
-        func put(version: UInt64, contextLength: Int = 256) -> (gate: StepGate, closed: AsyncStream<DecoderSequenceID>, freed: AsyncStream<Never>, free: @Sendable () -> Int) {
+        func put(version: UInt64, contextLength: Int = 256) -> (
+            gate: StepGate, closed: AsyncStream<DecoderSequenceID>, freed: AsyncStream<Never>, free: @Sendable () -> Int
+        ) {
             let decoder = ScriptedDecoder(contextLength: contextLength)
             decoders.withLock { $0[version] = decoder }
-            return (decoder.gate, decoder.closed, decoder.freed, { [weak decoder] in decoder.map { $0.kvBlockCount - $0.freeKVBlocks } ?? -1 })
+            return (
+                decoder.gate, decoder.closed, decoder.freed,
+                { [weak decoder] in decoder.map { $0.kvBlockCount - $0.freeKVBlocks } ?? -1 }
+            )
         }
 
         var loader: ModelRegistry.GeneratorLoader {
             { [self] directory in
                 guard directory.deletingLastPathComponent().lastPathComponent == "smol",
-                      let version = UInt64(directory.lastPathComponent) else { return nil }
+                    let version = UInt64(directory.lastPathComponent)
+                else { return nil }
                 return decoders.withLock { $0.removeValue(forKey: version) }?.model()
             }
         }
     }
 
-    static func start(_ shelf: DecoderShelf, versions: [UInt64] = [1], encoder: Bool = false) async throws -> ModelTestServer {
+    static func start(_ shelf: DecoderShelf, versions: [UInt64] = [1], encoder: Bool = false) async throws
+        -> ModelTestServer
+    {
         let repository = try ModelTestServer.temporaryRepository()
         for version in versions {
-            try FileManager.default.createDirectory(at: repository.appendingPathComponent("smol/\(version)"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: repository.appendingPathComponent("smol/\(version)"), withIntermediateDirectories: true)
         }
         if encoder { try TinyModel.write(name: "tiny", version: 1, seed: 1, into: repository) }
-        let server = try await ModelTestServer.start(repository: repository, defaultModel: "smol", generatorLoader: shelf.loader)
+        let server = try await ModelTestServer.start(
+            repository: repository, defaultModel: "smol", generatorLoader: shelf.loader)
         for version in versions { try await server.models.registry.load(name: "smol", version: version, serve: true) }
         if encoder { try await server.models.registry.load(name: "tiny", version: 1, serve: true) }
         return server
@@ -66,14 +76,18 @@ import QuantServeTransformer
         #expect(chunks.dropLast().allSatisfy { $0.finishReason == .unspecified && $0.usage == nil })
         let last = try #require(chunks.last)
         #expect(last.finishReason == .stop)
-        let template = try ChatTemplate(source: ScriptedDecoder.chatTemplateSource, beginToken: "<|im_start|>", endToken: "<|im_end|>")
-        let promptTokens = ScriptedDecoder.tokenizer.encode(try template.render([.init(role: "user", content: "Where is my parcel?")]))
+        let template = try ChatTemplate(
+            source: ScriptedDecoder.chatTemplateSource, beginToken: "<|im_start|>", endToken: "<|im_end|>")
+        let promptTokens = ScriptedDecoder.tokenizer.encode(
+            try template.render([.init(role: "user", content: "Where is my parcel?")]))
         #expect(last.usage?.promptTokens == UInt32(promptTokens.count))
         #expect(last.usage?.generatedTokens == UInt32(ScriptedDecoder.script.count + 1))
         #expect((last.usage?.timeToFirstTokenSeconds ?? 0) > 0)
         let ids = chunks.flatMap(\.tokenIds)
         #expect(ids == ScriptedDecoder.script.map { UInt32($0) })
-        #expect(try await client.generate(GenerateRequest(messages: Self.chat)).flatMap(\.tokenIds) == ids, "greedy is deterministic")
+        #expect(
+            try await client.generate(GenerateRequest(messages: Self.chat)).flatMap(\.tokenIds) == ids,
+            "greedy is deterministic")
 
         let sampled = GenerateRequest(prompt: "#a", maxTokens: 20, temperature: 4, topP: 0.9, topK: 50, seed: 7)
         let first = try await client.generate(sampled).flatMap(\.tokenIds)
@@ -110,7 +124,10 @@ import QuantServeTransformer
             (GenerateRequest(prompt: String(repeating: "x", count: 40), maxTokens: 30), .resourceExhausted, "context"),
             (GenerateRequest(model: ModelRef(name: "tiny"), prompt: "x"), .failedPrecondition, "encoder"),
             (GenerateRequest(model: ModelRef(name: "nope"), prompt: "x"), .notFound, "nope"),
-            (GenerateRequest(prompt: "x", stop: Array(repeating: "s", count: 17)), .resourceExhausted, "17 stop strings"),
+            (
+                GenerateRequest(prompt: "x", stop: Array(repeating: "s", count: 17)), .resourceExhausted,
+                "17 stop strings"
+            ),
         ]
         for (request, code, mentioned) in cases {
             do {
@@ -122,7 +139,8 @@ import QuantServeTransformer
             }
         }
         await #expect(throws: RPCError.self) { _ = try await client.embed(["x"], model: ModelRef(name: "smol")) }
-        #expect(await statusCode { try await client.embed(["x"], model: ModelRef(name: "smol")) } == .failedPrecondition)
+        #expect(
+            await statusCode { try await client.embed(["x"], model: ModelRef(name: "smol")) } == .failedPrecondition)
     }
 
     /// A client that resets its stream frees the sequence's blocks at the next step.
@@ -135,8 +153,10 @@ import QuantServeTransformer
         let client = try await server.client()
         decoder.gate.hold(afterSteps: 1)
         var closed = decoder.closed.makeAsyncIterator()
-        let first = try await client.serverStreaming(InferenceMethods.generate, request: GenerateRequest(prompt: "#", maxTokens: 200),
-                                                     responseType: GenerateChunk.self) { response in
+        let first = try await client.serverStreaming(
+            InferenceMethods.generate, request: GenerateRequest(prompt: "#", maxTokens: 200),
+            responseType: GenerateChunk.self
+        ) { response in
             var iterator = response.messages.makeAsyncIterator()
             return try await iterator.next()
         }  // returning early resets the stream
@@ -159,7 +179,11 @@ import QuantServeTransformer
         decoder.gate.hold(afterSteps: 1)
         var closed = decoder.closed.makeAsyncIterator()
         var blocked = decoder.gate.blocked.makeAsyncIterator()
-        let call = Task { await statusCode { try await client.generate(GenerateRequest(prompt: "#", maxTokens: 200), timeout: .seconds(1)) } }
+        let call = Task {
+            await statusCode {
+                try await client.generate(GenerateRequest(prompt: "#", maxTokens: 200), timeout: .seconds(1))
+            }
+        }
         _ = await blocked.next()  // the sequence is generating; its second step waits
         #expect(await call.value == .deadlineExceeded)
         decoder.gate.release()
@@ -181,7 +205,8 @@ import QuantServeTransformer
         var blocked = old.gate.blocked.makeAsyncIterator()
         _ = await blocked.next()
         shelf.put(version: 2)
-        try FileManager.default.createDirectory(at: server.models.registry.repository.appendingPathComponent("smol/2"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: server.models.registry.repository.appendingPathComponent("smol/2"), withIntermediateDirectories: true)
         try await server.models.registry.load(name: "smol", version: 2, serve: true)
         try server.models.registry.unload(name: "smol", version: 1)
         let fresh = try await client.generate(GenerateRequest(messages: Self.chat))
@@ -200,7 +225,8 @@ import QuantServeTransformer
         shelf.put(version: 1)
         let server = try await Self.start(shelf)
         defer { Task { await server.stop() } }
-        let process = try PythonScript.start("interop_generate.py", arguments: ["--port", "\(server.port)", "--model", "smol"])
+        let process = try PythonScript.start(
+            "interop_generate.py", arguments: ["--port", "\(server.port)", "--model", "smol"])
         var output: [String] = []
         for await line in process.lines { output.append(line) }
         #expect(await process.exitStatus() == 0, "\(output.joined(separator: "\n"))")
@@ -221,7 +247,9 @@ import QuantServeTransformer
 extension GRPCClient {
     /// Every chunk of a Generate call.
     func generate(_ request: GenerateRequest, timeout: Duration? = nil) async throws -> [GenerateChunk] {
-        try await serverStreaming(InferenceMethods.generate, request: request, timeout: timeout, responseType: GenerateChunk.self) { response in
+        try await serverStreaming(
+            InferenceMethods.generate, request: request, timeout: timeout, responseType: GenerateChunk.self
+        ) { response in
             var chunks: [GenerateChunk] = []
             for try await chunk in response.messages { chunks.append(chunk) }
             return chunks

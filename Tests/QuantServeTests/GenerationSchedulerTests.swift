@@ -1,7 +1,7 @@
 import Foundation
 import QuantServe
-import Testing
 import QuantServeTransformer
+import Testing
 
 /// The continuous-batching scheduler over `ScriptedDecoder` (a deterministic test double with a
 /// real KV block ledger). After the merge of the llama branch, the decoder-independent checks
@@ -25,8 +25,12 @@ struct GenerationSchedulerTests {
         return outcome
     }
 
-    static func request(_ prompt: String, maxTokens: Int, sampling: SamplingParameters = .init(), stop: [String] = []) -> GenerationRequest {
-        GenerationRequest(prompt: ScriptedDecoder.tokenizer.encode(prompt), maxTokens: maxTokens, sampling: sampling, stopStrings: stop)
+    static func request(_ prompt: String, maxTokens: Int, sampling: SamplingParameters = .init(), stop: [String] = [])
+        -> GenerationRequest
+    {
+        GenerationRequest(
+            prompt: ScriptedDecoder.tokenizer.encode(prompt), maxTokens: maxTokens, sampling: sampling,
+            stopStrings: stop)
     }
 
     /// The script's greedy text after a prompt ending in `last`, `count` bytes long.
@@ -77,7 +81,8 @@ struct GenerationSchedulerTests {
         defer { scheduler.stop() }
         func run(seed: UInt64) async throws -> [UInt32] {
             let sampling = SamplingParameters(temperature: 5, topK: 100, topP: 0.95, repetitionPenalty: 1.3, seed: seed)
-            return try await Self.collect(try scheduler.submit(Self.request("#a", maxTokens: 24, sampling: sampling))).tokens
+            return try await Self.collect(try scheduler.submit(Self.request("#a", maxTokens: 24, sampling: sampling)))
+                .tokens
         }
         let first = try await run(seed: 42)
         #expect(try await run(seed: 42) == first)
@@ -89,7 +94,8 @@ struct GenerationSchedulerTests {
     /// one's tokens are those it makes alone.
     @Test func sequencesJoinAndLeaveARunningBatch() async throws {
         let decoder = ScriptedDecoder()
-        let scheduler = try GenerationScheduler(model: decoder.model(), configuration: .init(stepTokenBudget: 8, maxRunningSequences: 4), name: "test")
+        let scheduler = try GenerationScheduler(
+            model: decoder.model(), configuration: .init(stepTokenBudget: 8, maxRunningSequences: 4), name: "test")
         defer { scheduler.stop() }
         decoder.gate.hold(afterSteps: 2)
         var blocked = decoder.gate.blocked.makeAsyncIterator()
@@ -119,7 +125,8 @@ struct GenerationSchedulerTests {
     /// complete with the tokens they make alone; the ledger is never overdrawn.
     @Test func kvExhaustionWaitsThenCompletes() async throws {
         let decoder = ScriptedDecoder(kvBlockTokens: 4, kvBlockCount: 8)  // 32 tokens in all
-        let scheduler = try GenerationScheduler(model: decoder.model(), configuration: .init(stepTokenBudget: 16, maxRunningSequences: 4), name: "test")
+        let scheduler = try GenerationScheduler(
+            model: decoder.model(), configuration: .init(stepTokenBudget: 16, maxRunningSequences: 4), name: "test")
         defer { scheduler.stop() }
         let prompts = ["0123456a", "0123456e", "0123456i", "0123456n"]
         let streams = try prompts.map { try scheduler.submit(Self.request($0, maxTokens: 12)) }
@@ -133,7 +140,8 @@ struct GenerationSchedulerTests {
 
     @Test func refusesWhatCanNeverFitAndAFullQueue() async throws {
         let decoder = ScriptedDecoder(contextLength: 64, kvBlockTokens: 4, kvBlockCount: 8)
-        let scheduler = try GenerationScheduler(model: decoder.model(), configuration: .init(maxWaitingRequests: 1), name: "test")
+        let scheduler = try GenerationScheduler(
+            model: decoder.model(), configuration: .init(maxWaitingRequests: 1), name: "test")
         defer { scheduler.stop() }
         #expect(throws: GenerationError.neverFits(tokens: 70, limit: 64, what: "context")) {
             _ = try scheduler.submit(Self.request("abcdefghij", maxTokens: 60))
@@ -146,7 +154,9 @@ struct GenerationSchedulerTests {
         let running = try scheduler.submit(Self.request("a", maxTokens: 4))
         _ = await blocked.next()  // admitted and in its first step
         let waiting = try scheduler.submit(Self.request("b", maxTokens: 4))
-        #expect(throws: GenerationError.queueFull(limit: 1)) { _ = try scheduler.submit(Self.request("c", maxTokens: 4)) }
+        #expect(throws: GenerationError.queueFull(limit: 1)) {
+            _ = try scheduler.submit(Self.request("c", maxTokens: 4))
+        }
         decoder.gate.release()
         #expect(try await Self.collect(running).text == "bcde")
         #expect(try await Self.collect(waiting).text == "cdef")

@@ -1,7 +1,7 @@
-import QuantServeGRPC
-import QuantServeGRPCHTTP2
 import QuantServe
 import QuantServeAPI
+import QuantServeGRPC
+import QuantServeGRPCHTTP2
 import QuantServeTestSupport
 import Testing
 
@@ -53,7 +53,9 @@ struct GracefulShutdownTests {
         let client = try await server.client()
         let (firstStatus, seenFirst) = AsyncStream.makeStream(of: Void.self)
         let statuses = Task {
-            try await client.serverStreaming(HealthMethods.watch, request: HealthCheckRequest(), responseType: HealthCheckResponse.self) { response in
+            try await client.serverStreaming(
+                HealthMethods.watch, request: HealthCheckRequest(), responseType: HealthCheckResponse.self
+            ) { response in
                 var statuses: [HealthCheckResponse.ServingStatus] = []
                 for try await message in response.messages {
                     statuses.append(message.status)

@@ -1,6 +1,6 @@
-import QuantServeTestSupport
 import Foundation
 import QuantServeAPI
+import QuantServeTestSupport
 import Testing
 
 /// h2load, a standard HTTP/2 load tool, drives health Check at a real server: every request
@@ -11,17 +11,20 @@ struct H2LoadTests {
     func healthCheckLoadAllSucceeds() async throws {
         let h2load = try Prerequisite.h2load.require()
         let server = try await TestServer.start()
-        let requestFile = FileManager.default.temporaryDirectory.appendingPathComponent("health-check-\(UUID().uuidString).bin")
+        let requestFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "health-check-\(UUID().uuidString).bin")
         defer { try? FileManager.default.removeItem(at: requestFile) }
         try Data(Self.framed(HealthCheckRequest(service: "").serializedBytes())).write(to: requestFile)
 
         let requests = 2_000
-        let client = try ChildProcess(h2load, [
-            "-n", "\(requests)", "-c", "4", "-m", "10",
-            "-H", "content-type: application/grpc", "-H", "te: trailers",
-            "-d", requestFile.path,
-            "http://127.0.0.1:\(server.port)\(HealthMethods.check.path)",
-        ])
+        let client = try ChildProcess(
+            h2load,
+            [
+                "-n", "\(requests)", "-c", "4", "-m", "10",
+                "-H", "content-type: application/grpc", "-H", "te: trailers",
+                "-d", requestFile.path,
+                "http://127.0.0.1:\(server.port)\(HealthMethods.check.path)",
+            ])
         var output: [String] = []
         for await line in client.lines { output.append(line) }
         let status = await client.exitStatus()
@@ -38,7 +41,9 @@ struct H2LoadTests {
     /// A message with its gRPC frame header: uncompressed flag, big-endian length.
     static func framed(_ message: [UInt8]) -> [UInt8] {
         let length = UInt32(message.count)
-        return [0, UInt8(length >> 24), UInt8((length >> 16) & 0xFF), UInt8((length >> 8) & 0xFF), UInt8(length & 0xFF)] + message
+        return [
+            0, UInt8(length >> 24), UInt8((length >> 16) & 0xFF), UInt8((length >> 8) & 0xFF), UInt8(length & 0xFF),
+        ] + message
     }
 }
 
@@ -53,11 +58,13 @@ struct H2LoadSummary {
 
     init?(_ lines: [String]) {
         guard let requests = lines.first(where: { $0.hasPrefix("requests: ") }),
-              let statuses = lines.first(where: { $0.hasPrefix("status codes: ") }) else { return nil }
+            let statuses = lines.first(where: { $0.hasPrefix("status codes: ") })
+        else { return nil }
         let counts = Self.counts(requests)
         let statusCounts = Self.counts(statuses)
         guard let succeeded = counts["succeeded"], let failed = counts["failed"], let errored = counts["errored"],
-              let status2xx = statusCounts["2xx"] else { return nil }
+            let status2xx = statusCounts["2xx"]
+        else { return nil }
         self.succeeded = succeeded
         self.failed = failed
         self.errored = errored

@@ -1,7 +1,7 @@
-import QuantServeTestSupport
-import QuantServeGRPC
 import QuantServe
 import QuantServeAPI
+import QuantServeGRPC
+import QuantServeTestSupport
 import Testing
 
 /// The health service and its status board, in-process.
@@ -10,11 +10,13 @@ struct HealthServiceTests {
     @Test func checkAnswersFromTheBoard() async throws {
         let board = HealthStatusBoard()
         let service = HealthService(board: board)
-        let server = try await InProcessCall.unary(service, HealthMethods.check, HealthCheckRequest(), as: HealthCheckResponse.self)
+        let server = try await InProcessCall.unary(
+            service, HealthMethods.check, HealthCheckRequest(), as: HealthCheckResponse.self)
         #expect(server.responses == [HealthCheckResponse(status: .serving)])
 
         board.setStatus(.notServing, for: "minilm")
-        let model = try await InProcessCall.unary(service, HealthMethods.check, HealthCheckRequest(service: "minilm"), as: HealthCheckResponse.self)
+        let model = try await InProcessCall.unary(
+            service, HealthMethods.check, HealthCheckRequest(service: "minilm"), as: HealthCheckResponse.self)
         #expect(model.responses == [HealthCheckResponse(status: .notServing)])
     }
 
@@ -24,7 +26,9 @@ struct HealthServiceTests {
         board.removeService("gone")
         for name in ["nope", "gone"] {
             let error = try await #require(throws: RPCError.self) {
-                try await InProcessCall.unary(HealthService(board: board), HealthMethods.check, HealthCheckRequest(service: name), as: HealthCheckResponse.self)
+                try await InProcessCall.unary(
+                    HealthService(board: board), HealthMethods.check, HealthCheckRequest(service: name),
+                    as: HealthCheckResponse.self)
             }
             #expect(error.code == .notFound)
             #expect(error.message.contains(name))
@@ -66,7 +70,8 @@ struct HealthServiceTests {
 
         board.setStatus(.serving, for: HealthStatusBoard.server)
         #expect(board.status(of: HealthStatusBoard.server) == .notServing)
-        let late = try await InProcessCall.unary(HealthService(board: board), HealthMethods.watch, HealthCheckRequest(), as: HealthCheckResponse.self)
+        let late = try await InProcessCall.unary(
+            HealthService(board: board), HealthMethods.watch, HealthCheckRequest(), as: HealthCheckResponse.self)
         #expect(late.responses == [HealthCheckResponse(status: .notServing)])
     }
 

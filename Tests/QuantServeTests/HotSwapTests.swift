@@ -1,10 +1,10 @@
 import Foundation
-import QuantServeGRPC
 import QuantServe
 import QuantServeAPI
+import QuantServeGRPC
 import QuantServeTestSupport
-import Testing
 import QuantServeTransformer
+import Testing
 
 /// Hot swap while traffic flows: no failed call, every response names one version and carries
 /// that version's embedding.
@@ -17,7 +17,8 @@ import QuantServeTransformer
         let text = "where is my order"
         var offline: [UInt64: [Float]] = [:]
         for version: UInt64 in [1, 2] {
-            let encoder = try BertEncoder(modelDirectory: repository.appendingPathComponent("tiny/\(version)"), pool: ModelTestServer.pool)
+            let encoder = try BertEncoder(
+                modelDirectory: repository.appendingPathComponent("tiny/\(version)"), pool: ModelTestServer.pool)
             offline[version] = try encoder.embed([encoder.tokenize(text, truncate: true)])[0]
         }
         let expected = offline
@@ -27,7 +28,9 @@ import QuantServeTransformer
         await server.models.loadRepository()
         let admin = try await server.client()
         // loadRepository served the newest (2); load 1 beside it and make it serve.
-        _ = try await admin.admin(ModelRegistryMethods.loadModel, LoadModelRequest(name: "tiny", version: 1, serve: true), LoadModelResponse.self)
+        _ = try await admin.admin(
+            ModelRegistryMethods.loadModel, LoadModelRequest(name: "tiny", version: 1, serve: true),
+            LoadModelResponse.self)
 
         let stop = Flag()
         let tally = Tally()
@@ -39,7 +42,8 @@ import QuantServeTransformer
                         do {
                             let response = try await client.embed([text])
                             let version = response.model?.version ?? 0
-                            tally.record(version: version, matches: response.embeddings.first?.values == expected[version])
+                            tally.record(
+                                version: version, matches: response.embeddings.first?.values == expected[version])
                         } catch {
                             tally.recordFailure("\(error)")
                         }
@@ -51,10 +55,14 @@ import QuantServeTransformer
                 // Traffic between swaps: a few more answers (or failures) have come back.
                 #expect(await tally.waitForAnswers(beyond: tally.answers + 4))
                 let version: UInt64 = swap % 2 == 0 ? 2 : 1
-                _ = try await admin.admin(ModelRegistryMethods.serveVersion, ServeVersionRequest(name: "tiny", version: version), ServeVersionResponse.self)
+                _ = try await admin.admin(
+                    ModelRegistryMethods.serveVersion, ServeVersionRequest(name: "tiny", version: version),
+                    ServeVersionResponse.self)
             }
             // Version 1 serves after an even number of swaps; unload 2 while traffic flows.
-            _ = try await admin.admin(ModelRegistryMethods.unloadModel, UnloadModelRequest(name: "tiny", version: 2), UnloadModelResponse.self)
+            _ = try await admin.admin(
+                ModelRegistryMethods.unloadModel, UnloadModelRequest(name: "tiny", version: 2), UnloadModelResponse.self
+            )
             #expect(await tally.waitForAnswers(beyond: tally.answers + 16))
             stop.set()
             try await group.waitForAll()
@@ -65,7 +73,9 @@ import QuantServeTransformer
         #expect(tally.failures.isEmpty, "failed calls: \(tally.failures.prefix(5))")
         #expect(tally.mismatches == 0, "responses whose embedding is not the named version's")
         #expect(Set(tally.versions.keys).isSubset(of: [1, 2]))
-        #expect(tally.versions[1, default: 0] > 0 && tally.versions[2, default: 0] > 0, "both versions served: \(tally.versions)")
+        #expect(
+            tally.versions[1, default: 0] > 0 && tally.versions[2, default: 0] > 0,
+            "both versions served: \(tally.versions)")
         #expect(server.models.registry.list(name: "tiny").first?.versions.map(\.version) == [1])
     }
 
@@ -99,7 +109,12 @@ import QuantServeTransformer
                 $0.answers += 1
             }
         }
-        func recordFailure(_ message: String) { counts.update { $0.failures.append(message); $0.answers += 1 } }
+        func recordFailure(_ message: String) {
+            counts.update {
+                $0.failures.append(message)
+                $0.answers += 1
+            }
+        }
 
         /// Waits until more than `count` calls were answered.
         func waitForAnswers(beyond count: Int) async -> Bool {

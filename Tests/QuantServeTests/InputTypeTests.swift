@@ -1,7 +1,8 @@
 import Foundation
 import QuantServeAPI
-import Testing
 import QuantServeTransformer
+import Testing
+
 @testable import QuantServe
 
 /// Embed's `input_type` selects the model's input prefix (e5's "query: " / "passage: "), the
@@ -12,10 +13,12 @@ import QuantServeTransformer
         let base = CountingEngine()
         let manifest: ModelManifest = {
             var manifest = ModelManifest(
-                config: BertConfig(hidden: 8, layers: 1, heads: 1, intermediate: 8, vocab: 8, maxPosition: 16, layerNormEps: 1e-12),
+                config: BertConfig(
+                    hidden: 8, layers: 1, heads: 1, intermediate: 8, vocab: 8, maxPosition: 16, layerNormEps: 1e-12),
                 maxSequence: 16, quantization: .int8(floatLayers: [], smoothing: nil),
-                tokenizer: try! JSONDecoder().decode(ModelManifest.TokenizerFile.self,
-                                                     from: Data(#"{"file": "tokenizer.json", "lowercase": false}"#.utf8)))
+                tokenizer: try! JSONDecoder().decode(
+                    ModelManifest.TokenizerFile.self,
+                    from: Data(#"{"file": "tokenizer.json", "lowercase": false}"#.utf8)))
             manifest.inputPrefixes = ["query": "query: ", "passage": "passage: "]
             manifest.defaultInputType = "query"
             return manifest
@@ -32,9 +35,11 @@ import QuantServeTransformer
 
     static func inference(_ engine: any EmbeddingEngine) async throws -> Inference {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("input-type-\(UUID())")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("m/1"), withIntermediateDirectories: true)
-        let registry = ModelRegistry(repository: root, defaultModel: "m", schedulerConfiguration: .init(),
-                                     loader: { _ in engine }, servingChanged: { _, _ in })
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("m/1"), withIntermediateDirectories: true)
+        let registry = ModelRegistry(
+            repository: root, defaultModel: "m", schedulerConfiguration: .init(),
+            loader: { _ in engine }, servingChanged: { _, _ in })
         try await registry.load(name: "m", version: 1, serve: true)
         return Inference(registry: registry)
     }
@@ -42,8 +47,10 @@ import QuantServeTransformer
     @Test func theInputTypeSelectsThePrefixAndEmptyMeansTheDefault() async throws {
         let inference = try await Self.inference(PrefixedEngine())
         func tokens(_ inputType: String) async throws -> Int {
-            try await inference.embed(name: "", version: 0, texts: ["hi"], truncate: true, inputType: inputType,
-                                      deadline: nil).tokenCounts[0]
+            try await inference.embed(
+                name: "", version: 0, texts: ["hi"], truncate: true, inputType: inputType,
+                deadline: nil
+            ).tokenCounts[0]
         }
         #expect(try await tokens("query") == 2 + "query: hi".count)
         #expect(try await tokens("passage") == 2 + "passage: hi".count)
@@ -53,20 +60,26 @@ import QuantServeTransformer
     @Test func anUnknownInputTypeIsInvalidArgumentNamingTheKnownOnes() async throws {
         let inference = try await Self.inference(PrefixedEngine())
         do {
-            _ = try await inference.embed(name: "", version: 0, texts: ["hi"], truncate: true, inputType: "document", deadline: nil)
+            _ = try await inference.embed(
+                name: "", version: 0, texts: ["hi"], truncate: true, inputType: "document", deadline: nil)
             Issue.record("an unknown input type was accepted")
         } catch let error as InferenceError {
-            #expect(error == .unknownInputType("input_type 'document' is not known: this model takes 'passage', 'query'"))
+            #expect(
+                error == .unknownInputType("input_type 'document' is not known: this model takes 'passage', 'query'"))
             #expect(error.rpcErrorCode == .invalidArgument)
         }
     }
 
     @Test func aModelWithoutPrefixesTakesOnlyTheEmptyType() async throws {
         let inference = try await Self.inference(CountingEngine())
-        #expect(try await inference.embed(name: "", version: 0, texts: ["hi"], truncate: true, inputType: "", deadline: nil)
-            .tokenCounts == [4])
-        await #expect(throws: InferenceError.unknownInputType("input_type 'query' is not known: this model takes no input types")) {
-            _ = try await inference.embed(name: "", version: 0, texts: ["hi"], truncate: true, inputType: "query", deadline: nil)
+        #expect(
+            try await inference.embed(name: "", version: 0, texts: ["hi"], truncate: true, inputType: "", deadline: nil)
+                .tokenCounts == [4])
+        await #expect(
+            throws: InferenceError.unknownInputType("input_type 'query' is not known: this model takes no input types")
+        ) {
+            _ = try await inference.embed(
+                name: "", version: 0, texts: ["hi"], truncate: true, inputType: "query", deadline: nil)
         }
     }
 

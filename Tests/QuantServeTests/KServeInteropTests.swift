@@ -1,6 +1,6 @@
-import QuantServeTestSupport
 import Foundation
 import QuantServe
+import QuantServeTestSupport
 import Testing
 
 /// The official `tritonclient` (its gRPC client) as the client of a real server's KServe v2 service
@@ -21,8 +21,12 @@ struct KServeInteropTests {
         try TinyModel.write(name: "spare", version: 1, seed: 2, into: repository)
 
         let script = Repository.root.appendingPathComponent("Tests/Python/kserve_interop_client.py").path
-        let client = try ChildProcess(python, [script, "--port", "\(server.port)", "--model", "tiny",
-                                               "--dimensions", "\(TinyModel.hidden)", "--spare", "spare", "--admin-token", "s3cret"])
+        let client = try ChildProcess(
+            python,
+            [
+                script, "--port", "\(server.port)", "--model", "tiny",
+                "--dimensions", "\(TinyModel.hidden)", "--spare", "spare", "--admin-token", "s3cret",
+            ])
         var output: [String] = []
         for await line in client.lines { output.append(line) }
         let status = await client.exitStatus()

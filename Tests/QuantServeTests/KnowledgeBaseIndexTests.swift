@@ -1,7 +1,7 @@
 import QuantServe
 import QuantServeSeededRandom
-import Testing
 import QuantServeTransformer
+import Testing
 
 /// The int8-prefiltered knowledge-base search returns exactly what scoring every question in
 /// fp32 returns, on random and on near-duplicate embeddings.
@@ -15,21 +15,29 @@ import QuantServeTransformer
     /// centres plus small noise, so many scores lie within the int8 error of each other.
     static func index(entries: Int, dimensions: Int, clusters: Int, seed: UInt64) throws -> KnowledgeBaseIndex {
         var random = SeededGenerator(seed: seed)
-        let centres = (0..<max(clusters, 1)).map { _ in (0..<dimensions).map { _ in Float.random(in: -1...1, using: &random) } }
+        let centres = (0..<max(clusters, 1)).map { _ in
+            (0..<dimensions).map { _ in Float.random(in: -1...1, using: &random) }
+        }
         var base: [KnowledgeBase.Entry] = []
         var vectors: [Float] = []
         for entry in 0..<entries {
             let questions = Int.random(in: 1...4, using: &random)
-            base.append(KnowledgeBase.Entry(id: "e\(entry)", language: "en", questions: (0..<questions).map { "q\(entry).\($0)" },
-                                            answer: "a\(entry)"))
+            base.append(
+                KnowledgeBase.Entry(
+                    id: "e\(entry)", language: "en", questions: (0..<questions).map { "q\(entry).\($0)" },
+                    answer: "a\(entry)"))
             for _ in 0..<questions {
-                let raw = clusters > 0
-                    ? centres[Int.random(in: 0..<clusters, using: &random)].map { $0 + 0.01 * Float.random(in: -1...1, using: &random) }
+                let raw =
+                    clusters > 0
+                    ? centres[Int.random(in: 0..<clusters, using: &random)].map {
+                        $0 + 0.01 * Float.random(in: -1...1, using: &random)
+                    }
                     : (0..<dimensions).map { _ in Float.random(in: -1...1, using: &random) }
                 vectors += normalized(raw)
             }
         }
-        return KnowledgeBaseIndex(base: try KnowledgeBase(entries: base), threshold: 0.8, dimensions: dimensions, vectors: vectors)
+        return KnowledgeBaseIndex(
+            base: try KnowledgeBase(entries: base), threshold: 0.8, dimensions: dimensions, vectors: vectors)
     }
 
     @Test(arguments: [(0, UInt64(1)), (3, UInt64(2)), (1, UInt64(3))])
@@ -64,15 +72,25 @@ import QuantServeTransformer
 
     @Test func invalidKnowledgeBasesAreRefusedWithTheReason() {
         func reason(_ entries: [KnowledgeBase.Entry]) -> String {
-            do { _ = try KnowledgeBase(entries: entries); return "accepted" } catch { return "\(error)" }
+            do {
+                _ = try KnowledgeBase(entries: entries)
+                return "accepted"
+            } catch { return "\(error)" }
         }
         let good = KnowledgeBase.Entry(id: "a", language: "en", questions: ["q"], answer: "x")
         #expect(reason([]).contains("no entries"))
         #expect(reason([good, good]).contains("used by an earlier entry"))
-        #expect(reason([KnowledgeBase.Entry(id: "b", language: "en", questions: [], answer: "x")]).contains("0 questions"))
-        #expect(reason([KnowledgeBase.Entry(id: "b", language: "en", questions: [" "], answer: "x")]).contains("question is empty"))
-        #expect(reason([KnowledgeBase.Entry(id: "b", language: "en", questions: ["q"], answer: "")]).contains("answer is empty"))
-        #expect(reason([KnowledgeBase.Entry(id: "", language: "en", questions: ["q"], answer: "x")]).contains("id is empty"))
+        #expect(
+            reason([KnowledgeBase.Entry(id: "b", language: "en", questions: [], answer: "x")]).contains("0 questions"))
+        #expect(
+            reason([KnowledgeBase.Entry(id: "b", language: "en", questions: [" "], answer: "x")]).contains(
+                "question is empty"))
+        #expect(
+            reason([KnowledgeBase.Entry(id: "b", language: "en", questions: ["q"], answer: "")]).contains(
+                "answer is empty"))
+        #expect(
+            reason([KnowledgeBase.Entry(id: "", language: "en", questions: ["q"], answer: "x")]).contains("id is empty")
+        )
         #expect(throws: ModelError.self) { try KnowledgeBase(bytes: Array(#"{"entries": 3}"#.utf8)) }
     }
 }

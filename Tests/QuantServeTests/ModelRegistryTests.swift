@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QuantServe
 
 @Suite struct ModelRegistryTests {
@@ -7,23 +8,30 @@ import Testing
     static func makeRepository() throws -> URL {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("registry-\(UUID())")
         for version in 1...3 {
-            try FileManager.default.createDirectory(at: root.appendingPathComponent("m/\(version)"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: root.appendingPathComponent("m/\(version)"), withIntermediateDirectories: true)
         }
         try Data("x".utf8).write(to: root.appendingPathComponent("m/3/BROKEN"))
         return root
     }
 
-    static func makeRegistry(_ root: URL, changes: ServingLog = ServingLog(), allowsOutside: Bool = false) -> ModelRegistry {
-        ModelRegistry(repository: root, defaultModel: "m", schedulerConfiguration: .init(),
-                      allowsPathsOutsideRepository: allowsOutside, loader: { directory in
-            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("BROKEN").path) {
-                throw LoadFailure()
-            }
-            return CountingEngine(seed: Float(directory.lastPathComponent)!)
-        }, servingChanged: { name, serving in changes.append(name, serving) })
+    static func makeRegistry(_ root: URL, changes: ServingLog = ServingLog(), allowsOutside: Bool = false)
+        -> ModelRegistry
+    {
+        ModelRegistry(
+            repository: root, defaultModel: "m", schedulerConfiguration: .init(),
+            allowsPathsOutsideRepository: allowsOutside,
+            loader: { directory in
+                if FileManager.default.fileExists(atPath: directory.appendingPathComponent("BROKEN").path) {
+                    throw LoadFailure()
+                }
+                return CountingEngine(seed: Float(directory.lastPathComponent)!)
+            }, servingChanged: { name, serving in changes.append(name, serving) })
     }
 
-    struct LoadFailure: Error, CustomStringConvertible { var description: String { "checksum mismatch for model.safetensors" } }
+    struct LoadFailure: Error, CustomStringConvertible {
+        var description: String { "checksum mismatch for model.safetensors" }
+    }
 
     final class ServingLog: @unchecked Sendable {
         private let lock = NSLock()
@@ -65,10 +73,14 @@ import Testing
 
     @Test func missingFolderIsNotFound() async throws {
         let registry = Self.makeRegistry(try Self.makeRepository())
-        await #expect(throws: RegistryError.missingDirectory(path: registry.repository.appendingPathComponent("m/9").path)) {
+        await #expect(
+            throws: RegistryError.missingDirectory(path: registry.repository.appendingPathComponent("m/9").path)
+        ) {
             try await registry.load(name: "m", version: 9, serve: true)
         }
-        await #expect(throws: RegistryError.invalidName("../etc")) { try await registry.load(name: "../etc", version: 1, serve: true) }
+        await #expect(throws: RegistryError.invalidName("../etc")) {
+            try await registry.load(name: "../etc", version: 1, serve: true)
+        }
     }
 
     @Test func anUnloadedVersionIsFreedWhenItsLastRequestEnds() async throws {
@@ -99,13 +111,19 @@ import Testing
         let registry = ModelRegistryTests.makeRegistry(root)
         let elsewhere = outside.appendingPathComponent("m/1").path
         for path in [elsewhere, root.path + "/m/../../" + outside.lastPathComponent + "/m/1"] {
-            let error = await #expect(throws: RegistryError.self) { try await registry.load(name: "m", version: 1, path: path, serve: true) }
-            guard case .outsideRepository = error else { Issue.record("\(path): expected outsideRepository, got \(String(describing: error))"); continue }
+            let error = await #expect(throws: RegistryError.self) {
+                try await registry.load(name: "m", version: 1, path: path, serve: true)
+            }
+            guard case .outsideRepository = error else {
+                Issue.record("\(path): expected outsideRepository, got \(String(describing: error))")
+                continue
+            }
             #expect(error?.description.contains("--allow-model-path-outside-repository") == true)
         }
         #expect(registry.list().isEmpty, "a refused path leaves no trace in the listing")
         // A version folder the operator linked into the repository loads by name, not as a caller's path.
-        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("m/7").path, withDestinationPath: elsewhere)
+        try FileManager.default.createSymbolicLink(
+            atPath: root.appendingPathComponent("m/7").path, withDestinationPath: elsewhere)
         await #expect(throws: RegistryError.self) {
             try await registry.load(name: "m", version: 7, path: root.appendingPathComponent("m/7").path, serve: false)
         }
@@ -123,7 +141,9 @@ import Testing
         let registry = ModelRegistryTests.makeRegistry(try ModelRegistryTests.makeRepository())
         try await registry.load(name: "m", version: 1, serve: true)
         try await registry.load(name: "m", version: 2, serve: false)
-        #expect(throws: RegistryError.notServing(name: "m", version: 2, serving: 1)) { try registry.acquire(name: "m", version: 2) }
+        #expect(throws: RegistryError.notServing(name: "m", version: 2, serving: 1)) {
+            try registry.acquire(name: "m", version: 2)
+        }
         let canary = try registry.acquire(name: "m", version: 2, access: .anyReady)
         #expect(canary.version == 2)
         registry.release(canary)
@@ -164,7 +184,8 @@ import Testing
         let watcher = RepositoryWatcher(registry: registry, interval: .milliseconds(10), logger: .init(label: "test"))
         let broken = root.appendingPathComponent("m/3/BROKEN")
         try Data("{}".utf8).write(to: root.appendingPathComponent("m/3/quantserve.json"))
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: broken.path)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: broken.path)
         #expect(await watcher.scan().isEmpty)
         #expect(registry.failedVersions(of: "m").keys.sorted() == [3])
         #expect(await watcher.scan().isEmpty, "an unchanged failed folder is not retried")

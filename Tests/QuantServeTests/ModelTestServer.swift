@@ -1,10 +1,10 @@
 import Foundation
-import QuantServeGRPC
-import QuantServeGRPCHTTP2
-import QuantServeKernels
 import Logging
 import QuantServe
 import QuantServeAPI
+import QuantServeGRPC
+import QuantServeGRPCHTTP2
+import QuantServeKernels
 import QuantServeTransformer
 
 /// A real server on a loopback port serving models from a repository, with the Inference,
@@ -16,20 +16,24 @@ struct ModelTestServer: Sendable {
 
     static let pool = ComputePool(threads: 2)
 
-    static func start(repository: URL, defaultModel: String, adminToken: String? = nil,
-                      scheduler: SchedulerConfiguration = .init(),
-                      allowsModelPathsOutsideRepository: Bool = false,
-                      loader: @escaping ModelRegistry.EngineLoader = ModelServer.bertLoader(pool: ModelTestServer.pool),
-                      generatorLoader: ModelRegistry.GeneratorLoader? = nil,
-                      generation: GenerationConfiguration = .init(),
-                      server serverConfiguration: ServerConfiguration = .init(host: "127.0.0.1", port: 0),
-                      metrics: PrometheusExposition? = nil)
-        async throws -> ModelTestServer {
+    static func start(
+        repository: URL, defaultModel: String, adminToken: String? = nil,
+        scheduler: SchedulerConfiguration = .init(),
+        allowsModelPathsOutsideRepository: Bool = false,
+        loader: @escaping ModelRegistry.EngineLoader = ModelServer.bertLoader(pool: ModelTestServer.pool),
+        generatorLoader: ModelRegistry.GeneratorLoader? = nil,
+        generation: GenerationConfiguration = .init(),
+        server serverConfiguration: ServerConfiguration = .init(host: "127.0.0.1", port: 0),
+        metrics: PrometheusExposition? = nil
+    )
+        async throws -> ModelTestServer
+    {
         var logger = Logger(label: "quantserve.tests")
         logger.logLevel = .error
         let board = HealthStatusBoard()
-        var configuration = ModelServerConfiguration(repository: repository, defaultModel: defaultModel,
-                                                     scheduler: scheduler, adminToken: adminToken)
+        var configuration = ModelServerConfiguration(
+            repository: repository, defaultModel: defaultModel,
+            scheduler: scheduler, adminToken: adminToken)
         configuration.allowsModelPathsOutsideRepository = allowsModelPathsOutsideRepository
         if let metrics { configuration.metrics = metrics.modelMetrics() }
         configuration.generation = generation
@@ -66,14 +70,20 @@ struct ModelTestServer: Sendable {
 
 extension GRPCClient {
     /// Embeds `texts` and returns the response.
-    func embed(_ texts: [String], model: ModelRef? = nil, truncate: Bool = true, timeout: Duration? = nil) async throws -> EmbedResponse {
-        try await unary(InferenceMethods.embed, request: EmbedRequest(model: model, texts: texts, truncate: truncate),
-                        timeout: timeout, responseType: EmbedResponse.self).message
+    func embed(_ texts: [String], model: ModelRef? = nil, truncate: Bool = true, timeout: Duration? = nil) async throws
+        -> EmbedResponse
+    {
+        try await unary(
+            InferenceMethods.embed, request: EmbedRequest(model: model, texts: texts, truncate: truncate),
+            timeout: timeout, responseType: EmbedResponse.self
+        ).message
     }
 
     /// Calls an admin RPC with the given bearer token.
-    func admin<Request: GRPCMessage, Response: GRPCMessage>(_ method: MethodDescriptor, _ request: Request,
-                                                            _ response: Response.Type, token: String? = nil) async throws -> Response {
+    func admin<Request: GRPCMessage, Response: GRPCMessage>(
+        _ method: MethodDescriptor, _ request: Request,
+        _ response: Response.Type, token: String? = nil
+    ) async throws -> Response {
         var metadata = Metadata()
         if let token { metadata.add("authorization", "Bearer \(token)") }
         return try await unary(method, request: request, metadata: metadata, responseType: response).message

@@ -1,8 +1,8 @@
-import QuantServeTestSupport
 import Foundation
 import Logging
 import QuantServe
 import QuantServeHTTP
+import QuantServeTestSupport
 import Testing
 
 /// The official `openai` Python client against the OpenAI-compatible HTTP API of a real
@@ -21,13 +21,18 @@ struct OpenAIInteropTests {
 
         var router = HTTPRouter()
         OpenAIEndpoints(inference: Inference(registry: server.models.registry)).register(in: &router)
-        let http = HTTPServer(router: router, configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0),
-                              logger: Logger(label: "quantserve.tests.http"))
+        let http = HTTPServer(
+            router: router, configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0),
+            logger: Logger(label: "quantserve.tests.http"))
         let httpPort = try await http.start()
 
         let script = Repository.root.appendingPathComponent("Tests/Python/interop_openai.py").path
-        let client = try ChildProcess(python, [script, "--http-port", "\(httpPort)", "--grpc-port", "\(server.port)",
-                                               "--model", "tiny", "--dimensions", "\(TinyModel.hidden)"])
+        let client = try ChildProcess(
+            python,
+            [
+                script, "--http-port", "\(httpPort)", "--grpc-port", "\(server.port)",
+                "--model", "tiny", "--dimensions", "\(TinyModel.hidden)",
+            ])
         var output: [String] = []
         for await line in client.lines { output.append(line) }
         let status = await client.exitStatus()
@@ -37,7 +42,8 @@ struct OpenAIInteropTests {
         let transcript = output.joined(separator: "\n")
         #expect(status == 0, "interop_openai.py failed:\n\(transcript)")
         #expect(output.filter { $0.hasPrefix("FAIL ") }.isEmpty, "\(transcript)")
-        #expect(output.contains { $0.hasPrefix("interop_openai: ") && $0.contains(" passed, 0 failed") }, "\(transcript)")
+        #expect(
+            output.contains { $0.hasPrefix("interop_openai: ") && $0.contains(" passed, 0 failed") }, "\(transcript)")
         #expect(output.filter { $0.hasPrefix("ok ") }.count >= 10, "\(transcript)")
     }
 }

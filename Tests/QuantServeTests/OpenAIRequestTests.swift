@@ -1,6 +1,7 @@
 import Foundation
-@testable import QuantServe
 import Testing
+
+@testable import QuantServe
 
 @Suite("OpenAI request decoding and error mapping")
 struct OpenAIRequestTests {
@@ -19,8 +20,9 @@ struct OpenAIRequestTests {
 
     @Test func stringAndListInputsDecode() throws {
         #expect(try decode(#"{"model":"m","input":"hi","user":"u"}"#) == EmbeddingsRequest(texts: ["hi"], model: "m"))
-        #expect(try decode(#"{"model":"m","input":["a","b"],"encoding_format":"base64","dimensions":384}"#)
-            == EmbeddingsRequest(texts: ["a", "b"], model: "m", encodingFormat: .base64, dimensions: 384))
+        #expect(
+            try decode(#"{"model":"m","input":["a","b"],"encoding_format":"base64","dimensions":384}"#)
+                == EmbeddingsRequest(texts: ["a", "b"], model: "m", encodingFormat: .base64, dimensions: 384))
     }
 
     @Test func badBodiesGet400WithTheParameterNamed() {

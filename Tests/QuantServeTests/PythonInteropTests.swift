@@ -1,6 +1,6 @@
-import QuantServeTestSupport
 import Foundation
 import QuantServe
+import QuantServeTestSupport
 import Testing
 
 /// Python grpcio as the client of a real server (Tests/Python/interop_client.py): health

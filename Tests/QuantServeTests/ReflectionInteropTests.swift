@@ -11,8 +11,9 @@ struct GrpcurlInteropTests {
     func grpcurlCallsThroughReflection() async throws {
         let repository = try ModelTestServer.temporaryRepository()
         try TinyModel.write(name: "tiny", version: 1, seed: 1, into: repository)
-        let server = try ChildProcess(try Prerequisite.quantserve.require(),
-                                      ["serve", "--port", "0", "--model-repository", repository.path, "--default-model", "tiny"])
+        let server = try ChildProcess(
+            try Prerequisite.quantserve.require(),
+            ["serve", "--port", "0", "--model-repository", repository.path, "--default-model", "tiny"])
         defer { server.terminate() }
         var serverLines = server.lines.makeAsyncIterator()
         var port: Int?
@@ -29,12 +30,16 @@ struct GrpcurlInteropTests {
         #expect(describe.status == 0, "\(describe.output)")
         #expect(describe.output.contains("inference.v1.Inference is a service:"), "\(describe.output)")
         for method in ["Embed", "Classify", "Tokenize"] {
-            #expect(describe.output.contains("rpc \(method) ( .inference.v1.\(method)Request ) returns ( .inference.v1.\(method)Response );"),
-                    "\(describe.output)")
+            #expect(
+                describe.output.contains(
+                    "rpc \(method) ( .inference.v1.\(method)Request ) returns ( .inference.v1.\(method)Response );"),
+                "\(describe.output)")
         }
 
-        let embed = try await Self.grpcurl(["-plaintext", "-d", #"{"texts": ["where is my order", "refund please"]}"#,
-                                            address, "inference.v1.Inference/Embed"])
+        let embed = try await Self.grpcurl([
+            "-plaintext", "-d", #"{"texts": ["where is my order", "refund please"]}"#,
+            address, "inference.v1.Inference/Embed",
+        ])
         #expect(embed.status == 0, "\(embed.output)")
         let embedJSON = try Self.json(embed.output)
         let embeddings = try #require(embedJSON["embeddings"] as? [[String: Any]], "\(embed.output)")
@@ -46,13 +51,18 @@ struct GrpcurlInteropTests {
             #expect(abs(values.reduce(0) { $0 + $1 * $1 } - 1) < 1e-3, "an embedding is L2-normalized")
         }
 
-        let classify = try await Self.grpcurl(["-plaintext", "-d", #"{"texts": ["refund please"], "top_k": 2}"#,
-                                               address, "inference.v1.Inference/Classify"])
+        let classify = try await Self.grpcurl([
+            "-plaintext", "-d", #"{"texts": ["refund please"], "top_k": 2}"#,
+            address, "inference.v1.Inference/Classify",
+        ])
         #expect(classify.status == 0, "\(classify.output)")
         let results = try #require(try Self.json(classify.output)["results"] as? [[String: Any]], "\(classify.output)")
         let labels = try #require(results.first?["labels"] as? [[String: Any]], "\(classify.output)")
         #expect(labels.count == 2)
-        #expect(labels.compactMap { $0["label"] as? String }.allSatisfy { label in TinyModel.intents.contains { $0.label == label } })
+        #expect(
+            labels.compactMap { $0["label"] as? String }.allSatisfy { label in
+                TinyModel.intents.contains { $0.label == label }
+            })
 
         let unknown = try await Self.grpcurl(["-plaintext", address, "describe", "inference.v1.NoSuchThing"])
         #expect(unknown.status != 0)
@@ -68,7 +78,8 @@ struct GrpcurlInteropTests {
     }
 
     private static func json(_ text: String) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "not a JSON object: \(text)")
+        try #require(
+            try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "not a JSON object: \(text)")
     }
 }
 
@@ -84,8 +95,9 @@ struct GrpcioReflectionInteropTests {
         let server = try await ModelTestServer.start(repository: repository, defaultModel: "tiny")
         try await server.models.registry.load(name: "tiny", version: 1, serve: true)
         let script = Repository.root.appendingPathComponent("Tests/Python/reflection_client.py").path
-        let client = try ChildProcess(try Prerequisite.python.require(),
-                                      [script, "--port", "\(server.port)", "--dimensions", "\(TinyModel.hidden)"])
+        let client = try ChildProcess(
+            try Prerequisite.python.require(),
+            [script, "--port", "\(server.port)", "--dimensions", "\(TinyModel.hidden)"])
         var output: [String] = []
         for await line in client.lines { output.append(line) }
         let status = await client.exitStatus()

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+
 @testable import QuantServeTransformer
 
 /// A deterministic `TokenDecoder` for the scheduler and Generate tests, with a real KV block
@@ -109,8 +110,12 @@ final class ScriptedDecoder: TokenDecoder, @unchecked Sendable {
                     throw LedgerViolation(description: "step on unknown sequence \(entry.sequence.rawValue)")
                 }
                 sequence.tokens += entry.tokens
-                guard sequence.tokens.count <= sequence.blocks * kvBlockTokens, sequence.tokens.count <= contextLength else {
-                    throw LedgerViolation(description: "sequence \(entry.sequence.rawValue) holds \(sequence.tokens.count) tokens in \(sequence.blocks) blocks")
+                guard sequence.tokens.count <= sequence.blocks * kvBlockTokens, sequence.tokens.count <= contextLength
+                else {
+                    throw LedgerViolation(
+                        description:
+                            "sequence \(entry.sequence.rawValue) holds \(sequence.tokens.count) tokens in \(sequence.blocks) blocks"
+                    )
                 }
                 ledger.sequences[entry.sequence.rawValue] = sequence
                 rows.append(Self.logits(after: sequence.tokens, vocabularySize: vocabularySize))
@@ -139,8 +144,9 @@ final class ScriptedDecoder: TokenDecoder, @unchecked Sendable {
     /// The tokenizer of the vocabulary: id `b` < 256 is byte `b`.
     static let tokenizer: BPETokenizer = {
         let bytes = (0..<256).map { String(ByteLevelAlphabet.scalarOfByte[$0]) }
-        return try! BPETokenizer(tokens: bytes + ["<|endoftext|>", "<|im_start|>", "<|im_end|>"], merges: [],
-                                 tokenTypes: Array(repeating: 1, count: 256) + [3, 3, 3])
+        return try! BPETokenizer(
+            tokens: bytes + ["<|endoftext|>", "<|im_start|>", "<|im_end|>"], merges: [],
+            tokenTypes: Array(repeating: 1, count: 256) + [3, 3, 3])
     }()
 
     /// SmolLM2's chat template (ChatML), as its GGUF carries it.
@@ -150,9 +156,11 @@ final class ScriptedDecoder: TokenDecoder, @unchecked Sendable {
 
     /// A generative model over this decoder, ending turns at `<|im_end|>` and `<|endoftext|>`.
     func model() -> GenerativeModel {
-        GenerativeModel(decoder: self, tokenizer: Self.tokenizer,
-                        chatTemplate: try! ChatTemplate(source: Self.chatTemplateSource, beginToken: "<|im_start|>", endToken: "<|im_end|>"),
-                        endTokens: [Self.endOfText, Self.imEnd], weightBytes: 0)
+        GenerativeModel(
+            decoder: self, tokenizer: Self.tokenizer,
+            chatTemplate: try! ChatTemplate(
+                source: Self.chatTemplateSource, beginToken: "<|im_start|>", endToken: "<|im_end|>"),
+            endTokens: [Self.endOfText, Self.imEnd], weightBytes: 0)
     }
 }
 

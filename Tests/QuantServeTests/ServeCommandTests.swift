@@ -1,8 +1,8 @@
-import QuantServeTestSupport
 import Foundation
+import QuantServeAPI
 import QuantServeGRPC
 import QuantServeGRPCHTTP2
-import QuantServeAPI
+import QuantServeTestSupport
 import Testing
 
 /// `quantserve serve` as a process: it serves, and SIGTERM or SIGINT make it shut down and exit 0.
@@ -10,7 +10,8 @@ import Testing
 struct ServeCommandTests {
     @Test("a signal shuts the server down and it exits 0", .timeLimit(.minutes(1)), arguments: [SIGTERM, SIGINT])
     func signalShutsDownCleanly(_ signal: Int32) async throws {
-        let process = try ChildProcess(try Prerequisite.quantserve.require(), ["serve", "--port", "0", "--enable-echo", "--grace-period", "2"])
+        let process = try ChildProcess(
+            try Prerequisite.quantserve.require(), ["serve", "--port", "0", "--enable-echo", "--grace-period", "2"])
         defer { process.terminate() }
         var lines = process.lines.makeAsyncIterator()
         var port: Int?
@@ -21,9 +22,11 @@ struct ServeCommandTests {
 
         let client = GRPCClient(host: "127.0.0.1", port: servingPort)
         try await client.connect()
-        let health = try await client.unary(HealthMethods.check, request: HealthCheckRequest(), responseType: HealthCheckResponse.self)
+        let health = try await client.unary(
+            HealthMethods.check, request: HealthCheckRequest(), responseType: HealthCheckResponse.self)
         #expect(health.message.status == .serving)
-        let echo = try await client.unary(EchoMethods.get, request: EchoRequest(message: "up"), responseType: EchoResponse.self)
+        let echo = try await client.unary(
+            EchoMethods.get, request: EchoRequest(message: "up"), responseType: EchoResponse.self)
         #expect(echo.message.message == "up")
         await client.close()
 
@@ -37,8 +40,10 @@ struct ServeCommandTests {
 
     /// The port of the `serving` log line, `… address=127.0.0.1:50051 … serving`.
     static func port(inServingLine line: String) -> Int? {
-        guard line.hasSuffix("serving"), let address = line.split(separator: " ").first(where: { $0.hasPrefix("address=") }),
-              let colon = address.lastIndex(of: ":") else { return nil }
+        guard line.hasSuffix("serving"),
+            let address = line.split(separator: " ").first(where: { $0.hasPrefix("address=") }),
+            let colon = address.lastIndex(of: ":")
+        else { return nil }
         return Int(address[address.index(after: colon)...])
     }
 }

@@ -1,8 +1,8 @@
-import QuantServeTestSupport
-import QuantServeGRPC
-import QuantServeGRPCHTTP2
 import QuantServe
 import QuantServeAPI
+import QuantServeGRPC
+import QuantServeGRPCHTTP2
+import QuantServeTestSupport
 import Testing
 
 /// The Health and Echo services over a real socket, with QuantServe's own client.
@@ -12,15 +12,19 @@ struct ServerEndToEndTests {
     func healthCheck() async throws {
         let server = try await TestServer.start()
         let client = try await server.client()
-        let response = try await client.unary(HealthMethods.check, request: HealthCheckRequest(), responseType: HealthCheckResponse.self)
+        let response = try await client.unary(
+            HealthMethods.check, request: HealthCheckRequest(), responseType: HealthCheckResponse.self)
         #expect(response.message.status == .serving)
 
         server.board.setStatus(.notServing, for: "minilm")
-        let model = try await client.unary(HealthMethods.check, request: HealthCheckRequest(service: "minilm"), responseType: HealthCheckResponse.self)
+        let model = try await client.unary(
+            HealthMethods.check, request: HealthCheckRequest(service: "minilm"), responseType: HealthCheckResponse.self)
         #expect(model.message.status == .notServing)
 
         let error = try await #require(throws: RPCError.self) {
-            try await client.unary(HealthMethods.check, request: HealthCheckRequest(service: "nope"), responseType: HealthCheckResponse.self)
+            try await client.unary(
+                HealthMethods.check, request: HealthCheckRequest(service: "nope"),
+                responseType: HealthCheckResponse.self)
         }
         #expect(error.code == .notFound)
         await client.close()
@@ -62,7 +66,9 @@ struct ServerEndToEndTests {
         #expect(unary.message == EchoResponse(message: "héllo", payload: Array(0...255)))
         #expect(unary.headers.first(EchoService.echoInitialKey) == "up")
 
-        let expanded = try await client.serverStreaming(EchoMethods.expand, request: EchoRequest(message: "e", count: 4), responseType: EchoResponse.self) { response in
+        let expanded = try await client.serverStreaming(
+            EchoMethods.expand, request: EchoRequest(message: "e", count: 4), responseType: EchoResponse.self
+        ) { response in
             var indexes: [UInt32] = []
             for try await message in response.messages { indexes.append(message.index) }
             return indexes
@@ -98,13 +104,18 @@ struct ServerEndToEndTests {
         let client = try await server.client()
         for code in Status.Code.allCases where code != .ok {
             let error = try await #require(throws: RPCError.self) {
-                try await client.unary(EchoMethods.get, request: EchoRequest(message: "why \(code) ✓ 100%", failWithCode: UInt32(code.rawValue)), responseType: EchoResponse.self)
+                try await client.unary(
+                    EchoMethods.get,
+                    request: EchoRequest(message: "why \(code) ✓ 100%", failWithCode: UInt32(code.rawValue)),
+                    responseType: EchoResponse.self)
             }
             #expect(error.code == code)
             #expect(error.message == "why \(code) ✓ 100%")
         }
         let deadline = try await #require(throws: RPCError.self) {
-            try await client.unary(EchoMethods.get, request: EchoRequest(delayMs: 30_000), timeout: .milliseconds(100), responseType: EchoResponse.self)
+            try await client.unary(
+                EchoMethods.get, request: EchoRequest(delayMs: 30_000), timeout: .milliseconds(100),
+                responseType: EchoResponse.self)
         }
         #expect(deadline.code == .deadlineExceeded)
         await client.close()

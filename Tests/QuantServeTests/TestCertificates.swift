@@ -54,9 +54,11 @@ struct TestCertificates {
     }
 
     private func request(_ name: String, subject: String, signedByAuthority: Bool, extensions: String) throws {
-        var arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-                         "-config", path("openssl.cnf"), "-extensions", extensions, "-subj", "/CN=\(subject)",
-                         "-keyout", path("\(name).key"), "-out", path("\(name).pem")]
+        var arguments = [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+            "-config", path("openssl.cnf"), "-extensions", extensions, "-subj", "/CN=\(subject)",
+            "-keyout", path("\(name).key"), "-out", path("\(name).pem"),
+        ]
         if signedByAuthority { arguments += ["-CA", authority, "-CAkey", path("ca.key")] }
         let process = Process()
         process.executableURL = try Prerequisite.openssl.require()
@@ -68,7 +70,9 @@ struct TestCertificates {
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "openssl \(arguments.joined(separator: " ")) failed: \(text)"])
+            throw CocoaError(
+                .fileWriteUnknown,
+                userInfo: [NSLocalizedDescriptionKey: "openssl \(arguments.joined(separator: " ")) failed: \(text)"])
         }
     }
 }

@@ -1,7 +1,7 @@
-import QuantServeGRPC
-import QuantServeGRPCHTTP2
 import Logging
 import QuantServe
+import QuantServeGRPC
+import QuantServeGRPCHTTP2
 import QuantServeTestSupport
 
 /// A real GRPCServer on 127.0.0.1 and a free port, with the Health and Echo services.

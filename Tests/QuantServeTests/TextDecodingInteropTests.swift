@@ -1,7 +1,7 @@
 import Foundation
+import QuantServeAPI
 import QuantServeGRPC
 import QuantServeGRPCHTTP2
-import QuantServeAPI
 import QuantServeTestSupport
 import Testing
 
@@ -15,9 +15,12 @@ struct TextDecodingInteropTests {
 
     @Test(.timeLimit(.minutes(2)))
     func byteLimitFlagBoundsEveryText() async throws {
-        let server = try ChildProcess(try Prerequisite.quantserve.require(), [
-            "serve", "--port", "0", "--model-repository", try DefaultModel.repository().path, "--max-text-bytes", "3000",
-        ])
+        let server = try ChildProcess(
+            try Prerequisite.quantserve.require(),
+            [
+                "serve", "--port", "0", "--model-repository", try DefaultModel.repository().path, "--max-text-bytes",
+                "3000",
+            ])
         defer { server.terminate() }
         var lines = server.lines.makeAsyncIterator()
         var port: Int?
@@ -29,19 +32,22 @@ struct TextDecodingInteropTests {
 
         let big = String(repeating: "word ", count: 601)  // 3005 bytes
         let error = try await #require(throws: RPCError.self) {
-            try await client.unary(InferenceMethods.embed, request: EmbedRequest(texts: ["fine", big]),
-                                   responseType: EmbedResponse.self)
+            try await client.unary(
+                InferenceMethods.embed, request: EmbedRequest(texts: ["fine", big]),
+                responseType: EmbedResponse.self)
         }
         #expect(error.code == .invalidArgument)
         #expect(error.message == "text 1: the text is 3005 bytes of UTF-8, over the limit of 3000 bytes per text")
 
-        let truncated = try await client.unary(InferenceMethods.embed, request: EmbedRequest(texts: [big], truncate: true),
-                                               responseType: EmbedResponse.self)
+        let truncated = try await client.unary(
+            InferenceMethods.embed, request: EmbedRequest(texts: [big], truncate: true),
+            responseType: EmbedResponse.self)
         #expect(truncated.message.embeddings.first?.tokenCount == 256)
 
-        let tokens = try await client.unary(InferenceMethods.tokenize,
-                                            request: TokenizeRequest(texts: ["\u{0}\u{1}\u{2} control chars", "control chars"]),
-                                            responseType: TokenizeResponse.self)
+        let tokens = try await client.unary(
+            InferenceMethods.tokenize,
+            request: TokenizeRequest(texts: ["\u{0}\u{1}\u{2} control chars", "control chars"]),
+            responseType: TokenizeResponse.self)
         #expect(tokens.message.tokens.count == 2)
         #expect(tokens.message.tokens.first?.ids == [101, 2491, 25869, 2015, 102], "[CLS] control char ##s [SEP]")
         #expect(tokens.message.tokens.last?.ids == [101, 2491, 25869, 2015, 102])

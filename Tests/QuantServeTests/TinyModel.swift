@@ -1,6 +1,6 @@
 import Foundation
-import QuantServeTransformer
 import QuantServeSeededRandom
+import QuantServeTransformer
 
 /// Builds tiny random BERT models (hidden 32, 2 layers) the way a user would bring a model:
 /// a Hugging Face folder (config.json, fp32 model.safetensors, vocab.txt) quantized by
@@ -11,10 +11,13 @@ enum TinyModel {
     static let heads = 4
     static let intermediate = 64
     static let maxPosition = 64
-    static let words = ["where", "is", "my", "order", "refund", "please", "cancel", "password", "reset", "hello",
-                        "world", "the", "a", "parcel", "late", "money", "back", "login", "help", "agent"]
+    static let words = [
+        "where", "is", "my", "order", "refund", "please", "cancel", "password", "reset", "hello",
+        "world", "the", "a", "parcel", "late", "money", "back", "login", "help", "agent",
+    ]
     static var vocabulary: [String] {
-        ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + words + "abcdefghijklmnopqrstuvwxyz0123456789.,!?#'".map(String.init)
+        ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + words
+            + "abcdefghijklmnopqrstuvwxyz0123456789.,!?#'".map(String.init)
             + "abcdefghijklmnopqrstuvwxyz".map { "##\($0)" }
     }
 
@@ -26,16 +29,20 @@ enum TinyModel {
     ]
 
     /// A second classification head, as a version names it.
-    static let sentiment = ModelManifest.LabelSet(name: "sentiment", labels: [
-        ModelManifest.Intent(label: "positive", examples: ["hello world", "help please"]),
-        ModelManifest.Intent(label: "negative", examples: ["late parcel", "the money back"]),
-    ])
+    static let sentiment = ModelManifest.LabelSet(
+        name: "sentiment",
+        labels: [
+            ModelManifest.Intent(label: "positive", examples: ["hello world", "help please"]),
+            ModelManifest.Intent(label: "negative", examples: ["late parcel", "the money back"]),
+        ])
 
     /// Writes version `version` of model `name` into `repository` with weights from `seed`, the
     /// "intents" and "sentiment" heads, and `knowledgeBase` (with `answerThreshold`) when given.
     @discardableResult
-    static func write(name: String, version: UInt64, seed: UInt64, into repository: URL,
-                      knowledgeBase: KnowledgeBase? = nil, answerThreshold: Float = 0.9) throws -> URL {
+    static func write(
+        name: String, version: UInt64, seed: UInt64, into repository: URL,
+        knowledgeBase: KnowledgeBase? = nil, answerThreshold: Float = 0.9
+    ) throws -> URL {
         let source = FileManager.default.temporaryDirectory.appendingPathComponent("tiny-hf-\(UUID())")
         try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: source) }
@@ -45,13 +52,16 @@ enum TinyModel {
             "max_position_embeddings": maxPosition, "layer_norm_eps": 1e-12, "type_vocab_size": 2,
         ]
         try JSONSerialization.data(withJSONObject: config).write(to: source.appendingPathComponent("config.json"))
-        try (vocabulary.joined(separator: "\n") + "\n").write(to: source.appendingPathComponent("vocab.txt"), atomically: true, encoding: .utf8)
+        try (vocabulary.joined(separator: "\n") + "\n").write(
+            to: source.appendingPathComponent("vocab.txt"), atomically: true, encoding: .utf8)
 
         var random = SeededGenerator(seed: seed)
         var writer = SafetensorsWriter()
         func add(_ name: String, _ shape: [Int], scale: Float = 0.2, offset: Float = 0) throws {
             let count = shape.reduce(1, *)
-            try writer.add(name, floats: (0..<count).map { _ in offset + scale * Float.random(in: -1...1, using: &random) }, shape: shape)
+            try writer.add(
+                name, floats: (0..<count).map { _ in offset + scale * Float.random(in: -1...1, using: &random) },
+                shape: shape)
         }
         try add("embeddings.word_embeddings.weight", [vocabulary.count, hidden], scale: 1)
         try add("embeddings.position_embeddings.weight", [maxPosition, hidden])
@@ -60,7 +70,9 @@ enum TinyModel {
         try add("embeddings.LayerNorm.bias", [hidden], scale: 0.1)
         for layer in 0..<layers {
             let prefix = "encoder.layer.\(layer)."
-            for part in ["attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense"] {
+            for part in [
+                "attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
+            ] {
                 try add(prefix + part + ".weight", [hidden, hidden])
                 try add(prefix + part + ".bias", [hidden], scale: 0.05)
             }

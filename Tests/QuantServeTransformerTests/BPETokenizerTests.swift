@@ -1,6 +1,7 @@
 import Foundation
 import QuantServeTestSupport
 import Testing
+
 @testable import QuantServeTransformer
 
 /// The byte-level BPE tokenizer of SmolLM2 against Hugging Face `tokenizers` built from the same
@@ -69,8 +70,9 @@ struct BPETokenizerTests {
         #expect(mismatches.isEmpty, "blocks that differ: \(mismatches)")
     }
 
-    @Test("1 MB inputs cost a bounded number of heap operations per byte",
-          arguments: ["a", "supercalifragilistic", " ", "7", "Hello, world! 中文 😀 x2\n"])
+    @Test(
+        "1 MB inputs cost a bounded number of heap operations per byte",
+        arguments: ["a", "supercalifragilistic", " ", "7", "Hello, world! 中文 😀 x2\n"])
     func largeInputIsLinear(unit: String) throws {
         let tokenizer = try Self.smolLM2.get()
         let text = String(repeating: unit, count: (1 << 20) / unit.utf8.count)
@@ -117,15 +119,23 @@ struct BPETokenizerTests {
     @Test("merges of unknown tokens are refused; bytes without a token are dropped")
     func invalidVocabularies() {
         let bytes = ByteLevelAlphabet.scalarOfByte.map { String($0) }
-        #expect(throws: BPETokenizerError.invalidVocabulary("merge #0 \"a b\" is not two tokens whose concatenation is a token")) {
+        #expect(
+            throws: BPETokenizerError.invalidVocabulary(
+                "merge #0 \"a b\" is not two tokens whose concatenation is a token")
+        ) {
             _ = try BPETokenizer(tokens: bytes, merges: ["a b"], tokenTypes: Array(repeating: 1, count: 256))
         }
         #expect(throws: BPETokenizerError.invalidVocabulary("256 tokens but 1 token types")) {
             _ = try BPETokenizer(tokens: bytes, merges: [], tokenTypes: [1])
         }
-        let tokenizer = try? BPETokenizer(tokens: bytes + ["ab", "<s>"], merges: ["a b"], tokenTypes: Array(repeating: 1, count: 257) + [3])
+        let tokenizer = try? BPETokenizer(
+            tokens: bytes + ["ab", "<s>"], merges: ["a b"], tokenTypes: Array(repeating: 1, count: 257) + [3])
         #expect(tokenizer?.encode("xab<s>ab") == [UInt32(bytes.firstIndex(of: "x")!), 256, 257, 256])
-        let withoutNUL = try? BPETokenizer(tokens: Array(bytes.dropFirst()), merges: [], tokenTypes: Array(repeating: 1, count: 255))
-        #expect(withoutNUL?.encode("a\u{0}b") == [UInt32(bytes.firstIndex(of: "a")! - 1), UInt32(bytes.firstIndex(of: "b")! - 1)])
+        let withoutNUL = try? BPETokenizer(
+            tokens: Array(bytes.dropFirst()), merges: [], tokenTypes: Array(repeating: 1, count: 255))
+        #expect(
+            withoutNUL?.encode("a\u{0}b") == [
+                UInt32(bytes.firstIndex(of: "a")! - 1), UInt32(bytes.firstIndex(of: "b")! - 1),
+            ])
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
-import QuantServeTestSupport
 import QuantServeKernels
-import Testing
-@testable import QuantServeTransformer
 import QuantServeSeededRandom
+import QuantServeTestSupport
+import Testing
+
+@testable import QuantServeTransformer
 
 @Suite("BERT encoder on tiny random models")
 struct BertEncoderTests {
@@ -14,8 +15,12 @@ struct BertEncoderTests {
     private func reference(_ folder: TinyModelFolder, _ sequences: [[UInt32]]) throws -> [[Float]] {
         let request = folder.root.appendingPathComponent("request.json")
         try JSONSerialization.data(withJSONObject: ["ids": sequences.map { $0.map(Int.init) }]).write(to: request)
-        let output = try PythonScript.run("bert_reference.py", arguments: ["--model", folder.huggingFace.path,
-                                                                                "--input", request.path])
+        let output = try PythonScript.run(
+            "bert_reference.py",
+            arguments: [
+                "--model", folder.huggingFace.path,
+                "--input", request.path,
+            ])
         struct Response: Decodable { let embeddings: [[Float]] }
         return try JSONDecoder().decode(Response.self, from: output).embeddings
     }
@@ -48,10 +53,12 @@ struct BertEncoderTests {
 
     @Test(arguments: [false, true])
     func anEmbeddingDoesNotDependOnItsBatch(fullPrecision: Bool) throws {
-        let folder = try TinyModelFolder(options: QuantizationOptions(floatLayers: fullPrecision ? Set(LinearRole.allCases) : []))
+        let folder = try TinyModelFolder(
+            options: QuantizationOptions(floatLayers: fullPrecision ? Set(LinearRole.allCases) : []))
         let encoder = try BertEncoder(modelDirectory: folder.model, pool: pool)
-        let sequences = TinyBert.sequences(lengths: [5, 40, 1, 256, 17, 90, 2, 31], vocabularySize: folder.tiny.vocabularySize,
-                                           seed: 13)
+        let sequences = TinyBert.sequences(
+            lengths: [5, 40, 1, 256, 17, 90, 2, 31], vocabularySize: folder.tiny.vocabularySize,
+            seed: 13)
         let alone = try sequences.map { try encoder.embed([$0])[0] }
         let together = try encoder.embed(sequences)
         let reversed = try encoder.embed(sequences.reversed())
@@ -70,7 +77,8 @@ struct BertEncoderTests {
         let folder = try TinyModelFolder()
         let encoder = try BertEncoder(modelDirectory: folder.model, pool: pool)
         let batches = (0..<8).map {
-            TinyBert.sequences(lengths: [3 + $0, 20, 7 * $0 + 1], vocabularySize: folder.tiny.vocabularySize, seed: UInt64($0))
+            TinyBert.sequences(
+                lengths: [3 + $0, 20, 7 * $0 + 1], vocabularySize: folder.tiny.vocabularySize, seed: UInt64($0))
         }
         let expected = try batches.map { try encoder.embed($0) }
         let results = ResultBox(count: batches.count * 4)
@@ -88,7 +96,9 @@ struct BertEncoderTests {
         #expect(try encoder.embed([]).isEmpty)
         #expect(throws: EncoderError.emptySequence(index: 1)) { try encoder.embed([[2, 3], []]) }
         let tooLong = [UInt32](repeating: 9, count: 257)
-        #expect(throws: EncoderError.sequenceTooLong(index: 0, length: 257, maximum: 256)) { try encoder.embed([tooLong]) }
+        #expect(throws: EncoderError.sequenceTooLong(index: 0, length: 257, maximum: 256)) {
+            try encoder.embed([tooLong])
+        }
         let vocabulary = folder.tiny.vocabularySize
         #expect(throws: EncoderError.tokenOutOfRange(index: 0, token: UInt32(vocabulary), vocabularySize: vocabulary)) {
             try encoder.embed([[2, UInt32(vocabulary), 3]])
@@ -108,7 +118,9 @@ struct BertEncoderTests {
             #expect(embedding.values.allSatisfy { $0.isFinite })
         }
         #expect(throws: (any Error).self) { try encoder.embed(texts: [String(huge)], truncate: false) }
-        let expectedIds = ["[CLS]", "where", "is", "my", "order", "?", "[SEP]"].map { UInt32(TinyBert.vocabulary.firstIndex(of: $0)!) }
+        let expectedIds = ["[CLS]", "where", "is", "my", "order", "?", "[SEP]"].map {
+            UInt32(TinyBert.vocabulary.firstIndex(of: $0)!)
+        }
         #expect(try encoder.tokenize("where is my order?", truncate: false) == expectedIds)
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import QuantServeTestSupport
-import Testing
 import QuantServeTransformer
+import Testing
 
 /// The Jinja subset against jinja2 configured as Hugging Face's `apply_chat_template` does
 /// (`Tests/Python/chat_template_oracle.py`): SmolLM2's own template read from its GGUF, and
@@ -23,8 +23,10 @@ struct ChatTemplateTests {
     static let chats: [[[String: String]]] = [
         [["role": "user", "content": "Where is my parcel?"]],
         [["role": "system", "content": "You answer in French."], ["role": "user", "content": "Bonjour !"]],
-        [["role": "user", "content": "Hi"], ["role": "assistant", "content": "Hello! How can I help?"],
-         ["role": "user", "content": "  Refund order 42, café ☕ 退款 \n"]],
+        [
+            ["role": "user", "content": "Hi"], ["role": "assistant", "content": "Hello! How can I help?"],
+            ["role": "user", "content": "  Refund order 42, café ☕ 退款 \n"],
+        ],
         [["role": "user", "content": ""]],
         [],
     ]
@@ -66,16 +68,24 @@ struct ChatTemplateTests {
         var cases: [Case] = []
         for template in [smolLM2] + Self.templates {
             for chat in Self.chats {
-                for prompt in [true, false] { cases.append(Case(template: template, messages: chat, add_generation_prompt: prompt)) }
+                for prompt in [true, false] {
+                    cases.append(Case(template: template, messages: chat, add_generation_prompt: prompt))
+                }
             }
         }
-        cases.append(Case(template: Self.templates[2], messages: [["role": "assistant", "content": "x"]], add_generation_prompt: true))
+        cases.append(
+            Case(
+                template: Self.templates[2], messages: [["role": "assistant", "content": "x"]],
+                add_generation_prompt: true))
         let expected = try oracle(cases)
         #expect(expected.count == cases.count)
         for (index, (testCase, oracle)) in zip(cases, expected).enumerated() {
-            let template = try ChatTemplate(source: testCase.template, beginToken: testCase.bos_token, endToken: testCase.eos_token)
+            let template = try ChatTemplate(
+                source: testCase.template, beginToken: testCase.bos_token, endToken: testCase.eos_token)
             let messages = testCase.messages.map { ChatTemplate.Message(role: $0["role"]!, content: $0["content"]!) }
-            switch Result(catching: { () throws(JinjaError) in try template.render(messages, addGenerationPrompt: testCase.add_generation_prompt) }) {
+            switch Result(catching: { () throws(JinjaError) in
+                try template.render(messages, addGenerationPrompt: testCase.add_generation_prompt)
+            }) {
             case .success(let text):
                 #expect(text == oracle.text, "case \(index)")
             case .failure(let error):
@@ -92,8 +102,10 @@ struct ChatTemplateTests {
         #expect(try file.string("tokenizer.chat_template") == smolLM2Template())
         #expect(template.endToken == "<|im_end|>")
         let text = try template.render([.init(role: "user", content: "Hi")])
-        #expect(text == "<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n"
-            + "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n")
+        #expect(
+            text
+                == "<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n"
+                + "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n")
     }
 
     @Test(arguments: [
@@ -123,21 +135,27 @@ struct ChatTemplateTests {
         #expect(throws: JinjaError.self) { _ = try JinjaTemplate(source: "{{ \(deep) }}") }
         let blocks = String(repeating: "{% if true %}", count: 100) + String(repeating: "{% endif %}", count: 100)
         #expect(throws: JinjaError.self) { _ = try JinjaTemplate(source: blocks) }
-        #expect(throws: JinjaError.self) { _ = try JinjaTemplate(source: String(repeating: "x", count: JinjaTemplate.maxSourceBytes + 1)) }
-        let loops = try JinjaTemplate(source: "{% for a in messages %}{% for b in messages %}{{ a ~ b }}{% endfor %}{% endfor %}")
+        #expect(throws: JinjaError.self) {
+            _ = try JinjaTemplate(source: String(repeating: "x", count: JinjaTemplate.maxSourceBytes + 1))
+        }
+        let loops = try JinjaTemplate(
+            source: "{% for a in messages %}{% for b in messages %}{{ a ~ b }}{% endfor %}{% endfor %}")
         let many = JinjaValue.list((0..<2000).map { .int($0) })
         #expect(throws: JinjaError.self) { _ = try loops.render(["messages": many], maxOutputBytes: 1 << 20) }
     }
 
     private func smolLM2Template() throws -> String {
-        String(decoding: try PythonScript.run("chat_template_oracle.py", arguments: ["gguf-template", try GGUFReaderTests.smolLM2().path]),
-               as: UTF8.self)
+        String(
+            decoding: try PythonScript.run(
+                "chat_template_oracle.py", arguments: ["gguf-template", try GGUFReaderTests.smolLM2().path]),
+            as: UTF8.self)
     }
 
     private func oracle(_ cases: [Case]) throws -> [OracleResult] {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("chat-cases-\(UUID()).json")
         try JSONEncoder().encode(cases).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        return try JSONDecoder().decode([OracleResult].self, from: PythonScript.run("chat_template_oracle.py", arguments: ["render", file.path]))
+        return try JSONDecoder().decode(
+            [OracleResult].self, from: PythonScript.run("chat_template_oracle.py", arguments: ["render", file.path]))
     }
 }

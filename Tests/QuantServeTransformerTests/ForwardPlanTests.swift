@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QuantServeTransformer
 
 @Suite("How a forward pass spreads over threads")

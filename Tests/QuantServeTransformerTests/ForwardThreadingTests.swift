@@ -1,5 +1,6 @@
 import QuantServeKernels
 import Testing
+
 @testable import QuantServeTransformer
 
 @Suite("Threading strategies of a forward pass")
@@ -42,11 +43,13 @@ struct ForwardThreadingTests {
 
     @Test(arguments: [false, true])
     func everyStrategyGivesTheSameBits(fullPrecision: Bool) throws {
-        let folder = try TinyModelFolder(options: QuantizationOptions(floatLayers: fullPrecision ? Set(LinearRole.allCases) : []))
+        let folder = try TinyModelFolder(
+            options: QuantizationOptions(floatLayers: fullPrecision ? Set(LinearRole.allCases) : []))
         for threads in [1, 2, 3] {
             let encoder = try BertEncoder(modelDirectory: folder.model, pool: ComputePool(threads: threads))
-            let sequences = TinyBert.sequences(lengths: [5, 40, 1, 256, 17, 90, 2, 31, 64, 64],
-                                               vocabularySize: folder.tiny.vocabularySize, seed: 21)
+            let sequences = TinyBert.sequences(
+                lengths: [5, 40, 1, 256, 17, 90, 2, 31, 64, 64],
+                vocabularySize: folder.tiny.vocabularySize, seed: 21)
             let alone = try sequences.map { try encoder.embedRows(PackedBatch([$0]), threading: .rowBlocks) }
             for threading in ForwardThreading.allCases {
                 let together = try encoder.embedRows(PackedBatch(sequences), threading: threading)

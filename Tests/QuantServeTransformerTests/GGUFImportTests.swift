@@ -1,6 +1,7 @@
 import Foundation
 import QuantServeTestSupport
 import Testing
+
 @testable import QuantServeTransformer
 
 /// `GGUFImporter` (`quantserve import gguf`) and `LlamaModelFolder`: a tiny llama GGUF becomes a
@@ -20,13 +21,15 @@ struct GGUFImportTests {
         try Self.write(["write-tiny", gguf.path, directory.appendingPathComponent("tiny.json").path])
         let version = directory.appendingPathComponent("models/tiny/1")
         let summary = try GGUFImporter.importModel(from: gguf, to: version)
-        #expect(summary.configuration.layers == 2 && summary.configuration.kvHeads == 2 && summary.tokenizerTokens == 128)
+        #expect(
+            summary.configuration.layers == 2 && summary.configuration.kvHeads == 2 && summary.tokenizerTokens == 128)
         #expect(summary.hasChatTemplate)
 
         let folder = try LlamaModelFolder(directory: version)
         #expect(folder.manifest.kind == "generative" && folder.manifest.architecture == "llama")
         #expect(folder.chatTemplate?.contains("<|im_start|>") == true)
-        #expect(folder.tokenizer.encode(" the") == [folder.tokenizer.id(of: "\u{120}t")!, folder.tokenizer.id(of: "he")!])
+        #expect(
+            folder.tokenizer.encode(" the") == [folder.tokenizer.id(of: "\u{120}t")!, folder.tokenizer.id(of: "he")!])
         let model = try folder.model()
         #expect(model.configuration == summary.configuration)
 
@@ -41,11 +44,14 @@ struct GGUFImportTests {
         #expect { try LlamaModelFolder(directory: version) } throws: { "\($0)".contains("model.gguf") }
     }
 
-    @Test("broken GGUFs are refused with the problem named, and leave no folder",
-          arguments: [("architecture", "general.architecture is 'bert', expected 'llama'"),
-                      ("missing-tensor", "tensor 'blk.1.ffn_down.weight' is missing"),
-                      ("bad-shape", "tensor 'blk.0.attn_k.weight' has shape [64, 24], expected [64, 32]"),
-                      ("heads", "head_count 5 does not divide embedding_length 64")])
+    @Test(
+        "broken GGUFs are refused with the problem named, and leave no folder",
+        arguments: [
+            ("architecture", "general.architecture is 'bert', expected 'llama'"),
+            ("missing-tensor", "tensor 'blk.1.ffn_down.weight' is missing"),
+            ("bad-shape", "tensor 'blk.0.attn_k.weight' has shape [64, 24], expected [64, 32]"),
+            ("heads", "head_count 5 does not divide embedding_length 64"),
+        ])
     func refusesBrokenFiles(kind: String, message: String) throws {
         let directory = try TemporaryDirectory(prefix: "transformer-tests").url
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -65,11 +71,13 @@ struct GGUFImportTests {
         try Self.write(["write-tiny", gguf.path, directory.appendingPathComponent("tiny.json").path])
         let truncated = directory.appendingPathComponent("truncated.gguf")
         try Data(contentsOf: gguf).prefix(40_000).write(to: truncated)
-        #expect { try GGUFImporter.importModel(from: truncated, to: directory.appendingPathComponent("a")) }
-            throws: { "\($0)".contains("reaches past the end") || "\($0)".contains("truncated") }
+        #expect { try GGUFImporter.importModel(from: truncated, to: directory.appendingPathComponent("a")) } throws: {
+            "\($0)".contains("reaches past the end") || "\($0)".contains("truncated")
+        }
         let text = directory.appendingPathComponent("notes.gguf")
         try Data("hello".utf8).write(to: text)
-        #expect { try GGUFImporter.importModel(from: text, to: directory.appendingPathComponent("b")) }
-            throws: { "\($0)".contains("magic") }
+        #expect { try GGUFImporter.importModel(from: text, to: directory.appendingPathComponent("b")) } throws: {
+            "\($0)".contains("magic")
+        }
     }
 }

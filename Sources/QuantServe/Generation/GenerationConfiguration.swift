@@ -11,8 +11,10 @@ public struct GenerationConfiguration: Sendable, Hashable {
     /// `max_tokens` when a request leaves it 0 (then also cut to what the context leaves).
     public var defaultMaxTokens: Int
 
-    public init(stepTokenBudget: Int = 256, maxRunningSequences: Int = 32, maxWaitingRequests: Int = 64,
-                defaultMaxTokens: Int = 512) {
+    public init(
+        stepTokenBudget: Int = 256, maxRunningSequences: Int = 32, maxWaitingRequests: Int = 64,
+        defaultMaxTokens: Int = 512
+    ) {
         self.stepTokenBudget = stepTokenBudget
         self.maxRunningSequences = maxRunningSequences
         self.maxWaitingRequests = maxWaitingRequests
@@ -23,7 +25,8 @@ public struct GenerationConfiguration: Sendable, Hashable {
     public func validate() throws(GenerationError) {
         guard stepTokenBudget >= 1 else { throw .invalidConfiguration("the step token budget must be at least 1") }
         guard maxRunningSequences >= 1, maxRunningSequences <= stepTokenBudget else {
-            throw .invalidConfiguration("running sequences must be between 1 and the step token budget (\(stepTokenBudget))")
+            throw .invalidConfiguration(
+                "running sequences must be between 1 and the step token budget (\(stepTokenBudget))")
         }
         guard maxWaitingRequests >= 0 else { throw .invalidConfiguration("waiting requests must be at least 0") }
         guard defaultMaxTokens >= 1 else { throw .invalidConfiguration("the default max_tokens must be at least 1") }

@@ -47,14 +47,17 @@ public final class GenerationScheduler: @unchecked Sendable {
 
     /// Requests waiting for admission (for listings and tests).
     public var queuedRequests: Int {
-        condition.lock(); defer { condition.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
         return queuedCount
     }
 
     /// Queues `request`; its chunks arrive on the returned stream, which ends after the chunk
     /// carrying the finish, or throws `GenerationError`. Ending the stream's iteration (the
     /// caller's task cancelled) frees the sequence at the next step.
-    public func submit(_ request: GenerationRequest) throws(GenerationError) -> AsyncThrowingStream<GenerationChunk, any Error> {
+    public func submit(_ request: GenerationRequest) throws(GenerationError) -> AsyncThrowingStream<
+        GenerationChunk, any Error
+    > {
         let total = request.prompt.count + request.maxTokens
         guard total <= decoder.contextLength else {
             throw .neverFits(tokens: total, limit: decoder.contextLength, what: "context")
@@ -178,7 +181,10 @@ public final class GenerationScheduler: @unchecked Sendable {
         var index = 0
         while index < active.count {
             let job = active[index]
-            guard job.tokens.count - job.stored == 1 else { index += 1; continue }
+            guard job.tokens.count - job.stored == 1 else {
+                index += 1
+                continue
+            }
             guard reserveOrPreempt(job, tokens: job.stored + 1) else { continue }  // `job` itself was preempted
             planned.append((job, 1))
             budget -= 1
@@ -250,8 +256,10 @@ public final class GenerationScheduler: @unchecked Sendable {
 
     /// Sends the last chunk and frees the job's blocks. Unless a stop string ended it
     /// (`flushes` false), the text still held back goes out with it.
-    private func finish(_ job: Job, _ reason: GenerationFinish.Reason, text: String = "", tokens: [UInt32] = [],
-                        flushes: Bool = true) {
+    private func finish(
+        _ job: Job, _ reason: GenerationFinish.Reason, text: String = "", tokens: [UInt32] = [],
+        flushes: Bool = true
+    ) {
         remove(job)
         var chunk = job.finishChunk(reason)
         chunk.text = flushes ? text + job.stopMatcher.flush() + job.detokenizer.finish() : text
@@ -298,8 +306,10 @@ public final class GenerationScheduler: @unchecked Sendable {
         /// `cancelled` as the loop saw it when it last collected.
         var cancelledSeen = false
 
-        init(request: GenerationRequest, model: GenerativeModel,
-             continuation: AsyncThrowingStream<GenerationChunk, any Error>.Continuation) {
+        init(
+            request: GenerationRequest, model: GenerativeModel,
+            continuation: AsyncThrowingStream<GenerationChunk, any Error>.Continuation
+        ) {
             self.request = request
             self.continuation = continuation
             sampler = TokenSampler(parameters: request.sampling, prompt: request.prompt)
@@ -313,9 +323,11 @@ public final class GenerationScheduler: @unchecked Sendable {
         }
 
         func finishChunk(_ reason: GenerationFinish.Reason) -> GenerationChunk {
-            GenerationChunk(text: "", tokens: [], finish: GenerationFinish(
-                reason: reason, promptTokens: request.prompt.count, generatedTokens: generated,
-                timeToFirstToken: firstToken.map { request.accepted.duration(to: $0) }))
+            GenerationChunk(
+                text: "", tokens: [],
+                finish: GenerationFinish(
+                    reason: reason, promptTokens: request.prompt.count, generatedTokens: generated,
+                    timeToFirstToken: firstToken.map { request.accepted.duration(to: $0) }))
         }
     }
 }

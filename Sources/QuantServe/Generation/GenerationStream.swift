@@ -12,8 +12,10 @@ public struct GenerationRequest: Sendable {
     /// When the server accepted the call (time to first token counts from here).
     public var accepted: ContinuousClock.Instant
 
-    public init(prompt: [UInt32], maxTokens: Int, sampling: SamplingParameters = .init(), stopStrings: [String] = [],
-                deadline: ContinuousClock.Instant? = nil, accepted: ContinuousClock.Instant = .now) {
+    public init(
+        prompt: [UInt32], maxTokens: Int, sampling: SamplingParameters = .init(), stopStrings: [String] = [],
+        deadline: ContinuousClock.Instant? = nil, accepted: ContinuousClock.Instant = .now
+    ) {
         self.prompt = prompt
         self.maxTokens = maxTokens
         self.sampling = sampling

@@ -1,5 +1,5 @@
-import QuantServeGRPC
 import QuantServeAPI
+import QuantServeGRPC
 
 /// The standard gRPC health service, `grpc.health.v1.Health`, answering from a `HealthStatusBoard`.
 ///
@@ -18,13 +18,16 @@ public struct HealthService: RPCService {
     /// Registers `Check` and `Watch`.
     public func register(in router: inout RPCRouter) {
         let board = board
-        router.registerUnary(HealthMethods.check, request: HealthCheckRequest.self, response: HealthCheckResponse.self) { request, _ in
+        router.registerUnary(HealthMethods.check, request: HealthCheckRequest.self, response: HealthCheckResponse.self)
+        { request, _ in
             guard let status = board.status(of: request.service) else {
                 throw RPCError(code: .notFound, message: "unknown service '\(request.service)'")
             }
             return ServerResponse(HealthCheckResponse(status: status))
         }
-        router.registerServerStreaming(HealthMethods.watch, request: HealthCheckRequest.self, response: HealthCheckResponse.self) { request, writer, _ in
+        router.registerServerStreaming(
+            HealthMethods.watch, request: HealthCheckRequest.self, response: HealthCheckResponse.self
+        ) { request, writer, _ in
             for await status in board.updates(for: request.service) {
                 try await writer.write(HealthCheckResponse(status: status))
             }

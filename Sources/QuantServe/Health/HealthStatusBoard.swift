@@ -66,7 +66,8 @@ public final class HealthStatusBoard: Sendable {
     /// The status of `service` now (SERVICE_UNKNOWN when not registered), then every change,
     /// until the board shuts down or the consumer stops. A slow consumer skips to the newest status.
     public func updates(for service: String) -> AsyncStream<ServingStatus> {
-        let (stream, continuation) = AsyncStream.makeStream(of: ServingStatus.self, bufferingPolicy: .bufferingNewest(1))
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: ServingStatus.self, bufferingPolicy: .bufferingNewest(1))
         let watcherID = state.withLock { state -> UInt64? in
             continuation.yield(state.statuses[service] ?? .serviceUnknown)
             guard !state.isShutDown else { return nil }

@@ -15,8 +15,9 @@ public struct BertModelVersion: EmbeddingEngine {
         let folder = try VerifiedModelFolder(directory: directory)
         encoder = try BertEncoder(folder: folder, pool: pool, maxTextBytes: maxTextBytes)
         if let reference = folder.manifest.knowledgeBase {
-            knowledgeBase = KnowledgeBaseSource(base: try KnowledgeBase(bytes: folder.bytes(of: reference.file)),
-                                                threshold: reference.threshold)
+            knowledgeBase = KnowledgeBaseSource(
+                base: try KnowledgeBase(bytes: folder.bytes(of: reference.file)),
+                threshold: reference.threshold)
         } else {
             knowledgeBase = nil
         }
@@ -43,7 +44,8 @@ public struct BertModelVersion: EmbeddingEngine {
 extension ModelServer {
     /// The loader of int8 BERT versions on `pool`.
     public static func bertLoader(pool: ComputePool, maxTextBytes: Int = ModelTokenizer.defaultMaxTextBytes)
-        -> ModelRegistry.EngineLoader {
+        -> ModelRegistry.EngineLoader
+    {
         { try BertModelVersion(directory: $0, pool: pool, maxTextBytes: maxTextBytes) }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
-import QuantServeTransformer
-import QuantServeGRPC
 import QuantServeAPI
+import QuantServeGRPC
+import QuantServeTransformer
 
 /// The inference operations, free of any RPC type: resolve a version through the registry,
 /// tokenize (on the tokenization pool, stopping between texts and inside long ones once the
@@ -60,8 +60,10 @@ public struct Inference: Sendable {
     /// One embedding per text, from the version `name`/`version` resolves to (a READY version
     /// that is not serving only with `.anyReady` access). `inputType` selects the model's input
     /// prefix (empty: its default); one the model does not know is `InferenceError.unknownInputType`.
-    public func embed(name: String, version: UInt64, access: VersionAccess = .servingOnly, texts: [String], truncate: Bool,
-                      inputType: String = "", deadline: ContinuousClock.Instant?) async throws -> Embeddings {
+    public func embed(
+        name: String, version: UInt64, access: VersionAccess = .servingOnly, texts: [String], truncate: Bool,
+        inputType: String = "", deadline: ContinuousClock.Instant?
+    ) async throws -> Embeddings {
         try validate(texts)
         let loaded = try registry.acquire(name: name, version: version, access: access)
         defer { registry.release(loaded) }
@@ -69,25 +71,33 @@ public struct Inference: Sendable {
     }
 
     /// The `topK` best labels per text from the label set `head` (the version's first when empty).
-    public func classify(name: String, version: UInt64, access: VersionAccess = .servingOnly, texts: [String], topK: Int,
-                         head: String = "", deadline: ContinuousClock.Instant?) async throws -> Classifications {
+    public func classify(
+        name: String, version: UInt64, access: VersionAccess = .servingOnly, texts: [String], topK: Int,
+        head: String = "", deadline: ContinuousClock.Instant?
+    ) async throws -> Classifications {
         try validate(texts)
         let loaded = try registry.acquire(name: name, version: version, access: access)
         defer { registry.release(loaded) }
-        guard let classifier = head.isEmpty ? loaded.classifiers.first : loaded.classifiers.first(where: { $0.name == head }) else {
+        guard
+            let classifier = head.isEmpty
+                ? loaded.classifiers.first : loaded.classifiers.first(where: { $0.name == head })
+        else {
             throw loaded.classifiers.isEmpty
                 ? InferenceError.noIntents(name: loaded.name, version: loaded.version)
                 : InferenceError.unknownHead(head, available: loaded.classifiers.map(\.name))
         }
         let embeddings = try await embed(texts, truncate: true, with: loaded, deadline: deadline)
         let results = embeddings.vectors.map { classifier.classify($0, topK: topK) }
-        return Classifications(name: loaded.name, version: loaded.version, head: classifier.name, results: results,
-                               timings: embeddings.timings)
+        return Classifications(
+            name: loaded.name, version: loaded.version, head: classifier.name, results: results,
+            timings: embeddings.timings)
     }
 
     /// The `topK` knowledge-base entries closest to each text.
-    public func answer(name: String, version: UInt64, access: VersionAccess = .servingOnly, texts: [String], topK: Int,
-                       deadline: ContinuousClock.Instant?) async throws -> Answers {
+    public func answer(
+        name: String, version: UInt64, access: VersionAccess = .servingOnly, texts: [String], topK: Int,
+        deadline: ContinuousClock.Instant?
+    ) async throws -> Answers {
         try validate(texts)
         let loaded = try registry.acquire(name: name, version: version, access: access)
         defer { registry.release(loaded) }
@@ -96,12 +106,15 @@ public struct Inference: Sendable {
         }
         let embeddings = try await embed(texts, truncate: true, with: loaded, deadline: deadline)
         let results = embeddings.vectors.map { index.search($0, topK: topK) }
-        return Answers(name: loaded.name, version: loaded.version, results: results, index: index, timings: embeddings.timings)
+        return Answers(
+            name: loaded.name, version: loaded.version, results: results, index: index, timings: embeddings.timings)
     }
 
     /// Token ids of each text, exactly as the model's tokenizer makes them (truncated to the model's maximum).
-    public func tokenize(name: String, version: UInt64, access: VersionAccess = .servingOnly, texts: [String],
-                         deadline: ContinuousClock.Instant?) async throws -> Tokens {
+    public func tokenize(
+        name: String, version: UInt64, access: VersionAccess = .servingOnly, texts: [String],
+        deadline: ContinuousClock.Instant?
+    ) async throws -> Tokens {
         try validate(texts)
         let loaded = try registry.acquire(name: name, version: version, access: access)
         defer { registry.release(loaded) }
@@ -109,8 +122,10 @@ public struct Inference: Sendable {
         return Tokens(name: loaded.name, version: loaded.version, ids: ids)
     }
 
-    private func embed(_ texts: [String], truncate: Bool, inputType: String = "", with loaded: LoadedVersion,
-                       deadline: ContinuousClock.Instant?) async throws -> Embeddings {
+    private func embed(
+        _ texts: [String], truncate: Bool, inputType: String = "", with loaded: LoadedVersion,
+        deadline: ContinuousClock.Instant?
+    ) async throws -> Embeddings {
         var timings = RequestTimings()
         let engine = try loaded.engine
         let prefix: String
@@ -120,9 +135,10 @@ public struct Inference: Sendable {
             throw InferenceError.unknownInputType("\(error)")
         }
         let tokenizeStart = ContinuousClock.now
-        let sequences = try await tokenize(prefix.isEmpty ? texts : texts.map { prefix + $0 }, truncate: truncate,
-                                           engine: loaded.engine,
-                                           tokenLimit: loaded.scheduler.configuration.maxRequestTokens, deadline: deadline)
+        let sequences = try await tokenize(
+            prefix.isEmpty ? texts : texts.map { prefix + $0 }, truncate: truncate,
+            engine: loaded.engine,
+            tokenLimit: loaded.scheduler.configuration.maxRequestTokens, deadline: deadline)
         timings.tokenizeMicroseconds = microseconds(tokenizeStart.duration(to: .now))
         let output = try await loaded.scheduler.embed(sequences, deadline: deadline)
         timings.queueMicroseconds = output.queueMicroseconds
@@ -131,15 +147,18 @@ public struct Inference: Sendable {
         loaded.metrics.recordRequest(timings)
         let dimensions = try loaded.engine.dimensions
         let vectors = (0..<sequences.count).map { Array(output.rows[$0 * dimensions..<($0 + 1) * dimensions]) }
-        return Embeddings(name: loaded.name, version: loaded.version, vectors: vectors,
-                          tokenCounts: sequences.map(\.count), dimensions: dimensions, timings: timings)
+        return Embeddings(
+            name: loaded.name, version: loaded.version, vectors: vectors,
+            tokenCounts: sequences.map(\.count), dimensions: dimensions, timings: timings)
     }
 
     /// The token ids of every text, computed on the tokenization pool. Stops between texts and
     /// inside long ones once the caller is cancelled or the deadline passes, and once the texts
     /// so far hold more than `tokenLimit` tokens.
-    private func tokenize(_ texts: [String], truncate: Bool, engine: any EmbeddingEngine, tokenLimit: Int?,
-                          deadline: ContinuousClock.Instant?) async throws -> [[UInt32]] {
+    private func tokenize(
+        _ texts: [String], truncate: Bool, engine: any EmbeddingEngine, tokenLimit: Int?,
+        deadline: ContinuousClock.Instant?
+    ) async throws -> [[UInt32]] {
         let bytes = texts.reduce(0) { $0 + $1.utf8.count }
         return try await tokenization.run(bytes: bytes, deadline: deadline) { stop in
             var sequences: [[UInt32]] = []
@@ -160,8 +179,10 @@ public struct Inference: Sendable {
 
     /// The token ids of one text; a tokenizer error becomes `badText`, and a stop inside the
     /// text says why the work stopped (cancelled, or the deadline passed).
-    private func tokenize(_ text: String, index: Int, truncate: Bool, engine: any EmbeddingEngine,
-                          stop: TokenizationPool.StopCheck) throws -> [UInt32] {
+    private func tokenize(
+        _ text: String, index: Int, truncate: Bool, engine: any EmbeddingEngine,
+        stop: TokenizationPool.StopCheck
+    ) throws -> [UInt32] {
         do {
             return try engine.tokenize(text, truncate: truncate, isCancelled: { stop.shouldStop })
         } catch is CancellationError {
@@ -202,7 +223,8 @@ public enum InferenceError: Error, Sendable, Equatable, CustomStringConvertible 
         case .noIntents(let name, let version): "model '\(name)' version \(version) has no intents to classify with"
         case .unknownHead(let head, let available):
             "the model has no label set \(ClientText.quoted(head)); it has \(available.joined(separator: ", "))"
-        case .noKnowledgeBase(let name, let version): "model '\(name)' version \(version) has no knowledge base to answer from"
+        case .noKnowledgeBase(let name, let version):
+            "model '\(name)' version \(version) has no knowledge base to answer from"
         case .notAnEncoder(let name, let version):
             "model '\(name)' version \(version) is a decoder (text generation): call Generate, not Embed, Classify, Answer or Tokenize"
         case .notADecoder(let name, let version):

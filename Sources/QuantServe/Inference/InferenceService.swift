@@ -1,5 +1,5 @@
-import QuantServeGRPC
 import QuantServeAPI
+import QuantServeGRPC
 
 /// `inference.v1.Inference`: Embed, Classify, Tokenize, Answer and Generate over gRPC. Each response names the
 /// exact version that served and carries the server-side timings as response headers.
@@ -28,52 +28,67 @@ public struct InferenceService: RPCService {
     }
 
     public func register(in router: inout RPCRouter) {
-        router.registerUnary(InferenceMethods.embed) { (request: EmbedRequest, context) -> ServerResponse<EmbedResponse> in
+        router.registerUnary(InferenceMethods.embed) {
+            (request: EmbedRequest, context) -> ServerResponse<EmbedResponse> in
             let model = request.model ?? ModelRef()
-            let result = try await inference.embed(name: model.name, version: model.version, access: access(model, context), texts: request.texts,
-                                                   truncate: request.truncate, inputType: request.inputType, deadline: context.deadline)
+            let result = try await inference.embed(
+                name: model.name, version: model.version, access: access(model, context), texts: request.texts,
+                truncate: request.truncate, inputType: request.inputType, deadline: context.deadline)
             let embeddings = zip(result.vectors, result.tokenCounts).map { vector, count in
                 Embedding(values: vector, tokenCount: UInt32(count))
             }
             return ServerResponse(
-                EmbedResponse(model: ModelRef(name: result.name, version: result.version),
-                              embeddings: embeddings, dimensions: UInt32(result.dimensions)),
+                EmbedResponse(
+                    model: ModelRef(name: result.name, version: result.version),
+                    embeddings: embeddings, dimensions: UInt32(result.dimensions)),
                 headers: Self.headers(result.timings))
         }
-        router.registerUnary(InferenceMethods.classify) { (request: ClassifyRequest, context) -> ServerResponse<ClassifyResponse> in
+        router.registerUnary(InferenceMethods.classify) {
+            (request: ClassifyRequest, context) -> ServerResponse<ClassifyResponse> in
             let model = request.model ?? ModelRef()
-            let result = try await inference.classify(name: model.name, version: model.version, access: access(model, context), texts: request.texts,
-                                                      topK: Int(request.topK), head: request.head, deadline: context.deadline)
+            let result = try await inference.classify(
+                name: model.name, version: model.version, access: access(model, context), texts: request.texts,
+                topK: Int(request.topK), head: request.head, deadline: context.deadline)
             let results = result.results.map { scores in
                 Classification(labels: scores.map { LabelScore(label: $0.label, score: $0.score) })
             }
             return ServerResponse(
-                ClassifyResponse(model: ModelRef(name: result.name, version: result.version), results: results, head: result.head),
+                ClassifyResponse(
+                    model: ModelRef(name: result.name, version: result.version), results: results, head: result.head),
                 headers: Self.headers(result.timings))
         }
-        router.registerUnary(InferenceMethods.answer) { (request: AnswerRequest, context) -> ServerResponse<AnswerResponse> in
+        router.registerUnary(InferenceMethods.answer) {
+            (request: AnswerRequest, context) -> ServerResponse<AnswerResponse> in
             let model = request.model ?? ModelRef()
-            let result = try await inference.answer(name: model.name, version: model.version, access: access(model, context), texts: request.texts,
-                                                    topK: Int(request.topK), deadline: context.deadline)
+            let result = try await inference.answer(
+                name: model.name, version: model.version, access: access(model, context), texts: request.texts,
+                topK: Int(request.topK), deadline: context.deadline)
             let entries = result.index.base.entries
             let results = result.results.map { matches in
-                AnswerResult(matches: matches.map { match in
-                    let entry = entries[match.entry]
-                    return AnswerMatch(id: entry.id, score: match.score, answer: entry.answer,
-                                       question: entry.questions[match.question], language: entry.language)
-                }, confident: (matches.first?.score ?? -.infinity) >= result.index.threshold)
+                AnswerResult(
+                    matches: matches.map { match in
+                        let entry = entries[match.entry]
+                        return AnswerMatch(
+                            id: entry.id, score: match.score, answer: entry.answer,
+                            question: entry.questions[match.question], language: entry.language)
+                    }, confident: (matches.first?.score ?? -.infinity) >= result.index.threshold)
             }
             return ServerResponse(
-                AnswerResponse(model: ModelRef(name: result.name, version: result.version), results: results,
-                               threshold: result.index.threshold),
+                AnswerResponse(
+                    model: ModelRef(name: result.name, version: result.version), results: results,
+                    threshold: result.index.threshold),
                 headers: Self.headers(result.timings))
         }
-        router.registerUnary(InferenceMethods.tokenize) { (request: TokenizeRequest, context) -> ServerResponse<TokenizeResponse> in
+        router.registerUnary(InferenceMethods.tokenize) {
+            (request: TokenizeRequest, context) -> ServerResponse<TokenizeResponse> in
             let model = request.model ?? ModelRef()
-            let result = try await inference.tokenize(name: model.name, version: model.version, access: access(model, context),
-                                                      texts: request.texts, deadline: context.deadline)
-            return ServerResponse(TokenizeResponse(model: ModelRef(name: result.name, version: result.version),
-                                                   tokens: result.ids.map { TokenIds(ids: $0) }))
+            let result = try await inference.tokenize(
+                name: model.name, version: model.version, access: access(model, context),
+                texts: request.texts, deadline: context.deadline)
+            return ServerResponse(
+                TokenizeResponse(
+                    model: ModelRef(name: result.name, version: result.version),
+                    tokens: result.ids.map { TokenIds(ids: $0) }))
         }
         registerGenerate(in: &router)
     }

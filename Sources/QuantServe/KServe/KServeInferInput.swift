@@ -1,5 +1,5 @@
-import QuantServeGRPC
 import QuantServeAPI
+import QuantServeGRPC
 
 /// What a `ModelInferRequest` asks for, checked before anything is computed: the texts of
 /// input `TEXT`, whether it wants the embeddings or the classifications, and the request
@@ -31,15 +31,20 @@ struct KServeInferInput: Sendable {
     }
 
     private static func task(_ outputs: [KServe.InferRequestedOutputTensor]) throws -> Task {
-        let known = [KServeModelSignature.embeddingOutput, KServeModelSignature.labelOutput, KServeModelSignature.scoreOutput]
+        let known = [
+            KServeModelSignature.embeddingOutput, KServeModelSignature.labelOutput, KServeModelSignature.scoreOutput,
+        ]
         var names: [String] = []
         for output in outputs {
             guard known.contains(output.name) else {
-                throw invalid("unknown output \(ClientText.quoted(output.name)): the outputs are EMBEDDING, and LABEL and SCORE for models that classify")
+                throw invalid(
+                    "unknown output \(ClientText.quoted(output.name)): the outputs are EMBEDDING, and LABEL and SCORE for models that classify"
+                )
             }
             guard output.parameters["classification"] == nil else {
-                throw invalid("output \(output.name) asks for Triton's classification extension, which QuantServe does not offer: "
-                              + "request outputs LABEL and SCORE, with the request parameter top_k")
+                throw invalid(
+                    "output \(output.name) asks for Triton's classification extension, which QuantServe does not offer: "
+                        + "request outputs LABEL and SCORE, with the request parameter top_k")
             }
             guard !names.contains(output.name) else { throw invalid("output \(output.name) is requested twice") }
             names.append(output.name)
@@ -78,7 +83,8 @@ struct KServeInferInput: Sendable {
             throw invalid("input TEXT has shape \(input.shape); it must be [batch, 1] with batch at least 1")
         }
         guard input.shape[0] <= Int64(KServeModelSignature.maxBatchSize) else {
-            throw invalid("input TEXT holds \(input.shape[0]) texts, more than the limit of \(KServeModelSignature.maxBatchSize)")
+            throw invalid(
+                "input TEXT holds \(input.shape[0]) texts, more than the limit of \(KServeModelSignature.maxBatchSize)")
         }
         let count = Int(input.shape[0])
         let elements: [ArraySlice<UInt8>]
@@ -93,7 +99,8 @@ struct KServeInferInput: Sendable {
         } else {
             let contents = input.contents?.bytesContents ?? []
             guard contents.count == count else {
-                throw invalid("input TEXT has shape \(input.shape) (\(count) texts) but bytes_contents holds \(contents.count)")
+                throw invalid(
+                    "input TEXT has shape \(input.shape) (\(count) texts) but bytes_contents holds \(contents.count)")
             }
             elements = contents.map { $0[...] }
         }

@@ -35,7 +35,9 @@ struct KServeModelSignature: Sendable {
     }
 
     var metadataOutputs: [KServe.TensorMetadata] {
-        var outputs = [KServe.TensorMetadata(name: Self.embeddingOutput, datatype: Self.fp32Type, shape: [-1, Int64(dimensions)])]
+        var outputs = [
+            KServe.TensorMetadata(name: Self.embeddingOutput, datatype: Self.fp32Type, shape: [-1, Int64(dimensions)])
+        ]
         if classifies {
             outputs.append(KServe.TensorMetadata(name: Self.labelOutput, datatype: Self.bytesType, shape: [-1, -1]))
             outputs.append(KServe.TensorMetadata(name: Self.scoreOutput, datatype: Self.fp32Type, shape: [-1, -1]))
@@ -50,7 +52,8 @@ struct KServeModelSignature: Sendable {
             outputs.append(KServe.ModelTensor(name: Self.labelOutput, dataType: .string, dims: [-1]))
             outputs.append(KServe.ModelTensor(name: Self.scoreOutput, dataType: .fp32, dims: [-1]))
         }
-        return KServe.ModelConfig(name: name, platform: Self.platform, backend: Self.platform, maxBatchSize: Int32(Self.maxBatchSize),
-                                  inputs: [KServe.ModelTensor(name: Self.textInput, dataType: .string, dims: [1])], outputs: outputs)
+        return KServe.ModelConfig(
+            name: name, platform: Self.platform, backend: Self.platform, maxBatchSize: Int32(Self.maxBatchSize),
+            inputs: [KServe.ModelTensor(name: Self.textInput, dataType: .string, dims: [1])], outputs: outputs)
     }
 }

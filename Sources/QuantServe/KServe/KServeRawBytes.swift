@@ -11,18 +11,23 @@ enum KServeRawBytes {
         var position = 0
         while position < raw.count {
             guard elements.count < expected else {
-                throw KServeInferInput.invalid("raw TEXT holds more than the \(expected) elements its shape says: "
-                                               + "\(raw.count - position) bytes are left after element \(expected - 1)")
+                throw KServeInferInput.invalid(
+                    "raw TEXT holds more than the \(expected) elements its shape says: "
+                        + "\(raw.count - position) bytes are left after element \(expected - 1)")
             }
             guard raw.count - position >= 4 else {
-                throw KServeInferInput.invalid("raw TEXT is truncated: element \(elements.count) has \(raw.count - position) bytes "
-                                               + "of its 4-byte length")
+                throw KServeInferInput.invalid(
+                    "raw TEXT is truncated: element \(elements.count) has \(raw.count - position) bytes "
+                        + "of its 4-byte length")
             }
-            let length = Int(raw[position]) | Int(raw[position + 1]) << 8 | Int(raw[position + 2]) << 16 | Int(raw[position + 3]) << 24
+            let length =
+                Int(raw[position]) | Int(raw[position + 1]) << 8 | Int(raw[position + 2]) << 16 | Int(raw[position + 3])
+                << 24
             position += 4
             guard length <= raw.count - position else {
-                throw KServeInferInput.invalid("raw TEXT is truncated: element \(elements.count) claims \(length) bytes "
-                                               + "but \(raw.count - position) remain")
+                throw KServeInferInput.invalid(
+                    "raw TEXT is truncated: element \(elements.count) claims \(length) bytes "
+                        + "but \(raw.count - position) remain")
             }
             elements.append(raw[position..<position + length])
             position += length

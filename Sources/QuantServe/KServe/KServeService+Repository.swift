@@ -1,5 +1,5 @@
-import QuantServeGRPC
 import QuantServeAPI
+import QuantServeGRPC
 
 /// `RepositoryIndex`, `RepositoryModelLoad` and `RepositoryModelUnload` on the model registry,
 /// under the same admin authorization as `inference.v1.ModelRegistry`. A load serves the newest
@@ -11,23 +11,30 @@ extension KServeService {
             try Self.checkRepositoryName(request.repositoryName)
             return ServerResponse(KServe.RepositoryIndexResponse(models: index(readyOnly: request.ready)))
         }
-        router.registerUnary(KServe.Methods.repositoryModelLoad) { (request: KServe.RepositoryModelLoadRequest, context) in
+        router.registerUnary(KServe.Methods.repositoryModelLoad) {
+            (request: KServe.RepositoryModelLoadRequest, context) in
             try authorization.check(context)
             try Self.checkRepositoryName(request.repositoryName)
             guard request.parameterNames.isEmpty else {
-                throw RPCError(code: .invalidArgument,
-                               message: "QuantServe loads a model's newest version folder from its repository as it is; "
-                                   + "load parameters (\(request.parameterNames.map { ClientText.quoted($0) }.joined(separator: ", "))) are not supported")
+                throw RPCError(
+                    code: .invalidArgument,
+                    message: "QuantServe loads a model's newest version folder from its repository as it is; "
+                        + "load parameters (\(request.parameterNames.map { ClientText.quoted($0) }.joined(separator: ", "))) are not supported"
+                )
             }
             try await load(request.modelName)
             return ServerResponse(KServe.RepositoryModelLoadResponse())
         }
-        router.registerUnary(KServe.Methods.repositoryModelUnload) { (request: KServe.RepositoryModelUnloadRequest, context) in
+        router.registerUnary(KServe.Methods.repositoryModelUnload) {
+            (request: KServe.RepositoryModelUnloadRequest, context) in
             try authorization.check(context)
             try Self.checkRepositoryName(request.repositoryName)
             if let unknown = request.parameterNames.first(where: { $0 != "unload_dependents" }) {
-                throw RPCError(code: .invalidArgument,
-                               message: "unload parameter \(ClientText.quoted(unknown)) is not supported; the only one is unload_dependents")
+                throw RPCError(
+                    code: .invalidArgument,
+                    message:
+                        "unload parameter \(ClientText.quoted(unknown)) is not supported; the only one is unload_dependents"
+                )
             }
             try unload(request.modelName)
             return ServerResponse(KServe.RepositoryModelUnloadResponse())
@@ -41,7 +48,8 @@ extension KServeService {
         for model in models {
             for version in model.versions {
                 let (state, reason) = Self.state(version, serving: model.servingVersion)
-                entries.append(KServe.ModelIndex(name: model.name, version: String(version.version), state: state, reason: reason))
+                entries.append(
+                    KServe.ModelIndex(name: model.name, version: String(version.version), state: state, reason: reason))
             }
         }
         let known = Set(models.filter { !$0.versions.isEmpty }.map(\.name))
@@ -65,8 +73,10 @@ extension KServeService {
     private func load(_ name: String) async throws {
         try ModelRegistry.validate(name: name)
         guard let newest = registry.completeVersions(of: name).last else {
-            throw RPCError(code: .notFound, message: "the repository has no complete version of model \(ClientText.quoted(name)) "
-                               + "(a folder \(name)/<version>/ holding \(RepositoryWatcher.completionMarker))")
+            throw RPCError(
+                code: .notFound,
+                message: "the repository has no complete version of model \(ClientText.quoted(name)) "
+                    + "(a folder \(name)/<version>/ holding \(RepositoryWatcher.completionMarker))")
         }
         let existing = registry.list(name: name).first?.versions.first { $0.version == newest }
         switch existing?.state {
@@ -89,8 +99,11 @@ extension KServeService {
 
     private static func checkRepositoryName(_ name: String) throws {
         guard name.isEmpty else {
-            throw RPCError(code: .invalidArgument,
-                           message: "QuantServe has one model repository: leave repository_name empty (it is \(ClientText.quoted(name)))")
+            throw RPCError(
+                code: .invalidArgument,
+                message:
+                    "QuantServe has one model repository: leave repository_name empty (it is \(ClientText.quoted(name)))"
+            )
         }
     }
 }

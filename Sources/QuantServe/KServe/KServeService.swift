@@ -1,5 +1,5 @@
-import QuantServeGRPC
 import QuantServeAPI
+import QuantServeGRPC
 
 /// `inference.GRPCInferenceService`, the KServe v2 / Triton gRPC protocol, over the same
 /// registry, admission and batcher as `inference.v1.Inference`: health, metadata, config,
@@ -37,22 +37,27 @@ public struct KServeService: RPCService {
             return ServerResponse(KServe.ModelReadyResponse(ready: ready))
         }
         router.registerUnary(KServe.Methods.serverMetadata) { (_: KServe.ServerMetadataRequest, _) in
-            ServerResponse(KServe.ServerMetadataResponse(name: Self.serverName, version: Self.protocolVersion, extensions: Self.extensions))
+            ServerResponse(
+                KServe.ServerMetadataResponse(
+                    name: Self.serverName, version: Self.protocolVersion, extensions: Self.extensions))
         }
         router.registerUnary(KServe.Methods.modelMetadata) { (request: KServe.ModelMetadataRequest, context) in
             let version = try Self.versionNumber(request.version)
-            return ServerResponse(try withVersion(name: request.name, version: version, context) { loaded in
-                let signature = try KServeModelSignature(loaded)
-                return KServe.ModelMetadataResponse(name: loaded.name, versions: readyVersions(of: loaded.name),
-                                                    platform: KServeModelSignature.platform,
-                                                    inputs: signature.metadataInputs, outputs: signature.metadataOutputs)
-            })
+            return ServerResponse(
+                try withVersion(name: request.name, version: version, context) { loaded in
+                    let signature = try KServeModelSignature(loaded)
+                    return KServe.ModelMetadataResponse(
+                        name: loaded.name, versions: readyVersions(of: loaded.name),
+                        platform: KServeModelSignature.platform,
+                        inputs: signature.metadataInputs, outputs: signature.metadataOutputs)
+                })
         }
         router.registerUnary(KServe.Methods.modelConfig) { (request: KServe.ModelConfigRequest, context) in
             let version = try Self.versionNumber(request.version)
-            return ServerResponse(try withVersion(name: request.name, version: version, context) { loaded in
-                KServe.ModelConfigResponse(config: try KServeModelSignature(loaded).config(name: loaded.name))
-            })
+            return ServerResponse(
+                try withVersion(name: request.name, version: version, context) { loaded in
+                    KServe.ModelConfigResponse(config: try KServeModelSignature(loaded).config(name: loaded.name))
+                })
         }
         router.registerUnary(KServe.Methods.modelInfer) { (request: KServe.ModelInferRequest, context) in
             ServerResponse(try await infer(request, context))
@@ -63,16 +68,19 @@ public struct KServeService: RPCService {
         registerRepository(in: &router)
         for method in KServe.Methods.unimplemented {
             router.register(method) { _, _, _ in
-                throw RPCError(code: .unimplemented,
-                               message: "QuantServe does not implement \(method.method) of \(KServe.service); it answers "
-                                   + KServe.Methods.implemented.map(\.method).joined(separator: ", "))
+                throw RPCError(
+                    code: .unimplemented,
+                    message: "QuantServe does not implement \(method.method) of \(KServe.service); it answers "
+                        + KServe.Methods.implemented.map(\.method).joined(separator: ", "))
             }
         }
     }
 
     /// Runs `body` with the version `name`/`version` resolves to (the same access rule as
     /// `InferenceService`: a READY version that is not serving only for admin-authorized calls).
-    func withVersion<T>(name: String, version: UInt64, _ context: ServerContext, _ body: (LoadedVersion) throws -> T) throws -> T {
+    func withVersion<T>(name: String, version: UInt64, _ context: ServerContext, _ body: (LoadedVersion) throws -> T)
+        throws -> T
+    {
         let access: VersionAccess = version != 0 && authorization.permits(context) ? .anyReady : .servingOnly
         let loaded = try registry.acquire(name: name, version: version, access: access)
         defer { registry.release(loaded) }
@@ -94,13 +102,17 @@ public struct KServeService: RPCService {
         }
         var stats: [KServe.ModelStatistics] = []
         for model in models {
-            for status in model.versions where (status.state == .ready || status.state == .serving)
-                && (version == 0 || status.version == version) {
+            for status in model.versions
+            where (status.state == .ready || status.state == .serving)
+                && (version == 0 || status.version == version)
+            {
                 stats.append(statistics.statistics(name: model.name, version: status.version))
             }
         }
         if version != 0 && stats.isEmpty {
-            if request.name.isEmpty { throw RPCError(code: .notFound, message: "no model has a ready version \(version)") }
+            if request.name.isEmpty {
+                throw RPCError(code: .notFound, message: "no model has a ready version \(version)")
+            }
             throw RegistryError.unknownVersion(name: request.name, version: version)
         }
         return KServe.ModelStatisticsResponse(modelStats: stats)
@@ -110,10 +122,12 @@ public struct KServeService: RPCService {
     static func versionNumber(_ text: String) throws -> UInt64 {
         if text.isEmpty { return 0 }
         guard text.utf8.count <= 20, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-              let number = UInt64(text), number > 0
+            let number = UInt64(text), number > 0
         else {
-            throw RPCError(code: .invalidArgument, message: "model version \(ClientText.quoted(text)) is not a version number: "
-                               + "give a positive decimal number, or leave it empty for the serving version")
+            throw RPCError(
+                code: .invalidArgument,
+                message: "model version \(ClientText.quoted(text)) is not a version number: "
+                    + "give a positive decimal number, or leave it empty for the serving version")
         }
         return number
     }

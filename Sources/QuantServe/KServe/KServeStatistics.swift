@@ -51,14 +51,16 @@ final class KServeStatistics: @unchecked Sendable {
 
     /// The statistics of `name`/`version` (zero when it has served nothing here).
     func statistics(name: String, version: UInt64) -> KServe.ModelStatistics {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return entries[Key(name: name, version: version)]
             ?? KServe.ModelStatistics(name: name, version: String(version), inferenceStats: KServe.InferStatistics())
     }
 
     private func update(name: String, version: UInt64, _ change: (inout KServe.ModelStatistics) -> Void) {
         let now = UInt64(max(0, Date().timeIntervalSince1970 * 1000))
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         let key = Key(name: name, version: version)
         var entry = entries[key] ?? KServe.ModelStatistics(name: name, version: String(version))
         change(&entry)

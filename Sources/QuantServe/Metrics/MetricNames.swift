@@ -33,8 +33,10 @@ public enum MetricNames {
     /// Every duration histogram's buckets: 50 µs to 10 s, about three per decade.
     public static let durationBuckets: [Duration] = [
         .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500),
-        .milliseconds(1), .microseconds(2500), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
-        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
+        .milliseconds(1), .microseconds(2500), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+        .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5),
+        .seconds(10),
     ]
     /// Sequences per batch: powers of two up to 1,024 (a request holds at most 1,024 texts).
     public static let batchSizeBuckets: [Double] = (0...10).map { Double(1 << $0) }

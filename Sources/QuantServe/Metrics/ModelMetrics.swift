@@ -43,8 +43,9 @@ public final class ModelMetrics: Sendable {
         models.withLock { models in
             if let counters = models[model] { return counters }
             let labels = [("model", model)]
-            let counters = ModelCounters(hotSwaps: Counter(label: MetricNames.hotSwaps, dimensions: labels, factory: factory),
-                                         failedLoads: Counter(label: MetricNames.failedLoads, dimensions: labels, factory: factory))
+            let counters = ModelCounters(
+                hotSwaps: Counter(label: MetricNames.hotSwaps, dimensions: labels, factory: factory),
+                failedLoads: Counter(label: MetricNames.failedLoads, dimensions: labels, factory: factory))
             models[model] = counters
             return counters
         }

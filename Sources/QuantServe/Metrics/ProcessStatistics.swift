@@ -10,9 +10,11 @@ struct ProcessStatistics: Sendable, Equatable {
     /// The statistics now, or nil when /proc cannot be read (not Linux).
     static func current() -> ProcessStatistics? {
         guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
-              let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8) else { return nil }
-        return parse(stat: stat, statm: statm, pageBytes: Int(sysconf(Int32(_SC_PAGESIZE))),
-                     ticksPerSecond: Int(sysconf(Int32(_SC_CLK_TCK))))
+            let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8)
+        else { return nil }
+        return parse(
+            stat: stat, statm: statm, pageBytes: Int(sysconf(Int32(_SC_PAGESIZE))),
+            ticksPerSecond: Int(sysconf(Int32(_SC_CLK_TCK))))
     }
 
     /// Parses the two files' text. The command name in stat (field 2) is in parentheses and may
@@ -20,11 +22,13 @@ struct ProcessStatistics: Sendable, Equatable {
     static func parse(stat: String, statm: String, pageBytes: Int, ticksPerSecond: Int) -> ProcessStatistics? {
         let pages = statm.split(separator: " ")
         guard pages.count >= 2, let residentPages = Int(pages[1]),
-              let close = stat.lastIndex(of: ")"), ticksPerSecond > 0 else { return nil }
+            let close = stat.lastIndex(of: ")"), ticksPerSecond > 0
+        else { return nil }
         // After ')': field 3 (state) is index 0, so utime (field 14) is 11 and stime (15) is 12.
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
-        return ProcessStatistics(residentBytes: residentPages * pageBytes,
-                                 cpuSeconds: Double(user + system) / Double(ticksPerSecond))
+        return ProcessStatistics(
+            residentBytes: residentPages * pageBytes,
+            cpuSeconds: Double(user + system) / Double(ticksPerSecond))
     }
 }

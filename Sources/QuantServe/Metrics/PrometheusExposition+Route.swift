@@ -1,5 +1,5 @@
-public import QuantServeHTTP
 import Foundation
+public import QuantServeHTTP
 
 extension PrometheusExposition {
 

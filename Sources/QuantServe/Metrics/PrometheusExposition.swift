@@ -1,6 +1,6 @@
-public import QuantServeGRPC
 public import Metrics
 public import Prometheus
+public import QuantServeGRPC
 import Synchronization
 
 /// One server's metrics as Prometheus text exposition: a collector registry of its own (not the

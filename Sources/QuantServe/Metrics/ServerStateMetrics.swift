@@ -1,5 +1,5 @@
-import QuantServeGRPCHTTP2
 import Metrics
+import QuantServeGRPCHTTP2
 
 /// The gauges read when /metrics is scraped, rather than kept up to date on the request path:
 /// each version's state, resident bytes, queue and in-flight requests (from the registry), open
@@ -23,7 +23,12 @@ final class ServerStateMetrics: @unchecked Sendable {
         init(_ key: VersionKey, factory: any MetricsFactory) {
             let labels = [("model", key.model), ("version", String(key.version))]
             states = VersionState.allCases.map { state in
-                (state, Gauge(label: MetricNames.versionState, dimensions: labels + [("state", state.rawValue)], factory: factory))
+                (
+                    state,
+                    Gauge(
+                        label: MetricNames.versionState, dimensions: labels + [("state", state.rawValue)],
+                        factory: factory)
+                )
             }
             residentBytes = Gauge(label: MetricNames.residentBytes, dimensions: labels, factory: factory)
             queueDepth = Gauge(label: MetricNames.queueDepth, dimensions: labels, factory: factory)

@@ -27,7 +27,9 @@ public final class ServerTrafficMetrics: ServerObserver {
         func series(_ method: String) -> MethodSeries {
             MethodSeries(
                 byCode: Status.Code.allCases.map { code in
-                    Counter(label: MetricNames.requests, dimensions: [("method", method), ("code", code.description)], factory: factory)
+                    Counter(
+                        label: MetricNames.requests, dimensions: [("method", method), ("code", code.description)],
+                        factory: factory)
                 },
                 duration: Timer(label: MetricNames.requestDuration, dimensions: [("method", method)], factory: factory))
         }

@@ -41,8 +41,9 @@ struct EmbeddingsRequest: Decodable, Equatable {
             throw .invalidRequest("'\(path)' has the wrong type: \(context.debugDescription)", param: path)
         } catch let DecodingError.dataCorrupted(context) {
             let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw .invalidRequest(path.isEmpty ? "the body is not valid JSON" : "'\(path)': \(context.debugDescription)",
-                                  param: path.isEmpty ? nil : path)
+            throw .invalidRequest(
+                path.isEmpty ? "the body is not valid JSON" : "'\(path)': \(context.debugDescription)",
+                param: path.isEmpty ? nil : path)
         } catch {
             throw .invalidRequest("the body is not a valid embeddings request: \(error)")
         }
@@ -64,9 +65,12 @@ struct EmbeddingsRequest: Decodable, Equatable {
             texts = [text]
         } else if let list = try? container.decode([String].self, forKey: .input) {
             texts = list
-        } else if (try? container.decode([Int].self, forKey: .input)) != nil || (try? container.decode([[Int]].self, forKey: .input)) != nil {
-            throw OpenAIError.invalidRequest("token-array inputs are not supported: send 'input' as a string or an array of strings",
-                                             param: "input", code: "unsupported_input")
+        } else if (try? container.decode([Int].self, forKey: .input)) != nil
+            || (try? container.decode([[Int]].self, forKey: .input)) != nil
+        {
+            throw OpenAIError.invalidRequest(
+                "token-array inputs are not supported: send 'input' as a string or an array of strings",
+                param: "input", code: "unsupported_input")
         } else {
             guard container.contains(.input) else {
                 throw OpenAIError.invalidRequest("'input' is required", param: "input")
@@ -87,9 +91,13 @@ enum JSONNesting {
         var escaped = false
         for byte in data {
             if inString {
-                if escaped { escaped = false }
-                else if byte == UInt8(ascii: "\\") { escaped = true }
-                else if byte == UInt8(ascii: "\"") { inString = false }
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
                 continue
             }
             switch byte {

@@ -19,7 +19,8 @@ public struct OpenAIEndpoints: Sendable {
     /// in OpenAI's error shape.
     public func register(in router: inout HTTPRouter) {
         router.refusalResponse = { status, message in
-            OpenAIError(status: status, message: message, type: status < 500 ? "invalid_request_error" : "server_error").response
+            OpenAIError(status: status, message: message, type: status < 500 ? "invalid_request_error" : "server_error")
+                .response
         }
         router.add("POST", "/v1/embeddings") { request in
             do {
@@ -42,18 +43,22 @@ public struct OpenAIEndpoints: Sendable {
                     param: "dimensions")
             }
         }
-        let result = try await inference.embed(name: request.model, version: 0, texts: request.texts, truncate: false,
-                                               deadline: ContinuousClock.now + requestTimeout)
+        let result = try await inference.embed(
+            name: request.model, version: 0, texts: request.texts, truncate: false,
+            deadline: ContinuousClock.now + requestTimeout)
         let promptTokens = result.tokenCounts.reduce(0, +)
         var body = JSONText(reservingCapacity: 128 + result.vectors.count * result.dimensions * 12)
         body.object { response in
-            response.key("object"); response.string("list")
+            response.key("object")
+            response.string("list")
             response.key("data")
             response.array { data in
                 for (index, vector) in result.vectors.enumerated() {
                     data.object { item in
-                        item.key("object"); item.string("embedding")
-                        item.key("index"); item.integer(index)
+                        item.key("object")
+                        item.string("embedding")
+                        item.key("index")
+                        item.integer(index)
                         item.key("embedding")
                         switch request.encodingFormat {
                         case .float: item.array { numbers in for value in vector { numbers.float(value) } }
@@ -62,16 +67,23 @@ public struct OpenAIEndpoints: Sendable {
                     }
                 }
             }
-            response.key("model"); response.string(result.name)
+            response.key("model")
+            response.string(result.name)
             response.key("usage")
             response.object { usage in
-                usage.key("prompt_tokens"); usage.integer(promptTokens)
-                usage.key("total_tokens"); usage.integer(promptTokens)
+                usage.key("prompt_tokens")
+                usage.integer(promptTokens)
+                usage.key("total_tokens")
+                usage.integer(promptTokens)
             }
         }
-        return HTTPResponse(status: 200, headers: [("content-type", "application/json"),
-                                                   ("x-model-version", String(result.version))],
-                            body: body.data)
+        return HTTPResponse(
+            status: 200,
+            headers: [
+                ("content-type", "application/json"),
+                ("x-model-version", String(result.version)),
+            ],
+            body: body.data)
     }
 
     /// The dimensions of the version serving `name` now.
@@ -86,17 +98,25 @@ public struct OpenAIEndpoints: Sendable {
     func models() -> HTTPResponse {
         var body = JSONText()
         body.object { response in
-            response.key("object"); response.string("list")
+            response.key("object")
+            response.string("list")
             response.key("data")
             response.array { data in
                 for model in inference.registry.list() {
-                    guard let serving = model.versions.first(where: { $0.version == model.servingVersion }) else { continue }
-                    let modified = (try? FileManager.default.attributesOfItem(atPath: serving.path)[.modificationDate]) as? Date
+                    guard let serving = model.versions.first(where: { $0.version == model.servingVersion }) else {
+                        continue
+                    }
+                    let modified =
+                        (try? FileManager.default.attributesOfItem(atPath: serving.path)[.modificationDate]) as? Date
                     data.object { item in
-                        item.key("id"); item.string(model.name)
-                        item.key("object"); item.string("model")
-                        item.key("created"); item.integer(Int(modified?.timeIntervalSince1970 ?? 0))
-                        item.key("owned_by"); item.string("quantserve")
+                        item.key("id")
+                        item.string(model.name)
+                        item.key("object")
+                        item.string("model")
+                        item.key("created")
+                        item.integer(Int(modified?.timeIntervalSince1970 ?? 0))
+                        item.key("owned_by")
+                        item.string("quantserve")
                     }
                 }
             }
@@ -109,7 +129,8 @@ public struct OpenAIEndpoints: Sendable {
         let serving = inference.registry.list().filter { $0.servingVersion != nil }.map(\.name)
         var body = JSONText()
         body.object { response in
-            response.key("status"); response.string(serving.isEmpty ? "unavailable" : "ok")
+            response.key("status")
+            response.string(serving.isEmpty ? "unavailable" : "ok")
             response.key("models")
             response.array { names in for name in serving { names.string(name) } }
         }

@@ -26,7 +26,8 @@ struct OpenAIError: Error, Equatable {
         case let error as InferenceError:
             self = Self.converting(error)
         case is CancellationError:
-            self = OpenAIError(status: 503, message: "the request was cancelled", type: "server_error", code: "cancelled")
+            self = OpenAIError(
+                status: 503, message: "the request was cancelled", type: "server_error", code: "cancelled")
         default:
             self = OpenAIError(status: 500, message: "internal error: \(error)", type: "server_error")
         }
@@ -43,9 +44,13 @@ struct OpenAIError: Error, Equatable {
     private static func converting(_ error: RegistryError) -> OpenAIError {
         switch error {
         case .unknownModel, .unknownVersion, .invalidName:
-            .init(status: 404, message: error.description, type: "invalid_request_error", param: "model", code: "model_not_found")
+            .init(
+                status: 404, message: error.description, type: "invalid_request_error", param: "model",
+                code: "model_not_found")
         case .noServingVersion, .notReady, .notServing:
-            .init(status: 503, message: error.description, type: "server_error", param: "model", code: "model_not_serving")
+            .init(
+                status: 503, message: error.description, type: "server_error", param: "model", code: "model_not_serving"
+            )
         case .alreadyLoaded, .missingDirectory, .loadFailed, .outsideRepository:
             .init(status: 500, message: error.description, type: "server_error")
         }
@@ -56,7 +61,9 @@ struct OpenAIError: Error, Equatable {
         case .queueFull:
             .init(status: 429, message: error.description, type: "rate_limit_error", code: "rate_limit_exceeded")
         case .requestTooLarge:
-            .init(status: 413, message: error.description, type: "invalid_request_error", param: "input", code: "request_too_large")
+            .init(
+                status: 413, message: error.description, type: "invalid_request_error", param: "input",
+                code: "request_too_large")
         case .deadlineUnreachable, .deadlineExpiredInQueue, .deadlineExpiredInTokenization:
             .init(status: 504, message: error.description, type: "timeout", code: "timeout")
         case .stopped:
@@ -73,7 +80,9 @@ struct OpenAIError: Error, Equatable {
         case .unknownInputType:
             .invalidRequest(error.description, param: "input_type")
         case .tooManyTexts:
-            .init(status: 413, message: error.description, type: "invalid_request_error", param: "input", code: "too_many_inputs")
+            .init(
+                status: 413, message: error.description, type: "invalid_request_error", param: "input",
+                code: "too_many_inputs")
         case .notAnEncoder, .notADecoder:
             .invalidRequest(error.description, param: "model")
         case .noIntents, .unknownHead, .noKnowledgeBase:  // Classify and Answer only, never Embed
@@ -87,10 +96,14 @@ struct OpenAIError: Error, Equatable {
         body.object { error in
             error.key("error")
             error.object { fields in
-                fields.key("message"); fields.string(message)
-                fields.key("type"); fields.string(type)
-                fields.key("param"); fields.optionalString(param)
-                fields.key("code"); fields.optionalString(code)
+                fields.key("message")
+                fields.string(message)
+                fields.key("type")
+                fields.string(type)
+                fields.key("param")
+                fields.optionalString(param)
+                fields.key("code")
+                fields.optionalString(code)
             }
         }
         return HTTPResponse(status: status, contentType: "application/json", body: body.data)

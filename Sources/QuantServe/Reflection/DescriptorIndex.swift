@@ -26,7 +26,8 @@ struct DescriptorIndex: Sendable {
             case .malformed(let reason): "the served descriptor set is not a FileDescriptorSet: \(reason)"
             case .serviceWithoutDescriptor(let service):
                 "service \(service) is served but its .proto is not in the descriptor set: add it to PROTOS in scripts/generate-protos.sh"
-            case .missingDependency(let file, let dependency): "\(file) imports \(dependency), which the descriptor set lacks"
+            case .missingDependency(let file, let dependency):
+                "\(file) imports \(dependency), which the descriptor set lacks"
             }
         }
     }
@@ -103,10 +104,14 @@ private struct ParsedFile {
     var extensions: [(extendee: String, number: Int32)] = []
 
     // Field numbers of google/protobuf/descriptor.proto.
-    private enum FileField { static let name: UInt64 = 1, package: UInt64 = 2, dependency: UInt64 = 3, messageType: UInt64 = 4,
-                                        enumType: UInt64 = 5, service: UInt64 = 6, extensions: UInt64 = 7 }
-    private enum MessageField { static let name: UInt64 = 1, field: UInt64 = 2, nestedType: UInt64 = 3, enumType: UInt64 = 4,
-                                           extensions: UInt64 = 6, oneofDecl: UInt64 = 8 }
+    private enum FileField {
+        static let name: UInt64 = 1, package: UInt64 = 2, dependency: UInt64 = 3, messageType: UInt64 = 4,
+            enumType: UInt64 = 5, service: UInt64 = 6, extensions: UInt64 = 7
+    }
+    private enum MessageField {
+        static let name: UInt64 = 1, field: UInt64 = 2, nestedType: UInt64 = 3, enumType: UInt64 = 4,
+            extensions: UInt64 = 6, oneofDecl: UInt64 = 8
+    }
     private enum FieldField { static let name: UInt64 = 1, extendee: UInt64 = 2, number: UInt64 = 3 }
     /// `name` is field 1 of every descriptor; enum values (`EnumDescriptorProto.value`) and
     /// methods (`ServiceDescriptorProto.method`) are field 2 of theirs.
@@ -139,7 +144,8 @@ private struct ParsedFile {
         symbols.append(fullName)
         for field in fields {
             switch field.number {
-            case MessageField.field, MessageField.oneofDecl: symbols.append(fullName + "." + Self.name(in: try Self.fields(of: field)))
+            case MessageField.field, MessageField.oneofDecl:
+                symbols.append(fullName + "." + Self.name(in: try Self.fields(of: field)))
             case MessageField.nestedType: try addMessage(field, scope: fullName + ".")
             case MessageField.enumType: try addEnum(field, scope: fullName + ".")
             case MessageField.extensions: try addExtension(field, scope: fullName + ".")
@@ -170,13 +176,16 @@ private struct ParsedFile {
         let fields = try Self.fields(of: field)
         symbols.append(scope + Self.name(in: fields))
         guard let extendee = fields.last(where: { $0.number == FieldField.extendee })?.string,
-              let number = fields.last(where: { $0.number == FieldField.number })?.varint else { return }
+            let number = fields.last(where: { $0.number == FieldField.number })?.varint
+        else { return }
         // protoc writes resolved names with a leading dot.
         extensions.append((extendee: String(extendee.drop { $0 == "." }), number: Int32(truncatingIfNeeded: number)))
     }
 
     private static func fields(of field: ProtobufFields.Field) throws -> [ProtobufFields.Field] {
-        guard let bytes = field.bytes else { throw DescriptorIndex.Failure.malformed("field \(field.number) is not a message") }
+        guard let bytes = field.bytes else {
+            throw DescriptorIndex.Failure.malformed("field \(field.number) is not a message")
+        }
         return try ProtobufFields.all(bytes)
     }
 

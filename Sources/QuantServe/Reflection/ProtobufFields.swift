@@ -60,7 +60,7 @@ struct ProtobufFields {
             position += width
             value = .skipped
         default:
-            return fail(at: start)   // groups (3, 4) do not occur in descriptors; 6 and 7 are invalid
+            return fail(at: start)  // groups (3, 4) do not occur in descriptors; 6 and 7 are invalid
         }
         return Field(number: tag >> 3, value: value)
     }

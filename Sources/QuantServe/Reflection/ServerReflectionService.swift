@@ -1,5 +1,5 @@
-import QuantServeGRPC
 import QuantServeAPI
+import QuantServeGRPC
 
 /// gRPC server reflection, `grpc.reflection.v1.ServerReflection` and
 /// `grpc.reflection.v1alpha.ServerReflection`: tools such as grpcurl list the services and
@@ -24,8 +24,11 @@ public struct ServerReflectionService: RPCService {
 
     /// Reflection over `services` and itself, described by `descriptorSet` (a serialized
     /// `FileDescriptorSet`). Throws when a service's `.proto` is missing from the set.
-    public init(describing services: [any RPCService], descriptorSet: [UInt8] = ServedDescriptorSet.serializedBytes) throws {
-        let served = RPCRouter(services: services).methods.map(\.service)
+    public init(describing services: [any RPCService], descriptorSet: [UInt8] = ServedDescriptorSet.serializedBytes)
+        throws
+    {
+        let served =
+            RPCRouter(services: services).methods.map(\.service)
             + ReflectionMethods.all.map(\.service)
         index = try DescriptorIndex(descriptorSet: descriptorSet, services: served)
     }
@@ -34,8 +37,10 @@ public struct ServerReflectionService: RPCService {
     public func register(in router: inout RPCRouter) {
         let index = index
         for method in ReflectionMethods.all {
-            router.registerBidirectionalStreaming(method, request: ServerReflectionRequest.self,
-                                                  response: ServerReflectionResponse.self) { requests, writer, _ in
+            router.registerBidirectionalStreaming(
+                method, request: ServerReflectionRequest.self,
+                response: ServerReflectionResponse.self
+            ) { requests, writer, _ in
                 for try await request in requests {
                     try await writer.write(Self.response(to: request, from: index))
                 }
@@ -47,14 +52,21 @@ public struct ServerReflectionService: RPCService {
     /// The answer to one request.
     static func response(to request: ServerReflectionRequest, from index: DescriptorIndex) -> ServerReflectionResponse {
         if let overlong = request.names.first(where: { $0.utf8.count > maxNameBytes }) {
-            return ServerReflectionResponse(originalRequest: nil, answer: .error(
-                code: .invalidArgument,
-                message: "a name of \(overlong.utf8.count) bytes, over the limit of \(maxNameBytes) bytes, starting \(ClientText.quoted(overlong))"))
+            return ServerReflectionResponse(
+                originalRequest: nil,
+                answer: .error(
+                    code: .invalidArgument,
+                    message:
+                        "a name of \(overlong.utf8.count) bytes, over the limit of \(maxNameBytes) bytes, starting \(ClientText.quoted(overlong))"
+                ))
         }
-        return ServerReflectionResponse(validHost: request.host, originalRequest: request, answer: answer(to: request.query, from: index))
+        return ServerReflectionResponse(
+            validHost: request.host, originalRequest: request, answer: answer(to: request.query, from: index))
     }
 
-    private static func answer(to query: ServerReflectionRequest.Query?, from index: DescriptorIndex) -> ServerReflectionResponse.Answer {
+    private static func answer(to query: ServerReflectionRequest.Query?, from index: DescriptorIndex)
+        -> ServerReflectionResponse.Answer
+    {
         switch query {
         case .listServices:
             return .services(index.services)
@@ -65,22 +77,30 @@ public struct ServerReflectionService: RPCService {
             return .fileDescriptors(files)
         case .fileContainingSymbol(let symbol):
             guard let file = index.symbols[symbol], let files = index.descriptorsWithDependencies(of: file) else {
-                return .error(code: .notFound, message: "no served .proto file defines the symbol \(ClientText.quoted(symbol))")
+                return .error(
+                    code: .notFound, message: "no served .proto file defines the symbol \(ClientText.quoted(symbol))")
             }
             return .fileDescriptors(files)
         case .fileContainingExtension(let containingType, let number):
-            guard let file = index.extensions[containingType]?[number], let files = index.descriptorsWithDependencies(of: file) else {
-                return .error(code: .notFound,
-                              message: "no served .proto file declares extension \(number) of \(ClientText.quoted(containingType))")
+            guard let file = index.extensions[containingType]?[number],
+                let files = index.descriptorsWithDependencies(of: file)
+            else {
+                return .error(
+                    code: .notFound,
+                    message:
+                        "no served .proto file declares extension \(number) of \(ClientText.quoted(containingType))")
             }
             return .fileDescriptors(files)
         case .allExtensionNumbersOfType(let type):
             guard index.symbols[type] != nil else {
-                return .error(code: .notFound, message: "no served .proto file defines the type \(ClientText.quoted(type))")
+                return .error(
+                    code: .notFound, message: "no served .proto file defines the type \(ClientText.quoted(type))")
             }
             return .extensionNumbers(baseTypeName: type, numbers: (index.extensions[type] ?? [:]).keys.sorted())
         case nil:
-            return .error(code: .unimplemented, message: "the request asks nothing this server knows (an empty or newer message_request)")
+            return .error(
+                code: .unimplemented,
+                message: "the request asks nothing this server knows (an empty or newer message_request)")
         }
     }
 }
@@ -89,7 +109,8 @@ extension ServerReflectionRequest {
     /// Every client-chosen name the request carries.
     fileprivate var names: [String] {
         switch query {
-        case .fileByFilename(let name), .fileContainingSymbol(let name), .allExtensionNumbersOfType(let name), .listServices(let name):
+        case .fileByFilename(let name), .fileContainingSymbol(let name), .allExtensionNumbersOfType(let name),
+            .listServices(let name):
             [host, name]
         case .fileContainingExtension(let containingType, _):
             [host, containingType]

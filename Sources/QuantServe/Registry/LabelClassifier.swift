@@ -22,8 +22,12 @@ public struct LabelClassifier: Sendable {
         var labels: [String] = []
         var centroids: [[Float]] = []
         for label in labelSet.labels {
-            guard !label.examples.isEmpty else { throw LabelSetError.noExamples(head: labelSet.name, label: label.label) }
-            guard !labels.contains(label.label) else { throw LabelSetError.duplicate(head: labelSet.name, label: label.label) }
+            guard !label.examples.isEmpty else {
+                throw LabelSetError.noExamples(head: labelSet.name, label: label.label)
+            }
+            guard !labels.contains(label.label) else {
+                throw LabelSetError.duplicate(head: labelSet.name, label: label.label)
+            }
             let rows = try engine.embedForLoad(label.examples)
             var centroid = [Float](repeating: 0, count: engine.dimensions)
             for row in stride(from: 0, to: rows.count, by: engine.dimensions) {
@@ -68,7 +72,8 @@ public enum LabelSetError: Error, Sendable, CustomStringConvertible {
         case .empty(let head): "label set '\(head)' lists no labels"
         case .noExamples(let head, let label): "label '\(label)' of label set '\(head)' has no example phrases"
         case .duplicate(let head, let label): "label '\(label)' is listed twice in label set '\(head)'"
-        case .degenerate(let head, let label): "the examples of label '\(label)' in label set '\(head)' embed to a zero centroid"
+        case .degenerate(let head, let label):
+            "the examples of label '\(label)' in label set '\(head)' embed to a zero centroid"
         }
     }
 }

@@ -23,9 +23,11 @@ public final class LoadedVersion: Sendable {
     private let encoderEngine: (any EmbeddingEngine)?
 
     /// An encoder version.
-    public init(name: String, version: UInt64, directory: URL, engine: any EmbeddingEngine,
-                scheduler: BatchScheduler, classifiers: [LabelClassifier] = [], knowledgeBase: KnowledgeBaseIndex? = nil,
-                metrics: VersionMetrics? = nil) {
+    public init(
+        name: String, version: UInt64, directory: URL, engine: any EmbeddingEngine,
+        scheduler: BatchScheduler, classifiers: [LabelClassifier] = [], knowledgeBase: KnowledgeBaseIndex? = nil,
+        metrics: VersionMetrics? = nil
+    ) {
         self.name = name
         self.version = version
         self.directory = directory
@@ -38,7 +40,9 @@ public final class LoadedVersion: Sendable {
     }
 
     /// A decoder version, served by Generate.
-    public init(name: String, version: UInt64, directory: URL, generator: GenerationScheduler, metrics: VersionMetrics? = nil) {
+    public init(
+        name: String, version: UInt64, directory: URL, generator: GenerationScheduler, metrics: VersionMetrics? = nil
+    ) {
         self.name = name
         self.version = version
         self.directory = directory

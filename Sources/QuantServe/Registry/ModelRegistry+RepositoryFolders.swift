@@ -16,7 +16,9 @@ extension ModelRegistry {
         let folder = repository.appendingPathComponent(name)
         let entries = (try? files.contentsOfDirectory(atPath: folder.path)) ?? []
         return entries.compactMap(UInt64.init).filter { version in
-            version > 0 && files.fileExists(atPath: folder.appendingPathComponent("\(version)/\(RepositoryWatcher.completionMarker)").path)
+            version > 0
+                && files.fileExists(
+                    atPath: folder.appendingPathComponent("\(version)/\(RepositoryWatcher.completionMarker)").path)
         }.sorted()
     }
 
@@ -25,19 +27,22 @@ extension ModelRegistry {
     /// when it is newer than the version serving then. Logs every load; returns those that loaded.
     @discardableResult
     func loadFromRepository(logger: Logger, pick: (_ name: String, _ complete: [UInt64]) -> [UInt64]) async
-        -> [(name: String, version: UInt64)] {
+        -> [(name: String, version: UInt64)]
+    {
         var loaded: [(name: String, version: UInt64)] = []
         for name in repositoryModelNames() {
             for version in pick(name, completeVersions(of: name)) {
                 let serving = list(name: name).first?.servingVersion ?? 0
                 do {
                     try await load(name: name, version: version, serve: version > serving)
-                    logger.info("loaded a model version from the repository",
-                                metadata: ["model": "\(name)", "version": "\(version)", "serving": "\(version > serving)"])
+                    logger.info(
+                        "loaded a model version from the repository",
+                        metadata: ["model": "\(name)", "version": "\(version)", "serving": "\(version > serving)"])
                     loaded.append((name, version))
                 } catch {
-                    logger.error("a model version in the repository failed to load; the repository watcher, when on, tries it again once its files change",
-                                 metadata: ["model": "\(name)", "version": "\(version)", "error": "\(error)"])
+                    logger.error(
+                        "a model version in the repository failed to load; the repository watcher, when on, tries it again once its files change",
+                        metadata: ["model": "\(name)", "version": "\(version)", "error": "\(error)"])
                 }
             }
         }

@@ -71,11 +71,13 @@ public final class ModelRegistry: Sendable {
 
     /// A registry over `repository`; `allowsPathsOutsideRepository` lets a load's `path`
     /// (`LoadModel.path`) name folders that resolve outside it.
-    public init(repository: URL, defaultModel: String, schedulerConfiguration: SchedulerConfiguration,
-                allowsPathsOutsideRepository: Bool = false, loader: @escaping EngineLoader,
-                generatorLoader: GeneratorLoader? = nil, generationConfiguration: GenerationConfiguration = .init(),
-                servingChanged: @escaping @Sendable (_ name: String, _ isServing: Bool) -> Void = { _, _ in },
-                metrics: ModelMetrics = ModelMetrics()) {
+    public init(
+        repository: URL, defaultModel: String, schedulerConfiguration: SchedulerConfiguration,
+        allowsPathsOutsideRepository: Bool = false, loader: @escaping EngineLoader,
+        generatorLoader: GeneratorLoader? = nil, generationConfiguration: GenerationConfiguration = .init(),
+        servingChanged: @escaping @Sendable (_ name: String, _ isServing: Bool) -> Void = { _, _ in },
+        metrics: ModelMetrics = ModelMetrics()
+    ) {
         self.repository = repository
         confinement = RepositoryConfinement(repository: repository, allowsOutside: allowsPathsOutsideRepository)
         self.defaultModel = defaultModel
@@ -138,8 +140,10 @@ public final class ModelRegistry: Sendable {
     public func load(name: String, version: UInt64, path: String? = nil, serve: Bool) async throws -> ModelStatus {
         try Self.validate(name: name)
         guard version > 0 else { throw RegistryError.unknownVersion(name: name, version: 0) }
-        let directory = try confinement.resolve(path.map { URL(fileURLWithPath: $0) }
-            ?? repository.appendingPathComponent(name).appendingPathComponent(String(version)), callerGiven: path != nil)
+        let directory = try confinement.resolve(
+            path.map { URL(fileURLWithPath: $0) }
+                ?? repository.appendingPathComponent(name).appendingPathComponent(String(version)),
+            callerGiven: path != nil)
         try beginLoad(name: name, version: version, directory: directory)
         metrics.prepare(model: name)
         let outcome = await Self.runOnThread(named: "load \(name)/\(version)") { [self] in
@@ -197,13 +201,16 @@ public final class ModelRegistry: Sendable {
             return stoppedServing
         }
         if stoppedServing { servingChanged(name, false) }
-        return status(of: name) ?? ModelStatus(name: name, versions: [], servingVersion: nil, isDefault: name == defaultModel)
+        return status(of: name)
+            ?? ModelStatus(name: name, versions: [], servingVersion: nil, isDefault: name == defaultModel)
     }
 
     /// Every model (or only `name`), with its versions.
     public func list(name: String? = nil) -> [ModelStatus] {
         models.withLock { models in
-            models.keys.sorted().filter { name == nil || name == "" || $0 == name }.compactMap { status(of: $0, in: models) }
+            models.keys.sorted().filter { name == nil || name == "" || $0 == name }.compactMap {
+                status(of: $0, in: models)
+            }
         }
     }
 
@@ -233,7 +240,8 @@ public final class ModelRegistry: Sendable {
 
     /// The record of model `name` and of its version `version`; throws which of them is unknown.
     private static func lookup(_ name: String, _ version: UInt64, in models: [String: ModelRecord])
-        throws(RegistryError) -> (model: ModelRecord, version: VersionRecord) {
+        throws(RegistryError) -> (model: ModelRecord, version: VersionRecord)
+    {
         guard let model = models[name] else { throw .unknownModel(name) }
         guard let record = model.versions[version] else { throw .unknownVersion(name: name, version: version) }
         return (model, record)
@@ -248,8 +256,9 @@ public final class ModelRegistry: Sendable {
         guard let model = models[name] else { return nil }
         let versions = model.versions.keys.sorted().map { number in
             let record = model.versions[number]!
-            var status = VersionStatus(version: number, state: record.state, memoryBytes: record.memoryBytes,
-                                       error: record.error, inFlight: record.inFlight, path: record.path)
+            var status = VersionStatus(
+                version: number, state: record.state, memoryBytes: record.memoryBytes,
+                error: record.error, inFlight: record.inFlight, path: record.path)
             if let scheduler = record.loaded?.batchScheduler {
                 status.queuedRequests = scheduler.queuedRequests
                 status.queuedTokens = scheduler.waitingTokens
@@ -259,7 +268,8 @@ public final class ModelRegistry: Sendable {
             }
             return status
         }
-        return ModelStatus(name: name, versions: versions, servingVersion: model.serving, isDefault: name == defaultModel)
+        return ModelStatus(
+            name: name, versions: versions, servingVersion: model.serving, isDefault: name == defaultModel)
     }
 
     private func beginLoad(name: String, version: UInt64, directory: URL) throws {
@@ -268,7 +278,8 @@ public final class ModelRegistry: Sendable {
             if let existing = models[name]?.versions[version], existing.state != .failed {
                 throw .alreadyLoaded(name: name, version: version, state: existing.state)
             }
-            models[name, default: ModelRecord()].versions[version] = VersionRecord(state: .loading, path: directory.path, signature: signature)
+            models[name, default: ModelRecord()].versions[version] = VersionRecord(
+                state: .loading, path: directory.path, signature: signature)
         }
     }
 
@@ -295,19 +306,23 @@ public final class ModelRegistry: Sendable {
     /// Reads, verifies and builds a version, then proves it computes.
     private func build(name: String, version: UInt64, directory: URL) throws -> LoadedVersion {
         if let generatorLoader, let model = try generatorLoader(directory) {
-            let generator = try GenerationScheduler(model: model, configuration: generationConfiguration, name: "\(name)/\(version)")
-            return LoadedVersion(name: name, version: version, directory: directory, generator: generator,
-                                 metrics: metrics.version(name: name, version: version))
+            let generator = try GenerationScheduler(
+                model: model, configuration: generationConfiguration, name: "\(name)/\(version)")
+            return LoadedVersion(
+                name: name, version: version, directory: directory, generator: generator,
+                metrics: metrics.version(name: name, version: version))
         }
         let engine = try loader(directory)
         try SelfTest.run(engine)
         let classifiers = try engine.labelSets.map { try LabelClassifier(labelSet: $0, engine: engine) }
         let knowledgeBase = try engine.knowledgeBase.map { try KnowledgeBaseIndex(source: $0, engine: engine) }
         let versionMetrics = metrics.version(name: name, version: version)
-        let scheduler = BatchScheduler(engine: engine, configuration: schedulerConfiguration, name: "\(name)/\(version)",
-                                       metrics: versionMetrics)
-        return LoadedVersion(name: name, version: version, directory: directory, engine: engine, scheduler: scheduler,
-                             classifiers: classifiers, knowledgeBase: knowledgeBase, metrics: versionMetrics)
+        let scheduler = BatchScheduler(
+            engine: engine, configuration: schedulerConfiguration, name: "\(name)/\(version)",
+            metrics: versionMetrics)
+        return LoadedVersion(
+            name: name, version: version, directory: directory, engine: engine, scheduler: scheduler,
+            classifiers: classifiers, knowledgeBase: knowledgeBase, metrics: versionMetrics)
     }
 
     static func validate(name: String) throws {

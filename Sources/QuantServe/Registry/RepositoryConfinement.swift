@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Where a caller-given folder (`LoadModel.path`) may be: inside the model repository, once
@@ -17,7 +18,9 @@ struct RepositoryConfinement: Sendable {
     /// The resolved folder `candidate` names; throws `missingDirectory` when it does not exist or
     /// is not a folder, and, when `callerGiven`, `outsideRepository` when it lies outside the repository.
     func resolve(_ candidate: URL, callerGiven: Bool) throws -> URL {
-        guard let resolved = Self.realPath(candidate.path) else { throw RegistryError.missingDirectory(path: candidate.path) }
+        guard let resolved = Self.realPath(candidate.path) else {
+            throw RegistryError.missingDirectory(path: candidate.path)
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw RegistryError.missingDirectory(path: candidate.path)

@@ -16,7 +16,9 @@ enum SelfTest {
         guard vector.allSatisfy(\.isFinite) else { throw SelfTestError("the embedding holds non-finite values") }
         let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
         guard abs(norm - 1) < 1e-3 else { throw SelfTestError("the embedding's norm is \(norm), not 1") }
-        guard batched[engine.dimensions...].elementsEqual(vector) else { throw SelfTestError("the embedding depends on the rest of its batch") }
+        guard batched[engine.dimensions...].elementsEqual(vector) else {
+            throw SelfTestError("the embedding depends on the rest of its batch")
+        }
     }
 }
 

@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What a version folder's files look like on disk: each entry's name, type, size, inode and
@@ -28,14 +29,15 @@ public struct VersionFolderSignature: Sendable, Hashable {
             var status = stat()
             guard lstat(directory.appendingPathComponent(name).path, &status) == 0 else { return nil }
             #if canImport(Darwin)
-            let modified = [Int(status.st_mtimespec.tv_sec), Int(status.st_mtimespec.tv_nsec)]
-            let changed = [Int(status.st_ctimespec.tv_sec), Int(status.st_ctimespec.tv_nsec)]
+                let modified = [Int(status.st_mtimespec.tv_sec), Int(status.st_mtimespec.tv_nsec)]
+                let changed = [Int(status.st_ctimespec.tv_sec), Int(status.st_ctimespec.tv_nsec)]
             #else
-            let modified = [Int(status.st_mtim.tv_sec), Int(status.st_mtim.tv_nsec)]
-            let changed = [Int(status.st_ctim.tv_sec), Int(status.st_ctim.tv_nsec)]
+                let modified = [Int(status.st_mtim.tv_sec), Int(status.st_mtim.tv_nsec)]
+                let changed = [Int(status.st_ctim.tv_sec), Int(status.st_ctim.tv_nsec)]
             #endif
-            return Entry(name: name, mode: UInt32(status.st_mode), size: Int64(status.st_size),
-                         inode: UInt64(status.st_ino), modified: modified, changed: changed)
+            return Entry(
+                name: name, mode: UInt32(status.st_mode), size: Int64(status.st_size),
+                inode: UInt64(status.st_ino), modified: modified, changed: changed)
         }
     }
 }

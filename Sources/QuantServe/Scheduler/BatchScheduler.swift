@@ -45,8 +45,10 @@ public final class BatchScheduler: @unchecked Sendable {
         /// Set once `continuation` is resumed; results of batches still computing are then dropped.
         var finished = false
 
-        init(id: UInt64, sequences: [[UInt32]], tokens: Int, deadline: ContinuousClock.Instant?,
-             continuation: CheckedContinuation<Output, any Error>) {
+        init(
+            id: UInt64, sequences: [[UInt32]], tokens: Int, deadline: ContinuousClock.Instant?,
+            continuation: CheckedContinuation<Output, any Error>
+        ) {
             self.id = id
             self.sequences = sequences
             self.waitingTokens = tokens
@@ -77,7 +79,9 @@ public final class BatchScheduler: @unchecked Sendable {
 
     /// A scheduler for `engine`, whose batcher thread is named after `name`; each batch's
     /// sequences and tokens go to `metrics` when given.
-    public init(engine: any EmbeddingEngine, configuration: SchedulerConfiguration, name: String, metrics: VersionMetrics? = nil) {
+    public init(
+        engine: any EmbeddingEngine, configuration: SchedulerConfiguration, name: String, metrics: VersionMetrics? = nil
+    ) {
         self.engine = engine
         self.configuration = configuration
         self.metrics = metrics
@@ -88,25 +92,29 @@ public final class BatchScheduler: @unchecked Sendable {
 
     /// Sequences computed so far (requests dropped from the queue are not counted).
     public var computedSequences: Int {
-        condition.lock(); defer { condition.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
         return computedSequenceCount
     }
 
     /// Batches computed so far.
     public var computedBatches: Int {
-        condition.lock(); defer { condition.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
         return computedBatchCount
     }
 
     /// Requests with sequences waiting now.
     public var queuedRequests: Int {
-        condition.lock(); defer { condition.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
         return queue.count
     }
 
     /// Tokens waiting now (not yet taken into a batch).
     public var waitingTokens: Int {
-        condition.lock(); defer { condition.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
         return queuedTokens
     }
 
@@ -118,11 +126,14 @@ public final class BatchScheduler: @unchecked Sendable {
         guard tokens <= configuration.maxRequestTokens else {
             throw SchedulerError.requestTooLarge(tokens: tokens, limit: configuration.maxRequestTokens)
         }
-        guard !sequences.isEmpty else { return Output(rows: [], queueMicroseconds: 0, computeMicroseconds: 0, batchSequences: 0) }
+        guard !sequences.isEmpty else {
+            return Output(rows: [], queueMicroseconds: 0, computeMicroseconds: 0, batchSequences: 0)
+        }
         let id = allocateID()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                enqueue(Job(id: id, sequences: sequences, tokens: tokens, deadline: deadline, continuation: continuation))
+                enqueue(
+                    Job(id: id, sequences: sequences, tokens: tokens, deadline: deadline, continuation: continuation))
             }
         } onCancel: {
             removeCancelled(id: id)
@@ -138,7 +149,8 @@ public final class BatchScheduler: @unchecked Sendable {
     }
 
     private func allocateID() -> UInt64 {
-        condition.lock(); defer { condition.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
         nextID += 1
         return nextID
     }
@@ -157,8 +169,10 @@ public final class BatchScheduler: @unchecked Sendable {
             return SchedulerError.queueFull(.requests(limit: configuration.maxQueuedRequests))
         }
         guard queuedTokens + job.waitingTokens <= configuration.maxQueuedTokens else {
-            return SchedulerError.queueFull(.tokens(waiting: queuedTokens, requested: job.waitingTokens,
-                                                    limit: configuration.maxQueuedTokens))
+            return SchedulerError.queueFull(
+                .tokens(
+                    waiting: queuedTokens, requested: job.waitingTokens,
+                    limit: configuration.maxQueuedTokens))
         }
         if let deadline = job.deadline {
             let estimate = Int(Double(queuedTokens + job.waitingTokens) * microsecondsPerToken)
@@ -290,11 +304,12 @@ public final class BatchScheduler: @unchecked Sendable {
         condition.unlock()
 
         for job in completed {
-            job.continuation.resume(returning: Output(
-                rows: job.rows,
-                queueMicroseconds: microseconds(job.enqueued.duration(to: job.started ?? start)),
-                computeMicroseconds: job.computeMicroseconds,
-                batchSequences: job.largestBatch))
+            job.continuation.resume(
+                returning: Output(
+                    rows: job.rows,
+                    queueMicroseconds: microseconds(job.enqueued.duration(to: job.started ?? start)),
+                    computeMicroseconds: job.computeMicroseconds,
+                    batchSequences: job.largestBatch))
         }
     }
 

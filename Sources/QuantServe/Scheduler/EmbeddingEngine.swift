@@ -25,7 +25,6 @@ public protocol EmbeddingEngine: Sendable {
     func inputPrefix(for inputType: String) throws -> String
 }
 
-
 extension EmbeddingEngine {
     /// No classification heads.
     public var labelSets: [ModelManifest.LabelSet] { [] }
@@ -51,7 +50,9 @@ extension EmbeddingEngine {
         var rows: [Float] = []
         rows.reserveCapacity(texts.count * dimensions)
         for start in stride(from: 0, to: texts.count, by: 64) {
-            let sequences = try texts[start..<min(start + 64, texts.count)].map { try tokenize(prefix + $0, truncate: true) }
+            let sequences = try texts[start..<min(start + 64, texts.count)].map {
+                try tokenize(prefix + $0, truncate: true)
+            }
             rows += try embedRows(PackedBatch(sequences))
         }
         return rows

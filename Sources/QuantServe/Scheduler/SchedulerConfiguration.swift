@@ -15,8 +15,10 @@ public struct SchedulerConfiguration: Sendable, Hashable {
     /// A request holds at most this many tokens in all its texts; beyond, RESOURCE_EXHAUSTED.
     public var maxRequestTokens: Int
 
-    public init(maxQueuedRequests: Int = 1024, maxQueuedTokens: Int = 65536, maxBatchTokens: Int = 2048,
-                maxRequestTokens: Int = 32768) {
+    public init(
+        maxQueuedRequests: Int = 1024, maxQueuedTokens: Int = 65536, maxBatchTokens: Int = 2048,
+        maxRequestTokens: Int = 32768
+    ) {
         self.maxQueuedRequests = maxQueuedRequests
         self.maxQueuedTokens = maxQueuedTokens
         self.maxBatchTokens = maxBatchTokens

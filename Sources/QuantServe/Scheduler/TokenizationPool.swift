@@ -9,7 +9,8 @@ import Synchronization
 /// runs in place: it takes microseconds, less than the hop to a pool thread and back.
 public final class TokenizationPool: Sendable {
     /// The process's pool: one thread per core; work on at most 4 KiB of text runs in place.
-    public static let shared = TokenizationPool(threads: ProcessInfo.processInfo.activeProcessorCount, inlineBytes: 4096)
+    public static let shared = TokenizationPool(
+        threads: ProcessInfo.processInfo.activeProcessorCount, inlineBytes: 4096)
 
     /// What running work checks between texts: whether its caller is gone or its deadline passed.
     public final class StopCheck: Sendable {
@@ -57,7 +58,8 @@ public final class TokenizationPool: Sendable {
 
         /// The next work to run, or nil once stopping.
         func next() -> Work? {
-            condition.lock(); defer { condition.unlock() }
+            condition.lock()
+            defer { condition.unlock() }
             while !stopping && waiting.isEmpty { condition.wait() }
             return stopping ? nil : waiting.removeFirst()
         }
@@ -96,8 +98,10 @@ public final class TokenizationPool: Sendable {
     /// when `bytes` is at most `inlineBytes`) and returns its result. `body` should call
     /// `check(tokenizedTexts:)` between texts. Throws `CancellationError` when the calling task
     /// is cancelled before `body` starts.
-    public func run<Result: Sendable>(bytes: Int, deadline: ContinuousClock.Instant?,
-                                      _ body: @escaping @Sendable (StopCheck) throws -> Result) async throws -> Result {
+    public func run<Result: Sendable>(
+        bytes: Int, deadline: ContinuousClock.Instant?,
+        _ body: @escaping @Sendable (StopCheck) throws -> Result
+    ) async throws -> Result {
         let stop = StopCheck(deadline: deadline)
         if bytes <= inlineBytes { return try body(stop) }
         let id = queue.condition.withLock {
@@ -106,9 +110,10 @@ public final class TokenizationPool: Sendable {
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
-                let work = Work(id: id,
-                                run: { continuation.resume(with: Swift.Result { try body(stop) }) },
-                                drop: { continuation.resume(throwing: $0) })
+                let work = Work(
+                    id: id,
+                    run: { continuation.resume(with: Swift.Result { try body(stop) }) },
+                    drop: { continuation.resume(throwing: $0) })
                 // Checked under the lock that `onCancel` takes to look for the work, so that
                 // work is never left waiting for a thread once its task is cancelled.
                 let cancelled = queue.condition.withLock {

@@ -16,7 +16,9 @@ public struct EchoRequest: Sendable, Hashable {
     public var payload: [UInt8]
 
     /// An echo request.
-    public init(message: String = "", delayMs: UInt32 = 0, failWithCode: UInt32 = 0, count: UInt32 = 0, payload: [UInt8] = []) {
+    public init(
+        message: String = "", delayMs: UInt32 = 0, failWithCode: UInt32 = 0, count: UInt32 = 0, payload: [UInt8] = []
+    ) {
         self.message = message
         self.delayMs = delayMs
         self.failWithCode = failWithCode

@@ -83,8 +83,10 @@ public struct GenerateChunk: Sendable, Hashable {
     public var usage: GenerateUsage?
 
     /// A message with these fields.
-    public init(model: ModelRef? = nil, text: String = "", tokenIds: [UInt32] = [], finishReason: FinishReason = .unspecified,
-                usage: GenerateUsage? = nil) {
+    public init(
+        model: ModelRef? = nil, text: String = "", tokenIds: [UInt32] = [], finishReason: FinishReason = .unspecified,
+        usage: GenerateUsage? = nil
+    ) {
         self.model = model
         self.text = text
         self.tokenIds = tokenIds
@@ -110,7 +112,8 @@ extension GenerateChunk {
         cMessage.pointee.text = arena.cString(text)
         cMessage.pointee.n_token_ids = tokenIds.count
         cMessage.pointee.token_ids = arena.array(tokenIds)
-        cMessage.pointee.finish_reason = Inference__V1__FinishReason(rawValue: .init(truncatingIfNeeded: finishReason.rawValue))
+        cMessage.pointee.finish_reason = Inference__V1__FinishReason(
+            rawValue: .init(truncatingIfNeeded: finishReason.rawValue))
         cMessage.pointee.usage = arena.optionalMessage(usage)
     }
 }

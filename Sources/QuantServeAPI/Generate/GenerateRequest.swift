@@ -30,9 +30,11 @@ public struct GenerateRequest: Sendable, Hashable {
     public var repetitionPenalty: Float
 
     /// A message with these fields.
-    public init(model: ModelRef? = nil, messages: [ChatMessage] = [], prompt: String = "", maxTokens: UInt32 = 0,
-                temperature: Float = 0, topP: Float = 0, topK: UInt32 = 0, seed: UInt64 = 0, stop: [String] = [],
-                repetitionPenalty: Float = 0) {
+    public init(
+        model: ModelRef? = nil, messages: [ChatMessage] = [], prompt: String = "", maxTokens: UInt32 = 0,
+        temperature: Float = 0, topP: Float = 0, topK: UInt32 = 0, seed: UInt64 = 0, stop: [String] = [],
+        repetitionPenalty: Float = 0
+    ) {
         self.model = model
         self.messages = messages
         self.prompt = prompt
@@ -52,10 +54,14 @@ extension GenerateRequest: GRPCMessage {
     /// RESOURCE_EXHAUSTED before protobuf-c allocates anything for them.
     public init(serializedBytes: [UInt8]) throws {
         let counts = ProtobufWireScan.topLevelFieldCounts(serializedBytes)
-        for (field, name, limit) in [(UInt32(2), "chat messages", Self.maxMessages), (UInt32(9), "stop strings", Self.maxStopStrings)] {
+        for (field, name, limit) in [
+            (UInt32(2), "chat messages", Self.maxMessages), (UInt32(9), "stop strings", Self.maxStopStrings),
+        ] {
             let count = counts[field, default: 0]
             guard count <= limit else {
-                throw RPCError(code: .resourceExhausted, message: "the request holds \(count) \(name), more than the limit of \(limit)")
+                throw RPCError(
+                    code: .resourceExhausted,
+                    message: "the request holds \(count) \(name), more than the limit of \(limit)")
             }
         }
         self = try ProtobufCCodec.decode(serializedBytes)
@@ -70,7 +76,9 @@ extension GenerateRequest: GRPCMessage {
 extension GenerateRequest: ProtobufCCodable {
     static let protobufName = "inference.v1.GenerateRequest"
 
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__V1__GenerateRequest>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__V1__GenerateRequest
+    >? {
         inference__v1__generate_request__unpack(nil, count, bytes)
     }
 

@@ -20,6 +20,7 @@ extension HealthCheckResponse {
     }
 
     func fill(_ cMessage: UnsafeMutablePointer<Grpc__Health__V1__HealthCheckResponse>, arena: inout ProtobufCArena) {
-        cMessage.pointee.status = Grpc__Health__V1__HealthCheckResponse__ServingStatus(rawValue: .init(truncatingIfNeeded: status.rawValue))
+        cMessage.pointee.status = Grpc__Health__V1__HealthCheckResponse__ServingStatus(
+            rawValue: .init(truncatingIfNeeded: status.rawValue))
     }
 }

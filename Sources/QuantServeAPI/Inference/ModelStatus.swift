@@ -13,7 +13,9 @@ public struct ModelStatus: Sendable, Hashable {
     public var isDefault: Bool
 
     /// A model's status.
-    public init(name: String = "", versions: [ModelVersionStatus] = [], servingVersion: UInt64 = 0, isDefault: Bool = false) {
+    public init(
+        name: String = "", versions: [ModelVersionStatus] = [], servingVersion: UInt64 = 0, isDefault: Bool = false
+    ) {
         self.name = name
         self.versions = versions
         self.servingVersion = servingVersion

@@ -29,8 +29,10 @@ extension KServe {
         public var maxBatchSize: Int32
         public var inputs: [ModelTensor]
         public var outputs: [ModelTensor]
-        public init(name: String = "", platform: String = "", backend: String = "", maxBatchSize: Int32 = 0,
-                    inputs: [ModelTensor] = [], outputs: [ModelTensor] = []) {
+        public init(
+            name: String = "", platform: String = "", backend: String = "", maxBatchSize: Int32 = 0,
+            inputs: [ModelTensor] = [], outputs: [ModelTensor] = []
+        ) {
             self.name = name
             self.platform = platform
             self.backend = backend
@@ -64,9 +66,13 @@ extension KServe {
 
 extension KServe.ModelConfigRequest: GRPCMessage, ProtobufCCodable {
     static let protobufName = "inference.ModelConfigRequest"
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) { self = try ProtobufCCodec.decode(serializedBytes) }
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
     public func serializedBytes() -> [UInt8] { ProtobufCCodec.encode(self) }
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__ModelConfigRequest>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__ModelConfigRequest
+    >? {
         inference__model_config_request__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__ModelConfigRequest>) {
@@ -84,9 +90,13 @@ extension KServe.ModelConfigRequest: GRPCMessage, ProtobufCCodable {
 
 extension KServe.ModelConfigResponse: GRPCMessage, ProtobufCCodable {
     static let protobufName = "inference.ModelConfigResponse"
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) { self = try ProtobufCCodec.decode(serializedBytes) }
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
     public func serializedBytes() -> [UInt8] { ProtobufCCodec.encode(self) }
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__ModelConfigResponse>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__ModelConfigResponse
+    >? {
         inference__model_config_response__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__ModelConfigResponse>) {
@@ -151,8 +161,9 @@ private struct ModelInputTensor: ProtobufCCodable {
     }
     init(cMessage: UnsafePointer<Inference__ModelInput>) throws(MessageDecodingError) {
         let c = cMessage.pointee
-        tensor = KServe.ModelTensor(name: try ProtobufCCodec.string(c.name, field: "name", of: Self.self),
-                                    dataType: KServe.DataType(c.data_type), dims: ProtobufCCodec.array(c.n_dims, c.dims))
+        tensor = KServe.ModelTensor(
+            name: try ProtobufCCodec.string(c.name, field: "name", of: Self.self),
+            dataType: KServe.DataType(c.data_type), dims: ProtobufCCodec.array(c.n_dims, c.dims))
     }
     func fill(_ cMessage: UnsafeMutablePointer<Inference__ModelInput>, arena: inout ProtobufCArena) {
         cMessage.pointee.name = arena.cString(tensor.name)
@@ -175,8 +186,9 @@ private struct ModelOutputTensor: ProtobufCCodable {
     }
     init(cMessage: UnsafePointer<Inference__ModelOutput>) throws(MessageDecodingError) {
         let c = cMessage.pointee
-        tensor = KServe.ModelTensor(name: try ProtobufCCodec.string(c.name, field: "name", of: Self.self),
-                                    dataType: KServe.DataType(c.data_type), dims: ProtobufCCodec.array(c.n_dims, c.dims))
+        tensor = KServe.ModelTensor(
+            name: try ProtobufCCodec.string(c.name, field: "name", of: Self.self),
+            dataType: KServe.DataType(c.data_type), dims: ProtobufCCodec.array(c.n_dims, c.dims))
     }
     func fill(_ cMessage: UnsafeMutablePointer<Inference__ModelOutput>, arena: inout ProtobufCArena) {
         cMessage.pointee.name = arena.cString(tensor.name)

@@ -45,9 +45,13 @@ extension KServe {
 
 extension KServe.ServerLiveRequest: GRPCMessage, ProtobufCCodable {
     static let protobufName = "inference.ServerLiveRequest"
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) { self = try ProtobufCCodec.decode(serializedBytes) }
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
     public func serializedBytes() -> [UInt8] { ProtobufCCodec.encode(self) }
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__ServerLiveRequest>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__ServerLiveRequest
+    >? {
         inference__server_live_request__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__ServerLiveRequest>) {
@@ -59,9 +63,13 @@ extension KServe.ServerLiveRequest: GRPCMessage, ProtobufCCodable {
 
 extension KServe.ServerLiveResponse: GRPCMessage, ProtobufCCodable {
     static let protobufName = "inference.ServerLiveResponse"
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) { self = try ProtobufCCodec.decode(serializedBytes) }
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
     public func serializedBytes() -> [UInt8] { ProtobufCCodec.encode(self) }
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__ServerLiveResponse>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__ServerLiveResponse
+    >? {
         inference__server_live_response__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__ServerLiveResponse>) {
@@ -77,9 +85,13 @@ extension KServe.ServerLiveResponse: GRPCMessage, ProtobufCCodable {
 
 extension KServe.ServerReadyRequest: GRPCMessage, ProtobufCCodable {
     static let protobufName = "inference.ServerReadyRequest"
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) { self = try ProtobufCCodec.decode(serializedBytes) }
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
     public func serializedBytes() -> [UInt8] { ProtobufCCodec.encode(self) }
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__ServerReadyRequest>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__ServerReadyRequest
+    >? {
         inference__server_ready_request__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__ServerReadyRequest>) {
@@ -91,9 +103,13 @@ extension KServe.ServerReadyRequest: GRPCMessage, ProtobufCCodable {
 
 extension KServe.ServerReadyResponse: GRPCMessage, ProtobufCCodable {
     static let protobufName = "inference.ServerReadyResponse"
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) { self = try ProtobufCCodec.decode(serializedBytes) }
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
     public func serializedBytes() -> [UInt8] { ProtobufCCodec.encode(self) }
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__ServerReadyResponse>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__ServerReadyResponse
+    >? {
         inference__server_ready_response__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__ServerReadyResponse>) {
@@ -109,9 +125,13 @@ extension KServe.ServerReadyResponse: GRPCMessage, ProtobufCCodable {
 
 extension KServe.ModelReadyRequest: GRPCMessage, ProtobufCCodable {
     static let protobufName = "inference.ModelReadyRequest"
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) { self = try ProtobufCCodec.decode(serializedBytes) }
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
     public func serializedBytes() -> [UInt8] { ProtobufCCodec.encode(self) }
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__ModelReadyRequest>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__ModelReadyRequest
+    >? {
         inference__model_ready_request__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__ModelReadyRequest>) {
@@ -129,9 +149,13 @@ extension KServe.ModelReadyRequest: GRPCMessage, ProtobufCCodable {
 
 extension KServe.ModelReadyResponse: GRPCMessage, ProtobufCCodable {
     static let protobufName = "inference.ModelReadyResponse"
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) { self = try ProtobufCCodec.decode(serializedBytes) }
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
     public func serializedBytes() -> [UInt8] { ProtobufCCodec.encode(self) }
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__ModelReadyResponse>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__ModelReadyResponse
+    >? {
         inference__model_ready_response__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__ModelReadyResponse>) {

@@ -16,8 +16,12 @@ extension KServe {
         public var outputs: [InferRequestedOutputTensor]
         public var rawInputContents: [[UInt8]]
 
-        public init(modelName: String = "", modelVersion: String = "", id: String = "", parameters: [String: InferParameter] = [:],
-                    inputs: [InferInputTensor] = [], outputs: [InferRequestedOutputTensor] = [], rawInputContents: [[UInt8]] = []) {
+        public init(
+            modelName: String = "", modelVersion: String = "", id: String = "",
+            parameters: [String: InferParameter] = [:],
+            inputs: [InferInputTensor] = [], outputs: [InferRequestedOutputTensor] = [],
+            rawInputContents: [[UInt8]] = []
+        ) {
             self.modelName = modelName
             self.modelVersion = modelVersion
             self.id = id
@@ -45,7 +49,8 @@ extension KServe {
         /// The tensor's data, unless it travels in the request's `rawInputContents`.
         public var contents: InferTensorContents?
 
-        public init(name: String = "", datatype: String = "", shape: [Int64] = [], contents: InferTensorContents? = nil) {
+        public init(name: String = "", datatype: String = "", shape: [Int64] = [], contents: InferTensorContents? = nil)
+        {
             self.name = name
             self.datatype = datatype
             self.shape = shape
@@ -80,8 +85,10 @@ extension KServe {
         public var outputs: [InferOutputTensor]
         public var rawOutputContents: [[UInt8]]
 
-        public init(modelName: String = "", modelVersion: String = "", id: String = "",
-                    outputs: [InferOutputTensor] = [], rawOutputContents: [[UInt8]] = []) {
+        public init(
+            modelName: String = "", modelVersion: String = "", id: String = "",
+            outputs: [InferOutputTensor] = [], rawOutputContents: [[UInt8]] = []
+        ) {
             self.modelName = modelName
             self.modelVersion = modelVersion
             self.id = id
@@ -112,7 +119,9 @@ extension KServe.ModelInferRequest: GRPCMessage, ProtobufCCodable {
         self = try ProtobufCCodec.decode(serializedBytes)
     }
     public func serializedBytes() -> [UInt8] { ProtobufCCodec.encode(self) }
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__ModelInferRequest>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__ModelInferRequest
+    >? {
         inference__model_infer_request__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__ModelInferRequest>) {
@@ -146,7 +155,8 @@ extension KServe.ModelInferRequest: GRPCMessage, ProtobufCCodable {
 
 extension KServe.InferParameter: ProtobufCCodable {
     static let protobufName = "inference.InferParameter"
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__InferParameter>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__InferParameter>?
+    {
         inference__infer_parameter__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__InferParameter>) {
@@ -211,7 +221,9 @@ private struct RequestParameterEntry: InferParameterEntry {
     var key: String
     var value: KServe.InferParameter?
     static let protobufName = "inference.ModelInferRequest.ParametersEntry"
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__ModelInferRequest__ParametersEntry>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__ModelInferRequest__ParametersEntry
+    >? {
         ProtobufCCodec.unpackNested(Self.self, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__ModelInferRequest__ParametersEntry>) {
@@ -225,7 +237,9 @@ private struct RequestParameterEntry: InferParameterEntry {
         key = try ProtobufCCodec.string(cMessage.pointee.key, field: "key", of: Self.self)
         value = try ProtobufCCodec.message(cMessage.pointee.value)
     }
-    func fill(_ cMessage: UnsafeMutablePointer<Inference__ModelInferRequest__ParametersEntry>, arena: inout ProtobufCArena) {
+    func fill(
+        _ cMessage: UnsafeMutablePointer<Inference__ModelInferRequest__ParametersEntry>, arena: inout ProtobufCArena
+    ) {
         cMessage.pointee.key = arena.cString(key)
         cMessage.pointee.value = arena.optionalMessage(value)
     }
@@ -259,7 +273,9 @@ private struct OutputParameterEntry: InferParameterEntry {
 
 extension KServe.InferInputTensor: ProtobufCCodable {
     static let protobufName = "inference.ModelInferRequest.InferInputTensor"
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__ModelInferRequest__InferInputTensor>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__ModelInferRequest__InferInputTensor
+    >? {
         ProtobufCCodec.unpackNested(Self.self, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__ModelInferRequest__InferInputTensor>) {
@@ -272,7 +288,9 @@ extension KServe.InferInputTensor: ProtobufCCodable {
         shape = ProtobufCCodec.array(c.n_shape, c.shape)
         contents = try ProtobufCCodec.message(c.contents)
     }
-    func fill(_ cMessage: UnsafeMutablePointer<Inference__ModelInferRequest__InferInputTensor>, arena: inout ProtobufCArena) {
+    func fill(
+        _ cMessage: UnsafeMutablePointer<Inference__ModelInferRequest__InferInputTensor>, arena: inout ProtobufCArena
+    ) {
         cMessage.pointee.name = arena.cString(name)
         cMessage.pointee.datatype = arena.cString(datatype)
         cMessage.pointee.n_shape = shape.count
@@ -283,7 +301,9 @@ extension KServe.InferInputTensor: ProtobufCCodable {
 
 extension KServe.InferTensorContents: ProtobufCCodable {
     static let protobufName = "inference.InferTensorContents"
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__InferTensorContents>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__InferTensorContents
+    >? {
         inference__infer_tensor_contents__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__InferTensorContents>) {
@@ -300,18 +320,24 @@ extension KServe.InferTensorContents: ProtobufCCodable {
 
 extension KServe.InferRequestedOutputTensor: ProtobufCCodable {
     static let protobufName = "inference.ModelInferRequest.InferRequestedOutputTensor"
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__ModelInferRequest__InferRequestedOutputTensor>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__ModelInferRequest__InferRequestedOutputTensor
+    >? {
         ProtobufCCodec.unpackNested(Self.self, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__ModelInferRequest__InferRequestedOutputTensor>) {
         inference__model_infer_request__infer_requested_output_tensor__init(cMessage)
     }
-    init(cMessage: UnsafePointer<Inference__ModelInferRequest__InferRequestedOutputTensor>) throws(MessageDecodingError) {
+    init(cMessage: UnsafePointer<Inference__ModelInferRequest__InferRequestedOutputTensor>) throws(MessageDecodingError)
+    {
         let c = cMessage.pointee
         name = try ProtobufCCodec.string(c.name, field: "name", of: Self.self)
         parameters = try OutputParameterEntry.dictionary(ProtobufCCodec.messages(c.n_parameters, c.parameters))
     }
-    func fill(_ cMessage: UnsafeMutablePointer<Inference__ModelInferRequest__InferRequestedOutputTensor>, arena: inout ProtobufCArena) {
+    func fill(
+        _ cMessage: UnsafeMutablePointer<Inference__ModelInferRequest__InferRequestedOutputTensor>,
+        arena: inout ProtobufCArena
+    ) {
         cMessage.pointee.name = arena.cString(name)
         let entries = OutputParameterEntry.entries(parameters)
         cMessage.pointee.n_parameters = entries.count
@@ -321,9 +347,13 @@ extension KServe.InferRequestedOutputTensor: ProtobufCCodable {
 
 extension KServe.ModelInferResponse: GRPCMessage, ProtobufCCodable {
     static let protobufName = "inference.ModelInferResponse"
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) { self = try ProtobufCCodec.decode(serializedBytes) }
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
     public func serializedBytes() -> [UInt8] { ProtobufCCodec.encode(self) }
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__ModelInferResponse>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__ModelInferResponse
+    >? {
         inference__model_infer_response__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__ModelInferResponse>) {
@@ -350,7 +380,9 @@ extension KServe.ModelInferResponse: GRPCMessage, ProtobufCCodable {
 
 extension KServe.InferOutputTensor: ProtobufCCodable {
     static let protobufName = "inference.ModelInferResponse.InferOutputTensor"
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__ModelInferResponse__InferOutputTensor>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__ModelInferResponse__InferOutputTensor
+    >? {
         ProtobufCCodec.unpackNested(Self.self, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__ModelInferResponse__InferOutputTensor>) {
@@ -362,7 +394,9 @@ extension KServe.InferOutputTensor: ProtobufCCodable {
         datatype = try ProtobufCCodec.string(c.datatype, field: "datatype", of: Self.self)
         shape = ProtobufCCodec.array(c.n_shape, c.shape)
     }
-    func fill(_ cMessage: UnsafeMutablePointer<Inference__ModelInferResponse__InferOutputTensor>, arena: inout ProtobufCArena) {
+    func fill(
+        _ cMessage: UnsafeMutablePointer<Inference__ModelInferResponse__InferOutputTensor>, arena: inout ProtobufCArena
+    ) {
         cMessage.pointee.name = arena.cString(name)
         cMessage.pointee.datatype = arena.cString(datatype)
         cMessage.pointee.n_shape = shape.count

@@ -37,8 +37,10 @@ extension KServe {
         public var platform: String
         public var inputs: [TensorMetadata]
         public var outputs: [TensorMetadata]
-        public init(name: String = "", versions: [String] = [], platform: String = "",
-                    inputs: [TensorMetadata] = [], outputs: [TensorMetadata] = []) {
+        public init(
+            name: String = "", versions: [String] = [], platform: String = "",
+            inputs: [TensorMetadata] = [], outputs: [TensorMetadata] = []
+        ) {
             self.name = name
             self.versions = versions
             self.platform = platform
@@ -63,9 +65,13 @@ extension KServe {
 
 extension KServe.ServerMetadataRequest: GRPCMessage, ProtobufCCodable {
     static let protobufName = "inference.ServerMetadataRequest"
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) { self = try ProtobufCCodec.decode(serializedBytes) }
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
     public func serializedBytes() -> [UInt8] { ProtobufCCodec.encode(self) }
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__ServerMetadataRequest>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__ServerMetadataRequest
+    >? {
         inference__server_metadata_request__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__ServerMetadataRequest>) {
@@ -77,9 +83,13 @@ extension KServe.ServerMetadataRequest: GRPCMessage, ProtobufCCodable {
 
 extension KServe.ServerMetadataResponse: GRPCMessage, ProtobufCCodable {
     static let protobufName = "inference.ServerMetadataResponse"
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) { self = try ProtobufCCodec.decode(serializedBytes) }
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
     public func serializedBytes() -> [UInt8] { ProtobufCCodec.encode(self) }
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__ServerMetadataResponse>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__ServerMetadataResponse
+    >? {
         inference__server_metadata_response__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__ServerMetadataResponse>) {
@@ -101,9 +111,13 @@ extension KServe.ServerMetadataResponse: GRPCMessage, ProtobufCCodable {
 
 extension KServe.ModelMetadataRequest: GRPCMessage, ProtobufCCodable {
     static let protobufName = "inference.ModelMetadataRequest"
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) { self = try ProtobufCCodec.decode(serializedBytes) }
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
     public func serializedBytes() -> [UInt8] { ProtobufCCodec.encode(self) }
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__ModelMetadataRequest>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__ModelMetadataRequest
+    >? {
         inference__model_metadata_request__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__ModelMetadataRequest>) {
@@ -121,9 +135,13 @@ extension KServe.ModelMetadataRequest: GRPCMessage, ProtobufCCodable {
 
 extension KServe.ModelMetadataResponse: GRPCMessage, ProtobufCCodable {
     static let protobufName = "inference.ModelMetadataResponse"
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) { self = try ProtobufCCodec.decode(serializedBytes) }
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
     public func serializedBytes() -> [UInt8] { ProtobufCCodec.encode(self) }
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__ModelMetadataResponse>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__ModelMetadataResponse
+    >? {
         inference__model_metadata_response__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__ModelMetadataResponse>) {
@@ -151,7 +169,9 @@ extension KServe.ModelMetadataResponse: GRPCMessage, ProtobufCCodable {
 
 extension KServe.TensorMetadata: ProtobufCCodable {
     static let protobufName = "inference.ModelMetadataResponse.TensorMetadata"
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__ModelMetadataResponse__TensorMetadata>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__ModelMetadataResponse__TensorMetadata
+    >? {
         ProtobufCCodec.unpackNested(Self.self, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__ModelMetadataResponse__TensorMetadata>) {
@@ -163,7 +183,9 @@ extension KServe.TensorMetadata: ProtobufCCodable {
         datatype = try ProtobufCCodec.string(c.datatype, field: "datatype", of: Self.self)
         shape = ProtobufCCodec.array(c.n_shape, c.shape)
     }
-    func fill(_ cMessage: UnsafeMutablePointer<Inference__ModelMetadataResponse__TensorMetadata>, arena: inout ProtobufCArena) {
+    func fill(
+        _ cMessage: UnsafeMutablePointer<Inference__ModelMetadataResponse__TensorMetadata>, arena: inout ProtobufCArena
+    ) {
         cMessage.pointee.name = arena.cString(name)
         cMessage.pointee.datatype = arena.cString(datatype)
         cMessage.pointee.n_shape = shape.count

@@ -20,13 +20,17 @@ public enum KServe {
         public static let repositoryModelLoad = method("RepositoryModelLoad")
         public static let repositoryModelUnload = method("RepositoryModelUnload")
         /// The methods QuantServe answers.
-        public static let implemented = [serverLive, serverReady, modelReady, serverMetadata, modelMetadata, modelInfer,
-                                         modelConfig, modelStatistics, repositoryIndex, repositoryModelLoad, repositoryModelUnload]
+        public static let implemented = [
+            serverLive, serverReady, modelReady, serverMetadata, modelMetadata, modelInfer,
+            modelConfig, modelStatistics, repositoryIndex, repositoryModelLoad, repositoryModelUnload,
+        ]
         /// The rest of the published service (streaming inference, shared memory, trace and log
         /// settings): QuantServe answers them UNIMPLEMENTED.
         public static let unimplemented = [
-            "ModelStreamInfer", "SystemSharedMemoryStatus", "SystemSharedMemoryRegister", "SystemSharedMemoryUnregister",
-            "CudaSharedMemoryStatus", "CudaSharedMemoryRegister", "CudaSharedMemoryUnregister", "TraceSetting", "LogSettings",
+            "ModelStreamInfer", "SystemSharedMemoryStatus", "SystemSharedMemoryRegister",
+            "SystemSharedMemoryUnregister",
+            "CudaSharedMemoryStatus", "CudaSharedMemoryRegister", "CudaSharedMemoryUnregister", "TraceSetting",
+            "LogSettings",
         ].map(method)
 
         private static func method(_ name: String) -> MethodDescriptor {

@@ -73,16 +73,21 @@ extension KServe {
 
 extension KServe.RepositoryIndexRequest: GRPCMessage, ProtobufCCodable {
     static let protobufName = "inference.RepositoryIndexRequest"
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) { self = try ProtobufCCodec.decode(serializedBytes) }
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
     public func serializedBytes() -> [UInt8] { ProtobufCCodec.encode(self) }
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__RepositoryIndexRequest>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__RepositoryIndexRequest
+    >? {
         inference__repository_index_request__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__RepositoryIndexRequest>) {
         inference__repository_index_request__init(cMessage)
     }
     init(cMessage: UnsafePointer<Inference__RepositoryIndexRequest>) throws(MessageDecodingError) {
-        repositoryName = try ProtobufCCodec.string(cMessage.pointee.repository_name, field: "repository_name", of: Self.self)
+        repositoryName = try ProtobufCCodec.string(
+            cMessage.pointee.repository_name, field: "repository_name", of: Self.self)
         ready = cMessage.pointee.ready != 0
     }
     func fill(_ cMessage: UnsafeMutablePointer<Inference__RepositoryIndexRequest>, arena: inout ProtobufCArena) {
@@ -93,9 +98,13 @@ extension KServe.RepositoryIndexRequest: GRPCMessage, ProtobufCCodable {
 
 extension KServe.RepositoryIndexResponse: GRPCMessage, ProtobufCCodable {
     static let protobufName = "inference.RepositoryIndexResponse"
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) { self = try ProtobufCCodec.decode(serializedBytes) }
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
     public func serializedBytes() -> [UInt8] { ProtobufCCodec.encode(self) }
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__RepositoryIndexResponse>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__RepositoryIndexResponse
+    >? {
         inference__repository_index_response__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__RepositoryIndexResponse>) {
@@ -112,7 +121,9 @@ extension KServe.RepositoryIndexResponse: GRPCMessage, ProtobufCCodable {
 
 extension KServe.ModelIndex: ProtobufCCodable {
     static let protobufName = "inference.RepositoryIndexResponse.ModelIndex"
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__RepositoryIndexResponse__ModelIndex>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__RepositoryIndexResponse__ModelIndex
+    >? {
         ProtobufCCodec.unpackNested(Self.self, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__RepositoryIndexResponse__ModelIndex>) {
@@ -125,7 +136,9 @@ extension KServe.ModelIndex: ProtobufCCodable {
         state = try ProtobufCCodec.string(c.state, field: "state", of: Self.self)
         reason = try ProtobufCCodec.string(c.reason, field: "reason", of: Self.self)
     }
-    func fill(_ cMessage: UnsafeMutablePointer<Inference__RepositoryIndexResponse__ModelIndex>, arena: inout ProtobufCArena) {
+    func fill(
+        _ cMessage: UnsafeMutablePointer<Inference__RepositoryIndexResponse__ModelIndex>, arena: inout ProtobufCArena
+    ) {
         cMessage.pointee.name = arena.cString(name)
         cMessage.pointee.version = arena.cString(version)
         cMessage.pointee.state = arena.cString(state)
@@ -135,9 +148,13 @@ extension KServe.ModelIndex: ProtobufCCodable {
 
 extension KServe.RepositoryModelLoadRequest: GRPCMessage, ProtobufCCodable {
     static let protobufName = "inference.RepositoryModelLoadRequest"
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) { self = try ProtobufCCodec.decode(serializedBytes) }
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
     public func serializedBytes() -> [UInt8] { ProtobufCCodec.encode(self) }
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__RepositoryModelLoadRequest>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__RepositoryModelLoadRequest
+    >? {
         inference__repository_model_load_request__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__RepositoryModelLoadRequest>) {
@@ -162,9 +179,13 @@ extension KServe.RepositoryModelLoadRequest: GRPCMessage, ProtobufCCodable {
 
 extension KServe.RepositoryModelUnloadRequest: GRPCMessage, ProtobufCCodable {
     static let protobufName = "inference.RepositoryModelUnloadRequest"
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) { self = try ProtobufCCodec.decode(serializedBytes) }
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
     public func serializedBytes() -> [UInt8] { ProtobufCCodec.encode(self) }
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__RepositoryModelUnloadRequest>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__RepositoryModelUnloadRequest
+    >? {
         inference__repository_model_unload_request__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__RepositoryModelUnloadRequest>) {
@@ -192,7 +213,9 @@ private struct LoadParameterEntry: ProtobufCCodable {
     var key: String
     static let protobufName = "inference.RepositoryModelLoadRequest.ParametersEntry"
     init(_ key: String) { self.key = key }
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__RepositoryModelLoadRequest__ParametersEntry>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__RepositoryModelLoadRequest__ParametersEntry
+    >? {
         ProtobufCCodec.unpackNested(Self.self, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__RepositoryModelLoadRequest__ParametersEntry>) {
@@ -201,7 +224,10 @@ private struct LoadParameterEntry: ProtobufCCodable {
     init(cMessage: UnsafePointer<Inference__RepositoryModelLoadRequest__ParametersEntry>) throws(MessageDecodingError) {
         key = try ProtobufCCodec.string(cMessage.pointee.key, field: "key", of: Self.self)
     }
-    func fill(_ cMessage: UnsafeMutablePointer<Inference__RepositoryModelLoadRequest__ParametersEntry>, arena: inout ProtobufCArena) {
+    func fill(
+        _ cMessage: UnsafeMutablePointer<Inference__RepositoryModelLoadRequest__ParametersEntry>,
+        arena: inout ProtobufCArena
+    ) {
         cMessage.pointee.key = arena.cString(key)
     }
 }
@@ -211,25 +237,35 @@ private struct UnloadParameterEntry: ProtobufCCodable {
     var key: String
     static let protobufName = "inference.RepositoryModelUnloadRequest.ParametersEntry"
     init(_ key: String) { self.key = key }
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__RepositoryModelUnloadRequest__ParametersEntry>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__RepositoryModelUnloadRequest__ParametersEntry
+    >? {
         ProtobufCCodec.unpackNested(Self.self, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__RepositoryModelUnloadRequest__ParametersEntry>) {
         inference__repository_model_unload_request__parameters_entry__init(cMessage)
     }
-    init(cMessage: UnsafePointer<Inference__RepositoryModelUnloadRequest__ParametersEntry>) throws(MessageDecodingError) {
+    init(cMessage: UnsafePointer<Inference__RepositoryModelUnloadRequest__ParametersEntry>) throws(MessageDecodingError)
+    {
         key = try ProtobufCCodec.string(cMessage.pointee.key, field: "key", of: Self.self)
     }
-    func fill(_ cMessage: UnsafeMutablePointer<Inference__RepositoryModelUnloadRequest__ParametersEntry>, arena: inout ProtobufCArena) {
+    func fill(
+        _ cMessage: UnsafeMutablePointer<Inference__RepositoryModelUnloadRequest__ParametersEntry>,
+        arena: inout ProtobufCArena
+    ) {
         cMessage.pointee.key = arena.cString(key)
     }
 }
 
 extension KServe.RepositoryModelLoadResponse: GRPCMessage, ProtobufCCodable {
     static let protobufName = "inference.RepositoryModelLoadResponse"
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) { self = try ProtobufCCodec.decode(serializedBytes) }
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
     public func serializedBytes() -> [UInt8] { ProtobufCCodec.encode(self) }
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__RepositoryModelLoadResponse>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__RepositoryModelLoadResponse
+    >? {
         inference__repository_model_load_response__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__RepositoryModelLoadResponse>) {
@@ -241,14 +277,19 @@ extension KServe.RepositoryModelLoadResponse: GRPCMessage, ProtobufCCodable {
 
 extension KServe.RepositoryModelUnloadResponse: GRPCMessage, ProtobufCCodable {
     static let protobufName = "inference.RepositoryModelUnloadResponse"
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) { self = try ProtobufCCodec.decode(serializedBytes) }
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
     public func serializedBytes() -> [UInt8] { ProtobufCCodec.encode(self) }
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__RepositoryModelUnloadResponse>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__RepositoryModelUnloadResponse
+    >? {
         inference__repository_model_unload_response__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__RepositoryModelUnloadResponse>) {
         inference__repository_model_unload_response__init(cMessage)
     }
     init(cMessage: UnsafePointer<Inference__RepositoryModelUnloadResponse>) throws(MessageDecodingError) {}
-    func fill(_ cMessage: UnsafeMutablePointer<Inference__RepositoryModelUnloadResponse>, arena: inout ProtobufCArena) {}
+    func fill(_ cMessage: UnsafeMutablePointer<Inference__RepositoryModelUnloadResponse>, arena: inout ProtobufCArena) {
+    }
 }

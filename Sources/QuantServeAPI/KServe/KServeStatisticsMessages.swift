@@ -32,8 +32,10 @@ extension KServe {
         /// Model executions.
         public var executionCount: UInt64
         public var inferenceStats: InferStatistics?
-        public init(name: String = "", version: String = "", lastInference: UInt64 = 0, inferenceCount: UInt64 = 0,
-                    executionCount: UInt64 = 0, inferenceStats: InferStatistics? = nil) {
+        public init(
+            name: String = "", version: String = "", lastInference: UInt64 = 0, inferenceCount: UInt64 = 0,
+            executionCount: UInt64 = 0, inferenceStats: InferStatistics? = nil
+        ) {
             self.name = name
             self.version = version
             self.lastInference = lastInference
@@ -51,9 +53,11 @@ extension KServe {
         public var computeInput: StatisticDuration
         public var computeInfer: StatisticDuration
         public var computeOutput: StatisticDuration
-        public init(success: StatisticDuration = .init(), fail: StatisticDuration = .init(), queue: StatisticDuration = .init(),
-                    computeInput: StatisticDuration = .init(), computeInfer: StatisticDuration = .init(),
-                    computeOutput: StatisticDuration = .init()) {
+        public init(
+            success: StatisticDuration = .init(), fail: StatisticDuration = .init(), queue: StatisticDuration = .init(),
+            computeInput: StatisticDuration = .init(), computeInfer: StatisticDuration = .init(),
+            computeOutput: StatisticDuration = .init()
+        ) {
             self.success = success
             self.fail = fail
             self.queue = queue
@@ -76,9 +80,13 @@ extension KServe {
 
 extension KServe.ModelStatisticsRequest: GRPCMessage, ProtobufCCodable {
     static let protobufName = "inference.ModelStatisticsRequest"
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) { self = try ProtobufCCodec.decode(serializedBytes) }
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
     public func serializedBytes() -> [UInt8] { ProtobufCCodec.encode(self) }
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__ModelStatisticsRequest>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__ModelStatisticsRequest
+    >? {
         inference__model_statistics_request__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__ModelStatisticsRequest>) {
@@ -96,9 +104,13 @@ extension KServe.ModelStatisticsRequest: GRPCMessage, ProtobufCCodable {
 
 extension KServe.ModelStatisticsResponse: GRPCMessage, ProtobufCCodable {
     static let protobufName = "inference.ModelStatisticsResponse"
-    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) { self = try ProtobufCCodec.decode(serializedBytes) }
+    public init(serializedBytes: [UInt8]) throws(MessageDecodingError) {
+        self = try ProtobufCCodec.decode(serializedBytes)
+    }
     public func serializedBytes() -> [UInt8] { ProtobufCCodec.encode(self) }
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__ModelStatisticsResponse>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__ModelStatisticsResponse
+    >? {
         inference__model_statistics_response__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__ModelStatisticsResponse>) {
@@ -115,7 +127,9 @@ extension KServe.ModelStatisticsResponse: GRPCMessage, ProtobufCCodable {
 
 extension KServe.ModelStatistics: ProtobufCCodable {
     static let protobufName = "inference.ModelStatistics"
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__ModelStatistics>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__ModelStatistics
+    >? {
         inference__model_statistics__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__ModelStatistics>) {
@@ -142,7 +156,9 @@ extension KServe.ModelStatistics: ProtobufCCodable {
 
 extension KServe.InferStatistics: ProtobufCCodable {
     static let protobufName = "inference.InferStatistics"
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__InferStatistics>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__InferStatistics
+    >? {
         inference__infer_statistics__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__InferStatistics>) {
@@ -169,7 +185,9 @@ extension KServe.InferStatistics: ProtobufCCodable {
 
 extension KServe.StatisticDuration: ProtobufCCodable {
     static let protobufName = "inference.StatisticDuration"
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Inference__StatisticDuration>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Inference__StatisticDuration
+    >? {
         inference__statistic_duration__unpack(nil, count, bytes)
     }
     static func initialize(_ cMessage: UnsafeMutablePointer<Inference__StatisticDuration>) {

@@ -16,8 +16,9 @@ enum ModelInferRequestWireLimits {
     /// Throws when `bytes` hold more entries than the limits allow, or typed contents other
     /// than `bytes_contents` (QuantServe's only input is BYTES).
     static func check(_ bytes: [UInt8]) throws(MessageDecodingError) {
-        var counts = FieldCounts(limits: [4: maxParameters, 5: maxTensors, 6: maxTensors, 7: maxTensors],
-                                 names: [4: "parameters", 5: "inputs", 6: "outputs", 7: "raw_input_contents"])
+        var counts = FieldCounts(
+            limits: [4: maxParameters, 5: maxTensors, 6: maxTensors, 7: maxTensors],
+            names: [4: "parameters", 5: "inputs", 6: "outputs", 7: "raw_input_contents"])
         try walk(bytes, bytes.indices) { (field, wireType, value) throws(MessageDecodingError) in
             try counts.count(field)
             if field == 5 && wireType == 2 { try checkInput(bytes, value) }
@@ -36,7 +37,9 @@ enum ModelInferRequestWireLimits {
             case (5, 2): try checkContents(bytes, value)
             default: break
             }
-            guard dims <= maxShapeDims else { throw failure("an input's shape has more than \(maxShapeDims) dimensions") }
+            guard dims <= maxShapeDims else {
+                throw failure("an input's shape has more than \(maxShapeDims) dimensions")
+            }
         }
     }
 
@@ -44,26 +47,34 @@ enum ModelInferRequestWireLimits {
         var elements = 0
         try walk(bytes, range) { (field, _, _) throws(MessageDecodingError) in
             guard field == 8 else {
-                throw failure("an input's contents hold field \(field); the only input, TEXT, is BYTES: use bytes_contents")
+                throw failure(
+                    "an input's contents hold field \(field); the only input, TEXT, is BYTES: use bytes_contents")
             }
             elements += 1
-            guard elements <= maxElements else { throw failure("an input's bytes_contents holds more than \(maxElements) elements") }
+            guard elements <= maxElements else {
+                throw failure("an input's bytes_contents holds more than \(maxElements) elements")
+            }
         }
     }
 
-    private static func checkParameters(_ bytes: [UInt8], _ range: Range<Int>, parametersField: UInt64,
-                                        of name: String) throws(MessageDecodingError) {
-        var counts = FieldCounts(limits: [parametersField: maxParameters], names: [parametersField: "\(name).parameters"])
+    private static func checkParameters(
+        _ bytes: [UInt8], _ range: Range<Int>, parametersField: UInt64,
+        of name: String
+    ) throws(MessageDecodingError) {
+        var counts = FieldCounts(
+            limits: [parametersField: maxParameters], names: [parametersField: "\(name).parameters"])
         try walk(bytes, range) { (field, _, _) throws(MessageDecodingError) in try counts.count(field) }
     }
 
     /// Calls `visit` with each field's number, wire type and value bytes in `range`.
-    private static func walk(_ bytes: [UInt8], _ range: Range<Int>,
-                             _ visit: (UInt64, UInt64, Range<Int>) throws(MessageDecodingError) -> Void) throws(MessageDecodingError) {
+    private static func walk(
+        _ bytes: [UInt8], _ range: Range<Int>,
+        _ visit: (UInt64, UInt64, Range<Int>) throws(MessageDecodingError) -> Void
+    ) throws(MessageDecodingError) {
         var position = range.lowerBound
         while position < range.upperBound {
             guard let tag = ProtobufWireScan.varint(bytes, at: &position, end: range.upperBound),
-                  let value = ProtobufWireScan.value(ofWireType: tag & 7, in: bytes, at: &position, end: range.upperBound)
+                let value = ProtobufWireScan.value(ofWireType: tag & 7, in: bytes, at: &position, end: range.upperBound)
             else { throw failure("a field is truncated or has a wire type protobuf does not use") }
             try visit(tag >> 3, tag & 7, value)
         }
@@ -84,7 +95,9 @@ enum ModelInferRequestWireLimits {
             guard let limit = limits[field] else { return }
             let count = counts[field, default: 0] + 1
             counts[field] = count
-            guard count <= limit else { throw failure("\(names[field] ?? "field \(field)") has more than \(limit) entries") }
+            guard count <= limit else {
+                throw failure("\(names[field] ?? "field \(field)") has more than \(limit) entries")
+            }
         }
     }
 

@@ -4,7 +4,8 @@ internal import QuantServeProto
 extension ProtobufCCodec {
     /// A `repeated string` field.
     static func strings<Message: ProtobufCCodable>(
-        _ count: Int, _ table: UnsafePointer<UnsafeMutablePointer<CChar>?>?, field: StaticString, of message: Message.Type
+        _ count: Int, _ table: UnsafePointer<UnsafeMutablePointer<CChar>?>?, field: StaticString,
+        of message: Message.Type
     ) throws(MessageDecodingError) -> [String] {
         guard count > 0, let table else { return [] }
         var strings: [String] = []

@@ -55,7 +55,9 @@ struct ProtobufCArena: ~Copyable {
     }
 
     /// The C structure of an optional sub-message; nil leaves the field unset.
-    mutating func optionalMessage<Message: ProtobufCCodable>(_ message: Message?) -> UnsafeMutablePointer<Message.CMessage>? {
+    mutating func optionalMessage<Message: ProtobufCCodable>(_ message: Message?) -> UnsafeMutablePointer<
+        Message.CMessage
+    >? {
         guard let message else { return nil }
         return self.message(message)
     }

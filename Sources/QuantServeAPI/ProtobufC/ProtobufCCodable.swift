@@ -47,7 +47,9 @@ enum ProtobufCCodec {
     }
 
     /// Decodes `bytes` as a `Message`; a string field holding U+0000 is refused, never cut.
-    static func decode<Message: ProtobufCCodable>(_ bytes: [UInt8], as type: Message.Type = Message.self) throws(MessageDecodingError) -> Message {
+    static func decode<Message: ProtobufCCodable>(_ bytes: [UInt8], as type: Message.Type = Message.self)
+        throws(MessageDecodingError) -> Message
+    {
         _ = try ProtobufWireScan(bytes, descriptor: descriptor(of: Message.self), messageName: Message.protobufName)
         return try unpack(bytes)
     }
@@ -63,13 +65,15 @@ enum ProtobufCCodec {
             collecting: textsFieldNumber(of: Message.self), collectionLimit: limit
         )
         guard scan.collectedCount <= limit else {
-            throw RPCError(code: .resourceExhausted,
-                           message: "the request holds \(scan.collectedCount) texts, more than the limit of \(limit)")
+            throw RPCError(
+                code: .resourceExhausted,
+                message: "the request holds \(scan.collectedCount) texts, more than the limit of \(limit)")
         }
         var message: Message = try unpack(bytes)
         message.texts = try scan.collectedRanges.enumerated().map { (index, range) throws(MessageDecodingError) in
             guard let text = String(validating: bytes[range], as: UTF8.self) else {
-                throw MessageDecodingError(messageName: Message.protobufName, reason: "texts[\(index)] is not valid UTF-8")
+                throw MessageDecodingError(
+                    messageName: Message.protobufName, reason: "texts[\(index)] is not valid UTF-8")
             }
             return text
         }
@@ -94,10 +98,14 @@ enum ProtobufCCodec {
     }
 
     /// The protobuf-c descriptor of `Message`, read from a structure its `…__init` sets up.
-    static func descriptor<Message: ProtobufCCodable>(of type: Message.Type) -> UnsafePointer<ProtobufCMessageDescriptor> {
-        withUnsafeTemporaryAllocation(of: Message.CMessage.self, capacity: 1) { buffer -> UnsafePointer<ProtobufCMessageDescriptor> in
+    static func descriptor<Message: ProtobufCCodable>(of type: Message.Type) -> UnsafePointer<
+        ProtobufCMessageDescriptor
+    > {
+        withUnsafeTemporaryAllocation(of: Message.CMessage.self, capacity: 1) {
+            buffer -> UnsafePointer<ProtobufCMessageDescriptor> in
             Message.initialize(buffer.baseAddress!)
-            return UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: ProtobufCMessage.self).pointee.descriptor
+            return UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: ProtobufCMessage.self).pointee
+                .descriptor
         }
     }
 
@@ -157,14 +165,16 @@ enum ProtobufCCodec {
 
     /// A repeated sub-message field.
     static func messages<Message: ProtobufCCodable>(
-        _ count: Int, _ table: UnsafePointer<UnsafeMutablePointer<Message.CMessage>?>?, as type: Message.Type = Message.self
+        _ count: Int, _ table: UnsafePointer<UnsafeMutablePointer<Message.CMessage>?>?,
+        as type: Message.Type = Message.self
     ) throws(MessageDecodingError) -> [Message] {
         guard count > 0, let table else { return [] }
         var messages: [Message] = []
         messages.reserveCapacity(count)
         for index in 0..<count {
             guard let element = table[index] else {
-                throw MessageDecodingError(messageName: Message.protobufName, reason: "protobuf-c returned an empty element")
+                throw MessageDecodingError(
+                    messageName: Message.protobufName, reason: "protobuf-c returned an empty element")
             }
             messages.append(try Message(cMessage: element))
         }

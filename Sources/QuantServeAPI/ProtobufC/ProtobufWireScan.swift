@@ -41,7 +41,7 @@ struct ProtobufWireScan {
         while position < bytes.count {
             let fieldStart = position
             guard let tag = varint(bytes, at: &position, end: bytes.count),
-                  value(ofWireType: tag & 7, in: bytes, at: &position, end: bytes.count) != nil
+                value(ofWireType: tag & 7, in: bytes, at: &position, end: bytes.count) != nil
             else { return bytes.count }
             if tag >> 3 > UInt64(fieldNumber) { return fieldStart }
         }
@@ -56,7 +56,7 @@ struct ProtobufWireScan {
         var position = 0
         while position < bytes.count {
             guard let tag = varint(bytes, at: &position, end: bytes.count), tag >> 3 <= UInt64(UInt32.max),
-                  value(ofWireType: tag & 7, in: bytes, at: &position, end: bytes.count) != nil
+                value(ofWireType: tag & 7, in: bytes, at: &position, end: bytes.count) != nil
             else { break }
             counts[UInt32(tag >> 3), default: 0] += 1
         }
@@ -92,7 +92,8 @@ struct ProtobufWireScan {
             guard let value = Self.value(ofWireType: tag & 7, in: bytes, at: &position, end: range.upperBound) else {
                 throw failure("field \(fieldNumber) at byte \(tagOffset) has wire type \(tag & 7) or runs past the end")
             }
-            guard tag & 7 == 2, let field = protobuf_c_message_descriptor_get_field(descriptor, UInt32(fieldNumber)) else {
+            guard tag & 7 == 2, let field = protobuf_c_message_descriptor_get_field(descriptor, UInt32(fieldNumber))
+            else {
                 continue
             }
             switch field.pointee.type {

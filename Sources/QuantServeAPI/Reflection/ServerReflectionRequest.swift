@@ -38,39 +38,55 @@ extension ServerReflectionRequest {
         host = try ProtobufCCodec.string(message.host, field: "host", of: Self.self)
         switch message.message_request_case {
         case GRPC__REFLECTION__V1__SERVER_REFLECTION_REQUEST__MESSAGE_REQUEST_FILE_BY_FILENAME:
-            query = .fileByFilename(try ProtobufCCodec.string(message.file_by_filename, field: "file_by_filename", of: Self.self))
+            query = .fileByFilename(
+                try ProtobufCCodec.string(message.file_by_filename, field: "file_by_filename", of: Self.self))
         case GRPC__REFLECTION__V1__SERVER_REFLECTION_REQUEST__MESSAGE_REQUEST_FILE_CONTAINING_SYMBOL:
-            query = .fileContainingSymbol(try ProtobufCCodec.string(message.file_containing_symbol, field: "file_containing_symbol", of: Self.self))
+            query = .fileContainingSymbol(
+                try ProtobufCCodec.string(
+                    message.file_containing_symbol, field: "file_containing_symbol", of: Self.self))
         case GRPC__REFLECTION__V1__SERVER_REFLECTION_REQUEST__MESSAGE_REQUEST_FILE_CONTAINING_EXTENSION:
-            let extensionRequest = try ProtobufCCodec.message(message.file_containing_extension, as: ExtensionRequest.self) ?? ExtensionRequest()
-            query = .fileContainingExtension(containingType: extensionRequest.containingType, number: extensionRequest.number)
+            let extensionRequest =
+                try ProtobufCCodec.message(message.file_containing_extension, as: ExtensionRequest.self)
+                ?? ExtensionRequest()
+            query = .fileContainingExtension(
+                containingType: extensionRequest.containingType, number: extensionRequest.number)
         case GRPC__REFLECTION__V1__SERVER_REFLECTION_REQUEST__MESSAGE_REQUEST_ALL_EXTENSION_NUMBERS_OF_TYPE:
             query = .allExtensionNumbersOfType(
-                try ProtobufCCodec.string(message.all_extension_numbers_of_type, field: "all_extension_numbers_of_type", of: Self.self))
+                try ProtobufCCodec.string(
+                    message.all_extension_numbers_of_type, field: "all_extension_numbers_of_type", of: Self.self))
         case GRPC__REFLECTION__V1__SERVER_REFLECTION_REQUEST__MESSAGE_REQUEST_LIST_SERVICES:
-            query = .listServices(try ProtobufCCodec.string(message.list_services, field: "list_services", of: Self.self))
+            query = .listServices(
+                try ProtobufCCodec.string(message.list_services, field: "list_services", of: Self.self))
         default:
             query = nil
         }
     }
 
-    func fill(_ cMessage: UnsafeMutablePointer<Grpc__Reflection__V1__ServerReflectionRequest>, arena: inout ProtobufCArena) {
+    func fill(
+        _ cMessage: UnsafeMutablePointer<Grpc__Reflection__V1__ServerReflectionRequest>, arena: inout ProtobufCArena
+    ) {
         cMessage.pointee.host = arena.cString(host)
         switch query {
         case .fileByFilename(let name):
-            cMessage.pointee.message_request_case = GRPC__REFLECTION__V1__SERVER_REFLECTION_REQUEST__MESSAGE_REQUEST_FILE_BY_FILENAME
+            cMessage.pointee.message_request_case =
+                GRPC__REFLECTION__V1__SERVER_REFLECTION_REQUEST__MESSAGE_REQUEST_FILE_BY_FILENAME
             cMessage.pointee.file_by_filename = arena.cString(name)
         case .fileContainingSymbol(let symbol):
-            cMessage.pointee.message_request_case = GRPC__REFLECTION__V1__SERVER_REFLECTION_REQUEST__MESSAGE_REQUEST_FILE_CONTAINING_SYMBOL
+            cMessage.pointee.message_request_case =
+                GRPC__REFLECTION__V1__SERVER_REFLECTION_REQUEST__MESSAGE_REQUEST_FILE_CONTAINING_SYMBOL
             cMessage.pointee.file_containing_symbol = arena.cString(symbol)
         case .fileContainingExtension(let containingType, let number):
-            cMessage.pointee.message_request_case = GRPC__REFLECTION__V1__SERVER_REFLECTION_REQUEST__MESSAGE_REQUEST_FILE_CONTAINING_EXTENSION
-            cMessage.pointee.file_containing_extension = arena.message(ExtensionRequest(containingType: containingType, number: number))
+            cMessage.pointee.message_request_case =
+                GRPC__REFLECTION__V1__SERVER_REFLECTION_REQUEST__MESSAGE_REQUEST_FILE_CONTAINING_EXTENSION
+            cMessage.pointee.file_containing_extension = arena.message(
+                ExtensionRequest(containingType: containingType, number: number))
         case .allExtensionNumbersOfType(let type):
-            cMessage.pointee.message_request_case = GRPC__REFLECTION__V1__SERVER_REFLECTION_REQUEST__MESSAGE_REQUEST_ALL_EXTENSION_NUMBERS_OF_TYPE
+            cMessage.pointee.message_request_case =
+                GRPC__REFLECTION__V1__SERVER_REFLECTION_REQUEST__MESSAGE_REQUEST_ALL_EXTENSION_NUMBERS_OF_TYPE
             cMessage.pointee.all_extension_numbers_of_type = arena.cString(type)
         case .listServices(let content):
-            cMessage.pointee.message_request_case = GRPC__REFLECTION__V1__SERVER_REFLECTION_REQUEST__MESSAGE_REQUEST_LIST_SERVICES
+            cMessage.pointee.message_request_case =
+                GRPC__REFLECTION__V1__SERVER_REFLECTION_REQUEST__MESSAGE_REQUEST_LIST_SERVICES
             cMessage.pointee.list_services = arena.cString(content)
         case nil:
             break
@@ -89,7 +105,9 @@ struct ExtensionRequest: ProtobufCCodable {
         self.number = number
     }
 
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Grpc__Reflection__V1__ExtensionRequest>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Grpc__Reflection__V1__ExtensionRequest
+    >? {
         grpc__reflection__v1__extension_request__unpack(nil, count, bytes)
     }
 
@@ -98,7 +116,8 @@ struct ExtensionRequest: ProtobufCCodable {
     }
 
     init(cMessage: UnsafePointer<Grpc__Reflection__V1__ExtensionRequest>) throws(MessageDecodingError) {
-        containingType = try ProtobufCCodec.string(cMessage.pointee.containing_type, field: "containing_type", of: Self.self)
+        containingType = try ProtobufCCodec.string(
+            cMessage.pointee.containing_type, field: "containing_type", of: Self.self)
         number = cMessage.pointee.extension_number
     }
 

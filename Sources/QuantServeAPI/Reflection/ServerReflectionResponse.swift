@@ -40,12 +40,17 @@ extension ServerReflectionResponse {
         originalRequest = try ProtobufCCodec.message(message.original_request, as: ServerReflectionRequest.self)
         switch message.message_response_case {
         case GRPC__REFLECTION__V1__SERVER_REFLECTION_RESPONSE__MESSAGE_RESPONSE_FILE_DESCRIPTOR_RESPONSE:
-            answer = .fileDescriptors(try ProtobufCCodec.message(message.file_descriptor_response, as: FileDescriptorResponse.self)?.files ?? [])
+            answer = .fileDescriptors(
+                try ProtobufCCodec.message(message.file_descriptor_response, as: FileDescriptorResponse.self)?.files
+                    ?? [])
         case GRPC__REFLECTION__V1__SERVER_REFLECTION_RESPONSE__MESSAGE_RESPONSE_ALL_EXTENSION_NUMBERS_RESPONSE:
-            let numbers = try ProtobufCCodec.message(message.all_extension_numbers_response, as: ExtensionNumberResponse.self) ?? ExtensionNumberResponse()
+            let numbers =
+                try ProtobufCCodec.message(message.all_extension_numbers_response, as: ExtensionNumberResponse.self)
+                ?? ExtensionNumberResponse()
             answer = .extensionNumbers(baseTypeName: numbers.baseTypeName, numbers: numbers.numbers)
         case GRPC__REFLECTION__V1__SERVER_REFLECTION_RESPONSE__MESSAGE_RESPONSE_LIST_SERVICES_RESPONSE:
-            answer = .services(try ProtobufCCodec.message(message.list_services_response, as: ListServiceResponse.self)?.names ?? [])
+            answer = .services(
+                try ProtobufCCodec.message(message.list_services_response, as: ListServiceResponse.self)?.names ?? [])
         case GRPC__REFLECTION__V1__SERVER_REFLECTION_RESPONSE__MESSAGE_RESPONSE_ERROR_RESPONSE:
             let error = try ProtobufCCodec.message(message.error_response, as: ErrorResponse.self) ?? ErrorResponse()
             answer = .error(code: Status.Code(rawValue: Int(error.code)) ?? .unknown, message: error.message)
@@ -54,21 +59,28 @@ extension ServerReflectionResponse {
         }
     }
 
-    func fill(_ cMessage: UnsafeMutablePointer<Grpc__Reflection__V1__ServerReflectionResponse>, arena: inout ProtobufCArena) {
+    func fill(
+        _ cMessage: UnsafeMutablePointer<Grpc__Reflection__V1__ServerReflectionResponse>, arena: inout ProtobufCArena
+    ) {
         cMessage.pointee.valid_host = arena.cString(validHost)
         cMessage.pointee.original_request = arena.optionalMessage(originalRequest)
         switch answer {
         case .fileDescriptors(let files):
-            cMessage.pointee.message_response_case = GRPC__REFLECTION__V1__SERVER_REFLECTION_RESPONSE__MESSAGE_RESPONSE_FILE_DESCRIPTOR_RESPONSE
+            cMessage.pointee.message_response_case =
+                GRPC__REFLECTION__V1__SERVER_REFLECTION_RESPONSE__MESSAGE_RESPONSE_FILE_DESCRIPTOR_RESPONSE
             cMessage.pointee.file_descriptor_response = arena.message(FileDescriptorResponse(files: files))
         case .extensionNumbers(let baseTypeName, let numbers):
-            cMessage.pointee.message_response_case = GRPC__REFLECTION__V1__SERVER_REFLECTION_RESPONSE__MESSAGE_RESPONSE_ALL_EXTENSION_NUMBERS_RESPONSE
-            cMessage.pointee.all_extension_numbers_response = arena.message(ExtensionNumberResponse(baseTypeName: baseTypeName, numbers: numbers))
+            cMessage.pointee.message_response_case =
+                GRPC__REFLECTION__V1__SERVER_REFLECTION_RESPONSE__MESSAGE_RESPONSE_ALL_EXTENSION_NUMBERS_RESPONSE
+            cMessage.pointee.all_extension_numbers_response = arena.message(
+                ExtensionNumberResponse(baseTypeName: baseTypeName, numbers: numbers))
         case .services(let names):
-            cMessage.pointee.message_response_case = GRPC__REFLECTION__V1__SERVER_REFLECTION_RESPONSE__MESSAGE_RESPONSE_LIST_SERVICES_RESPONSE
+            cMessage.pointee.message_response_case =
+                GRPC__REFLECTION__V1__SERVER_REFLECTION_RESPONSE__MESSAGE_RESPONSE_LIST_SERVICES_RESPONSE
             cMessage.pointee.list_services_response = arena.message(ListServiceResponse(names: names))
         case .error(let code, let message):
-            cMessage.pointee.message_response_case = GRPC__REFLECTION__V1__SERVER_REFLECTION_RESPONSE__MESSAGE_RESPONSE_ERROR_RESPONSE
+            cMessage.pointee.message_response_case =
+                GRPC__REFLECTION__V1__SERVER_REFLECTION_RESPONSE__MESSAGE_RESPONSE_ERROR_RESPONSE
             cMessage.pointee.error_response = arena.message(ErrorResponse(code: Int32(code.rawValue), message: message))
         case nil:
             break
@@ -85,7 +97,9 @@ private struct FileDescriptorResponse: ProtobufCCodable {
         self.files = files
     }
 
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Grpc__Reflection__V1__FileDescriptorResponse>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Grpc__Reflection__V1__FileDescriptorResponse
+    >? {
         grpc__reflection__v1__file_descriptor_response__unpack(nil, count, bytes)
     }
 
@@ -98,7 +112,9 @@ private struct FileDescriptorResponse: ProtobufCCodable {
             .map(ProtobufCCodec.bytes)
     }
 
-    func fill(_ cMessage: UnsafeMutablePointer<Grpc__Reflection__V1__FileDescriptorResponse>, arena: inout ProtobufCArena) {
+    func fill(
+        _ cMessage: UnsafeMutablePointer<Grpc__Reflection__V1__FileDescriptorResponse>, arena: inout ProtobufCArena
+    ) {
         var table: [ProtobufCBinaryData] = []
         table.reserveCapacity(files.count)
         for file in files { table.append(arena.binary(file)) }
@@ -118,7 +134,9 @@ private struct ExtensionNumberResponse: ProtobufCCodable {
         self.numbers = numbers
     }
 
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Grpc__Reflection__V1__ExtensionNumberResponse>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Grpc__Reflection__V1__ExtensionNumberResponse
+    >? {
         grpc__reflection__v1__extension_number_response__unpack(nil, count, bytes)
     }
 
@@ -127,11 +145,14 @@ private struct ExtensionNumberResponse: ProtobufCCodable {
     }
 
     init(cMessage: UnsafePointer<Grpc__Reflection__V1__ExtensionNumberResponse>) throws(MessageDecodingError) {
-        baseTypeName = try ProtobufCCodec.string(cMessage.pointee.base_type_name, field: "base_type_name", of: Self.self)
+        baseTypeName = try ProtobufCCodec.string(
+            cMessage.pointee.base_type_name, field: "base_type_name", of: Self.self)
         numbers = ProtobufCCodec.array(cMessage.pointee.n_extension_number, cMessage.pointee.extension_number)
     }
 
-    func fill(_ cMessage: UnsafeMutablePointer<Grpc__Reflection__V1__ExtensionNumberResponse>, arena: inout ProtobufCArena) {
+    func fill(
+        _ cMessage: UnsafeMutablePointer<Grpc__Reflection__V1__ExtensionNumberResponse>, arena: inout ProtobufCArena
+    ) {
         cMessage.pointee.base_type_name = arena.cString(baseTypeName)
         cMessage.pointee.n_extension_number = numbers.count
         cMessage.pointee.extension_number = arena.array(numbers)
@@ -147,7 +168,9 @@ private struct ListServiceResponse: ProtobufCCodable {
         self.names = names
     }
 
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Grpc__Reflection__V1__ListServiceResponse>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Grpc__Reflection__V1__ListServiceResponse
+    >? {
         grpc__reflection__v1__list_service_response__unpack(nil, count, bytes)
     }
 
@@ -156,10 +179,13 @@ private struct ListServiceResponse: ProtobufCCodable {
     }
 
     init(cMessage: UnsafePointer<Grpc__Reflection__V1__ListServiceResponse>) throws(MessageDecodingError) {
-        names = try ProtobufCCodec.messages(cMessage.pointee.n_service, cMessage.pointee.service, as: ServiceResponse.self).map(\.name)
+        names = try ProtobufCCodec.messages(
+            cMessage.pointee.n_service, cMessage.pointee.service, as: ServiceResponse.self
+        ).map(\.name)
     }
 
-    func fill(_ cMessage: UnsafeMutablePointer<Grpc__Reflection__V1__ListServiceResponse>, arena: inout ProtobufCArena) {
+    func fill(_ cMessage: UnsafeMutablePointer<Grpc__Reflection__V1__ListServiceResponse>, arena: inout ProtobufCArena)
+    {
         cMessage.pointee.n_service = names.count
         cMessage.pointee.service = arena.messages(names.map(ServiceResponse.init(name:)))
     }
@@ -174,7 +200,9 @@ private struct ServiceResponse: ProtobufCCodable {
         self.name = name
     }
 
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Grpc__Reflection__V1__ServiceResponse>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Grpc__Reflection__V1__ServiceResponse
+    >? {
         grpc__reflection__v1__service_response__unpack(nil, count, bytes)
     }
 
@@ -202,7 +230,9 @@ private struct ErrorResponse: ProtobufCCodable {
         self.message = message
     }
 
-    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Grpc__Reflection__V1__ErrorResponse>? {
+    static func unpack(_ count: Int, _ bytes: UnsafePointer<UInt8>?) -> UnsafeMutablePointer<
+        Grpc__Reflection__V1__ErrorResponse
+    >? {
         grpc__reflection__v1__error_response__unpack(nil, count, bytes)
     }
 

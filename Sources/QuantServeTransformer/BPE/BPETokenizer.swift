@@ -36,7 +36,8 @@ public struct BPETokenizer: Sendable {
         for (rank, merge) in merges.enumerated() {
             let parts = merge.split(separator: " ", omittingEmptySubsequences: false)
             guard parts.count == 2, let left = tokenOfText[String(parts[0])], let right = tokenOfText[String(parts[1])],
-                  let merged = tokenOfText[String(parts[0] + parts[1])] else {
+                let merged = tokenOfText[String(parts[0] + parts[1])]
+            else {
                 throw .invalidVocabulary("merge #\(rank) \"\(merge)\" is not two tokens whose concatenation is a token")
             }
             let key = UInt64(left) << 32 | UInt64(right)
@@ -44,8 +45,11 @@ public struct BPETokenizer: Sendable {
         }
         let added = tokenTypes.enumerated()
             .filter { $0.element == Self.controlTokenType || $0.element == Self.userDefinedTokenType }
-            .map { AddedToken(content: tokens[$0.offset], id: UInt32($0.offset), isSingleWord: false, stripsLeft: false,
-                              stripsRight: false, isNormalized: false) }
+            .map {
+                AddedToken(
+                    content: tokens[$0.offset], id: UInt32($0.offset), isSingleWord: false, stripsLeft: false,
+                    stripsRight: false, isNormalized: false)
+            }
         self.tokenOfText = tokenOfText
         bytesOfToken = tokens.map(ByteLevelAlphabet.bytes(ofToken:))
         encoder = BytePairEncoder(tokenOfByte: tokenOfByte, merges: mergeTable)
@@ -55,11 +59,16 @@ public struct BPETokenizer: Sendable {
     /// The tokenizer of a GGUF file (`tokenizer.ggml.model` "gpt2", `tokenizer.ggml.pre` "smollm").
     public init(gguf: GGUFFile) throws {
         let model = try gguf.string("tokenizer.ggml.model")
-        guard model == "gpt2" else { throw BPETokenizerError.unsupported(key: "tokenizer.ggml.model", value: model, supported: "\"gpt2\"") }
+        guard model == "gpt2" else {
+            throw BPETokenizerError.unsupported(key: "tokenizer.ggml.model", value: model, supported: "\"gpt2\"")
+        }
         let pre = try gguf.string("tokenizer.ggml.pre")
-        guard pre == "smollm" else { throw BPETokenizerError.unsupported(key: "tokenizer.ggml.pre", value: pre, supported: "\"smollm\"") }
-        try self.init(tokens: gguf.strings("tokenizer.ggml.tokens"), merges: gguf.strings("tokenizer.ggml.merges"),
-                      tokenTypes: gguf.integers("tokenizer.ggml.token_type"))
+        guard pre == "smollm" else {
+            throw BPETokenizerError.unsupported(key: "tokenizer.ggml.pre", value: pre, supported: "\"smollm\"")
+        }
+        try self.init(
+            tokens: gguf.strings("tokenizer.ggml.tokens"), merges: gguf.strings("tokenizer.ggml.merges"),
+            tokenTypes: gguf.integers("tokenizer.ggml.token_type"))
     }
 
     /// The id of the token spelled `text` in the vocabulary (such as "<|im_end|>"), if any.

@@ -34,7 +34,8 @@ struct BytePairEncoder: Sendable {
             guard right < tokens.count else { return }
             let pair = UInt64(tokens[Int(left)]) << 32 | UInt64(tokens[Int(right)])
             guard let merge = merges[pair] else { return }
-            heap.push(Candidate(rank: merge.rank, left: left, leftToken: tokens[Int(left)], rightToken: tokens[Int(right)]))
+            heap.push(
+                Candidate(rank: merge.rank, left: left, leftToken: tokens[Int(left)], rightToken: tokens[Int(right)]))
             counter.heapOperations += 1
         }
         for index in 0..<(tokens.count - 1) { consider(Int32(index)) }
@@ -44,7 +45,8 @@ struct BytePairEncoder: Sendable {
             let right = Int(next[left])
             // Skip a stale candidate: a side was merged since it was pushed.
             guard alive[left], right < tokens.count, tokens[left] == candidate.leftToken,
-                  tokens[right] == candidate.rightToken else { continue }
+                tokens[right] == candidate.rightToken
+            else { continue }
             tokens[left] = merges[UInt64(candidate.leftToken) << 32 | UInt64(candidate.rightToken)]!.merged
             alive[right] = false
             next[left] = next[right]

@@ -21,11 +21,12 @@ enum SmolLMPreTokenizer {
         }
         let properties = scalar.properties
         if properties.isWhitespace { return .whitespace }
-        let kind: Kind = switch properties.generalCategory {
-        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: .letter
-        case .decimalNumber, .letterNumber, .otherNumber: .number
-        default: .other
-        }
+        let kind: Kind =
+            switch properties.generalCategory {
+            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: .letter
+            case .decimalNumber, .letterNumber, .otherNumber: .number
+            default: .other
+            }
         guard kind != .other, let age = properties.age, age.major > patternUnicodeMajorVersion else { return kind }
         return .other
     }
@@ -51,8 +52,10 @@ enum SmolLMPreTokenizer {
         var pieces: [Range<Int>] = []
         // Digits first: every number scalar is a piece of its own; the pattern runs between them.
         var start = 0
-        for index in 0...kinds.count where index == kinds.count || kinds[index] == .number
-            || (kinds[index] == .other && !text[base + index].isASCII && isIsolatedDigit(text[base + index])) {
+        for index in 0...kinds.count
+        where index == kinds.count || kinds[index] == .number
+            || (kinds[index] == .other && !text[base + index].isASCII && isIsolatedDigit(text[base + index]))
+        {
             splitPattern(text, kinds: kinds, range: start..<index, base: base, into: &pieces)
             if index < kinds.count { pieces.append((base + index)..<(base + index + 1)) }
             start = index + 1
@@ -61,8 +64,10 @@ enum SmolLMPreTokenizer {
     }
 
     /// Appends the matches of the GPT-2 pattern in `range` of `kinds` (a stretch without numbers).
-    private static func splitPattern(_ text: ArraySlice<Unicode.Scalar>, kinds: [Kind], range: Range<Int>, base: Int,
-                                     into pieces: inout [Range<Int>]) {
+    private static func splitPattern(
+        _ text: ArraySlice<Unicode.Scalar>, kinds: [Kind], range: Range<Int>, base: Int,
+        into pieces: inout [Range<Int>]
+    ) {
         var position = range.lowerBound
         let end = range.upperBound
         func run(from start: Int, while matches: (Kind) -> Bool) -> Int {
@@ -77,7 +82,8 @@ enum SmolLMPreTokenizer {
                 stop = position + length
             } else {
                 // An optional leading space, then a run of one class.
-                let body = scalar == " " && position + 1 < end && kinds[position + 1] != .whitespace ? position + 1 : position
+                let body =
+                    scalar == " " && position + 1 < end && kinds[position + 1] != .whitespace ? position + 1 : position
                 switch kinds[body] {
                 case .letter: stop = run(from: body) { $0 == .letter }
                 case .number: stop = run(from: body) { $0 == .number }

@@ -31,12 +31,13 @@ public struct StreamingDetokenizer: Sendable {
         var continuations = 0
         for byte in bytes.reversed().prefix(4) {
             guard byte & 0xC0 == 0x80 else {
-                let length = switch byte {
-                case 0xC2...0xDF: 2
-                case 0xE0...0xEF: 3
-                case 0xF0...0xF4: 4
-                default: 1
-                }
+                let length =
+                    switch byte {
+                    case 0xC2...0xDF: 2
+                    case 0xE0...0xEF: 3
+                    case 0xF0...0xF4: 4
+                    default: 1
+                    }
                 return continuations + 1 < length ? continuations + 1 : 0
             }
             continuations += 1

@@ -7,9 +7,9 @@ extension BertEncoder {
     /// stream, projections and attention output, plus one workspace per thread for the rows it is
     /// working on.
     private struct Buffers {
-        let hidden: UnsafeMutablePointer<Float>     // tokens × hidden: the residual stream
-        let qkv: UnsafeMutablePointer<Float>        // tokens × 3·hidden: queries | keys | values
-        let context: UnsafeMutablePointer<Float>    // tokens × hidden: attention output before projection
+        let hidden: UnsafeMutablePointer<Float>  // tokens × hidden: the residual stream
+        let qkv: UnsafeMutablePointer<Float>  // tokens × 3·hidden: queries | keys | values
+        let context: UnsafeMutablePointer<Float>  // tokens × hidden: attention output before projection
         let workspaces: [BlockWorkspace]
 
         init(arena: ScratchArena, tokens: Int, config: BertConfig, workspaceCount: Int, blockRows: Int) {
@@ -30,7 +30,7 @@ extension BertEncoder {
     /// The rows one thread is taking through a layer: feed-forward activations and the scratch of
     /// its projections.
     private struct BlockWorkspace {
-        let inner: UnsafeMutablePointer<Float>      // rows × intermediate: feed-forward inner activations
+        let inner: UnsafeMutablePointer<Float>  // rows × intermediate: feed-forward inner activations
         let linear: LinearScratch
 
         static func floats(rows: Int, config: BertConfig) -> Int {
@@ -40,41 +40,48 @@ extension BertEncoder {
         init(base: UnsafeMutablePointer<Float>, rows: Int, config: BertConfig) {
             inner = base
             let staging = inner + rows * config.intermediate
-            linear = LinearScratch(quantized: QuantizedActivations(reservingRows: rows, features: config.intermediate),
-                                   staging: staging, result: staging + rows * config.intermediate)
+            linear = LinearScratch(
+                quantized: QuantizedActivations(reservingRows: rows, features: config.intermediate),
+                staging: staging, result: staging + rows * config.intermediate)
         }
     }
 
     /// Runs the encoder over a validated, non-empty batch and pools each sequence into row `i` of
     /// the flat result (`count × hidden`), spread over the pool as `threading` says; `recorder`,
     /// when given, sees the input of every linear layer (one operation at a time, on this thread).
-    func forward(_ batch: PackedBatch, arena: ScratchArena, threading: ForwardThreading = .automatic,
-                 recorder: ActivationRangeRecorder? = nil) -> [Float] {
+    func forward(
+        _ batch: PackedBatch, arena: ScratchArena, threading: ForwardThreading = .automatic,
+        recorder: ActivationRangeRecorder? = nil
+    ) -> [Float] {
         if recorder == nil, let groups = sequenceGroups(of: batch, threading: threading) {
             return forwardInGroups(batch, plan: groups, arena: arena)
         }
         let tokens = batch.tokenCount
         let slots = pool.threadCount
-        let plan = switch (recorder == nil ? threading : .intraOp) {
-        case .intraOp: ForwardPlan(wholeBatch: tokens)
-        case .rowBlocks: ForwardPlan(rowBlocks: tokens, threads: slots)
-        case .automatic, .sequenceGroups: ForwardPlan(tokens: tokens, threads: slots)
-        }
-        let buffers = Buffers(arena: arena, tokens: tokens, config: config,
-                              workspaceCount: plan.pipelined ? min(slots, plan.blockCount) : 1,
-                              blockRows: plan.rowsPerBlock)
+        let plan =
+            switch recorder == nil ? threading : .intraOp {
+            case .intraOp: ForwardPlan(wholeBatch: tokens)
+            case .rowBlocks: ForwardPlan(rowBlocks: tokens, threads: slots)
+            case .automatic, .sequenceGroups: ForwardPlan(tokens: tokens, threads: slots)
+            }
+        let buffers = Buffers(
+            arena: arena, tokens: tokens, config: config,
+            workspaceCount: plan.pipelined ? min(slots, plan.blockCount) : 1,
+            blockRows: plan.rowsPerBlock)
         let positions = batch.positions
         let longest = batch.longestSequence
 
         forEachBlock(plan, tokens: tokens, workspaces: buffers.workspaces) { rows, workspace, operationPool in
-            startLayers(batch, positions: positions, rows: rows, buffers: buffers, workspace: workspace,
-                        pool: operationPool, recorder: recorder)
+            startLayers(
+                batch, positions: positions, rows: rows, buffers: buffers, workspace: workspace,
+                pool: operationPool, recorder: recorder)
         }
         for index in weights.layers.indices {
             attend(batch, qkv: buffers.qkv, context: buffers.context, slots: slots, longest: longest)
             forEachBlock(plan, tokens: tokens, workspaces: buffers.workspaces) { rows, workspace, operationPool in
-                finishLayer(index, rows: rows, buffers: buffers, workspace: workspace, pool: operationPool,
-                            recorder: recorder)
+                finishLayer(
+                    index, rows: rows, buffers: buffers, workspace: workspace, pool: operationPool,
+                    recorder: recorder)
             }
         }
         return pooled(batch, hidden: buffers.hidden)
@@ -99,8 +106,9 @@ extension BertEncoder {
     private func forwardInGroups(_ batch: PackedBatch, plan: SequenceGroupPlan, arena: ScratchArena) -> [Float] {
         let tokens = batch.tokenCount
         let workers = min(pool.threadCount, plan.groups.count)
-        let buffers = Buffers(arena: arena, tokens: tokens, config: config, workspaceCount: workers,
-                              blockRows: min(ForwardPlan.maximumBlockRows, tokens))
+        let buffers = Buffers(
+            arena: arena, tokens: tokens, config: config, workspaceCount: workers,
+            blockRows: min(ForwardPlan.maximumBlockRows, tokens))
         let positions = batch.positions
         let longest = batch.longestSequence
         let nextGroup = Atomic<Int>(0)
@@ -118,19 +126,22 @@ extension BertEncoder {
                         return (rows.lowerBound + local.lowerBound)..<(rows.lowerBound + local.upperBound)
                     }
                     for block in blockRows {
-                        startLayers(batch, positions: positions, rows: block, buffers: buffers, workspace: workspace,
-                                    pool: nil, recorder: nil)
+                        startLayers(
+                            batch, positions: positions, rows: block, buffers: buffers, workspace: workspace,
+                            pool: nil, recorder: nil)
                     }
                     for layer in weights.layers.indices {
                         for sequence in group {
                             for head in 0..<config.heads {
-                                attendHead(batch.range(of: sequence), head: head, qkv: buffers.qkv,
-                                           context: buffers.context, scratch: scratch)
+                                attendHead(
+                                    batch.range(of: sequence), head: head, qkv: buffers.qkv,
+                                    context: buffers.context, scratch: scratch)
                             }
                         }
                         for block in blockRows {
-                            finishLayer(layer, rows: block, buffers: buffers, workspace: workspace, pool: nil,
-                                        recorder: nil)
+                            finishLayer(
+                                layer, rows: block, buffers: buffers, workspace: workspace, pool: nil,
+                                recorder: nil)
                         }
                     }
                 }
@@ -140,12 +151,15 @@ extension BertEncoder {
     }
 
     /// Embeddings, their layer norm and the first layer's QKV projection of `rows`.
-    private func startLayers(_ batch: PackedBatch, positions: [Int], rows: Range<Int>, buffers: Buffers,
-                             workspace: BlockWorkspace, pool: ComputePool?, recorder: ActivationRangeRecorder?) {
+    private func startLayers(
+        _ batch: PackedBatch, positions: [Int], rows: Range<Int>, buffers: Buffers,
+        workspace: BlockWorkspace, pool: ComputePool?, recorder: ActivationRangeRecorder?
+    ) {
         embedTokens(batch.tokenIds, positions: positions, rows: rows, into: buffers.hidden)
         normalize(buffers.hidden, rows: rows, norm: weights.embeddingNorm, pool: pool)
-        project(weights.layers[0].qkv, site: LinearSite(layer: 0, role: .attentionQKV), input: buffers.hidden,
-                rows: rows, output: buffers.qkv, workspace: workspace, pool: pool, recorder: recorder)
+        project(
+            weights.layers[0].qkv, site: LinearSite(layer: 0, role: .attentionQKV), input: buffers.hidden,
+            rows: rows, output: buffers.qkv, workspace: workspace, pool: pool, recorder: recorder)
     }
 
     /// The mean-pooled (and, as the manifest says, L2-normalized) embedding of every sequence, flat.
@@ -162,8 +176,10 @@ extension BertEncoder {
     /// Runs `body` over the plan's blocks: pipelined, each pool thread claims whole blocks and
     /// runs them with its own workspace and no pool (`nil`); otherwise one block of every token
     /// runs on this thread and its operations split over the pool.
-    private func forEachBlock(_ plan: ForwardPlan, tokens: Int, workspaces: [BlockWorkspace],
-                              _ body: (Range<Int>, BlockWorkspace, ComputePool?) -> Void) {
+    private func forEachBlock(
+        _ plan: ForwardPlan, tokens: Int, workspaces: [BlockWorkspace],
+        _ body: (Range<Int>, BlockWorkspace, ComputePool?) -> Void
+    ) {
         guard plan.pipelined else {
             body(0..<tokens, workspaces[0], pool)
             return
@@ -181,66 +197,83 @@ extension BertEncoder {
     /// Everything after attention for `rows`: attention-output projection added to the residual
     /// and layer norm, feed-forward (up with GELU, down added to the residual) and layer norm, into
     /// `hidden`; then the next layer's QKV projection, if there is one.
-    private func finishLayer(_ index: Int, rows: Range<Int>, buffers: Buffers, workspace: BlockWorkspace,
-                             pool: ComputePool?, recorder: ActivationRangeRecorder?) {
+    private func finishLayer(
+        _ index: Int, rows: Range<Int>, buffers: Buffers, workspace: BlockWorkspace,
+        pool: ComputePool?, recorder: ActivationRangeRecorder?
+    ) {
         let layer = weights.layers[index]
         let width = config.intermediate
-        project(layer.attentionOutput, site: LinearSite(layer: index, role: .attentionOutput), input: buffers.context,
-                rows: rows, output: buffers.hidden, epilogue: .accumulate, workspace: workspace, pool: pool,
-                recorder: recorder)
+        project(
+            layer.attentionOutput, site: LinearSite(layer: index, role: .attentionOutput), input: buffers.context,
+            rows: rows, output: buffers.hidden, epilogue: .accumulate, workspace: workspace, pool: pool,
+            recorder: recorder)
         normalize(buffers.hidden, rows: rows, norm: layer.attentionNorm, pool: pool)
         let inner = workspace.inner - rows.lowerBound * width
-        project(layer.ffnUp, site: LinearSite(layer: index, role: .ffnUp), input: buffers.hidden, rows: rows,
-                output: inner, epilogue: .gelu, workspace: workspace, pool: pool, recorder: recorder)
-        project(layer.ffnDown, site: LinearSite(layer: index, role: .ffnDown), input: inner, rows: rows,
-                output: buffers.hidden, epilogue: .accumulate, workspace: workspace, pool: pool, recorder: recorder)
+        project(
+            layer.ffnUp, site: LinearSite(layer: index, role: .ffnUp), input: buffers.hidden, rows: rows,
+            output: inner, epilogue: .gelu, workspace: workspace, pool: pool, recorder: recorder)
+        project(
+            layer.ffnDown, site: LinearSite(layer: index, role: .ffnDown), input: inner, rows: rows,
+            output: buffers.hidden, epilogue: .accumulate, workspace: workspace, pool: pool, recorder: recorder)
         normalize(buffers.hidden, rows: rows, norm: layer.ffnNorm, pool: pool)
         if index + 1 < weights.layers.count {
-            project(weights.layers[index + 1].qkv, site: LinearSite(layer: index + 1, role: .attentionQKV),
-                    input: buffers.hidden, rows: rows, output: buffers.qkv, workspace: workspace, pool: pool,
-                    recorder: recorder)
+            project(
+                weights.layers[index + 1].qkv, site: LinearSite(layer: index + 1, role: .attentionQKV),
+                input: buffers.hidden, rows: rows, output: buffers.qkv, workspace: workspace, pool: pool,
+                recorder: recorder)
         }
     }
 
     /// `output[rows] = epilogue(layer(input[rows]))`; `input` and `output` are addressed by token
     /// row (a workspace buffer is passed shifted back by the block's first row).
-    private func project(_ layer: LinearLayer, site: LinearSite, input: UnsafePointer<Float>, rows: Range<Int>,
-                         output: UnsafeMutablePointer<Float>, epilogue: GemmEpilogue = [], workspace: BlockWorkspace,
-                         pool: ComputePool?, recorder: ActivationRangeRecorder?) {
+    private func project(
+        _ layer: LinearLayer, site: LinearSite, input: UnsafePointer<Float>, rows: Range<Int>,
+        output: UnsafeMutablePointer<Float>, epilogue: GemmEpilogue = [], workspace: BlockWorkspace,
+        pool: ComputePool?, recorder: ActivationRangeRecorder?
+    ) {
         let source = input + rows.lowerBound * layer.inFeatures
         recorder?.observe(site, input: source, rows: rows.count, columns: layer.inFeatures)
-        layer.apply(source, rows: rows.count, output: output + rows.lowerBound * layer.outFeatures, epilogue: epilogue,
-                    scratch: workspace.linear, pool: pool)
+        layer.apply(
+            source, rows: rows.count, output: output + rows.lowerBound * layer.outFeatures, epilogue: epilogue,
+            scratch: workspace.linear, pool: pool)
     }
 
     /// Word + position + token-type-0 embeddings of the tokens in `rows`; token `i` of a sequence
     /// takes position row `config.positionOffset + i`.
-    private func embedTokens(_ tokenIds: [UInt32], positions: [Int], rows: Range<Int>,
-                             into output: UnsafeMutablePointer<Float>) {
+    private func embedTokens(
+        _ tokenIds: [UInt32], positions: [Int], rows: Range<Int>,
+        into output: UnsafeMutablePointer<Float>
+    ) {
         let hidden = config.hidden
         let position = weights.positionEmbeddings.pointer + config.positionOffset * hidden
         let tokenType = weights.tokenTypeEmbedding.pointer
         for token in rows {
-            weights.wordEmbeddings.write(row: Int(tokenIds[token]), width: hidden, position: position + positions[token] * hidden,
-                                         tokenType: tokenType, to: output + token * hidden)
+            weights.wordEmbeddings.write(
+                row: Int(tokenIds[token]), width: hidden, position: position + positions[token] * hidden,
+                tokenType: tokenType, to: output + token * hidden)
         }
     }
 
     /// `hidden[rows] = LayerNorm(hidden[rows])`.
-    private func normalize(_ hidden: UnsafeMutablePointer<Float>, rows: Range<Int>, norm: LayerNormWeights,
-                           pool: ComputePool?) {
+    private func normalize(
+        _ hidden: UnsafeMutablePointer<Float>, rows: Range<Int>, norm: LayerNormWeights,
+        pool: ComputePool?
+    ) {
         let width = config.hidden
         let first = hidden + rows.lowerBound * width
         let epsilon = Float(config.layerNormEps)
         forEachRowChunk(rows.count, pool: pool) { chunk in
-            FloatKernels.layerNorm(first + chunk.lowerBound * width, rows: chunk.count, cols: width,
-                                   gamma: norm.gamma.pointer, beta: norm.beta.pointer, epsilon: epsilon)
+            FloatKernels.layerNorm(
+                first + chunk.lowerBound * width, rows: chunk.count, cols: width,
+                gamma: norm.gamma.pointer, beta: norm.beta.pointer, epsilon: epsilon)
         }
     }
 
     /// Mean of the sequence's token states into `output` (`hidden` floats), L2-normalized when the
     /// manifest says so.
-    private func meanPool(_ range: Range<Int>, hidden: UnsafeMutablePointer<Float>, into output: UnsafeMutablePointer<Float>) {
+    private func meanPool(
+        _ range: Range<Int>, hidden: UnsafeMutablePointer<Float>, into output: UnsafeMutablePointer<Float>
+    ) {
         let width = config.hidden
         output.update(repeating: 0, count: width)
         for token in range {

@@ -31,36 +31,47 @@ public final class BertEncoder: Sendable {
     /// Loads the model in `modelDirectory`: reads the manifest and every file it lists once,
     /// verifies their SHA-256 (`VerifiedModelFolder`), then builds from those very bytes; see
     /// `init(folder:pool:kernelPath:maxTextBytes:)`.
-    public convenience init(modelDirectory: URL, pool: ComputePool, kernelPath: KernelPath = .selected,
-                            maxTextBytes: Int = ModelTokenizer.defaultMaxTextBytes) throws {
-        try self.init(folder: VerifiedModelFolder(directory: modelDirectory), pool: pool, kernelPath: kernelPath,
-                      maxTextBytes: maxTextBytes)
+    public convenience init(
+        modelDirectory: URL, pool: ComputePool, kernelPath: KernelPath = .selected,
+        maxTextBytes: Int = ModelTokenizer.defaultMaxTextBytes
+    ) throws {
+        try self.init(
+            folder: VerifiedModelFolder(directory: modelDirectory), pool: pool, kernelPath: kernelPath,
+            maxTextBytes: maxTextBytes)
     }
 
     /// Builds the model from a folder already read and verified: parses the tokenizer and the
     /// weights from the verified bytes (nothing is read from disk again), checks every tensor's
     /// presence, dtype, shape and values, and packs the int8 weights for `kernelPath`. Work runs
     /// on `pool`; texts longer than `maxTextBytes` are refused (or read that far when truncating).
-    public convenience init(folder: VerifiedModelFolder, pool: ComputePool, kernelPath: KernelPath = .selected,
-                            maxTextBytes: Int = ModelTokenizer.defaultMaxTextBytes) throws {
+    public convenience init(
+        folder: VerifiedModelFolder, pool: ComputePool, kernelPath: KernelPath = .selected,
+        maxTextBytes: Int = ModelTokenizer.defaultMaxTextBytes
+    ) throws {
         let manifest = folder.manifest
-        let tokenizer = try ModelTokenizer(manifest: manifest, tokenizerBytes: folder.bytes(of: manifest.tokenizer.file)).tokenizer
+        let tokenizer = try ModelTokenizer(
+            manifest: manifest, tokenizerBytes: folder.bytes(of: manifest.tokenizer.file)
+        ).tokenizer
         guard tokenizer.vocabularySize <= manifest.config.vocab else {
             throw ModelError.invalidConfig(
                 "the tokenizer has \(tokenizer.vocabularySize) tokens but the model only \(manifest.config.vocab)")
         }
-        let file = try SafetensorsFile(bytes: folder.bytes(of: ModelManifest.weightsFileName),
-                                       path: folder.directory.appendingPathComponent(ModelManifest.weightsFileName).path)
-        let weights = try BertWeights(file: file, config: manifest.config,
-                                      floatLayers: Set(manifest.quantization.floatLayers),
-                                      smoothed: manifest.quantization.smoothing != nil, path: kernelPath,
-                                      int8WordEmbeddings: manifest.quantization.wordEmbeddings != nil)
+        let file = try SafetensorsFile(
+            bytes: folder.bytes(of: ModelManifest.weightsFileName),
+            path: folder.directory.appendingPathComponent(ModelManifest.weightsFileName).path)
+        let weights = try BertWeights(
+            file: file, config: manifest.config,
+            floatLayers: Set(manifest.quantization.floatLayers),
+            smoothed: manifest.quantization.smoothing != nil, path: kernelPath,
+            int8WordEmbeddings: manifest.quantization.wordEmbeddings != nil)
         self.init(manifest: manifest, weights: weights, tokenizer: tokenizer, pool: pool, maxTextBytes: maxTextBytes)
     }
 
     /// An encoder over weights already loaded.
-    init(manifest: ModelManifest, weights: BertWeights, tokenizer: any TextTokenizer, pool: ComputePool,
-         maxTextBytes: Int = ModelTokenizer.defaultMaxTextBytes) {
+    init(
+        manifest: ModelManifest, weights: BertWeights, tokenizer: any TextTokenizer, pool: ComputePool,
+        maxTextBytes: Int = ModelTokenizer.defaultMaxTextBytes
+    ) {
         self.manifest = manifest
         self.weights = weights
         self.tokenizer = tokenizer

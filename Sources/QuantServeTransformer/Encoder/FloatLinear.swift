@@ -25,8 +25,9 @@ final class FloatLinear: Sendable {
         let body = { [self] (block: Int) in
             let first = block * columnBlock
             let width = min(columnBlock, outFeatures - first)
-            FloatKernels.matmulTransposedB(input, lda: inFeatures, weights.pointer + first * inFeatures, ldb: inFeatures,
-                                           output + first, ldc: outFeatures, m: rows, n: width, k: inFeatures, alpha: 1)
+            FloatKernels.matmulTransposedB(
+                input, lda: inFeatures, weights.pointer + first * inFeatures, ldb: inFeatures,
+                output + first, ldc: outFeatures, m: rows, n: width, k: inFeatures, alpha: 1)
             for row in 0..<rows {
                 FloatKernels.add(output + row * outFeatures + first, bias.pointer + first, count: width)
             }

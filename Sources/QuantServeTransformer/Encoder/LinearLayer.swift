@@ -43,8 +43,10 @@ struct LinearLayer: Sendable {
     /// residual). Int8 layers quantize the input into `scratch.quantized` with the multiplier
     /// applied on the way and fuse the epilogue into the GEMM's store; fp32 layers stage the
     /// scaled input and the result in `scratch`. Without a pool everything runs on this thread.
-    func apply(_ input: UnsafePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>, epilogue: GemmEpilogue = [],
-               scratch: LinearScratch, pool: ComputePool?) {
+    func apply(
+        _ input: UnsafePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>, epilogue: GemmEpilogue = [],
+        scratch: LinearScratch, pool: ComputePool?
+    ) {
         switch kernel {
         case let .int8(layer):
             layer.quantize(input, rows: rows, into: scratch.quantized, multiplier: inputMultiplier?.pointer, pool: pool)

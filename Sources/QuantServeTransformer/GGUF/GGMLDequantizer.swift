@@ -3,13 +3,16 @@
 public enum GGMLDequantizer {
     /// The `count` elements stored in `bytes` (exactly `count / type.blockSize` blocks).
     public static func floats(of bytes: ArraySlice<UInt8>, type: GGMLType, count: Int) -> [Float] {
-        precondition(count % type.blockSize == 0 && bytes.count == count / type.blockSize * type.blockBytes,
-                     "the byte count does not match \(count) elements of \(type.name)")
+        precondition(
+            count % type.blockSize == 0 && bytes.count == count / type.blockSize * type.blockBytes,
+            "the byte count does not match \(count) elements of \(type.name)")
         return [Float](unsafeUninitializedCapacity: count) { output, initialized in
             bytes.withUnsafeBytes { raw in
                 for block in 0..<(count / type.blockSize) {
-                    let source = UnsafeRawBufferPointer(rebasing: raw[(block * type.blockBytes)..<((block + 1) * type.blockBytes)])
-                    let target = UnsafeMutableBufferPointer(rebasing: output[(block * type.blockSize)..<((block + 1) * type.blockSize)])
+                    let source = UnsafeRawBufferPointer(
+                        rebasing: raw[(block * type.blockBytes)..<((block + 1) * type.blockBytes)])
+                    let target = UnsafeMutableBufferPointer(
+                        rebasing: output[(block * type.blockSize)..<((block + 1) * type.blockSize)])
                     decode(source, type: type, into: target)
                 }
             }
@@ -21,7 +24,9 @@ public enum GGMLDequantizer {
         Float(Float16(bitPattern: UInt16(littleEndian: block.loadUnaligned(fromByteOffset: offset, as: UInt16.self))))
     }
 
-    private static func decode(_ block: UnsafeRawBufferPointer, type: GGMLType, into output: UnsafeMutableBufferPointer<Float>) {
+    private static func decode(
+        _ block: UnsafeRawBufferPointer, type: GGMLType, into output: UnsafeMutableBufferPointer<Float>
+    ) {
         switch type {
         case .f32:
             output[0] = Float(bitPattern: UInt32(littleEndian: block.loadUnaligned(as: UInt32.self)))

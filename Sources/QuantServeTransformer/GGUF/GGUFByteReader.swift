@@ -31,14 +31,19 @@ struct GGUFByteReader {
 
     /// A count (uint64) that is at most `limit` and at most what the remaining bytes can hold,
     /// when each counted item takes at least `minimumItemBytes`.
-    mutating func readCount(_ field: @autoclosure () -> String, limit: Int, minimumItemBytes: Int) throws(GGUFError) -> Int {
+    mutating func readCount(_ field: @autoclosure () -> String, limit: Int, minimumItemBytes: Int) throws(GGUFError)
+        -> Int
+    {
         let name = field()
         let count = try read(UInt64.self, name)
-        guard count <= UInt64(limit) else { throw .overLimit(path: path, field: name, value: count, limit: UInt64(limit)) }
+        guard count <= UInt64(limit) else {
+            throw .overLimit(path: path, field: name, value: count, limit: UInt64(limit))
+        }
         let needed = count.multipliedReportingOverflow(by: UInt64(minimumItemBytes))
         guard !needed.overflow, needed.partialValue <= UInt64(remaining) else {
-            throw .truncated(path: path, field: name + " (\(count) items)", offset: offset,
-                             needed: Int(clamping: needed.overflow ? UInt64.max : needed.partialValue), fileSize: bytes.count)
+            throw .truncated(
+                path: path, field: name + " (\(count) items)", offset: offset,
+                needed: Int(clamping: needed.overflow ? UInt64.max : needed.partialValue), fileSize: bytes.count)
         }
         return Int(count)
     }
@@ -48,7 +53,8 @@ struct GGUFByteReader {
         let name = field()
         let length = try read(UInt64.self, name + " length")
         guard length <= UInt64(limits.maximumStringBytes) else {
-            throw .overLimit(path: path, field: name + " length", value: length, limit: UInt64(limits.maximumStringBytes))
+            throw .overLimit(
+                path: path, field: name + " length", value: length, limit: UInt64(limits.maximumStringBytes))
         }
         try require(Int(length), for: name)
         let utf8 = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + Int(length))])

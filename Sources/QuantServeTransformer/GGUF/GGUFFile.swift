@@ -74,7 +74,9 @@ public final class GGUFFile: Sendable {
     /// The string value of `key`.
     public func string(_ key: String) throws(GGUFError) -> String {
         let value = try value(key)
-        guard case let .string(string) = value else { throw .wrongValueType(key: key, expected: "a string", actual: "\(value.type)") }
+        guard case let .string(string) = value else {
+            throw .wrongValueType(key: key, expected: "a string", actual: "\(value.type)")
+        }
         return string
     }
 

@@ -30,7 +30,8 @@ struct GGUFParser {
         // A tensor entry takes at least 8 (name) + 4 (dims) + 4 (type) + 8 (offset) bytes; a
         // metadata entry at least 8 (key) + 4 (type) + 1 (value).
         let tensorCount = try reader.readCount("tensor count", limit: limits.maximumTensorCount, minimumItemBytes: 24)
-        let metadataCount = try reader.readCount("metadata count", limit: limits.maximumMetadataCount, minimumItemBytes: 13)
+        let metadataCount = try reader.readCount(
+            "metadata count", limit: limits.maximumMetadataCount, minimumItemBytes: 13)
 
         var metadata: [String: GGUFValue] = [:]
         var keys: [String] = []
@@ -55,7 +56,8 @@ struct GGUFParser {
         try reader.align(to: alignment, "padding before the data section")
         let dataStart = reader.offset
         try Self.checkDataRanges(tensors, dataSize: reader.bytes.count - dataStart)
-        return Result(metadata: metadata, metadataKeys: keys, tensors: tensors, alignment: alignment, dataStart: dataStart)
+        return Result(
+            metadata: metadata, metadataKeys: keys, tensors: tensors, alignment: alignment, dataStart: dataStart)
     }
 
     private mutating func readValueType(_ field: @autoclosure () -> String) throws(GGUFError) -> GGUFValueType {
@@ -70,8 +72,9 @@ struct GGUFParser {
     private mutating func readValue(of type: GGUFValueType, field: String, depth: Int) throws(GGUFError) -> GGUFValue {
         valueCount += 1
         guard valueCount <= limits.maximumMetadataValues else {
-            throw .overLimit(path: path, field: "the number of metadata values", value: UInt64(valueCount),
-                             limit: UInt64(limits.maximumMetadataValues))
+            throw .overLimit(
+                path: path, field: "the number of metadata values", value: UInt64(valueCount),
+                limit: UInt64(limits.maximumMetadataValues))
         }
         switch type {
         case .uint8: return .uint8(try reader.read(UInt8.self, field))
@@ -86,18 +89,22 @@ struct GGUFParser {
         case .float64: return .float64(Double(bitPattern: try reader.read(UInt64.self, field)))
         case .bool:
             let byte = try reader.read(UInt8.self, field)
-            guard byte <= 1 else { throw .malformed(path: path, field: field, reason: "a bool holds \(byte), not 0 or 1") }
+            guard byte <= 1 else {
+                throw .malformed(path: path, field: field, reason: "a bool holds \(byte), not 0 or 1")
+            }
             return .bool(byte == 1)
         case .string:
             return .string(try reader.readString(field))
         case .array:
             guard depth < limits.maximumArrayDepth else {
-                throw .overLimit(path: path, field: "\(field) array nesting", value: UInt64(depth + 1),
-                                 limit: UInt64(limits.maximumArrayDepth))
+                throw .overLimit(
+                    path: path, field: "\(field) array nesting", value: UInt64(depth + 1),
+                    limit: UInt64(limits.maximumArrayDepth))
             }
             let elementType = try readValueType("\(field) element type")
-            let count = try reader.readCount("\(field) array length", limit: limits.maximumArrayLength,
-                                             minimumItemBytes: elementType.minimumSize)
+            let count = try reader.readCount(
+                "\(field) array length", limit: limits.maximumArrayLength,
+                minimumItemBytes: elementType.minimumSize)
             var elements: [GGUFValue] = []
             elements.reserveCapacity(count)
             for index in 0..<count {
@@ -111,15 +118,18 @@ struct GGUFParser {
         let name = try reader.readString("tensor #\(index) name")
         let dimensionCount = try reader.read(UInt32.self, "tensor '\(name)' dimension count")
         guard dimensionCount <= UInt32(limits.maximumDimensions) else {
-            throw .overLimit(path: path, field: "tensor '\(name)' dimension count", value: UInt64(dimensionCount),
-                             limit: UInt64(limits.maximumDimensions))
+            throw .overLimit(
+                path: path, field: "tensor '\(name)' dimension count", value: UInt64(dimensionCount),
+                limit: UInt64(limits.maximumDimensions))
         }
         var dimensions: [UInt64] = []
         for _ in 0..<dimensionCount { dimensions.append(try reader.read(UInt64.self, "tensor '\(name)' dimensions")) }
         let rawType = try reader.read(UInt32.self, "tensor '\(name)' type")
         let offset = try reader.read(UInt64.self, "tensor '\(name)' offset")
         guard let type = GGMLType(rawValue: rawType) else { throw .unsupportedTensorType(tensor: name, type: rawType) }
-        guard !dimensions.contains(0) else { throw .invalidShape(tensor: name, dimensions: dimensions, reason: "a dimension is 0") }
+        guard !dimensions.contains(0) else {
+            throw .invalidShape(tensor: name, dimensions: dimensions, reason: "a dimension is 0")
+        }
         var elementCount: UInt64 = 1
         for dimension in dimensions {
             let product = elementCount.multipliedReportingOverflow(by: dimension)
@@ -130,29 +140,35 @@ struct GGUFParser {
         }
         let rowLength = dimensions.first ?? 1
         guard rowLength % UInt64(type.blockSize) == 0 else {
-            throw .invalidShape(tensor: name, dimensions: dimensions,
-                                reason: "the row length \(rowLength) is not a multiple of the \(type.name) block size \(type.blockSize)")
+            throw .invalidShape(
+                tensor: name, dimensions: dimensions,
+                reason: "the row length \(rowLength) is not a multiple of the \(type.name) block size \(type.blockSize)"
+            )
         }
         let bytes = (elementCount / UInt64(type.blockSize)).multipliedReportingOverflow(by: UInt64(type.blockBytes))
         guard !bytes.overflow, bytes.partialValue <= UInt64(Int.max) else {
             throw .invalidShape(tensor: name, dimensions: dimensions, reason: "the byte count overflows 64 bits")
         }
         guard offset <= UInt64(Int.max) else {
-            throw .dataOutOfBounds(tensor: name, offset: offset, byteCount: Int(bytes.partialValue), dataSize: reader.remaining)
+            throw .dataOutOfBounds(
+                tensor: name, offset: offset, byteCount: Int(bytes.partialValue), dataSize: reader.remaining)
         }
-        return GGUFTensorInfo(name: name, dimensions: dimensions.map { Int($0) }, type: type, offset: Int(offset),
-                              elementCount: Int(elementCount), byteCount: Int(bytes.partialValue))
+        return GGUFTensorInfo(
+            name: name, dimensions: dimensions.map { Int($0) }, type: type, offset: Int(offset),
+            elementCount: Int(elementCount), byteCount: Int(bytes.partialValue))
     }
 
     /// The alignment `general.alignment` sets: a uint32 power of two (32 when absent).
     private static func alignment(_ value: GGUFValue?, path: String) throws(GGUFError) -> Int {
         guard let value else { return GGUFFile.defaultAlignment }
         guard case let .uint32(alignment) = value else {
-            throw .malformed(path: path, field: "metadata 'general.alignment'", reason: "it is \(value.type), not uint32")
+            throw .malformed(
+                path: path, field: "metadata 'general.alignment'", reason: "it is \(value.type), not uint32")
         }
         guard alignment > 0, alignment & (alignment - 1) == 0, alignment <= 1 << 20 else {
-            throw .malformed(path: path, field: "metadata 'general.alignment'",
-                             reason: "\(alignment) is not a power of two of at most 1 MiB")
+            throw .malformed(
+                path: path, field: "metadata 'general.alignment'",
+                reason: "\(alignment) is not a power of two of at most 1 MiB")
         }
         return Int(alignment)
     }
@@ -163,8 +179,9 @@ struct GGUFParser {
         for tensor in tensors.sorted(by: { ($0.offset, $0.byteCount) < ($1.offset, $1.byteCount) }) {
             let end = tensor.offset.addingReportingOverflow(tensor.byteCount)
             guard !end.overflow, end.partialValue <= dataSize else {
-                throw .dataOutOfBounds(tensor: tensor.name, offset: UInt64(tensor.offset), byteCount: tensor.byteCount,
-                                       dataSize: dataSize)
+                throw .dataOutOfBounds(
+                    tensor: tensor.name, offset: UInt64(tensor.offset), byteCount: tensor.byteCount,
+                    dataSize: dataSize)
             }
             if let previous, tensor.offset < previous.offset + previous.byteCount {
                 throw .overlappingData(tensor: tensor.name, other: previous.name)

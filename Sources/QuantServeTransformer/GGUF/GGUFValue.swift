@@ -52,8 +52,19 @@ public enum GGUFValue: Equatable, Sendable {
 
 /// The value types of GGUF metadata, numbered as in the file.
 public enum GGUFValueType: UInt32, Sendable {
-    case uint8 = 0, int8 = 1, uint16 = 2, int16 = 3, uint32 = 4, int32 = 5, float32 = 6, bool = 7
-    case string = 8, array = 9, uint64 = 10, int64 = 11, float64 = 12
+    case uint8 = 0
+    case int8 = 1
+    case uint16 = 2
+    case int16 = 3
+    case uint32 = 4
+    case int32 = 5
+    case float32 = 6
+    case bool = 7
+    case string = 8
+    case array = 9
+    case uint64 = 10
+    case int64 = 11
+    case float64 = 12
 
     /// The size of a value of a fixed-size type, or nil for strings and arrays.
     var fixedSize: Int? {

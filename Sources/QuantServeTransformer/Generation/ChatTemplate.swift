@@ -32,11 +32,15 @@ public struct ChatTemplate: Sendable {
         let tokens = try gguf.strings("tokenizer.ggml.tokens")
         func token(_ key: String) throws -> String {
             let id = try gguf.value(key).integer ?? -1
-            guard tokens.indices.contains(id) else { throw GGUFError.malformed(path: gguf.path, field: key, reason: "token id \(id) is not in the vocabulary") }
+            guard tokens.indices.contains(id) else {
+                throw GGUFError.malformed(
+                    path: gguf.path, field: key, reason: "token id \(id) is not in the vocabulary")
+            }
             return tokens[id]
         }
-        try self.init(source: gguf.string("tokenizer.chat_template"),
-                      beginToken: token("tokenizer.ggml.bos_token_id"), endToken: token("tokenizer.ggml.eos_token_id"))
+        try self.init(
+            source: gguf.string("tokenizer.chat_template"),
+            beginToken: token("tokenizer.ggml.bos_token_id"), endToken: token("tokenizer.ggml.eos_token_id"))
     }
 
     /// The prompt text for `messages`, ending with the assistant's turn opened when

@@ -10,8 +10,10 @@ public final class GenerativeModel: Sendable {
     /// Bytes held by the weights (the KV cache is counted from the decoder).
     public let weightBytes: Int
 
-    public init(decoder: any TokenDecoder, tokenizer: BPETokenizer, chatTemplate: ChatTemplate?,
-                endTokens: Set<UInt32>, weightBytes: Int) {
+    public init(
+        decoder: any TokenDecoder, tokenizer: BPETokenizer, chatTemplate: ChatTemplate?,
+        endTokens: Set<UInt32>, weightBytes: Int
+    ) {
         self.decoder = decoder
         self.tokenizer = tokenizer
         self.chatTemplate = chatTemplate

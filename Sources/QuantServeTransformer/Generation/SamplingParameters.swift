@@ -14,7 +14,8 @@ public struct SamplingParameters: Sendable, Hashable {
     public var seed: UInt64
 
     /// Parameters with these values (the defaults: greedy, no penalty).
-    public init(temperature: Float = 0, topK: Int = 0, topP: Float = 0, repetitionPenalty: Float = 0, seed: UInt64 = 0) {
+    public init(temperature: Float = 0, topK: Int = 0, topP: Float = 0, repetitionPenalty: Float = 0, seed: UInt64 = 0)
+    {
         self.temperature = temperature
         self.topK = topK
         self.topP = topP
@@ -49,7 +50,8 @@ public enum SamplingParameterError: Error, Sendable, Equatable, CustomStringConv
         case .temperature(let value): "temperature must be a finite number ≥ 0 (0 is greedy), not \(value)"
         case .topP(let value): "top_p must be between 0 and 1 (0 or 1 turns it off), not \(value)"
         case .topK(let value): "top_k must be ≥ 0 (0 turns it off), not \(value)"
-        case .repetitionPenalty(let value): "repetition_penalty must be a finite number ≥ 0 (0 or 1 turns it off), not \(value)"
+        case .repetitionPenalty(let value):
+            "repetition_penalty must be a finite number ≥ 0 (0 or 1 turns it off), not \(value)"
         }
     }
 }

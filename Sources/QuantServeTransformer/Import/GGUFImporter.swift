@@ -17,7 +17,9 @@ public enum GGUFImporter {
     @discardableResult
     public static func importModel(from source: URL, to destination: URL) throws -> Summary {
         let manager = FileManager.default
-        guard !manager.fileExists(atPath: destination.path) else { throw ModelError.destinationExists(destination.path) }
+        guard !manager.fileExists(atPath: destination.path) else {
+            throw ModelError.destinationExists(destination.path)
+        }
         let bytes = try RegularFile.bytes(of: source, limit: VerifiedModelFolder.maximumWeightsBytes, symlinks: .follow)
         let file = try GGUFFile(bytes: bytes, path: source.path)
         let configuration = try LlamaConfiguration(gguf: file)
@@ -36,7 +38,8 @@ public enum GGUFImporter {
         defer { try? manager.removeItem(at: staging) }
         try Data(bytes).write(to: staging.appendingPathComponent(LlamaManifest.weightsFileName))
         let manifest = LlamaManifest(
-            formatVersion: LlamaManifest.currentFormatVersion, kind: LlamaManifest.generativeKind, architecture: "llama",
+            formatVersion: LlamaManifest.currentFormatVersion, kind: LlamaManifest.generativeKind,
+            architecture: "llama",
             weights: LlamaManifest.weightsFileName, config: LlamaManifest.Config(configuration),
             quantization: .current, hasChatTemplate: hasChatTemplate,
             files: [LlamaManifest.weightsFileName: FileDigest.sha256(of: bytes)],
@@ -45,6 +48,7 @@ public enum GGUFImporter {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(manifest).write(to: staging.appendingPathComponent(LlamaManifest.fileName))
         try manager.moveItem(at: staging, to: destination)
-        return Summary(configuration: configuration, tokenizerTokens: tokenizer.vocabularySize, hasChatTemplate: hasChatTemplate)
+        return Summary(
+            configuration: configuration, tokenizerTokens: tokenizer.vocabularySize, hasChatTemplate: hasChatTemplate)
     }
 }

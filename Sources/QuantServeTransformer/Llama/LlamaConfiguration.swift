@@ -33,8 +33,10 @@ public struct LlamaConfiguration: Sendable, Equatable {
     public var qkvWidth: Int { (heads + 2 * kvHeads) * headDimension }
 
     /// A configuration given field by field (tests); checked by `validate(path:)` before use.
-    public init(layers: Int, hidden: Int, intermediate: Int, heads: Int, kvHeads: Int, rmsEpsilon: Float,
-                ropeBase: Float, contextLength: Int, vocabularySize: Int) {
+    public init(
+        layers: Int, hidden: Int, intermediate: Int, heads: Int, kvHeads: Int, rmsEpsilon: Float,
+        ropeBase: Float, contextLength: Int, vocabularySize: Int
+    ) {
         self.layers = layers
         self.hidden = hidden
         self.intermediate = intermediate
@@ -55,7 +57,9 @@ public struct LlamaConfiguration: Sendable, Equatable {
                 if let fallback { return fallback }
                 throw fail("metadata '\(key)' is missing")
             }
-            guard let integer = value.integer else { throw fail("metadata '\(key)' is \(value.type), expected an integer") }
+            guard let integer = value.integer else {
+                throw fail("metadata '\(key)' is \(value.type), expected an integer")
+            }
             return integer
         }
         func float(_ key: String, default fallback: Float? = nil) throws -> Float {
@@ -74,23 +78,27 @@ public struct LlamaConfiguration: Sendable, Equatable {
         guard architecture == "llama" else { throw fail("general.architecture is '\(architecture)', expected 'llama'") }
         let heads = try integer("llama.attention.head_count")
         let embedding = try file.tensor("token_embd.weight")
-        self.init(layers: try integer("llama.block_count"), hidden: try integer("llama.embedding_length"),
-                  intermediate: try integer("llama.feed_forward_length"), heads: heads,
-                  kvHeads: try integer("llama.attention.head_count_kv", default: heads),
-                  rmsEpsilon: try float("llama.attention.layer_norm_rms_epsilon"),
-                  ropeBase: try float("llama.rope.freq_base", default: 10_000),
-                  contextLength: try integer("llama.context_length"),
-                  vocabularySize: try integer("llama.vocab_size", default: embedding.dimensions.last ?? 0))
+        self.init(
+            layers: try integer("llama.block_count"), hidden: try integer("llama.embedding_length"),
+            intermediate: try integer("llama.feed_forward_length"), heads: heads,
+            kvHeads: try integer("llama.attention.head_count_kv", default: heads),
+            rmsEpsilon: try float("llama.attention.layer_norm_rms_epsilon"),
+            ropeBase: try float("llama.rope.freq_base", default: 10_000),
+            contextLength: try integer("llama.context_length"),
+            vocabularySize: try integer("llama.vocab_size", default: embedding.dimensions.last ?? 0))
         try validate(path: path)
         if let dimensions = file.metadata["llama.rope.dimension_count"] {
             guard dimensions.integer == headDimension else {
-                throw fail("llama.rope.dimension_count is \(dimensions), only full-width RoPE (\(headDimension)) is supported")
+                throw fail(
+                    "llama.rope.dimension_count is \(dimensions), only full-width RoPE (\(headDimension)) is supported")
             }
         }
         if case let .string(scaling)? = file.metadata["llama.rope.scaling.type"], scaling != "none" {
             throw fail("RoPE scaling '\(scaling)' is not supported")
         }
-        if let tokens = file.metadata["tokenizer.ggml.tokens"], case let .array(_, list) = tokens, list.count > vocabularySize {
+        if let tokens = file.metadata["tokenizer.ggml.tokens"], case let .array(_, list) = tokens,
+            list.count > vocabularySize
+        {
             throw fail("the tokenizer has \(list.count) tokens, more than the \(vocabularySize) embedding rows")
         }
     }
@@ -100,16 +108,23 @@ public struct LlamaConfiguration: Sendable, Equatable {
         func check(_ condition: Bool, _ reason: @autoclosure () -> String) throws {
             if !condition { throw LlamaError.invalidConfiguration(path: path, reason: reason()) }
         }
-        try check((1...Self.maximumLayers).contains(layers), "block_count \(layers) is outside 1...\(Self.maximumLayers)")
+        try check(
+            (1...Self.maximumLayers).contains(layers), "block_count \(layers) is outside 1...\(Self.maximumLayers)")
         for (name, value) in [("embedding_length", hidden), ("feed_forward_length", intermediate)] {
             try check((1...Self.maximumWidth).contains(value), "\(name) \(value) is outside 1...\(Self.maximumWidth)")
         }
         try check(heads >= 1 && hidden % heads == 0, "head_count \(heads) does not divide embedding_length \(hidden)")
         try check(kvHeads >= 1 && heads % kvHeads == 0, "head_count_kv \(kvHeads) does not divide head_count \(heads)")
         try check(headDimension % 2 == 0 && headDimension <= 256, "head dimension \(headDimension) is odd or above 256")
-        try check(rmsEpsilon.isFinite && rmsEpsilon > 0 && rmsEpsilon < 1, "layer_norm_rms_epsilon \(rmsEpsilon) is outside (0, 1)")
+        try check(
+            rmsEpsilon.isFinite && rmsEpsilon > 0 && rmsEpsilon < 1,
+            "layer_norm_rms_epsilon \(rmsEpsilon) is outside (0, 1)")
         try check(ropeBase.isFinite && ropeBase > 1, "rope.freq_base \(ropeBase) is not a finite value above 1")
-        try check((1...Self.maximumContext).contains(contextLength), "context_length \(contextLength) is outside 1...\(Self.maximumContext)")
-        try check((1...Self.maximumVocabulary).contains(vocabularySize), "vocab_size \(vocabularySize) is outside 1...\(Self.maximumVocabulary)")
+        try check(
+            (1...Self.maximumContext).contains(contextLength),
+            "context_length \(contextLength) is outside 1...\(Self.maximumContext)")
+        try check(
+            (1...Self.maximumVocabulary).contains(vocabularySize),
+            "vocab_size \(vocabularySize) is outside 1...\(Self.maximumVocabulary)")
     }
 }

@@ -15,8 +15,10 @@ extension LlamaDecoder {
     func forward(_ plan: LlamaStepPlan) -> [[Float]] {
         let configuration = model.configuration
         let tokens = plan.tokenCount
-        let hiddenWidth = configuration.hidden, qkvWidth = configuration.qkvWidth
-        let inner = configuration.intermediate, headDimension = configuration.headDimension
+        let hiddenWidth = configuration.hidden
+        let qkvWidth = configuration.qkvWidth
+        let inner = configuration.intermediate
+        let headDimension = configuration.headDimension
         let hidden = scratch.hidden.floats(tokens * hiddenWidth)
         let normed = scratch.normed.floats(tokens * hiddenWidth)
         let qkv = scratch.qkv.floats(tokens * qkvWidth)
@@ -41,14 +43,16 @@ extension LlamaDecoder {
                 block.qkv.apply(quantized: quantized, output: qkv, pool: pool)
                 forEach(plan.entries.count) { entryIndex in
                     let entry = plan.entries[entryIndex]
-                    PagedAttention.append(qkv: qkv + entry.firstRow * qkvWidth, qkvStride: qkvWidth,
-                                          tokens: entry.tokens.count, queryHeads: configuration.heads,
-                                          rotation: rotation + entry.firstRow * headDimension,
-                                          firstPosition: entry.firstPosition,
-                                          blockTable: tables.baseAddress! + entry.tableOffset, layer: layer, path: floatPath)
+                    PagedAttention.append(
+                        qkv: qkv + entry.firstRow * qkvWidth, qkvStride: qkvWidth,
+                        tokens: entry.tokens.count, queryHeads: configuration.heads,
+                        rotation: rotation + entry.firstRow * headDimension,
+                        firstPosition: entry.firstPosition,
+                        blockTable: tables.baseAddress! + entry.tableOffset, layer: layer, path: floatPath)
                 }
-                attend(tasks, plan: plan, qkv: qkv, context: context, tables: tables.baseAddress!, layer: layer,
-                       scratch: attentionScratch, scratchStride: taskScratch)
+                attend(
+                    tasks, plan: plan, qkv: qkv, context: context, tables: tables.baseAddress!, layer: layer,
+                    scratch: attentionScratch, scratchStride: taskScratch)
                 block.attentionOutput.quantize(context, rows: tokens, into: quantized, pool: pool)
                 block.attentionOutput.apply(quantized: quantized, output: hidden, epilogue: .accumulate, pool: pool)
 
@@ -56,7 +60,8 @@ extension LlamaDecoder {
                 block.gateUp.quantize(normed, rows: tokens, into: quantized, pool: pool)
                 block.gateUp.apply(quantized: quantized, output: gateUp, pool: pool)
                 swiGLU(gateUp, rows: tokens, inner: inner, into: activation)
-                block.down.quantize(activation, rows: tokens, into: quantized, precise: preciseDownProjection, pool: pool)
+                block.down.quantize(
+                    activation, rows: tokens, into: quantized, precise: preciseDownProjection, pool: pool)
                 block.down.apply(quantized: quantized, output: hidden, epilogue: .accumulate, pool: pool)
             }
         }
@@ -64,8 +69,9 @@ extension LlamaDecoder {
         // The last token of each entry: final norm, output head.
         let entries = plan.entries.count
         for (index, entry) in plan.entries.enumerated() {
-            (normed + index * hiddenWidth).update(from: hidden + (entry.firstRow + entry.tokens.count - 1) * hiddenWidth,
-                                                  count: hiddenWidth)
+            (normed + index * hiddenWidth).update(
+                from: hidden + (entry.firstRow + entry.tokens.count - 1) * hiddenWidth,
+                count: hiddenWidth)
         }
         rmsNorm(normed, rows: entries, weight: model.outputNorm, into: normed)
         let vocabulary = configuration.vocabularySize
@@ -76,8 +82,11 @@ extension LlamaDecoder {
     }
 
     /// Each token's embedding row (int8 × scale) and its RoPE angles at its absolute position.
-    private func embed(_ plan: LlamaStepPlan, into hidden: UnsafeMutablePointer<Float>, rotation: UnsafeMutablePointer<Float>) {
-        let width = model.configuration.hidden, dimension = model.configuration.headDimension
+    private func embed(
+        _ plan: LlamaStepPlan, into hidden: UnsafeMutablePointer<Float>, rotation: UnsafeMutablePointer<Float>
+    ) {
+        let width = model.configuration.hidden
+        let dimension = model.configuration.headDimension
         let table = model.embedding
         for entry in plan.entries {
             for (offset, token) in entry.tokens.enumerated() {
@@ -111,21 +120,29 @@ extension LlamaDecoder {
         for (index, entry) in plan.entries.enumerated() {
             for first in stride(from: 0, to: entry.tokens.count, by: chunk) {
                 for kvHead in 0..<model.configuration.kvHeads {
-                    tasks.append(AttentionTask(entry: index, firstToken: first, tokens: min(chunk, entry.tokens.count - first),
-                                               kvHead: kvHead))
+                    tasks.append(
+                        AttentionTask(
+                            entry: index, firstToken: first, tokens: min(chunk, entry.tokens.count - first),
+                            kvHead: kvHead))
                 }
             }
         }
         // Longest first, so a long prefill chunk does not start last.
-        return tasks.sorted { plan.entries[$0.entry].firstPosition + $0.firstToken > plan.entries[$1.entry].firstPosition + $1.firstToken }
+        return tasks.sorted {
+            plan.entries[$0.entry].firstPosition + $0.firstToken > plan.entries[$1.entry].firstPosition + $1.firstToken
+        }
     }
 
-    private func attend(_ tasks: [AttentionTask], plan: LlamaStepPlan, qkv: UnsafeMutablePointer<Float>,
-                        context: UnsafeMutablePointer<Float>, tables: UnsafePointer<Int32>, layer: PagedKVLayer,
-                        scratch: UnsafeMutablePointer<Float>, scratchStride: Int) {
+    private func attend(
+        _ tasks: [AttentionTask], plan: LlamaStepPlan, qkv: UnsafeMutablePointer<Float>,
+        context: UnsafeMutablePointer<Float>, tables: UnsafePointer<Int32>, layer: PagedKVLayer,
+        scratch: UnsafeMutablePointer<Float>, scratchStride: Int
+    ) {
         let configuration = model.configuration
-        let qkvWidth = configuration.qkvWidth, width = configuration.hidden
-        let group = configuration.groupSize, dimension = configuration.headDimension
+        let qkvWidth = configuration.qkvWidth
+        let width = configuration.hidden
+        let group = configuration.groupSize
+        let dimension = configuration.headDimension
         let scale = 1 / Float(dimension).squareRoot()
         let path = floatPath
         // One scratch slice per thread: a task takes the slice of the worker it runs on.
@@ -137,21 +154,25 @@ extension LlamaDecoder {
             let columns = task.kvHead * group * dimension
             let slot = slots.take()
             defer { slots.give(slot) }
-            PagedAttention.attend(query: qkv + row * qkvWidth + columns, queryStride: qkvWidth,
-                                  context: context + row * width + columns, contextStride: width,
-                                  tokens: task.tokens, heads: group, firstPosition: entry.firstPosition + task.firstToken,
-                                  kvHead: task.kvHead, scale: scale, blockTable: tables + entry.tableOffset,
-                                  layer: layer, scratch: scratch + slot * scratchStride, path: path)
+            PagedAttention.attend(
+                query: qkv + row * qkvWidth + columns, queryStride: qkvWidth,
+                context: context + row * width + columns, contextStride: width,
+                tokens: task.tokens, heads: group, firstPosition: entry.firstPosition + task.firstToken,
+                kvHead: task.kvHead, scale: scale, blockTable: tables + entry.tableOffset,
+                layer: layer, scratch: scratch + slot * scratchStride, path: path)
         }
     }
 
     /// `output[r] = x[r] / sqrt(mean(x[r]²) + ε) · weight` for each row (output may be x).
-    func rmsNorm(_ x: UnsafeMutablePointer<Float>, rows: Int, weight: [Float], into output: UnsafeMutablePointer<Float>) {
-        let width = model.configuration.hidden, epsilon = model.configuration.rmsEpsilon
+    func rmsNorm(_ x: UnsafeMutablePointer<Float>, rows: Int, weight: [Float], into output: UnsafeMutablePointer<Float>)
+    {
+        let width = model.configuration.hidden
+        let epsilon = model.configuration.rmsEpsilon
         weight.withUnsafeBufferPointer { gamma in
             let gamma = gamma.baseAddress!
             forEach(rows, minimumPerTask: 64) { row in
-                let source = x + row * width, target = output + row * width
+                let source = x + row * width
+                let target = output + row * width
                 var sum: Float = 0
                 for column in 0..<width { sum += source[column] * source[column] }
                 let inverse = 1 / (sum / Float(width) + epsilon).squareRoot()
@@ -161,10 +182,14 @@ extension LlamaDecoder {
     }
 
     /// `activation[r][j] = silu(gate[r][j]) · up[r][j]`, the gate and up halves side by side in each row.
-    private func swiGLU(_ gateUp: UnsafeMutablePointer<Float>, rows: Int, inner: Int, into activation: UnsafeMutablePointer<Float>) {
+    private func swiGLU(
+        _ gateUp: UnsafeMutablePointer<Float>, rows: Int, inner: Int, into activation: UnsafeMutablePointer<Float>
+    ) {
         let path = floatPath
         forEach(rows, minimumPerTask: 16) { row in
-            let gate = gateUp + row * 2 * inner, up = gate + inner, target = activation + row * inner
+            let gate = gateUp + row * 2 * inner
+            let up = gate + inner
+            let target = activation + row * inner
             for column in 0..<inner { target[column] = -gate[column] }
             FloatKernels.exp(target, count: inner, path: path)
             for column in 0..<inner { target[column] = gate[column] / (1 + target[column]) * up[column] }

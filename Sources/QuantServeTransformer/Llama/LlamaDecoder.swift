@@ -34,8 +34,9 @@ public final class LlamaDecoder: TokenDecoder, @unchecked Sendable {
     public init(model: LlamaModel, cacheBlocks: Int, pool: ComputePool? = nil, preciseDownProjection: Bool = false) {
         let configuration = model.configuration
         self.model = model
-        cache = PagedKVCache(blockCount: cacheBlocks, layers: configuration.layers, kvHeads: configuration.kvHeads,
-                             headDimension: configuration.headDimension)
+        cache = PagedKVCache(
+            blockCount: cacheBlocks, layers: configuration.layers, kvHeads: configuration.kvHeads,
+            headDimension: configuration.headDimension)
         self.pool = pool
         self.preciseDownProjection = preciseDownProjection
         floatPath = FloatKernelPath(model.path)
@@ -63,8 +64,9 @@ public final class LlamaDecoder: TokenDecoder, @unchecked Sendable {
     public func storedTokens(_ sequence: DecoderSequenceID) -> Int { cache.storedTokens(sequence) }
 
     public func step(_ entries: [DecoderStepEntry]) throws -> [[Float]] {
-        let plan = try LlamaStepPlan(entries: entries, cache: cache, vocabularySize: vocabularySize,
-                                     contextLength: contextLength)
+        let plan = try LlamaStepPlan(
+            entries: entries, cache: cache, vocabularySize: vocabularySize,
+            contextLength: contextLength)
         let logits = forward(plan)
         for entry in entries { cache.advance(entry.sequence, by: entry.tokens.count) }
         return logits
@@ -101,17 +103,21 @@ struct LlamaStepPlan {
             guard seen.insert(id).inserted else { throw LlamaError.invalidStep("sequence \(id) appears twice") }
             guard !entry.tokens.isEmpty else { throw LlamaError.invalidStep("sequence \(id) has no tokens") }
             if let bad = entry.tokens.first(where: { Int($0) >= vocabularySize }) {
-                throw LlamaError.invalidStep("token \(bad) of sequence \(id) is outside the vocabulary of \(vocabularySize)")
+                throw LlamaError.invalidStep(
+                    "token \(bad) of sequence \(id) is outside the vocabulary of \(vocabularySize)")
             }
             let total = sequence.tokens + entry.tokens.count
             guard total <= contextLength else {
-                throw LlamaError.invalidStep("sequence \(id) would hold \(total) tokens, over the context of \(contextLength)")
+                throw LlamaError.invalidStep(
+                    "sequence \(id) would hold \(total) tokens, over the context of \(contextLength)")
             }
             guard total <= sequence.blocks.count * cache.blockTokens else {
                 throw LlamaError.invalidStep(
-                    "sequence \(id) has room for \(sequence.blocks.count * cache.blockTokens) tokens, \(total) needed: reserve first")
+                    "sequence \(id) has room for \(sequence.blocks.count * cache.blockTokens) tokens, \(total) needed: reserve first"
+                )
             }
-            entries.append(Entry(tokens: entry.tokens, firstRow: row, firstPosition: sequence.tokens, tableOffset: tables.count))
+            entries.append(
+                Entry(tokens: entry.tokens, firstRow: row, firstPosition: sequence.tokens, tableOffset: tables.count))
             tables += sequence.blocks
             row += entry.tokens.count
         }

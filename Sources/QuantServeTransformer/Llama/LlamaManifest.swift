@@ -69,8 +69,9 @@ public struct LlamaManifest: Codable, Sendable, Equatable {
         /// "fp16" keys and values.
         public var kvCache: String
 
-        static let current = Quantization(weights: "int8-symmetric-per-output-channel",
-                                          activations: "uint8-asymmetric-per-token", kvCache: "fp16")
+        static let current = Quantization(
+            weights: "int8-symmetric-per-output-channel",
+            activations: "uint8-asymmetric-per-token", kvCache: "fp16")
 
         enum CodingKeys: String, CodingKey {
             case weights, activations
@@ -91,9 +92,12 @@ public struct LlamaManifest: Codable, Sendable, Equatable {
             throw ModelError.invalidManifest("format_version \(formatVersion), expected \(Self.currentFormatVersion)")
         }
         guard kind == Self.generativeKind, architecture == "llama" else {
-            throw ModelError.invalidManifest("kind '\(kind)' / architecture '\(architecture)' is not generative / llama")
+            throw ModelError.invalidManifest(
+                "kind '\(kind)' / architecture '\(architecture)' is not generative / llama")
         }
-        guard quantization == .current else { throw ModelError.invalidManifest("quantization \(quantization) is not \(Quantization.current)") }
+        guard quantization == .current else {
+            throw ModelError.invalidManifest("quantization \(quantization) is not \(Quantization.current)")
+        }
         guard weights == Self.weightsFileName, files[weights] != nil else {
             throw ModelError.invalidManifest("weights must be \(Self.weightsFileName), listed in files")
         }
@@ -137,8 +141,11 @@ public struct LlamaModelFolder: Sendable {
         manifest = try LlamaManifest.load(from: directory)
         var weights: [UInt8] = []
         for (name, expected) in manifest.files.sorted(by: { $0.key < $1.key }) {
-            let limit = name == manifest.weights ? VerifiedModelFolder.maximumWeightsBytes : VerifiedModelFolder.maximumOtherFileBytes
-            let bytes = try RegularFile.bytes(of: directory.appendingPathComponent(name), limit: limit, symlinks: .refuse)
+            let limit =
+                name == manifest.weights
+                ? VerifiedModelFolder.maximumWeightsBytes : VerifiedModelFolder.maximumOtherFileBytes
+            let bytes = try RegularFile.bytes(
+                of: directory.appendingPathComponent(name), limit: limit, symlinks: .refuse)
             let actual = FileDigest.sha256(of: bytes)
             guard actual == expected.lowercased() else {
                 throw ModelError.checksumMismatch(file: name, expected: expected, actual: actual)

@@ -35,7 +35,8 @@ public final class LlamaModel: Sendable {
         try Self.checkTensors(of: file, configuration)
         self.configuration = configuration
         self.path = path
-        let hidden = configuration.hidden, kvWidth = configuration.kvHeads * configuration.headDimension
+        let hidden = configuration.hidden
+        let kvWidth = configuration.kvHeads * configuration.headDimension
         let source = file.path
 
         /// A tensor's values (its shape was checked by `checkTensors`).
@@ -52,49 +53,64 @@ public final class LlamaModel: Sendable {
             for (name, _) in parts { weights += try floats(name) }
             let outFeatures = parts.reduce(0) { $0 + $1.1 }
             let quantized = WeightQuantization(weights: weights, rows: outFeatures, columns: inFeatures)
-            return Int8Linear(weights: quantized.values, scales: quantized.scales, bias: nil,
-                              outFeatures: outFeatures, inFeatures: inFeatures, path: path)
+            return Int8Linear(
+                weights: quantized.values, scales: quantized.scales, bias: nil,
+                outFeatures: outFeatures, inFeatures: inFeatures, path: path)
         }
 
         var blocks: [LlamaBlock] = []
         for index in 0..<configuration.layers {
             let prefix = "blk.\(index)."
-            blocks.append(LlamaBlock(
-                attentionNorm: try floats(prefix + "attn_norm.weight"),
-                qkv: try linear([(prefix + "attn_q.weight", hidden), (prefix + "attn_k.weight", kvWidth),
-                                 (prefix + "attn_v.weight", kvWidth)], inFeatures: hidden),
-                attentionOutput: try linear([(prefix + "attn_output.weight", hidden)], inFeatures: hidden),
-                ffnNorm: try floats(prefix + "ffn_norm.weight"),
-                gateUp: try linear([(prefix + "ffn_gate.weight", configuration.intermediate),
-                                    (prefix + "ffn_up.weight", configuration.intermediate)], inFeatures: hidden),
-                down: try linear([(prefix + "ffn_down.weight", hidden)], inFeatures: configuration.intermediate)))
+            blocks.append(
+                LlamaBlock(
+                    attentionNorm: try floats(prefix + "attn_norm.weight"),
+                    qkv: try linear(
+                        [
+                            (prefix + "attn_q.weight", hidden), (prefix + "attn_k.weight", kvWidth),
+                            (prefix + "attn_v.weight", kvWidth),
+                        ], inFeatures: hidden),
+                    attentionOutput: try linear([(prefix + "attn_output.weight", hidden)], inFeatures: hidden),
+                    ffnNorm: try floats(prefix + "ffn_norm.weight"),
+                    gateUp: try linear(
+                        [
+                            (prefix + "ffn_gate.weight", configuration.intermediate),
+                            (prefix + "ffn_up.weight", configuration.intermediate),
+                        ], inFeatures: hidden),
+                    down: try linear([(prefix + "ffn_down.weight", hidden)], inFeatures: configuration.intermediate)))
         }
         self.blocks = blocks
         outputNorm = try floats("output_norm.weight")
 
         let vocabulary = configuration.vocabularySize
-        let table = WeightQuantization(weights: try floats("token_embd.weight"),
-                                       rows: vocabulary, columns: hidden)
+        let table = WeightQuantization(
+            weights: try floats("token_embd.weight"),
+            rows: vocabulary, columns: hidden)
         embedding = Int8Rows(values: table.values, scales: table.scales)
         if file.tensors.contains(where: { $0.name == "output.weight" }) {
             outputHead = try linear([("output.weight", vocabulary)], inFeatures: hidden)
         } else {
-            outputHead = Int8Linear(weights: table.values, scales: table.scales, bias: nil, outFeatures: vocabulary,
-                                    inFeatures: hidden, path: path)
+            outputHead = Int8Linear(
+                weights: table.values, scales: table.scales, bias: nil, outFeatures: vocabulary,
+                inFeatures: hidden, path: path)
         }
     }
 
     /// Every tensor a llama of `configuration` reads, with its shape in ggml order
     /// (`[inFeatures, outFeatures]` for a linear layer); `output.weight` is optional (tied head).
     static func expectedTensors(_ configuration: LlamaConfiguration) -> [(name: String, dimensions: [Int])] {
-        let h = configuration.hidden, kv = configuration.kvHeads * configuration.headDimension
+        let h = configuration.hidden
+        let kv = configuration.kvHeads * configuration.headDimension
         let f = configuration.intermediate
-        var tensors: [(String, [Int])] = [("token_embd.weight", [h, configuration.vocabularySize]), ("output_norm.weight", [h])]
+        var tensors: [(String, [Int])] = [
+            ("token_embd.weight", [h, configuration.vocabularySize]), ("output_norm.weight", [h]),
+        ]
         for index in 0..<configuration.layers {
             let p = "blk.\(index)."
-            tensors += [(p + "attn_norm.weight", [h]), (p + "attn_q.weight", [h, h]), (p + "attn_k.weight", [h, kv]),
-                        (p + "attn_v.weight", [h, kv]), (p + "attn_output.weight", [h, h]), (p + "ffn_norm.weight", [h]),
-                        (p + "ffn_gate.weight", [h, f]), (p + "ffn_up.weight", [h, f]), (p + "ffn_down.weight", [f, h])]
+            tensors += [
+                (p + "attn_norm.weight", [h]), (p + "attn_q.weight", [h, h]), (p + "attn_k.weight", [h, kv]),
+                (p + "attn_v.weight", [h, kv]), (p + "attn_output.weight", [h, h]), (p + "ffn_norm.weight", [h]),
+                (p + "ffn_gate.weight", [h, f]), (p + "ffn_up.weight", [h, f]), (p + "ffn_down.weight", [f, h]),
+            ]
         }
         return tensors
     }
@@ -112,8 +128,9 @@ public final class LlamaModel: Sendable {
                 throw LlamaError.invalidTensor(path: file.path, tensor: name, reason: "is missing")
             }
             guard info.dimensions == dimensions else {
-                throw LlamaError.invalidTensor(path: file.path, tensor: name,
-                                               reason: "has shape \(info.dimensions), expected \(dimensions) (ggml order)")
+                throw LlamaError.invalidTensor(
+                    path: file.path, tensor: name,
+                    reason: "has shape \(info.dimensions), expected \(dimensions) (ggml order)")
             }
         }
     }
@@ -121,16 +138,20 @@ public final class LlamaModel: Sendable {
     /// Bytes of int8 weights one decode step reads for one token: every block's linear layers and
     /// the output head (the embedding row is negligible).
     public var int8WeightBytesPerToken: Int {
-        let perBlock = blocks.first.map { block in
-            [block.qkv, block.attentionOutput, block.gateUp, block.down].reduce(0) { $0 + $1.outFeatures * $1.inFeatures }
-        } ?? 0
+        let perBlock =
+            blocks.first.map { block in
+                [block.qkv, block.attentionOutput, block.gateUp, block.down].reduce(0) {
+                    $0 + $1.outFeatures * $1.inFeatures
+                }
+            } ?? 0
         return perBlock * blocks.count + outputHead.outFeatures * outputHead.inFeatures
     }
 
     /// Bytes held by the packed weights, the embedding and the norms.
     public var memoryBytes: Int {
         let linears = blocks.reduce(0) { sum, block in
-            sum + block.qkv.memoryBytes + block.attentionOutput.memoryBytes + block.gateUp.memoryBytes + block.down.memoryBytes
+            sum + block.qkv.memoryBytes + block.attentionOutput.memoryBytes + block.gateUp.memoryBytes
+                + block.down.memoryBytes
         }
         return linears + outputHead.memoryBytes + embedding.count + embedding.scales.memoryBytes
             + 4 * configuration.hidden * (2 * blocks.count + 1)

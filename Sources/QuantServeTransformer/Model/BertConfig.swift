@@ -20,8 +20,10 @@ public struct BertConfig: Codable, Sendable, Equatable {
     public var positionOffset: Int
 
     /// Creates a configuration; `validate()` checks it.
-    public init(hidden: Int, layers: Int, heads: Int, intermediate: Int, vocab: Int, maxPosition: Int,
-                layerNormEps: Double, positionOffset: Int = 0) {
+    public init(
+        hidden: Int, layers: Int, heads: Int, intermediate: Int, vocab: Int, maxPosition: Int,
+        layerNormEps: Double, positionOffset: Int = 0
+    ) {
         self.hidden = hidden
         self.layers = layers
         self.heads = heads
@@ -60,8 +62,10 @@ public struct BertConfig: Codable, Sendable, Equatable {
 
     /// Throws `ModelError.invalidConfig` unless every size is positive and consistent.
     public func validate() throws {
-        let sizes = [("hidden", hidden), ("layers", layers), ("heads", heads), ("intermediate", intermediate),
-                     ("vocab", vocab), ("max_position", maxPosition)]
+        let sizes = [
+            ("hidden", hidden), ("layers", layers), ("heads", heads), ("intermediate", intermediate),
+            ("vocab", vocab), ("max_position", maxPosition),
+        ]
         for (name, value) in sizes where value <= 0 || value > 1 << 24 {
             throw ModelError.invalidConfig("\(name) is \(value), expected 1...\(1 << 24)")
         }
@@ -69,7 +73,8 @@ public struct BertConfig: Codable, Sendable, Equatable {
             throw ModelError.invalidConfig("hidden \(hidden) is not a multiple of heads \(heads)")
         }
         guard positionOffset >= 0, positionOffset < maxPosition else {
-            throw ModelError.invalidConfig("position_offset \(positionOffset) is outside 0..<\(maxPosition) (max_position)")
+            throw ModelError.invalidConfig(
+                "position_offset \(positionOffset) is outside 0..<\(maxPosition) (max_position)")
         }
         guard layerNormEps.isFinite, layerNormEps > 0, layerNormEps < 1 else {
             throw ModelError.invalidConfig("layer_norm_eps is \(layerNormEps), expected a small positive number")

@@ -35,20 +35,25 @@ struct BertWeights: Sendable {
 
     /// `int8WordEmbeddings`: the word embeddings are I8 rows with an F32 `.scale` per row
     /// (`ModelManifest.Quantization.wordEmbeddings`), else F32.
-    init(file: SafetensorsFile, config: BertConfig, floatLayers: Set<LinearRole>, smoothed: Bool, path: KernelPath,
-         int8WordEmbeddings: Bool = false) throws {
+    init(
+        file: SafetensorsFile, config: BertConfig, floatLayers: Set<LinearRole>, smoothed: Bool, path: KernelPath,
+        int8WordEmbeddings: Bool = false
+    ) throws {
         let reader = TensorReader(file: file)
         let hidden = config.hidden
-        wordEmbeddings = int8WordEmbeddings
+        wordEmbeddings =
+            int8WordEmbeddings
             ? .int8(try reader.int8Rows(BertTensorName.wordEmbeddings, rows: config.vocab, columns: hidden))
             : .float(WeightBuffer(try reader.floats(BertTensorName.wordEmbeddings, [config.vocab, hidden])))
-        positionEmbeddings = WeightBuffer(try reader.floats(BertTensorName.positionEmbeddings, [config.maxPosition, hidden]))
+        positionEmbeddings = WeightBuffer(
+            try reader.floats(BertTensorName.positionEmbeddings, [config.maxPosition, hidden]))
         tokenTypeEmbedding = WeightBuffer(try reader.floats(BertTensorName.tokenTypeEmbedding, [hidden]))
         embeddingNorm = try reader.layerNorm(BertTensorName.embeddingNorm, hidden)
         layers = try (0..<config.layers).map { index in
             func linear(_ role: LinearRole) throws -> LinearLayer {
-                try reader.linear(BertTensorName.linear(layer: index, role), dimensions: role.dimensions(config),
-                                  float: floatLayers.contains(role), smoothed: smoothed, path: path)
+                try reader.linear(
+                    BertTensorName.linear(layer: index, role), dimensions: role.dimensions(config),
+                    float: floatLayers.contains(role), smoothed: smoothed, path: path)
             }
             return BertLayerWeights(
                 qkv: try linear(.attentionQKV),
@@ -89,8 +94,9 @@ private final class TensorReader {
     }
 
     func layerNorm(_ prefix: String, _ width: Int) throws -> LayerNormWeights {
-        LayerNormWeights(gamma: WeightBuffer(try floats(prefix + ".weight", [width])),
-                         beta: WeightBuffer(try floats(prefix + ".bias", [width])))
+        LayerNormWeights(
+            gamma: WeightBuffer(try floats(prefix + ".weight", [width])),
+            beta: WeightBuffer(try floats(prefix + ".bias", [width])))
     }
 
     /// I8 `name` `[rows, columns]` (symmetric: no -128) with positive F32 `name.scale` `[rows]`.
@@ -99,32 +105,40 @@ private final class TensorReader {
         used.insert(name)
         let values = try file.int8s(name)
         if let bad = values.firstIndex(of: -128) {
-            throw ModelError.invalidTensorValue(tensor: name, reason: "element \(bad) is -128, outside the symmetric range")
+            throw ModelError.invalidTensorValue(
+                tensor: name, reason: "element \(bad) is -128, outside the symmetric range")
         }
         let scaleName = name + ".scale"
         let scales = try floats(scaleName, [rows])
         if let bad = scales.firstIndex(where: { !($0 > 0) }) {
-            throw ModelError.invalidTensorValue(tensor: scaleName, reason: "scale \(bad) is \(scales[bad]), not positive")
+            throw ModelError.invalidTensorValue(
+                tensor: scaleName, reason: "scale \(bad) is \(scales[bad]), not positive")
         }
         return Int8Rows(values: values, scales: scales)
     }
 
-    func linear(_ prefix: String, dimensions: (out: Int, in: Int), float: Bool, smoothed: Bool,
-                path: KernelPath) throws -> LinearLayer {
+    func linear(
+        _ prefix: String, dimensions: (out: Int, in: Int), float: Bool, smoothed: Bool,
+        path: KernelPath
+    ) throws -> LinearLayer {
         let bias = try floats(prefix + ".bias", [dimensions.out])
         let weightName = prefix + ".weight"
         if float {
             let weights = try floats(weightName, [dimensions.out, dimensions.in])
-            return LinearLayer(kernel: .float(FloatLinear(weights: weights, bias: bias, outFeatures: dimensions.out,
-                                                          inFeatures: dimensions.in)),
-                               inputMultiplier: nil)
+            return LinearLayer(
+                kernel: .float(
+                    FloatLinear(
+                        weights: weights, bias: bias, outFeatures: dimensions.out,
+                        inFeatures: dimensions.in)),
+                inputMultiplier: nil)
         }
         var multiplier: WeightBuffer?
         if smoothed {
             let smoothName = prefix + ".smooth"
             let values = try floats(smoothName, [dimensions.in])
             if let bad = values.firstIndex(where: { !($0 > 0) }) {
-                throw ModelError.invalidTensorValue(tensor: smoothName, reason: "multiplier \(bad) is \(values[bad]), not positive")
+                throw ModelError.invalidTensorValue(
+                    tensor: smoothName, reason: "multiplier \(bad) is \(values[bad]), not positive")
             }
             multiplier = WeightBuffer(values)
         }
@@ -134,13 +148,18 @@ private final class TensorReader {
         let scaleName = prefix + ".scale"
         let scales = try floats(scaleName, [dimensions.out])
         if let bad = scales.firstIndex(where: { !($0 > 0) }) {
-            throw ModelError.invalidTensorValue(tensor: scaleName, reason: "scale \(bad) is \(scales[bad]), not positive")
+            throw ModelError.invalidTensorValue(
+                tensor: scaleName, reason: "scale \(bad) is \(scales[bad]), not positive")
         }
         if let bad = weights.firstIndex(of: -128) {
-            throw ModelError.invalidTensorValue(tensor: weightName, reason: "element \(bad) is -128, outside the symmetric range")
+            throw ModelError.invalidTensorValue(
+                tensor: weightName, reason: "element \(bad) is -128, outside the symmetric range")
         }
-        return LinearLayer(kernel: .int8(Int8Linear(weights: weights, scales: scales, bias: bias, outFeatures: dimensions.out,
-                                                    inFeatures: dimensions.in, path: path)),
-                           inputMultiplier: multiplier)
+        return LinearLayer(
+            kernel: .int8(
+                Int8Linear(
+                    weights: weights, scales: scales, bias: bias, outFeatures: dimensions.out,
+                    inFeatures: dimensions.in, path: path)),
+            inputMultiplier: multiplier)
     }
 }

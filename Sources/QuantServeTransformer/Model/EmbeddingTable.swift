@@ -7,8 +7,10 @@ enum EmbeddingTable: Sendable {
 
     /// `output[c] = row[c] + position[c] + tokenType[c]` for `c` in `0..<width`: one token's
     /// word, position and token-type embeddings summed.
-    func write(row: Int, width: Int, position: UnsafePointer<Float>, tokenType: UnsafePointer<Float>,
-               to output: UnsafeMutablePointer<Float>) {
+    func write(
+        row: Int, width: Int, position: UnsafePointer<Float>, tokenType: UnsafePointer<Float>,
+        to output: UnsafeMutablePointer<Float>
+    ) {
         switch self {
         case let .float(buffer):
             let source = buffer.pointer + row * width
@@ -16,7 +18,9 @@ enum EmbeddingTable: Sendable {
         case let .int8(table):
             let source = table.values + row * width
             let scale = table.scales.pointer[row]
-            for column in 0..<width { output[column] = Float(source[column]) * scale + position[column] + tokenType[column] }
+            for column in 0..<width {
+                output[column] = Float(source[column]) * scale + position[column] + tokenType[column]
+            }
         }
     }
 

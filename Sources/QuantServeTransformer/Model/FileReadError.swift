@@ -17,8 +17,10 @@ public enum FileReadError: Error, Equatable, CustomStringConvertible {
         switch self {
         case let .missing(path): "missing file \(path)"
         case let .notRegularFile(path, kind): "\(path) is \(kind), not a regular file; only regular files are read"
-        case let .tooLarge(path, size, limit): "\(path) has \(size) bytes, more than the \(limit)-byte limit for this file"
-        case let .changedWhileReading(path, reason): "\(path) changed while it was read (\(reason)); try again once it is complete"
+        case let .tooLarge(path, size, limit):
+            "\(path) has \(size) bytes, more than the \(limit)-byte limit for this file"
+        case let .changedWhileReading(path, reason):
+            "\(path) changed while it was read (\(reason)); try again once it is complete"
         case let .unreadable(path, reason): "cannot read \(path): \(reason)"
         }
     }

@@ -9,7 +9,8 @@ extension ModelManifest {
         let bytes = try RegularFile.bytes(of: url, limit: VerifiedModelFolder.maximumManifestBytes, symlinks: .refuse)
         struct Kind: Decodable { var kind: String? }
         if let kind = (try? JSONDecoder().decode(Kind.self, from: Data(bytes)))?.kind {
-            throw ModelError.invalidManifest("\(url.path) describes a \(kind) version (load it with LlamaModelFolder), not an encoder")
+            throw ModelError.invalidManifest(
+                "\(url.path) describes a \(kind) version (load it with LlamaModelFolder), not an encoder")
         }
         let manifest: ModelManifest
         do {
@@ -30,13 +31,15 @@ extension ModelManifest {
         try config.validate()
         guard (1...config.positionCapacity).contains(maxSequence) else {
             throw ModelError.invalidManifest(
-                "max_sequence \(maxSequence) is outside 1...\(config.positionCapacity) (max_position - position_offset)")
+                "max_sequence \(maxSequence) is outside 1...\(config.positionCapacity) (max_position - position_offset)"
+            )
         }
         try validateInputTypes()
         let expected = Quantization.int8(floatLayers: quantization.floatLayers, smoothing: quantization.smoothing)
         guard quantization.weights == expected.weights, quantization.activations == expected.activations else {
             throw ModelError.invalidManifest(
-                "quantization \(quantization.weights)/\(quantization.activations) is not \(expected.weights)/\(expected.activations)")
+                "quantization \(quantization.weights)/\(quantization.activations) is not \(expected.weights)/\(expected.activations)"
+            )
         }
         if let format = quantization.wordEmbeddings, format != Quantization.int8RowsFormat {
             throw ModelError.invalidManifest("word_embeddings '\(format)' is not \(Quantization.int8RowsFormat)")
@@ -45,7 +48,8 @@ extension ModelManifest {
             throw ModelError.invalidManifest("smoothing alpha \(smoothing.alpha) is outside 0...1")
         }
         guard ["tokenizer.json", "vocab.txt"].contains(tokenizer.file) else {
-            throw ModelError.invalidManifest("tokenizer file '\(tokenizer.file)' is neither tokenizer.json nor vocab.txt")
+            throw ModelError.invalidManifest(
+                "tokenizer file '\(tokenizer.file)' is neither tokenizer.json nor vocab.txt")
         }
         for name in [Self.weightsFileName, tokenizer.file] where files[name] == nil {
             throw ModelError.invalidManifest("files lists no checksum for \(name)")
@@ -56,7 +60,8 @@ extension ModelManifest {
         var headNames = Set<String>()
         for head in taskHead.heads {
             guard !head.name.isEmpty, head.name.utf8.count <= 64, headNames.insert(head.name).inserted else {
-                throw ModelError.invalidManifest("head name '\(head.name)' is empty, longer than 64 bytes or listed twice")
+                throw ModelError.invalidManifest(
+                    "head name '\(head.name)' is empty, longer than 64 bytes or listed twice")
             }
         }
         if let knowledgeBase {
@@ -64,7 +69,8 @@ extension ModelManifest {
                 throw ModelError.invalidManifest("files lists no checksum for the knowledge base \(knowledgeBase.file)")
             }
             guard knowledgeBase.threshold.isFinite, (-1...1).contains(knowledgeBase.threshold) else {
-                throw ModelError.invalidManifest("knowledge base threshold \(knowledgeBase.threshold) is outside -1...1")
+                throw ModelError.invalidManifest(
+                    "knowledge base threshold \(knowledgeBase.threshold) is outside -1...1")
             }
         }
     }
@@ -82,11 +88,13 @@ extension ModelManifest {
         }
         switch error {
         case let .keyNotFound(key, context):
-            return "missing field '\((context.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: "."))'"
+            return
+                "missing field '\((context.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: "."))'"
         case let .typeMismatch(_, context), let .valueNotFound(_, context):
             return "field '\(path(context))': \(context.debugDescription)"
         case let .dataCorrupted(context):
-            return context.codingPath.isEmpty ? context.debugDescription : "field '\(path(context))': \(context.debugDescription)"
+            return context.codingPath.isEmpty
+                ? context.debugDescription : "field '\(path(context))': \(context.debugDescription)"
         @unknown default:
             return "\(error)"
         }

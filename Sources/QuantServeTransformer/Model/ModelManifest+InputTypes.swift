@@ -37,7 +37,8 @@ extension ModelManifest {
     /// Throws unless every input prefix is short and the default input type is one of them.
     func validateInputTypes() throws {
         for (name, prefix) in inputPrefixes where name.isEmpty || prefix.utf8.count > Self.maximumInputPrefixBytes {
-            throw ModelError.invalidManifest("input prefix '\(name)' is unnamed or over \(Self.maximumInputPrefixBytes) bytes")
+            throw ModelError.invalidManifest(
+                "input prefix '\(name)' is unnamed or over \(Self.maximumInputPrefixBytes) bytes")
         }
         if let defaultInputType, inputPrefixes[defaultInputType] == nil {
             throw ModelError.invalidManifest("default_input_type '\(defaultInputType)' is not a key of input_prefixes")

@@ -63,10 +63,13 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         public static let int8RowsFormat = "int8-symmetric-per-row"
 
         /// The formats this engine writes and runs.
-        public static func int8(floatLayers: [LinearRole], smoothing: Smoothing?, int8WordEmbeddings: Bool = false) -> Quantization {
-            Quantization(weights: "int8-symmetric-per-output-channel", activations: "uint8-asymmetric-per-token",
-                         floatLayers: floatLayers.sorted(), smoothing: smoothing,
-                         wordEmbeddings: int8WordEmbeddings ? int8RowsFormat : nil)
+        public static func int8(floatLayers: [LinearRole], smoothing: Smoothing?, int8WordEmbeddings: Bool = false)
+            -> Quantization
+        {
+            Quantization(
+                weights: "int8-symmetric-per-output-channel", activations: "uint8-asymmetric-per-token",
+                floatLayers: floatLayers.sorted(), smoothing: smoothing,
+                wordEmbeddings: int8WordEmbeddings ? int8RowsFormat : nil)
         }
 
         enum CodingKeys: String, CodingKey {
@@ -195,10 +198,12 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     }
 
     /// Creates a manifest.
-    public init(config: BertConfig, maxSequence: Int, quantization: Quantization, tokenizer: TokenizerFile,
-                taskHead: TaskHead = TaskHead(), knowledgeBase: KnowledgeBaseReference? = nil,
-                files: [String: String] = [:], source: String? = nil, pooling: Pooling = .mean, normalize: Bool = true,
-                inputPrefixes: [String: String] = [:], defaultInputType: String? = nil) {
+    public init(
+        config: BertConfig, maxSequence: Int, quantization: Quantization, tokenizer: TokenizerFile,
+        taskHead: TaskHead = TaskHead(), knowledgeBase: KnowledgeBaseReference? = nil,
+        files: [String: String] = [:], source: String? = nil, pooling: Pooling = .mean, normalize: Bool = true,
+        inputPrefixes: [String: String] = [:], defaultInputType: String? = nil
+    ) {
         formatVersion = Self.currentFormatVersion
         architecture = "bert"
         self.config = config

@@ -28,8 +28,9 @@ public struct ModelTokenizer: Sendable {
     /// tokenizer file's SHA-256 (the weights are not read); the bytes parsed are the bytes hashed.
     public init(modelDirectory directory: URL, maxTextBytes: Int = defaultMaxTextBytes) throws {
         let folder = try VerifiedModelFolder(directory: directory, scope: .tokenizerOnly)
-        try self.init(manifest: folder.manifest, tokenizerBytes: folder.bytes(of: folder.manifest.tokenizer.file),
-                      maxTextBytes: maxTextBytes)
+        try self.init(
+            manifest: folder.manifest, tokenizerBytes: folder.bytes(of: folder.manifest.tokenizer.file),
+            maxTextBytes: maxTextBytes)
     }
 
     /// The tokenizer a manifest names, read from `directory` without checksum (a source folder
@@ -44,9 +45,11 @@ public struct ModelTokenizer: Sendable {
     /// The tokenizer a manifest names, parsed from the tokenizer file's bytes, limited to the
     /// manifest's `max_sequence`.
     init(manifest: ModelManifest, tokenizerBytes bytes: [UInt8], maxTextBytes: Int = defaultMaxTextBytes) throws {
-        tokenizer = manifest.tokenizer.file == "vocab.txt"
-            ? try WordPieceTokenizer(vocabularyData: Data(bytes), lowercase: manifest.tokenizer.lowercase,
-                                     maxLength: manifest.maxSequence)
+        tokenizer =
+            manifest.tokenizer.file == "vocab.txt"
+            ? try WordPieceTokenizer(
+                vocabularyData: Data(bytes), lowercase: manifest.tokenizer.lowercase,
+                maxLength: manifest.maxSequence)
             : try TextTokenizers.load(tokenizerJSONData: Data(bytes), maxLength: manifest.maxSequence)
         maxSequenceLength = manifest.maxSequence
         self.maxTextBytes = maxTextBytes

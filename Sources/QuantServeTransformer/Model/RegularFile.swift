@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A regular file read whole into memory in one pass, so that the bytes a caller hashes are the
@@ -40,15 +41,16 @@ public final class RegularFile {
         let descriptor = open(path, flags)
         guard descriptor >= 0 else { throw Self.failure(path: path, errno: errno) }
         var status = stat()
-        let problem: FileReadError? = if fstat(descriptor, &status) != 0 {
-            Self.failure(path: path, errno: errno)
-        } else if let irregularity = Self.irregularity(status, path: path) {
-            irregularity
-        } else if status.st_dev != before.st_dev || status.st_ino != before.st_ino {
-            .changedWhileReading(path: path, reason: "it was replaced while being opened")
-        } else {
-            nil
-        }
+        let problem: FileReadError? =
+            if fstat(descriptor, &status) != 0 {
+                Self.failure(path: path, errno: errno)
+            } else if let irregularity = Self.irregularity(status, path: path) {
+                irregularity
+            } else if status.st_dev != before.st_dev || status.st_ino != before.st_ino {
+                .changedWhileReading(path: path, reason: "it was replaced while being opened")
+            } else {
+                nil
+            }
         if let problem {
             close(descriptor)
             throw problem
@@ -80,7 +82,8 @@ public final class RegularFile {
         }
         guard failure == 0 else { throw .unreadable(path: path, reason: String(cString: strerror(failure))) }
         guard bytes.count == size else {
-            throw .changedWhileReading(path: path, reason: "it shrank from \(size) to \(bytes.count) bytes while being read")
+            throw .changedWhileReading(
+                path: path, reason: "it shrank from \(size) to \(bytes.count) bytes while being read")
         }
         var extra: UInt8 = 0
         guard read(descriptor, &extra, 1) == 0 else {
@@ -108,25 +111,26 @@ public final class RegularFile {
         init(_ status: stat) {
             size = Int(status.st_size)
             #if canImport(Darwin)
-            modified = [Int(status.st_mtimespec.tv_sec), Int(status.st_mtimespec.tv_nsec)]
+                modified = [Int(status.st_mtimespec.tv_sec), Int(status.st_mtimespec.tv_nsec)]
             #else
-            modified = [Int(status.st_mtim.tv_sec), Int(status.st_mtim.tv_nsec)]
+                modified = [Int(status.st_mtim.tv_sec), Int(status.st_mtim.tv_nsec)]
             #endif
         }
     }
 
     /// Why `status` is not a regular file, or nil when it is one.
     private static func irregularity(_ status: stat, path: String) -> FileReadError? {
-        let kind: String? = switch status.st_mode & S_IFMT {
-        case S_IFREG: nil
-        case S_IFLNK: "a symbolic link"
-        case S_IFDIR: "a directory"
-        case S_IFIFO: "a FIFO"
-        case S_IFCHR: "a character device"
-        case S_IFBLK: "a block device"
-        case S_IFSOCK: "a socket"
-        default: "of an unknown kind"
-        }
+        let kind: String? =
+            switch status.st_mode & S_IFMT {
+            case S_IFREG: nil
+            case S_IFLNK: "a symbolic link"
+            case S_IFDIR: "a directory"
+            case S_IFIFO: "a FIFO"
+            case S_IFCHR: "a character device"
+            case S_IFBLK: "a block device"
+            case S_IFSOCK: "a socket"
+            default: "of an unknown kind"
+            }
         return kind.map { .notRegularFile(path: path, kind: $0) }
     }
 

@@ -40,13 +40,16 @@ public struct VerifiedModelFolder: Sendable {
             guard let expected = manifest.files[name] else {
                 throw ModelError.invalidManifest("files lists no checksum for \(name)")
             }
-            let bytes = try RegularFile.bytes(of: directory.appendingPathComponent(name), limit: Self.limit(for: name, manifest),
-                                             symlinks: .refuse)
+            let bytes = try RegularFile.bytes(
+                of: directory.appendingPathComponent(name), limit: Self.limit(for: name, manifest),
+                symlinks: .refuse)
             let actual = FileDigest.sha256(of: bytes)
             guard actual == expected.lowercased() else {
                 throw ModelError.checksumMismatch(file: name, expected: expected, actual: actual)
             }
-            if name == ModelManifest.weightsFileName || name == manifest.tokenizer.file || name == manifest.knowledgeBase?.file {
+            if name == ModelManifest.weightsFileName || name == manifest.tokenizer.file
+                || name == manifest.knowledgeBase?.file
+            {
                 contents[name] = bytes
             }
         }
@@ -55,7 +58,9 @@ public struct VerifiedModelFolder: Sendable {
 
     /// The verified bytes of `name` (the weights, the tokenizer or the knowledge base file).
     public func bytes(of name: String) throws -> [UInt8] {
-        guard let bytes = contents[name] else { throw ModelError.missingFile(directory.appendingPathComponent(name).path) }
+        guard let bytes = contents[name] else {
+            throw ModelError.missingFile(directory.appendingPathComponent(name).path)
+        }
         return bytes
     }
 

@@ -28,7 +28,9 @@ struct HuggingFaceBert {
 
         let sentenceConfig = try Self.jsonObject(folder, "sentence_bert_config.json", required: false)
         let declaredMax = sentenceConfig?["max_seq_length"] as? Int ?? config.positionCapacity
-        guard declaredMax > 0 else { throw ModelError.invalidSource("sentence_bert_config.json: max_seq_length \(declaredMax)") }
+        guard declaredMax > 0 else {
+            throw ModelError.invalidSource("sentence_bert_config.json: max_seq_length \(declaredMax)")
+        }
         maxSequence = min(declaredMax, config.positionCapacity)
 
         let prompts = try Self.jsonObject(folder, "config_sentence_transformers.json", required: false)
@@ -39,11 +41,13 @@ struct HuggingFaceBert {
         if let pooling = try Self.jsonObject(folder, "1_Pooling/config.json", required: false) {
             let modes = pooling.filter { $0.key.hasPrefix("pooling_mode_") && ($0.value as? Bool) == true }.map(\.key)
             guard modes == ["pooling_mode_mean_tokens"] else {
-                throw ModelError.invalidSource("1_Pooling/config.json selects \(modes.sorted()); only mean pooling is supported")
+                throw ModelError.invalidSource(
+                    "1_Pooling/config.json selects \(modes.sorted()); only mean pooling is supported")
             }
         }
         if let data = try? Data(contentsOf: folder.appendingPathComponent("modules.json")),
-           let modules = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] {
+            let modules = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]]
+        {
             normalize = modules.contains { ($0["type"] as? String)?.hasSuffix(".Normalize") == true }
         } else {
             normalize = true
@@ -56,8 +60,9 @@ struct HuggingFaceBert {
         } else if manager.fileExists(atPath: folder.appendingPathComponent("vocab.txt").path) {
             tokenizerURL = folder.appendingPathComponent("vocab.txt")
             let tokenizerConfig = try Self.jsonObject(folder, "tokenizer_config.json", required: false)
-            tokenizer = ModelManifest.TokenizerFile(file: "vocab.txt",
-                                                    lowercase: tokenizerConfig?["do_lower_case"] as? Bool ?? true)
+            tokenizer = ModelManifest.TokenizerFile(
+                file: "vocab.txt",
+                lowercase: tokenizerConfig?["do_lower_case"] as? Bool ?? true)
         } else {
             throw ModelError.invalidSource("\(folder.path) has neither tokenizer.json nor vocab.txt")
         }
@@ -66,7 +71,8 @@ struct HuggingFaceBert {
         guard manager.fileExists(atPath: weightsURL.path) else { throw ModelError.missingFile(weightsURL.path) }
         weights = try SafetensorsFile(url: weightsURL)
         let names = Set(weights.tensors.map(\.name))
-        tensorPrefix = ["", "bert.", "roberta."].first { names.contains($0 + "embeddings.word_embeddings.weight") } ?? ""
+        tensorPrefix =
+            ["", "bert.", "roberta."].first { names.contains($0 + "embeddings.word_embeddings.weight") } ?? ""
     }
 
     /// The elements of tensor `name` (without prefix) after checking its shape and that every value is finite.
@@ -106,19 +112,23 @@ struct HuggingFaceBert {
         }
         let activation = object["hidden_act"] as? String ?? "gelu"
         guard activation == "gelu" else {
-            throw ModelError.invalidSource("config.json: hidden_act '\(activation)' is not supported (only exact 'gelu')")
+            throw ModelError.invalidSource(
+                "config.json: hidden_act '\(activation)' is not supported (only exact 'gelu')")
         }
         let positions = object["position_embedding_type"] as? String ?? "absolute"
         guard positions == "absolute" else {
             throw ModelError.invalidSource("config.json: position_embedding_type '\(positions)' is not supported")
         }
         func integer(_ key: String) throws -> Int {
-            guard let value = object[key] as? Int else { throw ModelError.invalidSource("config.json: no integer '\(key)'") }
+            guard let value = object[key] as? Int else {
+                throw ModelError.invalidSource("config.json: no integer '\(key)'")
+            }
             return value
         }
-        return BertConfig(hidden: try integer("hidden_size"), layers: try integer("num_hidden_layers"),
-                          heads: try integer("num_attention_heads"), intermediate: try integer("intermediate_size"),
-                          vocab: try integer("vocab_size"), maxPosition: try integer("max_position_embeddings"),
-                          layerNormEps: object["layer_norm_eps"] as? Double ?? 1e-12, positionOffset: positionOffset)
+        return BertConfig(
+            hidden: try integer("hidden_size"), layers: try integer("num_hidden_layers"),
+            heads: try integer("num_attention_heads"), intermediate: try integer("intermediate_size"),
+            vocab: try integer("vocab_size"), maxPosition: try integer("max_position_embeddings"),
+            layerNormEps: object["layer_norm_eps"] as? Double ?? 1e-12, positionOffset: positionOffset)
     }
 }

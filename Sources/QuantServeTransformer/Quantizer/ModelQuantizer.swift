@@ -9,10 +9,14 @@ public enum ModelQuantizer {
     /// Quantizes the model in `source` into `destination`, which must not exist yet. The folder is
     /// built beside it and moved into place at the end, so it never appears half-written.
     @discardableResult
-    public static func quantize(from source: URL, to destination: URL,
-                                options: QuantizationOptions = QuantizationOptions()) throws -> ModelManifest {
+    public static func quantize(
+        from source: URL, to destination: URL,
+        options: QuantizationOptions = QuantizationOptions()
+    ) throws -> ModelManifest {
         let manager = FileManager.default
-        guard !manager.fileExists(atPath: destination.path) else { throw ModelError.destinationExists(destination.path) }
+        guard !manager.fileExists(atPath: destination.path) else {
+            throw ModelError.destinationExists(destination.path)
+        }
         let model = try HuggingFaceBert(folder: source)
         let parent = destination.deletingLastPathComponent()
         try manager.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -23,21 +27,27 @@ public enum ModelQuantizer {
         var smoothing: ModelManifest.Smoothing?
         var activationMaxima: [LinearSite: [Float]] = [:]
         if let alpha = options.smoothingAlpha, options.floatLayers.count < LinearRole.allCases.count {
-            guard (0...1).contains(alpha) else { throw ModelError.invalidSource("smoothing alpha \(alpha) is outside 0...1") }
+            guard (0...1).contains(alpha) else {
+                throw ModelError.invalidSource("smoothing alpha \(alpha) is outside 0...1")
+            }
             activationMaxima = try calibrate(model, workingDirectory: staging, threads: options.threads)
             smoothing = ModelManifest.Smoothing(alpha: alpha, calibrationSentences: CalibrationText.sentences.count)
         }
-        try weights(of: model, floatLayers: options.floatLayers, smoothingAlpha: smoothing?.alpha,
-                    activationMaxima: activationMaxima, int8WordEmbeddings: options.int8WordEmbeddings)
-            .write(to: staging.appendingPathComponent(ModelManifest.weightsFileName))
+        try weights(
+            of: model, floatLayers: options.floatLayers, smoothingAlpha: smoothing?.alpha,
+            activationMaxima: activationMaxima, int8WordEmbeddings: options.int8WordEmbeddings
+        )
+        .write(to: staging.appendingPathComponent(ModelManifest.weightsFileName))
         try manager.copyItem(at: model.tokenizerURL, to: staging.appendingPathComponent(model.tokenizer.file))
         var fileNames = [ModelManifest.weightsFileName, model.tokenizer.file]
         var knowledgeBase: ModelManifest.KnowledgeBaseReference?
         if let source = options.knowledgeBase {
-            let bytes = try RegularFile.bytes(of: source.file, limit: VerifiedModelFolder.maximumOtherFileBytes, symlinks: .follow)
+            let bytes = try RegularFile.bytes(
+                of: source.file, limit: VerifiedModelFolder.maximumOtherFileBytes, symlinks: .follow)
             _ = try KnowledgeBase(bytes: bytes)
             try Data(bytes).write(to: staging.appendingPathComponent(KnowledgeBase.fileName))
-            knowledgeBase = ModelManifest.KnowledgeBaseReference(file: KnowledgeBase.fileName, threshold: source.threshold)
+            knowledgeBase = ModelManifest.KnowledgeBaseReference(
+                file: KnowledgeBase.fileName, threshold: source.threshold)
             fileNames.append(KnowledgeBase.fileName)
         }
         var files: [String: String] = [:]
@@ -46,10 +56,13 @@ public enum ModelQuantizer {
         }
         let manifest = ModelManifest(
             config: model.config, maxSequence: model.maxSequence,
-            quantization: .int8(floatLayers: Array(options.floatLayers), smoothing: smoothing,
-                                int8WordEmbeddings: options.int8WordEmbeddings),
-            tokenizer: model.tokenizer, taskHead: ModelManifest.TaskHead(heads: options.heads), knowledgeBase: knowledgeBase,
-            files: files, source: source.standardizedFileURL.path, normalize: model.normalize, inputPrefixes: model.inputPrefixes,
+            quantization: .int8(
+                floatLayers: Array(options.floatLayers), smoothing: smoothing,
+                int8WordEmbeddings: options.int8WordEmbeddings),
+            tokenizer: model.tokenizer, taskHead: ModelManifest.TaskHead(heads: options.heads),
+            knowledgeBase: knowledgeBase,
+            files: files, source: source.standardizedFileURL.path, normalize: model.normalize,
+            inputPrefixes: model.inputPrefixes,
             defaultInputType: model.defaultInputType)
         try manifest.validate()
         try manifest.write(to: staging)
@@ -59,18 +72,23 @@ public enum ModelQuantizer {
 
     /// Runs the calibration sentences through the model in full precision and returns the largest
     /// magnitude of every input channel of every linear layer.
-    static func calibrate(_ model: HuggingFaceBert, workingDirectory: URL, threads: Int) throws -> [LinearSite: [Float]] {
+    static func calibrate(_ model: HuggingFaceBert, workingDirectory: URL, threads: Int) throws -> [LinearSite: [Float]]
+    {
         let fullPrecision = Set(LinearRole.allCases)
         let weightsURL = workingDirectory.appendingPathComponent("calibration.safetensors")
-        try weights(of: model, floatLayers: fullPrecision, smoothingAlpha: nil, activationMaxima: [:]).write(to: weightsURL)
+        try weights(of: model, floatLayers: fullPrecision, smoothingAlpha: nil, activationMaxima: [:]).write(
+            to: weightsURL)
         defer { try? FileManager.default.removeItem(at: weightsURL) }
-        let weights = try BertWeights(file: SafetensorsFile(url: weightsURL), config: model.config, floatLayers: fullPrecision,
-                                      smoothed: false, path: .selected)
-        let manifest = ModelManifest(config: model.config, maxSequence: model.maxSequence,
-                                     quantization: .int8(floatLayers: Array(fullPrecision), smoothing: nil),
-                                     tokenizer: model.tokenizer, normalize: model.normalize)
+        let weights = try BertWeights(
+            file: SafetensorsFile(url: weightsURL), config: model.config, floatLayers: fullPrecision,
+            smoothed: false, path: .selected)
+        let manifest = ModelManifest(
+            config: model.config, maxSequence: model.maxSequence,
+            quantization: .int8(floatLayers: Array(fullPrecision), smoothing: nil),
+            tokenizer: model.tokenizer, normalize: model.normalize)
         let tokenizer = try ModelTokenizer(manifest: manifest, directory: model.folder).tokenizer
-        let encoder = BertEncoder(manifest: manifest, weights: weights, tokenizer: tokenizer, pool: ComputePool(threads: threads))
+        let encoder = BertEncoder(
+            manifest: manifest, weights: weights, tokenizer: tokenizer, pool: ComputePool(threads: threads))
         let sequences = try CalibrationText.sentences.map { try encoder.tokenize($0, truncate: true) }
         let recorder = ActivationRangeRecorder()
         try encoder.observeActivations(sequences, recorder: recorder)
@@ -79,8 +97,10 @@ public enum ModelQuantizer {
 
     /// The QuantServe tensors of `model`; int8 layers are smoothed when `smoothingAlpha` is given.
     /// The word embeddings are int8 rows with a scale each when `int8WordEmbeddings` is set.
-    static func weights(of model: HuggingFaceBert, floatLayers: Set<LinearRole>, smoothingAlpha: Double?,
-                        activationMaxima: [LinearSite: [Float]], int8WordEmbeddings: Bool = false) throws -> SafetensorsWriter {
+    static func weights(
+        of model: HuggingFaceBert, floatLayers: Set<LinearRole>, smoothingAlpha: Double?,
+        activationMaxima: [LinearSite: [Float]], int8WordEmbeddings: Bool = false
+    ) throws -> SafetensorsWriter {
         let config = model.config
         let hidden = config.hidden
         var writer = SafetensorsWriter(metadata: ["format": "quantserve-bert"])
@@ -92,13 +112,15 @@ public enum ModelQuantizer {
         } else {
             try writer.add(BertTensorName.wordEmbeddings, floats: wordEmbeddings, shape: [config.vocab, hidden])
         }
-        try writer.add(BertTensorName.positionEmbeddings,
-                       floats: try model.floats("embeddings.position_embeddings.weight", shape: [config.maxPosition, hidden]),
-                       shape: [config.maxPosition, hidden])
+        try writer.add(
+            BertTensorName.positionEmbeddings,
+            floats: try model.floats("embeddings.position_embeddings.weight", shape: [config.maxPosition, hidden]),
+            shape: [config.maxPosition, hidden])
         let typeName = "embeddings.token_type_embeddings.weight"
         let typeShape = try model.weights.info(model.tensorPrefix + typeName).shape
         guard typeShape.count == 2, typeShape[0] >= 1, typeShape[1] == hidden else {
-            throw SafetensorsError.wrongShape(tensor: model.tensorPrefix + typeName, expected: [2, hidden], actual: typeShape)
+            throw SafetensorsError.wrongShape(
+                tensor: model.tensorPrefix + typeName, expected: [2, hidden], actual: typeShape)
         }
         let tokenTypes = try model.floats(typeName, shape: typeShape)
         try writer.add(BertTensorName.tokenTypeEmbedding, floats: Array(tokenTypes[0..<hidden]), shape: [hidden])
@@ -130,7 +152,8 @@ public enum ModelQuantizer {
                         guard let maxima = activationMaxima[LinearSite(layer: layer, role: role)] else {
                             throw ModelError.invalidSource("no calibration statistics for \(prefix)")
                         }
-                        let factors = SmoothingFactors(activationMaxima: maxima, weights: weights, rows: outFeatures, alpha: alpha)
+                        let factors = SmoothingFactors(
+                            activationMaxima: maxima, weights: weights, rows: outFeatures, alpha: alpha)
                         weights = factors.smoothing(weights, rows: outFeatures)
                         try writer.add(prefix + ".smooth", floats: factors.inputMultipliers, shape: [inFeatures])
                     }
@@ -140,16 +163,20 @@ public enum ModelQuantizer {
                 }
                 try writer.add(prefix + ".bias", floats: bias, shape: [outFeatures])
             }
-            try addLayerNorm(&writer, BertTensorName.attentionNorm(layer: layer), from: model,
-                             source + "attention.output.LayerNorm", width: hidden)
-            try addLayerNorm(&writer, BertTensorName.ffnNorm(layer: layer), from: model, source + "output.LayerNorm",
-                             width: hidden)
+            try addLayerNorm(
+                &writer, BertTensorName.attentionNorm(layer: layer), from: model,
+                source + "attention.output.LayerNorm", width: hidden)
+            try addLayerNorm(
+                &writer, BertTensorName.ffnNorm(layer: layer), from: model, source + "output.LayerNorm",
+                width: hidden)
         }
         return writer
     }
 
-    private static func addLayerNorm(_ writer: inout SafetensorsWriter, _ name: String, from model: HuggingFaceBert,
-                                     _ source: String, width: Int) throws {
+    private static func addLayerNorm(
+        _ writer: inout SafetensorsWriter, _ name: String, from model: HuggingFaceBert,
+        _ source: String, width: Int
+    ) throws {
         try writer.add(name + ".weight", floats: try model.floats(source + ".weight", shape: [width]), shape: [width])
         try writer.add(name + ".bias", floats: try model.floats(source + ".bias", shape: [width]), shape: [width])
     }

@@ -18,9 +18,11 @@ public struct QuantizationOptions: Sendable {
     /// Options; the default quantizes every linear layer with smoothing alpha 0.5 and the word
     /// embeddings to int8 rows, and records no heads and no knowledge base. `int8WordEmbeddings`
     /// nil: int8 rows unless every linear layer stays F32 (a full-precision model).
-    public init(floatLayers: Set<LinearRole> = [], smoothingAlpha: Double? = 0.5, heads: [ModelManifest.LabelSet] = [],
-                knowledgeBase: (file: URL, threshold: Float)? = nil,
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount, int8WordEmbeddings: Bool? = nil) {
+    public init(
+        floatLayers: Set<LinearRole> = [], smoothingAlpha: Double? = 0.5, heads: [ModelManifest.LabelSet] = [],
+        knowledgeBase: (file: URL, threshold: Float)? = nil,
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount, int8WordEmbeddings: Bool? = nil
+    ) {
         self.int8WordEmbeddings = int8WordEmbeddings ?? (floatLayers.count < LinearRole.allCases.count)
         self.floatLayers = floatLayers
         self.smoothingAlpha = smoothingAlpha
@@ -40,9 +42,12 @@ public struct LabelSetFile: Decodable, Sendable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        guard let labels = try container.decodeIfPresent([ModelManifest.Intent].self, forKey: .labels)
-            ?? container.decodeIfPresent([ModelManifest.Intent].self, forKey: .intents) else {
-            throw DecodingError.keyNotFound(CodingKeys.labels, .init(codingPath: [], debugDescription: "the file lists no \"labels\""))
+        guard
+            let labels = try container.decodeIfPresent([ModelManifest.Intent].self, forKey: .labels)
+                ?? container.decodeIfPresent([ModelManifest.Intent].self, forKey: .intents)
+        else {
+            throw DecodingError.keyNotFound(
+                CodingKeys.labels, .init(codingPath: [], debugDescription: "the file lists no \"labels\""))
         }
         self.labels = labels
     }

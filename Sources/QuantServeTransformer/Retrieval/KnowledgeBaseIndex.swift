@@ -49,12 +49,15 @@ public final class KnowledgeBaseIndex: Sendable {
             }
         }
         precondition(vectors.count == rowEntry.count * dimensions, "one embedding per question")
-        self.init(base: base, threshold: threshold, dimensions: dimensions, rowEntry: rowEntry,
-                  rowQuestion: rowQuestion, vectors: vectors)
+        self.init(
+            base: base, threshold: threshold, dimensions: dimensions, rowEntry: rowEntry,
+            rowQuestion: rowQuestion, vectors: vectors)
     }
 
-    private init(base: KnowledgeBase, threshold: Float, dimensions: Int, rowEntry: [Int32], rowQuestion: [Int32],
-                 vectors: [Float]) {
+    private init(
+        base: KnowledgeBase, threshold: Float, dimensions: Int, rowEntry: [Int32], rowQuestion: [Int32],
+        vectors: [Float]
+    ) {
         let rows = rowEntry.count
         var weights = [Int8](repeating: 0, count: rows * dimensions)
         var scales = [Float](repeating: 0, count: rows)
@@ -65,7 +68,8 @@ public final class KnowledgeBaseIndex: Sendable {
             var largest: Float = 0
             for k in 0..<dimensions { largest = max(largest, abs(vectors[offset + k])) }
             let scale = largest > 0 ? largest / 127 : 1
-            var residual: Float = 0, norm: Float = 0
+            var residual: Float = 0
+            var norm: Float = 0
             for k in 0..<dimensions {
                 let level = min(max((vectors[offset + k] / scale).rounded(.toNearestOrEven), -127), 127)
                 weights[offset + k] = Int8(level)
@@ -111,7 +115,8 @@ public final class KnowledgeBaseIndex: Sendable {
         // kernel quantizes it (ActivationQuantization) and both row norms exact from the build;
         // widened by 10 % and an absolute 1e-5 for the fp32 arithmetic of the dequantization.
         let quantization = ActivationQuantization(rowMinimum: query.min() ?? 0, rowMaximum: query.max() ?? 0)
-        var queryNorm: Float = 0, queryError: Float = 0
+        var queryNorm: Float = 0
+        var queryError: Float = 0
         for x in query {
             let dequantized = Float(quantization.quantize(x) - quantization.zeroPoint) * quantization.scale
             queryNorm += x * x
@@ -158,12 +163,16 @@ public final class KnowledgeBaseIndex: Sendable {
                 var lanes = SIMD16<Float>()
                 var k = 0
                 while k + 16 <= dimensions {
-                    lanes += UnsafeRawPointer(q.baseAddress! + k).loadUnaligned(as: SIMD16<Float>.self)
+                    lanes +=
+                        UnsafeRawPointer(q.baseAddress! + k).loadUnaligned(as: SIMD16<Float>.self)
                         * UnsafeRawPointer(r + k).loadUnaligned(as: SIMD16<Float>.self)
                     k += 16
                 }
                 var sum = lanes.sum()
-                while k < dimensions { sum += q[k] * r[k]; k += 1 }
+                while k < dimensions {
+                    sum += q[k] * r[k]
+                    k += 1
+                }
                 return sum
             }
         }

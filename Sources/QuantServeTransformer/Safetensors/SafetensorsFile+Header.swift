@@ -38,18 +38,24 @@ extension SafetensorsFile {
         for (name, value) in entries {
             if name == "__metadata__" {
                 guard let strings = value as? [String: String] else {
-                    throw SafetensorsError.malformedHeader(path: path, reason: "__metadata__ is not an object of strings")
+                    throw SafetensorsError.malformedHeader(
+                        path: path, reason: "__metadata__ is not an object of strings")
                 }
                 metadata = strings
                 continue
             }
             tensors.append(try parseEntry(name: name, value: value))
         }
-        tensors.sort { ($0.dataRange.lowerBound, $0.dataRange.upperBound, $0.name) < ($1.dataRange.lowerBound, $1.dataRange.upperBound, $1.name) }
+        tensors.sort {
+            ($0.dataRange.lowerBound, $0.dataRange.upperBound, $0.name) < (
+                $1.dataRange.lowerBound, $1.dataRange.upperBound, $1.name
+            )
+        }
         var previous: TensorInfo?
         for tensor in tensors {
             guard tensor.dataRange.upperBound <= dataSize else {
-                throw SafetensorsError.dataOutOfBounds(tensor: tensor.name, end: tensor.dataRange.upperBound, dataSize: dataSize)
+                throw SafetensorsError.dataOutOfBounds(
+                    tensor: tensor.name, end: tensor.dataRange.upperBound, dataSize: dataSize)
             }
             guard !tensor.dataRange.isEmpty else { continue }
             if let previous, tensor.dataRange.lowerBound < previous.dataRange.upperBound {
@@ -75,7 +81,8 @@ extension SafetensorsFile {
         }
         let shape = try shapeValues.map { try nonNegativeInteger($0, tensor: name, field: "shape") }
         guard let offsetValues = fields["data_offsets"] as? [Any], offsetValues.count == 2 else {
-            throw SafetensorsError.malformedEntry(tensor: name, reason: "'data_offsets' is not an array of two integers")
+            throw SafetensorsError.malformedEntry(
+                tensor: name, reason: "'data_offsets' is not an array of two integers")
         }
         let begin = try nonNegativeInteger(offsetValues[0], tensor: name, field: "data_offsets")
         let end = try nonNegativeInteger(offsetValues[1], tensor: name, field: "data_offsets")
@@ -101,8 +108,10 @@ extension SafetensorsFile {
         }
         let asDouble = number.doubleValue
         guard asDouble >= 0, asDouble.rounded() == asDouble, asDouble < 9.0e18, let integer = value as? Int,
-              integer >= 0 else {
-            throw SafetensorsError.malformedEntry(tensor: tensor, reason: "'\(field)' holds \(number), not a non-negative integer")
+            integer >= 0
+        else {
+            throw SafetensorsError.malformedEntry(
+                tensor: tensor, reason: "'\(field)' holds \(number), not a non-negative integer")
         }
         return integer
     }

@@ -24,7 +24,8 @@ public final class SafetensorsFile: Sendable {
 
     /// Reads and validates the regular file at `url` (a symbolic link is followed).
     public convenience init(url: URL) throws {
-        try self.init(bytes: RegularFile.bytes(of: url, limit: Self.maximumFileBytes, symlinks: .follow), path: url.path)
+        try self.init(
+            bytes: RegularFile.bytes(of: url, limit: Self.maximumFileBytes, symlinks: .follow), path: url.path)
     }
 
     /// Validates a safetensors file already in memory; `path` names it in messages.
@@ -75,7 +76,9 @@ public final class SafetensorsFile: Sendable {
             case .float32:
                 return (0..<count).map { raw.loadUnaligned(fromByteOffset: base + 4 * $0, as: Float.self) }
             case .float16:
-                return (0..<count).map { Float(Float16(bitPattern: raw.loadUnaligned(fromByteOffset: base + 2 * $0, as: UInt16.self))) }
+                return (0..<count).map {
+                    Float(Float16(bitPattern: raw.loadUnaligned(fromByteOffset: base + 2 * $0, as: UInt16.self)))
+                }
             case .bfloat16:
                 return (0..<count).map {
                     Float(bitPattern: UInt32(raw.loadUnaligned(fromByteOffset: base + 2 * $0, as: UInt16.self)) << 16)
@@ -83,8 +86,9 @@ public final class SafetensorsFile: Sendable {
             case .float64:
                 return (0..<count).map { Float(raw.loadUnaligned(fromByteOffset: base + 8 * $0, as: Double.self)) }
             default:
-                throw SafetensorsError.wrongDType(tensor: name, expected: [.float32, .float16, .bfloat16, .float64],
-                                                  actual: info.dtype)
+                throw SafetensorsError.wrongDType(
+                    tensor: name, expected: [.float32, .float16, .bfloat16, .float64],
+                    actual: info.dtype)
             }
         }
     }
@@ -116,8 +120,12 @@ public final class SafetensorsFile: Sendable {
             case .int64: load = { Int(raw.loadUnaligned(fromByteOffset: $0, as: Int64.self)) }
             case .uint64: load = { Int(truncatingIfNeeded: raw.loadUnaligned(fromByteOffset: $0, as: UInt64.self)) }
             default:
-                throw SafetensorsError.wrongDType(tensor: name, expected: [.int8, .uint8, .int16, .uint16, .int32,
-                                                                           .uint32, .int64, .uint64], actual: info.dtype)
+                throw SafetensorsError.wrongDType(
+                    tensor: name,
+                    expected: [
+                        .int8, .uint8, .int16, .uint16, .int32,
+                        .uint32, .int64, .uint64,
+                    ], actual: info.dtype)
             }
             return (0..<info.elementCount).map { load(base + size * $0) }
         }

@@ -39,9 +39,10 @@ public struct SafetensorsWriter: Sendable {
     /// Adds an F32 tensor.
     public mutating func add(_ name: String, floats: [Float], shape: [Int]) throws {
         #if _endian(little)
-        try add(name, dtype: .float32, shape: shape, bytes: floats.withUnsafeBytes { Array($0) })
+            try add(name, dtype: .float32, shape: shape, bytes: floats.withUnsafeBytes { Array($0) })
         #else
-        try add(name, dtype: .float32, shape: shape,
+            try add(
+                name, dtype: .float32, shape: shape,
                 bytes: floats.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) })
         #endif
     }
@@ -56,11 +57,12 @@ public struct SafetensorsWriter: Sendable {
         var header: [String: Any] = [:]
         var offset = 0
         for entry in entries {
-            header[entry.name] = [
-                "dtype": entry.dtype.rawValue,
-                "shape": entry.shape,
-                "data_offsets": [offset, offset + entry.bytes.count],
-            ] as [String: Any]
+            header[entry.name] =
+                [
+                    "dtype": entry.dtype.rawValue,
+                    "shape": entry.shape,
+                    "data_offsets": [offset, offset + entry.bytes.count],
+                ] as [String: Any]
             offset += entry.bytes.count
         }
         if !metadata.isEmpty { header["__metadata__"] = metadata }

@@ -37,7 +37,8 @@ struct AddedTokenMatcher: Sendable {
             let scalars = spelling(token)
             guard let first = scalars.first else { continue }
             patterns[first, default: []].append(Pattern(scalars: scalars, token: token))
-            spellsWhitespace = spellsWhitespace || scalars.contains { BertUnicodeTable.shared.flags(of: $0).contains(.whitespace) }
+            spellsWhitespace =
+                spellsWhitespace || scalars.contains { BertUnicodeTable.shared.flags(of: $0).contains(.whitespace) }
         }
         self.spellsWhitespace = spellsWhitespace
         patternsByFirstScalar = patterns.mapValues { candidates in

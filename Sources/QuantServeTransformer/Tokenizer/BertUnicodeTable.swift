@@ -180,7 +180,8 @@ struct BertUnicodeTable: Sendable {
     }
 
     /// The general category in the Unicode 8.0 tables of `tokenizers`.
-    private static func huggingFaceCategory(of scalar: Unicode.Scalar, age: Unicode.Version?) -> Unicode.GeneralCategory {
+    private static func huggingFaceCategory(of scalar: Unicode.Scalar, age: Unicode.Version?) -> Unicode.GeneralCategory
+    {
         switch scalar.value {
         // Categories that changed after Unicode 8.0.
         case 0x166D, 0x111C9: return .otherPunctuation
@@ -216,7 +217,7 @@ struct BertUnicodeTable: Sendable {
     private static func isPunctuation(_ category: Unicode.GeneralCategory) -> Bool {
         switch category {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
-             .initialPunctuation, .finalPunctuation, .otherPunctuation:
+            .initialPunctuation, .finalPunctuation, .otherPunctuation:
             return true
         default:
             return false
@@ -227,7 +228,7 @@ struct BertUnicodeTable: Sendable {
     private static func isChineseIdeograph(_ value: UInt32) -> Bool {
         switch value {
         case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x2_0000...0x2_A6DF, 0x2_A700...0x2_B73F,
-             0x2_B740...0x2_B81F, 0x2_B920...0x2_CEAF, 0xF900...0xFAFF, 0x2_F800...0x2_FA1F:
+            0x2_B740...0x2_B81F, 0x2_B920...0x2_CEAF, 0xF900...0xFAFF, 0x2_F800...0x2_FA1F:
             return true
         default:
             return false
@@ -239,7 +240,7 @@ struct BertUnicodeTable: Sendable {
     private static func mayHaveTabulatedDecomposition(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
         guard value >= 0xC0, !hangulSyllables.contains(value),
-              isKnown(scalar.properties.age, upTo: normalizationVersion)
+            isKnown(scalar.properties.age, upTo: normalizationVersion)
         else {
             return false
         }

@@ -29,11 +29,12 @@ struct MetaspacePreTokenizer: Sendable {
     ) {
         wordBuffer.removeAll(keepingCapacity: true)
         guard let first = text.first else { return }
-        let prepends = switch prependScheme {
-        case .always: true
-        case .first: startsText
-        case .never: false
-        }
+        let prepends =
+            switch prependScheme {
+            case .always: true
+            case .first: startsText
+            case .never: false
+            }
         if prepends, first != " ", first != replacement {
             UTF8.encode(replacement) { wordBuffer.append($0) }
         }

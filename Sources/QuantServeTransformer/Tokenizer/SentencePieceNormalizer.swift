@@ -101,7 +101,9 @@ struct SentencePieceNormalizer: Sendable {
     ) {
         var position = 0
         while position < text.count {
-            if position + pattern.count <= text.count, text[position..<(position + pattern.count)].elementsEqual(pattern) {
+            if position + pattern.count <= text.count,
+                text[position..<(position + pattern.count)].elementsEqual(pattern)
+            {
                 output.append(contentsOf: replacement)
                 position += pattern.count
             } else {

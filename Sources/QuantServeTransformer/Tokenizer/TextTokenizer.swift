@@ -41,7 +41,8 @@ public enum TextTokenizers {
         case "Unigram":
             return try UnigramTokenizer(file: file)
         case let type:
-            throw TokenizerError.unsupportedConfiguration("model type \(type); only WordPiece and Unigram are implemented")
+            throw TokenizerError.unsupportedConfiguration(
+                "model type \(type); only WordPiece and Unigram are implemented")
         }
     }
 }

@@ -51,10 +51,11 @@ extension TokenizerJSONFile {
             return (first.id, last.id)
         case "TemplateProcessing":
             guard let template = section?.single, template.count == 3,
-                  let first = template[0].specialToken?.id, template[1].sequence?.id == "A",
-                  let last = template[2].specialToken?.id
+                let first = template[0].specialToken?.id, template[1].sequence?.id == "A",
+                let last = template[2].specialToken?.id
             else {
-                throw .unsupportedConfiguration("only the single-sequence template <special> $A <special> is implemented")
+                throw .unsupportedConfiguration(
+                    "only the single-sequence template <special> $A <special> is implemented")
             }
             func id(of token: String) throws(TokenizerError) -> UInt32 {
                 guard let ids = section?.specialTokens?[token]?.ids, ids.count == 1 else {

@@ -159,7 +159,8 @@ struct TokenizerJSONFile: Decodable {
             type = try container.decode(String.self, forKey: .type)
             unknownToken = try container.decodeIfPresent(String.self, forKey: .unknownToken)
             continuingSubwordPrefix = try container.decodeIfPresent(String.self, forKey: .continuingSubwordPrefix)
-            maximumInputCharactersPerWord = try container.decodeIfPresent(Int.self, forKey: .maximumInputCharactersPerWord)
+            maximumInputCharactersPerWord = try container.decodeIfPresent(
+                Int.self, forKey: .maximumInputCharactersPerWord)
             unknownId = try container.decodeIfPresent(Int.self, forKey: .unknownId)
             byteFallback = try container.decodeIfPresent(Bool.self, forKey: .byteFallback)
             if type == "Unigram" {

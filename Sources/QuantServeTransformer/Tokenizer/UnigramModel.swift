@@ -46,7 +46,8 @@ struct UnigramModel: Sendable {
         scores = pieces.map(\.score)
         self.unknownTokenId = UInt32(unknownTokenId)
         unknownScore = (scores.min() ?? 0) - 10
-        trie = try TokenTrie(tokens: pieces.enumerated().lazy.map { (spelling: $0.element.spelling, id: UInt32($0.offset)) })
+        trie = try TokenTrie(
+            tokens: pieces.enumerated().lazy.map { (spelling: $0.element.spelling, id: UInt32($0.offset)) })
         if byteFallback {
             let trie = trie
             byteFallbackIds = (0...255).map { byte in

@@ -21,7 +21,8 @@ extension UnigramTokenizer {
             throw .unsupportedConfiguration("a Unigram model without unk_id")
         }
         let pieces = scoredPieces.map { (spelling: $0.piece, score: $0.score) }
-        let model = try UnigramModel(pieces: pieces, unknownTokenId: unknownId, byteFallback: file.model.byteFallback ?? false)
+        let model = try UnigramModel(
+            pieces: pieces, unknownTokenId: unknownId, byteFallback: file.model.byteFallback ?? false)
         let (first, last) = try file.templateTokenIds()
         try self.init(
             model: model,
@@ -51,13 +52,16 @@ extension UnigramTokenizer {
         case "Replace":
             return try [replaceStep(of: section)]
         case let type:
-            throw .unsupportedConfiguration("normalizer \(type); only Precompiled, Replace and Sequence are implemented here")
+            throw .unsupportedConfiguration(
+                "normalizer \(type); only Precompiled, Replace and Sequence are implemented here")
         }
     }
 
     /// A `Replace` with a literal pattern, or with a regex that is one literal character
     /// repeated (`x+`, `x{2,}`): the forms SentencePiece conversions write.
-    private static func replaceStep(of section: TokenizerJSONFile.Normalizer) throws(TokenizerError) -> SentencePieceNormalizer.Step {
+    private static func replaceStep(of section: TokenizerJSONFile.Normalizer) throws(TokenizerError)
+        -> SentencePieceNormalizer.Step
+    {
         let replacement = Array((section.content ?? "").unicodeScalars)
         if let literal = section.pattern?.string, !literal.isEmpty {
             return .replaceLiteral(Array(literal.unicodeScalars), with: replacement)
@@ -71,18 +75,23 @@ extension UnigramTokenizer {
                     return .replaceRuns(of: scalar, minimumCount: 1, with: replacement)
                 }
                 if quantifier.hasPrefix("{"), quantifier.hasSuffix(",}"),
-                   let minimum = Int(quantifier.dropFirst().dropLast(2)), minimum >= 1 {
+                    let minimum = Int(quantifier.dropFirst().dropLast(2)), minimum >= 1
+                {
                     return .replaceRuns(of: scalar, minimumCount: minimum, with: replacement)
                 }
             }
-            throw .unsupportedConfiguration("Replace regex \(regex.debugDescription); only a repeated literal character is implemented")
+            throw .unsupportedConfiguration(
+                "Replace regex \(regex.debugDescription); only a repeated literal character is implemented")
         }
         throw .invalidConfiguration("a Replace normalizer has no pattern")
     }
 
-    private static func preTokenizer(of section: TokenizerJSONFile.PreTokenizer?) throws(TokenizerError) -> MetaspacePreTokenizer {
+    private static func preTokenizer(of section: TokenizerJSONFile.PreTokenizer?) throws(TokenizerError)
+        -> MetaspacePreTokenizer
+    {
         guard let section, section.type == "Metaspace" else {
-            throw .unsupportedConfiguration("pre_tokenizer \(section?.type ?? "null"); only Metaspace is implemented for Unigram")
+            throw .unsupportedConfiguration(
+                "pre_tokenizer \(section?.type ?? "null"); only Metaspace is implemented for Unigram")
         }
         let replacementScalars = Array((section.replacement ?? "\u{2581}").unicodeScalars)
         guard replacementScalars.count == 1 else {
@@ -96,6 +105,7 @@ extension UnigramTokenizer {
         case nil: scheme = section.addPrefixSpace ?? true ? .always : .never
         case let other?: throw .unsupportedConfiguration("Metaspace prepend_scheme \(other)")
         }
-        return MetaspacePreTokenizer(replacement: replacementScalars[0], prependScheme: scheme, splits: section.split ?? true)
+        return MetaspacePreTokenizer(
+            replacement: replacementScalars[0], prependScheme: scheme, splits: section.split ?? true)
     }
 }

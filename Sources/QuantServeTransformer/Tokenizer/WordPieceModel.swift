@@ -49,7 +49,7 @@ struct WordPieceModel: Sendable {
         var start = word.startIndex
         while start < word.endIndex {
             guard let startNode = start == word.startIndex ? TokenTrie.root : continuationNode,
-                  let (id, end) = longestToken(in: word[start...], from: startNode)
+                let (id, end) = longestToken(in: word[start...], from: startNode)
             else {
                 ids.removeSubrange(firstPiece...)
                 ids.append(unknownTokenId)

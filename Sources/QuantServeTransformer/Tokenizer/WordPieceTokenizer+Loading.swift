@@ -25,7 +25,8 @@ extension WordPieceTokenizer {
     /// Builds the tokenizer a parsed tokenizer.json describes.
     convenience init(file: TokenizerJSONFile, maxLength: Int) throws {
         guard file.model.type == "WordPiece" else {
-            throw TokenizerError.unsupportedConfiguration("model type \(file.model.type); only WordPiece is implemented")
+            throw TokenizerError.unsupportedConfiguration(
+                "model type \(file.model.type); only WordPiece is implemented")
         }
         guard let vocabulary = file.model.vocabulary else {
             throw TokenizerError.invalidConfiguration("the WordPiece model has no vocab")
@@ -65,7 +66,8 @@ extension WordPieceTokenizer {
     }
 
     /// Loads the contents of a BERT vocab.txt; see `init(vocabularyFile:lowercase:maxLength:)`.
-    public convenience init(vocabularyData data: Data, lowercase: Bool = true, maxLength: Int = defaultMaxLength) throws {
+    public convenience init(vocabularyData data: Data, lowercase: Bool = true, maxLength: Int = defaultMaxLength) throws
+    {
         guard let text = String(data: data, encoding: .utf8) else {
             throw TokenizerError.invalidConfiguration("vocab.txt is not UTF-8")
         }

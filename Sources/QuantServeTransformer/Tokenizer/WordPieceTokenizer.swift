@@ -127,7 +127,8 @@ public final class WordPieceTokenizer: Sendable {
                         case let .token(id):
                             encoding.ids.append(id)
                         case let .text(range):
-                            preTokenizer.forEachWord(in: normalized[range], wordBuffer: &wordBuffer) { word, scalarCount in
+                            preTokenizer.forEachWord(in: normalized[range], wordBuffer: &wordBuffer) {
+                                word, scalarCount in
                                 model.appendTokens(ofWord: word, scalarCount: scalarCount, to: &encoding.ids)
                                 return hasRoom
                             }

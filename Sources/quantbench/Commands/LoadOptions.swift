@@ -3,22 +3,34 @@ import ArgumentParser
 /// How the load is made: closed loop (`--concurrency`) or open loop (`--rate`), over how
 /// many connections and streams, for how long.
 struct LoadOptions: ParsableArguments {
-    @Option(help: "Open loop: calls per second, sent on schedule whatever the server does; latency counts from each call's scheduled time.")
+    @Option(
+        help:
+            "Open loop: calls per second, sent on schedule whatever the server does; latency counts from each call's scheduled time."
+    )
     var rate: Double?
 
     @Option(help: "Open loop: how calls are spaced, constant or poisson.")
     var arrivals = Arrivals.constant
 
-    @Option(help: "Open loop: calls in flight at most; a call due beyond it waits for a free stream and its latency still counts from its scheduled time.")
+    @Option(
+        help:
+            "Open loop: calls in flight at most; a call due beyond it waits for a free stream and its latency still counts from its scheduled time."
+    )
     var maxInFlight = 10_000
 
-    @Option(help: "Closed loop: calls in flight, each caller sending its next call when its previous one ends (default: connections × streams per connection when that is given, else 16 or one per connection if more).")
+    @Option(
+        help:
+            "Closed loop: calls in flight, each caller sending its next call when its previous one ends (default: connections × streams per connection when that is given, else 16 or one per connection if more)."
+    )
     var concurrency: Int?
 
     @Option(help: "HTTP/2 connections the calls are spread over.")
     var connections = 1
 
-    @Option(help: "Calls in flight at most on one connection (closed loop: also sets the default --concurrency to connections × this).")
+    @Option(
+        help:
+            "Calls in flight at most on one connection (closed loop: also sets the default --concurrency to connections × this)."
+    )
     var streamsPerConnection: Int?
 
     @Option(help: "Seconds of measurement.")
@@ -40,10 +52,14 @@ struct LoadOptions: ParsableArguments {
         }
         if let rate {
             guard rate > 0, rate.isFinite else { throw ValidationError("--rate must be a positive number") }
-            guard concurrency == nil else { throw ValidationError("--rate (open loop) and --concurrency (closed loop) exclude each other") }
+            guard concurrency == nil else {
+                throw ValidationError("--rate (open loop) and --concurrency (closed loop) exclude each other")
+            }
         }
         if let streamsPerConnection, let concurrency, concurrency > connections * streamsPerConnection {
-            throw ValidationError("--concurrency \(concurrency) exceeds --connections × --streams-per-connection (\(connections * streamsPerConnection))")
+            throw ValidationError(
+                "--concurrency \(concurrency) exceeds --connections × --streams-per-connection (\(connections * streamsPerConnection))"
+            )
         }
         if let concurrency, concurrency < connections {
             throw ValidationError("--connections (\(connections)) must not exceed --concurrency (\(concurrency))")
@@ -62,7 +78,9 @@ struct LoadOptions: ParsableArguments {
 
     /// An open loop at `rate` calls per second with these options, its Poisson gaps drawn from `seed`.
     func openLoop(rate: Double, seed: UInt64) -> OpenLoop {
-        OpenLoop(rate: rate, arrivals: arrivals, maxInFlight: maxInFlight, streamsPerConnection: streamsPerConnection ?? .max, seed: seed)
+        OpenLoop(
+            rate: rate, arrivals: arrivals, maxInFlight: maxInFlight,
+            streamsPerConnection: streamsPerConnection ?? .max, seed: seed)
     }
 
     /// The load these options ask for: an open loop when `--rate` is given, else a closed loop.

@@ -8,7 +8,10 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "Write the run second by second as CSV: second,sent,completed,errors,p50_us,p99_us.")
     var csv: String?
 
-    @Option(help: "Write every second's latency histogram in HdrHistogram's interval-log format (V2 compressed, nanoseconds).")
+    @Option(
+        help:
+            "Write every second's latency histogram in HdrHistogram's interval-log format (V2 compressed, nanoseconds)."
+    )
     var histogramLog: String?
 
     @Option(help: "Write a self-contained HTML report (percentile curve, latency and throughput over time).")

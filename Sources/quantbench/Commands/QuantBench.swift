@@ -13,7 +13,9 @@ struct QuantBench: AsyncParsableCommand {
 
     /// `host:port` split in two; the host may be a bracketed IPv6 address.
     static func split(_ target: String) -> (host: String, port: Int)? {
-        guard let colon = target.lastIndex(of: ":"), let port = Int(target[target.index(after: colon)...]), (1...65_535).contains(port) else {
+        guard let colon = target.lastIndex(of: ":"), let port = Int(target[target.index(after: colon)...]),
+            (1...65_535).contains(port)
+        else {
             return nil
         }
         var host = String(target[..<colon])

@@ -28,7 +28,9 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         guard QuantBench.split(target) != nil else { throw ValidationError("target must be host:port, got \(target)") }
         if sweepOptions.isSweep, loadOptions.rate != nil || loadOptions.concurrency != nil {
-            throw ValidationError("--sweep picks the rates itself: drop --rate and --concurrency (see --sweep-start, --sweep-step, --sweep-max)")
+            throw ValidationError(
+                "--sweep picks the rates itself: drop --rate and --concurrency (see --sweep-start, --sweep-step, --sweep-max)"
+            )
         }
     }
 
@@ -36,13 +38,18 @@ struct RunCommand: AsyncParsableCommand {
         guard let (host, port) = QuantBench.split(target) else { return }
         let workload = try workloadOptions.method.makeWorkload(options: workloadOptions)
         let issuer = try await GRPCCallIssuer(
-            host: host, port: port, connectionCount: loadOptions.connections, workload: workload, timeout: loadOptions.callTimeout
+            host: host, port: port, connectionCount: loadOptions.connections, workload: workload,
+            timeout: loadOptions.callTimeout
         )
         let showsProgress = !outputOptions.quiet && ProgressDisplay.standardErrorIsTerminal
-        let runner = BenchmarkRun(warmup: .seconds(loadOptions.warmup), duration: .seconds(loadOptions.duration), showsProgress: showsProgress)
+        let runner = BenchmarkRun(
+            warmup: .seconds(loadOptions.warmup), duration: .seconds(loadOptions.duration), showsProgress: showsProgress
+        )
         let outputs = RunOutputs(options: outputOptions)
         let summarize = { (recording: CallRecording, load: any LoadModel) in
-            RunSummary(recording: recording, target: target, workload: workload, load: load, connections: loadOptions.connections)
+            RunSummary(
+                recording: recording, target: target, workload: workload, load: load,
+                connections: loadOptions.connections)
         }
         if sweepOptions.isSweep {
             let seed = workloadOptions.seed
@@ -54,7 +61,8 @@ struct RunCommand: AsyncParsableCommand {
             let outcome = await sweep.run(through: issuer, summarize: summarize) { step in
                 guard showsProgress else { return }
                 let verdict = step.met ? "met" : "broken"
-                let line = "\(step.summary.load): p99 \(step.summary.latencyMicroseconds.p99 / 1_000) ms, \(step.summary.failed) failed, \(verdict)\n"
+                let line =
+                    "\(step.summary.load): p99 \(step.summary.latencyMicroseconds.p99 / 1_000) ms, \(step.summary.failed) failed, \(verdict)\n"
                 FileHandle.standardError.write(Data(line.utf8))
             }
             await issuer.close()

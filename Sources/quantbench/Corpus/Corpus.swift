@@ -42,6 +42,8 @@ struct Corpus: Sendable {
     /// The bundled corpus: realistic customer-service messages of mixed lengths and languages.
     static func bundled() -> Corpus {
         // The bundled file is checked by the tests; it always parses.
-        try! Corpus(jsonLines: String(decoding: PackageResources.customer_service_jsonl, as: UTF8.self), source: "bundled corpus")
+        try! Corpus(
+            jsonLines: String(decoding: PackageResources.customer_service_jsonl, as: UTF8.self),
+            source: "bundled corpus")
     }
 }

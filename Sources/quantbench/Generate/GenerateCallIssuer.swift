@@ -1,6 +1,6 @@
+import QuantServeAPI
 import QuantServeGRPC
 import QuantServeGRPCHTTP2
-import QuantServeAPI
 
 /// Makes Generate calls (server streaming) over `connectionCount` connections and records
 /// each stream's token arrivals in `statistics`.
@@ -11,8 +11,10 @@ final class GenerateCallIssuer: CallIssuer {
     private let requests: [GenerateRequest]
     private let timeout: Duration?
 
-    init(host: String, port: Int, connectionCount: Int, requests: [GenerateRequest], timeout: Duration?,
-         statistics: GenerationStatistics) async throws {
+    init(
+        host: String, port: Int, connectionCount: Int, requests: [GenerateRequest], timeout: Duration?,
+        statistics: GenerationStatistics
+    ) async throws {
         clients = try await GRPCCallIssuer.connect(host: host, port: port, count: connectionCount)
         self.connectionCount = connectionCount
         self.requests = requests

@@ -23,7 +23,10 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Model name (empty: the server's default model).")
     var model = "smollm2"
 
-    @Option(help: "Texts for the prompts: a file with one JSON string per line (default: the bundled customer-service corpus).")
+    @Option(
+        help:
+            "Texts for the prompts: a file with one JSON string per line (default: the bundled customer-service corpus)."
+    )
     var corpus: String?
 
     @Option(help: "Corpus texts joined into one user turn.")
@@ -35,10 +38,14 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Sampling temperature (0: greedy).")
     var temperature: Float = 0
 
-    @Option(help: "Seed of the prompt draws and, with a temperature, of each stream's sampler (stream k gets seed + k).")
+    @Option(
+        help: "Seed of the prompt draws and, with a temperature, of each stream's sampler (stream k gets seed + k).")
     var seed: UInt64 = 1
 
-    @Flag(help: "Ignore the model's end of turn: send a raw prompt and stop only at --max-tokens (needs a model that keeps going).")
+    @Flag(
+        help:
+            "Ignore the model's end of turn: send a raw prompt and stop only at --max-tokens (needs a model that keeps going)."
+    )
     var rawPrompt = false
 
     @OptionGroup(title: "Load") var loadOptions: LoadOptions
@@ -48,24 +55,31 @@ struct GenerateCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard QuantBench.split(target) != nil else { throw ValidationError("target must be host:port, got \(target)") }
-        guard textsPerPrompt > 0, maxTokens > 0 else { throw ValidationError("--texts-per-prompt and --max-tokens must be positive") }
+        guard textsPerPrompt > 0, maxTokens > 0 else {
+            throw ValidationError("--texts-per-prompt and --max-tokens must be positive")
+        }
     }
 
     func run() async throws {
         guard let (host, port) = QuantBench.split(target) else { return }
         let texts = try corpus.map(Corpus.init(contentsOfFile:)) ?? Corpus.bundled()
-        let prompts = TextRequests(corpus: texts, textsPerRequest: textsPerPrompt, seed: seed).batches.map { $0.joined(separator: " ") }
+        let prompts = TextRequests(corpus: texts, textsPerRequest: textsPerPrompt, seed: seed).batches.map {
+            $0.joined(separator: " ")
+        }
         let requests = prompts.enumerated().map { index, prompt in
-            GenerateRequest(model: ModelRef(name: model), messages: rawPrompt ? [] : [ChatMessage(role: "user", content: prompt)],
-                            prompt: rawPrompt ? prompt : "", maxTokens: maxTokens, temperature: temperature,
-                            seed: temperature > 0 ? seed &+ UInt64(index) : 0)
+            GenerateRequest(
+                model: ModelRef(name: model), messages: rawPrompt ? [] : [ChatMessage(role: "user", content: prompt)],
+                prompt: rawPrompt ? prompt : "", maxTokens: maxTokens, temperature: temperature,
+                seed: temperature > 0 ? seed &+ UInt64(index) : 0)
         }
         let measuringFrom = ContinuousClock.now + .seconds(loadOptions.warmup)
         let statistics = GenerationStatistics(measuringFrom: measuringFrom)
-        let issuer = try await GenerateCallIssuer(host: host, port: port, connectionCount: loadOptions.connections,
-                                                  requests: requests, timeout: loadOptions.callTimeout, statistics: statistics)
+        let issuer = try await GenerateCallIssuer(
+            host: host, port: port, connectionCount: loadOptions.connections,
+            requests: requests, timeout: loadOptions.callTimeout, statistics: statistics)
         let load = loadOptions.loadModel(seed: seed)
-        let runner = BenchmarkRun(warmup: .seconds(loadOptions.warmup), duration: .seconds(loadOptions.duration), showsProgress: false)
+        let runner = BenchmarkRun(
+            warmup: .seconds(loadOptions.warmup), duration: .seconds(loadOptions.duration), showsProgress: false)
         _ = await runner.measure(load, through: issuer)
         await issuer.close()
         let state = statistics.snapshot

@@ -57,7 +57,8 @@ final class GenerationStatistics: Sendable {
 
     private static func nanoseconds(_ from: ContinuousClock.Instant, _ to: ContinuousClock.Instant) -> UInt64 {
         let duration = from.duration(to: to)
-        return UInt64(max(0, duration.components.seconds)) * 1_000_000_000 + UInt64(max(0, duration.components.attoseconds / 1_000_000_000))
+        return UInt64(max(0, duration.components.seconds)) * 1_000_000_000
+            + UInt64(max(0, duration.components.attoseconds / 1_000_000_000))
     }
 }
 
@@ -84,8 +85,11 @@ struct GenerationSummary: Codable {
         streamTokensPerSecondP50 = rates.isEmpty ? 0 : rates[rates.count / 2]
         func percentiles(_ histogram: CallRecording.LatencyHistogram) -> [String: Double] {
             guard histogram.totalCount > 0 else { return [:] }
-            return ["p50": Double(histogram.valueAtPercentile(50)) / 1e6, "p99": Double(histogram.valueAtPercentile(99)) / 1e6,
-                    "max": Double(histogram.max) / 1e6]
+            return [
+                "p50": Double(histogram.valueAtPercentile(50)) / 1e6,
+                "p99": Double(histogram.valueAtPercentile(99)) / 1e6,
+                "max": Double(histogram.max) / 1e6,
+            ]
         }
         timeToFirstTokenMilliseconds = percentiles(statistics.timeToFirstToken)
         interTokenLatencyMilliseconds = percentiles(statistics.interTokenLatency)
@@ -93,16 +97,23 @@ struct GenerationSummary: Codable {
 
     var text: String {
         func line(_ name: String, _ values: [String: Double]) -> String {
-            let parts = ["p50", "p99", "max"].compactMap { key in values[key].map { "\(key) \(String(format: "%.2f", $0)) ms" } }
+            let parts = ["p50", "p99", "max"].compactMap { key in
+                values[key].map { "\(key) \(String(format: "%.2f", $0)) ms" }
+            }
             return "\(name): \(parts.isEmpty ? "none" : parts.joined(separator: ", "))"
         }
-        var lines = ["generate \(target), \(load)",
-                     "streams: \(streams) completed, \(failures.values.reduce(0, +)) failed"
-                         + (failures.isEmpty ? "" : " (" + failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"),
-                     "tokens: \(tokens), aggregate \(String(format: "%.1f", aggregateTokensPerSecond)) tokens/s, "
-                         + "per stream p50 \(String(format: "%.1f", streamTokensPerSecondP50)) tokens/s",
-                     line("time to first token", timeToFirstTokenMilliseconds),
-                     line("inter-token latency", interTokenLatencyMilliseconds)]
+        var lines = [
+            "generate \(target), \(load)",
+            "streams: \(streams) completed, \(failures.values.reduce(0, +)) failed"
+                + (failures.isEmpty
+                    ? ""
+                    : " (" + failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                        + ")"),
+            "tokens: \(tokens), aggregate \(String(format: "%.1f", aggregateTokensPerSecond)) tokens/s, "
+                + "per stream p50 \(String(format: "%.1f", streamTokensPerSecondP50)) tokens/s",
+            line("time to first token", timeToFirstTokenMilliseconds),
+            line("inter-token latency", interTokenLatencyMilliseconds),
+        ]
         lines.append("")
         return lines.joined(separator: "\n")
     }

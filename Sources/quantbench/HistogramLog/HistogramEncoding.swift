@@ -75,7 +75,9 @@ enum HistogramEncoding {
         switch try reader.uint32() {
         case compressedCookie:
             let length = Int(try reader.uint32())
-            guard length <= reader.remaining else { throw DecodingError(description: "compressed length \(length) beyond the data") }
+            guard length <= reader.remaining else {
+                throw DecodingError(description: "compressed length \(length) beyond the data")
+            }
             let inflated = try Zlib.uncompress(try reader.bytes(length), limit: 64 << 20)
             return try decode(inflated)
         case uncompressedCookie:
@@ -92,15 +94,24 @@ enum HistogramEncoding {
         let lowest = try reader.uint64()
         let highest = try reader.uint64()
         _ = try reader.uint64()  // integer to double conversion ratio: quantbench's values are integers
-        guard normalizingIndexOffset == 0 else { throw DecodingError(description: "shifted histograms are not supported") }
-        guard let layout = HistogramLayout(lowestDiscernibleValue: lowest, highestTrackableValue: highest, significantDigits: digits),
-              let significantDigits = SignificantDigits(rawValue: Int8(digits)) else {
-            throw DecodingError(description: "histogram parameters out of range: \(lowest)...\(highest), \(digits) digits")
+        guard normalizingIndexOffset == 0 else {
+            throw DecodingError(description: "shifted histograms are not supported")
         }
-        guard payloadLength <= reader.remaining else { throw DecodingError(description: "payload length \(payloadLength) beyond the data") }
+        guard
+            let layout = HistogramLayout(
+                lowestDiscernibleValue: lowest, highestTrackableValue: highest, significantDigits: digits),
+            let significantDigits = SignificantDigits(rawValue: Int8(digits))
+        else {
+            throw DecodingError(
+                description: "histogram parameters out of range: \(lowest)...\(highest), \(digits) digits")
+        }
+        guard payloadLength <= reader.remaining else {
+            throw DecodingError(description: "payload length \(payloadLength) beyond the data")
+        }
         var payload = ByteReader(try reader.bytes(payloadLength))
         var histogram = Histogram<UInt64>(
-            lowestDiscernibleValue: lowest, highestTrackableValue: highest, numberOfSignificantValueDigits: significantDigits
+            lowestDiscernibleValue: lowest, highestTrackableValue: highest,
+            numberOfSignificantValueDigits: significantDigits
         )
         var index = 0
         while payload.remaining > 0 {
@@ -109,7 +120,9 @@ enum HistogramEncoding {
                 index += Int(-count)
                 continue
             }
-            guard index < layout.countsLength else { throw DecodingError(description: "count at index \(index) beyond the histogram") }
+            guard index < layout.countsLength else {
+                throw DecodingError(description: "count at index \(index) beyond the histogram")
+            }
             if count > 0 { _ = histogram.record(layout.value(at: index), count: UInt64(count)) }
             index += 1
         }

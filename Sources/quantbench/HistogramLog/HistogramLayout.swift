@@ -18,7 +18,8 @@ struct HistogramLayout: Equatable, Sendable {
     /// The layout of a histogram with these parameters, or nil when they are out of range.
     init?(lowestDiscernibleValue: UInt64, highestTrackableValue: UInt64, significantDigits: Int) {
         guard lowestDiscernibleValue >= 1, (0...5).contains(significantDigits),
-              highestTrackableValue >= 2 * lowestDiscernibleValue else { return nil }
+            highestTrackableValue >= 2 * lowestDiscernibleValue
+        else { return nil }
         self.lowestDiscernibleValue = lowestDiscernibleValue
         self.highestTrackableValue = highestTrackableValue
         self.significantDigits = significantDigits
@@ -34,7 +35,10 @@ struct HistogramLayout: Equatable, Sendable {
         var smallestUntrackable = UInt64(subBucketCount) << UInt64(unitMagnitude)
         var buckets = 1
         while smallestUntrackable <= highestTrackableValue {
-            if smallestUntrackable > UInt64.max / 2 { buckets += 1; break }
+            if smallestUntrackable > UInt64.max / 2 {
+                buckets += 1
+                break
+            }
             smallestUntrackable <<= 1
             buckets += 1
         }
@@ -44,7 +48,8 @@ struct HistogramLayout: Equatable, Sendable {
     /// The layout of `histogram`.
     init?<Count>(of histogram: Histogram<Count>) {
         self.init(
-            lowestDiscernibleValue: histogram.lowestDiscernibleValue, highestTrackableValue: histogram.highestTrackableValue,
+            lowestDiscernibleValue: histogram.lowestDiscernibleValue,
+            highestTrackableValue: histogram.highestTrackableValue,
             significantDigits: Int(histogram.numberOfSignificantValueDigits.rawValue)
         )
     }

@@ -48,7 +48,8 @@ struct IntervalLog: Sendable {
         for interval in intervals {
             let encoded = Data(try HistogramEncoding.compressed(interval.histogram)).base64EncodedString()
             let max = Double(interval.histogram.max) / Self.maxValueUnitRatio
-            lines.append("\(Self.format(interval.start)),\(Self.format(interval.length)),\(Self.format(max)),\(encoded)")
+            lines.append(
+                "\(Self.format(interval.start)),\(Self.format(interval.length)),\(Self.format(max)),\(encoded)")
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -73,12 +74,15 @@ struct IntervalLog: Sendable {
             var fields = line.split(separator: ",", omittingEmptySubsequences: false)
             if fields.first?.hasPrefix("Tag=") == true { fields.removeFirst() }
             guard fields.count == 4, let start = Double(fields[0]), let length = Double(fields[1]),
-                  let bytes = Data(base64Encoded: String(fields[3])) else {
+                let bytes = Data(base64Encoded: String(fields[3]))
+            else {
                 throw ParseError(description: "line \(number + 1): not an interval line")
             }
             do {
                 let histogram = try HistogramEncoding.decode([UInt8](bytes))
-                intervals.append(Interval(start: start + (baseTime.map { $0 - startTime } ?? 0), length: length, histogram: histogram))
+                intervals.append(
+                    Interval(
+                        start: start + (baseTime.map { $0 - startTime } ?? 0), length: length, histogram: histogram))
             } catch {
                 throw ParseError(description: "line \(number + 1): \(error)")
             }

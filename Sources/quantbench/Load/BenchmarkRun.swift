@@ -12,7 +12,8 @@ struct BenchmarkRun: Sendable {
     func measure(_ load: some LoadModel, through issuer: some CallIssuer) async -> CallRecording {
         let phases = BenchmarkPhases(warmup: warmup, duration: duration)
         let recording = SharedRecording(phases: phases)
-        let progress = showsProgress ? ProgressDisplay(recording: recording, phases: phases, label: load.description) : nil
+        let progress =
+            showsProgress ? ProgressDisplay(recording: recording, phases: phases, label: load.description) : nil
         let ticker = Task { await progress?.run() }
         await load.run(issuer, phases: phases, recording: recording)
         ticker.cancel()

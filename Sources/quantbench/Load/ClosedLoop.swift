@@ -22,7 +22,9 @@ struct ClosedLoop: LoadModel {
 
     /// One caller's loop. Call numbers interleave across callers (caller + k × concurrency),
     /// so that the callers walk through the workload's requests without sending the same ones.
-    private func runCaller(_ caller: Int, _ issuer: some CallIssuer, phases: BenchmarkPhases, recording: SharedRecording) async {
+    private func runCaller(
+        _ caller: Int, _ issuer: some CallIssuer, phases: BenchmarkPhases, recording: SharedRecording
+    ) async {
         let connection = caller % issuer.connectionCount
         let clock = ContinuousClock()
         var callIndex = caller

@@ -22,7 +22,10 @@ struct ProgressDisplay: Sendable {
             tick = nextTick(after: tick)
             do { try await clock.sleep(until: tick) } catch { return }
             let (ended, failed, p99) = recording.read { recording in
-                (recording.succeeded + recording.failed, recording.failed, recording.latencies.reportedValue(atPercentile: 99))
+                (
+                    recording.succeeded + recording.failed, recording.failed,
+                    recording.latencies.reportedValue(atPercentile: 99)
+                )
             }
             let now = clock.now
             let line: String
@@ -31,7 +34,8 @@ struct ProgressDisplay: Sendable {
             } else {
                 let elapsed = Int((now - phases.warmupEnd).seconds.rounded())
                 let total = Int((phases.end - phases.warmupEnd).seconds.rounded())
-                line = "\(label): \(elapsed)/\(total) s  \(ended - previousEnded) calls/s  p99 \(Self.milliseconds(p99)) ms  errors \(failed)"
+                line =
+                    "\(label): \(elapsed)/\(total) s  \(ended - previousEnded) calls/s  p99 \(Self.milliseconds(p99)) ms  errors \(failed)"
             }
             previousEnded = ended
             Self.write("\r\u{1B}[K" + line)

@@ -4,7 +4,10 @@ extension ReportData {
     /// The report of one run: its summary's figures, the percentile curve of `recording`'s
     /// latencies and its seconds. `leadingFigures` go before the run's own figures and
     /// `trailingFigures` after them (a sweep's verdict and steps).
-    init(summary: RunSummary, recording: CallRecording, title: String? = nil, leadingFigures: [Figure] = [], trailingFigures: [Figure] = []) {
+    init(
+        summary: RunSummary, recording: CallRecording, title: String? = nil, leadingFigures: [Figure] = [],
+        trailingFigures: [Figure] = []
+    ) {
         let latency = summary.latencyMicroseconds
         var figures = [Figure(label: "throughput", value: "\(Self.format(summary.throughputPerSecond, 1)) calls/s")]
         if let targetRate = summary.targetRate {
@@ -35,7 +38,8 @@ extension ReportData {
         guard histogram.totalCount > 0 else { return [] }
         var points: [PercentilePoint] = []
         for step in histogram.percentiles(ticksPerHalfDistance: 5) {
-            let point = PercentilePoint(percentile: step.percentileLevelIteratedTo, latencyMicroseconds: Double(step.value) / 1_000)
+            let point = PercentilePoint(
+                percentile: step.percentileLevelIteratedTo, latencyMicroseconds: Double(step.value) / 1_000)
             if let last = points.last, last.percentile >= point.percentile { continue }
             points.append(point)
             if point.percentile >= 100 { break }

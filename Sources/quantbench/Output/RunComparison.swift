@@ -41,17 +41,20 @@ struct RunComparison {
     init(baseline: [String: Any], candidate: [String: Any]) {
         var rows: [Row] = []
         for (label, path) in Self.figures {
-            let row = Row(label: label, baseline: Self.number(at: path, in: baseline), candidate: Self.number(at: path, in: candidate))
+            let row = Row(
+                label: label, baseline: Self.number(at: path, in: baseline),
+                candidate: Self.number(at: path, in: candidate))
             if row.baseline != nil || row.candidate != nil { rows.append(row) }
         }
         let failures = (baseline["failures"] as? [String: Any] ?? [:]).keys.sorted()
         let moreFailures = (candidate["failures"] as? [String: Any] ?? [:]).keys.sorted()
         for status in Array(Set(failures + moreFailures)).sorted() {
-            rows.append(Row(
-                label: "failed \(status)",
-                baseline: Self.number(at: ["failures", status], in: baseline) ?? 0,
-                candidate: Self.number(at: ["failures", status], in: candidate) ?? 0
-            ))
+            rows.append(
+                Row(
+                    label: "failed \(status)",
+                    baseline: Self.number(at: ["failures", status], in: baseline) ?? 0,
+                    candidate: Self.number(at: ["failures", status], in: candidate) ?? 0
+                ))
         }
         self.rows = rows
     }
@@ -64,7 +67,11 @@ struct RunComparison {
             Self.pad(["figure", "A", "B", "B/A"]),
         ]
         for row in rows {
-            lines.append(Self.pad([row.label, Self.format(row.baseline), Self.format(row.candidate), row.ratio.map { String(format: "%.3f", $0) } ?? "-"]))
+            lines.append(
+                Self.pad([
+                    row.label, Self.format(row.baseline), Self.format(row.candidate),
+                    row.ratio.map { String(format: "%.3f", $0) } ?? "-",
+                ]))
         }
         return lines.joined(separator: "\n")
     }
@@ -82,6 +89,7 @@ struct RunComparison {
 
     private static func pad(_ cells: [String]) -> String {
         let first = cells[0].padding(toLength: max(22, cells[0].count), withPad: " ", startingAt: 0)
-        return first + cells.dropFirst().map { String(repeating: " ", count: max(0, 14 - $0.count)) + $0 }.joined(separator: " ")
+        return first
+            + cells.dropFirst().map { String(repeating: " ", count: max(0, 14 - $0.count)) + $0 }.joined(separator: " ")
     }
 }

@@ -15,7 +15,9 @@ struct RunSummary: Codable, Sendable {
 
         /// The figures of `histogram` (nanoseconds).
         init(_ histogram: CallRecording.LatencyHistogram) {
-            func microseconds(_ percentile: Double) -> Double { Double(histogram.reportedValue(atPercentile: percentile)) / 1_000 }
+            func microseconds(_ percentile: Double) -> Double {
+                Double(histogram.reportedValue(atPercentile: percentile)) / 1_000
+            }
             p50 = microseconds(50)
             p90 = microseconds(90)
             p99 = microseconds(99)
@@ -85,7 +87,9 @@ struct RunSummary: Codable, Sendable {
         latencyMicroseconds = Latency(recording.latencies)
         if load.targetRate != nil {
             let lag = recording.sendLag
-            func microseconds(_ percentile: Double) -> Double { Double(lag.reportedValue(atPercentile: percentile)) / 1_000 }
+            func microseconds(_ percentile: Double) -> Double {
+                Double(lag.reportedValue(atPercentile: percentile)) / 1_000
+            }
             sendLagMicroseconds = SendLag(p50: microseconds(50), p99: microseconds(99), max: microseconds(100))
         }
     }
@@ -114,10 +118,14 @@ struct RunSummary: Codable, Sendable {
             )
         }
         if !failures.isEmpty {
-            lines.append("failures     " + failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            lines.append(
+                "failures     "
+                    + failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
         if callsBeyondHistogramRange > 0 {
-            lines.append("note         \(callsBeyondHistogramRange) successful call(s) took over a minute and are not in the percentiles")
+            lines.append(
+                "note         \(callsBeyondHistogramRange) successful call(s) took over a minute and are not in the percentiles"
+            )
         }
         return lines.joined(separator: "\n")
     }

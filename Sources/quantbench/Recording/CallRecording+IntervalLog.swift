@@ -4,7 +4,9 @@ extension CallRecording {
     var intervalLog: IntervalLog {
         IntervalLog(
             startTime: measurementStartSince1970,
-            intervals: seconds.map { IntervalLog.Interval(start: Double($0.second), length: 1, histogram: $0.latencies) }
+            intervals: seconds.map {
+                IntervalLog.Interval(start: Double($0.second), length: 1, histogram: $0.latencies)
+            }
         )
     }
 }

@@ -1,5 +1,5 @@
-import QuantServeGRPC
 import Histogram
+import QuantServeGRPC
 
 /// The measurements of one run: every recorded call's latency in an HdrHistogram
 /// (nanoseconds, 3 significant digits), failures counted by status name, and the same
@@ -15,7 +15,9 @@ struct CallRecording: Sendable {
 
     /// A histogram with the range and precision every latency histogram of a run shares.
     static func makeHistogram() -> LatencyHistogram {
-        LatencyHistogram(lowestDiscernibleValue: 1_000, highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+        LatencyHistogram(
+            lowestDiscernibleValue: 1_000, highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three
+        )
     }
 
     /// When measurement starts: second 0 of the time series begins here.
@@ -95,7 +97,9 @@ struct CallRecording: Sendable {
 
     /// Updates the second of the run that `instant` falls in, creating it (and every second
     /// before it) on first use; instants before measurement count in second 0.
-    private mutating func updateSecond(containing instant: ContinuousClock.Instant, _ update: (inout SecondOfRun) -> Void) {
+    private mutating func updateSecond(
+        containing instant: ContinuousClock.Instant, _ update: (inout SecondOfRun) -> Void
+    ) {
         let index = Swift.max(0, Int((instant - measurementStart).seconds.rounded(.down)))
         while seconds.count <= index { seconds.append(SecondOfRun(second: seconds.count)) }
         update(&seconds[index])

@@ -7,7 +7,8 @@ final class SharedRecording: Sendable {
 
     /// An empty recording of the measurement phase of `phases`.
     init(phases: BenchmarkPhases) {
-        recording = Mutex(CallRecording(measurementStart: phases.warmupEnd, measurementStartSince1970: phases.warmupEndSince1970))
+        recording = Mutex(
+            CallRecording(measurementStart: phases.warmupEnd, measurementStartSince1970: phases.warmupEndSince1970))
     }
 
     /// See `CallRecording.record(_:intended:sent:finish:waitedForStream:)`.
@@ -15,7 +16,9 @@ final class SharedRecording: Sendable {
         _ outcome: CallOutcome, intended: ContinuousClock.Instant, sent: ContinuousClock.Instant,
         finish: ContinuousClock.Instant, waitedForStream: Bool
     ) {
-        recording.withLock { $0.record(outcome, intended: intended, sent: sent, finish: finish, waitedForStream: waitedForStream) }
+        recording.withLock {
+            $0.record(outcome, intended: intended, sent: sent, finish: finish, waitedForStream: waitedForStream)
+        }
     }
 
     /// Reads the recording as it is now.

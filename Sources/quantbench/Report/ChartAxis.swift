@@ -69,11 +69,12 @@ extension ChartAxis {
         let upper = min(max(needed, minimumNines, 1), maximumNines)
         axis.upper = Double(upper)
         axis.ticks = (0...upper).map { nines in
-            let label = switch nines {
-            case 0: "0"
-            case 1: "90"
-            default: "99" + (nines > 2 ? "." + String(repeating: "9", count: nines - 2) : "")
-            }
+            let label =
+                switch nines {
+                case 0: "0"
+                case 1: "90"
+                default: "99" + (nines > 2 ? "." + String(repeating: "9", count: nines - 2) : "")
+                }
             return Tick(position: Double(nines), label: label)
         }
         return axis
@@ -108,12 +109,13 @@ extension ChartAxis {
         let rough = span / Double(tickCount)
         guard rough.isFinite, rough > 0 else { return 1 }
         let magnitude = pow(10, floor(log10(rough)))
-        let nice: Double = switch rough / magnitude {
-        case ...1: 1
-        case ...2: 2
-        case ...5: 5
-        default: 10
-        }
+        let nice: Double =
+            switch rough / magnitude {
+            case ...1: 1
+            case ...2: 2
+            case ...5: 5
+            default: 10
+            }
         return nice * magnitude
     }
 

@@ -60,7 +60,8 @@ enum HTMLReport {
 
     /// Latency (ms) against percentile on the nines axis, successful calls only.
     static func percentileChart(_ curve: [ReportData.PercentilePoint]) -> SVGChart {
-        let points = curve
+        let points =
+            curve
             .filter { $0.percentile.isFinite && $0.latencyMicroseconds.isFinite }
             .sorted { $0.percentile < $1.percentile }
             .map { (x: $0.percentile, y: $0.latencyMicroseconds / 1_000) }
@@ -79,7 +80,8 @@ enum HTMLReport {
         let answered = { (sample: ReportData.SecondSample) in sample.completed > 0 }
         let p50 = segments(of: timeline, where: answered) { $0.p50Microseconds / 1_000 }
         let p99 = segments(of: timeline, where: answered) { $0.p99Microseconds / 1_000 }
-        let highest = timeline.filter(answered).flatMap { [$0.p50Microseconds, $0.p99Microseconds] }
+        let highest =
+            timeline.filter(answered).flatMap { [$0.p50Microseconds, $0.p99Microseconds] }
             .filter(\.isFinite).max().map { $0 / 1_000 } ?? 0
         return SVGChart(
             id: ChartID.latencyOverTime,
@@ -104,12 +106,15 @@ enum HTMLReport {
             xAxis: secondsAxis(timeline),
             yAxis: .linear(upTo: Double(highest), title: "calls per second"),
             series: [
-                .init(name: "sent", color: SeriesColor.sent, dashed: true,
-                      segments: segments(of: timeline, where: everySecond) { Double($0.sent) }),
-                .init(name: "succeeded", color: SeriesColor.completed,
-                      segments: segments(of: timeline, where: everySecond) { Double($0.completed) }),
-                .init(name: "failed", color: SeriesColor.errors,
-                      segments: segments(of: timeline, where: everySecond) { Double($0.errors) }),
+                .init(
+                    name: "sent", color: SeriesColor.sent, dashed: true,
+                    segments: segments(of: timeline, where: everySecond) { Double($0.sent) }),
+                .init(
+                    name: "succeeded", color: SeriesColor.completed,
+                    segments: segments(of: timeline, where: everySecond) { Double($0.completed) }),
+                .init(
+                    name: "failed", color: SeriesColor.errors,
+                    segments: segments(of: timeline, where: everySecond) { Double($0.errors) }),
             ],
             height: 280
         )
@@ -152,7 +157,8 @@ enum HTMLReport {
         guard !figures.isEmpty else { return "" }
         var markup = "<dl class=\"figures\">\n"
         for figure in figures {
-            markup += "<div class=\"figure\"><dt>\(figure.label.htmlEscaped)</dt><dd>\(figure.value.htmlEscaped)</dd></div>\n"
+            markup +=
+                "<div class=\"figure\"><dt>\(figure.label.htmlEscaped)</dt><dd>\(figure.value.htmlEscaped)</dd></div>\n"
         }
         return markup + "</dl>\n"
     }
@@ -170,7 +176,8 @@ enum HTMLReport {
     private static func failuresMarkup(_ failures: [String: Int]) -> String {
         let total = failures.values.reduce(0, +)
         guard total > 0 else {
-            return "<section id=\"failures\">\n<h2>Failures by status</h2>\n<p class=\"note\">No call failed.</p>\n</section>\n"
+            return
+                "<section id=\"failures\">\n<h2>Failures by status</h2>\n<p class=\"note\">No call failed.</p>\n</section>\n"
         }
         var markup = """
             <section id="failures">
@@ -184,7 +191,8 @@ enum HTMLReport {
             let share = String(format: "%.1f %%", Double(count) / Double(total) * 100)
             markup += "<tr><td>\(status.htmlEscaped)</td><td>\(count)</td><td>\(share)</td></tr>\n"
         }
-        return markup + "</tbody>\n<tfoot><tr><td>total</td><td>\(total)</td><td></td></tr></tfoot>\n</table>\n</section>\n"
+        return markup
+            + "</tbody>\n<tfoot><tr><td>total</td><td>\(total)</td><td></td></tr></tfoot>\n</table>\n</section>\n"
     }
 
     private static let stylesheet = """

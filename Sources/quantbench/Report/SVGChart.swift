@@ -86,7 +86,8 @@ struct SVGChart: Sendable {
             markup += "<text x=\"\(coordinate(position))\" y=\"\(coordinate(baseline + 19))\" text-anchor=\"middle\">"
             markup += "\(tick.label.htmlEscaped)</text></g>\n"
         }
-        markup += "<text class=\"axis-title\" x=\"\(coordinate(left + plotWidth / 2))\" y=\"\(coordinate(height - 10))\" "
+        markup +=
+            "<text class=\"axis-title\" x=\"\(coordinate(left + plotWidth / 2))\" y=\"\(coordinate(height - 10))\" "
         markup += "text-anchor=\"middle\">\(xAxis.title.htmlEscaped)</text>\n"
         return markup + "</g>\n"
     }
@@ -117,7 +118,8 @@ struct SVGChart: Sendable {
             markup += "stroke=\"\(line.color.htmlEscaped)\" stroke-width=\"2\" stroke-linejoin=\"round\"\(dash)/>\n"
             if segment.count == 1, let point = segment.first {
                 // A lone point draws no line; mark it so it can be seen.
-                markup += "<circle class=\"series-point\" cx=\"\(coordinate(x(point.x)))\" cy=\"\(coordinate(y(point.y)))\" "
+                markup +=
+                    "<circle class=\"series-point\" cx=\"\(coordinate(x(point.x)))\" cy=\"\(coordinate(y(point.y)))\" "
                 markup += "r=\"3\" fill=\"\(line.color.htmlEscaped)\"/>\n"
             }
         }

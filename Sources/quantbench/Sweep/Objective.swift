@@ -20,8 +20,10 @@ struct Objective: Sendable, Equatable, CustomStringConvertible, ExpressibleByArg
     /// The text it was parsed from.
     let description: String
 
-    private static let latencyNames = ["p50": "p50", "p90": "p90", "p99": "p99", "p99.9": "p999", "p999": "p999",
-                                       "p99.99": "p9999", "p9999": "p9999", "max": "max", "mean": "mean"]
+    private static let latencyNames = [
+        "p50": "p50", "p90": "p90", "p99": "p99", "p99.9": "p999", "p999": "p999",
+        "p99.99": "p9999", "p9999": "p9999", "max": "max", "mean": "mean",
+    ]
     private static let units = ["us": 1.0, "µs": 1.0, "ms": 1_000.0, "s": 1_000_000.0]
 
     /// Parses `p99<=20ms`, `errors<=1%` and the like; nil when it is none of them.
@@ -37,8 +39,12 @@ struct Objective: Sendable, Equatable, CustomStringConvertible, ExpressibleByArg
             figure = .errorRate
             bound = percent / 100
         } else if let key = Self.latencyNames[name] {
-            guard let (unit, scale) = Self.units.first(where: { value.hasSuffix($0.key) && Double(value.dropLast($0.key.count)) != nil }),
-                  let number = Double(value.dropLast(unit.count)), number > 0 else { return nil }
+            guard
+                let (unit, scale) = Self.units.first(where: {
+                    value.hasSuffix($0.key) && Double(value.dropLast($0.key.count)) != nil
+                }),
+                let number = Double(value.dropLast(unit.count)), number > 0
+            else { return nil }
             figure = .latency(key)
             bound = number * scale
         } else {

@@ -26,7 +26,8 @@ struct Sweep: Sendable {
             let load = makeLoad(rate)
             let recording = await runner.measure(load, through: issuer)
             let summary = summarize(recording, load)
-            let step = SweepSummary.Step(summary: summary, met: summary.succeeded > 0 && objectives.allSatisfy { $0.isMet(by: summary) })
+            let step = SweepSummary.Step(
+                summary: summary, met: summary.succeeded > 0 && objectives.allSatisfy { $0.isMet(by: summary) })
             stepFinished(step)
             steps.append(step)
             recordings.append(recording)

@@ -53,22 +53,31 @@ struct SweepSummary: Encodable, Sendable {
         let objectiveText = objectives.map(\.description).joined(separator: ", ")
         var lines = [
             "sweep of \(steps.first.map { "\($0.summary.workload) at \($0.summary.target)" } ?? "nothing") against \(objectiveText)",
-            Self.row(["step", "target/s", "sent/s", "ok/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "errors", "met"]),
+            Self.row([
+                "step", "target/s", "sent/s", "ok/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "errors",
+                "met",
+            ]),
         ]
         for (number, step) in steps.enumerated() {
             let summary = step.summary
             let latency = summary.latencyMicroseconds
-            lines.append(Self.row([
-                "\(number + 1)", Self.format(summary.targetRate ?? 0, 1), Self.format(summary.achievedSendRatePerSecond, 1),
-                Self.format(summary.throughputPerSecond, 1), Self.format(latency.p50 / 1_000, 2), Self.format(latency.p90 / 1_000, 2),
-                Self.format(latency.p99 / 1_000, 2), Self.format(latency.p999 / 1_000, 2), Self.format(latency.max / 1_000, 2),
-                "\(Self.format(summary.errorRate * 100, 2))%", step.met ? "yes" : "no",
-            ]))
+            lines.append(
+                Self.row([
+                    "\(number + 1)", Self.format(summary.targetRate ?? 0, 1),
+                    Self.format(summary.achievedSendRatePerSecond, 1),
+                    Self.format(summary.throughputPerSecond, 1), Self.format(latency.p50 / 1_000, 2),
+                    Self.format(latency.p90 / 1_000, 2),
+                    Self.format(latency.p99 / 1_000, 2), Self.format(latency.p999 / 1_000, 2),
+                    Self.format(latency.max / 1_000, 2),
+                    "\(Self.format(summary.errorRate * 100, 2))%", step.met ? "yes" : "no",
+                ]))
         }
         if let bestRate {
             lines.append("best rate meeting \(objectiveText): \(Self.format(bestRate, 1)) calls/s")
         } else {
-            lines.append("no rate met \(objectiveText) (lowest tried: \(Self.format(steps.first?.summary.targetRate ?? 0, 1)) calls/s)")
+            lines.append(
+                "no rate met \(objectiveText) (lowest tried: \(Self.format(steps.first?.summary.targetRate ?? 0, 1)) calls/s)"
+            )
         }
         return lines.joined(separator: "\n")
     }
@@ -87,7 +96,8 @@ struct SweepSummary: Encodable, Sendable {
             let summary = step.summary
             return ReportData.Figure(
                 label: "step \(number + 1): \(Self.format(summary.targetRate ?? 0, 1)) calls/s",
-                value: "p99 \(Self.format(summary.latencyMicroseconds.p99 / 1_000, 2)) ms, errors \(Self.format(summary.errorRate * 100, 2))%, "
+                value:
+                    "p99 \(Self.format(summary.latencyMicroseconds.p99 / 1_000, 2)) ms, errors \(Self.format(summary.errorRate * 100, 2))%, "
                     + (step.met ? "met" : "broken")
             )
         }

@@ -1,5 +1,5 @@
-import QuantServeGRPC
 import QuantServeAPI
+import QuantServeGRPC
 
 /// `inference.v1.Inference/Classify` of corpus texts.
 struct ClassifyWorkload: Workload {

@@ -1,5 +1,5 @@
-import QuantServeGRPC
 import QuantServeAPI
+import QuantServeGRPC
 
 /// `testing.v1.Echo/Get` with a fixed payload: measures the transport with a chosen message size.
 struct EchoWorkload: Workload {

@@ -1,5 +1,5 @@
-import QuantServeGRPC
 import QuantServeAPI
+import QuantServeGRPC
 
 /// `inference.v1.Inference/Embed` of corpus texts.
 struct EmbedWorkload: Workload {

@@ -1,5 +1,5 @@
-import QuantServeGRPC
 import QuantServeAPI
+import QuantServeGRPC
 
 /// `grpc.health.v1.Health/Check` of one service name: the cheapest useful unary call.
 struct HealthCheckWorkload: Workload {

@@ -1,4 +1,5 @@
 import QuantServeSeededRandom
+
 /// The texts of each request of a text workload (embed, classify, tokenize): `poolSize`
 /// requests of `textsPerRequest` texts, each text drawn at random from the corpus with a
 /// seeded generator, so that a seed always gives the same requests in the same order.

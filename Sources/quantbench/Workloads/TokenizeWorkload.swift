@@ -1,5 +1,5 @@
-import QuantServeGRPC
 import QuantServeAPI
+import QuantServeGRPC
 
 /// `inference.v1.Inference/Tokenize` of corpus texts.
 struct TokenizeWorkload: Workload {

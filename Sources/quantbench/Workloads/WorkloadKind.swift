@@ -13,8 +13,10 @@ enum WorkloadKind: String, CaseIterable, ExpressibleByArgument {
         switch self {
         case .health: return HealthCheckWorkload(service: options.healthService)
         case .echo: return EchoWorkload(payloadBytes: options.payloadBytes)
-        case .embed: return EmbedWorkload(requests: try options.textRequests(), model: options.model, truncate: options.truncate)
-        case .classify: return ClassifyWorkload(requests: try options.textRequests(), model: options.model, topK: options.topK)
+        case .embed:
+            return EmbedWorkload(requests: try options.textRequests(), model: options.model, truncate: options.truncate)
+        case .classify:
+            return ClassifyWorkload(requests: try options.textRequests(), model: options.model, topK: options.topK)
         case .tokenize: return TokenizeWorkload(requests: try options.textRequests(), model: options.model)
         }
     }

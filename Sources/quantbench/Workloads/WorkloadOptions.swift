@@ -5,7 +5,10 @@ struct WorkloadOptions: ParsableArguments {
     @Option(help: "What to call: \(WorkloadKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var method = WorkloadKind.health
 
-    @Option(help: "Texts for embed/classify/tokenize: a file with one JSON string per line (default: the bundled customer-service corpus).")
+    @Option(
+        help:
+            "Texts for embed/classify/tokenize: a file with one JSON string per line (default: the bundled customer-service corpus)."
+    )
     var corpus: String?
 
     @Option(help: "Texts per embed/classify/tokenize request, drawn at random from the corpus.")
@@ -17,7 +20,9 @@ struct WorkloadOptions: ParsableArguments {
     @Option(help: "Model name sent with embed/classify/tokenize requests (empty: the server's default model).")
     var model = "minilm"
 
-    @Flag(inversion: .prefixedNo, help: "Embed: ask the server to truncate texts longer than the model's maximum sequence.")
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Embed: ask the server to truncate texts longer than the model's maximum sequence.")
     var truncate = true
 
     @Option(help: "Classify: labels per text, best first.")

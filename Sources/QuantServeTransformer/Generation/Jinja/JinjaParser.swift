@@ -27,7 +27,9 @@ struct JinjaParser {
     }
 
     /// Nodes up to one of `terminators` (returned) or the end of the template (nil).
-    private mutating func block(until terminators: Set<String>, depth: Int) throws(JinjaError) -> ([JinjaNode], BlockEnd?) {
+    private mutating func block(until terminators: Set<String>, depth: Int) throws(JinjaError) -> (
+        [JinjaNode], BlockEnd?
+    ) {
         var nodes: [JinjaNode] = []
         while index < pieces.count {
             let piece = pieces[index]
@@ -57,33 +59,43 @@ struct JinjaParser {
                 case "set":
                     nodes.append(try assignment(rest, offset: offset))
                 default:
-                    throw .syntax("the statement \(keyword.debugDescription) is not supported by this template subset", offset: offset)
+                    throw .syntax(
+                        "the statement \(keyword.debugDescription) is not supported by this template subset",
+                        offset: offset)
                 }
             }
         }
         if !terminators.isEmpty {
-            throw .syntax("a block is never closed (expected \(terminators.sorted().joined(separator: " or ")))", offset: Int.max)
+            throw .syntax(
+                "a block is never closed (expected \(terminators.sorted().joined(separator: " or ")))", offset: Int.max)
         }
         return (nodes, nil)
     }
 
-    private mutating func forLoop(_ tokens: ArraySlice<JinjaToken>, offset: Int, depth: Int) throws(JinjaError) -> JinjaNode {
+    private mutating func forLoop(_ tokens: ArraySlice<JinjaToken>, offset: Int, depth: Int) throws(JinjaError)
+        -> JinjaNode
+    {
         guard depth <= Self.maxDepth else { throw .syntax("blocks nest deeper than \(Self.maxDepth)", offset: offset) }
         guard tokens.count >= 3, case .name(let variable) = tokens[tokens.startIndex].kind,
-              tokens[tokens.startIndex + 1].kind == .name("in") else {
+            tokens[tokens.startIndex + 1].kind == .name("in")
+        else {
             throw .syntax("expected {% for name in expression %}", offset: offset)
         }
         var expression = JinjaExpressionParser(tokens: tokens.dropFirst(2), offset: offset)
         let iterable = try expression.parseAll()
         if case .conditional(_, _, otherwise: nil) = iterable {
-            throw .syntax("loop filters ({% for x in items if condition %}) are not supported by this template subset", offset: offset)
+            throw .syntax(
+                "loop filters ({% for x in items if condition %}) are not supported by this template subset",
+                offset: offset)
         }
         let (body, end) = try block(until: ["endfor"], depth: depth)
         guard let end, end.tokens.isEmpty else { throw .syntax("expected {% endfor %}", offset: offset) }
         return .forLoop(variable: variable, iterable: iterable, body: body)
     }
 
-    private mutating func conditional(_ tokens: ArraySlice<JinjaToken>, offset: Int, depth: Int) throws(JinjaError) -> JinjaNode {
+    private mutating func conditional(_ tokens: ArraySlice<JinjaToken>, offset: Int, depth: Int) throws(JinjaError)
+        -> JinjaNode
+    {
         guard depth <= Self.maxDepth else { throw .syntax("blocks nest deeper than \(Self.maxDepth)", offset: offset) }
         var branches: [(condition: JinjaExpression, body: [JinjaNode])] = []
         var conditionTokens = tokens
@@ -112,7 +124,8 @@ struct JinjaParser {
 
     private func assignment(_ tokens: ArraySlice<JinjaToken>, offset: Int) throws(JinjaError) -> JinjaNode {
         guard tokens.count >= 3, case .name(let variable) = tokens[tokens.startIndex].kind,
-              tokens[tokens.startIndex + 1].kind == .symbol("=") else {
+            tokens[tokens.startIndex + 1].kind == .symbol("=")
+        else {
             throw .syntax("expected {% set name = expression %} (block assignments are not supported)", offset: offset)
         }
         var expression = JinjaExpressionParser(tokens: tokens.dropFirst(2), offset: offset)
@@ -136,17 +149,22 @@ struct JinjaExpressionParser {
     mutating func parseAll() throws(JinjaError) -> JinjaExpression {
         guard !tokens.isEmpty else { throw .syntax("an expression is missing", offset: offset) }
         let expression = try conditional()
-        if let extra = tokens.first { throw .syntax("unexpected \(Self.describe(extra)) after an expression", offset: extra.offset) }
+        if let extra = tokens.first {
+            throw .syntax("unexpected \(Self.describe(extra)) after an expression", offset: extra.offset)
+        }
         return expression
     }
 
     private mutating func enter() throws(JinjaError) {
         depth += 1
-        guard depth <= JinjaParser.maxDepth else { throw .syntax("an expression nests deeper than \(JinjaParser.maxDepth)", offset: offset) }
+        guard depth <= JinjaParser.maxDepth else {
+            throw .syntax("an expression nests deeper than \(JinjaParser.maxDepth)", offset: offset)
+        }
     }
 
     private mutating func conditional() throws(JinjaError) -> JinjaExpression {
-        try enter(); defer { depth -= 1 }
+        try enter()
+        defer { depth -= 1 }
         let value = try or()
         guard accept(.name("if")) else { return value }
         let condition = try or()
@@ -167,7 +185,8 @@ struct JinjaExpressionParser {
     }
 
     private mutating func not() throws(JinjaError) -> JinjaExpression {
-        try enter(); defer { depth -= 1 }
+        try enter()
+        defer { depth -= 1 }
         if accept(.name("not")) { return .unary(.not, try not()) }
         return try comparison()
     }
@@ -176,12 +195,15 @@ struct JinjaExpressionParser {
         var left = try additive()
         while true {
             if let symbol = peekSymbol(), let op = JinjaBinaryOperator(rawValue: symbol),
-               [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains(op) {
+                [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains(op)
+            {
                 tokens.removeFirst()
                 left = .binary(op, left, try additive())
             } else if accept(.name("in")) {
                 left = .binary(.contains, left, try additive())
-            } else if tokens.count >= 2, tokens.first?.kind == .name("not"), tokens.dropFirst().first?.kind == .name("in") {
+            } else if tokens.count >= 2, tokens.first?.kind == .name("not"),
+                tokens.dropFirst().first?.kind == .name("in")
+            {
                 tokens.removeFirst(2)
                 left = .binary(.notContains, left, try additive())
             } else {
@@ -209,7 +231,8 @@ struct JinjaExpressionParser {
         var left = try unary()
         while let symbol = peekSymbol(), ["*", "%", "/", "//", "**"].contains(symbol) {
             guard symbol == "*" || symbol == "%" else {
-                throw .syntax("the operator \(symbol) is not supported by this template subset", offset: tokens.first!.offset)
+                throw .syntax(
+                    "the operator \(symbol) is not supported by this template subset", offset: tokens.first!.offset)
             }
             tokens.removeFirst()
             left = .binary(symbol == "*" ? .multiply : .modulo, left, try unary())
@@ -218,7 +241,8 @@ struct JinjaExpressionParser {
     }
 
     private mutating func unary() throws(JinjaError) -> JinjaExpression {
-        try enter(); defer { depth -= 1 }
+        try enter()
+        defer { depth -= 1 }
         if accept(.symbol("-")) { return .unary(.minus, try unary()) }
         return try filtersAndTests(try postfix(try primary()))
     }
@@ -247,7 +271,9 @@ struct JinjaExpressionParser {
             return .raise(arguments[0])
         case .name(let name):
             if tokens.first?.kind == .symbol("(") {
-                throw .syntax("the function \(name.debugDescription) is not supported by this template subset", offset: token.offset)
+                throw .syntax(
+                    "the function \(name.debugDescription) is not supported by this template subset",
+                    offset: token.offset)
             }
             return .name(name)
         case .symbol("("):
@@ -276,7 +302,9 @@ struct JinjaExpressionParser {
                 }
                 if tokens.first?.kind == .symbol("(") {
                     guard let method = JinjaStringMethod(rawValue: name) else {
-                        throw .syntax("the method \(name.debugDescription) is not supported by this template subset", offset: offset)
+                        throw .syntax(
+                            "the method \(name.debugDescription) is not supported by this template subset",
+                            offset: offset)
                     }
                     base = .method(method, base, arguments: try callArguments(of: name))
                 } else {
@@ -306,7 +334,9 @@ struct JinjaExpressionParser {
                     throw .syntax("expected a filter name after |", offset: offset)
                 }
                 guard let filter = JinjaFilter(rawValue: name) else {
-                    throw .syntax("the filter \(name.debugDescription) is not supported by this template subset", offset: token.offset)
+                    throw .syntax(
+                        "the filter \(name.debugDescription) is not supported by this template subset",
+                        offset: token.offset)
                 }
                 let arguments = tokens.first?.kind == .symbol("(") ? try callArguments(of: name) : []
                 value = .filter(filter, value, arguments: arguments)
@@ -316,7 +346,9 @@ struct JinjaExpressionParser {
                     throw .syntax("expected a test name after is", offset: offset)
                 }
                 guard let test = JinjaTest(rawValue: name) else {
-                    throw .syntax("the test \(name.debugDescription) is not supported by this template subset", offset: token.offset)
+                    throw .syntax(
+                        "the test \(name.debugDescription) is not supported by this template subset",
+                        offset: token.offset)
                 }
                 value = .test(test, value, negated: negated)
             } else {
@@ -332,7 +364,8 @@ struct JinjaExpressionParser {
         while !accept(.symbol(")")) {
             if !arguments.isEmpty { try expect(.symbol(",")) }
             if tokens.count >= 2, case .name = tokens.first?.kind, tokens.dropFirst().first?.kind == .symbol("=") {
-                throw .syntax("keyword arguments (in \(name)) are not supported by this template subset", offset: offset)
+                throw .syntax(
+                    "keyword arguments (in \(name)) are not supported by this template subset", offset: offset)
             }
             arguments.append(try conditional())
         }
@@ -351,8 +384,12 @@ struct JinjaExpressionParser {
     }
 
     private mutating func expect(_ kind: JinjaToken.Kind) throws(JinjaError) {
-        guard let token = tokens.first else { throw .syntax("expected \(Self.describe(kind)) but the tag ends", offset: offset) }
-        guard token.kind == kind else { throw .syntax("expected \(Self.describe(kind)), found \(Self.describe(token))", offset: token.offset) }
+        guard let token = tokens.first else {
+            throw .syntax("expected \(Self.describe(kind)) but the tag ends", offset: offset)
+        }
+        guard token.kind == kind else {
+            throw .syntax("expected \(Self.describe(kind)), found \(Self.describe(token))", offset: token.offset)
+        }
         tokens.removeFirst()
     }
 

@@ -29,7 +29,9 @@ struct JinjaRenderer {
 
     private mutating func emit(_ text: String) throws(JinjaError) {
         output += text
-        guard output.utf8.count <= maxOutputBytes else { throw .render("the rendered text passes \(maxOutputBytes) bytes") }
+        guard output.utf8.count <= maxOutputBytes else {
+            throw .render("the rendered text passes \(maxOutputBytes) bytes")
+        }
     }
 
     private mutating func run(_ nodes: [JinjaNode]) throws(JinjaError) {
@@ -100,7 +102,9 @@ struct JinjaRenderer {
         case .unary(.not, let operand):
             return .bool(!(try evaluate(operand).isTruthy))
         case .unary(.minus, let operand):
-            guard case .int(let value) = try evaluate(operand), value != .min else { throw .render("unary minus needs an integer") }
+            guard case .int(let value) = try evaluate(operand), value != .min else {
+                throw .render("unary minus needs an integer")
+            }
             return .int(-value)
         case .and(let left, let right):
             let value = try evaluate(left)
@@ -128,7 +132,9 @@ struct JinjaRenderer {
         }
     }
 
-    private static func item(of base: JinjaValue, key: JinjaValue, describing expression: JinjaExpression) throws(JinjaError) -> JinjaValue {
+    private static func item(of base: JinjaValue, key: JinjaValue, describing expression: JinjaExpression)
+        throws(JinjaError) -> JinjaValue
+    {
         switch (base, key) {
         case (.dict(let dict), .string(let name)):
             return dict[name] ?? .undefined
@@ -140,7 +146,8 @@ struct JinjaRenderer {
             let position = index < 0 ? characters.count + index : index
             return characters.indices.contains(position) ? .string(String(characters[position])) : .undefined
         case (.undefined, _):
-            throw .render("\(describe(expression)) is undefined, so it has no item \((try? key.printed()) ?? key.typeName)")
+            throw .render(
+                "\(describe(expression)) is undefined, so it has no item \((try? key.printed()) ?? key.typeName)")
         default:
             return .undefined
         }
@@ -154,7 +161,8 @@ struct JinjaRenderer {
         }
     }
 
-    private static func slice(_ base: JinjaValue, start: JinjaValue?, end: JinjaValue?) throws(JinjaError) -> JinjaValue {
+    private static func slice(_ base: JinjaValue, start: JinjaValue?, end: JinjaValue?) throws(JinjaError) -> JinjaValue
+    {
         func bound(_ value: JinjaValue?, count: Int, default fallback: Int) throws(JinjaError) -> Int {
             switch value {
             case nil, .none?: return fallback
@@ -177,7 +185,9 @@ struct JinjaRenderer {
         }
     }
 
-    private static func apply(_ op: JinjaBinaryOperator, _ left: JinjaValue, _ right: JinjaValue) throws(JinjaError) -> JinjaValue {
+    private static func apply(_ op: JinjaBinaryOperator, _ left: JinjaValue, _ right: JinjaValue) throws(JinjaError)
+        -> JinjaValue
+    {
         switch (op, left, right) {
         case (.concatenate, _, _):
             return .string(try left.printed() + right.printed())
@@ -195,8 +205,10 @@ struct JinjaRenderer {
         case (.lessOrEqual, .int(let a), .int(let b)): return .bool(a <= b)
         case (.greater, .int(let a), .int(let b)): return .bool(a > b)
         case (.greaterOrEqual, .int(let a), .int(let b)): return .bool(a >= b)
-        case (.less, .string(let a), .string(let b)): return .bool(a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars))
-        case (.greater, .string(let a), .string(let b)): return .bool(b.unicodeScalars.lexicographicallyPrecedes(a.unicodeScalars))
+        case (.less, .string(let a), .string(let b)):
+            return .bool(a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars))
+        case (.greater, .string(let a), .string(let b)):
+            return .bool(b.unicodeScalars.lexicographicallyPrecedes(a.unicodeScalars))
         case (.contains, _, _), (.notContains, _, _):
             let found: Bool
             switch (left, right) {
@@ -216,7 +228,9 @@ struct JinjaRenderer {
         return result.partialValue
     }
 
-    private static func apply(_ filter: JinjaFilter, _ value: JinjaValue, arguments: [JinjaValue]) throws(JinjaError) -> JinjaValue {
+    private static func apply(_ filter: JinjaFilter, _ value: JinjaValue, arguments: [JinjaValue]) throws(JinjaError)
+        -> JinjaValue
+    {
         switch (filter, value) {
         case (.trim, .string(let text)): return .string(strip(text, leading: true, trailing: true))
         case (.lower, .string(let text)): return .string(text.lowercased())
@@ -249,8 +263,12 @@ struct JinjaRenderer {
         }
     }
 
-    private static func apply(_ method: JinjaStringMethod, _ value: JinjaValue, arguments: [JinjaValue]) throws(JinjaError) -> JinjaValue {
-        guard case .string(let text) = value else { throw .render(".\(method.rawValue)() applies to strings, not to a \(value.typeName)") }
+    private static func apply(_ method: JinjaStringMethod, _ value: JinjaValue, arguments: [JinjaValue])
+        throws(JinjaError) -> JinjaValue
+    {
+        guard case .string(let text) = value else {
+            throw .render(".\(method.rawValue)() applies to strings, not to a \(value.typeName)")
+        }
         let argument: String?
         switch arguments.first {
         case .string(let value)? where arguments.count == 1: argument = value
@@ -264,7 +282,8 @@ struct JinjaRenderer {
         case (.upper, nil): return .string(text.uppercased())
         case (.lower, nil): return .string(text.lowercased())
         case (.startswith, let prefix?): return .bool(text.unicodeScalars.starts(with: prefix.unicodeScalars))
-        case (.endswith, let suffix?): return .bool(text.unicodeScalars.reversed().starts(with: suffix.unicodeScalars.reversed()))
+        case (.endswith, let suffix?):
+            return .bool(text.unicodeScalars.reversed().starts(with: suffix.unicodeScalars.reversed()))
         default: throw .render(".\(method.rawValue)() was called with unsupported arguments")
         }
     }

@@ -33,9 +33,19 @@ indirect enum JinjaExpression: Sendable {
 enum JinjaUnaryOperator: Sendable { case not, minus }
 
 enum JinjaBinaryOperator: String, Sendable {
-    case add = "+", subtract = "-", multiply = "*", modulo = "%", concatenate = "~"
-    case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
-    case contains = "in", notContains = "not in"
+    case add = "+"
+    case subtract = "-"
+    case multiply = "*"
+    case modulo = "%"
+    case concatenate = "~"
+    case equal = "=="
+    case notEqual = "!="
+    case less = "<"
+    case lessOrEqual = "<="
+    case greater = ">"
+    case greaterOrEqual = ">="
+    case contains = "in"
+    case notContains = "not in"
 }
 
 /// The filters of the subset.

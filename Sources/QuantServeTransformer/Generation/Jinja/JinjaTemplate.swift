@@ -23,7 +23,9 @@ public struct JinjaTemplate: Sendable {
 
     /// The text of the template with `context`'s variables; at most `maxOutputBytes` bytes,
     /// and at most `maxSteps` nodes and expressions evaluated.
-    public func render(_ context: [String: JinjaValue], maxOutputBytes: Int = 16 << 20, maxSteps: Int = 4_000_000) throws(JinjaError) -> String {
+    public func render(_ context: [String: JinjaValue], maxOutputBytes: Int = 16 << 20, maxSteps: Int = 4_000_000)
+        throws(JinjaError) -> String
+    {
         var renderer = JinjaRenderer(context: context, maxOutputBytes: maxOutputBytes, maxSteps: maxSteps)
         return try renderer.render(nodes)
     }
