@@ -86,7 +86,8 @@ public final class ModelServer: Sendable {
 }
 
 extension ModelServer {
-    /// A model server whose versions are int8 BERT encoders sharing one compute pool.
+    /// A model server whose versions are int8 BERT encoders or, for `kind: generative` folders,
+    /// llama decoders, all sharing one compute pool.
     public static func withBertEncoder(
         configuration: ModelServerConfiguration, board: HealthStatusBoard,
         logger: Logger
@@ -94,6 +95,7 @@ extension ModelServer {
         let pool = ComputePool(threads: configuration.computeThreads)
         return ModelServer(
             configuration: configuration, board: board, logger: logger,
-            loader: bertLoader(pool: pool, maxTextBytes: configuration.maxTextBytes))
+            loader: bertLoader(pool: pool, maxTextBytes: configuration.maxTextBytes),
+            generatorLoader: llamaLoader(pool: pool, kvCacheBytes: configuration.generation.kvCacheBytes))
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import QuantServe
 
 /// `quantserve serve` options of decoder versions' continuous batching (Generate).
@@ -19,14 +20,29 @@ struct ServeGenerationOptions: ParsableArguments {
         help: "Generate: max_tokens of a request that leaves it 0 (cut to what the context leaves after the prompt).")
     var defaultMaxTokens = GenerationConfiguration().defaultMaxTokens
 
+    @Option(
+        name: .customLong("generation-kv-cache-mib"),
+        help:
+            "Generate: MiB of KV cache per decoder version, allocated at load (SmolLM2-135M: 23,040 bytes per token; the default holds 16 streams of 2,048 tokens). A version whose context does not fit once fails to load."
+    )
+    var generationKVCacheMib = GenerationConfiguration().kvCacheBytes >> 20
+
     /// The scheduler settings these options give.
     var configuration: GenerationConfiguration {
-        GenerationConfiguration(
+        var configuration = GenerationConfiguration(
             stepTokenBudget: generationStepTokens, maxRunningSequences: maxRunningGenerations,
             maxWaitingRequests: maxWaitingGenerations, defaultMaxTokens: defaultMaxTokens)
+        configuration.kvCacheBytes = generationKVCacheMib << 20
+        return configuration
     }
 
     func validate() throws {
+        let memoryMib = Int(clamping: ProcessInfo.processInfo.physicalMemory >> 20)
+        guard (1...memoryMib).contains(generationKVCacheMib) else {
+            throw ValidationError(
+                "--generation-kv-cache-mib must be between 1 and this machine's memory (\(memoryMib) MiB), not \(generationKVCacheMib)"
+            )
+        }
         do {
             try configuration.validate()
         } catch {

@@ -1,6 +1,6 @@
 """Streaming Generate through Python grpcio against a real QuantServe server.
 
-Usage: interop_generate.py --port PORT --model NAME
+Usage: interop_generate.py --port PORT --model NAME [--max-tokens N]
 
 Sends a chat to model NAME greedily and prints one JSON line: the text of every chunk, the
 token count, the finish reason's name, the usage, the versions named by the chunks, and the
@@ -22,12 +22,13 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--model", required=True)
+    parser.add_argument("--max-tokens", type=int, default=100)
     arguments = parser.parse_args()
     with grpc.insecure_channel(f"127.0.0.1:{arguments.port}") as channel:
         stub = rpc.InferenceStub(channel)
         request = pb.GenerateRequest(model=pb.ModelRef(name=arguments.model),
                                      messages=[pb.ChatMessage(role="user", content="Where is my parcel?")],
-                                     max_tokens=100)
+                                     max_tokens=arguments.max_tokens)
         chunks = list(stub.Generate(request, timeout=30))
         last = chunks[-1]
         try:

@@ -5,113 +5,140 @@ import QuantServeGRPC
 import QuantServeGRPCHTTP2
 import QuantServeTestSupport
 import QuantServeTransformer
-import Synchronization
 import Testing
 
 /// `inference.v1.Inference/Generate` on a real server on a loopback port, through our Swift
-/// client and Python grpcio. The decoder is `ScriptedDecoder` (deterministic logits, a real KV
-/// block ledger); after the llama branch merges, `streamsAChatGreedily` and the grpcio check
-/// also run against the tiny random llama through its `generatorLoader`.
+/// client and Python grpcio. The decoder is the real `LlamaDecoder` on the tiny random llama of
+/// `Tests/Python/llama_reference.py`, imported as a version folder and loaded by the loader
+/// `quantserve serve` uses (`ModelServer.llamaLoader`), wrapped only to observe it (hold a step,
+/// see sequences closed and the decoder freed). Expected tokens come from the same decoder run
+/// directly on one sequence (`TinyLlama.greedy`); the decoder's numbers are checked against
+/// numpy in `LlamaDecoderTests`.
 @Suite struct GenerateServiceTests {
-    /// The decoders the next loads get, by version (taken out as they load, so that the test
-    /// holds no reference to a loaded decoder and can see it freed).
-    final class DecoderShelf: Sendable {
-        private let decoders = Mutex<[UInt64: ScriptedDecoder]>([:])
+    /// KV cache of each version in the tests: 8 sequences of the whole context.
+    static let kvCacheBytes = 8 * TinyLlama.contextLength * TinyLlama.kvBytesPerToken
 
-        /// Puts a decoder for `version` on the shelf and returns its gate, its closed sequences
-        /// and the stream that finishes when it is freed.
+    /// A server serving the tiny llama as `smol`, a client, and what the test watches of each
+    /// version's decoder.
+    struct Fixture {
+        let server: ModelTestServer
+        let client: GRPCClient
+        let loads: ObservedLlamaLoads
+        let observations: [UInt64: DecoderObservation]
+        var repository: URL { server.models.registry.repository }
+
+        /// Imports the tiny llama as `smol`/`version`, loads it and makes it serve.
         @discardableResult
-        func put(version: UInt64, contextLength: Int = 256) -> (
-            gate: StepGate, closed: AsyncStream<DecoderSequenceID>, freed: AsyncStream<Never>, free: @Sendable () -> Int
-        ) {
-            let decoder = ScriptedDecoder(contextLength: contextLength)
-            decoders.withLock { $0[version] = decoder }
-            return (
-                decoder.gate, decoder.closed, decoder.freed,
-                { [weak decoder] in decoder.map { $0.kvBlockCount - $0.freeKVBlocks } ?? -1 }
-            )
-        }
-
-        var loader: ModelRegistry.GeneratorLoader {
-            { [self] directory in
-                guard directory.deletingLastPathComponent().lastPathComponent == "smol",
-                    let version = UInt64(directory.lastPathComponent)
-                else { return nil }
-                return decoders.withLock { $0.removeValue(forKey: version) }?.model()
-            }
+        func load(version: UInt64) async throws -> DecoderObservation {
+            let observation = loads.watch(version: version)
+            try TinyLlama.write(name: "smol", version: version, into: repository)
+            try await server.models.registry.load(name: "smol", version: version, serve: true)
+            return observation
         }
     }
 
-    static func start(_ shelf: DecoderShelf, versions: [UInt64] = [1], encoder: Bool = false) async throws
-        -> ModelTestServer
-    {
+    /// Runs `body` against a fresh server whose model `smol` serves `versions` of the tiny llama
+    /// (and, with `encoder`, the tiny BERT encoder as `tiny`), then stops the server.
+    static func withServer(
+        versions: [UInt64] = [1], encoder: Bool = false, _ body: (Fixture) async throws -> Void
+    ) async throws {
         let repository = try ModelTestServer.temporaryRepository()
-        for version in versions {
-            try FileManager.default.createDirectory(
-                at: repository.appendingPathComponent("smol/\(version)"), withIntermediateDirectories: true)
-        }
+        defer { try? FileManager.default.removeItem(at: repository) }
         if encoder { try TinyModel.write(name: "tiny", version: 1, seed: 1, into: repository) }
+        let loads = ObservedLlamaLoads(kvCacheBytes: kvCacheBytes)
         let server = try await ModelTestServer.start(
-            repository: repository, defaultModel: "smol", generatorLoader: shelf.loader)
-        for version in versions { try await server.models.registry.load(name: "smol", version: version, serve: true) }
-        if encoder { try await server.models.registry.load(name: "tiny", version: 1, serve: true) }
-        return server
+            repository: repository, defaultModel: "smol", generatorLoader: loads.loader)
+        do {
+            var fixture = Fixture(server: server, client: try await server.client(), loads: loads, observations: [:])
+            var observations: [UInt64: DecoderObservation] = [:]
+            for version in versions { observations[version] = try await fixture.load(version: version) }
+            if encoder { try await server.models.registry.load(name: "tiny", version: 1, serve: true) }
+            fixture = Fixture(server: server, client: fixture.client, loads: loads, observations: observations)
+            try await body(fixture)
+            await fixture.client.close()
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
     }
 
+    static let messages = [ChatTemplate.Message(role: "user", content: "Where is my parcel?")]
     static let chat = [ChatMessage(role: "user", content: "Where is my parcel?")]
-    static let fullScript = String(decoding: ScriptedDecoder.script, as: UTF8.self)
+    /// The reference model (the tiny llama loaded once, outside any server).
+    static let reference = Result { try TinyLlama.load() }
 
     @Test(.timeLimit(.minutes(1)))
     func streamsAChatGreedily() async throws {
-        let shelf = DecoderShelf()
-        shelf.put(version: 1)
-        let server = try await Self.start(shelf)
-        defer { Task { await server.stop() } }
-        let client = try await server.client()
-        let chunks = try await client.generate(GenerateRequest(messages: Self.chat))
-        #expect(chunks.count > 10, "streamed in chunks")
-        #expect(chunks.map(\.text).joined() == Self.fullScript)
-        #expect(chunks.allSatisfy { !$0.text.contains("\u{FFFD}") }, "no chunk cuts a character")
-        #expect(chunks.allSatisfy { $0.model == ModelRef(name: "smol", version: 1) })
-        #expect(chunks.dropLast().allSatisfy { $0.finishReason == .unspecified && $0.usage == nil })
-        let last = try #require(chunks.last)
-        #expect(last.finishReason == .stop)
-        let template = try ChatTemplate(
-            source: ScriptedDecoder.chatTemplateSource, beginToken: "<|im_start|>", endToken: "<|im_end|>")
-        let promptTokens = ScriptedDecoder.tokenizer.encode(
-            try template.render([.init(role: "user", content: "Where is my parcel?")]))
-        #expect(last.usage?.promptTokens == UInt32(promptTokens.count))
-        #expect(last.usage?.generatedTokens == UInt32(ScriptedDecoder.script.count + 1))
-        #expect((last.usage?.timeToFirstTokenSeconds ?? 0) > 0)
-        let ids = chunks.flatMap(\.tokenIds)
-        #expect(ids == ScriptedDecoder.script.map { UInt32($0) })
-        #expect(
-            try await client.generate(GenerateRequest(messages: Self.chat)).flatMap(\.tokenIds) == ids,
-            "greedy is deterministic")
+        let model = try Self.reference.get()
+        let prompt = try TinyLlama.chatPrompt(model, Self.messages)
+        let expected = try TinyLlama.greedy(model, prompt: prompt, maxTokens: 30)
+        try await Self.withServer { (fixture: Fixture) async throws in
+            let client = fixture.client
+            let chunks = try await client.generate(GenerateRequest(messages: Self.chat, maxTokens: 30))
+            let ids = chunks.flatMap(\.tokenIds)
+            #expect(ids == expected.tokens, "the served tokens are the decoder's own greedy ones")
+            #expect(chunks.count == ids.count + (expected.stopped ? 1 : 0), "one chunk per token")
+            #expect(chunks.map(\.text).joined() == model.tokenizer.decode(ids))
+            #expect(chunks.allSatisfy { $0.model == ModelRef(name: "smol", version: 1) })
+            #expect(chunks.dropLast().allSatisfy { $0.finishReason == .unspecified && $0.usage == nil })
+            let last = try #require(chunks.last)
+            #expect(last.finishReason == (expected.stopped ? .stop : .length))
+            #expect(last.usage?.promptTokens == UInt32(prompt.count))
+            #expect(last.usage?.generatedTokens == UInt32(ids.count + (expected.stopped ? 1 : 0)))
+            #expect((last.usage?.timeToFirstTokenSeconds ?? 0) > 0)
+            #expect(
+                try await client.generate(GenerateRequest(messages: Self.chat, maxTokens: 30)).flatMap(\.tokenIds)
+                    == ids, "greedy is deterministic")
 
-        let sampled = GenerateRequest(prompt: "#a", maxTokens: 20, temperature: 4, topP: 0.9, topK: 50, seed: 7)
-        let first = try await client.generate(sampled).flatMap(\.tokenIds)
-        #expect(try await client.generate(sampled).flatMap(\.tokenIds) == first, "a seed repeats")
-        var other = sampled
-        other.seed = 8
-        #expect(try await client.generate(other).flatMap(\.tokenIds) != first)
+            let sampled = GenerateRequest(
+                prompt: "Hi there", maxTokens: 20, temperature: 4, topP: 0.9, topK: 50, seed: 7)
+            let first = try await client.generate(sampled).flatMap(\.tokenIds)
+            #expect(try await client.generate(sampled).flatMap(\.tokenIds) == first, "a seed repeats")
+            var other = sampled
+            other.seed = 8
+            #expect(try await client.generate(other).flatMap(\.tokenIds) != first)
 
-        let stopped = try await client.generate(GenerateRequest(prompt: "a", maxTokens: 50, stop: ["ghi"]))
-        #expect(stopped.map(\.text).joined() == "bcdef")
-        #expect(stopped.last?.finishReason == .stop)
-        let cut = try await client.generate(GenerateRequest(prompt: "a", maxTokens: 4))
-        #expect(cut.map(\.text).joined() == "bcde")
-        #expect(cut.last?.finishReason == .length)
-        #expect(cut.last?.usage?.generatedTokens == 4)
+            let cut = try await client.generate(GenerateRequest(messages: Self.chat, maxTokens: 4))
+            #expect(cut.flatMap(\.tokenIds) == Array(expected.tokens.prefix(4)))
+            #expect(cut.last?.finishReason == .length)
+            #expect(cut.last?.usage?.generatedTokens == 4)
+            let text = model.tokenizer.decode(expected.tokens)
+            let stop = String(text.dropFirst(2).prefix(3))
+            let stopped = try await client.generate(GenerateRequest(messages: Self.chat, maxTokens: 30, stop: [stop]))
+            #expect(stopped.map(\.text).joined() == String(text[..<text.range(of: stop)!.lowerBound]))
+            #expect(stopped.last?.finishReason == .stop)
+        }
+    }
+
+    /// Concurrent streams (decoding in shared steps as they overlap) each get the tokens they make alone.
+    @Test(.timeLimit(.minutes(1)))
+    func concurrentStreamsMatchTheirLoneRuns() async throws {
+        let model = try Self.reference.get()
+        let prompts = ["Hi", "Where is my parcel?", "abc def ghi jkl", "The order 42 never came"]
+        let expected = try prompts.map {
+            try TinyLlama.greedy(model, prompt: model.tokenizer.encode($0), maxTokens: 24)
+        }
+        try await Self.withServer { (fixture: Fixture) async throws in
+            let client = fixture.client
+            let calls = prompts.map { prompt in
+                Task { try await client.generate(GenerateRequest(prompt: prompt, maxTokens: 24)).flatMap(\.tokenIds) }
+            }
+            for (call, expected) in zip(calls, expected) { #expect(try await call.value == expected.tokens) }
+            #expect(try #require(fixture.observations[1]).usedBlocks == 0, "every block returned")
+        }
     }
 
     @Test(.timeLimit(.minutes(1)))
     func refusesBadRequestsWithClearStatuses() async throws {
-        let shelf = DecoderShelf()
-        shelf.put(version: 1, contextLength: 64)
-        let server = try await Self.start(shelf, encoder: true)
-        defer { Task { await server.stop() } }
-        let client = try await server.client()
+        try await Self.withServer(encoder: true) { (fixture: Fixture) async throws in
+            try await Self.refusals(fixture.client)
+        }
+    }
+
+    /// Each bad request gets its status and a message naming what is wrong (the tiny llama's
+    /// context is 64 tokens; `tiny` is an encoder).
+    static func refusals(_ client: GRPCClient) async throws {
         let cases: [(GenerateRequest, Status.Code, String)] = [
             (GenerateRequest(), .invalidArgument, "neither messages nor a prompt"),
             (GenerateRequest(messages: Self.chat, prompt: "x"), .invalidArgument, "both"),
@@ -146,101 +173,155 @@ import Testing
     /// A client that resets its stream frees the sequence's blocks at the next step.
     @Test(.timeLimit(.minutes(1)))
     func resetStreamFreesItsBlocks() async throws {
-        let shelf = DecoderShelf()
-        let decoder = shelf.put(version: 1)
-        let server = try await Self.start(shelf)
-        defer { Task { await server.stop() } }
-        let client = try await server.client()
-        decoder.gate.hold(afterSteps: 1)
-        var closed = decoder.closed.makeAsyncIterator()
-        let first = try await client.serverStreaming(
-            InferenceMethods.generate, request: GenerateRequest(prompt: "#", maxTokens: 200),
-            responseType: GenerateChunk.self
-        ) { response in
-            var iterator = response.messages.makeAsyncIterator()
-            return try await iterator.next()
-        }  // returning early resets the stream
-        #expect(first?.text == "a")
-        // Frames of one connection are handled in order: once this call is answered, the
-        // server has handled the reset (and cancelled the generation's task).
-        _ = try? await client.generate(GenerateRequest())
-        decoder.gate.release()
-        _ = await closed.next()
-        #expect(decoder.free() == 0, "every block returned")
+        let model = try Self.reference.get()
+        let expected = try TinyLlama.greedy(model, prompt: TinyLlama.chatPrompt(model, Self.messages), maxTokens: 30)
+        try await Self.withServer { (fixture: Fixture) async throws in
+            let observation = try #require(fixture.observations[1])
+            observation.gate.hold(afterSteps: 1)
+            var closed = observation.closed.makeAsyncIterator()
+            let first = try await fixture.client.serverStreaming(
+                InferenceMethods.generate, request: GenerateRequest(messages: Self.chat, maxTokens: 30),
+                responseType: GenerateChunk.self
+            ) { response in
+                var iterator = response.messages.makeAsyncIterator()
+                return try await iterator.next()
+            }  // returning early resets the stream
+            #expect(first?.tokenIds == Array(expected.tokens.prefix(1)))
+            // Frames of one connection are handled in order: once this call is answered, the
+            // server has handled the reset (and cancelled the generation's task).
+            _ = try? await fixture.client.generate(GenerateRequest())
+            observation.gate.release()
+            _ = await closed.next()
+            #expect(observation.usedBlocks == 0, "every block returned")
+        }
     }
 
     @Test(.timeLimit(.minutes(1)))
     func passedDeadlineEndsTheCallAndFreesBlocks() async throws {
-        let shelf = DecoderShelf()
-        let decoder = shelf.put(version: 1)
-        let server = try await Self.start(shelf)
-        defer { Task { await server.stop() } }
-        let client = try await server.client()
-        decoder.gate.hold(afterSteps: 1)
-        var closed = decoder.closed.makeAsyncIterator()
-        var blocked = decoder.gate.blocked.makeAsyncIterator()
-        let call = Task {
-            await statusCode {
-                try await client.generate(GenerateRequest(prompt: "#", maxTokens: 200), timeout: .seconds(1))
+        try await Self.withServer { (fixture: Fixture) async throws in
+            let observation = try #require(fixture.observations[1])
+            observation.gate.hold(afterSteps: 1)
+            var closed = observation.closed.makeAsyncIterator()
+            var blocked = observation.gate.blocked.makeAsyncIterator()
+            let client = fixture.client
+            let call = Task {
+                await statusCode {
+                    try await client.generate(GenerateRequest(messages: Self.chat, maxTokens: 30), timeout: .seconds(1))
+                }
             }
+            _ = await blocked.next()  // the sequence is generating; its second step waits
+            #expect(await call.value == .deadlineExceeded)
+            observation.gate.release()
+            _ = await closed.next()
+            #expect(observation.usedBlocks == 0)
         }
-        _ = await blocked.next()  // the sequence is generating; its second step waits
-        #expect(await call.value == .deadlineExceeded)
-        decoder.gate.release()
-        _ = await closed.next()
-        #expect(decoder.free() == 0)
     }
 
     /// A generation keeps its version through a swap and an unload, to its last token; the
     /// unloaded version (its decoder and KV cache) is freed when that generation ends.
     @Test(.timeLimit(.minutes(1)))
     func hotSwapDuringGenerationFailsNoStream() async throws {
-        let shelf = DecoderShelf()
-        let old = shelf.put(version: 1)
-        let server = try await Self.start(shelf)
-        defer { Task { await server.stop() } }
-        old.gate.hold(afterSteps: 3)
-        let client = try await server.client()
-        let running = Task { try await client.generate(GenerateRequest(messages: Self.chat)) }
-        var blocked = old.gate.blocked.makeAsyncIterator()
-        _ = await blocked.next()
-        shelf.put(version: 2)
-        try FileManager.default.createDirectory(
-            at: server.models.registry.repository.appendingPathComponent("smol/2"), withIntermediateDirectories: true)
-        try await server.models.registry.load(name: "smol", version: 2, serve: true)
-        try server.models.registry.unload(name: "smol", version: 1)
-        let fresh = try await client.generate(GenerateRequest(messages: Self.chat))
-        #expect(fresh.allSatisfy { $0.model?.version == 2 })
-        old.gate.release()
-        let chunks = try await running.value
-        #expect(chunks.allSatisfy { $0.model?.version == 1 })
-        #expect(chunks.map(\.text).joined() == Self.fullScript)
-        #expect(chunks.last?.finishReason == .stop)
-        for await _ in old.freed {}  // ends when the old decoder is freed
+        let model = try Self.reference.get()
+        let expected = try TinyLlama.greedy(model, prompt: TinyLlama.chatPrompt(model, Self.messages), maxTokens: 30)
+        try await Self.withServer { (fixture: Fixture) async throws in
+            let old = try #require(fixture.observations[1])
+            old.gate.hold(afterSteps: 3)
+            let client = fixture.client
+            let running = Task { try await client.generate(GenerateRequest(messages: Self.chat, maxTokens: 30)) }
+            var blocked = old.gate.blocked.makeAsyncIterator()
+            _ = await blocked.next()
+            try await fixture.load(version: 2)
+            try fixture.server.models.registry.unload(name: "smol", version: 1)
+            let fresh = try await client.generate(GenerateRequest(messages: Self.chat, maxTokens: 30))
+            #expect(fresh.allSatisfy { $0.model?.version == 2 })
+            #expect(fresh.flatMap(\.tokenIds) == expected.tokens)
+            old.gate.release()
+            let chunks = try await running.value
+            #expect(chunks.allSatisfy { $0.model?.version == 1 })
+            #expect(chunks.flatMap(\.tokenIds) == expected.tokens)
+            #expect(chunks.last?.finishReason == (expected.stopped ? .stop : .length))
+            for await _ in old.freed {}  // ends when the old decoder is freed
+        }
     }
 
     @Test(.timeLimit(.minutes(1)))
     func grpcioStreamsAGeneration() async throws {
-        let shelf = DecoderShelf()
-        shelf.put(version: 1)
-        let server = try await Self.start(shelf)
-        defer { Task { await server.stop() } }
+        let model = try Self.reference.get()
+        let expected = try TinyLlama.greedy(model, prompt: TinyLlama.chatPrompt(model, Self.messages), maxTokens: 30)
+        try await Self.withServer { (fixture: Fixture) async throws in
+            try await Self.expectGRPCIOGeneration(port: fixture.server.port, model: model, expected: expected)
+        }
+    }
+
+    /// `quantserve serve` itself, on a repository holding the tiny llama imported by
+    /// `quantserve import gguf`, streams the same generation to grpcio.
+    @Test(.timeLimit(.minutes(1)), .tags(.subprocess))
+    func quantserveServesAnImportedGGUF() async throws {
+        let quantserve = try Prerequisite.quantserve.require()
+        let model = try Self.reference.get()
+        let expected = try TinyLlama.greedy(model, prompt: TinyLlama.chatPrompt(model, Self.messages), maxTokens: 30)
+        let repository = try TemporaryDirectory(prefix: "serve-gguf")
+        defer { repository.remove() }
+        let imported = try ChildProcess(
+            quantserve, ["import", "gguf", try TinyLlama.gguf().path, repository.appendingPathComponent("smol/1").path])
+        for await _ in imported.lines {}
+        #expect(await imported.exitStatus() == 0)
+        let server = try ChildProcess(
+            quantserve,
+            [
+                "serve", "--port", "0", "--model-repository", repository.url.path, "--default-model", "smol",
+                "--generation-kv-cache-mib", "1", "--compute-threads", "2",
+            ])
+        defer { server.terminate() }
+        var lines = server.lines.makeAsyncIterator()
+        var port: Int?
+        while port == nil, let line = await lines.next() { port = ServeCommandTests.port(inServingLine: line) }
+        try await Self.expectGRPCIOGeneration(
+            port: try #require(port, "quantserve never logged its address"), model: model, expected: expected)
+    }
+
+    /// Runs `interop_generate.py` (grpcio) against the tiny llama served as `smol` on `port`
+    /// and checks its report against `expected`.
+    static func expectGRPCIOGeneration(
+        port: Int, model: GenerativeModel, expected: (tokens: [UInt32], stopped: Bool)
+    ) async throws {
         let process = try PythonScript.start(
-            "interop_generate.py", arguments: ["--port", "\(server.port)", "--model", "smol"])
+            "interop_generate.py", arguments: ["--port", "\(port)", "--model", "smol", "--max-tokens", "30"])
         var output: [String] = []
         for await line in process.lines { output.append(line) }
         #expect(await process.exitStatus() == 0, "\(output.joined(separator: "\n"))")
         let lastLine = try #require(output.last)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(lastLine.utf8)) as? [String: Any])
         let texts = try #require(report["texts"] as? [String])
-        #expect(texts.count > 10)
-        #expect(texts.joined() == Self.fullScript)
-        #expect(report["tokens"] as? Int == ScriptedDecoder.script.count)
-        #expect(report["finish_reason"] as? String == "FINISH_REASON_STOP")
+        #expect(texts.joined() == model.tokenizer.decode(expected.tokens))
+        #expect(report["tokens"] as? Int == expected.tokens.count)
+        #expect(
+            report["finish_reason"] as? String == (expected.stopped ? "FINISH_REASON_STOP" : "FINISH_REASON_LENGTH"))
         #expect(report["unset_before_last"] as? Bool == true)
-        #expect(report["generated_tokens"] as? Int == ScriptedDecoder.script.count + 1)
+        #expect(report["generated_tokens"] as? Int == expected.tokens.count + (expected.stopped ? 1 : 0))
         #expect(report["versions"] as? [Int] == [1])
         #expect(report["empty_status"] as? String == "INVALID_ARGUMENT")
+    }
+
+    /// A KV budget that cannot hold one sequence of the context fails the load, saying so.
+    @Test(.timeLimit(.minutes(1)))
+    func kvBudgetBelowTheContextFailsTheLoad() async throws {
+        let repository = try TemporaryDirectory(prefix: "small-kv")
+        defer { repository.remove() }
+        try TinyLlama.write(name: "smol", version: 1, into: repository.url)
+        let loader = LlamaVersionLoader(
+            pool: ModelTestServer.pool, kvCacheBytes: (TinyLlama.contextLength - 16) * TinyLlama.kvBytesPerToken)
+        #expect(
+            throws: LlamaVersionError.kvBudgetBelowContext(
+                budgetBytes: 48 * 256, contextLength: 64, bytesPerToken: TinyLlama.kvBytesPerToken)
+        ) { _ = try loader.load(repository.appendingPathComponent("smol/1")) }
+        #expect(
+            LlamaVersionError.kvBudgetBelowContext(budgetBytes: 48 * 256, contextLength: 64, bytesPerToken: 256)
+                .description.contains("--generation-kv-cache-mib"))
+        let encoderFolder = try TemporaryDirectory(prefix: "encoder")
+        defer { encoderFolder.remove() }
+        try TinyModel.write(name: "tiny", version: 1, seed: 1, into: encoderFolder.url)
+        #expect(try loader.load(encoderFolder.appendingPathComponent("tiny/1")) == nil, "an encoder is not taken")
     }
 }
 

@@ -1,11 +1,12 @@
 import Foundation
 import QuantServe
 import QuantServeTransformer
+import Synchronization
 import Testing
 
 /// The continuous-batching scheduler over `ScriptedDecoder` (a deterministic test double with a
-/// real KV block ledger). After the merge of the llama branch, the decoder-independent checks
-/// here stay on the double; `GenerateServiceTests` gains a run on the tiny random llama.
+/// real KV block ledger), for the decoder-independent checks that need exact scripted text;
+/// `GenerateServiceTests` runs Generate through the real llama decoder (the tiny random llama).
 struct GenerationSchedulerTests {
     struct Outcome {
         var text = ""
@@ -183,21 +184,32 @@ struct GenerationSchedulerTests {
         #expect(decoder.stepEntryCounts.count < 10, "stopped long before max_tokens")
     }
 
+    /// A clock the test moves by hand.
+    final class ManualClock: Sendable {
+        private let instant = Mutex(ContinuousClock.now)
+        var now: ContinuousClock.Instant { instant.withLock { $0 } }
+        func advance(by duration: Duration) { instant.withLock { $0 = $0.advanced(by: duration) } }
+    }
+
     @Test func passedDeadlineEndsTheStream() async throws {
         let decoder = ScriptedDecoder()
-        let scheduler = try GenerationScheduler(model: decoder.model(), configuration: .init(), name: "test")
+        let clock = ManualClock()
+        let scheduler = try GenerationScheduler(
+            model: decoder.model(), configuration: .init(), name: "test", now: { clock.now })
         defer { scheduler.stop() }
-        // Every step after the first waits until the deadline has passed: the stream cannot
-        // reach max_tokens first, whenever the scheduler gets to it.
         decoder.gate.hold(afterSteps: 1)
+        var blocked = decoder.gate.blocked.makeAsyncIterator()
         var request = Self.request("#", maxTokens: 200)
-        request.deadline = .now + .milliseconds(50)
+        request.deadline = clock.now + .seconds(1)
         let stream = try scheduler.submit(request)
-        // The event under test is the deadline itself passing.
-        try await Task.sleep(until: request.deadline!, clock: .continuous)
+        _ = await blocked.next()  // generating, and its deadline not passed: its second step waits
+        clock.advance(by: .seconds(2))
         decoder.gate.release()
-        await #expect(throws: GenerationError.self) { _ = try await Self.collect(stream) }
+        await #expect(throws: GenerationError.deadlineExceeded(generatedTokens: 2)) {
+            _ = try await Self.collect(stream)
+        }
         #expect(decoder.freeKVBlocks == decoder.kvBlockCount)
+        #expect(decoder.stepEntryCounts.count == 2, "ended at the first step after the deadline")
     }
 
     @Test func stopEndsEveryGenerationWithCancelled() async throws {

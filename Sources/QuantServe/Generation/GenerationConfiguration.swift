@@ -10,6 +10,9 @@ public struct GenerationConfiguration: Sendable, Hashable {
     public var maxWaitingRequests: Int
     /// `max_tokens` when a request leaves it 0 (then also cut to what the context leaves).
     public var defaultMaxTokens: Int
+    /// Bytes of each decoder version's KV cache (see `LlamaVersionLoader`); a version whose
+    /// context does not fit in it once fails to load.
+    public var kvCacheBytes = LlamaVersionLoader.defaultKVCacheBytes
 
     public init(
         stepTokenBudget: Int = 256, maxRunningSequences: Int = 32, maxWaitingRequests: Int = 64,
@@ -30,5 +33,6 @@ public struct GenerationConfiguration: Sendable, Hashable {
         }
         guard maxWaitingRequests >= 0 else { throw .invalidConfiguration("waiting requests must be at least 0") }
         guard defaultMaxTokens >= 1 else { throw .invalidConfiguration("the default max_tokens must be at least 1") }
+        guard kvCacheBytes >= 1 << 20 else { throw .invalidConfiguration("the KV cache budget must be at least 1 MiB") }
     }
 }

@@ -35,11 +35,19 @@ public final class GenerationScheduler: @unchecked Sendable {
     private var waiting = Deque<Job>()
     private var active: [Job] = []
 
-    /// A scheduler for `model`; its thread is named after `name`.
-    public init(model: GenerativeModel, configuration: GenerationConfiguration, name: String) throws(GenerationError) {
+    /// The time deadlines and the first token are measured against.
+    private let now: @Sendable () -> ContinuousClock.Instant
+
+    /// A scheduler for `model`; its thread is named after `name`. `now` tells the time (tests pass
+    /// a clock they advance, to pass a deadline without waiting for it).
+    public init(
+        model: GenerativeModel, configuration: GenerationConfiguration, name: String,
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+    ) throws(GenerationError) {
         try configuration.validate()
         self.model = model
         self.configuration = configuration
+        self.now = now
         let thread = Thread { [self] in runLoop() }
         thread.name = "generate \(name)"
         thread.start()
@@ -140,7 +148,7 @@ public final class GenerationScheduler: @unchecked Sendable {
     }
 
     private func dropCancelledAndExpired() {
-        let now = ContinuousClock.now
+        let now = now()
         for job in active + Array(waiting) {
             if job.cancelledSeen {
                 remove(job)
@@ -238,7 +246,7 @@ public final class GenerationScheduler: @unchecked Sendable {
     private func advance(_ job: Job, logits: [Float]) {
         let token = job.sampler.next(logits)
         job.generated += 1
-        if job.firstToken == nil { job.firstToken = .now }
+        if job.firstToken == nil { job.firstToken = now() }
         if model.endTokens.contains(token) {
             finish(job, .stop)
             return

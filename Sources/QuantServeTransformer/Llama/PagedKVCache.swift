@@ -1,3 +1,4 @@
+import Foundation
 import QuantServeKernels
 import Synchronization
 
@@ -48,8 +49,12 @@ public final class PagedKVCache: @unchecked Sendable {
         self.headDimension = headDimension
         blockElements = 2 * layers * kvHeads * headDimension * PagedAttention.blockTokens
         bytesPerToken = 2 * 2 * layers * kvHeads * headDimension
-        storage = UnsafeMutablePointer<UInt16>.allocate(capacity: max(blockCount * blockElements, 1))
-        storage.initialize(repeating: 0, count: max(blockCount * blockElements, 1))
+        // calloc: a large cache comes zeroed from the kernel page by page, so memory is resident
+        // only once blocks are used (a server's whole budget is not touched at load).
+        guard let zeroed = calloc(max(blockCount * blockElements, 1), MemoryLayout<UInt16>.stride) else {
+            fatalError("PagedKVCache: cannot allocate \(blockCount) blocks of \(blockElements) fp16 values")
+        }
+        storage = zeroed.bindMemory(to: UInt16.self, capacity: max(blockCount * blockElements, 1))
         state = Mutex(State(freeBlocks: (0..<Int32(blockCount)).reversed()))
     }
 
@@ -59,7 +64,7 @@ public final class PagedKVCache: @unchecked Sendable {
     }
 
     deinit {
-        storage.deallocate()
+        free(storage)
     }
 
     /// Blocks not owned by any sequence.
