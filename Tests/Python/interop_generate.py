@@ -1,8 +1,8 @@
 """Streaming Generate through Python grpcio against a real QuantServe server.
 
-Usage: interop_generate.py --port PORT --model NAME [--max-tokens N]
+Usage: interop_generate.py --port PORT --model NAME [--max-tokens N] [--content TEXT]
 
-Sends a chat to model NAME greedily and prints one JSON line: the text of every chunk, the
+Sends a chat (one user turn, TEXT) to model NAME greedily and prints one JSON line: the text of every chunk, the
 token count, the finish reason's name, the usage, the versions named by the chunks, and the
 status of a Generate without messages or prompt.
 """
@@ -23,11 +23,12 @@ def main():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--model", required=True)
     parser.add_argument("--max-tokens", type=int, default=100)
+    parser.add_argument("--content", default="Where is my parcel?")
     arguments = parser.parse_args()
     with grpc.insecure_channel(f"127.0.0.1:{arguments.port}") as channel:
         stub = rpc.InferenceStub(channel)
         request = pb.GenerateRequest(model=pb.ModelRef(name=arguments.model),
-                                     messages=[pb.ChatMessage(role="user", content="Where is my parcel?")],
+                                     messages=[pb.ChatMessage(role="user", content=arguments.content)],
                                      max_tokens=arguments.max_tokens)
         chunks = list(stub.Generate(request, timeout=30))
         last = chunks[-1]

@@ -49,9 +49,18 @@ enum TinyLlama {
         let description: String
     }
 
+    /// Serializes `greedy`: a decoder takes one step at a time, and tests run in parallel.
+    private static let stepping = Mutex(())
+
     /// The greedy continuation of `prompt` computed on the decoder directly, one sequence alone:
     /// its tokens (the end token excluded) and whether an end token stopped it before `maxTokens`.
     static func greedy(_ model: GenerativeModel, prompt: [UInt32], maxTokens: Int) throws -> (
+        tokens: [UInt32], stopped: Bool
+    ) {
+        try stepping.withLock { _ in try greedyAlone(model, prompt: prompt, maxTokens: maxTokens) }
+    }
+
+    private static func greedyAlone(_ model: GenerativeModel, prompt: [UInt32], maxTokens: Int) throws -> (
         tokens: [UInt32], stopped: Bool
     ) {
         let decoder = model.decoder

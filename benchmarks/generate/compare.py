@@ -127,6 +127,7 @@ def compare_greedy(args):
         print(f"{p['id']:16} {mark}  ours={text!r}  llama.cpp={ref['text']!r}", flush=True)
     channel.close()
     share = matched / len(prompts)
+    os.makedirs(RESULTS, exist_ok=True)
     with open(os.path.join(RESULTS, "generate-compare-greedy.jsonl"), "w") as f:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
