@@ -96,6 +96,8 @@ extension ModelServer {
         return ModelServer(
             configuration: configuration, board: board, logger: logger,
             loader: bertLoader(pool: pool, maxTextBytes: configuration.maxTextBytes),
-            generatorLoader: llamaLoader(pool: pool, kvCacheBytes: configuration.generation.kvCacheBytes))
+            generatorLoader: llamaLoader(
+                pool: pool, kvCacheBytes: configuration.generation.kvCacheBytes,
+                preciseDownProjection: configuration.generation.preciseDownProjection))
     }
 }

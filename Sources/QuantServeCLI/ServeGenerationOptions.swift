@@ -27,12 +27,20 @@ struct ServeGenerationOptions: ParsableArguments {
     )
     var generationKVCacheMib = GenerationConfiguration().kvCacheBytes >> 20
 
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "Generate: quantize the decoder's down-projection input (SwiGLU's output, the largest outliers) to 16 bits instead of 8: closer to float, little decode cost."
+    )
+    var generationPreciseDownProjection = true
+
     /// The scheduler settings these options give.
     var configuration: GenerationConfiguration {
         var configuration = GenerationConfiguration(
             stepTokenBudget: generationStepTokens, maxRunningSequences: maxRunningGenerations,
             maxWaitingRequests: maxWaitingGenerations, defaultMaxTokens: defaultMaxTokens)
         configuration.kvCacheBytes = generationKVCacheMib << 20
+        configuration.preciseDownProjection = generationPreciseDownProjection
         return configuration
     }
 

@@ -286,6 +286,16 @@ import Testing
             port: try #require(port, "quantserve never logged its address"), model: model, expected: expected)
     }
 
+    /// A KV budget flag out of range stops `quantserve serve` before it loads anything, saying why.
+    @Test(.timeLimit(.minutes(1)), .tags(.subprocess), arguments: ["0", "-5", "\(Int32.max)"])
+    func quantserveRefusesAKVBudgetOutOfRange(mebibytes: String) async throws {
+        let process = try ChildProcess(
+            try Prerequisite.quantserve.require(), ["serve", "--port", "0", "--generation-kv-cache-mib=\(mebibytes)"])
+        let (status, output) = await process.run()
+        #expect(status != 0)
+        #expect(output.contains("--generation-kv-cache-mib must be between 1 and this machine's memory"), "\(output)")
+    }
+
     /// Runs `interop_generate.py` (grpcio) against the tiny llama served as `smol` on `port`
     /// and checks its report against `expected`.
     static func expectGRPCIOGeneration(

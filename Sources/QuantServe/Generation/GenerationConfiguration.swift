@@ -13,6 +13,8 @@ public struct GenerationConfiguration: Sendable, Hashable {
     /// Bytes of each decoder version's KV cache (see `LlamaVersionLoader`); a version whose
     /// context does not fit in it once fails to load.
     public var kvCacheBytes = LlamaVersionLoader.defaultKVCacheBytes
+    /// Whether decoders quantize the down projection's input to 16 bits (see `LlamaVersionLoader`).
+    public var preciseDownProjection = true
 
     public init(
         stepTokenBudget: Int = 256, maxRunningSequences: Int = 32, maxWaitingRequests: Int = 64,

@@ -16,10 +16,16 @@ public struct LlamaVersionLoader: Sendable {
     public let pool: ComputePool
     /// The bytes of each version's KV cache (whole 16-token blocks of it).
     public let kvCacheBytes: Int
+    /// Whether the down projection's input (SwiGLU's output, the activations with the largest
+    /// outliers) is quantized to 16 bits instead of 8 (`LlamaDecoder.preciseDownProjection`).
+    public let preciseDownProjection: Bool
 
-    public init(pool: ComputePool, kvCacheBytes: Int = Self.defaultKVCacheBytes) {
+    public init(
+        pool: ComputePool, kvCacheBytes: Int = Self.defaultKVCacheBytes, preciseDownProjection: Bool = true
+    ) {
         self.pool = pool
         self.kvCacheBytes = kvCacheBytes
+        self.preciseDownProjection = preciseDownProjection
     }
 
     /// The loader `ModelRegistry` calls for every version folder.
@@ -41,7 +47,8 @@ public struct LlamaVersionLoader: Sendable {
                 budgetBytes: kvCacheBytes, contextLength: configuration.contextLength, bytesPerToken: bytesPerToken)
         }
         let model = try folder.model()
-        let decoder = LlamaDecoder(model: model, cacheBlocks: blocks, pool: pool)
+        let decoder = LlamaDecoder(
+            model: model, cacheBlocks: blocks, pool: pool, preciseDownProjection: preciseDownProjection)
         return GenerativeModel(
             decoder: decoder, tokenizer: folder.tokenizer, chatTemplate: try Self.chatTemplate(of: folder),
             endTokens: try Self.endTokens(of: folder), weightBytes: model.memoryBytes)
@@ -138,7 +145,10 @@ public enum LlamaVersionError: Error, Sendable, Equatable, CustomStringConvertib
 
 extension ModelServer {
     /// The loader of llama decoder versions on `pool`, each with a KV cache of `kvCacheBytes`.
-    public static func llamaLoader(pool: ComputePool, kvCacheBytes: Int) -> ModelRegistry.GeneratorLoader {
-        LlamaVersionLoader(pool: pool, kvCacheBytes: kvCacheBytes).generatorLoader
+    public static func llamaLoader(pool: ComputePool, kvCacheBytes: Int, preciseDownProjection: Bool = true)
+        -> ModelRegistry.GeneratorLoader
+    {
+        LlamaVersionLoader(pool: pool, kvCacheBytes: kvCacheBytes, preciseDownProjection: preciseDownProjection)
+            .generatorLoader
     }
 }
