@@ -270,6 +270,29 @@ struct ModelFolderTests {
         try manifest.write(to: folder.model)
         #expect(throws: ModelError.unsupportedArchitecture("llama")) { try load(folder) }
 
+        #expect(original.formatVersion == 2)
+        #expect(
+            original.quantization.outlierChannels
+                == ModelManifest.OutlierChannelSelection(count: 2, roles: QuantizationOptions.outlierRoles))
+        manifest = original
+        manifest.formatVersion = 1
+        try manifest.write(to: folder.model)
+        #expect(throws: ModelError.invalidManifest("outlier_channels needs format_version 2, not 1")) {
+            try load(folder)
+        }
+
+        manifest = original
+        manifest.formatVersion = 3
+        try manifest.write(to: folder.model)
+        #expect(
+            throws: ModelError.invalidManifest("format_version 3, expected 1 or 2 (a newer quantserve wrote it?)")
+        ) { try load(folder) }
+
+        manifest = original
+        manifest.quantization.outlierChannels = nil
+        try manifest.write(to: folder.model)
+        #expect(throws: ModelError.unexpectedTensor("layers.0.attention.output.outlier_weight")) { try load(folder) }
+
         manifest = original
         manifest.maxSequence = 301
         try manifest.write(to: folder.model)

@@ -26,6 +26,10 @@ public enum ModelQuantizer {
 
         var smoothing: ModelManifest.Smoothing?
         var activationMaxima: [LinearSite: [Float]] = [:]
+        guard (0...min(64, model.config.hidden)).contains(options.outlierChannels) else {
+            throw ModelError.invalidSource(
+                "\(options.outlierChannels) outlier channels per layer is outside 0...\(min(64, model.config.hidden))")
+        }
         let outlierRoles = QuantizationOptions.outlierRoles.filter { !options.floatLayers.contains($0) }
         let outliers =
             options.outlierChannels > 0 && !outlierRoles.isEmpty
