@@ -4,7 +4,8 @@ extension LinearLayer {
     /// `input[rows] = LayerNorm(input[rows])` in place (the residual stream keeps the fp32
     /// values), then `output = epilogue(layer(input))` as `apply` does. Int8 layers quantize the
     /// rows in the same kernel that normalizes them (`Int8Linear.normalizeAndQuantize`), with
-    /// this layer's input multiplier; fp32 layers normalize, then apply.
+    /// this layer's input multiplier, then add its outlier channels from the normalized fp32 rows;
+    /// fp32 layers normalize, then apply.
     func applyNormalized(
         _ input: UnsafeMutablePointer<Float>, rows: Int, norm: LayerNormWeights, epsilon: Float,
         output: UnsafeMutablePointer<Float>, epilogue: GemmEpilogue = [], scratch: LinearScratch, pool: ComputePool?
@@ -15,6 +16,7 @@ extension LinearLayer {
                 input, rows: rows, gamma: norm.gamma.pointer, beta: norm.beta.pointer, epsilon: epsilon,
                 into: scratch.quantized, multiplier: inputMultiplier?.pointer, pool: pool)
             layer.apply(quantized: scratch.quantized, output: output, epilogue: epilogue, pool: pool)
+            outliers?.accumulate(input, rows: rows, inFeatures: inFeatures, into: output)
         case .float:
             normalize(input, rows: rows, norm: norm, epsilon: epsilon, pool: pool)
             apply(input, rows: rows, output: output, epilogue: epilogue, scratch: scratch, pool: pool)
@@ -39,6 +41,7 @@ extension LinearLayer {
                 quantized: scratch.quantized, output: inner, epilogue: .gelu, quantizingOutputFor: downLayer,
                 into: innerQuantized, multiplier: down.inputMultiplier?.pointer)
             downLayer.apply(quantized: innerQuantized, output: x, epilogue: .accumulate)
+            down.outliers?.accumulate(inner, rows: rows, inFeatures: down.inFeatures, into: x)
             return
         }
         applyNormalized(
