@@ -16,6 +16,9 @@ import QuantServeKernels
 public final class LlamaDecoder: TokenDecoder, @unchecked Sendable {
     /// Query tokens of one attention task: a long prefill is cut so its heads spread over threads.
     static let attentionChunkTokens = 32
+    /// Tokens of a step up to which the model's 4-bit layers (if it has them) run instead of the
+    /// int8 GEMMs: a few tokens are bound by reading the weights, more by computing with them.
+    static let fourBitMaximumTokens = 4
 
     /// The model's weights.
     public let model: LlamaModel
