@@ -15,7 +15,10 @@ void qs_q4_quantize_activations(const float *x, size_t k, int8_t *values, float 
         const float inverse = top > 0.0f ? 127.0f / top : 0.0f;
         int32_t total = 0;
         for (size_t i = 0; i < QS_Q4_BLOCK; i++) {
-            float q = nearbyintf(block[i] * inverse);
+            // Round to nearest even without a libm call: adding and removing 1.5 · 2^23 leaves
+            // the integer nearest to |v| ≤ 127.5 (ties to even), as nearbyintf does.
+            const float shifted = block[i] * inverse + 12582912.0f;
+            float q = shifted - 12582912.0f;
             q = q > 127.0f ? 127.0f : (q < -127.0f ? -127.0f : q);
             values[b * QS_Q4_BLOCK + i] = (int8_t)q;
             total += (int32_t)q;
