@@ -36,7 +36,7 @@ extension LlamaDecoder {
         let threads = pool?.threadCount ?? 1
         let attentionScratch = scratch.attention.floats(taskScratch * threads)
 
-        let fourBit = tokens <= Self.fourBitMaximumTokens ? model.fourBitBlocks : nil
+        let fourBit = tokens <= fourBitMaximumTokens ? model.fourBitBlocks : nil
         plan.blockTables.withUnsafeBufferPointer { tables in
             for (index, block) in model.blocks.enumerated() {
                 let layer = cache.layer(index)

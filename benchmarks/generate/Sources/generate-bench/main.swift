@@ -8,7 +8,7 @@
 //   generate-bench --model FILE.gguf [--threads 1 2] [--prompt 512] [--decode-prompt 128]
 //                  [--generate 128] [--streams 1 16] [--repetitions 2] [--four-bit]
 // --four-bit keeps the blocks' Q4_1 weights at 4 bits for decode steps of up to 4 tokens
-// (LlamaModel fourBitDecode).
+// (LlamaModel fourBitDecode; --four-bit-max-tokens N moves that bound).
 import Foundation
 import QuantServeKernels
 import QuantServeTransformer
@@ -22,6 +22,7 @@ struct Options {
     var streams = [1, 16]
     var repetitions = 2
     var fourBit = false
+    var fourBitMaximumTokens = 4
 
     init(arguments: [String]) {
         var index = 0
@@ -43,6 +44,8 @@ struct Options {
             case "--generate": generate = values().first.flatMap(Int.init) ?? generate
             case "--streams": streams = values().compactMap { Int($0) }
             case "--four-bit": fourBit = true
+            case "--four-bit-max-tokens":
+                fourBitMaximumTokens = values().first.flatMap(Int.init) ?? fourBitMaximumTokens
             case "--repetitions": repetitions = max(1, values().first.flatMap(Int.init) ?? repetitions)
             default:
                 FileHandle.standardError.write(Data("generate-bench: unknown argument \(flag)\n".utf8))
@@ -103,7 +106,9 @@ for threads in options.threads {
     let pool = ComputePool(threads: threads)
     let maximumStreams = options.streams.max() ?? 1
     let blocksPerStream = (max(options.prompt, options.decodePrompt + options.generate) + 15) / 16
-    let decoder = LlamaDecoder(model: model, cacheBlocks: blocksPerStream * maximumStreams, pool: pool)
+    let decoder = LlamaDecoder(
+        model: model, cacheBlocks: blocksPerStream * maximumStreams, pool: pool,
+        fourBitMaximumTokens: options.fourBitMaximumTokens)
 
     // Prefill: one prompt in one step, best of the repetitions (after one warm-up).
     var best = Double.infinity
