@@ -14,6 +14,7 @@
 #define QS_SOFTMAX_FUNC qs_softmax_f32_avx2
 #define QS_ADD_LAYERNORM_FUNC qs_add_layernorm_f32_avx2
 #define QS_QUANTIZE_FUNC qs_quantize_rows_avx2
+#define QS_ADD_LAYERNORM_QUANTIZE_FUNC qs_add_layernorm_quantize_avx2
 #define QS_LANES 8
 typedef __m256 qs_vec;
 typedef __m256i qs_ivec;
@@ -87,4 +88,9 @@ void qs_add_layernorm_f32_avx2(float *x, const float *residual, size_t rows, siz
     __builtin_trap();
 }
 void qs_quantize_rows_avx2(const qs_quantize_job *job) { (void)job; __builtin_trap(); }
+void qs_add_layernorm_quantize_avx2(float *x, const float *residual, const float *gamma, const float *beta,
+                                    float epsilon, const qs_quantize_job *job) {
+    (void)x; (void)residual; (void)gamma; (void)beta; (void)epsilon; (void)job;
+    __builtin_trap();
+}
 #endif

@@ -14,6 +14,7 @@
 #define QS_SOFTMAX_FUNC qs_softmax_f32_avx512
 #define QS_ADD_LAYERNORM_FUNC qs_add_layernorm_f32_avx512
 #define QS_QUANTIZE_FUNC qs_quantize_rows_avx512
+#define QS_ADD_LAYERNORM_QUANTIZE_FUNC qs_add_layernorm_quantize_avx512
 #define QS_LANES 16
 typedef __m512 qs_vec;
 typedef __m512i qs_ivec;
@@ -66,4 +67,9 @@ void qs_add_layernorm_f32_avx512(float *x, const float *residual, size_t rows, s
     __builtin_trap();
 }
 void qs_quantize_rows_avx512(const qs_quantize_job *job) { (void)job; __builtin_trap(); }
+void qs_add_layernorm_quantize_avx512(float *x, const float *residual, const float *gamma, const float *beta,
+                                      float epsilon, const qs_quantize_job *job) {
+    (void)x; (void)residual; (void)gamma; (void)beta; (void)epsilon; (void)job;
+    __builtin_trap();
+}
 #endif

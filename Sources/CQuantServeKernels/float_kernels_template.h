@@ -2,7 +2,7 @@
 // float_kernels_avx512.c and float_kernels_avx2.c after they define:
 //   QS_FK_ATTR                                  the target attribute of every function
 //   QS_GELU_FUNC, QS_EXP_FUNC, QS_ERF_FUNC, QS_SOFTMAX_FUNC, QS_ADD_LAYERNORM_FUNC,
-//   QS_QUANTIZE_FUNC                            the public names
+//   QS_QUANTIZE_FUNC, QS_ADD_LAYERNORM_QUANTIZE_FUNC  the public names
 //   qs_vec, qs_ivec, qs_mask, QS_LANES          float vector, int32 vector, tail mask, lanes
 //   qs_tail_mask(n)                             the mask of the first n lanes (0 < n < QS_LANES)
 //   qs_load / qs_store, qs_load_tail(p, mask, fill) / qs_store_tail(p, mask, v)
@@ -72,55 +72,79 @@ QS_FK_ATTR void QS_SOFTMAX_FUNC(float *row, size_t n) {
     if (tail) qs_store_tail(row + body, mask, QS_MUL(qs_load_tail(row + body, mask, 0.0f), factor));
 }
 
+/// The running minimum and maximum of the values a row will be quantized from (`v = x`, or
+/// `x * multiplier`), NaN ignored, starting at 0: the first pass of QS_QUANTIZE_FUNC.
+typedef struct qs_row_range {
+    qs_vec low, high;
+} qs_row_range;
+
+/// Adds lanes `v` (already zero outside a tail's mask) to `range`, exactly as the quantizer's pass does.
+QS_FK_ATTR static inline void qs_row_range_add(qs_row_range *range, qs_vec v) {
+    range->low = QS_MIN(v, range->low);  // v < low ? v : low, NaN ignored
+    range->high = QS_MAX(v, range->high);
+}
+
+/// One row of QS_ADD_LAYERNORM_FUNC. With `range`, each result (times `multiplier`, when given)
+/// also goes into the quantization range, so the row needs no separate pass for it.
+QS_FK_ATTR static inline void qs_add_layernorm_row(float *row, const float *add, size_t cols, const float *gamma,
+                                                   const float *beta, float epsilon, const float *multiplier,
+                                                   qs_row_range *range) {
+    const size_t tail = cols % QS_LANES, body = cols - tail;
+    const qs_mask mask = qs_tail_mask(tail ? tail : 1);
+    qs_vec sums = QS_SET1(0.0f);
+    if (add) {
+        for (size_t i = 0; i < body; i += QS_LANES) {
+            const qs_vec v = QS_ADD(qs_load(row + i), qs_load(add + i));
+            qs_store(row + i, v);
+            sums = QS_ADD(sums, v);
+        }
+        if (tail) {
+            const qs_vec v = QS_ADD(qs_load_tail(row + body, mask, 0.0f), qs_load_tail(add + body, mask, 0.0f));
+            qs_store_tail(row + body, mask, v);
+            sums = QS_ADD(sums, v);
+        }
+    } else {
+        for (size_t i = 0; i < body; i += QS_LANES) sums = QS_ADD(sums, qs_load(row + i));
+        if (tail) sums = QS_ADD(sums, qs_load_tail(row + body, mask, 0.0f));
+    }
+    const float mean = qs_reduce_add(sums) / (float)cols;
+    const qs_vec center = QS_SET1(mean);
+
+    qs_vec squares = QS_SET1(0.0f);
+    for (size_t i = 0; i < body; i += QS_LANES) {
+        const qs_vec deviation = QS_SUB(qs_load(row + i), center);
+        squares = QS_FMADD(deviation, deviation, squares);
+    }
+    if (tail) {
+        const qs_vec deviation = qs_zero_tail(QS_SUB(qs_load_tail(row + body, mask, 0.0f), center), mask);
+        squares = QS_FMADD(deviation, deviation, squares);
+    }
+    const qs_vec factor = QS_SET1(1.0f / sqrtf(qs_reduce_add(squares) / (float)cols + epsilon));
+
+    for (size_t i = 0; i < body; i += QS_LANES) {
+        const qs_vec normalized = QS_MUL(QS_SUB(qs_load(row + i), center), factor);
+        const qs_vec result = QS_FMADD(normalized, qs_load(gamma + i), qs_load(beta + i));
+        qs_store(row + i, result);
+        if (range) qs_row_range_add(range, multiplier ? QS_MUL(result, qs_load(multiplier + i)) : result);
+    }
+    if (tail) {
+        const qs_vec normalized = QS_MUL(QS_SUB(qs_load_tail(row + body, mask, 0.0f), center), factor);
+        const qs_vec result = QS_FMADD(normalized, qs_load_tail(gamma + body, mask, 0.0f),
+                                       qs_load_tail(beta + body, mask, 0.0f));
+        qs_store_tail(row + body, mask, result);
+        if (range) {
+            const qs_vec v = multiplier ? QS_MUL(result, qs_load_tail(multiplier + body, mask, 0.0f)) : result;
+            qs_row_range_add(range, qs_zero_tail(v, mask));
+        }
+    }
+}
+
 QS_FK_ATTR void QS_ADD_LAYERNORM_FUNC(float *x, const float *residual, size_t rows, size_t cols,
                                       const float *gamma, const float *beta, float epsilon) {
     if (cols == 0) return;
-    const size_t tail = cols % QS_LANES, body = cols - tail;
-    const qs_mask mask = qs_tail_mask(tail ? tail : 1);
-    for (size_t r = 0; r < rows; r++) {
-        float *row = x + r * cols;
-        qs_vec sums = QS_SET1(0.0f);
-        if (residual) {
-            const float *add = residual + r * cols;
-            for (size_t i = 0; i < body; i += QS_LANES) {
-                const qs_vec v = QS_ADD(qs_load(row + i), qs_load(add + i));
-                qs_store(row + i, v);
-                sums = QS_ADD(sums, v);
-            }
-            if (tail) {
-                const qs_vec v = QS_ADD(qs_load_tail(row + body, mask, 0.0f), qs_load_tail(add + body, mask, 0.0f));
-                qs_store_tail(row + body, mask, v);
-                sums = QS_ADD(sums, v);
-            }
-        } else {
-            for (size_t i = 0; i < body; i += QS_LANES) sums = QS_ADD(sums, qs_load(row + i));
-            if (tail) sums = QS_ADD(sums, qs_load_tail(row + body, mask, 0.0f));
-        }
-        const float mean = qs_reduce_add(sums) / (float)cols;
-        const qs_vec center = QS_SET1(mean);
-
-        qs_vec squares = QS_SET1(0.0f);
-        for (size_t i = 0; i < body; i += QS_LANES) {
-            const qs_vec deviation = QS_SUB(qs_load(row + i), center);
-            squares = QS_FMADD(deviation, deviation, squares);
-        }
-        if (tail) {
-            const qs_vec deviation = qs_zero_tail(QS_SUB(qs_load_tail(row + body, mask, 0.0f), center), mask);
-            squares = QS_FMADD(deviation, deviation, squares);
-        }
-        const qs_vec factor = QS_SET1(1.0f / sqrtf(qs_reduce_add(squares) / (float)cols + epsilon));
-
-        for (size_t i = 0; i < body; i += QS_LANES) {
-            const qs_vec normalized = QS_MUL(QS_SUB(qs_load(row + i), center), factor);
-            qs_store(row + i, QS_FMADD(normalized, qs_load(gamma + i), qs_load(beta + i)));
-        }
-        if (tail) {
-            const qs_vec normalized = QS_MUL(QS_SUB(qs_load_tail(row + body, mask, 0.0f), center), factor);
-            const qs_vec result = QS_FMADD(normalized, qs_load_tail(gamma + body, mask, 0.0f),
-                                           qs_load_tail(beta + body, mask, 0.0f));
-            qs_store_tail(row + body, mask, result);
-        }
-    }
+    for (size_t r = 0; r < rows; r++)
+        qs_add_layernorm_row(x + r * cols, residual ? residual + r * cols : NULL, cols, gamma, beta, epsilon, NULL,
+                             NULL);
 }
 
 // MARK: - Activation quantization (no contraction: every operation rounds as in Swift)
@@ -161,45 +185,60 @@ QS_FK_ATTR static inline qs_ivec qs_quantize_levels(qs_vec v, qs_vec inverse, qs
     return QS_TO_INT(stepped);
 }
 
-QS_FK_ATTR void QS_QUANTIZE_FUNC(const qs_quantize_job *job) {
-    const size_t cols = job->cols, tail = cols % QS_LANES, body = cols - tail;
+/// Quantizes row `r` of `job` from `x` (its `cols` floats) whose value range `range` holds.
+QS_FK_ATTR static inline void qs_quantize_row(const qs_quantize_job *job, size_t r, const float *x,
+                                              const qs_row_range *range) {
+    const size_t cols = job->cols, tail = cols % QS_LANES;
     const qs_mask mask = qs_tail_mask(tail ? tail : 1);
     const float levels = job->precise ? 65535.0f : 255.0f;
     const size_t element_bytes = job->element_bytes, row_bytes = job->output_row_bytes;
     const float *multiplier = job->multiplier;
+    const qs_row_quantization q =
+        qs_row_quantization_make(qs_reduce_min(range->low), qs_reduce_max(range->high), levels);
+    job->scales[r] = q.scale;
+    job->zero_points[r] = (int32_t)q.zero_point;
+
+    unsigned char *first = (unsigned char *)job->output + (job->precise ? 2 * r : r) * row_bytes;
+    unsigned char *second = first + row_bytes;
+    const qs_vec inverse = QS_SET1(q.inverse_scale), zero_point = QS_SET1(q.zero_point), top = QS_SET1(levels);
+    for (size_t i = 0; i < cols; i += QS_LANES) {
+        const size_t count = cols - i < QS_LANES ? cols - i : QS_LANES;
+        const qs_ivec values = qs_quantize_levels(qs_quantize_input(x, multiplier, i, count < QS_LANES ? &mask : NULL),
+                                                  inverse, zero_point, top);
+        if (job->precise) {
+            qs_store_levels(first + i * element_bytes, element_bytes, QS_SHIFT_RIGHT(values, 8), count);
+            qs_store_levels(second + i * element_bytes, element_bytes, QS_AND(values, 0xFF), count);
+        } else {
+            qs_store_levels(first + i * element_bytes, element_bytes, values, count);
+        }
+    }
+    const size_t used = cols * element_bytes;
+    memset(first + used, 0, row_bytes - used);
+    if (job->precise) memset(second + used, 0, row_bytes - used);
+}
+
+QS_FK_ATTR void QS_QUANTIZE_FUNC(const qs_quantize_job *job) {
+    const size_t cols = job->cols, tail = cols % QS_LANES, body = cols - tail;
+    const qs_mask mask = qs_tail_mask(tail ? tail : 1);
+    const float *multiplier = job->multiplier;
     for (size_t r = 0; r < job->rows; r++) {
         const float *x = job->input + r * job->input_stride;
-        qs_vec low = QS_SET1(0.0f), high = QS_SET1(0.0f);
-        for (size_t i = 0; i < body; i += QS_LANES) {
-            const qs_vec v = qs_quantize_input(x, multiplier, i, NULL);
-            low = QS_MIN(v, low);  // v < low ? v : low, NaN ignored
-            high = QS_MAX(v, high);
-        }
-        if (tail) {
-            const qs_vec v = qs_quantize_input(x, multiplier, body, &mask);  // zero lanes change nothing
-            low = QS_MIN(v, low);
-            high = QS_MAX(v, high);
-        }
-        const qs_row_quantization q = qs_row_quantization_make(qs_reduce_min(low), qs_reduce_max(high), levels);
-        job->scales[r] = q.scale;
-        job->zero_points[r] = (int32_t)q.zero_point;
+        qs_row_range range = {QS_SET1(0.0f), QS_SET1(0.0f)};
+        for (size_t i = 0; i < body; i += QS_LANES) qs_row_range_add(&range, qs_quantize_input(x, multiplier, i, NULL));
+        if (tail) qs_row_range_add(&range, qs_quantize_input(x, multiplier, body, &mask));  // zero lanes change nothing
+        qs_quantize_row(job, r, x, &range);
+    }
+}
 
-        unsigned char *first = (unsigned char *)job->output + (job->precise ? 2 * r : r) * row_bytes;
-        unsigned char *second = first + row_bytes;
-        const qs_vec inverse = QS_SET1(q.inverse_scale), zero_point = QS_SET1(q.zero_point), top = QS_SET1(levels);
-        for (size_t i = 0; i < cols; i += QS_LANES) {
-            const size_t count = cols - i < QS_LANES ? cols - i : QS_LANES;
-            const qs_ivec values = qs_quantize_levels(qs_quantize_input(x, multiplier, i, count < QS_LANES ? &mask : NULL),
-                                                      inverse, zero_point, top);
-            if (job->precise) {
-                qs_store_levels(first + i * element_bytes, element_bytes, QS_SHIFT_RIGHT(values, 8), count);
-                qs_store_levels(second + i * element_bytes, element_bytes, QS_AND(values, 0xFF), count);
-            } else {
-                qs_store_levels(first + i * element_bytes, element_bytes, values, count);
-            }
-        }
-        const size_t used = cols * element_bytes;
-        memset(first + used, 0, row_bytes - used);
-        if (job->precise) memset(second + used, 0, row_bytes - used);
+QS_FK_ATTR void QS_ADD_LAYERNORM_QUANTIZE_FUNC(float *x, const float *residual, const float *gamma, const float *beta,
+                                               float epsilon, const qs_quantize_job *job) {
+    const size_t cols = job->cols, stride = job->input_stride;
+    if (cols == 0) return;
+    for (size_t r = 0; r < job->rows; r++) {
+        float *row = x + r * stride;
+        qs_row_range range = {QS_SET1(0.0f), QS_SET1(0.0f)};
+        qs_add_layernorm_row(row, residual ? residual + r * stride : NULL, cols, gamma, beta, epsilon,
+                             job->multiplier, &range);
+        qs_quantize_row(job, r, row, &range);
     }
 }

@@ -26,6 +26,12 @@ struct QuantizeCommand: ParsableCommand {
     @Flag(help: "Quantize without activation smoothing.")
     var noSmoothing = false
 
+    @Option(
+        help:
+            "Input channels per int8 attention.qkv, attention.output and ffn.down layer run in fp32 beside the GEMM (the largest after smoothing; 0: none)."
+    )
+    var outlierChannels: Int = 2
+
     @Flag(
         help:
             "Keep the word embeddings in F32 instead of int8 rows with a scale per row (F32 anyway with --float-layers all)."
@@ -60,7 +66,7 @@ struct QuantizeCommand: ParsableCommand {
     func run() throws {
         var options = QuantizationOptions(
             smoothingAlpha: noSmoothing ? nil : smoothingAlpha, threads: threads,
-            int8WordEmbeddings: floatWordEmbeddings ? false : nil)
+            int8WordEmbeddings: floatWordEmbeddings ? false : nil, outlierChannels: outlierChannels)
         options.floatLayers = try parseFloatLayers()
         options.heads = try parseHeads()
         if let knowledgeBase {

@@ -259,7 +259,7 @@ public final class Int8Linear: Sendable {
     }
 
     /// Runs `body` for `0..<count` on the pool, or inline without one.
-    private static func forEach(_ count: Int, pool: ComputePool?, _ body: (Int) -> Void) {
+    static func forEach(_ count: Int, pool: ComputePool?, _ body: (Int) -> Void) {
         if let pool, count > 1 {
             pool.parallelFor(count, body)
         } else {

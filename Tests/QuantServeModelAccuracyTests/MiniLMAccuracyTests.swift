@@ -81,7 +81,7 @@ extension ModelAccuracyTests {
         }
 
         /// int8 against the float64 reference over every fixture sentence (3 to 256 tokens): the
-        /// budget docs/architecture.md states, minimum cosine 0.99 and mean 0.998.
+        /// budget docs/architecture.md states (issue 13), minimum cosine 0.996 and mean 0.999.
         @Test func int8EmbeddingsStayWithinTheAccuracyBudget() throws {
             let reference = try Self.fixtureReference.get()
             #expect(reference.ids.count >= 100)
@@ -101,8 +101,8 @@ extension ModelAccuracyTests {
             let summary =
                 "int8 vs reference over \(cosines.count) sentences: min cosine \(minimum) (sentence \(worst), "
                 + "\(reference.ids[worst].count) tokens), mean \(mean)"
-            #expect(minimum >= 0.99, "\(summary)")
-            #expect(mean >= 0.998, "\(summary)")
+            #expect(minimum >= 0.996, "\(summary)")
+            #expect(mean >= 0.999, "\(summary)")
         }
 
         @Test func fullPrecisionPathMatchesTheReference() throws {

@@ -176,8 +176,10 @@ struct LlamaDecoderTests {
         #expect(decoder.freeKVBlocks == 4)
     }
 
-    @Test("SmolLM2-135M-Instruct: greedy continuation equals the numpy reference's")
-    func smolLM2Greedy() throws {
+    @Test(
+        "SmolLM2-135M-Instruct: greedy continuation equals the numpy reference's (int8 decode, and 4-bit Q4_1 decode)",
+        arguments: [false, true])
+    func smolLM2Greedy(fourBitDecode: Bool) throws {
         let url = try GGUFReaderTests.smolLM2()
         let file = try GGUFFile(url: url)
         let tokenizer = try BPETokenizer(gguf: file)
@@ -193,7 +195,9 @@ struct LlamaDecoderTests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
         let expected = try #require(object["tokens"] as? [Int]).map(UInt32.init)
 
-        let decoder = LlamaDecoder(model: try LlamaModel(gguf: file), cacheBlocks: 8, pool: ComputePool(threads: 2))
+        let model = try LlamaModel(gguf: file, fourBitDecode: fourBitDecode)
+        #expect((model.fourBitBlocks != nil) == fourBitDecode, "SmolLM2's block weights are all Q4_1")
+        let decoder = LlamaDecoder(model: model, cacheBlocks: 8, pool: ComputePool(threads: 2))
         let sequence = decoder.openSequence()
         var next = prompt
         var generated: [UInt32] = []

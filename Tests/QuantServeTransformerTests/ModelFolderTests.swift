@@ -96,11 +96,20 @@ struct ModelFolderTests {
             ? [Float](repeating: 1, count: 32) : try quantized.floats("layers.1.attention.qkv.smooth")
         #expect(smoothingAlpha != nil || !quantized.tensorNames.contains("layers.1.attention.qkv.smooth"))
         #expect(multipliers.allSatisfy { $0 > 0 && $0.isFinite })
+        // The 2 outlier channels: zeros in the int8 matrix, their exact columns beside it.
+        let outliers = try quantized.integers("layers.1.attention.qkv.outliers")
+        let outlierWeights = try quantized.floats("layers.1.attention.qkv.outlier_weight")
+        #expect(outliers.count == 2 && outlierWeights.count == 2 * 96)
         for row in 0..<32 {
             let fused = 32 + row
             let stored = (0..<32).map { Float(qkv[fused * 32 + $0]) }
             #expect(stored.contains { abs($0) == 127 }, "row \(fused) does not use the full int8 range")
             for column in 0..<32 {
+                if let index = outliers.firstIndex(of: column) {
+                    #expect(stored[column] == 0)
+                    #expect(outlierWeights[index * 96 + fused] == key[row * 32 + column])
+                    continue
+                }
                 let reconstructed = stored[column] * scales[fused] * multipliers[column]
                 let bound = scales[fused] / 2 * multipliers[column] * 1.0001
                 #expect(abs(reconstructed - key[row * 32 + column]) <= bound)
@@ -269,6 +278,29 @@ struct ModelFolderTests {
         manifest.architecture = "llama"
         try manifest.write(to: folder.model)
         #expect(throws: ModelError.unsupportedArchitecture("llama")) { try load(folder) }
+
+        #expect(original.formatVersion == 2)
+        #expect(
+            original.quantization.outlierChannels
+                == ModelManifest.OutlierChannelSelection(count: 2, roles: QuantizationOptions.outlierRoles))
+        manifest = original
+        manifest.formatVersion = 1
+        try manifest.write(to: folder.model)
+        #expect(throws: ModelError.invalidManifest("outlier_channels needs format_version 2, not 1")) {
+            try load(folder)
+        }
+
+        manifest = original
+        manifest.formatVersion = 3
+        try manifest.write(to: folder.model)
+        #expect(
+            throws: ModelError.invalidManifest("format_version 3, expected 1 or 2 (a newer quantserve wrote it?)")
+        ) { try load(folder) }
+
+        manifest = original
+        manifest.quantization.outlierChannels = nil
+        try manifest.write(to: folder.model)
+        #expect(throws: ModelError.unexpectedTensor("layers.0.attention.output.outlier_weight")) { try load(folder) }
 
         manifest = original
         manifest.maxSequence = 301

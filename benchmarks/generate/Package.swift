@@ -17,7 +17,10 @@ let package = Package(
             dependencies: [
                 .product(name: "QuantServeTransformer", package: "QuantServe"),
                 .product(name: "QuantServeKernels", package: "QuantServe"),
-            ]
+            ],
+            // Optimized even in debug builds: the untimed greedy choice between steps scans
+            // 16 × 49,152 logits, slow at -Onone.
+            swiftSettings: [.unsafeFlags(["-O"])]
         ),
         .executableTarget(
             name: "generate-score",

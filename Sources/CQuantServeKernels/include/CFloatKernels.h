@@ -76,4 +76,16 @@ typedef struct qs_quantize_job {
 void qs_quantize_rows_avx512(const qs_quantize_job *job);
 void qs_quantize_rows_avx2(const qs_quantize_job *job);
 
+/// Add + layer norm fused with the quantization of its result for the next GEMM: for each of
+/// `job->rows` rows of `job->cols` floats at `x` (`job->input_stride` floats apart; `residual`,
+/// when not NULL, in the same layout), x = LayerNorm(x + residual) in place exactly as
+/// qs_add_layernorm_f32_<isa>, then the row is quantized exactly as qs_quantize_rows_<isa> with
+/// `job->input = x` would, its value range gathered while the results are stored (no separate
+/// pass over the row). `job->input` is not read. The fp32 results and the integers are
+/// bit-identical to the two kernels run one after the other on the same path.
+void qs_add_layernorm_quantize_avx512(float *x, const float *residual, const float *gamma, const float *beta,
+                                      float epsilon, const qs_quantize_job *job);
+void qs_add_layernorm_quantize_avx2(float *x, const float *residual, const float *gamma, const float *beta,
+                                    float epsilon, const qs_quantize_job *job);
+
 #endif

@@ -9,6 +9,7 @@
 #include "CFloatKernels.h"
 #include "CAttention.h"
 #include "CPagedAttention.h"
+#include "CQ4Gemv.h"
 
 // MARK: - CPU features
 

@@ -32,6 +32,7 @@ extension BertEncoder {
     private struct BlockWorkspace {
         let inner: UnsafeMutablePointer<Float>  // rows × intermediate: feed-forward inner activations
         let linear: LinearScratch
+        let innerQuantized: QuantizedActivations  // the inner activations quantized for the down projection
 
         static func floats(rows: Int, config: BertConfig) -> Int {
             rows * (2 * config.intermediate + config.hidden)
@@ -43,6 +44,7 @@ extension BertEncoder {
             linear = LinearScratch(
                 quantized: QuantizedActivations(reservingRows: rows, features: config.intermediate),
                 staging: staging, result: staging + rows * config.intermediate)
+            innerQuantized = QuantizedActivations(reservingRows: rows, features: config.intermediate)
         }
     }
 
@@ -156,6 +158,13 @@ extension BertEncoder {
         workspace: BlockWorkspace, pool: ComputePool?, recorder: ActivationRangeRecorder?
     ) {
         embedTokens(batch.tokenIds, positions: positions, rows: rows, into: buffers.hidden)
+        if recorder == nil {
+            weights.layers[0].qkv.applyNormalized(
+                buffers.hidden + rows.lowerBound * config.hidden, rows: rows.count, norm: weights.embeddingNorm,
+                epsilon: Float(config.layerNormEps), output: buffers.qkv + rows.lowerBound * 3 * config.hidden,
+                scratch: workspace.linear, pool: pool)
+            return
+        }
         normalize(buffers.hidden, rows: rows, norm: weights.embeddingNorm, pool: pool)
         project(
             weights.layers[0].qkv, site: LinearSite(layer: 0, role: .attentionQKV), input: buffers.hidden,
@@ -207,6 +216,10 @@ extension BertEncoder {
             layer.attentionOutput, site: LinearSite(layer: index, role: .attentionOutput), input: buffers.context,
             rows: rows, output: buffers.hidden, epilogue: .accumulate, workspace: workspace, pool: pool,
             recorder: recorder)
+        if recorder == nil {
+            finishLayerFused(index, rows: rows, buffers: buffers, workspace: workspace, pool: pool)
+            return
+        }
         normalize(buffers.hidden, rows: rows, norm: layer.attentionNorm, pool: pool)
         let inner = workspace.inner - rows.lowerBound * width
         project(
@@ -221,6 +234,27 @@ extension BertEncoder {
                 weights.layers[index + 1].qkv, site: LinearSite(layer: index + 1, role: .attentionQKV),
                 input: buffers.hidden, rows: rows, output: buffers.qkv, workspace: workspace, pool: pool,
                 recorder: recorder)
+        }
+    }
+
+    /// `finishLayer` after the attention-output projection, each layer norm fused with the
+    /// quantization of the next projection's input and the GELU output quantized for the down
+    /// projection as it is produced (`LinearLayer+Fused`): every activation is written once.
+    private func finishLayerFused(
+        _ index: Int, rows: Range<Int>, buffers: Buffers, workspace: BlockWorkspace, pool: ComputePool?
+    ) {
+        let layer = weights.layers[index]
+        let hidden = buffers.hidden + rows.lowerBound * config.hidden
+        let epsilon = Float(config.layerNormEps)
+        layer.ffnUp.applyFeedForward(
+            normalizing: hidden, rows: rows.count, norm: layer.attentionNorm, epsilon: epsilon, down: layer.ffnDown,
+            inner: workspace.inner, innerQuantized: workspace.innerQuantized, scratch: workspace.linear, pool: pool)
+        if index + 1 < weights.layers.count {
+            weights.layers[index + 1].qkv.applyNormalized(
+                hidden, rows: rows.count, norm: layer.ffnNorm, epsilon: epsilon,
+                output: buffers.qkv + rows.lowerBound * 3 * config.hidden, scratch: workspace.linear, pool: pool)
+        } else {
+            normalize(buffers.hidden, rows: rows, norm: layer.ffnNorm, pool: pool)
         }
     }
 

@@ -63,7 +63,8 @@ public final class BertEncoder: Sendable {
             file: file, config: manifest.config,
             floatLayers: Set(manifest.quantization.floatLayers),
             smoothed: manifest.quantization.smoothing != nil, path: kernelPath,
-            int8WordEmbeddings: manifest.quantization.wordEmbeddings != nil)
+            int8WordEmbeddings: manifest.quantization.wordEmbeddings != nil,
+            outlierChannels: manifest.quantization.outlierChannels)
         self.init(manifest: manifest, weights: weights, tokenizer: tokenizer, pool: pool, maxTextBytes: maxTextBytes)
     }
 

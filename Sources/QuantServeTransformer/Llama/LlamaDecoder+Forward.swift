@@ -8,6 +8,7 @@ final class LlamaStepScratch: @unchecked Sendable {
     let gateUp = ScratchArena(), activation = ScratchArena(), rotation = ScratchArena(), logits = ScratchArena()
     let attention = ScratchArena()
     let quantized = QuantizedActivations()
+    let blockQuantized = Q8BlockActivations()
 }
 
 extension LlamaDecoder {
@@ -35,12 +36,13 @@ extension LlamaDecoder {
         let threads = pool?.threadCount ?? 1
         let attentionScratch = scratch.attention.floats(taskScratch * threads)
 
+        let fourBit = tokens <= fourBitMaximumTokens ? model.fourBitBlocks : nil
         plan.blockTables.withUnsafeBufferPointer { tables in
             for (index, block) in model.blocks.enumerated() {
                 let layer = cache.layer(index)
+                let small = fourBit?[index]
                 rmsNorm(hidden, rows: tokens, weight: block.attentionNorm, into: normed)
-                block.qkv.quantize(normed, rows: tokens, into: quantized, pool: pool)
-                block.qkv.apply(quantized: quantized, output: qkv, pool: pool)
+                project(normed, rows: tokens, block.qkv, small?.qkv, output: qkv)
                 forEach(plan.entries.count) { entryIndex in
                     let entry = plan.entries[entryIndex]
                     PagedAttention.append(
@@ -53,16 +55,14 @@ extension LlamaDecoder {
                 attend(
                     tasks, plan: plan, qkv: qkv, context: context, tables: tables.baseAddress!, layer: layer,
                     scratch: attentionScratch, scratchStride: taskScratch)
-                block.attentionOutput.quantize(context, rows: tokens, into: quantized, pool: pool)
-                block.attentionOutput.apply(quantized: quantized, output: hidden, epilogue: .accumulate, pool: pool)
+                project(context, rows: tokens, block.attentionOutput, small?.attentionOutput, output: hidden, add: true)
 
                 rmsNorm(hidden, rows: tokens, weight: block.ffnNorm, into: normed)
-                block.gateUp.quantize(normed, rows: tokens, into: quantized, pool: pool)
-                block.gateUp.apply(quantized: quantized, output: gateUp, pool: pool)
+                project(normed, rows: tokens, block.gateUp, small?.gateUp, output: gateUp)
                 swiGLU(gateUp, rows: tokens, inner: inner, into: activation)
-                block.down.quantize(
-                    activation, rows: tokens, into: quantized, precise: preciseDownProjection, pool: pool)
-                block.down.apply(quantized: quantized, output: hidden, epilogue: .accumulate, pool: pool)
+                project(
+                    activation, rows: tokens, block.down, small?.down, output: hidden, add: true,
+                    precise: preciseDownProjection)
             }
         }
 
@@ -79,6 +79,21 @@ extension LlamaDecoder {
         model.outputHead.quantize(normed, rows: entries, into: quantized, pool: pool)
         model.outputHead.apply(quantized: quantized, output: logits, pool: pool)
         return (0..<entries).map { Array(UnsafeBufferPointer(start: logits + $0 * vocabulary, count: vocabulary)) }
+    }
+
+    /// `output (+)= input · Wᵀ` through the 4-bit layer when there is one, else the int8 layer
+    /// (`precise`: 16-bit activations there, see `Int8Linear.quantize`).
+    private func project(
+        _ input: UnsafeMutablePointer<Float>, rows: Int, _ int8: Int8Linear, _ fourBit: Q4BlockLinear?,
+        output: UnsafeMutablePointer<Float>, add: Bool = false, precise: Bool = false
+    ) {
+        if let fourBit {
+            scratch.blockQuantized.quantize(input, rows: rows, features: fourBit.inFeatures)
+            fourBit.apply(scratch.blockQuantized, output: output, accumulate: add, pool: pool)
+        } else {
+            int8.quantize(input, rows: rows, into: scratch.quantized, precise: precise, pool: pool)
+            int8.apply(quantized: scratch.quantized, output: output, epilogue: add ? .accumulate : [], pool: pool)
+        }
     }
 
     /// Each token's embedding row (int8 × scale) and its RoPE angles at its absolute position.

@@ -28,10 +28,18 @@ public final class LlamaDecoder: TokenDecoder, @unchecked Sendable {
     /// RoPE frequencies `base^(-2i/headDimension)` for each pair i.
     let inverseFrequencies: [Double]
     let scratch = LlamaStepScratch()
+    /// Tokens of a step up to which the model's 4-bit layers (if it has them) run instead of the
+    /// int8 GEMMs: a few tokens are bound by reading the weights, many by computing with them.
+    public let fourBitMaximumTokens: Int
 
     /// A decoder over `model` with a cache of `cacheBlocks` blocks of `PagedAttention.blockTokens`
     /// tokens, splitting work over `pool` (the calling thread alone when nil).
-    public init(model: LlamaModel, cacheBlocks: Int, pool: ComputePool? = nil, preciseDownProjection: Bool = false) {
+    /// `fourBitMaximumTokens`: see the property.
+    public init(
+        model: LlamaModel, cacheBlocks: Int, pool: ComputePool? = nil, preciseDownProjection: Bool = false,
+        fourBitMaximumTokens: Int = 4
+    ) {
+        self.fourBitMaximumTokens = fourBitMaximumTokens
         let configuration = model.configuration
         self.model = model
         cache = PagedKVCache(

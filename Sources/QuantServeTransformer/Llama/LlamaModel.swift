@@ -18,6 +18,17 @@ public final class LlamaModel: Sendable {
     let blocks: [LlamaBlock]
     let outputNorm: [Float]
     let outputHead: Int8Linear
+    /// The blocks' linear layers kept as the file's 4-bit Q4_1 blocks, for decode steps of a few
+    /// tokens (`LlamaDecoder.fourBitMaximumTokens`); nil unless asked for and every one is Q4_1.
+    let fourBitBlocks: [LlamaFourBitBlock]?
+
+    /// One decoder block's linear layers as 4-bit Q4_1 blocks (fused as in `LlamaBlock`).
+    struct LlamaFourBitBlock: Sendable {
+        let qkv: Q4BlockLinear
+        let attentionOutput: Q4BlockLinear
+        let gateUp: Q4BlockLinear
+        let down: Q4BlockLinear
+    }
 
     /// One decoder block's weights.
     struct LlamaBlock: Sendable {
@@ -30,7 +41,9 @@ public final class LlamaModel: Sendable {
     }
 
     /// Builds the model from a validated GGUF file; throws when a tensor is missing or misshapen.
-    public init(gguf file: GGUFFile, path: KernelPath = .selected) throws {
+    /// With `fourBitDecode`, when every block's linear layers are Q4_1 in the file, they are also
+    /// kept as 4-bit blocks for small decode steps (`Q4BlockLinear`; 0.625 bytes per weight more).
+    public init(gguf file: GGUFFile, path: KernelPath = .selected, fourBitDecode: Bool = false) throws {
         let configuration = try LlamaConfiguration(gguf: file)
         try Self.checkTensors(of: file, configuration)
         self.configuration = configuration
@@ -79,6 +92,7 @@ public final class LlamaModel: Sendable {
                     down: try linear([(prefix + "ffn_down.weight", hidden)], inFeatures: configuration.intermediate)))
         }
         self.blocks = blocks
+        fourBitBlocks = fourBitDecode ? try Self.fourBitBlocks(of: file, configuration, path: path) : nil
         outputNorm = try floats("output_norm.weight")
 
         let vocabulary = configuration.vocabularySize
@@ -93,6 +107,40 @@ public final class LlamaModel: Sendable {
                 weights: table.values, scales: table.scales, bias: nil, outFeatures: vocabulary,
                 inFeatures: hidden, path: path)
         }
+    }
+
+    /// The blocks' linear layers as 4-bit Q4_1 blocks, or nil when one of them is not Q4_1.
+    private static func fourBitBlocks(
+        of file: GGUFFile, _ configuration: LlamaConfiguration, path: KernelPath
+    ) throws -> [LlamaFourBitBlock]? {
+        let kernel = Q4BlockLinear.Kernel(path)
+        /// The tensors `names` (each `[inFeatures, rows]`), rows stacked into one 4-bit layer.
+        func linear(_ names: [String]) throws -> Q4BlockLinear? {
+            var bytes: [UInt8] = []
+            var rows = 0
+            var inFeatures = 0
+            for name in names {
+                let info = try file.tensor(name)
+                guard info.type == .q4_1 else { return nil }
+                inFeatures = info.dimensions[0]
+                rows += info.dimensions[1]
+                bytes += try file.bytes(name)
+            }
+            return bytes.withUnsafeBytes {
+                Q4BlockLinear(q4_1: $0, outFeatures: rows, inFeatures: inFeatures, kernel: kernel)
+            }
+        }
+        var blocks: [LlamaFourBitBlock] = []
+        for index in 0..<configuration.layers {
+            let p = "blk.\(index)."
+            guard let qkv = try linear([p + "attn_q.weight", p + "attn_k.weight", p + "attn_v.weight"]),
+                let attentionOutput = try linear([p + "attn_output.weight"]),
+                let gateUp = try linear([p + "ffn_gate.weight", p + "ffn_up.weight"]),
+                let down = try linear([p + "ffn_down.weight"])
+            else { return nil }
+            blocks.append(LlamaFourBitBlock(qkv: qkv, attentionOutput: attentionOutput, gateUp: gateUp, down: down))
+        }
+        return blocks
     }
 
     /// Every tensor a llama of `configuration` reads, with its shape in ggml order
@@ -153,7 +201,11 @@ public final class LlamaModel: Sendable {
             sum + block.qkv.memoryBytes + block.attentionOutput.memoryBytes + block.gateUp.memoryBytes
                 + block.down.memoryBytes
         }
-        return linears + outputHead.memoryBytes + embedding.count + embedding.scales.memoryBytes
+        let fourBit = (fourBitBlocks ?? []).reduce(0) { sum, block in
+            sum + block.qkv.memoryBytes + block.attentionOutput.memoryBytes + block.gateUp.memoryBytes
+                + block.down.memoryBytes
+        }
+        return linears + fourBit + outputHead.memoryBytes + embedding.count + embedding.scales.memoryBytes
             + 4 * configuration.hidden * (2 * blocks.count + 1)
     }
 }

@@ -34,10 +34,11 @@ struct BertWeights: Sendable {
     let layers: [BertLayerWeights]
 
     /// `int8WordEmbeddings`: the word embeddings are I8 rows with an F32 `.scale` per row
-    /// (`ModelManifest.Quantization.wordEmbeddings`), else F32.
+    /// (`ModelManifest.Quantization.wordEmbeddings`), else F32. `outlierChannels`: the int8
+    /// layers of its roles have fp32 outlier channels.
     init(
         file: SafetensorsFile, config: BertConfig, floatLayers: Set<LinearRole>, smoothed: Bool, path: KernelPath,
-        int8WordEmbeddings: Bool = false
+        int8WordEmbeddings: Bool = false, outlierChannels: ModelManifest.OutlierChannelSelection? = nil
     ) throws {
         let reader = TensorReader(file: file)
         let hidden = config.hidden
@@ -53,7 +54,8 @@ struct BertWeights: Sendable {
             func linear(_ role: LinearRole) throws -> LinearLayer {
                 try reader.linear(
                     BertTensorName.linear(layer: index, role), dimensions: role.dimensions(config),
-                    float: floatLayers.contains(role), smoothed: smoothed, path: path)
+                    float: floatLayers.contains(role), smoothed: smoothed,
+                    outliers: outlierChannels.flatMap { $0.roles.contains(role) ? $0.count : nil }, path: path)
             }
             return BertLayerWeights(
                 qkv: try linear(.attentionQKV),
@@ -117,8 +119,9 @@ private final class TensorReader {
         return Int8Rows(values: values, scales: scales)
     }
 
+    /// `outliers`: the number of fp32 outlier channels of the layer when int8 (nil: none).
     func linear(
-        _ prefix: String, dimensions: (out: Int, in: Int), float: Bool, smoothed: Bool,
+        _ prefix: String, dimensions: (out: Int, in: Int), float: Bool, smoothed: Bool, outliers count: Int?,
         path: KernelPath
     ) throws -> LinearLayer {
         let bias = try floats(prefix + ".bias", [dimensions.out])
@@ -142,6 +145,10 @@ private final class TensorReader {
             }
             multiplier = WeightBuffer(values)
         }
+        let outliers = try count.map { try outlierChannels(prefix, count: $0, dimensions: dimensions) }
+        if let outliers {
+            multiplier = WeightBuffer(outliers.zeroing(multiplier?.values, inFeatures: dimensions.in))
+        }
         _ = try file.info(weightName, dtypes: [.int8], shape: [dimensions.out, dimensions.in])
         used.insert(weightName)
         let weights = try file.int8s(weightName)
@@ -160,6 +167,25 @@ private final class TensorReader {
                 Int8Linear(
                     weights: weights, scales: scales, bias: bias, outFeatures: dimensions.out,
                     inFeatures: dimensions.in, path: path)),
-            inputMultiplier: multiplier)
+            inputMultiplier: multiplier, outliers: outliers)
+    }
+
+    /// I32 `prefix.outliers` `[count]` (distinct input channels, ascending) and F32
+    /// `prefix.outlier_weight` `[count, out]`.
+    private func outlierChannels(_ prefix: String, count: Int, dimensions: (out: Int, in: Int)) throws
+        -> OutlierChannels
+    {
+        let name = prefix + ".outliers"
+        _ = try file.info(name, dtypes: [.int32], shape: [count])
+        used.insert(name)
+        let channels = try file.integers(name)
+        for (index, channel) in channels.enumerated()
+        where !(0..<dimensions.in).contains(channel) || (index > 0 && channel <= channels[index - 1]) {
+            throw ModelError.invalidTensorValue(
+                tensor: name,
+                reason: "channel \(index) is \(channel): channels must ascend within 0..<\(dimensions.in)")
+        }
+        let weights = try floats(prefix + ".outlier_weight", [count, dimensions.out])
+        return OutlierChannels(channels: channels, weights: WeightBuffer(weights), outFeatures: dimensions.out)
     }
 }

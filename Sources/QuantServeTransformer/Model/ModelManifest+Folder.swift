@@ -24,8 +24,20 @@ extension ModelManifest {
 
     /// Throws unless the manifest describes a model this engine can run.
     public func validate() throws {
-        guard formatVersion == Self.currentFormatVersion else {
-            throw ModelError.invalidManifest("format_version \(formatVersion), expected \(Self.currentFormatVersion)")
+        guard Self.supportedFormatVersions.contains(formatVersion) else {
+            throw ModelError.invalidManifest(
+                "format_version \(formatVersion), expected \(Self.supportedFormatVersions.map(String.init).joined(separator: " or "))"
+                    + " (a newer quantserve wrote it?)")
+        }
+        if let outliers = quantization.outlierChannels {
+            guard formatVersion >= 2 else {
+                throw ModelError.invalidManifest("outlier_channels needs format_version 2, not \(formatVersion)")
+            }
+            guard outliers.count >= 1, !outliers.roles.contains(.ffnUp) else {
+                throw ModelError.invalidManifest(
+                    "outlier_channels: count \(outliers.count) must be at least 1, and ffn.up (GELU fused) cannot have them"
+                )
+            }
         }
         guard architecture == "bert" else { throw ModelError.unsupportedArchitecture(architecture) }
         try config.validate()

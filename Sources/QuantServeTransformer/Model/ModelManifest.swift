@@ -6,8 +6,16 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     public static let fileName = "quantserve.json"
     /// The weights' file name inside a version folder.
     public static let weightsFileName = "model.safetensors"
-    /// The manifest format this code writes and reads.
-    public static let currentFormatVersion = 1
+    /// The newest manifest format this code writes and reads: 2 when int8 layers have fp32
+    /// outlier channels (`Quantization.outlierChannels`), which older engines must refuse.
+    public static let currentFormatVersion = 2
+    /// The manifest formats this code reads: 1 (no outlier channels) and 2.
+    public static let supportedFormatVersions = 1...currentFormatVersion
+
+    /// The oldest format that can describe `quantization`, the one written for it.
+    public static func formatVersion(for quantization: Quantization) -> Int {
+        quantization.outlierChannels == nil ? 1 : 2
+    }
 
     /// The manifest format version.
     public var formatVersion: Int
@@ -58,24 +66,46 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         public var smoothing: Smoothing?
         /// The word embeddings' format: `int8RowsFormat` (I8 with a scale per row), or nil for F32.
         public var wordEmbeddings: String?
+        /// The input channels of int8 layers that run in fp32 beside the GEMM, if any (format 2).
+        public var outlierChannels: OutlierChannelSelection? = nil
 
         /// The format name of int8 word embeddings with one symmetric scale per row.
         public static let int8RowsFormat = "int8-symmetric-per-row"
 
         /// The formats this engine writes and runs.
-        public static func int8(floatLayers: [LinearRole], smoothing: Smoothing?, int8WordEmbeddings: Bool = false)
-            -> Quantization
-        {
+        public static func int8(
+            floatLayers: [LinearRole], smoothing: Smoothing?, int8WordEmbeddings: Bool = false,
+            outlierChannels: OutlierChannelSelection? = nil
+        ) -> Quantization {
             Quantization(
                 weights: "int8-symmetric-per-output-channel", activations: "uint8-asymmetric-per-token",
                 floatLayers: floatLayers.sorted(), smoothing: smoothing,
-                wordEmbeddings: int8WordEmbeddings ? int8RowsFormat : nil)
+                wordEmbeddings: int8WordEmbeddings ? int8RowsFormat : nil, outlierChannels: outlierChannels)
         }
 
         enum CodingKeys: String, CodingKey {
             case weights, activations, smoothing
             case floatLayers = "float_layers"
             case wordEmbeddings = "word_embeddings"
+            case outlierChannels = "outlier_channels"
+        }
+    }
+
+    /// Outlier channels: in every int8 layer of the listed roles, the `count` input channels with
+    /// the largest smoothed calibration maxima bypass the u8 quantization and run in fp32. Each such
+    /// layer has an I32 `.outliers` tensor `[count]` (the channels, ascending) and an F32
+    /// `.outlier_weight` `[count, out]` (their full-precision weight columns); its int8 weight
+    /// columns of those channels are zeros.
+    public struct OutlierChannelSelection: Codable, Sendable, Equatable {
+        /// Channels per layer.
+        public var count: Int
+        /// The roles whose int8 layers have them (never `ffnUp`, whose GELU epilogue is fused).
+        public var roles: [LinearRole]
+
+        /// A selection of `count` channels in the layers of `roles`.
+        public init(count: Int, roles: [LinearRole]) {
+            self.count = count
+            self.roles = roles.sorted()
         }
     }
 
@@ -204,7 +234,7 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         files: [String: String] = [:], source: String? = nil, pooling: Pooling = .mean, normalize: Bool = true,
         inputPrefixes: [String: String] = [:], defaultInputType: String? = nil
     ) {
-        formatVersion = Self.currentFormatVersion
+        formatVersion = Self.formatVersion(for: quantization)
         architecture = "bert"
         self.config = config
         self.pooling = pooling

@@ -26,16 +26,26 @@ public enum ModelQuantizer {
 
         var smoothing: ModelManifest.Smoothing?
         var activationMaxima: [LinearSite: [Float]] = [:]
+        guard (0...min(64, model.config.hidden)).contains(options.outlierChannels) else {
+            throw ModelError.invalidSource(
+                "\(options.outlierChannels) outlier channels per layer is outside 0...\(min(64, model.config.hidden))")
+        }
+        let outlierRoles = QuantizationOptions.outlierRoles.filter { !options.floatLayers.contains($0) }
+        let outliers =
+            options.outlierChannels > 0 && !outlierRoles.isEmpty
+            ? ModelManifest.OutlierChannelSelection(count: options.outlierChannels, roles: outlierRoles) : nil
         if let alpha = options.smoothingAlpha, options.floatLayers.count < LinearRole.allCases.count {
             guard (0...1).contains(alpha) else {
                 throw ModelError.invalidSource("smoothing alpha \(alpha) is outside 0...1")
             }
-            activationMaxima = try calibrate(model, workingDirectory: staging, threads: options.threads)
             smoothing = ModelManifest.Smoothing(alpha: alpha, calibrationSentences: CalibrationText.sentences.count)
+        }
+        if smoothing != nil || outliers != nil {
+            activationMaxima = try calibrate(model, workingDirectory: staging, threads: options.threads)
         }
         try weights(
             of: model, floatLayers: options.floatLayers, smoothingAlpha: smoothing?.alpha,
-            activationMaxima: activationMaxima, int8WordEmbeddings: options.int8WordEmbeddings
+            activationMaxima: activationMaxima, int8WordEmbeddings: options.int8WordEmbeddings, outliers: outliers
         )
         .write(to: staging.appendingPathComponent(ModelManifest.weightsFileName))
         try manager.copyItem(at: model.tokenizerURL, to: staging.appendingPathComponent(model.tokenizer.file))
@@ -58,7 +68,7 @@ public enum ModelQuantizer {
             config: model.config, maxSequence: model.maxSequence,
             quantization: .int8(
                 floatLayers: Array(options.floatLayers), smoothing: smoothing,
-                int8WordEmbeddings: options.int8WordEmbeddings),
+                int8WordEmbeddings: options.int8WordEmbeddings, outlierChannels: outliers),
             tokenizer: model.tokenizer, taskHead: ModelManifest.TaskHead(heads: options.heads),
             knowledgeBase: knowledgeBase,
             files: files, source: source.standardizedFileURL.path, normalize: model.normalize,
@@ -95,11 +105,13 @@ public enum ModelQuantizer {
         return recorder.maxima
     }
 
-    /// The QuantServe tensors of `model`; int8 layers are smoothed when `smoothingAlpha` is given.
-    /// The word embeddings are int8 rows with a scale each when `int8WordEmbeddings` is set.
+    /// The QuantServe tensors of `model`; int8 layers are smoothed when `smoothingAlpha` is given
+    /// and get fp32 outlier channels as `outliers` says. The word embeddings are int8 rows with a
+    /// scale each when `int8WordEmbeddings` is set.
     static func weights(
         of model: HuggingFaceBert, floatLayers: Set<LinearRole>, smoothingAlpha: Double?,
-        activationMaxima: [LinearSite: [Float]], int8WordEmbeddings: Bool = false
+        activationMaxima: [LinearSite: [Float]], int8WordEmbeddings: Bool = false,
+        outliers: ModelManifest.OutlierChannelSelection? = nil
     ) throws -> SafetensorsWriter {
         let config = model.config
         let hidden = config.hidden
@@ -148,14 +160,32 @@ public enum ModelQuantizer {
                 if floatLayers.contains(role) {
                     try writer.add(prefix + ".weight", floats: weights, shape: [outFeatures, inFeatures])
                 } else {
+                    let maxima = activationMaxima[LinearSite(layer: layer, role: role)]
+                    let original = weights
+                    var multipliers: [Float]?
                     if let alpha = smoothingAlpha {
-                        guard let maxima = activationMaxima[LinearSite(layer: layer, role: role)] else {
+                        guard let maxima else {
                             throw ModelError.invalidSource("no calibration statistics for \(prefix)")
                         }
                         let factors = SmoothingFactors(
                             activationMaxima: maxima, weights: weights, rows: outFeatures, alpha: alpha)
                         weights = factors.smoothing(weights, rows: outFeatures)
+                        multipliers = factors.inputMultipliers
                         try writer.add(prefix + ".smooth", floats: factors.inputMultipliers, shape: [inFeatures])
+                    }
+                    if let outliers, outliers.roles.contains(role) {
+                        guard let maxima else {
+                            throw ModelError.invalidSource("no calibration statistics for \(prefix)")
+                        }
+                        let selection = OutlierSelection(
+                            count: outliers.count, activationMaxima: maxima, inputMultipliers: multipliers)
+                        weights = selection.zeroingColumns(of: weights, rows: outFeatures, columns: inFeatures)
+                        try writer.add(
+                            prefix + ".outliers", dtype: .int32, shape: [outliers.count], bytes: selection.channelBytes)
+                        try writer.add(
+                            prefix + ".outlier_weight",
+                            floats: selection.columns(of: original, rows: outFeatures, columns: inFeatures),
+                            shape: [outliers.count, outFeatures])
                     }
                     let quantized = WeightQuantization(weights: weights, rows: outFeatures, columns: inFeatures)
                     try writer.add(prefix + ".weight", int8s: quantized.values, shape: [outFeatures, inFeatures])

@@ -14,15 +14,24 @@ public struct QuantizationOptions: Sendable {
     public var threads: Int
     /// Whether word embeddings are stored as int8 rows with a scale per row (else F32).
     public var int8WordEmbeddings: Bool
+    /// Input channels per int8 QKV, attention-output and FFN-down layer that run in fp32 beside
+    /// the GEMM (`ModelManifest.OutlierChannelSelection`); 0 for none.
+    public var outlierChannels: Int
 
-    /// Options; the default quantizes every linear layer with smoothing alpha 0.5 and the word
-    /// embeddings to int8 rows, and records no heads and no knowledge base. `int8WordEmbeddings`
-    /// nil: int8 rows unless every linear layer stays F32 (a full-precision model).
+    /// The roles that get outlier channels: every one whose GEMM epilogue is linear.
+    public static let outlierRoles: [LinearRole] = [.attentionQKV, .attentionOutput, .ffnDown]
+
+    /// Options; the default quantizes every linear layer with smoothing alpha 0.5, 2 fp32 outlier
+    /// channels per QKV, attention-output and FFN-down layer, and the word embeddings to int8
+    /// rows, and records no heads and no knowledge base. `int8WordEmbeddings` nil: int8 rows
+    /// unless every linear layer stays F32 (a full-precision model).
     public init(
         floatLayers: Set<LinearRole> = [], smoothingAlpha: Double? = 0.5, heads: [ModelManifest.LabelSet] = [],
         knowledgeBase: (file: URL, threshold: Float)? = nil,
-        threads: Int = ProcessInfo.processInfo.activeProcessorCount, int8WordEmbeddings: Bool? = nil
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount, int8WordEmbeddings: Bool? = nil,
+        outlierChannels: Int = 2
     ) {
+        self.outlierChannels = outlierChannels
         self.int8WordEmbeddings = int8WordEmbeddings ?? (floatLayers.count < LinearRole.allCases.count)
         self.floatLayers = floatLayers
         self.smoothingAlpha = smoothingAlpha

@@ -81,3 +81,34 @@ struct FramedEncoding {
         return ids
     }
 }
+
+extension AddedTokenPasses {
+    /// One chunk of text through both passes, while `encoding` has room: added tokens matched in
+    /// the raw chunk are appended, the text between them is normalized (`normalize` as in `init`),
+    /// added tokens matched in that normalized text are appended, and each stretch of normalized
+    /// text between them goes to `words`, with whether it starts the chunk.
+    func encode(
+        chunk: ArraySlice<Unicode.Scalar>, into encoding: inout FramedEncoding,
+        normalized: inout [Unicode.Scalar], staging: inout [Unicode.Scalar],
+        normalize: (ArraySlice<Unicode.Scalar>, inout [Unicode.Scalar], inout [Unicode.Scalar]) -> Void,
+        words: (ArraySlice<Unicode.Scalar>, _ startsChunk: Bool, inout FramedEncoding) -> Void
+    ) {
+        for rawPiece in raw.split(chunk) where encoding.hasRoom {
+            switch rawPiece {
+            case let .token(id):
+                encoding.ids.append(id)
+            case let .text(rawRange):
+                normalize(chunk[rawRange], &normalized, &staging)
+                for piece in self.normalized.split(normalized[...]) where encoding.hasRoom {
+                    switch piece {
+                    case let .token(id):
+                        encoding.ids.append(id)
+                    case let .text(range):
+                        let startsChunk = rawRange.lowerBound == chunk.startIndex && range.lowerBound == 0
+                        words(normalized[range], startsChunk, &encoding)
+                    }
+                }
+            }
+        }
+    }
+}

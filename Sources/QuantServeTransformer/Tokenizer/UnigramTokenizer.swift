@@ -87,7 +87,6 @@ public final class UnigramTokenizer: TextTokenizer {
             of: text, truncate: truncate, limits: limits,
             firstTokenId: firstTokenId, lastTokenId: lastTokenId, frame: "<s> and </s>"
         )
-        var hasRoom: Bool { encoding.hasRoom }
         var reader = SpaceCutChunkReader(text, byteLimit: limits.maxTextBytes, quietASCII: quietASCII)
         var chunk: [Unicode.Scalar] = []
         var normalized: [Unicode.Scalar] = []
@@ -96,28 +95,16 @@ public final class UnigramTokenizer: TextTokenizer {
         var lattice = UnigramModel.Lattice()
         var isFirstChunk = true
 
-        while hasRoom, reader.read(into: &chunk) {
+        while encoding.hasRoom, reader.read(into: &chunk) {
             if isCancelled() { throw CancellationError() }
-            for rawPiece in addedTokens.raw.split(chunk[...]) where hasRoom {
-                switch rawPiece {
-                case let .token(id):
-                    encoding.ids.append(id)
-                case let .text(range):
-                    normalizer.normalize(chunk[range], into: &normalized, staging: &staging)
-                    for piece in addedTokens.normalized.split(normalized[...]) where hasRoom {
-                        switch piece {
-                        case let .token(id):
-                            encoding.ids.append(id)
-                        case let .text(normalizedRange):
-                            let startsText = isFirstChunk && range.lowerBound == 0 && normalizedRange.lowerBound == 0
-                            preTokenizer.forEachWord(
-                                in: normalized[normalizedRange], startsText: startsText, wordBuffer: &wordBuffer
-                            ) { word in
-                                work += model.appendTokens(ofWord: word, to: &encoding.ids, lattice: &lattice)
-                                return hasRoom
-                            }
-                        }
-                    }
+            addedTokens.encode(
+                chunk: chunk[...], into: &encoding, normalized: &normalized, staging: &staging,
+                normalize: { normalizer.normalize($0, into: &$1, staging: &$2) }
+            ) { text, startsChunk, encoding in
+                preTokenizer.forEachWord(in: text, startsText: isFirstChunk && startsChunk, wordBuffer: &wordBuffer) {
+                    word in
+                    work += model.appendTokens(ofWord: word, to: &encoding.ids, lattice: &lattice)
+                    return encoding.hasRoom
                 }
             }
             isFirstChunk = false

@@ -105,7 +105,6 @@ public final class WordPieceTokenizer: Sendable {
             of: text, truncate: truncate, limits: limits,
             firstTokenId: classifierTokenId, lastTokenId: separatorTokenId, frame: "[CLS] and [SEP]"
         )
-        var hasRoom: Bool { encoding.hasRoom }
         var reader = TextChunkReader(
             text, byteLimit: limits.maxTextBytes, normalizer: normalizer, cutsAtWhitespace: cutsAtWhitespace
         )
@@ -114,26 +113,15 @@ public final class WordPieceTokenizer: Sendable {
         var staging: [Unicode.Scalar] = []
         var wordBuffer: [UInt8] = []
 
-        while hasRoom, reader.read(into: &chunk) {
+        while encoding.hasRoom, reader.read(into: &chunk) {
             if isCancelled() { throw CancellationError() }
-            for rawPiece in addedTokens.raw.split(chunk[...]) where hasRoom {
-                switch rawPiece {
-                case let .token(id):
-                    encoding.ids.append(id)
-                case let .text(range):
-                    normalizer.normalize(chunk[range], into: &normalized, staging: &staging)
-                    for piece in addedTokens.normalized.split(normalized[...]) where hasRoom {
-                        switch piece {
-                        case let .token(id):
-                            encoding.ids.append(id)
-                        case let .text(range):
-                            preTokenizer.forEachWord(in: normalized[range], wordBuffer: &wordBuffer) {
-                                word, scalarCount in
-                                model.appendTokens(ofWord: word, scalarCount: scalarCount, to: &encoding.ids)
-                                return hasRoom
-                            }
-                        }
-                    }
+            addedTokens.encode(
+                chunk: chunk[...], into: &encoding, normalized: &normalized, staging: &staging,
+                normalize: { normalizer.normalize($0, into: &$1, staging: &$2) }
+            ) { text, _, encoding in
+                preTokenizer.forEachWord(in: text, wordBuffer: &wordBuffer) { word, scalarCount in
+                    model.appendTokens(ofWord: word, scalarCount: scalarCount, to: &encoding.ids)
+                    return encoding.hasRoom
                 }
             }
         }

@@ -1,0 +1,63 @@
+import QuantServeKernels
+
+extension LinearLayer {
+    /// `input[rows] = LayerNorm(input[rows])` in place (the residual stream keeps the fp32
+    /// values), then `output = epilogue(layer(input))` as `apply` does. Int8 layers quantize the
+    /// rows in the same kernel that normalizes them (`Int8Linear.normalizeAndQuantize`), with
+    /// this layer's input multiplier, then add its outlier channels from the normalized fp32 rows;
+    /// fp32 layers normalize, then apply.
+    func applyNormalized(
+        _ input: UnsafeMutablePointer<Float>, rows: Int, norm: LayerNormWeights, epsilon: Float,
+        output: UnsafeMutablePointer<Float>, epilogue: GemmEpilogue = [], scratch: LinearScratch, pool: ComputePool?
+    ) {
+        switch kernel {
+        case let .int8(layer):
+            layer.normalizeAndQuantize(
+                input, rows: rows, gamma: norm.gamma.pointer, beta: norm.beta.pointer, epsilon: epsilon,
+                into: scratch.quantized, multiplier: inputMultiplier?.pointer, pool: pool)
+            layer.apply(quantized: scratch.quantized, output: output, epilogue: epilogue, pool: pool)
+            outliers?.accumulate(input, rows: rows, inFeatures: inFeatures, into: output)
+        case .float:
+            normalize(input, rows: rows, norm: norm, epsilon: epsilon, pool: pool)
+            apply(input, rows: rows, output: output, epilogue: epilogue, scratch: scratch, pool: pool)
+        }
+    }
+
+    /// The feed-forward block with the layer norm before it, this layer being the up projection:
+    /// `x[rows] = LayerNorm(x[rows])`, `inner = GELU(up(x))`, `x += down(inner)`. With both layers
+    /// int8 and no pool, `inner` is quantized for `down` as the up GEMM produces it
+    /// (`Int8Linear.apply(quantized:…quantizingOutputFor:…)`, into `innerQuantized`) instead of in
+    /// a pass of its own; otherwise the projections run one after the other.
+    func applyFeedForward(
+        normalizing x: UnsafeMutablePointer<Float>, rows: Int, norm: LayerNormWeights, epsilon: Float,
+        down: LinearLayer, inner: UnsafeMutablePointer<Float>, innerQuantized: QuantizedActivations,
+        scratch: LinearScratch, pool: ComputePool?
+    ) {
+        if pool == nil, case let .int8(up) = kernel, case let .int8(downLayer) = down.kernel {
+            up.normalizeAndQuantize(
+                x, rows: rows, gamma: norm.gamma.pointer, beta: norm.beta.pointer, epsilon: epsilon,
+                into: scratch.quantized, multiplier: inputMultiplier?.pointer)
+            up.apply(
+                quantized: scratch.quantized, output: inner, epilogue: .gelu, quantizingOutputFor: downLayer,
+                into: innerQuantized, multiplier: down.inputMultiplier?.pointer)
+            downLayer.apply(quantized: innerQuantized, output: x, epilogue: .accumulate)
+            down.outliers?.accumulate(inner, rows: rows, inFeatures: down.inFeatures, into: x)
+            return
+        }
+        applyNormalized(
+            x, rows: rows, norm: norm, epsilon: epsilon, output: inner, epilogue: .gelu, scratch: scratch, pool: pool)
+        down.apply(inner, rows: rows, output: x, epilogue: .accumulate, scratch: scratch, pool: pool)
+    }
+
+    /// `x[rows] = LayerNorm(x[rows])`, split over the pool's threads when one is given.
+    private func normalize(
+        _ x: UnsafeMutablePointer<Float>, rows: Int, norm: LayerNormWeights, epsilon: Float, pool: ComputePool?
+    ) {
+        let width = inFeatures
+        forEachRowChunk(rows, pool: pool) { chunk in
+            FloatKernels.layerNorm(
+                x + chunk.lowerBound * width, rows: chunk.count, cols: width, gamma: norm.gamma.pointer,
+                beta: norm.beta.pointer, epsilon: epsilon)
+        }
+    }
+}
