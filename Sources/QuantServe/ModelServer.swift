@@ -98,6 +98,7 @@ extension ModelServer {
             loader: bertLoader(pool: pool, maxTextBytes: configuration.maxTextBytes),
             generatorLoader: llamaLoader(
                 pool: pool, kvCacheBytes: configuration.generation.kvCacheBytes,
-                preciseDownProjection: configuration.generation.preciseDownProjection))
+                preciseDownProjection: configuration.generation.preciseDownProjection,
+                fourBitDecode: configuration.generation.fourBitDecode))
     }
 }

@@ -34,6 +34,13 @@ struct ServeGenerationOptions: ParsableArguments {
     )
     var generationPreciseDownProjection = true
 
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "Generate: a Q4_1 model also keeps its 4-bit weights (66 MB more for SmolLM2) for decode steps of up to 4 tokens: faster for a few streams, ggml's own arithmetic."
+    )
+    var generationFourBitDecode = true
+
     /// The scheduler settings these options give.
     var configuration: GenerationConfiguration {
         var configuration = GenerationConfiguration(
@@ -41,6 +48,7 @@ struct ServeGenerationOptions: ParsableArguments {
             maxWaitingRequests: maxWaitingGenerations, defaultMaxTokens: defaultMaxTokens)
         configuration.kvCacheBytes = generationKVCacheMib << 20
         configuration.preciseDownProjection = generationPreciseDownProjection
+        configuration.fourBitDecode = generationFourBitDecode
         return configuration
     }
 

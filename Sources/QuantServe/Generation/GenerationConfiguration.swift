@@ -15,6 +15,8 @@ public struct GenerationConfiguration: Sendable, Hashable {
     public var kvCacheBytes = LlamaVersionLoader.defaultKVCacheBytes
     /// Whether decoders quantize the down projection's input to 16 bits (see `LlamaVersionLoader`).
     public var preciseDownProjection = true
+    /// Whether Q4_1 decoders run small decode steps on their 4-bit blocks (see `LlamaVersionLoader`).
+    public var fourBitDecode = true
 
     public init(
         stepTokenBudget: Int = 256, maxRunningSequences: Int = 32, maxWaitingRequests: Int = 64,

@@ -19,13 +19,18 @@ public struct LlamaVersionLoader: Sendable {
     /// Whether the down projection's input (SwiGLU's output, the activations with the largest
     /// outliers) is quantized to 16 bits instead of 8 (`LlamaDecoder.preciseDownProjection`).
     public let preciseDownProjection: Bool
+    /// Whether a Q4_1 model also keeps its 4-bit blocks for decode steps of a few tokens
+    /// (`LlamaModel(gguf:path:fourBitDecode:)`: ggml's own 4-bit × 8-bit block arithmetic).
+    public let fourBitDecode: Bool
 
     public init(
-        pool: ComputePool, kvCacheBytes: Int = Self.defaultKVCacheBytes, preciseDownProjection: Bool = true
+        pool: ComputePool, kvCacheBytes: Int = Self.defaultKVCacheBytes, preciseDownProjection: Bool = true,
+        fourBitDecode: Bool = true
     ) {
         self.pool = pool
         self.kvCacheBytes = kvCacheBytes
         self.preciseDownProjection = preciseDownProjection
+        self.fourBitDecode = fourBitDecode
     }
 
     /// The loader `ModelRegistry` calls for every version folder.
@@ -46,7 +51,7 @@ public struct LlamaVersionLoader: Sendable {
             throw LlamaVersionError.kvBudgetBelowContext(
                 budgetBytes: kvCacheBytes, contextLength: configuration.contextLength, bytesPerToken: bytesPerToken)
         }
-        let model = try folder.model()
+        let model = try LlamaModel(gguf: folder.gguf, fourBitDecode: fourBitDecode)
         let decoder = LlamaDecoder(
             model: model, cacheBlocks: blocks, pool: pool, preciseDownProjection: preciseDownProjection)
         return GenerativeModel(
@@ -145,10 +150,12 @@ public enum LlamaVersionError: Error, Sendable, Equatable, CustomStringConvertib
 
 extension ModelServer {
     /// The loader of llama decoder versions on `pool`, each with a KV cache of `kvCacheBytes`.
-    public static func llamaLoader(pool: ComputePool, kvCacheBytes: Int, preciseDownProjection: Bool = true)
-        -> ModelRegistry.GeneratorLoader
-    {
-        LlamaVersionLoader(pool: pool, kvCacheBytes: kvCacheBytes, preciseDownProjection: preciseDownProjection)
-            .generatorLoader
+    public static func llamaLoader(
+        pool: ComputePool, kvCacheBytes: Int, preciseDownProjection: Bool = true, fourBitDecode: Bool = true
+    ) -> ModelRegistry.GeneratorLoader {
+        LlamaVersionLoader(
+            pool: pool, kvCacheBytes: kvCacheBytes, preciseDownProjection: preciseDownProjection,
+            fourBitDecode: fourBitDecode
+        ).generatorLoader
     }
 }
