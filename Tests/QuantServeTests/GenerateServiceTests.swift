@@ -282,8 +282,49 @@ import Testing
         var lines = server.lines.makeAsyncIterator()
         var port: Int?
         while port == nil, let line = await lines.next() { port = ServeCommandTests.port(inServingLine: line) }
-        try await Self.expectGRPCIOGeneration(
-            port: try #require(port, "quantserve never logged its address"), model: model, expected: expected)
+        let servedPort = try #require(port, "quantserve never logged its address")
+        try await Self.expectGRPCIOGeneration(port: servedPort, model: model, expected: expected)
+        try await Self.expectQuantbenchGenerate(port: servedPort, model: model)
+    }
+
+    /// `quantbench generate` against the tiny llama served as `smol` on `port`: every stream
+    /// completes, each of `maxTokens` tokens, and the prompt size it reports is the server's count
+    /// of the raw prompt it sent (one corpus text).
+    private static func expectQuantbenchGenerate(port: Int, model: GenerativeModel) async throws {
+        let corpus = try TemporaryDirectory(prefix: "quantbench-corpus")
+        defer { corpus.remove() }
+        let text = "Where is my parcel?"
+        let corpusFile = corpus.appendingPathComponent("corpus.jsonl")
+        try Data("\"\(text)\"\n".utf8).write(to: corpusFile)
+        let maxTokens = 6
+        let promptTokens = model.tokenizer.encode(text)
+        let greedy = try TinyLlama.greedy(model, prompt: promptTokens, maxTokens: maxTokens)
+        try #require(!greedy.stopped, "the tiny llama ends its reply to \"\(text)\" early; pick another text")
+        let process = try ChildProcess(
+            try Prerequisite.quantbench.require(),
+            [
+                "generate", "127.0.0.1:\(port)", "--model", "smol", "--corpus", corpusFile.path, "--raw-prompt",
+                "--max-tokens", "\(maxTokens)", "--concurrency", "2", "--duration", "0.5", "--warmup", "0", "--json",
+            ])
+        let (status, output) = await process.run()
+        #expect(status == 0, "\(output)")
+        let line = try #require(output.split(separator: "\n").last { $0.hasPrefix("{") }, "no JSON summary: \(output)")
+        let summary = try JSONDecoder().decode(QuantbenchGenerateSummary.self, from: Data(line.utf8))
+        #expect(summary.streams > 0)
+        #expect(summary.failures.isEmpty)
+        #expect(summary.tokens == summary.streams * maxTokens)
+        let count = promptTokens.count
+        #expect(summary.prompt_tokens == ["min": count, "p50": count, "max": count])
+        #expect(summary.time_to_first_token_milliseconds["p99"] != nil)
+    }
+
+    /// The fields of `quantbench generate --json` this suite checks.
+    private struct QuantbenchGenerateSummary: Decodable {
+        let streams: Int
+        let failures: [String: Int]
+        let tokens: Int
+        let prompt_tokens: [String: Int]
+        let time_to_first_token_milliseconds: [String: Double]
     }
 
     /// A KV budget flag out of range stops `quantserve serve` before it loads anything, saying why.

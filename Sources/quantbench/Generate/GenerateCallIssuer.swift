@@ -26,17 +26,19 @@ final class GenerateCallIssuer: CallIssuer {
         let clock = ContinuousClock()
         let start = clock.now
         do {
-            let arrivals = try await clients[connection].serverStreaming(
+            let (arrivals, promptTokens) = try await clients[connection].serverStreaming(
                 InferenceMethods.generate, request: requests[callIndex % requests.count], timeout: timeout,
                 responseType: GenerateChunk.self
             ) { response in
                 var arrivals: [(ContinuousClock.Instant, Int)] = []
-                for try await chunk in response.messages where !chunk.tokenIds.isEmpty {
-                    arrivals.append((clock.now, chunk.tokenIds.count))
+                var promptTokens: Int?
+                for try await chunk in response.messages {
+                    if !chunk.tokenIds.isEmpty { arrivals.append((clock.now, chunk.tokenIds.count)) }
+                    if let usage = chunk.usage { promptTokens = Int(usage.promptTokens) }
                 }
-                return arrivals
+                return (arrivals, promptTokens)
             }
-            statistics.record(start: start, arrivals: arrivals)
+            statistics.record(start: start, arrivals: arrivals, promptTokens: promptTokens)
             return .succeeded
         } catch let error as RPCError {
             statistics.fail(start: start, status: "\(error.code)")

@@ -12,6 +12,8 @@ final class GenerationStatistics: Sendable {
         /// Per stream: tokens after the first per second between the first and the last.
         var streamTokensPerSecond: [Double] = []
         var tokens = 0
+        /// Per stream: its prompt's tokens as the server counted them (the last chunk's usage).
+        var promptTokens: [Int] = []
         var streams = 0
         var failures: [String: Int] = [:]
         var lastFinish: ContinuousClock.Instant?
@@ -26,8 +28,8 @@ final class GenerationStatistics: Sendable {
     }
 
     /// Records one stream that started at `start`: the arrival time of every chunk that
-    /// carried tokens, and how many tokens each carried.
-    func record(start: ContinuousClock.Instant, arrivals: [(ContinuousClock.Instant, Int)]) {
+    /// carried tokens, how many tokens each carried, and the prompt's tokens (nil: no usage came).
+    func record(start: ContinuousClock.Instant, arrivals: [(ContinuousClock.Instant, Int)], promptTokens: Int?) {
         guard start >= measuringFrom, let first = arrivals.first else { return }
         state.withLock { state in
             _ = state.timeToFirstToken.record(Self.nanoseconds(start, first.0))
@@ -42,6 +44,7 @@ final class GenerationStatistics: Sendable {
                 if seconds > 0 { state.streamTokensPerSecond.append(Double(tokens - first.1) / seconds) }
             }
             state.tokens += tokens
+            if let promptTokens { state.promptTokens.append(promptTokens) }
             state.streams += 1
             state.lastFinish = max(state.lastFinish ?? arrivals.last!.0, arrivals.last!.0)
         }
@@ -71,6 +74,8 @@ struct GenerationSummary: Codable {
     var tokens: Int
     var aggregateTokensPerSecond: Double
     var streamTokensPerSecondP50: Double
+    /// The prompts' token counts: min, p50, max (empty when the server sent no usage).
+    var promptTokens: [String: Int]
     var timeToFirstTokenMilliseconds: [String: Double]
     var interTokenLatencyMilliseconds: [String: Double]
 
@@ -83,6 +88,10 @@ struct GenerationSummary: Codable {
         aggregateTokensPerSecond = measured.seconds > 0 ? Double(statistics.tokens) / measured.seconds : 0
         let rates = statistics.streamTokensPerSecond.sorted()
         streamTokensPerSecondP50 = rates.isEmpty ? 0 : rates[rates.count / 2]
+        let prompts = statistics.promptTokens.sorted()
+        promptTokens =
+            prompts.isEmpty
+            ? [:] : ["min": prompts[0], "p50": prompts[prompts.count / 2], "max": prompts[prompts.count - 1]]
         func percentiles(_ histogram: CallRecording.LatencyHistogram) -> [String: Double] {
             guard histogram.totalCount > 0 else { return [:] }
             return [
@@ -111,11 +120,19 @@ struct GenerationSummary: Codable {
                         + ")"),
             "tokens: \(tokens), aggregate \(String(format: "%.1f", aggregateTokensPerSecond)) tokens/s, "
                 + "per stream p50 \(String(format: "%.1f", streamTokensPerSecondP50)) tokens/s",
+            "prompt tokens: \(promptTokensText)",
             line("time to first token", timeToFirstTokenMilliseconds),
             line("inter-token latency", interTokenLatencyMilliseconds),
         ]
         lines.append("")
         return lines.joined(separator: "\n")
+    }
+
+    /// "min A, p50 B, max C", or that the server reported none.
+    private var promptTokensText: String {
+        guard !promptTokens.isEmpty else { return "not reported" }
+        let parts: [String] = ["min", "p50", "max"].compactMap { key in promptTokens[key].map { "\(key) \($0)" } }
+        return parts.joined(separator: ", ")
     }
 
     func json() throws -> String {
