@@ -3,21 +3,26 @@
 //   {"tokenize": TEXT}        → {"token_ids": [...]}   the GGUF's BPE tokenizer, nothing added
 //   {"score": IDS, "from": F} → {"logprobs": [...]}    ln softmax(logits at i)[IDS[i+1]] for i ≥ F,
 //                                                        IDS evaluated as one fresh sequence
-// The logits come from LlamaDecoder, the int8 path that serves Generate: positions before F are
-// one prefill step, then one token per step, each step's last-token logits scoring the next id.
+// The logits come from LlamaDecoder configured as `quantserve serve` runs it by default (4-bit
+// decode steps, the down projection's input at 16 bits): positions before F are one prefill step
+// (int8), then one token per step (4-bit), each step's last-token logits scoring the next id.
 //
-//   generate-score --model FILE.gguf [--threads 2]
+//   generate-score --model FILE.gguf [--threads 2] [--no-four-bit-decode] [--no-precise-down-projection]
 import Foundation
 import QuantServeKernels
 import QuantServeTransformer
 
 var modelPath = ""
 var threads = 2
+var preciseDownProjection = true
+var fourBitDecode = true
 var arguments = Array(CommandLine.arguments.dropFirst())[...]
 while let flag = arguments.popFirst() {
     switch flag {
     case "--model": modelPath = arguments.popFirst() ?? ""
     case "--threads": threads = arguments.popFirst().flatMap(Int.init) ?? threads
+    case "--no-precise-down-projection": preciseDownProjection = false
+    case "--no-four-bit-decode": fourBitDecode = false
     default:
         FileHandle.standardError.write(Data("generate-score: unknown argument \(flag)\n".utf8))
         exit(2)
@@ -30,9 +35,9 @@ guard !modelPath.isEmpty else {
 
 let file = try GGUFFile(url: URL(fileURLWithPath: modelPath))
 let tokenizer = try BPETokenizer(gguf: file)
-let model = try LlamaModel(gguf: file)
+let model = try LlamaModel(gguf: file, fourBitDecode: fourBitDecode)
 let decoder = LlamaDecoder(model: model, cacheBlocks: (model.configuration.contextLength + 15) / 16,
-                           pool: ComputePool(threads: threads))
+                           pool: ComputePool(threads: threads), preciseDownProjection: preciseDownProjection)
 
 func answer(_ object: [String: Any]) {
     let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data(#"{"error": "unencodable answer"}"#.utf8)
