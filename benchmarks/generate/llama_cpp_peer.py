@@ -131,12 +131,12 @@ def free_port():
 class LlamaServer:
     """llama-server on a loopback port for the duration of a `with` block; one slot, 2 threads."""
 
-    def __init__(self, binaries, gguf, log_path):
+    def __init__(self, binaries, gguf, log_path, extra_args=()):
         self.port = free_port()
         self.log = open(log_path, "w")
         self.proc = subprocess.Popen(
             [f"{binaries}/llama-server", "-m", gguf, "--host", "127.0.0.1", "--port", str(self.port),
-             "-t", "2", "-c", "2048", "-np", "1", "--no-webui"],
+             "-t", "2", "-c", "2048", "-np", "1", "--no-webui", *extra_args],
             stdout=self.log, stderr=subprocess.STDOUT)
 
     def post(self, path, body, timeout=120):
@@ -205,12 +205,12 @@ def tokenize_like_perplexity(server):
     return server.post("/tokenize", {"content": text, "add_special": True, "parse_special": False})["tokens"]
 
 
-def measure_greedy(binaries, gguf, rec, prompts_path, out_path):
+def measure_greedy(binaries, gguf, rec, prompts_path, out_path, server_args=()):
     prompts = [json.loads(line) for line in open(prompts_path) if line.strip()]
     add_bos = gguf_add_bos(gguf)
     before = load1()
     rows = []
-    with LlamaServer(binaries, gguf, os.path.join(RESULTS, "llama-server.log")) as server:
+    with LlamaServer(binaries, gguf, os.path.join(RESULTS, "llama-server.log"), server_args) as server:
         for p in prompts:
             # The prompt ids exactly as /completion tokenizes a string prompt: BOS only if the model's
             # add_bos_token says so, special-token text parsed (none of the prompts contains any).
@@ -239,7 +239,7 @@ def measure_greedy(binaries, gguf, rec, prompts_path, out_path):
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     rec.write({"measurement": "llama-server greedy", "tool": "llama-server", "endpoint": "/completion",
                "prompts": len(rows), "n_predict": GREEDY_TOKENS, "temperature": 0, "samplers": ["temperature"],
-               "add_bos_token": add_bos, "stopped_at_eos": sum(r["stop_type"] == "eos" for r in rows),
+               "server_args": list(server_args), "add_bos_token": add_bos, "stopped_at_eos": sum(r["stop_type"] == "eos" for r in rows),
                "continuations": os.path.relpath(out_path, ROOT), "load1_before": before, "load1_after": after})
 
 
@@ -249,6 +249,8 @@ def main():
     parser.add_argument("--prompts", default=os.path.join(HERE, "prompts.jsonl"))
     parser.add_argument("--results", default=os.path.join(RESULTS, "generate-peer-llama-cpp.jsonl"))
     parser.add_argument("--greedy-out", default=os.path.join(RESULTS, "generate-llama-cpp-greedy.jsonl"))
+    parser.add_argument("--server-args", default="", help="extra llama-server flags for greedy, e.g. \"-fa off\" "
+                        "(how far llama.cpp agrees with itself: float_reference.py agree)")
     args = parser.parse_args()
 
     os.makedirs(RESULTS, exist_ok=True)
@@ -264,7 +266,7 @@ def main():
         elif name == "perplexity":
             measure_perplexity(binaries, gguf, rec)
         elif name == "greedy":
-            measure_greedy(binaries, gguf, rec, args.prompts, args.greedy_out)
+            measure_greedy(binaries, gguf, rec, args.prompts, args.greedy_out, args.server_args.split())
 
 
 if __name__ == "__main__":
