@@ -15,8 +15,7 @@ extension LinearLayer {
             layer.normalizeAndQuantize(
                 input, rows: rows, gamma: norm.gamma.pointer, beta: norm.beta.pointer, epsilon: epsilon,
                 into: scratch.quantized, multiplier: inputMultiplier?.pointer, pool: pool)
-            layer.apply(quantized: scratch.quantized, output: output, epilogue: epilogue, pool: pool)
-            outliers?.accumulate(input, rows: rows, inFeatures: inFeatures, into: output)
+            applyInt8(layer, quantized: scratch.quantized, from: input, output: output, epilogue: epilogue, pool: pool)
         case .float:
             normalize(input, rows: rows, norm: norm, epsilon: epsilon, pool: pool)
             apply(input, rows: rows, output: output, epilogue: epilogue, scratch: scratch, pool: pool)
@@ -40,8 +39,8 @@ extension LinearLayer {
             up.apply(
                 quantized: scratch.quantized, output: inner, epilogue: .gelu, quantizingOutputFor: downLayer,
                 into: innerQuantized, multiplier: down.inputMultiplier?.pointer)
-            downLayer.apply(quantized: innerQuantized, output: x, epilogue: .accumulate)
-            down.outliers?.accumulate(inner, rows: rows, inFeatures: down.inFeatures, into: x)
+            down.applyInt8(
+                downLayer, quantized: innerQuantized, from: inner, output: x, epilogue: .accumulate, pool: nil)
             return
         }
         applyNormalized(

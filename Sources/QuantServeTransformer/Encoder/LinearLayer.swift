@@ -60,11 +60,7 @@ struct LinearLayer: Sendable {
         switch kernel {
         case let .int8(layer):
             layer.quantize(input, rows: rows, into: scratch.quantized, multiplier: inputMultiplier?.pointer, pool: pool)
-            layer.apply(quantized: scratch.quantized, output: output, epilogue: epilogue, pool: pool)
-            if let outliers {
-                precondition(!epilogue.contains(.gelu), "outlier channels are added after the GEMM, so not under GELU")
-                outliers.accumulate(input, rows: rows, inFeatures: layer.inFeatures, into: output)
-            }
+            applyInt8(layer, quantized: scratch.quantized, from: input, output: output, epilogue: epilogue, pool: pool)
         case let .float(layer):
             var source = input
             if let inputMultiplier {
@@ -85,6 +81,20 @@ struct LinearLayer: Sendable {
             layer.apply(source, rows: rows, output: result, pool: pool)
             if epilogue.contains(.gelu) { FloatKernels.gelu(result, count: rows * outFeatures) }
             if accumulate { FloatKernels.add(output, result, count: rows * outFeatures) }
+        }
+    }
+
+    /// The int8 GEMM of `layer` (this layer's kernel) on `quantized`, the activations quantized
+    /// from the fp32 rows `input`, then this layer's outlier channels added from those fp32 rows:
+    /// every int8 path (plain or fused) finishes here.
+    func applyInt8(
+        _ layer: Int8Linear, quantized: QuantizedActivations, from input: UnsafePointer<Float>,
+        output: UnsafeMutablePointer<Float>, epilogue: GemmEpilogue, pool: ComputePool?
+    ) {
+        layer.apply(quantized: quantized, output: output, epilogue: epilogue, pool: pool)
+        if let outliers {
+            precondition(!epilogue.contains(.gelu), "outlier channels are added after the GEMM, so not under GELU")
+            outliers.accumulate(input, rows: quantized.rows, inFeatures: layer.inFeatures, into: output)
         }
     }
 }
