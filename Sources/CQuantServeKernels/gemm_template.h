@@ -27,7 +27,8 @@
 #define QS_TILE QS_JOIN(QS_FUNC, _tile)
 
 /// One micro-tile: `mr` rows (a constant after inlining) by one panel, over all k groups,
-/// then the fused epilogue: dequantization and bias, optional GELU, store or accumulate.
+/// then the fused epilogue: dequantization and bias, the fp32 outlier channels, optional GELU,
+/// store or accumulate.
 QS_ATTR __attribute__((always_inline)) static inline void
 QS_TILE(const qs_gemm_block *block, size_t row, size_t panel, const int mr) {
     QS_VEC acc[QS_MR][QS_NV];
@@ -84,6 +85,11 @@ QS_TILE(const qs_gemm_block *block, size_t row, size_t panel, const int mr) {
             const QS_FVEC scale = QS_MUL_PS(QS_SET1_PS(block->row_scales[row + r]), weight_scales);
             const QS_FVEC exact = QS_CVT(QS_SUB(acc[r][v], QS_MULLO(zero_point, weight_sums)));
             QS_FVEC result = QS_FMADD_PS(exact, scale, bias);
+            for (size_t j = 0; j < block->outlier_count; j++) {
+                const QS_FVEC value = QS_SET1_PS(block->outlier_values[(row + r) * block->outlier_count + j]);
+                const QS_FVEC weight = QS_LOADU_PS(block->outlier_weights + j * block->outlier_weight_stride + channel);
+                result = QS_FMADD_PS(value, weight, result);
+            }
             if (gelu) result = QS_GELU_PS(result);
             float *out = block->output + (row + r) * block->output_stride + channel;
             if (valid == QS_LANES) {

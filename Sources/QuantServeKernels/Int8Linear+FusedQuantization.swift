@@ -24,7 +24,8 @@ extension Int8Linear {
         precondition(rows >= 0)
         path.requireSupported()
         activations.reshape(
-            rows: rows, paddedFeatures: paddedInFeatures, elementBytes: kernel.activationBytes, precise: precise)
+            rows: rows, paddedFeatures: paddedInFeatures, elementBytes: kernel.activationBytes, precise: precise,
+            outlierChannels: outlierChannels)
         let threads = pool?.threadCount ?? 1
         let chunks = rows * inFeatures >= 1 << 14 ? min(rows, 4 * threads) : 1
         let (width, rowBytes, elementBytes) = (
@@ -58,6 +59,7 @@ extension Int8Linear {
                     paddedFeatures: paddedInFeatures, elementBytes: elementBytes, precise: precise,
                     scales: scales, zeroPoints: zeroPoints, multiplier: multiplier, path: .portable)
             }
+            gatherOutliers(x, rows: first..<(first + count), into: activations)
         }
     }
 
@@ -77,7 +79,7 @@ extension Int8Linear {
         let rows = activations.rows
         nextActivations.reshape(
             rows: rows, paddedFeatures: next.paddedInFeatures, elementBytes: next.kernel.activationBytes,
-            precise: precise)
+            precise: precise, outlierChannels: next.outlierChannels)
         // Precise input activations go through the int64 plane combination after the whole GEMM.
         let step = activations.isPrecise ? max(rows, 1) : Self.fusedQuantizationRows
         var first = 0
@@ -88,6 +90,7 @@ extension Int8Linear {
                 output, inFeatures: outFeatures, rows: block, into: nextActivations.base,
                 paddedFeatures: next.paddedInFeatures, elementBytes: next.kernel.activationBytes, precise: precise,
                 scales: nextActivations.scales, zeroPoints: nextActivations.zeroPoints, multiplier: multiplier)
+            next.gatherOutliers(output, rows: block, into: nextActivations)
             first = block.upperBound
         }
     }

@@ -6,7 +6,7 @@ internal import CQuantServeKernels
 /// (`ActivationQuantization`), into a reusable `QuantizedActivations`; products accumulate
 /// exactly in int32, and the dequantization, zero-point correction (through precomputed
 /// per-channel weight sums), bias and the optional `GemmEpilogue` (GELU, residual add) are fused
-/// into the store. Every path gives bit-identical integer products and dequantized outputs; the
+/// into the store, with the layer's fp32 `OutlierChannels` if it has any. Every path gives bit-identical integer products and dequantized outputs; the
 /// GELU epilogue agrees across paths within a stated tolerance (Int8LinearEpilogueTests).
 public final class Int8Linear: Sendable {
     /// Output channels (N).
@@ -27,25 +27,33 @@ public final class Int8Linear: Sendable {
     let weightSums: AlignedBuffer
     let weightScales: AlignedBuffer
     let paddedBias: AlignedBuffer
+    /// The outlier channels (empty for none) and their fp32 weight columns, each padded to whole
+    /// panels (`outlierChannels.count × panelCount · panelWidth` floats).
+    let outlierChannels: [Int]
+    let outlierWeights: AlignedBuffer
 
     /// Packs `weights` (row-major, `outFeatures × inFeatures`) with their per-channel `scales`
-    /// and optional `bias` for `path`, which this CPU must support.
+    /// and optional `bias` for `path`, which this CPU must support, and the fp32 `outliers`
+    /// channels added in the GEMM epilogue (not with a GELU epilogue).
     public convenience init(
         weights: [Int8], scales: [Float], bias: [Float]?, outFeatures: Int, inFeatures: Int,
-        path: KernelPath = .selected
+        outliers: OutlierChannels? = nil, path: KernelPath = .selected
     ) {
         self.init(
             weights: weights, scales: scales, bias: bias, outFeatures: outFeatures, inFeatures: inFeatures,
-            kernel: GemmKernel(path), path: path)
+            outliers: outliers, kernel: GemmKernel(path), path: path)
     }
 
     init(
         weights: [Int8], scales: [Float], bias: [Float]?, outFeatures: Int, inFeatures: Int,
-        kernel: GemmKernel, path: KernelPath
+        outliers: OutlierChannels? = nil, kernel: GemmKernel, path: KernelPath
     ) {
         precondition(outFeatures >= 0 && inFeatures >= 0)
         precondition(weights.count == outFeatures * inFeatures && scales.count == outFeatures)
         precondition(bias == nil || bias!.count == outFeatures)
+        precondition(
+            outliers.map { $0.outFeatures == outFeatures && $0.channels.last! < inFeatures } ?? true,
+            "outlier channels outside the layer's \(inFeatures) inputs or for another output width")
         precondition(kernel.isSupported, "kernel path \(path) is not supported by this CPU")
         self.outFeatures = outFeatures
         self.inFeatures = inFeatures
@@ -62,6 +70,18 @@ public final class Int8Linear: Sendable {
         weightSums = AlignedBuffer(byteCount: paddedChannels * 4)
         weightScales = AlignedBuffer(byteCount: paddedChannels * 4)
         paddedBias = AlignedBuffer(byteCount: paddedChannels * 4)
+
+        outlierChannels = outliers?.channels ?? []
+        outlierWeights = AlignedBuffer(byteCount: 4 * outlierChannels.count * paddedChannels)
+        if let outliers, outFeatures > 0 {
+            let columns = outlierWeights.typed(Float.self, count: outliers.count * paddedChannels)
+            outliers.weights.withUnsafeBufferPointer { source in
+                for index in 0..<outliers.count {
+                    (columns + index * paddedChannels).update(
+                        from: source.baseAddress! + index * outFeatures, count: outFeatures)
+                }
+            }
+        }
 
         let groups = paddedInFeatures / group
         weights.withUnsafeBufferPointer { source in
@@ -90,9 +110,10 @@ public final class Int8Linear: Sendable {
         }
     }
 
-    /// Bytes held by the packed weights, weight sums, scales and bias.
+    /// Bytes held by the packed weights, weight sums, scales, bias and outlier weight columns.
     public var memoryBytes: Int {
         packedWeights.byteCount + weightSums.byteCount + weightScales.byteCount + paddedBias.byteCount
+            + outlierWeights.byteCount + 8 * outlierChannels.count
     }
 
     /// `output[rows × outFeatures] = dequantize(quantize(input[rows × inFeatures]) · Wᵀ) + bias`,
@@ -118,7 +139,8 @@ public final class Int8Linear: Sendable {
 
     /// Quantizes `rows` rows of `input` (`inFeatures` floats each, contiguous) per token into
     /// `activations`, in this layer's layout: the set then holds exactly these rows and can feed
-    /// every layer with the same `inFeatures` and kernel path. `precise` quantizes to 16 bits
+    /// every layer with the same `inFeatures`, kernel path and outlier channels (whose fp32 values
+    /// it gathers, as given: the multiplier applies to the quantized values only). `precise` quantizes to 16 bits
     /// (see `apply(_:rows:output:pool:preciseActivations:)`). A `multiplier` (`inFeatures`
     /// factors, SmoothQuant smoothing) quantizes `input[c] * multiplier[c]` without writing the
     /// product anywhere. With a `pool` the rows are split over its threads; without one the
@@ -130,7 +152,8 @@ public final class Int8Linear: Sendable {
         precondition(rows >= 0)
         activations.reshape(
             rows: rows, paddedFeatures: paddedInFeatures, elementBytes: kernel.activationBytes,
-            precise: precise)
+            precise: precise, outlierChannels: outlierChannels)
+        gatherOutliers(input, rows: 0..<rows, into: activations)
         let threads = pool?.threadCount ?? 1
         let chunks = rows * inFeatures >= 1 << 14 ? min(rows, 4 * threads) : 1
         let (inFeatures, paddedInFeatures, elementBytes) = (inFeatures, paddedInFeatures, kernel.activationBytes)
@@ -170,6 +193,9 @@ public final class Int8Linear: Sendable {
         precondition(
             rows.lowerBound >= 0 && rows.upperBound <= activations.rows, "rows \(rows) out of 0..<\(activations.rows)")
         precondition(outputStride >= outFeatures)
+        precondition(activations.outlierChannels == outlierChannels, "activations gathered for other outlier channels")
+        precondition(
+            outlierChannels.isEmpty || !epilogue.contains(.gelu), "outlier channels are not supported under GELU")
         guard !rows.isEmpty, outFeatures > 0 else { return }
         let precise = activations.isPrecise
         let tokenCount = rows.count
@@ -180,6 +206,7 @@ public final class Int8Linear: Sendable {
         let zeroPoints = activations.zeroPoints + rows.lowerBound
         let rowOutput = output + rows.lowerBound * outputStride
         let paddedChannels = panelCount * kernel.panelWidth
+        let outlierValues = activations.outlierValues + rows.lowerBound * outlierChannels.count
         let template = qs_gemm_block(
             activations: UnsafeRawPointer(activations.base + firstKernelRow * activations.kernelRowBytes),
             activation_stride: paddedInFeatures / kernel.groupSize,
@@ -189,7 +216,10 @@ public final class Int8Linear: Sendable {
             weight_scales: weightScales.typed(Float.self, count: paddedChannels),
             bias: paddedBias.typed(Float.self, count: paddedChannels),
             output: rowOutput, raw_output: rawProducts?.typed(Int32.self, count: kernelRows * outFeatures),
-            output_stride: precise ? outFeatures : outputStride, epilogue: epilogue.rawValue, n: outFeatures,
+            output_stride: precise ? outFeatures : outputStride, epilogue: epilogue.rawValue,
+            outlier_count: outlierChannels.count, outlier_values: outlierValues,
+            outlier_weights: outlierWeights.typed(Float.self, count: outlierChannels.count * paddedChannels),
+            outlier_weight_stride: paddedChannels, n: outFeatures,
             row_begin: 0, row_end: kernelRows, panel_begin: 0, panel_end: panelCount)
         let kernel = kernel
         if let pool, pool.threadCount > 1 {
@@ -216,22 +246,25 @@ public final class Int8Linear: Sendable {
             Self.forEach(chunks, pool: pool) { chunk in
                 combinePlanes(
                     products, rows: tokenCount * chunk / chunks..<tokenCount * (chunk + 1) / chunks,
-                    scales: scales, zeroPoints: zeroPoints, output: rowOutput, outputStride: outputStride,
-                    epilogue: epilogue)
+                    scales: scales, zeroPoints: zeroPoints, outlierValues: outlierValues, output: rowOutput,
+                    outputStride: outputStride, epilogue: epilogue)
             }
         }
         withExtendedLifetime((activations, rawProducts)) {}
     }
 
     /// The epilogue of precise activations: `Σq·w = 256·Σhigh·w + Σlow·w` in int64, less the
-    /// zero point times the weight sum, then the 8-bit path's fused multiply-add and `epilogue`.
+    /// zero point times the weight sum, then the 8-bit path's fused multiply-adds (dequantization
+    /// and bias, the outlier channels) and `epilogue`.
     /// Each token's results are staged in place of its high-plane products (read before written).
     private func combinePlanes(
         _ products: UnsafeMutablePointer<Int32>, rows: Range<Int>, scales: UnsafePointer<Float>,
-        zeroPoints: UnsafePointer<Int32>, output: UnsafeMutablePointer<Float>, outputStride: Int,
-        epilogue: GemmEpilogue
+        zeroPoints: UnsafePointer<Int32>, outlierValues: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+        outputStride: Int, epilogue: GemmEpilogue
     ) {
         let paddedChannels = panelCount * kernel.panelWidth
+        let outliers = outlierChannels.count
+        let outlierColumns = outlierWeights.typed(Float.self, count: outliers * paddedChannels)
         let sums = weightSums.typed(Int32.self, count: paddedChannels)
         let channelScales = weightScales.typed(Float.self, count: paddedChannels)
         let bias = paddedBias.typed(Float.self, count: paddedChannels)
@@ -243,7 +276,11 @@ public final class Int8Linear: Sendable {
             for channel in 0..<outFeatures {
                 let dot = Int64(high[channel]) << 8 + Int64(low[channel])
                 let exact = Float(dot - zeroPoint * Int64(sums[channel]))
-                let result = bias[channel].addingProduct(exact, scales[row] * channelScales[channel])
+                var result = bias[channel].addingProduct(exact, scales[row] * channelScales[channel])
+                for outlier in 0..<outliers {
+                    result.addProduct(
+                        outlierValues[row * outliers + outlier], outlierColumns[outlier * paddedChannels + channel])
+                }
                 staging.storeBytes(of: result, toByteOffset: 4 * channel, as: Float.self)
             }
             let destination = output + row * outputStride
@@ -254,6 +291,19 @@ public final class Int8Linear: Sendable {
                 } else {
                     destination.update(from: results, count: outFeatures)
                 }
+            }
+        }
+    }
+
+    /// Gathers the fp32 values of `rows` of `input` (`inFeatures` floats each) at this layer's
+    /// outlier channels into `activations`, already shaped for them.
+    func gatherOutliers(_ input: UnsafePointer<Float>, rows: Range<Int>, into activations: QuantizedActivations) {
+        let count = outlierChannels.count
+        guard count > 0 else { return }
+        let values = activations.outlierValues
+        outlierChannels.withUnsafeBufferPointer { channels in
+            for row in rows {
+                for index in 0..<count { values[row * count + index] = input[row * inFeatures + channels[index]] }
             }
         }
     }

@@ -11,7 +11,7 @@ enum PortableGemm {
     static let tileRows = 4
 
     /// Runs one block in the C drivers' order (row tiles outside, panels inside), with their
-    /// epilogue: fused multiply-add, GELU and accumulate options, or the raw int32 products when
+    /// epilogue: fused multiply-add, outlier channels, GELU and accumulate options, or the raw int32 products when
     /// `raw_output` is set.
     static func run(_ block: UnsafePointer<qs_gemm_block>) {
         let block = block.pointee
@@ -73,6 +73,13 @@ enum PortableGemm {
             let accumulator = r == 0 ? acc0 : r == 1 ? acc1 : r == 2 ? acc2 : acc3
             let exact = SIMD16<Float>(accumulator &- zeroPoint &* weightSums)
             var result = bias.addingProduct(exact, scale)
+            for outlier in 0..<Int(block.outlier_count) {
+                let value = block.outlier_values![(row + r) * Int(block.outlier_count) + outlier]
+                let weights = UnsafeRawPointer(block.outlier_weights! + outlier * Int(block.outlier_weight_stride))
+                result = result.addingProduct(
+                    SIMD16(repeating: value), weights.loadUnaligned(fromByteOffset: channel * 4, as: SIMD16<Float>.self)
+                )
+            }
             if gelu {
                 result = SIMD16(lowHalf: VectorMath.gelu(result.lowHalf), highHalf: VectorMath.gelu(result.highHalf))
             }

@@ -7,12 +7,13 @@ public enum ScalarReference {
     /// `Int8Linear.apply`: each row quantized by `ActivationQuantization` (to 65535 levels with
     /// `preciseActivations`), integer dot products,
     /// `fma(Float(dot - zeroPoint·Σw), rowScale·weightScale, bias)`. Every path must match it bit
-    /// for bit. Then the `epilogue`: GELU in Double (the kernels' polynomial matches it within a
-    /// tolerance), and `output += result` for `.accumulate` (bit for bit without GELU).
+    /// for bit. Then each of the `outliers` in order, `result = fma(input[m][channel], weight[n], result)`
+    /// (the fp32 input row as given), then the `epilogue`: GELU in Double (the kernels' polynomial matches
+    /// it within a tolerance), and `output += result` for `.accumulate` (bit for bit without GELU).
     public static func int8Linear(
         weights: [Int8], scales: [Float], bias: [Float]?, outFeatures: Int, inFeatures: Int,
         input: UnsafePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>,
-        preciseActivations: Bool = false, epilogue: GemmEpilogue = []
+        preciseActivations: Bool = false, epilogue: GemmEpilogue = [], outliers: OutlierChannels? = nil
     ) {
         let k = inFeatures
         for m in 0..<rows {
@@ -37,6 +38,9 @@ public enum ScalarReference {
                 let exact = Float(dot - Int64(quantization.zeroPoint) * weightSum)
                 let scale = quantization.scale * scales[n]
                 var result = (bias?[n] ?? 0).addingProduct(exact, scale)
+                for (index, channel) in (outliers?.channels ?? []).enumerated() {
+                    result.addProduct(row[channel], outliers!.weights[index * outFeatures + n])
+                }
                 if epilogue.contains(.gelu) { gelu(&result, count: 1) }
                 if epilogue.contains(.accumulate) { result = output[m * outFeatures + n] + result }
                 output[m * outFeatures + n] = result

@@ -58,6 +58,7 @@ static inline void qs_spin_pause(void) {
 
 /// One block of an int8 GEMM with its fused epilogue:
 /// `result[r][n] = fmaf((float)(sum_g dot(a[r][g], w[n][g]) - zp[r] * wsum[n]), scale[r] * wscale[n], bias[n])`,
+/// then for each outlier channel j in order `result = fmaf(outlier_values[r][j], outlier_weights[j][n], result)`,
 /// then the `epilogue` options, for rows `row_begin..<row_end` and the channels of panels
 /// `panel_begin..<panel_end` (channels at or beyond `n` are computed but not stored). The driver
 /// walks row tiles in the outer loop and panels in the inner one: a tile's activations stay in
@@ -84,6 +85,14 @@ typedef struct qs_gemm_block {
     size_t output_stride;
     /// QS_EPILOGUE_* bits (0: plain store); ignored with `raw_output`.
     uint32_t epilogue;
+    /// Outlier channels computed in fp32 beside the int8 product (0 for none; ignored with
+    /// `raw_output`): row r's input values at them are `outlier_values[r * outlier_count + j]`
+    /// (r counted like `row_scales`), and channel n's fp32 weight of outlier j is
+    /// `outlier_weights[j * outlier_weight_stride + n]`, padded to whole panels.
+    size_t outlier_count;
+    const float *outlier_values;
+    const float *outlier_weights;
+    size_t outlier_weight_stride;
     size_t n;
     size_t row_begin, row_end;
     size_t panel_begin, panel_end;

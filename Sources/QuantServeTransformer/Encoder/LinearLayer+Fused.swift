@@ -4,8 +4,8 @@ extension LinearLayer {
     /// `input[rows] = LayerNorm(input[rows])` in place (the residual stream keeps the fp32
     /// values), then `output = epilogue(layer(input))` as `apply` does. Int8 layers quantize the
     /// rows in the same kernel that normalizes them (`Int8Linear.normalizeAndQuantize`), with
-    /// this layer's input multiplier, then add its outlier channels from the normalized fp32 rows;
-    /// fp32 layers normalize, then apply.
+    /// this layer's input multiplier (and gather its outlier channels' fp32 values); fp32 layers
+    /// normalize, then apply.
     func applyNormalized(
         _ input: UnsafeMutablePointer<Float>, rows: Int, norm: LayerNormWeights, epsilon: Float,
         output: UnsafeMutablePointer<Float>, epilogue: GemmEpilogue = [], scratch: LinearScratch, pool: ComputePool?
@@ -15,7 +15,7 @@ extension LinearLayer {
             layer.normalizeAndQuantize(
                 input, rows: rows, gamma: norm.gamma.pointer, beta: norm.beta.pointer, epsilon: epsilon,
                 into: scratch.quantized, multiplier: inputMultiplier?.pointer, pool: pool)
-            applyInt8(layer, quantized: scratch.quantized, from: input, output: output, epilogue: epilogue, pool: pool)
+            layer.apply(quantized: scratch.quantized, output: output, epilogue: epilogue, pool: pool)
         case .float:
             normalize(input, rows: rows, norm: norm, epsilon: epsilon, pool: pool)
             apply(input, rows: rows, output: output, epilogue: epilogue, scratch: scratch, pool: pool)
@@ -39,8 +39,7 @@ extension LinearLayer {
             up.apply(
                 quantized: scratch.quantized, output: inner, epilogue: .gelu, quantizingOutputFor: downLayer,
                 into: innerQuantized, multiplier: down.inputMultiplier?.pointer)
-            down.applyInt8(
-                downLayer, quantized: innerQuantized, from: inner, output: x, epilogue: .accumulate, pool: nil)
+            downLayer.apply(quantized: innerQuantized, output: x, epilogue: .accumulate)
             return
         }
         applyNormalized(

@@ -3,8 +3,8 @@ import QuantServeKernels
 /// One linear layer of the encoder, int8 or fp32 as the model folder stores it, with an optional
 /// per-input-channel multiplier applied to the activations first (SmoothQuant smoothing: the
 /// weights were divided by the same factors before quantization, so the product is unchanged
-/// while activation outliers shrink), and optional outlier channels that bypass the int8 GEMM in
-/// fp32 (their multiplier is 0; see `OutlierChannels`).
+/// while activation outliers shrink). An int8 layer's fp32 outlier channels, if any, belong to its
+/// `Int8Linear` (`OutlierChannels`; their multiplier here is 0).
 struct LinearLayer: Sendable {
     /// The matrix product.
     enum Kernel: Sendable {
@@ -16,13 +16,10 @@ struct LinearLayer: Sendable {
 
     let kernel: Kernel
     let inputMultiplier: WeightBuffer?
-    let outliers: OutlierChannels?
 
-    init(kernel: Kernel, inputMultiplier: WeightBuffer?, outliers: OutlierChannels? = nil) {
-        precondition(outliers == nil || inputMultiplier != nil, "outlier channels need a multiplier that zeroes them")
+    init(kernel: Kernel, inputMultiplier: WeightBuffer?) {
         self.kernel = kernel
         self.inputMultiplier = inputMultiplier
-        self.outliers = outliers
     }
 
     var inFeatures: Int {
@@ -40,7 +37,7 @@ struct LinearLayer: Sendable {
     }
 
     var memoryBytes: Int {
-        let multiplierBytes = (inputMultiplier?.memoryBytes ?? 0) + (outliers?.memoryBytes ?? 0)
+        let multiplierBytes = inputMultiplier?.memoryBytes ?? 0
         switch kernel {
         case let .int8(layer): return layer.memoryBytes + multiplierBytes
         case let .float(layer): return layer.memoryBytes + multiplierBytes
@@ -51,8 +48,7 @@ struct LinearLayer: Sendable {
     /// epilogue says so, and stored or, with `.accumulate`, added to what `output` holds (the
     /// residual). Int8 layers quantize the input into `scratch.quantized` with the multiplier
     /// applied on the way and fuse the epilogue into the GEMM's store; fp32 layers stage the
-    /// scaled input and the result in `scratch`. Outlier channels (int8 layers whose epilogue has
-    /// no GELU) are added in fp32 after the GEMM. Without a pool everything runs on this thread.
+    /// scaled input and the result in `scratch`. Without a pool everything runs on this thread.
     func apply(
         _ input: UnsafePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>, epilogue: GemmEpilogue = [],
         scratch: LinearScratch, pool: ComputePool?
@@ -60,7 +56,7 @@ struct LinearLayer: Sendable {
         switch kernel {
         case let .int8(layer):
             layer.quantize(input, rows: rows, into: scratch.quantized, multiplier: inputMultiplier?.pointer, pool: pool)
-            applyInt8(layer, quantized: scratch.quantized, from: input, output: output, epilogue: epilogue, pool: pool)
+            layer.apply(quantized: scratch.quantized, output: output, epilogue: epilogue, pool: pool)
         case let .float(layer):
             var source = input
             if let inputMultiplier {
@@ -81,20 +77,6 @@ struct LinearLayer: Sendable {
             layer.apply(source, rows: rows, output: result, pool: pool)
             if epilogue.contains(.gelu) { FloatKernels.gelu(result, count: rows * outFeatures) }
             if accumulate { FloatKernels.add(output, result, count: rows * outFeatures) }
-        }
-    }
-
-    /// The int8 GEMM of `layer` (this layer's kernel) on `quantized`, the activations quantized
-    /// from the fp32 rows `input`, then this layer's outlier channels added from those fp32 rows:
-    /// every int8 path (plain or fused) finishes here.
-    func applyInt8(
-        _ layer: Int8Linear, quantized: QuantizedActivations, from input: UnsafePointer<Float>,
-        output: UnsafeMutablePointer<Float>, epilogue: GemmEpilogue, pool: ComputePool?
-    ) {
-        layer.apply(quantized: quantized, output: output, epilogue: epilogue, pool: pool)
-        if let outliers {
-            precondition(!epilogue.contains(.gelu), "outlier channels are added after the GEMM, so not under GELU")
-            outliers.accumulate(input, rows: quantized.rows, inFeatures: layer.inFeatures, into: output)
         }
     }
 }

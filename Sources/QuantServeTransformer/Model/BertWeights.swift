@@ -166,8 +166,8 @@ private final class TensorReader {
             kernel: .int8(
                 Int8Linear(
                     weights: weights, scales: scales, bias: bias, outFeatures: dimensions.out,
-                    inFeatures: dimensions.in, path: path)),
-            inputMultiplier: multiplier, outliers: outliers)
+                    inFeatures: dimensions.in, outliers: outliers, path: path)),
+            inputMultiplier: multiplier)
     }
 
     /// I32 `prefix.outliers` `[count]` (distinct input channels, ascending) and F32
@@ -186,6 +186,6 @@ private final class TensorReader {
                 reason: "channel \(index) is \(channel): channels must ascend within 0..<\(dimensions.in)")
         }
         let weights = try floats(prefix + ".outlier_weight", [count, dimensions.out])
-        return OutlierChannels(channels: channels, weights: WeightBuffer(weights), outFeatures: dimensions.out)
+        return OutlierChannels(channels: channels, weights: weights, outFeatures: dimensions.out)
     }
 }
