@@ -10,6 +10,11 @@ QS_ATTR __attribute__((always_inline)) static inline __m256i qs_broadcast32_256(
     return _mm256_set1_epi32(word);
 }
 
+/// All ones in the first `n` lanes: the mask of vpmaskmovd/vmaskmovps.
+QS_ATTR __attribute__((always_inline)) static inline __m256i qs_first_lanes_256(size_t n) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
 #define QS_NV 2
 #define QS_LANES 8
 #define QS_VEC __m256i
@@ -29,3 +34,6 @@ QS_ATTR __attribute__((always_inline)) static inline __m256i qs_broadcast32_256(
 #define QS_ADD_PS _mm256_add_ps
 #define QS_GELU_PS qs_gelu_avx2
 #define QS_STOREU_PS _mm256_storeu_ps
+#define QS_STORE_FIRST(p, v, n) _mm256_maskstore_epi32((int *)(void *)(p), qs_first_lanes_256(n), (v))
+#define QS_LOAD_FIRST_PS(p, n) _mm256_maskload_ps((p), qs_first_lanes_256(n))
+#define QS_STORE_FIRST_PS(p, v, n) _mm256_maskstore_ps((p), qs_first_lanes_256(n), (v))
