@@ -30,7 +30,6 @@
 #define QS_VM_SUB _mm512_sub_ps
 #define QS_VM_MUL _mm512_mul_ps
 #define QS_VM_DIV _mm512_div_ps
-#define QS_VM_RCP _mm512_rcp14_ps
 #define QS_VM_FMADD _mm512_fmadd_ps
 #define QS_VM_FNMADD _mm512_fnmadd_ps
 #define QS_VM_MIN _mm512_min_ps

@@ -4,7 +4,6 @@
 //   QS_VM_ATTR         always_inline static inline with the target attribute
 //   qs_vm_vec, qs_vm_ivec, qs_vm_mask   float vector, int32 vector, comparison result
 //   QS_VM_SET1, QS_VM_ADD, QS_VM_SUB, QS_VM_MUL, QS_VM_DIV, QS_VM_FMADD, QS_VM_FNMADD, QS_VM_MIN, QS_VM_MAX
-//   QS_VM_RCP (optional) an approximate reciprocal with a relative error below 2^-14
 //   QS_VM_AS_INT, QS_VM_AS_FLOAT, QS_VM_SET1_INT, QS_VM_ADD_INT, QS_VM_SUB_INT, QS_VM_SHIFT_LEFT
 //   QS_VM_CMP(a, b, predicate)          _CMP_* predicate, a mask
 //   QS_VM_SELECT(mask, if_true, if_false)
@@ -48,8 +47,7 @@ QS_VM_ATTR qs_vm_vec QS_VM_FUNC(qs_exp_nonpositive)(qs_vm_vec x) {
 }
 
 /// erf(x) = s * P(s^2) / Q(s^2), s = x clamped to [-QS_ERF_ONE, QS_ERF_ONE] (exactly +-1 there);
-/// one branch, no exp, NaN gives NaN. With QS_VM_RCP (an ISA's approximate reciprocal with at
-/// least 14 bits) the quotient is refined from it instead of divided: no vdivps.
+/// one branch, no exp, NaN gives NaN.
 QS_VM_ATTR qs_vm_vec QS_VM_FUNC(qs_erf)(qs_vm_vec x) {
     // min/max return their second operand when one is NaN: NaN goes through.
     const qs_vm_vec s = QS_VM_MIN(QS_VM_SET1(QS_ERF_ONE), QS_VM_MAX(QS_VM_SET1(-QS_ERF_ONE), x));
@@ -64,18 +62,7 @@ QS_VM_ATTR qs_vm_vec QS_VM_FUNC(qs_erf)(qs_vm_vec x) {
     q = QS_VM_FMADD(q, u, QS_VM_SET1(QS_ERF_Q2));
     q = QS_VM_FMADD(q, u, QS_VM_SET1(QS_ERF_Q1));
     q = QS_VM_FMADD(q, u, QS_VM_SET1(1.0f));
-    const qs_vm_vec numerator = QS_VM_MUL(s, p);
-#ifdef QS_VM_RCP
-    // No division: an approximate reciprocal r of q (relative error below 2^-14), the quotient
-    // y = numerator · r, then one correction with its exact residual, y + (numerator - q·y) · r,
-    // which squares the relative error (2^-28): within rounding of the divided result. The
-    // correction turns -0 into +0, so the sign is s's (erf(-0) = -0).
-    const qs_vm_vec r = QS_VM_RCP(q);
-    const qs_vm_vec y = QS_VM_MUL(numerator, r);
-    return QS_VM_COPY_SIGN(QS_VM_FMADD(QS_VM_FNMADD(q, y, numerator), r, y), s);
-#else
-    return QS_VM_DIV(numerator, q);
-#endif
+    return QS_VM_DIV(QS_VM_MUL(s, p), q);
 }
 
 /// GELU, exact erf form: h + h * erf(x / sqrt 2) with h = x/2.
@@ -94,7 +81,6 @@ QS_VM_ATTR qs_vm_vec QS_VM_FUNC(qs_gelu)(qs_vm_vec x) {
 #undef QS_VM_SUB
 #undef QS_VM_MUL
 #undef QS_VM_DIV
-#undef QS_VM_RCP
 #undef QS_VM_FMADD
 #undef QS_VM_FNMADD
 #undef QS_VM_MIN
