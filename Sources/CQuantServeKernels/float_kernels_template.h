@@ -10,6 +10,7 @@
 //   QS_SET1, QS_ADD, QS_SUB, QS_MUL, QS_FMADD, QS_MIN, QS_MAX (x86 min/max: second operand on NaN)
 //   qs_reduce_add, qs_reduce_min, qs_reduce_max (no NaN in the input), QS_TO_INT (exact values)
 //   qs_store_levels(plane, element_bytes, vi, count)  count int32 levels as u8 or int16
+//   qs_store_u8_block(plane, block)             4 · QS_LANES int32 levels (block[0] first) as u8
 //   QS_EXP, QS_EXP_NONPOSITIVE, QS_ERF, QS_GELU from vector_math_<isa>.h
 // Contraction stays off in these files: the quantization must round exactly as the Swift
 // twin does; the fp32 kernels use explicit fused multiply-adds where they want them.
@@ -186,11 +187,14 @@ QS_FK_ATTR static inline qs_ivec qs_quantize_levels(qs_vec v, qs_vec inverse, qs
 }
 
 /// Quantizes row `r` of `job` from `x` (its `cols` floats) whose value range `range` holds.
+/// The job's fields are read into locals first: the byte stores may alias anything, so the
+/// compiler would otherwise reload them after every store.
 QS_FK_ATTR static inline void qs_quantize_row(const qs_quantize_job *job, size_t r, const float *x,
                                               const qs_row_range *range) {
-    const size_t cols = job->cols, tail = cols % QS_LANES;
+    const size_t cols = job->cols, tail = cols % QS_LANES, body = cols - tail;
     const qs_mask mask = qs_tail_mask(tail ? tail : 1);
-    const float levels = job->precise ? 65535.0f : 255.0f;
+    const int precise = job->precise;
+    const float levels = precise ? 65535.0f : 255.0f;
     const size_t element_bytes = job->element_bytes, row_bytes = job->output_row_bytes;
     const float *multiplier = job->multiplier;
     const qs_row_quantization q =
@@ -198,14 +202,25 @@ QS_FK_ATTR static inline void qs_quantize_row(const qs_quantize_job *job, size_t
     job->scales[r] = q.scale;
     job->zero_points[r] = (int32_t)q.zero_point;
 
-    unsigned char *first = (unsigned char *)job->output + (job->precise ? 2 * r : r) * row_bytes;
+    unsigned char *first = (unsigned char *)job->output + (precise ? 2 * r : r) * row_bytes;
     unsigned char *second = first + row_bytes;
     const qs_vec inverse = QS_SET1(q.inverse_scale), zero_point = QS_SET1(q.zero_point), top = QS_SET1(levels);
-    for (size_t i = 0; i < cols; i += QS_LANES) {
+    size_t i = 0;
+    if (!precise && element_bytes == 1) {
+        // u8 planes: four vectors of levels packed to bytes in registers, one store.
+        for (; i + 4 * QS_LANES <= body; i += 4 * QS_LANES) {
+            qs_ivec block[4];
+            for (size_t k = 0; k < 4; k++)
+                block[k] = qs_quantize_levels(qs_quantize_input(x, multiplier, i + k * QS_LANES, NULL), inverse,
+                                              zero_point, top);
+            qs_store_u8_block(first + i, block);
+        }
+    }
+    for (; i < cols; i += QS_LANES) {
         const size_t count = cols - i < QS_LANES ? cols - i : QS_LANES;
         const qs_ivec values = qs_quantize_levels(qs_quantize_input(x, multiplier, i, count < QS_LANES ? &mask : NULL),
                                                   inverse, zero_point, top);
-        if (job->precise) {
+        if (precise) {
             qs_store_levels(first + i * element_bytes, element_bytes, QS_SHIFT_RIGHT(values, 8), count);
             qs_store_levels(second + i * element_bytes, element_bytes, QS_AND(values, 0xFF), count);
         } else {
@@ -213,8 +228,10 @@ QS_FK_ATTR static inline void qs_quantize_row(const qs_quantize_job *job, size_t
         }
     }
     const size_t used = cols * element_bytes;
-    memset(first + used, 0, row_bytes - used);
-    if (job->precise) memset(second + used, 0, row_bytes - used);
+    if (row_bytes > used) {
+        memset(first + used, 0, row_bytes - used);
+        if (precise) memset(second + used, 0, row_bytes - used);
+    }
 }
 
 QS_FK_ATTR void QS_QUANTIZE_FUNC(const qs_quantize_job *job) {
