@@ -64,6 +64,15 @@ QS_FK_ATTR static inline void qs_store_u8_block(unsigned char *plane, const qs_i
     _mm512_storeu_si512(plane, _mm512_permutexvar_epi32(order, bytes));
 }
 
+/// 32 levels (each below 65536) as 16-bit elements: packed with saturation (exact in range) per
+/// 128-bit lane, then the lanes' qwords put back in order.
+QS_FK_ATTR static inline void qs_store_u16_block(unsigned char *plane, const qs_ivec block[2]) {
+    const __m512i words = _mm512_packus_epi32(block[0], block[1]);
+    // Lane L's qwords are groups L of block[0] and block[1]; qword 4k + g of the result is group g of block[k].
+    const __m512i order = _mm512_setr_epi64(0, 2, 4, 6, 1, 3, 5, 7);
+    _mm512_storeu_si512(plane, _mm512_permutexvar_epi64(order, words));
+}
+
 #include "float_kernels_template.h"
 
 #else

@@ -11,6 +11,7 @@
 //   qs_reduce_add, qs_reduce_min, qs_reduce_max (no NaN in the input), QS_TO_INT (exact values)
 //   qs_store_levels(plane, element_bytes, vi, count)  count int32 levels as u8 or int16
 //   qs_store_u8_block(plane, block)             4 · QS_LANES int32 levels (block[0] first) as u8
+//   qs_store_u16_block(plane, block)            2 · QS_LANES int32 levels (block[0] first) as int16
 //   QS_EXP, QS_EXP_NONPOSITIVE, QS_ERF, QS_GELU from vector_math_<isa>.h
 // Contraction stays off in these files: the quantization must round exactly as the Swift
 // twin does; the fp32 kernels use explicit fused multiply-adds where they want them.
@@ -230,6 +231,14 @@ QS_FK_ATTR static inline void qs_quantize_row(const qs_quantize_job *job, size_t
                 block[k] = qs_quantize_levels(qs_quantize_input(x, multiplier, i + k * QS_LANES, NULL), inverse,
                                               zero_point, top);
             qs_store_u8_block(first + i, block);
+        }
+    } else if (!precise && element_bytes == 2) {
+        // int16 planes: two vectors of levels packed to 16 bits in registers, one store.
+        for (; i + 2 * QS_LANES <= body; i += 2 * QS_LANES) {
+            const qs_ivec block[2] = {
+                qs_quantize_levels(qs_quantize_input(x, multiplier, i, NULL), inverse, zero_point, top),
+                qs_quantize_levels(qs_quantize_input(x, multiplier, i + QS_LANES, NULL), inverse, zero_point, top)};
+            qs_store_u16_block(first + 2 * i, block);
         }
     }
     for (; i < cols; i += QS_LANES) {
