@@ -76,6 +76,24 @@ QS_FK_ATTR static inline void qs_store_levels(unsigned char *plane, size_t eleme
     memcpy(plane, staged, count * element_bytes);
 }
 
+/// 32 levels (each below 256) as u8: packed with saturation (exact in range) per 128-bit lane,
+/// then the lanes' dwords put back in order.
+QS_FK_ATTR static inline void qs_store_u8_block(unsigned char *plane, const qs_ivec block[4]) {
+    const __m256i bytes =
+        _mm256_packus_epi16(_mm256_packus_epi32(block[0], block[1]), _mm256_packus_epi32(block[2], block[3]));
+    // Lane L's dwords are groups L of block[0..3]; dword 2k + g of the result is group g of block[k].
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    _mm256_storeu_si256((__m256i *)plane, _mm256_permutevar8x32_epi32(bytes, order));
+}
+
+/// 16 levels (each below 65536) as 16-bit elements: packed with saturation (exact in range) per
+/// 128-bit lane, then the lanes' qwords put back in order.
+QS_FK_ATTR static inline void qs_store_u16_block(unsigned char *plane, const qs_ivec block[2]) {
+    // Lane L's qwords are groups L of block[0] and block[1]; qword 2k + g of the result is group g of block[k].
+    const __m256i words = _mm256_permute4x64_epi64(_mm256_packus_epi32(block[0], block[1]), 0xD8);
+    _mm256_storeu_si256((__m256i *)plane, words);
+}
+
 #include "float_kernels_template.h"
 
 #else

@@ -55,6 +55,25 @@ QS_FK_ATTR static inline void qs_store_levels(unsigned char *plane, size_t eleme
     else _mm512_mask_cvtepi32_storeu_epi16(plane, mask, values);
 }
 
+/// 64 levels (each below 256) as u8: packed with saturation (exact in range) per 128-bit lane,
+/// then the lanes' dwords put back in order.
+QS_FK_ATTR static inline void qs_store_u8_block(unsigned char *plane, const qs_ivec block[4]) {
+    const __m512i bytes =
+        _mm512_packus_epi16(_mm512_packus_epi32(block[0], block[1]), _mm512_packus_epi32(block[2], block[3]));
+    // Lane L's dwords are groups L of block[0..3]; dword 4k + g of the result is group g of block[k].
+    const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+    _mm512_storeu_si512(plane, _mm512_permutexvar_epi32(order, bytes));
+}
+
+/// 32 levels (each below 65536) as 16-bit elements: packed with saturation (exact in range) per
+/// 128-bit lane, then the lanes' qwords put back in order.
+QS_FK_ATTR static inline void qs_store_u16_block(unsigned char *plane, const qs_ivec block[2]) {
+    const __m512i words = _mm512_packus_epi32(block[0], block[1]);
+    // Lane L's qwords are groups L of block[0] and block[1]; qword 4k + g of the result is group g of block[k].
+    const __m512i order = _mm512_setr_epi64(0, 2, 4, 6, 1, 3, 5, 7);
+    _mm512_storeu_si512(plane, _mm512_permutexvar_epi64(order, words));
+}
+
 #include "float_kernels_template.h"
 
 #else

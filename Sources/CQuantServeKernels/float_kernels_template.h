@@ -10,6 +10,8 @@
 //   QS_SET1, QS_ADD, QS_SUB, QS_MUL, QS_FMADD, QS_MIN, QS_MAX (x86 min/max: second operand on NaN)
 //   qs_reduce_add, qs_reduce_min, qs_reduce_max (no NaN in the input), QS_TO_INT (exact values)
 //   qs_store_levels(plane, element_bytes, vi, count)  count int32 levels as u8 or int16
+//   qs_store_u8_block(plane, block)             4 · QS_LANES int32 levels (block[0] first) as u8
+//   qs_store_u16_block(plane, block)            2 · QS_LANES int32 levels (block[0] first) as int16
 //   QS_EXP, QS_EXP_NONPOSITIVE, QS_ERF, QS_GELU from vector_math_<isa>.h
 // Contraction stays off in these files: the quantization must round exactly as the Swift
 // twin does; the fp32 kernels use explicit fused multiply-adds where they want them.
@@ -84,6 +86,16 @@ QS_FK_ATTR static inline void qs_row_range_add(qs_row_range *range, qs_vec v) {
     range->high = QS_MAX(v, range->high);
 }
 
+/// `row[0..<QS_LANES] += add[0..<QS_LANES]` when `add` is given; the row's vector either way.
+QS_FK_ATTR static inline qs_vec qs_add_residual(float *row, const float *add) {
+    qs_vec v = qs_load(row);
+    if (add) {
+        v = QS_ADD(v, qs_load(add));
+        qs_store(row, v);
+    }
+    return v;
+}
+
 /// One row of QS_ADD_LAYERNORM_FUNC. With `range`, each result (times `multiplier`, when given)
 /// also goes into the quantization range, so the row needs no separate pass for it.
 QS_FK_ATTR static inline void qs_add_layernorm_row(float *row, const float *add, size_t cols, const float *gamma,
@@ -91,37 +103,43 @@ QS_FK_ATTR static inline void qs_add_layernorm_row(float *row, const float *add,
                                                    qs_row_range *range) {
     const size_t tail = cols % QS_LANES, body = cols - tail;
     const qs_mask mask = qs_tail_mask(tail ? tail : 1);
-    qs_vec sums = QS_SET1(0.0f);
-    if (add) {
-        for (size_t i = 0; i < body; i += QS_LANES) {
-            const qs_vec v = QS_ADD(qs_load(row + i), qs_load(add + i));
-            qs_store(row + i, v);
-            sums = QS_ADD(sums, v);
-        }
-        if (tail) {
-            const qs_vec v = QS_ADD(qs_load_tail(row + body, mask, 0.0f), qs_load_tail(add + body, mask, 0.0f));
-            qs_store_tail(row + body, mask, v);
-            sums = QS_ADD(sums, v);
-        }
-    } else {
-        for (size_t i = 0; i < body; i += QS_LANES) sums = QS_ADD(sums, qs_load(row + i));
-        if (tail) sums = QS_ADD(sums, qs_load_tail(row + body, mask, 0.0f));
+    // Two accumulators per sum (even and odd vectors): half the dependency chain of one.
+    qs_vec even = QS_SET1(0.0f), odd = QS_SET1(0.0f);
+    size_t i = 0;
+    for (; i + 2 * QS_LANES <= body; i += 2 * QS_LANES) {
+        even = QS_ADD(even, qs_add_residual(row + i, add ? add + i : NULL));
+        odd = QS_ADD(odd, qs_add_residual(row + i + QS_LANES, add ? add + i + QS_LANES : NULL));
     }
-    const float mean = qs_reduce_add(sums) / (float)cols;
+    if (i < body) even = QS_ADD(even, qs_add_residual(row + i, add ? add + i : NULL));
+    if (tail) {
+        qs_vec v = qs_load_tail(row + body, mask, 0.0f);
+        if (add) {
+            v = QS_ADD(v, qs_load_tail(add + body, mask, 0.0f));
+            qs_store_tail(row + body, mask, v);
+        }
+        even = QS_ADD(even, v);
+    }
+    const float mean = qs_reduce_add(QS_ADD(even, odd)) / (float)cols;
     const qs_vec center = QS_SET1(mean);
 
-    qs_vec squares = QS_SET1(0.0f);
-    for (size_t i = 0; i < body; i += QS_LANES) {
+    even = QS_SET1(0.0f);
+    odd = QS_SET1(0.0f);
+    for (i = 0; i + 2 * QS_LANES <= body; i += 2 * QS_LANES) {
+        const qs_vec first = QS_SUB(qs_load(row + i), center), second = QS_SUB(qs_load(row + i + QS_LANES), center);
+        even = QS_FMADD(first, first, even);
+        odd = QS_FMADD(second, second, odd);
+    }
+    if (i < body) {
         const qs_vec deviation = QS_SUB(qs_load(row + i), center);
-        squares = QS_FMADD(deviation, deviation, squares);
+        even = QS_FMADD(deviation, deviation, even);
     }
     if (tail) {
         const qs_vec deviation = qs_zero_tail(QS_SUB(qs_load_tail(row + body, mask, 0.0f), center), mask);
-        squares = QS_FMADD(deviation, deviation, squares);
+        even = QS_FMADD(deviation, deviation, even);
     }
-    const qs_vec factor = QS_SET1(1.0f / sqrtf(qs_reduce_add(squares) / (float)cols + epsilon));
+    const qs_vec factor = QS_SET1(1.0f / sqrtf(qs_reduce_add(QS_ADD(even, odd)) / (float)cols + epsilon));
 
-    for (size_t i = 0; i < body; i += QS_LANES) {
+    for (i = 0; i < body; i += QS_LANES) {
         const qs_vec normalized = QS_MUL(QS_SUB(qs_load(row + i), center), factor);
         const qs_vec result = QS_FMADD(normalized, qs_load(gamma + i), qs_load(beta + i));
         qs_store(row + i, result);
@@ -186,11 +204,14 @@ QS_FK_ATTR static inline qs_ivec qs_quantize_levels(qs_vec v, qs_vec inverse, qs
 }
 
 /// Quantizes row `r` of `job` from `x` (its `cols` floats) whose value range `range` holds.
+/// The job's fields are read into locals first: the byte stores may alias anything, so the
+/// compiler would otherwise reload them after every store.
 QS_FK_ATTR static inline void qs_quantize_row(const qs_quantize_job *job, size_t r, const float *x,
                                               const qs_row_range *range) {
-    const size_t cols = job->cols, tail = cols % QS_LANES;
+    const size_t cols = job->cols, tail = cols % QS_LANES, body = cols - tail;
     const qs_mask mask = qs_tail_mask(tail ? tail : 1);
-    const float levels = job->precise ? 65535.0f : 255.0f;
+    const int precise = job->precise;
+    const float levels = precise ? 65535.0f : 255.0f;
     const size_t element_bytes = job->element_bytes, row_bytes = job->output_row_bytes;
     const float *multiplier = job->multiplier;
     const qs_row_quantization q =
@@ -198,14 +219,33 @@ QS_FK_ATTR static inline void qs_quantize_row(const qs_quantize_job *job, size_t
     job->scales[r] = q.scale;
     job->zero_points[r] = (int32_t)q.zero_point;
 
-    unsigned char *first = (unsigned char *)job->output + (job->precise ? 2 * r : r) * row_bytes;
+    unsigned char *first = (unsigned char *)job->output + (precise ? 2 * r : r) * row_bytes;
     unsigned char *second = first + row_bytes;
     const qs_vec inverse = QS_SET1(q.inverse_scale), zero_point = QS_SET1(q.zero_point), top = QS_SET1(levels);
-    for (size_t i = 0; i < cols; i += QS_LANES) {
+    size_t i = 0;
+    if (!precise && element_bytes == 1) {
+        // u8 planes: four vectors of levels packed to bytes in registers, one store.
+        for (; i + 4 * QS_LANES <= body; i += 4 * QS_LANES) {
+            qs_ivec block[4];
+            for (size_t k = 0; k < 4; k++)
+                block[k] = qs_quantize_levels(qs_quantize_input(x, multiplier, i + k * QS_LANES, NULL), inverse,
+                                              zero_point, top);
+            qs_store_u8_block(first + i, block);
+        }
+    } else if (!precise && element_bytes == 2) {
+        // int16 planes: two vectors of levels packed to 16 bits in registers, one store.
+        for (; i + 2 * QS_LANES <= body; i += 2 * QS_LANES) {
+            const qs_ivec block[2] = {
+                qs_quantize_levels(qs_quantize_input(x, multiplier, i, NULL), inverse, zero_point, top),
+                qs_quantize_levels(qs_quantize_input(x, multiplier, i + QS_LANES, NULL), inverse, zero_point, top)};
+            qs_store_u16_block(first + 2 * i, block);
+        }
+    }
+    for (; i < cols; i += QS_LANES) {
         const size_t count = cols - i < QS_LANES ? cols - i : QS_LANES;
         const qs_ivec values = qs_quantize_levels(qs_quantize_input(x, multiplier, i, count < QS_LANES ? &mask : NULL),
                                                   inverse, zero_point, top);
-        if (job->precise) {
+        if (precise) {
             qs_store_levels(first + i * element_bytes, element_bytes, QS_SHIFT_RIGHT(values, 8), count);
             qs_store_levels(second + i * element_bytes, element_bytes, QS_AND(values, 0xFF), count);
         } else {
@@ -213,8 +253,10 @@ QS_FK_ATTR static inline void qs_quantize_row(const qs_quantize_job *job, size_t
         }
     }
     const size_t used = cols * element_bytes;
-    memset(first + used, 0, row_bytes - used);
-    if (job->precise) memset(second + used, 0, row_bytes - used);
+    if (row_bytes > used) {
+        memset(first + used, 0, row_bytes - used);
+        if (precise) memset(second + used, 0, row_bytes - used);
+    }
 }
 
 QS_FK_ATTR void QS_QUANTIZE_FUNC(const qs_quantize_job *job) {
@@ -223,9 +265,17 @@ QS_FK_ATTR void QS_QUANTIZE_FUNC(const qs_quantize_job *job) {
     const float *multiplier = job->multiplier;
     for (size_t r = 0; r < job->rows; r++) {
         const float *x = job->input + r * job->input_stride;
-        qs_row_range range = {QS_SET1(0.0f), QS_SET1(0.0f)};
-        for (size_t i = 0; i < body; i += QS_LANES) qs_row_range_add(&range, qs_quantize_input(x, multiplier, i, NULL));
+        // Two ranges (even and odd vectors), merged: min and max give the same result in any order.
+        qs_row_range range = {QS_SET1(0.0f), QS_SET1(0.0f)}, odd = range;
+        size_t i = 0;
+        for (; i + 2 * QS_LANES <= body; i += 2 * QS_LANES) {
+            qs_row_range_add(&range, qs_quantize_input(x, multiplier, i, NULL));
+            qs_row_range_add(&odd, qs_quantize_input(x, multiplier, i + QS_LANES, NULL));
+        }
+        if (i < body) qs_row_range_add(&range, qs_quantize_input(x, multiplier, i, NULL));
         if (tail) qs_row_range_add(&range, qs_quantize_input(x, multiplier, body, &mask));  // zero lanes change nothing
+        range.low = QS_MIN(odd.low, range.low);
+        range.high = QS_MAX(odd.high, range.high);
         qs_quantize_row(job, r, x, &range);
     }
 }
