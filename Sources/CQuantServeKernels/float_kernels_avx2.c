@@ -14,7 +14,6 @@
 #define QS_SOFTMAX_FUNC qs_softmax_f32_avx2
 #define QS_ADD_LAYERNORM_FUNC qs_add_layernorm_f32_avx2
 #define QS_QUANTIZE_FUNC qs_quantize_rows_avx2
-#define QS_QUANTIZE_IN_RANGE_FUNC qs_quantize_rows_in_range_avx2
 #define QS_ADD_LAYERNORM_QUANTIZE_FUNC qs_add_layernorm_quantize_avx2
 #define QS_LANES 8
 typedef __m256 qs_vec;

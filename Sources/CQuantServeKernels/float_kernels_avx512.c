@@ -14,7 +14,6 @@
 #define QS_SOFTMAX_FUNC qs_softmax_f32_avx512
 #define QS_ADD_LAYERNORM_FUNC qs_add_layernorm_f32_avx512
 #define QS_QUANTIZE_FUNC qs_quantize_rows_avx512
-#define QS_QUANTIZE_IN_RANGE_FUNC qs_quantize_rows_in_range_avx512
 #define QS_ADD_LAYERNORM_QUANTIZE_FUNC qs_add_layernorm_quantize_avx512
 #define QS_LANES 16
 typedef __m512 qs_vec;

@@ -2,7 +2,7 @@
 // float_kernels_avx512.c and float_kernels_avx2.c after they define:
 //   QS_FK_ATTR                                  the target attribute of every function
 //   QS_GELU_FUNC, QS_EXP_FUNC, QS_ERF_FUNC, QS_SOFTMAX_FUNC, QS_ADD_LAYERNORM_FUNC,
-//   QS_QUANTIZE_FUNC, QS_QUANTIZE_IN_RANGE_FUNC, QS_ADD_LAYERNORM_QUANTIZE_FUNC  the public names
+//   QS_QUANTIZE_FUNC, QS_ADD_LAYERNORM_QUANTIZE_FUNC  the public names
 //   qs_vec, qs_ivec, qs_mask, QS_LANES          float vector, int32 vector, tail mask, lanes
 //   qs_tail_mask(n)                             the mask of the first n lanes (0 < n < QS_LANES)
 //   qs_load / qs_store, qs_load_tail(p, mask, fill) / qs_store_tail(p, mask, v)
@@ -277,13 +277,6 @@ QS_FK_ATTR void QS_QUANTIZE_FUNC(const qs_quantize_job *job) {
         range.low = QS_MIN(odd.low, range.low);
         range.high = QS_MAX(odd.high, range.high);
         qs_quantize_row(job, r, x, &range);
-    }
-}
-
-QS_FK_ATTR void QS_QUANTIZE_IN_RANGE_FUNC(const qs_quantize_job *job, const float *minima, const float *maxima) {
-    for (size_t r = 0; r < job->rows; r++) {
-        const qs_row_range range = {QS_SET1(minima[r]), QS_SET1(maxima[r])};
-        qs_quantize_row(job, r, job->input + r * job->input_stride, &range);
     }
 }
 

@@ -15,18 +15,6 @@ QS_ATTR __attribute__((always_inline)) static inline __m256i qs_first_lanes_256(
     return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 
-/// The smallest and the largest lane (no NaN in `v`).
-QS_ATTR __attribute__((always_inline)) static inline float qs_reduce_min_256(__m256 v) {
-    __m128 m = _mm_min_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    m = _mm_min_ps(m, _mm_movehl_ps(m, m));
-    return _mm_cvtss_f32(_mm_min_ss(m, _mm_movehdup_ps(m)));
-}
-QS_ATTR __attribute__((always_inline)) static inline float qs_reduce_max_256(__m256 v) {
-    __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
-    return _mm_cvtss_f32(_mm_max_ss(m, _mm_movehdup_ps(m)));
-}
-
 #define QS_NV 2
 #define QS_LANES 8
 #define QS_VEC __m256i
@@ -46,10 +34,6 @@ QS_ATTR __attribute__((always_inline)) static inline float qs_reduce_max_256(__m
 #define QS_ADD_PS _mm256_add_ps
 #define QS_GELU_PS qs_gelu_avx2
 #define QS_STOREU_PS _mm256_storeu_ps
-#define QS_MIN_PS _mm256_min_ps
-#define QS_MAX_PS _mm256_max_ps
-#define QS_REDUCE_MIN_PS qs_reduce_min_256
-#define QS_REDUCE_MAX_PS qs_reduce_max_256
 #define QS_STORE_FIRST(p, v, n) _mm256_maskstore_epi32((int *)(void *)(p), qs_first_lanes_256(n), (v))
 #define QS_LOAD_FIRST_PS(p, n) _mm256_maskload_ps((p), qs_first_lanes_256(n))
 #define QS_STORE_FIRST_PS(p, v, n) _mm256_maskstore_ps((p), qs_first_lanes_256(n), (v))

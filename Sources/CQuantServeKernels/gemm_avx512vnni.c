@@ -37,10 +37,6 @@ QS_ATTR __attribute__((always_inline)) static inline __m512i qs_broadcast32_512(
 #define QS_ADD_PS _mm512_add_ps
 #define QS_GELU_PS qs_gelu_avx512
 #define QS_STOREU_PS _mm512_storeu_ps
-#define QS_MIN_PS _mm512_min_ps
-#define QS_MAX_PS _mm512_max_ps
-#define QS_REDUCE_MIN_PS _mm512_reduce_min_ps
-#define QS_REDUCE_MAX_PS _mm512_reduce_max_ps
 #define QS_FIRST_MASK(n) ((__mmask16)((1u << (n)) - 1u))
 #define QS_STORE_FIRST(p, v, n) _mm512_mask_storeu_epi32((void *)(p), QS_FIRST_MASK(n), (v))
 #define QS_LOAD_FIRST_PS(p, n) _mm512_maskz_loadu_ps(QS_FIRST_MASK(n), (p))

@@ -11,7 +11,6 @@
 //   QS_DOT(acc, a, w)                       acc + the dot products of the groups of a and w, per lane
 //   QS_SUB, QS_MULLO, QS_SET1, QS_CVT       int32 subtract, multiply (low), broadcast, convert to float
 //   QS_LOADU_PS, QS_SET1_PS, QS_MUL_PS, QS_FMADD_PS, QS_ADD_PS, QS_STOREU_PS   float vector operations
-//   QS_MIN_PS, QS_MAX_PS (the second operand when one is NaN), QS_REDUCE_MIN_PS, QS_REDUCE_MAX_PS
 //   QS_STORE_FIRST(p, v, n), QS_LOAD_FIRST_PS(p, n), QS_STORE_FIRST_PS(p, v, n)   masked: only the
 //                                           first n (< QS_LANES) lanes are read or written
 //   QS_GELU_PS(x)                           GELU (exact erf form) of a float vector
@@ -21,11 +20,6 @@
 #include <string.h>
 
 #define QS_NR (QS_LANES * QS_NV)
-static const float qs_ones[QS_LANES] = {1, 1, 1, 1, 1, 1, 1, 1
-#if QS_LANES > 8
-                                        , 1, 1, 1, 1, 1, 1, 1, 1
-#endif
-};
 #ifndef QS_WEIGHT_GROUP_BYTES
 #define QS_WEIGHT_GROUP_BYTES 4
 #define QS_LOAD_WEIGHTS(p) QS_LOAD(p)
@@ -46,8 +40,6 @@ typedef struct {
     const int32_t *row_zero_points;
     size_t outliers, outlier_stride;
     const float *outlier_values, *outlier_weights;  // the tile's first row, its first channel
-    float *row_minima, *row_maxima;                 // the tile's first row, or NULL
-    const float *range_multiplier;                  // the tile's first channel, or NULL
     QS_VEC weight_sums[QS_NV];  // the panel's per-channel constants
     QS_FVEC weight_scales[QS_NV], bias[QS_NV];
 } QS_EPILOGUE;
@@ -60,7 +52,6 @@ QS_ROW_EPILOGUE(const QS_EPILOGUE *e, const QS_VEC acc[QS_NV], int r, const int 
     const QS_VEC zero_point = QS_SET1(e->row_zero_points[r]);
     const QS_FVEC row_scale = QS_SET1_PS(e->row_scales[r]);
     float *const out = e->output + (size_t)r * e->output_stride;
-    QS_FVEC low = QS_SET1_PS(0.0f), high = QS_SET1_PS(0.0f);
 #pragma clang loop unroll(full)
     for (int v = 0; v < QS_NV; v++) {
         const size_t offset = (size_t)v * QS_LANES;
@@ -75,8 +66,7 @@ QS_ROW_EPILOGUE(const QS_EPILOGUE *e, const QS_VEC acc[QS_NV], int r, const int 
             result = QS_FMADD_PS(value, weight, result);
         }
         if (gelu) result = QS_GELU_PS(result);
-        const int whole = e->valid_channels - offset >= QS_LANES;
-        if (whole) {
+        if (e->valid_channels - offset >= QS_LANES) {
             if (accumulate) result = QS_ADD_PS(QS_LOADU_PS(out + offset), result);
             QS_STOREU_PS(out + offset, result);
         } else {
@@ -86,23 +76,6 @@ QS_ROW_EPILOGUE(const QS_EPILOGUE *e, const QS_VEC acc[QS_NV], int r, const int 
             if (accumulate) result = QS_ADD_PS(QS_LOAD_FIRST_PS(out + offset, valid), result);
             QS_STORE_FIRST_PS(out + offset, result, valid);
         }
-        if (e->row_minima) {
-            // The quantizer's first pass (qs_row_range_add) on the stored values; the lanes of a
-            // panel's missing channels are 0, which changes nothing.
-            const size_t valid = whole ? QS_LANES : e->valid_channels - offset;
-            QS_FVEC factors = whole ? QS_SET1_PS(1.0f) : QS_LOAD_FIRST_PS(qs_ones, valid);
-            if (e->range_multiplier)
-                factors = whole ? QS_LOADU_PS(e->range_multiplier + offset)
-                                : QS_LOAD_FIRST_PS(e->range_multiplier + offset, valid);
-            const QS_FVEC v = QS_MUL_PS(result, factors);
-            low = QS_MIN_PS(v, low);
-            high = QS_MAX_PS(v, high);
-        }
-    }
-    if (e->row_minima) {
-        const float lowest = QS_REDUCE_MIN_PS(low), highest = QS_REDUCE_MAX_PS(high);
-        if (lowest < e->row_minima[r]) e->row_minima[r] = lowest;
-        if (highest > e->row_maxima[r]) e->row_maxima[r] = highest;
     }
 }
 
@@ -162,9 +135,6 @@ QS_TILE(const qs_gemm_block *block, size_t row, size_t panel, const int mr, cons
     e.outlier_stride = block->outlier_weight_stride;
     e.outlier_values = block->outlier_values + row * e.outliers;
     e.outlier_weights = block->outlier_weights + first_channel;
-    e.row_minima = block->row_minima ? block->row_minima + row : NULL;
-    e.row_maxima = block->row_maxima ? block->row_maxima + row : NULL;
-    e.range_multiplier = block->range_multiplier ? block->range_multiplier + first_channel : NULL;
     for (int v = 0; v < QS_NV; v++) {
         e.weight_sums[v] = QS_LOAD(block->weight_sums + first_channel + (size_t)v * QS_LANES);
         e.weight_scales[v] = QS_LOADU_PS(block->weight_scales + first_channel + (size_t)v * QS_LANES);

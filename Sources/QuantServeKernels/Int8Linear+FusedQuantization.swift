@@ -82,65 +82,16 @@ extension Int8Linear {
             precise: precise, outlierChannels: next.outlierChannels)
         // Precise input activations go through the int64 plane combination after the whole GEMM.
         let step = activations.isPrecise ? max(rows, 1) : Self.fusedQuantizationRows
-        // With 8-bit input and a C quantizer, the GEMM epilogue gathers each row's range as it
-        // stores it, and the quantizer skips its first pass over the row.
-        let path = FloatKernelPath.selected
-        let gathersRange = !activations.isPrecise && path != .portable
-        var minima = [Float](repeating: 0, count: gathersRange ? step : 0)
-        var maxima = minima
         var first = 0
         while first < rows {
             let block = first..<min(rows, first + step)
-            guard gathersRange else {
-                apply(quantized: activations, rows: block, output: output, epilogue: epilogue)
-                ActivationQuantizer.quantize(
-                    output, inFeatures: outFeatures, rows: block, into: nextActivations.base,
-                    paddedFeatures: next.paddedInFeatures, elementBytes: next.kernel.activationBytes,
-                    precise: precise, scales: nextActivations.scales, zeroPoints: nextActivations.zeroPoints,
-                    multiplier: multiplier)
-                next.gatherOutliers(output, rows: block, into: nextActivations)
-                first = block.upperBound
-                continue
-            }
-            minima.withUnsafeMutableBufferPointer { minima in
-                maxima.withUnsafeMutableBufferPointer { maxima in
-                    minima.update(repeating: 0)
-                    maxima.update(repeating: 0)
-                    run(
-                        quantized: activations, rows: block, output: output, outputStride: outFeatures,
-                        epilogue: epilogue, pool: nil,
-                        outputRange: OutputRange(
-                            minima: minima.baseAddress!, maxima: maxima.baseAddress!, multiplier: multiplier))
-                    next.quantizeInRange(
-                        output, rows: block, into: nextActivations, precise: precise, multiplier: multiplier,
-                        minima: minima.baseAddress!, maxima: maxima.baseAddress!, path: path)
-                }
-            }
+            apply(quantized: activations, rows: block, output: output, epilogue: epilogue)
+            ActivationQuantizer.quantize(
+                output, inFeatures: outFeatures, rows: block, into: nextActivations.base,
+                paddedFeatures: next.paddedInFeatures, elementBytes: next.kernel.activationBytes, precise: precise,
+                scales: nextActivations.scales, zeroPoints: nextActivations.zeroPoints, multiplier: multiplier)
             next.gatherOutliers(output, rows: block, into: nextActivations)
             first = block.upperBound
-        }
-    }
-
-    /// `rows` of `input` (this layer's `inFeatures` each, contiguous) quantized into
-    /// `activations` (already shaped for this layer) with the C quantizer of `path`, their ranges
-    /// given (`minima[i]`, `maxima[i]` for row `rows.lowerBound + i`): the same bits as
-    /// `ActivationQuantizer.quantize`.
-    private func quantizeInRange(
-        _ input: UnsafePointer<Float>, rows: Range<Int>, into activations: QuantizedActivations, precise: Bool,
-        multiplier: UnsafePointer<Float>?, minima: UnsafePointer<Float>, maxima: UnsafePointer<Float>,
-        path: FloatKernelPath
-    ) {
-        let rowBytes = paddedInFeatures * kernel.activationBytes
-        let first = rows.lowerBound
-        var job = qs_quantize_job(
-            input: input + first * inFeatures, input_stride: inFeatures, rows: rows.count, cols: inFeatures,
-            multiplier: multiplier, output: activations.base + (precise ? 2 * first : first) * rowBytes,
-            output_row_bytes: rowBytes, element_bytes: kernel.activationBytes, precise: precise ? 1 : 0,
-            scales: activations.scales + first, zero_points: activations.zeroPoints + first)
-        if path == .avx512 {
-            qs_quantize_rows_in_range_avx512(&job, minima, maxima)
-        } else {
-            qs_quantize_rows_in_range_avx2(&job, minima, maxima)
         }
     }
 

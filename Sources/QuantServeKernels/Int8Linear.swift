@@ -185,26 +185,7 @@ public final class Int8Linear: Sendable {
         output: UnsafeMutablePointer<Float>, outputStride: Int? = nil,
         epilogue: GemmEpilogue = [], pool: ComputePool? = nil
     ) {
-        run(
-            quantized: activations, rows: rows ?? 0..<activations.rows, output: output,
-            outputStride: outputStride ?? outFeatures, epilogue: epilogue, pool: pool, outputRange: nil)
-    }
-
-    /// Where the GEMM epilogue gathers the value range of each row it stores, for the next
-    /// layer's quantizer (`qs_gemm_block.row_minima`): per token of the rows run, from token
-    /// `rows.lowerBound` on, starting at 0; the values are multiplied by `multiplier` first.
-    struct OutputRange {
-        let minima: UnsafeMutablePointer<Float>
-        let maxima: UnsafeMutablePointer<Float>
-        let multiplier: UnsafePointer<Float>?
-    }
-
-    /// `apply(quantized:rows:output:outputStride:epilogue:pool:)`, optionally gathering each
-    /// stored row's value range into `outputRange` (not with precise activations).
-    func run(
-        quantized activations: QuantizedActivations, rows: Range<Int>, output: UnsafeMutablePointer<Float>,
-        outputStride: Int, epilogue: GemmEpilogue, pool: ComputePool?, outputRange: OutputRange?
-    ) {
+        let rows = rows ?? 0..<activations.rows
         let outputStride = outputStride ?? outFeatures
         precondition(
             activations.paddedFeatures == paddedInFeatures && activations.elementBytes == kernel.activationBytes,
@@ -217,7 +198,6 @@ public final class Int8Linear: Sendable {
             outlierChannels.isEmpty || !epilogue.contains(.gelu), "outlier channels are not supported under GELU")
         guard !rows.isEmpty, outFeatures > 0 else { return }
         let precise = activations.isPrecise
-        precondition(outputRange == nil || !precise, "output ranges come from the fused epilogue of 8-bit activations")
         let tokenCount = rows.count
         let kernelRows = precise ? 2 * tokenCount : tokenCount
         let firstKernelRow = precise ? 2 * rows.lowerBound : rows.lowerBound
@@ -239,8 +219,7 @@ public final class Int8Linear: Sendable {
             output_stride: precise ? outFeatures : outputStride, epilogue: epilogue.rawValue,
             outlier_count: outlierChannels.count, outlier_values: outlierValues,
             outlier_weights: outlierWeights.typed(Float.self, count: outlierChannels.count * paddedChannels),
-            outlier_weight_stride: paddedChannels, row_minima: outputRange?.minima,
-            row_maxima: outputRange?.maxima, range_multiplier: outputRange?.multiplier, n: outFeatures,
+            outlier_weight_stride: paddedChannels, n: outFeatures,
             row_begin: 0, row_end: kernelRows, panel_begin: 0, panel_end: panelCount)
         let kernel = kernel
         if let pool, pool.threadCount > 1 {

@@ -90,14 +90,6 @@ enum PortableGemm {
             } else {
                 for i in 0..<valid { out[i] = accumulate ? out[i] + result[i] : result[i] }
             }
-            if let minima = block.row_minima, let maxima = block.row_maxima {
-                // The quantizer's range of the stored values (times the multiplier), NaN ignored.
-                for i in 0..<valid {
-                    let value = out[i] * (block.range_multiplier?[channel + i] ?? 1)
-                    if value < minima[row + r] { minima[row + r] = value }
-                    if value > maxima[row + r] { maxima[row + r] = value }
-                }
-            }
         }
     }
 

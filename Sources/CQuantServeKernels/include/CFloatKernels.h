@@ -75,12 +75,6 @@ typedef struct qs_quantize_job {
 
 void qs_quantize_rows_avx512(const qs_quantize_job *job);
 void qs_quantize_rows_avx2(const qs_quantize_job *job);
-/// qs_quantize_rows_<isa> for rows whose value ranges are known already (gathered by the GEMM
-/// epilogue that stored them, `qs_gemm_block.row_minima`): `minima[r]` and `maxima[r]`, the
-/// minimum and maximum of row r's values (times the multiplier), 0 included, NaN ignored. The
-/// same bits as qs_quantize_rows_<isa>, without its first pass over each row.
-void qs_quantize_rows_in_range_avx512(const qs_quantize_job *job, const float *minima, const float *maxima);
-void qs_quantize_rows_in_range_avx2(const qs_quantize_job *job, const float *minima, const float *maxima);
 
 /// Add + layer norm fused with the quantization of its result for the next GEMM: for each of
 /// `job->rows` rows of `job->cols` floats at `x` (`job->input_stride` floats apart; `residual`,

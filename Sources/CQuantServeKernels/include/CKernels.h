@@ -93,14 +93,6 @@ typedef struct qs_gemm_block {
     const float *outlier_values;
     const float *outlier_weights;
     size_t outlier_weight_stride;
-    /// When not NULL (and no `raw_output`), the stored rows' value ranges for the quantizer of
-    /// the next layer (`qs_quantize_rows_in_range_*`), so it needs no pass of its own for them:
-    /// `row_minima[r] = min(row_minima[r], stored[r][n] * range_multiplier[n])` over the stored
-    /// channels n (without `range_multiplier`, of `stored[r][n]`), NaN ignored, and likewise the
-    /// maxima (r counted like `row_scales`). The caller starts them at 0, as the quantizer does.
-    float *row_minima;
-    float *row_maxima;
-    const float *range_multiplier;
     size_t n;
     size_t row_begin, row_end;
     size_t panel_begin, panel_end;
