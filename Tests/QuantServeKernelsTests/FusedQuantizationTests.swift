@@ -129,6 +129,41 @@ struct FusedQuantizationTests {
         }
     }
 
+    @Test("rows the GELU epilogue turns into zeros only, or into positive values only, quantize as unfused")
+    func gemmQuantizingDegenerateRows() {
+        let (k, n, rows) = (40, 70, 19)
+        var generator = SeededGenerator(seed: 77)
+        for (kernel, path) in Int8LinearTests.runnableKernels {
+            let down = RandomLayerProblem(m: rows, n: 9, k: n, seed: 78).layer(kernel, path)
+            for positive in [false, true] {
+                // Bias -1000 makes every GELU exactly 0 (the range is [0, 0]); +1000 makes every value positive.
+                let up = Int8Linear(
+                    weights: [Int8].random(count: n * k, using: &generator),
+                    scales: [Float](repeating: 0.01, count: n),
+                    bias: [Float](repeating: positive ? 1000 : -1000, count: n),
+                    outFeatures: n, inFeatures: k, kernel: kernel, path: path)
+                let upInput = QuantizedActivations()
+                let input = [Float].random(count: rows * k, in: -1...1, using: &generator)
+                up.quantize(input, rows: rows, into: upInput)
+                let factors = positive ? nil : [Float](repeating: 2, count: n)
+                var fusedOutput = [Float](repeating: 0, count: rows * n)
+                let fusedNext = QuantizedActivations()
+                factors.withOptionalPointer { factors in
+                    up.apply(
+                        quantized: upInput, output: &fusedOutput, epilogue: .gelu, quantizingOutputFor: down,
+                        into: fusedNext, multiplier: factors)
+                }
+                var output = [Float](repeating: 0, count: rows * n)
+                up.apply(quantized: upInput, output: &output, epilogue: .gelu)
+                let next = QuantizedActivations()
+                factors.withOptionalPointer { factors in
+                    down.quantize(output, rows: rows, into: next, multiplier: factors)
+                }
+                #expect(Quantized(fusedNext) == Quantized(next), "\(kernel) positive \(positive)")
+            }
+        }
+    }
+
     @Test(
         "a GEMM whose output is quantized for the next layer as it is produced: the same bits as apply, then quantize",
         arguments: [(1, false), (16, false), (37, false), (37, true), (5, true)])
@@ -143,23 +178,35 @@ struct FusedQuantizationTests {
             let activations = QuantizedActivations()
             up.quantize(input, rows: rows, into: activations, precise: precise)
             for epilogue in [GemmEpilogue.gelu, []] {
-                var fusedOutput = [Float](repeating: 0, count: rows * n)
-                let fusedNext = QuantizedActivations()
-                multiplier.withUnsafeBufferPointer { factors in
-                    up.apply(
-                        quantized: activations, output: &fusedOutput, epilogue: epilogue, quantizingOutputFor: down,
-                        into: fusedNext, precise: precise, multiplier: factors.baseAddress)
+                for multiplied in [true, false] {
+                    let factors = multiplied ? multiplier : nil
+                    var fusedOutput = [Float](repeating: 0, count: rows * n)
+                    let fusedNext = QuantizedActivations()
+                    factors.withOptionalPointer { factors in
+                        up.apply(
+                            quantized: activations, output: &fusedOutput, epilogue: epilogue,
+                            quantizingOutputFor: down, into: fusedNext, precise: precise, multiplier: factors)
+                    }
+                    var output = [Float](repeating: 0, count: rows * n)
+                    up.apply(quantized: activations, output: &output, epilogue: epilogue)
+                    let next = QuantizedActivations()
+                    factors.withOptionalPointer { factors in
+                        down.quantize(output, rows: rows, into: next, precise: precise, multiplier: factors)
+                    }
+                    let label =
+                        "\(kernel) rows \(rows) precise \(precise) epilogue \(epilogue.rawValue) multiplied \(multiplied)"
+                    #expect(fusedOutput.map(\.bitPattern) == output.map(\.bitPattern), "\(label): fp32 output differs")
+                    #expect(Quantized(fusedNext) == Quantized(next), "\(label): quantized output differs")
                 }
-                var output = [Float](repeating: 0, count: rows * n)
-                up.apply(quantized: activations, output: &output, epilogue: epilogue)
-                let next = QuantizedActivations()
-                multiplier.withUnsafeBufferPointer { factors in
-                    down.quantize(output, rows: rows, into: next, precise: precise, multiplier: factors.baseAddress)
-                }
-                let label = "\(kernel) rows \(rows) precise \(precise) epilogue \(epilogue.rawValue)"
-                #expect(fusedOutput.map(\.bitPattern) == output.map(\.bitPattern), "\(label): fp32 output differs")
-                #expect(Quantized(fusedNext) == Quantized(next), "\(label): quantized output differs")
             }
         }
+    }
+}
+
+extension Optional where Wrapped == [Float] {
+    /// `body` with a pointer to the array's floats, or nil.
+    func withOptionalPointer<Result>(_ body: (UnsafePointer<Float>?) -> Result) -> Result {
+        guard let array = self else { return body(nil) }
+        return array.withUnsafeBufferPointer { body($0.baseAddress) }
     }
 }
