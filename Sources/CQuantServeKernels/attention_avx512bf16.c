@@ -23,7 +23,7 @@
 
 /// Where each part of the bf16 kernel's scratch starts, in 32-bit words (see CAttention.h).
 typedef struct qs_attention_bf16_layout {
-    size_t padded_length;  // tokens rounded up to 32 (two zmm of scores)
+    size_t padded_length;  // tokens rounded up to 16 (one zmm of scores)
     size_t pairs;          // (head_dim + 1) / 2: bf16 pairs per query or key row
     size_t pair_stride;    // pairs rounded up to 16: words per converted query or key row
     size_t padded_dim;     // head_dim rounded up to 16: words per row of value pairs
@@ -34,7 +34,7 @@ static size_t qs_round_up(size_t value, size_t multiple) { return (value + multi
 
 static qs_attention_bf16_layout qs_attention_bf16_layout_of(size_t length, size_t head_dim) {
     qs_attention_bf16_layout layout;
-    layout.padded_length = qs_round_up(length, 32);
+    layout.padded_length = qs_round_up(length, 16);
     layout.pairs = (head_dim + 1) / 2;
     layout.pair_stride = qs_round_up(layout.pairs, 16);
     layout.padded_dim = qs_round_up(head_dim, 16);
@@ -70,9 +70,10 @@ QS_BF16_ATTR static inline __m512i qs_bf16_low_halves(__m512 values) {
     return _mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(values));
 }
 
-/// Converts and lays out the head's queries, keys and values (see the file comment).
-QS_BF16_ATTR static void qs_attention_bf16_pack(const qs_attention_head *head, const qs_attention_bf16_layout *layout,
-                                                uint32_t *scratch) {
+/// Converts and lays out the head's queries, keys and values for any head dimension: masked
+/// loads, the keys transposed by gathers (see the file comment).
+QS_BF16_ATTR static void qs_attention_bf16_pack_any(const qs_attention_head *head, const qs_attention_bf16_layout *layout,
+                                                    uint32_t *scratch) {
     const size_t length = head->length, dim = head->head_dim, stride = head->input_stride;
     const size_t pair_stride = layout->pair_stride, padded_length = layout->padded_length;
     uint32_t *queries = scratch + layout->queries, *key_rows = scratch + layout->key_rows;
@@ -107,6 +108,75 @@ QS_BF16_ATTR static void qs_attention_bf16_pack(const qs_attention_head *head, c
     }
 }
 
+/// 32 floats at `row` as 16 bf16 pairs (elements 2p and 2p+1 in word p).
+QS_BF16_ATTR static inline __m512i qs_bf16_pairs32(const float *row) {
+    return (__m512i)_mm512_cvtne2ps_pbh(_mm512_loadu_ps(row + 16), _mm512_loadu_ps(row));
+}
+
+/// Transposes the 16 × 16 block of 32-bit words in `rows` in place (unpacks, then lane shuffles).
+QS_BF16_ATTR static inline void qs_transpose16x16_epi32(__m512i rows[16]) {
+    __m512i t[16];
+    for (int i = 0; i < 8; i++) {
+        t[2 * i] = _mm512_unpacklo_epi32(rows[2 * i], rows[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_epi32(rows[2 * i], rows[2 * i + 1]);
+    }
+    // u[4i + k], 128-bit lane L: rows 4i..4i+3 of column 4L + k.
+    __m512i u[16];
+    for (int i = 0; i < 4; i++) {
+        u[4 * i] = _mm512_unpacklo_epi64(t[4 * i], t[4 * i + 2]);
+        u[4 * i + 1] = _mm512_unpackhi_epi64(t[4 * i], t[4 * i + 2]);
+        u[4 * i + 2] = _mm512_unpacklo_epi64(t[4 * i + 1], t[4 * i + 3]);
+        u[4 * i + 3] = _mm512_unpackhi_epi64(t[4 * i + 1], t[4 * i + 3]);
+    }
+    for (int k = 0; k < 4; k++) {
+        const __m512i even_low = _mm512_shuffle_i32x4(u[k], u[4 + k], 0x88), odd_low = _mm512_shuffle_i32x4(u[k], u[4 + k], 0xDD);
+        const __m512i even_high = _mm512_shuffle_i32x4(u[8 + k], u[12 + k], 0x88);
+        const __m512i odd_high = _mm512_shuffle_i32x4(u[8 + k], u[12 + k], 0xDD);
+        rows[k] = _mm512_shuffle_i32x4(even_low, even_high, 0x88);
+        rows[4 + k] = _mm512_shuffle_i32x4(odd_low, odd_high, 0x88);
+        rows[8 + k] = _mm512_shuffle_i32x4(even_low, even_high, 0xDD);
+        rows[12 + k] = _mm512_shuffle_i32x4(odd_low, odd_high, 0xDD);
+    }
+}
+
+/// The layout of `qs_attention_bf16_pack_any` for a head dimension that is a multiple of 32,
+/// without masks or gathers: each 32-float piece of a row is two loads and one conversion, the
+/// keys are transposed 16 tokens × 16 pairs at a time in registers, and the values of two tokens
+/// are converted together and interleaved by one word permutation per 16 columns.
+QS_BF16_ATTR static void qs_attention_bf16_pack_32(const qs_attention_head *head, const qs_attention_bf16_layout *layout,
+                                                   uint32_t *scratch) {
+    const size_t length = head->length, dim = head->head_dim, stride = head->input_stride;
+    const size_t pair_stride = layout->pair_stride, padded_length = layout->padded_length;
+    uint32_t *queries = scratch + layout->queries, *keys = scratch + layout->keys, *values = scratch + layout->values;
+    for (size_t j = 0; j < length; j++) {
+        for (size_t c = 0; c < dim; c += 32) {
+            _mm512_storeu_si512(queries + j * pair_stride + c / 2, qs_bf16_pairs32(head->query + j * stride + c));
+        }
+    }
+    for (size_t j = 0; j < padded_length; j += 16) {
+        for (size_t c = 0; c < dim; c += 32) {
+            __m512i block[16];
+            for (size_t r = 0; r < 16; r++) {
+                block[r] = j + r < length ? qs_bf16_pairs32(head->key + (j + r) * stride + c) : _mm512_setzero_si512();
+            }
+            qs_transpose16x16_epi32(block);
+            for (size_t p = 0; p < 16; p++) _mm512_storeu_si512(keys + (c / 2 + p) * padded_length + j, block[p]);
+        }
+    }
+    // Word 2c + 1 of the permuted vector is word c + 16 (the second token's column c).
+    const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8, 23, 7, 22, 6, 21,
+                                                5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+    for (size_t t = 0; t < (length + 1) / 2; t++) {
+        const float *first = head->value + 2 * t * stride, *second = first + stride;
+        const int second_exists = 2 * t + 1 < length;
+        for (size_t c = 0; c < dim; c += 16) {
+            const __m512 next = second_exists ? _mm512_loadu_ps(second + c) : _mm512_setzero_ps();
+            const __m512i both = (__m512i)_mm512_cvtne2ps_pbh(next, _mm512_loadu_ps(first + c));
+            _mm512_storeu_si512(values + t * layout->padded_dim + c, _mm512_permutexvar_epi16(interleave, both));
+        }
+    }
+}
+
 /// acc[r][v] = Σ_p a[r][p] ⋅ b[p · b_stride + 16v] over `depth` bf16 pairs, for 8 rows and
 /// `vectors` (1 or 2, a constant after inlining) vectors of 16 columns.
 QS_BF16_ATTR __attribute__((always_inline)) static inline void
@@ -130,12 +200,18 @@ qs_bf16_tile(const uint32_t *const *a, size_t depth, const uint32_t *b, size_t b
 QS_BF16_ATTR void qs_attention_head_bf16_avx512(const qs_attention_head *head) {
     const qs_attention_bf16_layout layout = qs_attention_bf16_layout_of(head->length, head->head_dim);
     uint32_t *scratch = (uint32_t *)head->scratch;
-    qs_attention_bf16_pack(head, &layout, scratch);
+    if (head->head_dim % 32 == 0) {
+        qs_attention_bf16_pack_32(head, &layout, scratch);
+    } else {
+        qs_attention_bf16_pack_any(head, &layout, scratch);
+    }
     const size_t length = head->length, dim = head->head_dim, padded_length = layout.padded_length;
     const uint32_t *keys = scratch + layout.keys, *values = scratch + layout.values;
     float *scores = (float *)(scratch + layout.scores);
     uint32_t *probabilities = scratch + layout.probabilities;
     const __m512 factor = _mm512_set1_ps(head->scale);
+    // Lanes of the last 16 keys that hold a token (the others get -inf, probability 0).
+    const __mmask16 last_keys = qs_first_lanes(length - (padded_length - 16));
     for (size_t first = 0; first < length; first += QS_BF16_ROWS) {
         const size_t rows = length - first < QS_BF16_ROWS ? length - first : QS_BF16_ROWS;
         const uint32_t *query[QS_BF16_ROWS], *probability_rows[QS_BF16_ROWS];
@@ -146,28 +222,43 @@ QS_BF16_ATTR void qs_attention_head_bf16_avx512(const qs_attention_head *head) {
             out[r] = head->context + row * head->context_stride;
             probability_rows[r] = probabilities + r * padded_length / 2;
         }
-        for (size_t j = 0; j < padded_length; j += 32) {
+        for (size_t j = 0; j < padded_length;) {
             __m512 acc[QS_BF16_ROWS][2];
-            qs_bf16_tile(query, layout.pairs, keys + j, padded_length, acc, 2);
-            for (int r = 0; r < QS_BF16_ROWS; r++) {
-                _mm512_storeu_ps(scores + r * padded_length + j, acc[r][0]);
-                _mm512_storeu_ps(scores + r * padded_length + j + 16, acc[r][1]);
+            if (padded_length - j >= 32) {
+                qs_bf16_tile(query, layout.pairs, keys + j, padded_length, acc, 2);
+                for (int r = 0; r < QS_BF16_ROWS; r++) {
+                    _mm512_storeu_ps(scores + r * padded_length + j, acc[r][0]);
+                    _mm512_storeu_ps(scores + r * padded_length + j + 16, acc[r][1]);
+                }
+                j += 32;
+            } else {
+                qs_bf16_tile(query, layout.pairs, keys + j, padded_length, acc, 1);
+                for (int r = 0; r < QS_BF16_ROWS; r++) _mm512_storeu_ps(scores + r * padded_length + j, acc[r][0]);
+                j += 16;
             }
         }
         float inverse_sum[QS_BF16_ROWS];
         for (size_t r = 0; r < QS_BF16_ROWS; r++) {
             float *row = scores + r * padded_length;
-            for (size_t j = length; j < padded_length; j++) row[j] = -INFINITY;
-            __m512 highest = _mm512_set1_ps(-INFINITY);
-            for (size_t j = 0; j < padded_length; j += 16) highest = _mm512_max_ps(highest, _mm512_loadu_ps(row + j));
+            float *last = row + padded_length - 16;
+            _mm512_storeu_ps(last, _mm512_mask_mov_ps(_mm512_set1_ps(-INFINITY), last_keys, _mm512_loadu_ps(last)));
+            __m512 highest = _mm512_loadu_ps(row);
+            for (size_t j = 16; j < padded_length; j += 16) highest = _mm512_max_ps(highest, _mm512_loadu_ps(row + j));
             const __m512 shift = _mm512_set1_ps(_mm512_reduce_max_ps(highest));
             __m512 sum = _mm512_setzero_ps();
-            for (size_t j = 0; j < padded_length; j += 32) {
+            uint32_t *probability_row = probabilities + r * padded_length / 2;
+            size_t j = 0;
+            for (; j + 32 <= padded_length; j += 32) {
                 const __m512 low = qs_exp_nonpositive_avx512(_mm512_mul_ps(_mm512_sub_ps(_mm512_loadu_ps(row + j), shift), factor));
                 const __m512 high =
                     qs_exp_nonpositive_avx512(_mm512_mul_ps(_mm512_sub_ps(_mm512_loadu_ps(row + j + 16), shift), factor));
                 sum = _mm512_add_ps(sum, _mm512_add_ps(low, high));
-                _mm512_storeu_si512(probabilities + r * padded_length / 2 + j / 2, (__m512i)_mm512_cvtne2ps_pbh(high, low));
+                _mm512_storeu_si512(probability_row + j / 2, (__m512i)_mm512_cvtne2ps_pbh(high, low));
+            }
+            if (j < padded_length) {
+                const __m512 low = qs_exp_nonpositive_avx512(_mm512_mul_ps(_mm512_sub_ps(_mm512_loadu_ps(row + j), shift), factor));
+                sum = _mm512_add_ps(sum, low);
+                _mm256_storeu_si256((__m256i *)(probability_row + j / 2), (__m256i)_mm512_cvtneps_pbh(low));
             }
             inverse_sum[r] = r < rows ? 1.0f / _mm512_reduce_add_ps(sum) : 0.0f;
         }
