@@ -197,6 +197,73 @@ qs_bf16_tile(const uint32_t *const *a, size_t depth, const uint32_t *b, size_t b
     }
 }
 
+/// A vector whose lane 4i holds the maximum (`add` = 0) or the sum (`add` = 1) of the 16 lanes
+/// of v[i] and lane 4i + 1 that of v[4 + i], for the 8 rows of a block: three rounds of halving
+/// that combine two rows per instruction (23 instructions for 8 rows, not 8 × 9).
+QS_BF16_ATTR __attribute__((always_inline)) static inline __m512 qs_reduce8(const __m512 v[QS_BF16_ROWS], const int add) {
+#define QS_COMBINE(a, b) (add ? _mm512_add_ps((a), (b)) : _mm512_max_ps((a), (b)))
+    __m512 halves[4], quarters[2];
+    for (int i = 0; i < 4; i++) {
+        // 128-bit lanes 0-1: v[2i]'s halves combined; 2-3: v[2i+1]'s.
+        halves[i] = QS_COMBINE(_mm512_shuffle_f32x4(v[2 * i], v[2 * i + 1], 0x44), _mm512_shuffle_f32x4(v[2 * i], v[2 * i + 1], 0xEE));
+    }
+    for (int i = 0; i < 2; i++) {
+        // 128-bit lane k: 4 partial results of v[4i + k].
+        quarters[i] = QS_COMBINE(_mm512_shuffle_f32x4(halves[2 * i], halves[2 * i + 1], 0x88),
+                                 _mm512_shuffle_f32x4(halves[2 * i], halves[2 * i + 1], 0xDD));
+    }
+    // In lane k: [a0 b0 a1 b1] + [a2 b2 a3 b3] (a from v[k], b from v[4 + k]), then the two halves.
+    const __m512 pairs = QS_COMBINE(_mm512_unpacklo_ps(quarters[0], quarters[1]), _mm512_unpackhi_ps(quarters[0], quarters[1]));
+    return QS_COMBINE(pairs, _mm512_permute_ps(pairs, 0x4E));
+#undef QS_COMBINE
+}
+
+/// Lane `row` of a `qs_reduce8` result in every lane.
+QS_BF16_ATTR static inline __m512 qs_reduced_row(__m512 reduced, int row) {
+    return _mm512_permutexvar_ps(_mm512_set1_epi32(row < 4 ? 4 * row : 4 * (row - 4) + 1), reduced);
+}
+
+/// 2^t for t <= 0 (0 below -126, -inf included): t = n + f with n an integer and |f| <= 1/2,
+/// 2^f by a degree-4 Taylor polynomial (relative error below 5e-5, far under the 2^-9 of the bf16
+/// probabilities it feeds), times 2^n by `vscalefps`.
+QS_BF16_ATTR static inline __m512 qs_exp2_nonpositive(__m512 t) {
+    t = _mm512_max_ps(t, _mm512_set1_ps(-127.0f));
+    const __m512 n = _mm512_roundscale_ps(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    const __m512 f = _mm512_mul_ps(_mm512_sub_ps(t, n), _mm512_set1_ps(0.69314718f));
+    __m512 p = _mm512_fmadd_ps(f, _mm512_set1_ps(1.0f / 24), _mm512_set1_ps(1.0f / 6));
+    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(0.5f));
+    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.0f));
+    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.0f));
+    return _mm512_scalef_ps(p, n);
+}
+
+/// Scores of 8 query rows against every key in 8 × 32 tiles (8 × 16 at the end) into `scores`
+/// (8 rows of `padded_length`), keys past `length` set to -inf; returns through `highest` each
+/// row's largest score, still across 16 lanes. `depth` is a constant after inlining where it can be.
+QS_BF16_ATTR __attribute__((always_inline)) static inline void
+qs_bf16_scores(const uint32_t *const *query, size_t depth, const uint32_t *keys, size_t padded_length,
+               __mmask16 last_keys, float *scores, __m512 highest[QS_BF16_ROWS]) {
+    for (int r = 0; r < QS_BF16_ROWS; r++) highest[r] = _mm512_set1_ps(-INFINITY);
+    for (size_t j = 0; j < padded_length;) {
+        __m512 acc[QS_BF16_ROWS][2];
+        const int vectors = padded_length - j >= 32 ? 2 : 1;
+        if (vectors == 2) {
+            qs_bf16_tile(query, depth, keys + j, padded_length, acc, 2);
+        } else {
+            qs_bf16_tile(query, depth, keys + j, padded_length, acc, 1);
+        }
+        const int last = j + 16 * (size_t)vectors == padded_length ? vectors - 1 : -1;
+        for (int r = 0; r < QS_BF16_ROWS; r++) {
+            for (int v = 0; v < vectors; v++) {
+                if (v == last) acc[r][v] = _mm512_mask_mov_ps(_mm512_set1_ps(-INFINITY), last_keys, acc[r][v]);
+                _mm512_storeu_ps(scores + r * padded_length + j + 16 * (size_t)v, acc[r][v]);
+                highest[r] = _mm512_max_ps(highest[r], acc[r][v]);
+            }
+        }
+        j += 16 * (size_t)vectors;
+    }
+}
+
 QS_BF16_ATTR void qs_attention_head_bf16_avx512(const qs_attention_head *head) {
     const qs_attention_bf16_layout layout = qs_attention_bf16_layout_of(head->length, head->head_dim);
     uint32_t *scratch = (uint32_t *)head->scratch;
@@ -209,7 +276,8 @@ QS_BF16_ATTR void qs_attention_head_bf16_avx512(const qs_attention_head *head) {
     const uint32_t *keys = scratch + layout.keys, *values = scratch + layout.values;
     float *scores = (float *)(scratch + layout.scores);
     uint32_t *probabilities = scratch + layout.probabilities;
-    const __m512 factor = _mm512_set1_ps(head->scale);
+    // exp(scale · (s - max)) = 2^(s · factor - max · factor).
+    const __m512 factor = _mm512_set1_ps(head->scale * 1.44269504f);
     // Lanes of the last 16 keys that hold a token (the others get -inf, probability 0).
     const __mmask16 last_keys = qs_first_lanes(length - (padded_length - 16));
     for (size_t first = 0; first < length; first += QS_BF16_ROWS) {
@@ -222,46 +290,33 @@ QS_BF16_ATTR void qs_attention_head_bf16_avx512(const qs_attention_head *head) {
             out[r] = head->context + row * head->context_stride;
             probability_rows[r] = probabilities + r * padded_length / 2;
         }
-        for (size_t j = 0; j < padded_length;) {
-            __m512 acc[QS_BF16_ROWS][2];
-            if (padded_length - j >= 32) {
-                qs_bf16_tile(query, layout.pairs, keys + j, padded_length, acc, 2);
-                for (int r = 0; r < QS_BF16_ROWS; r++) {
-                    _mm512_storeu_ps(scores + r * padded_length + j, acc[r][0]);
-                    _mm512_storeu_ps(scores + r * padded_length + j + 16, acc[r][1]);
-                }
-                j += 32;
-            } else {
-                qs_bf16_tile(query, layout.pairs, keys + j, padded_length, acc, 1);
-                for (int r = 0; r < QS_BF16_ROWS; r++) _mm512_storeu_ps(scores + r * padded_length + j, acc[r][0]);
-                j += 16;
-            }
+        __m512 highest[QS_BF16_ROWS], sums[QS_BF16_ROWS];
+        if (layout.pairs == 16) {
+            qs_bf16_scores(query, 16, keys, padded_length, last_keys, scores, highest);
+        } else {
+            qs_bf16_scores(query, layout.pairs, keys, padded_length, last_keys, scores, highest);
         }
-        float inverse_sum[QS_BF16_ROWS];
-        for (size_t r = 0; r < QS_BF16_ROWS; r++) {
-            float *row = scores + r * padded_length;
-            float *last = row + padded_length - 16;
-            _mm512_storeu_ps(last, _mm512_mask_mov_ps(_mm512_set1_ps(-INFINITY), last_keys, _mm512_loadu_ps(last)));
-            __m512 highest = _mm512_loadu_ps(row);
-            for (size_t j = 16; j < padded_length; j += 16) highest = _mm512_max_ps(highest, _mm512_loadu_ps(row + j));
-            const __m512 shift = _mm512_set1_ps(_mm512_reduce_max_ps(highest));
+        const __m512 shifts = _mm512_mul_ps(qs_reduce8(highest, 0), factor);
+        for (int r = 0; r < QS_BF16_ROWS; r++) {
+            const float *row = scores + r * padded_length;
+            const __m512 shift = qs_reduced_row(shifts, r);
             __m512 sum = _mm512_setzero_ps();
             uint32_t *probability_row = probabilities + r * padded_length / 2;
             size_t j = 0;
             for (; j + 32 <= padded_length; j += 32) {
-                const __m512 low = qs_exp_nonpositive_avx512(_mm512_mul_ps(_mm512_sub_ps(_mm512_loadu_ps(row + j), shift), factor));
-                const __m512 high =
-                    qs_exp_nonpositive_avx512(_mm512_mul_ps(_mm512_sub_ps(_mm512_loadu_ps(row + j + 16), shift), factor));
+                const __m512 low = qs_exp2_nonpositive(_mm512_fmsub_ps(_mm512_loadu_ps(row + j), factor, shift));
+                const __m512 high = qs_exp2_nonpositive(_mm512_fmsub_ps(_mm512_loadu_ps(row + j + 16), factor, shift));
                 sum = _mm512_add_ps(sum, _mm512_add_ps(low, high));
                 _mm512_storeu_si512(probability_row + j / 2, (__m512i)_mm512_cvtne2ps_pbh(high, low));
             }
             if (j < padded_length) {
-                const __m512 low = qs_exp_nonpositive_avx512(_mm512_mul_ps(_mm512_sub_ps(_mm512_loadu_ps(row + j), shift), factor));
+                const __m512 low = qs_exp2_nonpositive(_mm512_fmsub_ps(_mm512_loadu_ps(row + j), factor, shift));
                 sum = _mm512_add_ps(sum, low);
                 _mm256_storeu_si256((__m256i *)(probability_row + j / 2), (__m256i)_mm512_cvtneps_pbh(low));
             }
-            inverse_sum[r] = r < rows ? 1.0f / _mm512_reduce_add_ps(sum) : 0.0f;
+            sums[r] = sum;
         }
+        const __m512 inverse_sums = _mm512_div_ps(_mm512_set1_ps(1.0f), qs_reduce8(sums, 1));
         for (size_t column = 0; column < dim;) {
             __m512 acc[QS_BF16_ROWS][2];
             const int vectors = layout.padded_dim - column >= 32 ? 2 : 1;
@@ -271,7 +326,7 @@ QS_BF16_ATTR void qs_attention_head_bf16_avx512(const qs_attention_head *head) {
                 qs_bf16_tile(probability_rows, (length + 1) / 2, values + column, layout.padded_dim, acc, 1);
             }
             for (size_t r = 0; r < rows; r++) {
-                const __m512 scale = _mm512_set1_ps(inverse_sum[r]);
+                const __m512 scale = qs_reduced_row(inverse_sums, (int)r);
                 for (int v = 0; v < vectors; v++) {
                     const size_t start = column + (size_t)v * 16;
                     if (start >= dim) break;
