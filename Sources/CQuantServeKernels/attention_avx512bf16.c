@@ -16,6 +16,7 @@
 #include <immintrin.h>
 #include <math.h>
 #include <stdint.h>
+#include "attention_prefetch.h"
 #include "vector_math_avx512.h"
 
 #define QS_BF16_ATTR __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16,avx2,fma")))
@@ -282,6 +283,7 @@ QS_BF16_ATTR void qs_attention_head_bf16_avx512(const qs_attention_head *head) {
     const __mmask16 last_keys = qs_first_lanes(length - (padded_length - 16));
     for (size_t first = 0; first < length; first += QS_BF16_ROWS) {
         const size_t rows = length - first < QS_BF16_ROWS ? length - first : QS_BF16_ROWS;
+        qs_attention_prefetch_next(head, first, rows);
         const uint32_t *query[QS_BF16_ROWS], *probability_rows[QS_BF16_ROWS];
         float *out[QS_BF16_ROWS];
         for (size_t r = 0; r < QS_BF16_ROWS; r++) {
