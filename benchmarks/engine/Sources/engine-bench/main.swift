@@ -50,10 +50,9 @@ struct Options {
 /// The inputs ort_bench.py uses: [CLS] (101), deterministic ids in 1000..20999, [SEP] (102).
 func tokenIds(batch: Int, length: Int, vocabulary: Int) -> [[UInt32]] {
     (0..<batch).map { sequence in
-        [101]
-            + (1..<(length - 1)).map { position in
-                UInt32(1000 + (position * 7919 + length * 31 + sequence * 104_729) % min(20000, vocabulary - 1000))
-            } + [102]
+        [101] + (1..<(length - 1)).map { position in
+            UInt32(1000 + (position * 7919 + length * 31 + sequence * 104_729) % min(20000, vocabulary - 1000))
+        } + [102]
     }
 }
 
@@ -72,10 +71,8 @@ func emit(_ object: [String: Any]) {
 
 let options = Options(arguments: Array(CommandLine.arguments.dropFirst()))
 let modelURL = URL(fileURLWithPath: options.model)
-emit([
-    "note": "quantserve", "kernel_path": KernelPath.selected.rawValue,
-    "attention": AttentionKernel.bf16Allowed ? "bf16" : "fp32",
-])
+emit(["note": "quantserve", "kernel_path": KernelPath.selected.rawValue,
+      "attention": AttentionKernel.bf16Allowed ? "bf16" : "fp32"])
 
 for threads in options.threads {
     let encoder = try BertEncoder(modelDirectory: modelURL, pool: ComputePool(threads: threads))
@@ -102,8 +99,7 @@ for threads in options.threads {
                 var result: [String: Any] = [
                     "engine": "quantserve", "threads": threads, "batch": batch, "length": length,
                     "sentences_per_second": Double(batch * iterations) / elapsed,
-                    "cpu_ms_per_sentence": cpuSeconds * 1e3 / Double(batch * iterations),
-                ]
+                    "cpu_ms_per_sentence": cpuSeconds * 1e3 / Double(batch * iterations)]
                 if threading != .automatic { result["threading"] = threading.rawValue }
                 emit(result)
             }
