@@ -16,6 +16,7 @@
 #include <immintrin.h>
 #include <math.h>
 #include <stdint.h>
+#include "attention_prefetch.h"
 #include "vector_math_avx512.h"
 
 #define QS_BF16_ATTR __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16,avx2,fma")))
@@ -23,7 +24,7 @@
 
 /// Where each part of the bf16 kernel's scratch starts, in 32-bit words (see CAttention.h).
 typedef struct qs_attention_bf16_layout {
-    size_t padded_length;  // tokens rounded up to 32 (two zmm of scores)
+    size_t padded_length;  // tokens rounded up to 16 (one zmm of scores)
     size_t pairs;          // (head_dim + 1) / 2: bf16 pairs per query or key row
     size_t pair_stride;    // pairs rounded up to 16: words per converted query or key row
     size_t padded_dim;     // head_dim rounded up to 16: words per row of value pairs
@@ -34,7 +35,7 @@ static size_t qs_round_up(size_t value, size_t multiple) { return (value + multi
 
 static qs_attention_bf16_layout qs_attention_bf16_layout_of(size_t length, size_t head_dim) {
     qs_attention_bf16_layout layout;
-    layout.padded_length = qs_round_up(length, 32);
+    layout.padded_length = qs_round_up(length, 16);
     layout.pairs = (head_dim + 1) / 2;
     layout.pair_stride = qs_round_up(layout.pairs, 16);
     layout.padded_dim = qs_round_up(head_dim, 16);
@@ -70,9 +71,10 @@ QS_BF16_ATTR static inline __m512i qs_bf16_low_halves(__m512 values) {
     return _mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(values));
 }
 
-/// Converts and lays out the head's queries, keys and values (see the file comment).
-QS_BF16_ATTR static void qs_attention_bf16_pack(const qs_attention_head *head, const qs_attention_bf16_layout *layout,
-                                                uint32_t *scratch) {
+/// Converts and lays out the head's queries, keys and values for any head dimension: masked
+/// loads, the keys transposed by gathers (see the file comment).
+QS_BF16_ATTR static void qs_attention_bf16_pack_any(const qs_attention_head *head, const qs_attention_bf16_layout *layout,
+                                                    uint32_t *scratch) {
     const size_t length = head->length, dim = head->head_dim, stride = head->input_stride;
     const size_t pair_stride = layout->pair_stride, padded_length = layout->padded_length;
     uint32_t *queries = scratch + layout->queries, *key_rows = scratch + layout->key_rows;
@@ -107,6 +109,75 @@ QS_BF16_ATTR static void qs_attention_bf16_pack(const qs_attention_head *head, c
     }
 }
 
+/// 32 floats at `row` as 16 bf16 pairs (elements 2p and 2p+1 in word p).
+QS_BF16_ATTR static inline __m512i qs_bf16_pairs32(const float *row) {
+    return (__m512i)_mm512_cvtne2ps_pbh(_mm512_loadu_ps(row + 16), _mm512_loadu_ps(row));
+}
+
+/// Transposes the 16 × 16 block of 32-bit words in `rows` in place (unpacks, then lane shuffles).
+QS_BF16_ATTR static inline void qs_transpose16x16_epi32(__m512i rows[16]) {
+    __m512i t[16];
+    for (int i = 0; i < 8; i++) {
+        t[2 * i] = _mm512_unpacklo_epi32(rows[2 * i], rows[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_epi32(rows[2 * i], rows[2 * i + 1]);
+    }
+    // u[4i + k], 128-bit lane L: rows 4i..4i+3 of column 4L + k.
+    __m512i u[16];
+    for (int i = 0; i < 4; i++) {
+        u[4 * i] = _mm512_unpacklo_epi64(t[4 * i], t[4 * i + 2]);
+        u[4 * i + 1] = _mm512_unpackhi_epi64(t[4 * i], t[4 * i + 2]);
+        u[4 * i + 2] = _mm512_unpacklo_epi64(t[4 * i + 1], t[4 * i + 3]);
+        u[4 * i + 3] = _mm512_unpackhi_epi64(t[4 * i + 1], t[4 * i + 3]);
+    }
+    for (int k = 0; k < 4; k++) {
+        const __m512i even_low = _mm512_shuffle_i32x4(u[k], u[4 + k], 0x88), odd_low = _mm512_shuffle_i32x4(u[k], u[4 + k], 0xDD);
+        const __m512i even_high = _mm512_shuffle_i32x4(u[8 + k], u[12 + k], 0x88);
+        const __m512i odd_high = _mm512_shuffle_i32x4(u[8 + k], u[12 + k], 0xDD);
+        rows[k] = _mm512_shuffle_i32x4(even_low, even_high, 0x88);
+        rows[4 + k] = _mm512_shuffle_i32x4(odd_low, odd_high, 0x88);
+        rows[8 + k] = _mm512_shuffle_i32x4(even_low, even_high, 0xDD);
+        rows[12 + k] = _mm512_shuffle_i32x4(odd_low, odd_high, 0xDD);
+    }
+}
+
+/// The layout of `qs_attention_bf16_pack_any` for a head dimension that is a multiple of 32,
+/// without masks or gathers: each 32-float piece of a row is two loads and one conversion, the
+/// keys are transposed 16 tokens × 16 pairs at a time in registers, and the values of two tokens
+/// are converted together and interleaved by one word permutation per 16 columns.
+QS_BF16_ATTR static void qs_attention_bf16_pack_32(const qs_attention_head *head, const qs_attention_bf16_layout *layout,
+                                                   uint32_t *scratch) {
+    const size_t length = head->length, dim = head->head_dim, stride = head->input_stride;
+    const size_t pair_stride = layout->pair_stride, padded_length = layout->padded_length;
+    uint32_t *queries = scratch + layout->queries, *keys = scratch + layout->keys, *values = scratch + layout->values;
+    for (size_t j = 0; j < length; j++) {
+        for (size_t c = 0; c < dim; c += 32) {
+            _mm512_storeu_si512(queries + j * pair_stride + c / 2, qs_bf16_pairs32(head->query + j * stride + c));
+        }
+    }
+    for (size_t j = 0; j < padded_length; j += 16) {
+        for (size_t c = 0; c < dim; c += 32) {
+            __m512i block[16];
+            for (size_t r = 0; r < 16; r++) {
+                block[r] = j + r < length ? qs_bf16_pairs32(head->key + (j + r) * stride + c) : _mm512_setzero_si512();
+            }
+            qs_transpose16x16_epi32(block);
+            for (size_t p = 0; p < 16; p++) _mm512_storeu_si512(keys + (c / 2 + p) * padded_length + j, block[p]);
+        }
+    }
+    // Word 2c + 1 of the permuted vector is word c + 16 (the second token's column c).
+    const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8, 23, 7, 22, 6, 21,
+                                                5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+    for (size_t t = 0; t < (length + 1) / 2; t++) {
+        const float *first = head->value + 2 * t * stride, *second = first + stride;
+        const int second_exists = 2 * t + 1 < length;
+        for (size_t c = 0; c < dim; c += 16) {
+            const __m512 next = second_exists ? _mm512_loadu_ps(second + c) : _mm512_setzero_ps();
+            const __m512i both = (__m512i)_mm512_cvtne2ps_pbh(next, _mm512_loadu_ps(first + c));
+            _mm512_storeu_si512(values + t * layout->padded_dim + c, _mm512_permutexvar_epi16(interleave, both));
+        }
+    }
+}
+
 /// acc[r][v] = Σ_p a[r][p] ⋅ b[p · b_stride + 16v] over `depth` bf16 pairs, for 8 rows and
 /// `vectors` (1 or 2, a constant after inlining) vectors of 16 columns.
 QS_BF16_ATTR __attribute__((always_inline)) static inline void
@@ -127,17 +198,92 @@ qs_bf16_tile(const uint32_t *const *a, size_t depth, const uint32_t *b, size_t b
     }
 }
 
+/// A vector whose lane 4i holds the maximum (`add` = 0) or the sum (`add` = 1) of the 16 lanes
+/// of v[i] and lane 4i + 1 that of v[4 + i], for the 8 rows of a block: three rounds of halving
+/// that combine two rows per instruction (23 instructions for 8 rows, not 8 × 9).
+QS_BF16_ATTR __attribute__((always_inline)) static inline __m512 qs_reduce8(const __m512 v[QS_BF16_ROWS], const int add) {
+#define QS_COMBINE(a, b) (add ? _mm512_add_ps((a), (b)) : _mm512_max_ps((a), (b)))
+    __m512 halves[4], quarters[2];
+    for (int i = 0; i < 4; i++) {
+        // 128-bit lanes 0-1: v[2i]'s halves combined; 2-3: v[2i+1]'s.
+        halves[i] = QS_COMBINE(_mm512_shuffle_f32x4(v[2 * i], v[2 * i + 1], 0x44), _mm512_shuffle_f32x4(v[2 * i], v[2 * i + 1], 0xEE));
+    }
+    for (int i = 0; i < 2; i++) {
+        // 128-bit lane k: 4 partial results of v[4i + k].
+        quarters[i] = QS_COMBINE(_mm512_shuffle_f32x4(halves[2 * i], halves[2 * i + 1], 0x88),
+                                 _mm512_shuffle_f32x4(halves[2 * i], halves[2 * i + 1], 0xDD));
+    }
+    // In lane k: [a0 b0 a1 b1] + [a2 b2 a3 b3] (a from v[k], b from v[4 + k]), then the two halves.
+    const __m512 pairs = QS_COMBINE(_mm512_unpacklo_ps(quarters[0], quarters[1]), _mm512_unpackhi_ps(quarters[0], quarters[1]));
+    return QS_COMBINE(pairs, _mm512_permute_ps(pairs, 0x4E));
+#undef QS_COMBINE
+}
+
+/// Lane `row` of a `qs_reduce8` result in every lane.
+QS_BF16_ATTR static inline __m512 qs_reduced_row(__m512 reduced, int row) {
+    return _mm512_permutexvar_ps(_mm512_set1_epi32(row < 4 ? 4 * row : 4 * (row - 4) + 1), reduced);
+}
+
+/// 2^t for t <= 0 (0 below -126, -inf included): t = n + f with n an integer and |f| <= 1/2,
+/// 2^f by a degree-4 Taylor polynomial (relative error below 5e-5, far under the 2^-9 of the bf16
+/// probabilities it feeds), times 2^n by `vscalefps`.
+QS_BF16_ATTR static inline __m512 qs_exp2_nonpositive(__m512 t) {
+    t = _mm512_max_ps(t, _mm512_set1_ps(-127.0f));
+    const __m512 n = _mm512_roundscale_ps(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    const __m512 f = _mm512_mul_ps(_mm512_sub_ps(t, n), _mm512_set1_ps(0.69314718f));
+    __m512 p = _mm512_fmadd_ps(f, _mm512_set1_ps(1.0f / 24), _mm512_set1_ps(1.0f / 6));
+    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(0.5f));
+    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.0f));
+    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.0f));
+    return _mm512_scalef_ps(p, n);
+}
+
+/// Scores of 8 query rows against every key in 8 × 32 tiles (8 × 16 at the end) into `scores`
+/// (8 rows of `padded_length`), keys past `length` set to -inf; returns through `highest` each
+/// row's largest score, still across 16 lanes. `depth` is a constant after inlining where it can be.
+QS_BF16_ATTR __attribute__((always_inline)) static inline void
+qs_bf16_scores(const uint32_t *const *query, size_t depth, const uint32_t *keys, size_t padded_length,
+               __mmask16 last_keys, float *scores, __m512 highest[QS_BF16_ROWS]) {
+    for (int r = 0; r < QS_BF16_ROWS; r++) highest[r] = _mm512_set1_ps(-INFINITY);
+    for (size_t j = 0; j < padded_length;) {
+        __m512 acc[QS_BF16_ROWS][2];
+        const int vectors = padded_length - j >= 32 ? 2 : 1;
+        if (vectors == 2) {
+            qs_bf16_tile(query, depth, keys + j, padded_length, acc, 2);
+        } else {
+            qs_bf16_tile(query, depth, keys + j, padded_length, acc, 1);
+        }
+        const int last = j + 16 * (size_t)vectors == padded_length ? vectors - 1 : -1;
+        for (int r = 0; r < QS_BF16_ROWS; r++) {
+            for (int v = 0; v < vectors; v++) {
+                if (v == last) acc[r][v] = _mm512_mask_mov_ps(_mm512_set1_ps(-INFINITY), last_keys, acc[r][v]);
+                _mm512_storeu_ps(scores + r * padded_length + j + 16 * (size_t)v, acc[r][v]);
+                highest[r] = _mm512_max_ps(highest[r], acc[r][v]);
+            }
+        }
+        j += 16 * (size_t)vectors;
+    }
+}
+
 QS_BF16_ATTR void qs_attention_head_bf16_avx512(const qs_attention_head *head) {
     const qs_attention_bf16_layout layout = qs_attention_bf16_layout_of(head->length, head->head_dim);
     uint32_t *scratch = (uint32_t *)head->scratch;
-    qs_attention_bf16_pack(head, &layout, scratch);
+    if (head->head_dim % 32 == 0) {
+        qs_attention_bf16_pack_32(head, &layout, scratch);
+    } else {
+        qs_attention_bf16_pack_any(head, &layout, scratch);
+    }
     const size_t length = head->length, dim = head->head_dim, padded_length = layout.padded_length;
     const uint32_t *keys = scratch + layout.keys, *values = scratch + layout.values;
     float *scores = (float *)(scratch + layout.scores);
     uint32_t *probabilities = scratch + layout.probabilities;
-    const __m512 factor = _mm512_set1_ps(head->scale);
+    // exp(scale · (s - max)) = 2^(s · factor - max · factor).
+    const __m512 factor = _mm512_set1_ps(head->scale * 1.44269504f);
+    // Lanes of the last 16 keys that hold a token (the others get -inf, probability 0).
+    const __mmask16 last_keys = qs_first_lanes(length - (padded_length - 16));
     for (size_t first = 0; first < length; first += QS_BF16_ROWS) {
         const size_t rows = length - first < QS_BF16_ROWS ? length - first : QS_BF16_ROWS;
+        qs_attention_prefetch_next(head, first, rows);
         const uint32_t *query[QS_BF16_ROWS], *probability_rows[QS_BF16_ROWS];
         float *out[QS_BF16_ROWS];
         for (size_t r = 0; r < QS_BF16_ROWS; r++) {
@@ -146,31 +292,33 @@ QS_BF16_ATTR void qs_attention_head_bf16_avx512(const qs_attention_head *head) {
             out[r] = head->context + row * head->context_stride;
             probability_rows[r] = probabilities + r * padded_length / 2;
         }
-        for (size_t j = 0; j < padded_length; j += 32) {
-            __m512 acc[QS_BF16_ROWS][2];
-            qs_bf16_tile(query, layout.pairs, keys + j, padded_length, acc, 2);
-            for (int r = 0; r < QS_BF16_ROWS; r++) {
-                _mm512_storeu_ps(scores + r * padded_length + j, acc[r][0]);
-                _mm512_storeu_ps(scores + r * padded_length + j + 16, acc[r][1]);
-            }
+        __m512 highest[QS_BF16_ROWS], sums[QS_BF16_ROWS];
+        if (layout.pairs == 16) {
+            qs_bf16_scores(query, 16, keys, padded_length, last_keys, scores, highest);
+        } else {
+            qs_bf16_scores(query, layout.pairs, keys, padded_length, last_keys, scores, highest);
         }
-        float inverse_sum[QS_BF16_ROWS];
-        for (size_t r = 0; r < QS_BF16_ROWS; r++) {
-            float *row = scores + r * padded_length;
-            for (size_t j = length; j < padded_length; j++) row[j] = -INFINITY;
-            __m512 highest = _mm512_set1_ps(-INFINITY);
-            for (size_t j = 0; j < padded_length; j += 16) highest = _mm512_max_ps(highest, _mm512_loadu_ps(row + j));
-            const __m512 shift = _mm512_set1_ps(_mm512_reduce_max_ps(highest));
+        const __m512 shifts = _mm512_mul_ps(qs_reduce8(highest, 0), factor);
+        for (int r = 0; r < QS_BF16_ROWS; r++) {
+            const float *row = scores + r * padded_length;
+            const __m512 shift = qs_reduced_row(shifts, r);
             __m512 sum = _mm512_setzero_ps();
-            for (size_t j = 0; j < padded_length; j += 32) {
-                const __m512 low = qs_exp_nonpositive_avx512(_mm512_mul_ps(_mm512_sub_ps(_mm512_loadu_ps(row + j), shift), factor));
-                const __m512 high =
-                    qs_exp_nonpositive_avx512(_mm512_mul_ps(_mm512_sub_ps(_mm512_loadu_ps(row + j + 16), shift), factor));
+            uint32_t *probability_row = probabilities + r * padded_length / 2;
+            size_t j = 0;
+            for (; j + 32 <= padded_length; j += 32) {
+                const __m512 low = qs_exp2_nonpositive(_mm512_fmsub_ps(_mm512_loadu_ps(row + j), factor, shift));
+                const __m512 high = qs_exp2_nonpositive(_mm512_fmsub_ps(_mm512_loadu_ps(row + j + 16), factor, shift));
                 sum = _mm512_add_ps(sum, _mm512_add_ps(low, high));
-                _mm512_storeu_si512(probabilities + r * padded_length / 2 + j / 2, (__m512i)_mm512_cvtne2ps_pbh(high, low));
+                _mm512_storeu_si512(probability_row + j / 2, (__m512i)_mm512_cvtne2ps_pbh(high, low));
             }
-            inverse_sum[r] = r < rows ? 1.0f / _mm512_reduce_add_ps(sum) : 0.0f;
+            if (j < padded_length) {
+                const __m512 low = qs_exp2_nonpositive(_mm512_fmsub_ps(_mm512_loadu_ps(row + j), factor, shift));
+                sum = _mm512_add_ps(sum, low);
+                _mm256_storeu_si256((__m256i *)(probability_row + j / 2), (__m256i)_mm512_cvtneps_pbh(low));
+            }
+            sums[r] = sum;
         }
+        const __m512 inverse_sums = _mm512_div_ps(_mm512_set1_ps(1.0f), qs_reduce8(sums, 1));
         for (size_t column = 0; column < dim;) {
             __m512 acc[QS_BF16_ROWS][2];
             const int vectors = layout.padded_dim - column >= 32 ? 2 : 1;
@@ -180,7 +328,7 @@ QS_BF16_ATTR void qs_attention_head_bf16_avx512(const qs_attention_head *head) {
                 qs_bf16_tile(probability_rows, (length + 1) / 2, values + column, layout.padded_dim, acc, 1);
             }
             for (size_t r = 0; r < rows; r++) {
-                const __m512 scale = _mm512_set1_ps(inverse_sum[r]);
+                const __m512 scale = qs_reduced_row(inverse_sums, (int)r);
                 for (int v = 0; v < vectors; v++) {
                     const size_t start = column + (size_t)v * 16;
                     if (start >= dim) break;

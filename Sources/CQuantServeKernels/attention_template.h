@@ -10,9 +10,11 @@
 // QS_ROWS × 2·QS_W (QS_ROWS × QS_W at the end), each query element broadcast against key
 // vectors; the softmax of those rows while they are in L1 (the normalization left for the end);
 // and the context in tiles of QS_ROWS × 2·QS_W output columns, each probability broadcast
-// against value vectors, scaled by the row's 1/Σ as it is stored.
+// against value vectors, scaled by the row's 1/Σ as it is stored. Each block also fetches its
+// share of the next head's rows (attention_prefetch.h).
 #include "CAttention.h"
 #include "attention_layout.h"
+#include "attention_prefetch.h"
 #include <math.h>
 #include <immintrin.h>
 
@@ -154,6 +156,7 @@ QS_ATTR void QS_FUNC(const qs_attention_head *head) {
     float *scores = head->scratch + layout.scores;
     for (size_t first = 0; first < length; first += QS_ROWS) {
         const size_t rows = length - first < QS_ROWS ? length - first : QS_ROWS;
+        qs_attention_prefetch_next(head, first, rows);
         const float *query[QS_ROWS];
         float *out[QS_ROWS];
         for (size_t r = 0; r < QS_ROWS; r++) {

@@ -14,7 +14,7 @@ final class AlignedBuffer: @unchecked Sendable {
     /// caller overwrites entirely).
     init(byteCount: Int, zeroed: Bool = true) {
         self.byteCount = byteCount
-        base = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: Self.alignment)
+        base = LargeAllocation.allocate(byteCount: byteCount)
         if zeroed {
             base.initializeMemory(as: UInt8.self, repeating: 0, count: max(byteCount, 1))
         }

@@ -29,19 +29,21 @@ public enum Attention {
     /// Row i of query, key and value starts `i · inputStride` floats after its pointer and holds
     /// `headDimension` floats; row i of the context starts at `context + i · contextStride`.
     /// `scratch` holds `scratchFloats(length:headDimension:path:)` floats (see `withScratch`).
-    /// The path must be supported by this CPU.
+    /// The path must be supported by this CPU. `next`: see `head(…, kernel:next:)`.
     public static func head(
         query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
         inputStride: Int, context: UnsafeMutablePointer<Float>, contextStride: Int,
         length: Int, headDimension: Int, scale: Float,
-        scratch: UnsafeMutablePointer<Float>, path: FloatKernelPath = .selected
+        scratch: UnsafeMutablePointer<Float>, path: FloatKernelPath = .selected,
+        next: (query: UnsafePointer<Float>, context: UnsafeMutablePointer<Float>, length: Int)? = nil
     ) {
         guard length > 0, headDimension > 0 else { return }
         precondition(path.isSupported, "fp32 path \(path.rawValue) is not supported by this CPU")
         var call = qs_attention_head(
             query: query, key: key, value: value, input_stride: inputStride,
             context: context, context_stride: contextStride,
-            length: length, head_dim: headDimension, scale: scale, scratch: scratch)
+            length: length, head_dim: headDimension, scale: scale, scratch: scratch,
+            next_query: next?.query, next_context: next?.context, next_length: next?.length ?? 0)
         switch path {
         case .avx512: qs_attention_head_f32_avx512(&call)
         case .avx2: qs_attention_head_f32_avx2(&call)
@@ -58,25 +60,31 @@ public enum Attention {
 
     /// `head(…, path:)` with the products computed by `kernel` (see `AttentionKernel`); the
     /// scratch of `withScratch(length:headDimension:)` on the selected fp32 path fits every kernel.
+    /// `next`, when given, is the head this thread computes after this one: its queries (keys and
+    /// values at the same distances as `key` and `value` from `query`, rows `inputStride` apart),
+    /// its context (rows `contextStride` apart) and its length; the C kernels fetch those rows
+    /// toward the cache while they compute this head (see `next_query` in CAttention.h).
     public static func head(
         query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
         inputStride: Int, context: UnsafeMutablePointer<Float>, contextStride: Int,
         length: Int, headDimension: Int, scale: Float,
-        scratch: UnsafeMutablePointer<Float>, kernel: AttentionKernel
+        scratch: UnsafeMutablePointer<Float>, kernel: AttentionKernel,
+        next: (query: UnsafePointer<Float>, context: UnsafeMutablePointer<Float>, length: Int)? = nil
     ) {
         switch kernel {
         case let .fp32(path):
             head(
                 query: query, key: key, value: value, inputStride: inputStride, context: context,
                 contextStride: contextStride, length: length, headDimension: headDimension, scale: scale,
-                scratch: scratch, path: path)
+                scratch: scratch, path: path, next: next)
         case .bf16:
             guard length > 0, headDimension > 0 else { return }
             precondition(kernel.isSupported, "bf16 attention needs AVX512_BF16, which this CPU lacks")
             var call = qs_attention_head(
                 query: query, key: key, value: value, input_stride: inputStride,
                 context: context, context_stride: contextStride,
-                length: length, head_dim: headDimension, scale: scale, scratch: scratch)
+                length: length, head_dim: headDimension, scale: scale, scratch: scratch,
+                next_query: next?.query, next_context: next?.context, next_length: next?.length ?? 0)
             qs_attention_head_bf16_avx512(&call)
         }
     }

@@ -101,6 +101,7 @@ extension ModelAccuracyTests {
             let summary =
                 "int8 vs reference over \(cosines.count) sentences: min cosine \(minimum) (sentence \(worst), "
                 + "\(reference.ids[worst].count) tokens), mean \(mean)"
+            print(summary)
             #expect(minimum >= 0.996, "\(summary)")
             #expect(mean >= 0.999, "\(summary)")
         }

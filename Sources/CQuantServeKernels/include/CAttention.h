@@ -25,6 +25,16 @@ typedef struct qs_attention_head {
     /// Working memory of `qs_attention_scratch_floats(length, head_dim)` floats, 64-byte
     /// aligned, not shared with another call running at the same time.
     float *scratch;
+    /// Optional (NULL: none): the head this thread computes next, `next_length` rows. Its keys and
+    /// values lie at the same distances from `next_query` as `key` and `value` from `query`, with
+    /// the same `input_stride`; its context rows are `context_stride` apart from `next_context`.
+    /// The kernels fetch those rows toward the cache while they compute this head (in a packed
+    /// batch a head's rows are 3·hidden floats apart: in a large batch each 128-byte piece is a
+    /// separate trip to L3 or memory), so the next call finds them near. Zero (C) or nil (Swift)
+    /// by default.
+    const float *next_query;
+    float *next_context;
+    size_t next_length;
 } qs_attention_head;
 
 /// Floats of scratch an attention call needs for a sequence of `length` tokens, for every ISA

@@ -135,9 +135,13 @@ extension BertEncoder {
                     for layer in weights.layers.indices {
                         for sequence in group {
                             for head in 0..<config.heads {
+                                let next =
+                                    head + 1 < config.heads
+                                    ? (sequence, head + 1) : sequence + 1 < group.upperBound ? (sequence + 1, 0) : nil
                                 attendHead(
                                     batch.range(of: sequence), head: head, qkv: buffers.qkv,
-                                    context: buffers.context, scratch: scratch)
+                                    context: buffers.context, scratch: scratch,
+                                    next: next.map { (batch.range(of: $0.0), $0.1) })
                             }
                         }
                         for block in blockRows {

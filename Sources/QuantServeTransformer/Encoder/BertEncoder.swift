@@ -24,7 +24,7 @@ public final class BertEncoder: Sendable {
     let weights: BertWeights
     let pool: ComputePool
     let arenas: ScratchArenaPool
-    /// Whether attention may round to bf16 (`AttentionKernel.selected(length:)`): in int8 models;
+    /// Whether attention may round to bf16 (`AttentionKernel.selected`): in int8 models;
     /// a model whose linear layers are all fp32 keeps fp32 attention.
     let bf16Attention: Bool
 

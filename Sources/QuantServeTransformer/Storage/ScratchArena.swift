@@ -1,5 +1,8 @@
+import QuantServeKernels
+
 /// A growable block of `Float` scratch memory for one forward pass at a time. It keeps its
-/// allocation between passes, so a steady stream of batches allocates nothing.
+/// allocation between passes, so a steady stream of batches allocates nothing. Large arenas sit
+/// on transparent huge pages (`LargeAllocation`).
 final class ScratchArena: @unchecked Sendable {
     private var storage: UnsafeMutablePointer<Float>
     private(set) var capacity: Int
@@ -22,7 +25,7 @@ final class ScratchArena: @unchecked Sendable {
         if count > capacity {
             storage.deallocate()
             capacity = count
-            storage = UnsafeMutablePointer<Float>.allocate(capacity: count)
+            storage = LargeAllocation.allocate(byteCount: 4 * count).bindMemory(to: Float.self, capacity: count)
         }
         return storage
     }

@@ -72,7 +72,7 @@ func emit(_ object: [String: Any]) {
 let options = Options(arguments: Array(CommandLine.arguments.dropFirst()))
 let modelURL = URL(fileURLWithPath: options.model)
 emit(["note": "quantserve", "kernel_path": KernelPath.selected.rawValue,
-      "attention": AttentionKernel.bf16Allowed ? "bf16 from \(AttentionKernel.bf16MinimumLength) tokens, else fp32" : "fp32"])
+      "attention": AttentionKernel.bf16Allowed ? "bf16" : "fp32"])
 
 for threads in options.threads {
     let encoder = try BertEncoder(modelDirectory: modelURL, pool: ComputePool(threads: threads))
