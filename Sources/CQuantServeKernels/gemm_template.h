@@ -151,10 +151,9 @@ QS_TILE(const qs_gemm_block *block, size_t row, size_t panel, const int mr, cons
     }
 }
 
-/// A partial tile: `rows` (below QS_MR) rows by one panel.
-QS_ATTR static void QS_JOIN(QS_FUNC, _partial)(const qs_gemm_block *block, size_t row, size_t panel, size_t rows) {
-    const int gelu = (block->epilogue & QS_EPILOGUE_GELU) != 0;
-    const int accumulate = (block->epilogue & QS_EPILOGUE_ACCUMULATE) != 0;
+/// A partial tile: `rows` (below QS_MR) rows by one panel, with the block's epilogue bits.
+QS_ATTR static void QS_JOIN(QS_FUNC, _partial)(const qs_gemm_block *block, size_t row, size_t panel, size_t rows,
+                                              const int gelu, const int accumulate) {
     switch (rows) {
 #if QS_MR > 7
     case 7: QS_TILE(block, row, panel, 7, gelu, accumulate); break;
@@ -196,7 +195,7 @@ QS_ATTR void QS_FUNC(const qs_gemm_block *block) {
 #undef QS_FULL_TILES
     if (row < block->row_end)
         for (size_t panel = block->panel_begin; panel < block->panel_end; panel++)
-            QS_JOIN(QS_FUNC, _partial)(block, row, panel, block->row_end - row);
+            QS_JOIN(QS_FUNC, _partial)(block, row, panel, block->row_end - row, gelu, accumulate);
 }
 
 #undef QS_NR

@@ -25,6 +25,10 @@ public enum Attention {
         }
     }
 
+    /// The head a thread computes after the current one: its queries (keys and values at the same
+    /// distances from them as the current head's), its context and its length.
+    public typealias NextHead = (query: UnsafePointer<Float>, context: UnsafeMutablePointer<Float>, length: Int)
+
     /// `context[i] = Σ_j softmax_j(scale · query[i]·key[j]) · value[j]` for `length` tokens.
     /// Row i of query, key and value starts `i · inputStride` floats after its pointer and holds
     /// `headDimension` floats; row i of the context starts at `context + i · contextStride`.
@@ -35,7 +39,7 @@ public enum Attention {
         inputStride: Int, context: UnsafeMutablePointer<Float>, contextStride: Int,
         length: Int, headDimension: Int, scale: Float,
         scratch: UnsafeMutablePointer<Float>, path: FloatKernelPath = .selected,
-        next: (query: UnsafePointer<Float>, context: UnsafeMutablePointer<Float>, length: Int)? = nil
+        next: NextHead? = nil
     ) {
         guard length > 0, headDimension > 0 else { return }
         precondition(path.isSupported, "fp32 path \(path.rawValue) is not supported by this CPU")
@@ -69,7 +73,7 @@ public enum Attention {
         inputStride: Int, context: UnsafeMutablePointer<Float>, contextStride: Int,
         length: Int, headDimension: Int, scale: Float,
         scratch: UnsafeMutablePointer<Float>, kernel: AttentionKernel,
-        next: (query: UnsafePointer<Float>, context: UnsafeMutablePointer<Float>, length: Int)? = nil
+        next: NextHead? = nil
     ) {
         switch kernel {
         case let .fp32(path):
