@@ -44,7 +44,14 @@ QS_ATTR __attribute__((always_inline)) static inline void qs_attention_transpose
     }
 }
 
-/// Copies the keys transposed and the values into the scratch, zero-padded, in 8 × 8 blocks.
+/// Whether the value rows are already laid out as the packed values would be (whole vectors,
+/// contiguous: the head-major QKV layout), so the context products read them in place.
+static inline int qs_attention_values_in_place(const qs_attention_head *head, const qs_attention_layout *layout) {
+    return head->head_dim == layout->padded_dim && head->input_stride == layout->padded_dim;
+}
+
+/// Copies the keys transposed into the scratch, zero-padded, in 8 × 8 blocks, and the values,
+/// unless they are read in place.
 QS_ATTR static void qs_attention_pack(const qs_attention_head *head, const qs_attention_layout *layout) {
     const size_t length = head->length, dim = head->head_dim, stride = head->input_stride;
     const size_t padded_length = layout->padded_length, padded_dim = layout->padded_dim;
@@ -62,6 +69,7 @@ QS_ATTR static void qs_attention_pack(const qs_attention_head *head, const qs_at
             for (size_t r = 0; r < columns; r++) _mm256_storeu_ps(keys + (c + r) * padded_length + j, block[r]);
         }
     }
+    if (qs_attention_values_in_place(head, layout)) return;
     for (size_t j = 0; j < length; j++) {
         const float *value = head->value + j * stride;
         for (size_t c = 0; c < padded_dim; c += 8) {
@@ -152,7 +160,7 @@ QS_ATTR void QS_FUNC(const qs_attention_head *head) {
     const size_t length = head->length, dim = head->head_dim;
     const size_t padded_length = layout.padded_length, padded_dim = layout.padded_dim;
     const float *keys = head->scratch + layout.keys;
-    const float *values = head->scratch + layout.values;
+    const float *values = qs_attention_values_in_place(head, &layout) ? head->value : head->scratch + layout.values;
     float *scores = head->scratch + layout.scores;
     for (size_t first = 0; first < length; first += QS_ROWS) {
         const size_t rows = length - first < QS_ROWS ? length - first : QS_ROWS;

@@ -125,8 +125,13 @@ QS_TILE(const qs_gemm_block *block, size_t row, size_t panel, const int mr, cons
         }
         return;
     }
+    // The panel's first channel in row 0: its column group's block, or the row-major matrix.
+    const size_t group_width = block->output_group_width;
+    float *const column = group_width ? block->output + first_channel / group_width * block->output_group_stride +
+                                            first_channel % group_width
+                                      : block->output + first_channel;
     QS_EPILOGUE e;
-    e.output = block->output + row * output_stride + first_channel;
+    e.output = column + row * output_stride;
     e.output_stride = output_stride;
     e.valid_channels = valid_channels;
     e.row_scales = block->row_scales + row;

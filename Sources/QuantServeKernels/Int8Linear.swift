@@ -169,10 +169,11 @@ public final class Int8Linear: Sendable {
     /// Runs the quantized `rows` of `activations` (all of them when nil) through this layer:
     /// for each row `r` of `rows` and channel `n`,
     /// `result = dequantize(activations[r] · W[n]) + bias[n]`, then the `epilogue` (GELU,
-    /// accumulate), stored at `output[r * outputStride + n]`. `output` is row 0 of the
-    /// activations' rows, so a row range writes the matching output rows; `outputStride`
-    /// (at least `outFeatures`, default `outFeatures`) lets the output be a slice of a wider
-    /// buffer. With `.accumulate` the output must hold the values to add to (the residual).
+    /// accumulate), stored at `output[outputLayout.offset(row: r, channel: n)]`. `output` is row 0
+    /// of the activations' rows, so a row range writes the matching output rows. The layout
+    /// (default: row-major, `outFeatures` floats per row) lets the output be a slice of a wider
+    /// buffer, or column groups (whole panels of `kernel`, dividing `outFeatures`) stored apart.
+    /// With `.accumulate` the output must hold the values to add to (the residual).
     ///
     /// With `pool: nil` everything runs on the calling thread: the form for a caller that
     /// already gives each core its own row block (and its own `QuantizedActivations`). With a
@@ -182,17 +183,17 @@ public final class Int8Linear: Sendable {
     /// activations too, as long as their output rows do not overlap.
     public func apply(
         quantized activations: QuantizedActivations, rows: Range<Int>? = nil,
-        output: UnsafeMutablePointer<Float>, outputStride: Int? = nil,
+        output: UnsafeMutablePointer<Float>, outputLayout: GemmOutputLayout? = nil,
         epilogue: GemmEpilogue = [], pool: ComputePool? = nil
     ) {
         let rows = rows ?? 0..<activations.rows
-        let outputStride = outputStride ?? outFeatures
+        let layout = outputLayout ?? .rowMajor(stride: outFeatures)
         precondition(
             activations.paddedFeatures == paddedInFeatures && activations.elementBytes == kernel.activationBytes,
             "activations quantized for another input width or kernel path")
         precondition(
             rows.lowerBound >= 0 && rows.upperBound <= activations.rows, "rows \(rows) out of 0..<\(activations.rows)")
-        precondition(outputStride >= outFeatures)
+        precondition(canStore(layout), "output layout \(layout) cannot hold \(outFeatures) channels of this kernel")
         precondition(activations.outlierChannels == outlierChannels, "activations gathered for other outlier channels")
         precondition(
             outlierChannels.isEmpty || !epilogue.contains(.gelu), "outlier channels are not supported under GELU")
@@ -204,7 +205,7 @@ public final class Int8Linear: Sendable {
         let rawProducts = precise ? AlignedBuffer(byteCount: kernelRows * outFeatures * 4, zeroed: false) : nil
         let scales = activations.scales + rows.lowerBound
         let zeroPoints = activations.zeroPoints + rows.lowerBound
-        let rowOutput = output + rows.lowerBound * outputStride
+        let rowOutput = output + rows.lowerBound * layout.rowStride
         let paddedChannels = panelCount * kernel.panelWidth
         let outlierValues = activations.outlierValues + rows.lowerBound * outlierChannels.count
         let template = qs_gemm_block(
@@ -216,7 +217,9 @@ public final class Int8Linear: Sendable {
             weight_scales: weightScales.typed(Float.self, count: paddedChannels),
             bias: paddedBias.typed(Float.self, count: paddedChannels),
             output: rowOutput, raw_output: rawProducts?.typed(Int32.self, count: kernelRows * outFeatures),
-            output_stride: precise ? outFeatures : outputStride, epilogue: epilogue.rawValue,
+            output_stride: precise ? outFeatures : layout.rowStride,
+            output_group_width: precise ? 0 : layout.groupWidth ?? 0, output_group_stride: layout.groupStride,
+            epilogue: epilogue.rawValue,
             outlier_count: outlierChannels.count, outlier_values: outlierValues,
             outlier_weights: outlierWeights.typed(Float.self, count: outlierChannels.count * paddedChannels),
             outlier_weight_stride: paddedChannels, n: outFeatures,
@@ -247,10 +250,17 @@ public final class Int8Linear: Sendable {
                 combinePlanes(
                     products, rows: tokenCount * chunk / chunks..<tokenCount * (chunk + 1) / chunks,
                     scales: scales, zeroPoints: zeroPoints, outlierValues: outlierValues, output: rowOutput,
-                    outputStride: outputStride, epilogue: epilogue)
+                    layout: layout, epilogue: epilogue)
             }
         }
         withExtendedLifetime((activations, rawProducts)) {}
+    }
+
+    /// Whether `apply` can write this layer's output in `layout`: rows wide enough, and column
+    /// groups (if any) that divide `outFeatures` and are whole panels of the kernel, so no tile
+    /// straddles two groups.
+    public func canStore(_ layout: GemmOutputLayout) -> Bool {
+        layout.holds(channels: outFeatures) && (layout.groupWidth ?? 0) % kernel.panelWidth == 0
     }
 
     /// The epilogue of precise activations: `Σq·w = 256·Σhigh·w + Σlow·w` in int64, less the
@@ -260,7 +270,7 @@ public final class Int8Linear: Sendable {
     private func combinePlanes(
         _ products: UnsafeMutablePointer<Int32>, rows: Range<Int>, scales: UnsafePointer<Float>,
         zeroPoints: UnsafePointer<Int32>, outlierValues: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-        outputStride: Int, epilogue: GemmEpilogue
+        layout: GemmOutputLayout, epilogue: GemmEpilogue
     ) {
         let paddedChannels = panelCount * kernel.panelWidth
         let outliers = outlierChannels.count
@@ -283,13 +293,17 @@ public final class Int8Linear: Sendable {
                 }
                 staging.storeBytes(of: result, toByteOffset: 4 * channel, as: Float.self)
             }
-            let destination = output + row * outputStride
             high.withMemoryRebound(to: Float.self, capacity: outFeatures) { results in
                 if epilogue.contains(.gelu) { VectorMath.map(results, count: outFeatures, VectorMath.gelu) }
-                if epilogue.contains(.accumulate) {
-                    for channel in 0..<outFeatures { destination[channel] += results[channel] }
-                } else {
-                    destination.update(from: results, count: outFeatures)
+                // Runs of channels contiguous in the output: whole rows, or one group's share of a row.
+                let run = layout.groupWidth ?? outFeatures
+                for first in stride(from: 0, to: outFeatures, by: run) {
+                    let destination = output + layout.offset(row: row, channel: first)
+                    if epilogue.contains(.accumulate) {
+                        for channel in 0..<run { destination[channel] += results[first + channel] }
+                    } else {
+                        destination.update(from: results + first, count: run)
+                    }
                 }
             }
         }

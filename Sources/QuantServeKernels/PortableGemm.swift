@@ -27,6 +27,16 @@ enum PortableGemm {
 
     private typealias Accumulator = SIMD16<Int32>
 
+    /// Where channel `channel` (the first of a panel) of row `row` goes: `qs_gemm_block`'s
+    /// row-major or column-group layout.
+    @inline(__always)
+    private static func outputOffset(_ block: qs_gemm_block, row: Int, channel: Int) -> Int {
+        let groupWidth = Int(block.output_group_width)
+        guard groupWidth > 0 else { return row * Int(block.output_stride) + channel }
+        return channel / groupWidth * Int(block.output_group_stride) + row * Int(block.output_stride)
+            + channel % groupWidth
+    }
+
     /// Four rows (the missing ones repeat the last real row and are not stored) by one panel.
     @inline(__always)
     private static func tile(_ block: qs_gemm_block, row: Int, rows: Int, panel: Int) {
@@ -83,7 +93,7 @@ enum PortableGemm {
             if gelu {
                 result = SIMD16(lowHalf: VectorMath.gelu(result.lowHalf), highHalf: VectorMath.gelu(result.highHalf))
             }
-            let out = block.output! + (row + r) * Int(block.output_stride) + channel
+            let out = block.output! + outputOffset(block, row: row + r, channel: channel)
             if valid == panelWidth {
                 if accumulate { result += UnsafeRawPointer(out).loadUnaligned(as: SIMD16<Float>.self) }
                 UnsafeMutableRawPointer(out).storeBytes(of: result, as: SIMD16<Float>.self)

@@ -112,7 +112,7 @@ struct Int8LinearEpilogueTests {
             for (rows, usePool) in [(5..<23, false), (9..<37, true), (0..<1, false)] {
                 var output = [Float](repeating: .infinity, count: m * stride)
                 layer.apply(
-                    quantized: activations, rows: rows, output: &output, outputStride: stride,
+                    quantized: activations, rows: rows, output: &output, outputLayout: .rowMajor(stride: stride),
                     pool: usePool ? pool : nil)
                 for row in 0..<m {
                     for column in 0..<stride {

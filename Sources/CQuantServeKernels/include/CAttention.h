@@ -7,7 +7,9 @@
 /// `query + i * input_stride` (likewise key, value) and holds `head_dim` floats; row i of the
 /// output starts at `context + i * context_stride`. In a packed QKV matrix (tokens × 3·hidden)
 /// the three pointers are the head's columns of the queries, keys and values and
-/// `input_stride` is 3·hidden.
+/// `input_stride` is 3·hidden; head-major (the encoder's layout: each head's query, key and value
+/// rows contiguous) `input_stride` is `head_dim`, and with `head_dim` a whole number of vectors
+/// the fp32 kernels read the value rows in place instead of copying them.
 typedef struct qs_attention_head {
     const float *query;
     const float *key;

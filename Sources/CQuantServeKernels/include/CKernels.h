@@ -77,12 +77,20 @@ typedef struct qs_gemm_block {
     const int32_t *weight_sums;
     const float *weight_scales;
     const float *bias;
-    /// Row-major fp32 output, `output_stride` floats apart, `n` channels valid.
+    /// fp32 output, rows `output_stride` floats apart, `n` channels valid; row-major unless
+    /// `output_group_width` says otherwise.
     float *output;
     /// When not NULL, the raw int32 dot products are stored here instead (same stride, no
     /// epilogue; `output` is unused): for callers that combine several rows themselves.
     int32_t *raw_output;
     size_t output_stride;
+    /// Column groups (0: none, row-major): channel c of row r is then stored at
+    /// `output[(c / output_group_width) * output_group_stride + r * output_stride + c % output_group_width]`,
+    /// each group of channels a row-major block of its own (the attention heads' query, key and
+    /// value columns head-major, so that a head's rows are contiguous). A multiple of the panel
+    /// width, with `n` a multiple of it; ignored with `raw_output`.
+    size_t output_group_width;
+    size_t output_group_stride;
     /// QS_EPILOGUE_* bits (0: plain store); ignored with `raw_output`.
     uint32_t epilogue;
     /// Outlier channels computed in fp32 beside the int8 product (0 for none; ignored with

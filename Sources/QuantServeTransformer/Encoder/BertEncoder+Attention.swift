@@ -9,7 +9,7 @@ extension BertEncoder {
     /// worker claims its next task before computing the current one, so the kernel can fetch the
     /// next task's rows meanwhile.
     func attend(
-        _ batch: PackedBatch, qkv: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>,
+        _ batch: PackedBatch, qkv: QKVRows, context: UnsafeMutablePointer<Float>,
         slots: Int, longest: Int
     ) {
         let heads = config.heads
@@ -34,26 +34,47 @@ extension BertEncoder {
     /// `scratch` of `Attention.scratchFloats` floats for at least `range.count` tokens; `next` is
     /// the (tokens, head) this thread computes afterwards, if any.
     func attendHead(
-        _ range: Range<Int>, head: Int, qkv: UnsafeMutablePointer<Float>,
+        _ range: Range<Int>, head: Int, qkv: QKVRows,
         context: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
         next: (range: Range<Int>, head: Int)? = nil
     ) {
         let hidden = config.hidden
         let headSize = config.headDimension
-        let stride = 3 * hidden
         func queries(_ range: Range<Int>, _ head: Int) -> UnsafePointer<Float> {
-            UnsafePointer(qkv + range.lowerBound * stride + head * headSize)
+            qkv.queries(head: head, headDimension: headSize, firstToken: range.lowerBound)
         }
         func contextRows(_ range: Range<Int>, _ head: Int) -> UnsafeMutablePointer<Float> {
             context + range.lowerBound * hidden + head * headSize
         }
         let query = queries(range, head)
         Attention.head(
-            query: query, key: query + hidden, value: query + 2 * hidden, inputStride: stride,
+            query: query, key: query + qkv.keyDistance, value: query + qkv.valueDistance,
+            inputStride: qkv.layout.rowStride,
             context: contextRows(range, head),
             contextStride: hidden, length: range.count, headDimension: headSize,
             scale: 1 / Float(headSize).squareRoot(), scratch: scratch,
             kernel: bf16Attention ? AttentionKernel.selected : .fp32(.selected),
             next: next.map { (queries($0.range, $0.head), contextRows($0.range, $0.head), $0.range.count) })
     }
+}
+
+/// The QKV projection's output as attention reads it (`BertEncoder.Buffers.qkv`): queries, keys
+/// and values of every head, row-major (`tokens × 3·hidden`) or head-major (each head's
+/// queries, keys and values a contiguous block of `tokens × headDimension`), as `layout` says.
+struct QKVRows {
+    let base: UnsafeMutablePointer<Float>
+    let layout: GemmOutputLayout
+    let hidden: Int
+
+    /// Head `head`'s query row of token `firstToken`; the following tokens' rows are
+    /// `layout.rowStride` floats apart.
+    func queries(head: Int, headDimension: Int, firstToken: Int) -> UnsafePointer<Float> {
+        UnsafePointer(base + layout.offset(row: firstToken, channel: head * headDimension))
+    }
+
+    /// Floats from any head's query row to its key row of the same token (the same for every head:
+    /// the keys are `hidden` channels after the queries, in whole heads).
+    var keyDistance: Int { layout.offset(row: 0, channel: hidden) }
+    /// Floats from any head's query row to its value row of the same token.
+    var valueDistance: Int { layout.offset(row: 0, channel: 2 * hidden) }
 }

@@ -8,17 +8,26 @@ extension BertEncoder {
     /// working on.
     private struct Buffers {
         let hidden: UnsafeMutablePointer<Float>  // tokens × hidden: the residual stream
-        let qkv: UnsafeMutablePointer<Float>  // tokens × 3·hidden: queries | keys | values
+        let qkv: UnsafeMutablePointer<Float>  // tokens × 3·hidden: queries | keys | values, in `qkvLayout`
+        let qkvLayout: GemmOutputLayout
         let context: UnsafeMutablePointer<Float>  // tokens × hidden: attention output before projection
         let workspaces: [BlockWorkspace]
 
-        init(arena: ScratchArena, tokens: Int, config: BertConfig, workspaceCount: Int, blockRows: Int) {
+        /// `headMajor`: the QKV projection writes each head's queries, keys and values as blocks of
+        /// their own (`tokens × headDimension` each), else row-major.
+        init(
+            arena: ScratchArena, tokens: Int, config: BertConfig, workspaceCount: Int, blockRows: Int,
+            headMajor: Bool
+        ) {
             let hiddenSize = tokens * config.hidden
             let workspaceSize = BlockWorkspace.floats(rows: blockRows, config: config)
             let total = 5 * hiddenSize + workspaceCount * workspaceSize
             let base = arena.floats(total)
             hidden = base
             qkv = hidden + hiddenSize
+            qkvLayout =
+                headMajor
+                ? .grouped(width: config.headDimension, rows: tokens) : .rowMajor(stride: 3 * config.hidden)
             context = qkv + 3 * hiddenSize
             let first = context + hiddenSize
             workspaces = (0..<workspaceCount).map {
@@ -69,7 +78,7 @@ extension BertEncoder {
         let buffers = Buffers(
             arena: arena, tokens: tokens, config: config,
             workspaceCount: plan.pipelined ? min(slots, plan.blockCount) : 1,
-            blockRows: plan.rowsPerBlock)
+            blockRows: plan.rowsPerBlock, headMajor: headMajorQKV && recorder == nil)
         let positions = batch.positions
         let longest = batch.longestSequence
 
@@ -79,7 +88,9 @@ extension BertEncoder {
                 pool: operationPool, recorder: recorder)
         }
         for index in weights.layers.indices {
-            attend(batch, qkv: buffers.qkv, context: buffers.context, slots: slots, longest: longest)
+            attend(
+                batch, qkv: QKVRows(base: buffers.qkv, layout: buffers.qkvLayout, hidden: config.hidden),
+                context: buffers.context, slots: slots, longest: longest)
             forEachBlock(plan, tokens: tokens, workspaces: buffers.workspaces) { rows, workspace, operationPool in
                 finishLayer(
                     index, rows: rows, buffers: buffers, workspace: workspace, pool: operationPool,
@@ -110,7 +121,8 @@ extension BertEncoder {
         let workers = min(pool.threadCount, plan.groups.count)
         let buffers = Buffers(
             arena: arena, tokens: tokens, config: config, workspaceCount: workers,
-            blockRows: min(ForwardPlan.maximumBlockRows, tokens))
+            blockRows: min(ForwardPlan.maximumBlockRows, tokens), headMajor: headMajorQKV)
+        let qkv = QKVRows(base: buffers.qkv, layout: buffers.qkvLayout, hidden: config.hidden)
         let positions = batch.positions
         let longest = batch.longestSequence
         let nextGroup = Atomic<Int>(0)
@@ -139,7 +151,7 @@ extension BertEncoder {
                                     head + 1 < config.heads
                                     ? (sequence, head + 1) : sequence + 1 < group.upperBound ? (sequence + 1, 0) : nil
                                 attendHead(
-                                    batch.range(of: sequence), head: head, qkv: buffers.qkv,
+                                    batch.range(of: sequence), head: head, qkv: qkv,
                                     context: buffers.context, scratch: scratch,
                                     next: next.map { (batch.range(of: $0.0), $0.1) })
                             }
@@ -165,8 +177,9 @@ extension BertEncoder {
         if recorder == nil {
             weights.layers[0].qkv.applyNormalized(
                 buffers.hidden + rows.lowerBound * config.hidden, rows: rows.count, norm: weights.embeddingNorm,
-                epsilon: Float(config.layerNormEps), output: buffers.qkv + rows.lowerBound * 3 * config.hidden,
-                scratch: workspace.linear, pool: pool)
+                epsilon: Float(config.layerNormEps),
+                output: buffers.qkv + rows.lowerBound * buffers.qkvLayout.rowStride,
+                outputLayout: buffers.qkvLayout, scratch: workspace.linear, pool: pool)
             return
         }
         normalize(buffers.hidden, rows: rows, norm: weights.embeddingNorm, pool: pool)
@@ -256,7 +269,8 @@ extension BertEncoder {
         if index + 1 < weights.layers.count {
             weights.layers[index + 1].qkv.applyNormalized(
                 hidden, rows: rows.count, norm: layer.ffnNorm, epsilon: epsilon,
-                output: buffers.qkv + rows.lowerBound * 3 * config.hidden, scratch: workspace.linear, pool: pool)
+                output: buffers.qkv + rows.lowerBound * buffers.qkvLayout.rowStride, outputLayout: buffers.qkvLayout,
+                scratch: workspace.linear, pool: pool)
         } else {
             normalize(buffers.hidden, rows: rows, norm: layer.ffnNorm, pool: pool)
         }

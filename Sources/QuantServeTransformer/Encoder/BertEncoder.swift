@@ -27,6 +27,9 @@ public final class BertEncoder: Sendable {
     /// Whether attention may round to bf16 (`AttentionKernel.selected`): in int8 models;
     /// a model whose linear layers are all fp32 keeps fp32 attention.
     let bf16Attention: Bool
+    /// Whether the QKV projections write head-major (`BertEncoder.qkvLayout`): every layer's is
+    /// int8 and a head's columns are whole panels of its kernel.
+    let headMajorQKV: Bool
 
     /// Loads the model in `modelDirectory`: reads the manifest and every file it lists once,
     /// verifies their SHA-256 (`VerifiedModelFolder`), then builds from those very bytes; see
@@ -84,6 +87,10 @@ public final class BertEncoder: Sendable {
         arenas = ScratchArenaPool(maximumIdle: 2 * pool.threadCount)
         bf16Attention = weights.layers.contains { layer in
             if case .int8 = layer.qkv.kernel { true } else { false }
+        }
+        let headColumns = GemmOutputLayout.grouped(width: manifest.config.headDimension, rows: 1)
+        headMajorQKV = weights.layers.allSatisfy { layer in
+            if case let .int8(linear) = layer.qkv.kernel { linear.canStore(headColumns) } else { false }
         }
     }
 

@@ -5,18 +5,25 @@ extension LinearLayer {
     /// values), then `output = epilogue(layer(input))` as `apply` does. Int8 layers quantize the
     /// rows in the same kernel that normalizes them (`Int8Linear.normalizeAndQuantize`), with
     /// this layer's input multiplier (and gather its outlier channels' fp32 values); fp32 layers
-    /// normalize, then apply.
+    /// normalize, then apply. `outputLayout` (int8 layers only; default row-major) is
+    /// `Int8Linear.apply`'s.
     func applyNormalized(
         _ input: UnsafeMutablePointer<Float>, rows: Int, norm: LayerNormWeights, epsilon: Float,
-        output: UnsafeMutablePointer<Float>, epilogue: GemmEpilogue = [], scratch: LinearScratch, pool: ComputePool?
+        output: UnsafeMutablePointer<Float>, outputLayout: GemmOutputLayout? = nil, epilogue: GemmEpilogue = [],
+        scratch: LinearScratch, pool: ComputePool?
     ) {
         switch kernel {
         case let .int8(layer):
             layer.normalizeAndQuantize(
                 input, rows: rows, gamma: norm.gamma.pointer, beta: norm.beta.pointer, epsilon: epsilon,
                 into: scratch.quantized, multiplier: inputMultiplier?.pointer, pool: pool)
-            layer.apply(quantized: scratch.quantized, output: output, epilogue: epilogue, pool: pool)
+            layer.apply(
+                quantized: scratch.quantized, output: output, outputLayout: outputLayout, epilogue: epilogue, pool: pool
+            )
         case .float:
+            precondition(
+                outputLayout == nil || outputLayout == .rowMajor(stride: outFeatures),
+                "fp32 layers write row-major output")
             normalize(input, rows: rows, norm: norm, epsilon: epsilon, pool: pool)
             apply(input, rows: rows, output: output, epilogue: epilogue, scratch: scratch, pool: pool)
         }
