@@ -4,7 +4,7 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
-#include "vector_math_avx2.h"
+#include "vector_math_constants.h"
 
 #define QS_ATTR __attribute__((target("avx2,fma")))
 #define QS_FUNC qs_attention_head_f32_avx2
@@ -20,7 +20,10 @@
 #define QS_SUB _mm256_sub_ps
 #define QS_MUL _mm256_mul_ps
 #define QS_MAX _mm256_max_ps
-#define QS_EXP_NONPOSITIVE qs_exp_nonpositive_avx2
+#define QS_AS_INT _mm256_castps_si256
+#define QS_AS_FLOAT _mm256_castsi256_ps
+#define QS_SHIFT_LEFT_23(v) _mm256_slli_epi32((v), 23)
+#define QS_ADD_INT _mm256_add_epi32
 
 QS_ATTR static inline float qs_attention_hmax_avx2(__m256 v) {
     __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));

@@ -5,7 +5,7 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
-#include "vector_math_avx512.h"
+#include "vector_math_constants.h"
 
 #define QS_ATTR __attribute__((target("avx512f,avx2,fma")))
 #define QS_FUNC qs_attention_head_f32_avx512
@@ -23,7 +23,10 @@
 #define QS_MAX _mm512_max_ps
 #define QS_HMAX _mm512_reduce_max_ps
 #define QS_HSUM _mm512_reduce_add_ps
-#define QS_EXP_NONPOSITIVE qs_exp_nonpositive_avx512
+#define QS_AS_INT _mm512_castps_si512
+#define QS_AS_FLOAT _mm512_castsi512_ps
+#define QS_SHIFT_LEFT_23(v) _mm512_slli_epi32((v), 23)
+#define QS_ADD_INT _mm512_add_epi32
 #define QS_STORE_FIRST(p, v, n) _mm512_mask_storeu_ps((p), (__mmask16)((1u << (n)) - 1), (v))
 #include "attention_template.h"
 #else

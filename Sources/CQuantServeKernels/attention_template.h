@@ -2,8 +2,9 @@
 // QS_ATTR (target attribute), QS_FUNC (the public name), QS_W (float lanes), QS_ROWS (query
 // rows per tile, at most QS_ATTENTION_MAX_ROWS), QS_VEC and the vector operations QS_LOAD,
 // QS_STORE, QS_SET1, QS_ZERO, QS_FMA(a, b, c) = a·b + c, QS_ADD, QS_SUB, QS_MUL, QS_MAX,
-// QS_HMAX / QS_HSUM (to a float), QS_EXP_NONPOSITIVE and QS_STORE_FIRST(p, v, n) (store lanes
-// 0..<n).
+// QS_HMAX / QS_HSUM (to a float), QS_STORE_FIRST(p, v, n) (store lanes 0..<n), and for the
+// exponential QS_AS_INT / QS_AS_FLOAT (bit casts between float and int32 vectors), QS_SHIFT_LEFT_23
+// and QS_ADD_INT.
 //
 // Per head: the keys are transposed and the values copied into the scratch (zero-padded to whole
 // vectors), once. Then per block of QS_ROWS query rows: the scores against every key in tiles of
@@ -13,6 +14,7 @@
 // against value vectors, scaled by the row's 1/Σ as it is stored. Each block also fetches its
 // share of the next head's rows (attention_prefetch.h).
 #include "CAttention.h"
+#include "attention_exp2.h"
 #include "attention_layout.h"
 #include "attention_prefetch.h"
 #include <math.h>
@@ -113,18 +115,33 @@ qs_attention_score_tile(const float *const *query, size_t dim, const float *keys
     }
 }
 
+/// 2^t for t <= 0 (attention_exp2.h): t below QS_ATTENTION_EXP2_LOWEST, -inf and NaN give 2^-125.
+QS_ATTR __attribute__((always_inline)) static inline QS_VEC qs_attention_exp2(QS_VEC t) {
+    t = QS_MAX(t, QS_SET1(QS_ATTENTION_EXP2_LOWEST));  // the second operand where t is NaN
+    const QS_VEC magic = QS_SET1(QS_ROUNDING_MAGIC);
+    const QS_VEC shifted = QS_ADD(t, magic);  // n in the low mantissa bits
+    const QS_VEC f = QS_SUB(t, QS_SUB(shifted, magic));
+    QS_VEC p = QS_FMA(QS_SET1(QS_ATTENTION_EXP2_C5), f, QS_SET1(QS_ATTENTION_EXP2_C4));
+    p = QS_FMA(p, f, QS_SET1(QS_ATTENTION_EXP2_C3));
+    p = QS_FMA(p, f, QS_SET1(QS_ATTENTION_EXP2_C2));
+    p = QS_FMA(p, f, QS_SET1(QS_ATTENTION_EXP2_C1));
+    p = QS_FMA(p, f, QS_SET1(QS_ATTENTION_EXP2_C0));
+    // n << 23 (the magic's own bits shift out) added to the exponent of p, in [2^-1/2, 2^1/2].
+    return QS_AS_FLOAT(QS_ADD_INT(QS_AS_INT(p), QS_SHIFT_LEFT_23(QS_AS_INT(shifted))));
+}
+
 /// exp(scale · (s - max)) over one row of `padded_length` scores in place (entries past
-/// `length` are set to -inf first, so they become 0); returns 1 / Σ.
+/// `length` are set to -inf first, so they become 2^-125, nothing beside the row's 1); returns 1 / Σ.
 QS_ATTR __attribute__((always_inline)) static inline float
 qs_attention_softmax_row(float *row, size_t length, size_t padded_length, float scale) {
     for (size_t j = length; j < padded_length; j++) row[j] = -INFINITY;
     QS_VEC highest = QS_SET1(-INFINITY);
     for (size_t j = 0; j < padded_length; j += QS_W) highest = QS_MAX(highest, QS_LOAD(row + j));
     const QS_VEC shift = QS_SET1(QS_HMAX(highest));
-    const QS_VEC factor = QS_SET1(scale);
+    const QS_VEC factor = QS_SET1(scale * QS_ATTENTION_LOG2E);
     QS_VEC sum = QS_ZERO();
     for (size_t j = 0; j < padded_length; j += QS_W) {
-        const QS_VEC e = QS_EXP_NONPOSITIVE(QS_MUL(QS_SUB(QS_LOAD(row + j), shift), factor));
+        const QS_VEC e = qs_attention_exp2(QS_MUL(QS_SUB(QS_LOAD(row + j), shift), factor));
         QS_STORE(row + j, e);
         sum = QS_ADD(sum, e);
     }
