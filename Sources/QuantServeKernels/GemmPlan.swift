@@ -38,9 +38,12 @@ struct GemmPlan: Sendable {
                     operations / Self.minimumTaskOperations,
                     Self.minimumTasksPerThread * threads),
                 Self.maximumTasksPerThread * threads)
+        let enough = min(wanted, Self.minimumTasksPerThread * threads)
         if tiles >= Self.minimumTasksPerThread * threads {
             rowParts = min(tiles, wanted)
             panelParts = 1
+        } else if let equal = Self.equalCut(tiles: tiles, panels: panels, wanted: wanted, least: enough) {
+            (rowParts, panelParts) = equal
         } else {
             panelParts = min(panels, wanted)
             rowParts = min(tiles, max(1, wanted / panelParts))
@@ -48,6 +51,22 @@ struct GemmPlan: Sendable {
         self.rows = rows
         self.tileRows = tileRows
         self.panels = panels
+    }
+
+    /// A cut of few rows into tasks of exactly the same size (parts that divide the tiles and the
+    /// panels), at least `least` and at most `wanted` of them: panels only if that gives enough
+    /// (each core then reads only its share of the weights), else rows too; nil if no such cut
+    /// exists. Equal tasks matter for small GEMMs (a batch of one sentence, 10–45 µs): with parts
+    /// of one and two panels the last task handed out could be a long one, and the other thread
+    /// idle for all of it.
+    static func equalCut(tiles: Int, panels: Int, wanted: Int, least: Int) -> (rowParts: Int, panelParts: Int)? {
+        let panelCuts = (1...panels).filter { panels % $0 == 0 }
+        for rowCut in (1...tiles).filter({ tiles % $0 == 0 }) {
+            if let panelCut = panelCuts.last(where: { rowCut * $0 <= wanted }), rowCut * panelCut >= least {
+                return (rowCut, panelCut)
+            }
+        }
+        return nil
     }
 
     /// Number of tasks.

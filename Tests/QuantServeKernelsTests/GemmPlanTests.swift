@@ -40,12 +40,15 @@ struct GemmPlanTests {
     @Test("few rows are cut by panels only (each core reads its share of the weights); many rows by rows only")
     func cutDirection() {
         let operations = 2 * 32 * 384
-        // M = 16, N = 1152: 14.2 M int8 operations, 27 tasks of 1 or 2 panels.
+        // M = 16, N = 1152: 14.2 M int8 operations (27 tasks at the size floor): 18 tasks of 2 panels.
         let small = GemmPlan(rows: 16, tileRows: 8, panels: 36, threads: 2, operationsPerRowAndPanel: operations)
-        #expect(small.rowParts == 1 && small.panelParts == 27)
-        // M = 16, K = 1536, N = 384: 18.9 M operations but only 12 panels: both row tiles are cut too.
+        #expect(small.rowParts == 1 && small.panelParts == 18)
+        // M = 16, K = 1536, N = 384: 18.9 M operations but only 12 panels: one task per panel.
         let deep = GemmPlan(rows: 16, tileRows: 8, panels: 12, threads: 2, operationsPerRowAndPanel: 2 * 32 * 1536)
-        #expect(deep.rowParts == 2 && deep.panelParts == 12)
+        #expect(deep.rowParts == 1 && deep.panelParts == 12)
+        // M = 16, N = 384: 12 panels cut in 6 would be too few tasks; both row tiles are cut too.
+        let narrow = GemmPlan(rows: 16, tileRows: 8, panels: 12, threads: 2, operationsPerRowAndPanel: operations)
+        #expect(narrow.rowParts == 2 && narrow.panelParts == 4)
         let large = GemmPlan(rows: 256, tileRows: 8, panels: 36, threads: 2, operationsPerRowAndPanel: operations)
         #expect(large.rowParts == 32 && large.panelParts == 1)
         let single = GemmPlan(rows: 2048, tileRows: 8, panels: 48, threads: 1, operationsPerRowAndPanel: operations)
@@ -55,9 +58,9 @@ struct GemmPlanTests {
     @Test("task count follows the GEMM's size between the per-thread minimum and maximum")
     func taskSize() {
         let operations = 2 * 32 * 384
-        // M = 16, N = 384: 4.7 M operations, 9 tasks at the size floor.
+        // M = 16, N = 384: 4.7 M operations, 9 tasks at the size floor, 8 of them equal.
         #expect(
-            GemmPlan(rows: 16, tileRows: 8, panels: 12, threads: 2, operationsPerRowAndPanel: operations).taskCount == 9
+            GemmPlan(rows: 16, tileRows: 8, panels: 12, threads: 2, operationsPerRowAndPanel: operations).taskCount == 8
         )
         // M = 8, N = 32: a tiny GEMM still gets the minimum, as far as its tiles and panels go.
         #expect(
@@ -69,5 +72,18 @@ struct GemmPlanTests {
         #expect(
             GemmPlan(rows: 2048, tileRows: 8, panels: 48, threads: 2, operationsPerRowAndPanel: operations).taskCount
                 == 2 * GemmPlan.maximumTasksPerThread)
+    }
+
+    @Test(
+        "a batch of one sentence (M = 16) gets tasks of one size at every MiniLM shape, 2 and 3 threads",
+        arguments: [(36, 384), (12, 384), (48, 384), (12, 1536)])
+    func equalTasksForFewRows(panels: Int, k: Int) {
+        for threads in [2, 3] {
+            let plan = GemmPlan(
+                rows: 16, tileRows: 8, panels: panels, threads: threads, operationsPerRowAndPanel: 2 * 32 * k)
+            let sizes = Set((0..<plan.taskCount).map { plan.task($0).rows.count * plan.task($0).panels.count })
+            #expect(sizes.count == 1, "\(panels) panels, K = \(k), \(threads) threads: sizes \(sizes)")
+            #expect(plan.taskCount >= GemmPlan.minimumTasksPerThread * threads)
+        }
     }
 }
