@@ -27,7 +27,11 @@ typedef __m256i qs_mask;
 #define QS_FMADD _mm256_fmadd_ps
 #define QS_MIN _mm256_min_ps
 #define QS_MAX _mm256_max_ps
-#define QS_TO_INT _mm256_cvttps_epi32
+#define QS_AS_INT _mm256_castps_si256
+#define QS_SET1_INT _mm256_set1_epi32
+#define QS_SUB_INT _mm256_sub_epi32
+#define QS_MIN_INT _mm256_min_epi32
+#define QS_MAX_INT _mm256_max_epi32
 #define QS_SHIFT_RIGHT(v, bits) _mm256_srli_epi32((v), (bits))
 #define QS_AND(v, bits) _mm256_and_si256((v), _mm256_set1_epi32(bits))
 #define QS_EXP_NONPOSITIVE qs_exp_nonpositive_avx2

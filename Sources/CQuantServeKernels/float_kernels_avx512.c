@@ -27,7 +27,11 @@ typedef __mmask16 qs_mask;
 #define QS_FMADD _mm512_fmadd_ps
 #define QS_MIN _mm512_min_ps
 #define QS_MAX _mm512_max_ps
-#define QS_TO_INT _mm512_cvttps_epi32
+#define QS_AS_INT _mm512_castps_si512
+#define QS_SET1_INT _mm512_set1_epi32
+#define QS_SUB_INT _mm512_sub_epi32
+#define QS_MIN_INT _mm512_min_epi32
+#define QS_MAX_INT _mm512_max_epi32
 #define QS_SHIFT_RIGHT(v, bits) _mm512_srli_epi32((v), (bits))
 #define QS_AND(v, bits) _mm512_and_si512((v), _mm512_set1_epi32(bits))
 #define QS_EXP_NONPOSITIVE qs_exp_nonpositive_avx512
