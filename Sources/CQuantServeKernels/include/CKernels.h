@@ -33,6 +33,9 @@ static inline void qs_spin_pause(void) {
 #endif
 }
 
+/// Asks for the cache line holding `p` to be brought toward L1 (a prefetch for reading).
+static inline void qs_prefetch_read(const void *p) { __builtin_prefetch(p, 0, 3); }
+
 // MARK: - Int8 GEMM
 
 /// Panel widths (output channels per packed weight panel) and tile heights (rows per

@@ -1,3 +1,5 @@
+import QuantServeKernels
+
 /// A word-embedding table, `[vocab, hidden]`: F32 rows, or int8 rows with one scale per row
 /// (`w ≈ q · scale`, `q` in -127...127), a quarter of the memory (a 250,037-row table of width
 /// 384: 96 MB instead of 384 MB).
@@ -21,6 +23,14 @@ enum EmbeddingTable: Sendable {
             for column in 0..<width {
                 output[column] = Float(source[column]) * scale + position[column] + tokenType[column]
             }
+        }
+    }
+
+    /// Asks for row `row` (`width` values) to be brought into cache, ahead of `write`.
+    func prefetch(row: Int, width: Int) {
+        switch self {
+        case let .float(buffer): CachePrefetch.read(buffer.pointer + row * width, bytes: 4 * width)
+        case let .int8(table): CachePrefetch.read(table.values + row * width, bytes: width)
         }
     }
 
