@@ -6,9 +6,12 @@ import Synchronization
 /// (GEMM blocks, attention heads) across cores without creating threads per call.
 ///
 /// `threadCount - 1` worker threads are started once and live until the pool is released;
-/// the calling thread is the last participant. Between calls, workers spin briefly, then sleep
-/// on a condition variable. Indices are handed out one at a time from an atomic counter, so a
-/// slow (preempted) thread delays the others by at most one index.
+/// the calling thread is the first participant. Between calls, workers spin briefly, then sleep
+/// on a condition variable. Each participant owns an even, contiguous share of the indices and
+/// takes them one at a time from its own atomic counter, then takes what is left of the others'
+/// shares from their counters, so a slow (preempted) thread delays the others by at most one
+/// index, and on an idle machine a thread works on the same share (the same rows and weights, in
+/// its own caches) call after call.
 ///
 /// Concurrency: `parallelFor` may be called from any thread at any time. One call at a time
 /// owns the workers; a call that finds them busy (a concurrent caller, or a nested call from
@@ -27,7 +30,7 @@ public final class ComputePool: Sendable {
         shared = ComputePoolShared(workerCount: threadCount - 1)
         for index in 0..<(threadCount - 1) {
             let shared = shared
-            let thread = Thread { shared.workerLoop() }
+            let thread = Thread { shared.workerLoop(participant: index + 1) }
             thread.name = "ComputePool-\(index + 1)"
             thread.start()
         }
@@ -57,8 +60,11 @@ public final class ComputePool: Sendable {
 /// The state the caller and the workers share. A job is published, joined and retired through
 /// `state`: the low bits count the workers inside the job, `closedFlag` is set when no worker
 /// may join. `job` and `jobCount` are written only by the owning caller while the job is closed
-/// and no worker is inside; the release store that opens the job publishes them, and a worker
-/// reads them only after an acquiring join, so they are never raced (hence `@unchecked`).
+/// and no worker is inside; the release store that opens the job publishes them (and the
+/// counters' starting values), and a worker reads them only after an acquiring join, so they are
+/// never raced (hence `@unchecked`). Participant `p` (0: the caller, `p`: worker `p`) owns the
+/// indices `p·count/n ..< (p+1)·count/n` of `n` participants; `counters[p]`, one cache line each,
+/// hands them out.
 private final class ComputePoolShared: @unchecked Sendable {
     private static let closedFlag = 1 << 40
     /// Spin iterations before a waiting worker goes to sleep: about half a millisecond where
@@ -70,7 +76,9 @@ private final class ComputePoolShared: @unchecked Sendable {
     let workerCount: Int
     private let state = Atomic<Int>(closedFlag)
     private let generation = Atomic<Int>(0)
-    private let nextIndex = Atomic<Int>(0)
+    /// CLongs from one participant's counter to the next: a cache line.
+    private static let counterStride = 8
+    private let counters: UnsafeMutablePointer<CLong>
     private let stopping = Atomic<Bool>(false)
     private let exitedWorkers = Atomic<Int>(0)
     private let wakeUp = NSCondition()
@@ -79,20 +87,38 @@ private final class ComputePoolShared: @unchecked Sendable {
 
     init(workerCount: Int) {
         self.workerCount = workerCount
+        let count = (workerCount + 1) * Self.counterStride
+        counters = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<CLong>.stride, alignment: 64)
+            .initializeMemory(as: CLong.self, repeating: 0, count: count)
+    }
+
+    deinit {
+        counters.deallocate()
+    }
+
+    private var participants: Int { workerCount + 1 }
+
+    /// The first index of participant `participant`'s share (the end of the one before).
+    private func shareStart(_ participant: Int, count: Int) -> Int { participant * count / participants }
+
+    private func counter(_ participant: Int) -> UnsafeMutablePointer<CLong> {
+        counters + participant * Self.counterStride
     }
 
     /// Publishes a job, takes part in it, then closes it and waits for the workers inside.
     func run(_ count: Int, _ body: @escaping (Int) -> Void) {
         job = body
         jobCount = count
-        nextIndex.store(0, ordering: .relaxed)
+        for participant in 0..<participants {
+            qs_atomic_store(counter(participant), CLong(shareStart(participant, count: count)))
+        }
         state.store(0, ordering: .releasing)
         wakeUp.lock()
         generation.wrappingAdd(1, ordering: .releasing)
         wakeUp.broadcast()
         wakeUp.unlock()
 
-        runIndices(body, count: count)
+        runIndices(body, count: count, participant: 0)
 
         state.bitwiseOr(Self.closedFlag, ordering: .acquiringAndReleasing)
         var spins = 0
@@ -103,12 +129,16 @@ private final class ComputePoolShared: @unchecked Sendable {
         job = nil
     }
 
-    /// Takes indices until none is left.
-    private func runIndices(_ body: (Int) -> Void, count: Int) {
-        while true {
-            let index = nextIndex.wrappingAdd(1, ordering: .relaxed).oldValue
-            if index >= count { return }
-            body(index)
+    /// Takes indices until none is left: its own share first, then what is left of the others'.
+    private func runIndices(_ body: (Int) -> Void, count: Int, participant: Int) {
+        for offset in 0..<participants {
+            let owner = (participant + offset) % participants
+            let end = shareStart(owner + 1, count: count)
+            while true {
+                let index = Int(qs_atomic_fetch_add(counter(owner), 1))
+                if index >= end { break }
+                body(index)
+            }
         }
     }
 
@@ -125,7 +155,7 @@ private final class ComputePoolShared: @unchecked Sendable {
     }
 
     /// A worker's life: wait for a new generation, join its job, run indices, leave.
-    func workerLoop() {
+    func workerLoop(participant: Int) {
         var seen = 0
         while true {
             var spins = 0
@@ -144,7 +174,7 @@ private final class ComputePoolShared: @unchecked Sendable {
             if stopping.load(ordering: .relaxed) { break }
             seen = generation.load(ordering: .acquiring)
             if join() {
-                if let job { runIndices(job, count: jobCount) }
+                if let job { runIndices(job, count: jobCount, participant: participant) }
                 state.wrappingSubtract(1, ordering: .releasing)
             }
         }

@@ -41,6 +41,26 @@ struct ComputePoolTests {
         #expect(!gaveUp, "no index ran on a worker while the caller waited")
     }
 
+    /// The caller's index 0 waits until a worker has run an index: the worker starts on its own
+    /// share, the second half, not on the next index of one shared counter (1).
+    @Test("each thread starts on its own contiguous share of the indices")
+    func ownShareFirst() {
+        let pool = ComputePool(threads: 2)
+        let firstOffCaller = Atomic<Int>(-1)
+        let ranOffCaller = DispatchSemaphore(value: 0)
+        let caller = pthread_self()
+        pool.parallelFor(10) { index in
+            if pthread_equal(pthread_self(), caller) == 0 {
+                if firstOffCaller.compareExchange(expected: -1, desired: index, ordering: .relaxed).exchanged {
+                    ranOffCaller.signal()
+                }
+            } else if index == 0 {
+                _ = ranOffCaller.wait(timeout: .now() + 60)
+            }
+        }
+        #expect(firstOffCaller.load(ordering: .relaxed) == 5)
+    }
+
     @Test("concurrent callers and nested calls all complete with correct results")
     func concurrentCallers() {
         let pool = ComputePool(threads: 2)

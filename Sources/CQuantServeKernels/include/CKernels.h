@@ -33,6 +33,15 @@ static inline void qs_spin_pause(void) {
 #endif
 }
 
+/// `*counter += value`, atomically (relaxed ordering), returning the value before: the thread
+/// pool's per-thread index counters, which live in memory of its own (one cache line each).
+static inline long qs_atomic_fetch_add(long *counter, long value) {
+    return __atomic_fetch_add(counter, value, __ATOMIC_RELAXED);
+}
+
+/// `*counter = value`, atomically (relaxed ordering).
+static inline void qs_atomic_store(long *counter, long value) { __atomic_store_n(counter, value, __ATOMIC_RELAXED); }
+
 /// Asks for the cache line holding `p` to be brought toward L1 (a prefetch for reading).
 static inline void qs_prefetch_read(const void *p) { __builtin_prefetch(p, 0, 3); }
 
