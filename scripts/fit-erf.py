@@ -117,7 +117,7 @@ def main():
     erf_error, gelu_error = errors(p_u, q_u, limit)
     print(f"// degrees {degree_p}/{degree_q}: {3 + degree_p + degree_q} FMA-pipe operations per GELU vector")
     print(f"// minimax error of erf {exact_error:.2e} before rounding, {erf_error:.2e} in float;")
-    print(f"// GELU {gelu_error:.2e} over max(1, |x|) (every {STRIDE}th float of [0, 6])")
+    print(f"// GELU {gelu_error:.2e} over max(1, |x|) (one float in {STRIDE} of [0, 6])")
     print(f"#define QS_ERF_ONE {float(limit):.8g}f")
     for name, coefficients in (("P", p_u), ("Q", q_u[1:])):
         start = 0 if name == "P" else 1
