@@ -13,7 +13,7 @@
 //
 // vector_math_avx2.h holds the same functions on 8 floats (bit-identical results);
 // vector_math_template.h the code of both, vector_math_constants.h the constants and the erf
-// polynomial (see there for how it was fitted).
+// rational function (see there for how it was fitted).
 #ifndef QS_VECTOR_MATH_AVX512_H
 #define QS_VECTOR_MATH_AVX512_H
 #if defined(__x86_64__)

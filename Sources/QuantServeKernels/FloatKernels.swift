@@ -8,7 +8,7 @@ private import CQuantServeKernels
 /// the scalar twins.
 ///
 /// The paths differ within these bounds (the Kernels tests check them): GELU by the erf
-/// approximations (C: minimax rational, absolute error below 4e-7; Swift: Abramowitz–Stegun, below
+/// approximations (C: minimax rational, absolute error below 2e-6; Swift: Abramowitz–Stegun, below
 /// 5e-7) times |x|/2; softmax probabilities by 1e-6; layer norm outputs by 2e-5 relative to
 /// max(1, |output|).
 public enum FloatKernels {
@@ -137,7 +137,7 @@ public enum FloatKernels {
     }
 
     /// GELU in its exact erf form, as BERT uses it, in place; erf by a vectorized approximation
-    /// (absolute error below 4e-7 on the C paths, below 5e-7 on the portable one, see
+    /// (absolute error below 2e-6 on the C paths, below 5e-7 on the portable one, see
     /// `VectorMath.erf`).
     public static func gelu(_ x: UnsafeMutablePointer<Float>, count: Int, path: FloatKernelPath = .selected) {
         map(x, count: count, path: path, avx512: qs_gelu_f32_avx512, avx2: qs_gelu_f32_avx2, portable: VectorMath.gelu)
@@ -148,7 +148,7 @@ public enum FloatKernels {
         map(x, count: count, path: path, avx512: qs_exp_f32_avx512, avx2: qs_exp_f32_avx2, portable: VectorMath.exp)
     }
 
-    /// erf element-wise, in place (absolute error below 4e-7 on the C paths, 5e-7 on the portable one).
+    /// erf element-wise, in place (absolute error below 2e-6 on the C paths, 5e-7 on the portable one).
     public static func erf(_ x: UnsafeMutablePointer<Float>, count: Int, path: FloatKernelPath = .selected) {
         map(x, count: count, path: path, avx512: qs_erf_f32_avx512, avx2: qs_erf_f32_avx2, portable: VectorMath.erf)
     }

@@ -9,10 +9,11 @@ import Testing
 struct FloatKernelsTests {
     /// exp: relative error of the vectorized exponential, in the normal range.
     static let expRelativeTolerance: Float = 3e-7
-    /// erf: absolute error of the Abramowitz–Stegun 7.1.26 approximation in float (measured 4.4e-7).
-    static let erfAbsoluteTolerance: Float = 5e-7
-    /// GELU: absolute error, scaled by max(1, |x|) (erf's error times x/2, plus rounding).
-    static let geluAbsoluteTolerance: Float = 4e-7
+    /// erf of the selected path: absolute error, QS_ERF_MAX_ABS_ERROR of the C paths (the rational
+    /// erf measures 1.89e-6; Abramowitz–Stegun 7.1.26 of the portable path 4.4e-7).
+    static let erfAbsoluteTolerance: Float = 2e-6
+    /// GELU: absolute error, scaled by max(1, |x|) (erf's error times |x|/2, plus rounding).
+    static let geluAbsoluteTolerance: Float = 1.1e-6
     /// softmax: absolute error of probabilities (each at most 1).
     static let softmaxAbsoluteTolerance: Float = 1e-6
     /// layer norm: absolute error of outputs of magnitude around 1–10.

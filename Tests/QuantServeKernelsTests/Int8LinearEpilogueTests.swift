@@ -9,10 +9,11 @@ import Testing
 /// `ScalarReference.int8Linear`.
 @Suite("Int8Linear epilogues and pre-quantized activations")
 struct Int8LinearEpilogueTests {
-    /// GELU is a polynomial in the kernels and Double `erf` in the reference: allowed |Δ| per
-    /// output is this times (1 + |pre-activation| + |residual|). erf's polynomial is within
-    /// 4.4e-7 absolute, and GELU multiplies it by |x|/2; the rest is float rounding.
-    static let geluTolerance: Float = 1e-6
+    /// GELU is a rational function in the kernels and Double `erf` in the reference: allowed |Δ| per
+    /// output is this times (1 + |pre-activation| + |residual|). erf's rational function is within
+    /// 2e-6 absolute (QS_ERF_MAX_ABS_ERROR; the portable path's 4.4e-7), and GELU multiplies it
+    /// by |x|/2; the rest is float rounding.
+    static let geluTolerance: Float = 1.2e-6
 
     static let epilogues: [GemmEpilogue] = [[], .accumulate, .gelu, [.gelu, .accumulate]]
 
