@@ -71,7 +71,14 @@ QS_ATTR static void qs_attention_pack(const qs_attention_head *head, const qs_at
             for (size_t r = 0; r < columns; r++) _mm256_storeu_ps(keys + (c + r) * padded_length + j, block[r]);
         }
     }
-    if (qs_attention_values_in_place(head, layout)) return;
+    if (qs_attention_values_in_place(head, layout)) {
+        // Read in place by the first block's context products, one 64-byte line every few
+        // multiply-adds: asked into L1 now, while the keys are transposed (up to 16 KiB, half of L1).
+        if (length * dim <= 4096)
+            for (size_t offset = 0; offset < length * dim; offset += 16)
+                _mm_prefetch((const char *)(head->value + offset), _MM_HINT_T0);
+        return;
+    }
     for (size_t j = 0; j < length; j++) {
         const float *value = head->value + j * stride;
         for (size_t c = 0; c < padded_dim; c += 8) {
