@@ -149,6 +149,14 @@ QS_BF16_ATTR static void qs_attention_bf16_pack_32(const qs_attention_head *head
     const size_t length = head->length, dim = head->head_dim, stride = head->input_stride;
     const size_t pair_stride = layout->pair_stride, padded_length = layout->padded_length;
     uint32_t *queries = scratch + layout->queries, *keys = scratch + layout->keys, *values = scratch + layout->values;
+    // Contiguous rows (head-major QKV): the keys and values are asked into L1 while the queries
+    // are converted (up to 8 KiB each, half of L1 for both).
+    if (stride == dim && length * dim <= 2048) {
+        for (size_t offset = 0; offset < length * dim; offset += 16) {
+            _mm_prefetch((const char *)(head->key + offset), _MM_HINT_T0);
+            _mm_prefetch((const char *)(head->value + offset), _MM_HINT_T0);
+        }
+    }
     for (size_t j = 0; j < length; j++) {
         for (size_t c = 0; c < dim; c += 32) {
             _mm512_storeu_si512(queries + j * pair_stride + c / 2, qs_bf16_pairs32(head->query + j * stride + c));
