@@ -27,14 +27,14 @@ enum PortableGemm {
 
     private typealias Accumulator = SIMD16<Int32>
 
-    /// Where channel `channel` (the first of a panel) of row `row` goes: `qs_gemm_block`'s
-    /// row-major or column-group layout.
+    /// Where channel `channel` of row `row` goes: `qs_gemm_block`'s row-major or column-group layout.
     @inline(__always)
     private static func outputOffset(_ block: qs_gemm_block, row: Int, channel: Int) -> Int {
-        let groupWidth = Int(block.output_group_width)
-        guard groupWidth > 0 else { return row * Int(block.output_stride) + channel }
-        return channel / groupWidth * Int(block.output_group_stride) + row * Int(block.output_stride)
-            + channel % groupWidth
+        GemmOutputLayout(
+            rowStride: Int(block.output_stride),
+            groupWidth: block.output_group_width > 0 ? Int(block.output_group_width) : nil,
+            groupStride: Int(block.output_group_stride)
+        ).offset(row: row, channel: channel)
     }
 
     /// Four rows (the missing ones repeat the last real row and are not stored) by one panel.

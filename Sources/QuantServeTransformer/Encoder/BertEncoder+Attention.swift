@@ -72,6 +72,10 @@ struct QKVRows {
         UnsafePointer(base + layout.offset(row: firstToken, channel: head * headDimension))
     }
 
+    /// Where the QKV projection writes token `row` (and, for a head-major layout, where each
+    /// group's row `row` is relative to its group): the output argument of `Int8Linear.apply`.
+    func projectionRow(_ row: Int) -> UnsafeMutablePointer<Float> { base + row * layout.rowStride }
+
     /// Floats from any head's query row to its key row of the same token (the same for every head:
     /// the keys are `hidden` channels after the queries, in whole heads).
     var keyDistance: Int { layout.offset(row: 0, channel: hidden) }

@@ -8,8 +8,7 @@ extension BertEncoder {
     /// working on.
     private struct Buffers {
         let hidden: UnsafeMutablePointer<Float>  // tokens × hidden: the residual stream
-        let qkv: UnsafeMutablePointer<Float>  // tokens × 3·hidden: queries | keys | values, in `qkvLayout`
-        let qkvLayout: GemmOutputLayout
+        let qkv: QKVRows  // tokens × 3·hidden: queries | keys | values, row-major or head-major
         let context: UnsafeMutablePointer<Float>  // tokens × hidden: attention output before projection
         let workspaces: [BlockWorkspace]
 
@@ -24,11 +23,12 @@ extension BertEncoder {
             let total = 5 * hiddenSize + workspaceCount * workspaceSize
             let base = arena.floats(total)
             hidden = base
-            qkv = hidden + hiddenSize
-            qkvLayout =
-                headMajor
-                ? .grouped(width: config.headDimension, rows: tokens) : .rowMajor(stride: 3 * config.hidden)
-            context = qkv + 3 * hiddenSize
+            qkv = QKVRows(
+                base: hidden + hiddenSize,
+                layout: headMajor
+                    ? .grouped(width: config.headDimension, rows: tokens) : .rowMajor(stride: 3 * config.hidden),
+                hidden: config.hidden)
+            context = qkv.base + 3 * hiddenSize
             let first = context + hiddenSize
             workspaces = (0..<workspaceCount).map {
                 BlockWorkspace(base: first + $0 * workspaceSize, rows: blockRows, config: config)
@@ -89,8 +89,7 @@ extension BertEncoder {
         }
         for index in weights.layers.indices {
             attend(
-                batch, qkv: QKVRows(base: buffers.qkv, layout: buffers.qkvLayout, hidden: config.hidden),
-                context: buffers.context, slots: slots, longest: longest)
+                batch, qkv: buffers.qkv, context: buffers.context, slots: slots, longest: longest)
             forEachBlock(plan, tokens: tokens, workspaces: buffers.workspaces) { rows, workspace, operationPool in
                 finishLayer(
                     index, rows: rows, buffers: buffers, workspace: workspace, pool: operationPool,
@@ -122,7 +121,6 @@ extension BertEncoder {
         let buffers = Buffers(
             arena: arena, tokens: tokens, config: config, workspaceCount: workers,
             blockRows: min(ForwardPlan.maximumBlockRows, tokens), headMajor: headMajorQKV)
-        let qkv = QKVRows(base: buffers.qkv, layout: buffers.qkvLayout, hidden: config.hidden)
         let positions = batch.positions
         let longest = batch.longestSequence
         let nextGroup = Atomic<Int>(0)
@@ -151,7 +149,7 @@ extension BertEncoder {
                                     head + 1 < config.heads
                                     ? (sequence, head + 1) : sequence + 1 < group.upperBound ? (sequence + 1, 0) : nil
                                 attendHead(
-                                    batch.range(of: sequence), head: head, qkv: qkv,
+                                    batch.range(of: sequence), head: head, qkv: buffers.qkv,
                                     context: buffers.context, scratch: scratch,
                                     next: next.map { (batch.range(of: $0.0), $0.1) })
                             }
@@ -178,14 +176,14 @@ extension BertEncoder {
             weights.layers[0].qkv.applyNormalized(
                 buffers.hidden + rows.lowerBound * config.hidden, rows: rows.count, norm: weights.embeddingNorm,
                 epsilon: Float(config.layerNormEps),
-                output: buffers.qkv + rows.lowerBound * buffers.qkvLayout.rowStride,
-                outputLayout: buffers.qkvLayout, scratch: workspace.linear, pool: pool)
+                output: buffers.qkv.projectionRow(rows.lowerBound), outputLayout: buffers.qkv.layout,
+                scratch: workspace.linear, pool: pool)
             return
         }
         normalize(buffers.hidden, rows: rows, norm: weights.embeddingNorm, pool: pool)
         project(
             weights.layers[0].qkv, site: LinearSite(layer: 0, role: .attentionQKV), input: buffers.hidden,
-            rows: rows, output: buffers.qkv, workspace: workspace, pool: pool, recorder: recorder)
+            rows: rows, output: buffers.qkv.base, workspace: workspace, pool: pool, recorder: recorder)
     }
 
     /// The mean-pooled (and, as the manifest says, L2-normalized) embedding of every sequence, flat.
@@ -249,7 +247,7 @@ extension BertEncoder {
         if index + 1 < weights.layers.count {
             project(
                 weights.layers[index + 1].qkv, site: LinearSite(layer: index + 1, role: .attentionQKV),
-                input: buffers.hidden, rows: rows, output: buffers.qkv, workspace: workspace, pool: pool,
+                input: buffers.hidden, rows: rows, output: buffers.qkv.base, workspace: workspace, pool: pool,
                 recorder: recorder)
         }
     }
@@ -269,7 +267,7 @@ extension BertEncoder {
         if index + 1 < weights.layers.count {
             weights.layers[index + 1].qkv.applyNormalized(
                 hidden, rows: rows.count, norm: layer.ffnNorm, epsilon: epsilon,
-                output: buffers.qkv + rows.lowerBound * buffers.qkvLayout.rowStride, outputLayout: buffers.qkvLayout,
+                output: buffers.qkv.projectionRow(rows.lowerBound), outputLayout: buffers.qkv.layout,
                 scratch: workspace.linear, pool: pool)
         } else {
             normalize(buffers.hidden, rows: rows, norm: layer.ffnNorm, pool: pool)
