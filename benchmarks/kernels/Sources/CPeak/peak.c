@@ -105,6 +105,14 @@ __attribute__((target("avx512f"))) uint64_t qs_peak_vfmadd_ps_zmm(uint64_t itera
     return iterations * 12 * 16 * 2;
 }
 
+__attribute__((target("avx512f,avx512bf16"))) uint64_t qs_peak_vdpbf16ps_zmm(uint64_t iterations) {
+    for (uint64_t i = 0; i < iterations; i++) {
+        __asm__ volatile(QS_TWELVE_ZMM("vdpbf16ps") ::: "zmm0", "zmm1", "zmm2", "zmm3", "zmm4", "zmm5",
+                         "zmm6", "zmm7", "zmm8", "zmm9", "zmm10", "zmm11", "zmm12", "zmm13");
+    }
+    return iterations * 12 * 32 * 2;
+}
+
 #else
 
 uint64_t qs_peak_vpmaddwd_avx2(uint64_t iterations) { (void)iterations; return 0; }
@@ -115,5 +123,6 @@ uint64_t qs_peak_vpdpbusd_avxvnni(uint64_t iterations) { (void)iterations; retur
 uint64_t qs_peak_vpdpbusd_avx512vnni(uint64_t iterations) { (void)iterations; return 0; }
 uint64_t qs_peak_vfmadd_ps_ymm(uint64_t iterations) { (void)iterations; return 0; }
 uint64_t qs_peak_vfmadd_ps_zmm(uint64_t iterations) { (void)iterations; return 0; }
+uint64_t qs_peak_vdpbf16ps_zmm(uint64_t iterations) { (void)iterations; return 0; }
 
 #endif

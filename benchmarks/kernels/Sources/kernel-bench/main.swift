@@ -1,6 +1,6 @@
 // kernel-bench: int8 GEMM throughput against this CPU's measured int8 peak (GemmBenchmarks.swift),
 // and softmax / layer norm throughput against its measured memory bandwidth, side by side in one run.
-// Usage: swift run -c release kernel-bench [--quick]
+// Usage: swift run -c release kernel-bench [--quick] [--attention]   (--attention: only the attention tables)
 import CPeak
 import Foundation
 import QuantServeKernels
@@ -47,6 +47,10 @@ print("# QuantServe kernel benchmark\n")
 let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "unknown"
 print("Load average at start (2 cores): \(load)\n")
 print("Kernel path: \(KernelPath.selected.rawValue); supported: \(KernelPath.allCases.filter(\.isSupported).map(\.rawValue).joined(separator: ", "))\n")
+if CommandLine.arguments.contains("--attention") {
+    benchmarkAttention()
+    exit(0)
+}
 
 // MARK: - Int8 peak
 

@@ -22,6 +22,9 @@ uint64_t qs_peak_vpdpbusd_avx512vnni(uint64_t iterations);
 uint64_t qs_peak_vfmadd_ps_ymm(uint64_t iterations);
 /// vfmadd231ps zmm (AVX-512F): 16 fp32 multiply-adds; returns fp32 operations.
 uint64_t qs_peak_vfmadd_ps_zmm(uint64_t iterations);
+/// vdpbf16ps zmm (AVX512_BF16): 32 bf16-pair multiply-adds into fp32; returns operations (2 per
+/// multiply-add). Call only when the CPU has AVX512_BF16.
+uint64_t qs_peak_vdpbf16ps_zmm(uint64_t iterations);
 
 /// Monotonic clock in nanoseconds.
 uint64_t qs_peak_now_ns(void);
