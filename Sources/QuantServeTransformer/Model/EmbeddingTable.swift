@@ -49,9 +49,11 @@ final class Int8Rows: @unchecked Sendable {
     let count: Int
     let scales: WeightBuffer
 
-    /// Copies `values` (`scales.count` rows) into a new buffer.
+    /// Copies `values` (`scales.count` rows) into a new buffer, on transparent huge pages when
+    /// it is 2 MiB or more (`LargeAllocation`).
     init(values: [Int8], scales: [Float]) {
-        let storage = UnsafeMutablePointer<Int8>.allocate(capacity: max(values.count, 1))
+        let storage = LargeAllocation.allocate(byteCount: max(values.count, 1)).bindMemory(
+            to: Int8.self, capacity: max(values.count, 1))
         values.withUnsafeBufferPointer { source in
             if let base = source.baseAddress { storage.initialize(from: base, count: values.count) }
         }

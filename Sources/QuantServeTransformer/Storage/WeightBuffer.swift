@@ -1,3 +1,5 @@
+import QuantServeKernels
+
 /// An immutable buffer of `Float` weights with a stable address, so kernels can read it from
 /// any thread without copying or retaining arrays.
 final class WeightBuffer: @unchecked Sendable {
@@ -6,9 +8,11 @@ final class WeightBuffer: @unchecked Sendable {
     /// The number of elements.
     let count: Int
 
-    /// Copies `values` into a new buffer.
+    /// Copies `values` into a new buffer; one of 2 MiB or more is on transparent huge pages
+    /// (`LargeAllocation`), so random rows of a large table (word embeddings) cost no TLB walk.
     init(_ values: [Float]) {
-        let storage = UnsafeMutablePointer<Float>.allocate(capacity: max(values.count, 1))
+        let storage = LargeAllocation.allocate(byteCount: 4 * max(values.count, 1)).bindMemory(
+            to: Float.self, capacity: max(values.count, 1))
         values.withUnsafeBufferPointer { source in
             if let base = source.baseAddress { storage.initialize(from: base, count: values.count) }
         }
