@@ -27,6 +27,11 @@ def main(path):
         variant = engines.get("onnxruntime", {}).get("variant", "")
         ratio = f"{ours / theirs:.2f}x" if ours and theirs else "n/a"
         print(f"| {key[0]} | {key[1]} | {key[2]} | {ours or 0:.1f} | {theirs or 0:.1f} ({variant}) | {ratio} |")
+    ours_samples = {len(e["quantserve"].get("all", [0])) for e in rows.values() if "quantserve" in e}
+    theirs_samples = {len(e["onnxruntime"].get("all", {0: 0})) for e in rows.values() if "onnxruntime" in e}
+    if ours_samples or theirs_samples:
+        print(f"\nSamples per configuration, each engine's fastest kept: QuantServe {sorted(ours_samples)}, "
+              f"ONNX Runtime {sorted(theirs_samples)} (its variants).")
     if latency:
         ours = latency.get("quantserve", {}).get("p50_ms")
         theirs = latency.get("onnxruntime", {}).get("p50_ms")
