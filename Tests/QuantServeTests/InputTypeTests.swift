@@ -29,7 +29,7 @@ import Testing
         func tokenize(_ text: String, truncate: Bool, isCancelled: () -> Bool) throws -> [UInt32] {
             try base.tokenize(text, truncate: truncate, isCancelled: isCancelled)
         }
-        func embedRows(_ batch: PackedBatch) throws -> [Float] { try base.embedRows(batch) }
+        func embedRows(_ batch: PackedBatch) throws -> [Float] { base.embedRows(batch) }
         func inputPrefix(for inputType: String) throws -> String { try manifest.inputPrefix(for: inputType) }
     }
 
