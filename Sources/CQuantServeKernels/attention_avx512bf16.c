@@ -40,7 +40,7 @@ static qs_attention_bf16_layout qs_attention_bf16_layout_of(size_t length, size_
     layout.pair_stride = qs_round_up(layout.pairs, 16);
     layout.padded_dim = qs_round_up(head_dim, 16);
     layout.queries = 0;
-    layout.key_rows = layout.queries + length * layout.pair_stride;
+    layout.key_rows = layout.queries + qs_round_up(length, QS_BF16_ROWS) * layout.pair_stride;
     layout.keys = layout.key_rows + layout.padded_length * layout.pair_stride;
     layout.values = layout.keys + qs_round_up(layout.pairs * layout.padded_length, 16);
     layout.scores = layout.values + (length + 1) / 2 * layout.padded_dim;
@@ -186,26 +186,6 @@ QS_BF16_ATTR static void qs_attention_bf16_pack_32(const qs_attention_head *head
     }
 }
 
-/// acc[r][v] = Σ_p a[r][p] ⋅ b[p · b_stride + 16v] over `depth` bf16 pairs, for 8 rows and
-/// `vectors` (1 or 2, a constant after inlining) vectors of 16 columns.
-QS_BF16_ATTR __attribute__((always_inline)) static inline void
-qs_bf16_tile(const uint32_t *const *a, size_t depth, const uint32_t *b, size_t b_stride,
-             __m512 acc[QS_BF16_ROWS][2], const int vectors) {
-    for (int r = 0; r < QS_BF16_ROWS; r++) {
-        acc[r][0] = _mm512_setzero_ps();
-        acc[r][1] = _mm512_setzero_ps();
-    }
-    for (size_t p = 0; p < depth; p++) {
-        const __m512bh b0 = (__m512bh)_mm512_loadu_si512(b + p * b_stride);
-        const __m512bh b1 = vectors == 2 ? (__m512bh)_mm512_loadu_si512(b + p * b_stride + 16) : b0;
-        for (int r = 0; r < QS_BF16_ROWS; r++) {
-            const __m512bh broadcast = (__m512bh)_mm512_set1_epi32((int)a[r][p]);
-            acc[r][0] = _mm512_dpbf16_ps(acc[r][0], broadcast, b0);
-            if (vectors == 2) acc[r][1] = _mm512_dpbf16_ps(acc[r][1], broadcast, b1);
-        }
-    }
-}
-
 /// A vector whose lane 4i holds the maximum (`add` = 0) or the sum (`add` = 1) of the 16 lanes
 /// of v[i] and lane 4i + 1 that of v[4 + i], for the 8 rows of a block: three rounds of halving
 /// that combine two rows per instruction (23 instructions for 8 rows, not 8 × 9).
@@ -232,44 +212,159 @@ QS_BF16_ATTR static inline __m512 qs_reduced_row(__m512 reduced, int row) {
     return _mm512_permutexvar_ps(_mm512_set1_epi32(row < 4 ? 4 * row : 4 * (row - 4) + 1), reduced);
 }
 
-/// 2^t for t <= 0 (0 below -126, -inf included): t = n + f with n an integer and |f| <= 1/2,
-/// 2^f by a degree-4 Taylor polynomial (relative error below 5e-5, far under the 2^-9 of the bf16
-/// probabilities it feeds), times 2^n by `vscalefps`.
+/// Scores of the 8 query rows at `query` (rows `pair_stride` words apart) against the keys
+/// [j, j + 16·vectors) (`vectors` 1 or 2, a constant after inlining) over `depth` pairs, in
+/// registers: stored to the 8 rows of `scores` (`padded_length` apart) and folded into each row's
+/// running maximum, the last vector's lanes outside `valid` (keys past the sequence) left out of
+/// the maximum. The queries are broadcast from fixed offsets of one pointer.
+QS_BF16_ATTR __attribute__((always_inline)) static inline void
+qs_bf16_score_tile(const uint32_t *query, size_t pair_stride, size_t depth, const uint32_t *keys, size_t padded_length,
+                   size_t j, __mmask16 valid, float *scores, __m512 highest[QS_BF16_ROWS], const int vectors) {
+    __m512 acc0[QS_BF16_ROWS], acc1[QS_BF16_ROWS];
+    for (int r = 0; r < QS_BF16_ROWS; r++) acc0[r] = acc1[r] = _mm512_setzero_ps();
+    for (size_t p = 0; p < depth; p++) {
+        const __m512bh b0 = (__m512bh)_mm512_loadu_si512(keys + p * padded_length + j);
+        const __m512bh b1 = vectors == 2 ? (__m512bh)_mm512_loadu_si512(keys + p * padded_length + j + 16) : b0;
+        for (int r = 0; r < QS_BF16_ROWS; r++) {
+            const __m512bh broadcast = (__m512bh)_mm512_set1_epi32((int)query[r * pair_stride + p]);
+            acc0[r] = _mm512_dpbf16_ps(acc0[r], broadcast, b0);
+            if (vectors == 2) acc1[r] = _mm512_dpbf16_ps(acc1[r], broadcast, b1);
+        }
+    }
+    for (int r = 0; r < QS_BF16_ROWS; r++) {
+        float *row = scores + r * padded_length + j;
+        _mm512_storeu_ps(row, acc0[r]);
+        if (vectors == 2) {
+            _mm512_storeu_ps(row + 16, acc1[r]);
+            highest[r] = _mm512_mask_max_ps(_mm512_max_ps(highest[r], acc0[r]), valid, highest[r], acc1[r]);
+        } else {
+            highest[r] = _mm512_mask_max_ps(highest[r], valid, highest[r], acc0[r]);
+        }
+    }
+}
+
+/// The context of the 8 rows of bf16 probability pairs at `probabilities` (`probability_stride`
+/// words apart) for the value columns [column, column + 16·vectors) over `depth` token pairs,
+/// scaled by each row's lane of `inverse_sums` (see `qs_reduce8`) and stored to the first
+/// `rows` rows of `out` (`out_stride` floats apart), `columns` of them at most.
+QS_BF16_ATTR __attribute__((always_inline)) static inline void
+qs_bf16_context_tile(const uint32_t *probabilities, size_t probability_stride, size_t depth, const uint32_t *values,
+                     size_t padded_dim, size_t column, __m512 inverse_sums, float *out, size_t out_stride, size_t rows,
+                     size_t columns, const int vectors) {
+    __m512 acc0[QS_BF16_ROWS], acc1[QS_BF16_ROWS];
+    for (int r = 0; r < QS_BF16_ROWS; r++) acc0[r] = acc1[r] = _mm512_setzero_ps();
+    for (size_t t = 0; t < depth; t++) {
+        const __m512bh b0 = (__m512bh)_mm512_loadu_si512(values + t * padded_dim + column);
+        const __m512bh b1 = vectors == 2 ? (__m512bh)_mm512_loadu_si512(values + t * padded_dim + column + 16) : b0;
+        for (int r = 0; r < QS_BF16_ROWS; r++) {
+            const __m512bh broadcast = (__m512bh)_mm512_set1_epi32((int)probabilities[r * probability_stride + t]);
+            acc0[r] = _mm512_dpbf16_ps(acc0[r], broadcast, b0);
+            if (vectors == 2) acc1[r] = _mm512_dpbf16_ps(acc1[r], broadcast, b1);
+        }
+    }
+    const __mmask16 first_lanes = qs_first_lanes(columns), second_lanes = qs_first_lanes(columns > 16 ? columns - 16 : 0);
+    for (int r = 0; r < QS_BF16_ROWS; r++) {
+        if ((size_t)r >= rows) break;
+        const __m512 scale = qs_reduced_row(inverse_sums, r);
+        float *row = out + r * out_stride + column;
+        _mm512_mask_storeu_ps(row, first_lanes, _mm512_mul_ps(acc0[r], scale));
+        if (vectors == 2) _mm512_mask_storeu_ps(row + 16, second_lanes, _mm512_mul_ps(acc1[r], scale));
+    }
+}
+
+/// 2^t for finite t <= 0 (0 below -149): t = n + f with n an integer and |f| <= 1/2, 2^f by a
+/// degree-4 polynomial fitted for the relative error (2.7e-6 in float, far under the 2^-9 of the
+/// bf16 probabilities it feeds), times 2^n by `vscalefps`. NaN for t = -inf (the callers mask
+/// the keys past the sequence instead).
 QS_BF16_ATTR static inline __m512 qs_exp2_nonpositive(__m512 t) {
-    t = _mm512_max_ps(t, _mm512_set1_ps(-127.0f));
     const __m512 n = _mm512_roundscale_ps(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    const __m512 f = _mm512_mul_ps(_mm512_sub_ps(t, n), _mm512_set1_ps(0.69314718f));
-    __m512 p = _mm512_fmadd_ps(f, _mm512_set1_ps(1.0f / 24), _mm512_set1_ps(1.0f / 6));
-    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(0.5f));
-    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.0f));
-    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.0f));
+    const __m512 f = _mm512_sub_ps(t, n);
+    __m512 p = _mm512_fmadd_ps(f, _mm512_set1_ps(9.570068680e-03f), _mm512_set1_ps(5.591780692e-02f));
+    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(2.402474433e-01f));
+    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(6.931218505e-01f));
+    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(9.999992847e-01f));
     return _mm512_scalef_ps(p, n);
 }
 
-/// Scores of 8 query rows against every key in 8 × 32 tiles (8 × 16 at the end) into `scores`
-/// (8 rows of `padded_length`), keys past `length` set to -inf; returns through `highest` each
-/// row's largest score, still across 16 lanes. `depth` is a constant after inlining where it can be.
+/// exp(scale · (s - max)) = 2^(s · factor - shift) of 16 scores, the lanes outside `valid` 0.
+QS_BF16_ATTR static inline __m512 qs_bf16_probabilities16(const float *scores, __m512 factor, __m512 shift,
+                                                           __mmask16 valid) {
+    return _mm512_maskz_mov_ps(valid, qs_exp2_nonpositive(_mm512_fmsub_ps(_mm512_loadu_ps(scores), factor, shift)));
+}
+
+/// The softmax numerators of one row of scores (`padded_length` of them, the lanes of the last
+/// 16 outside `last_keys` left out) as bf16 pairs into `probability_row`; returns their fp32
+/// sum across 16 lanes.
+QS_BF16_ATTR __attribute__((always_inline)) static inline __m512
+qs_bf16_softmax_row(const float *row, size_t padded_length, __m512 factor, __m512 shift, __mmask16 last_keys,
+                    uint32_t *probability_row) {
+    __m512 sum = _mm512_setzero_ps();
+    size_t j = 0;
+    for (; j + 32 < padded_length; j += 32) {
+        const __m512 low = qs_bf16_probabilities16(row + j, factor, shift, 0xFFFF);
+        const __m512 high = qs_bf16_probabilities16(row + j + 16, factor, shift, 0xFFFF);
+        sum = _mm512_add_ps(sum, _mm512_add_ps(low, high));
+        _mm512_storeu_si512(probability_row + j / 2, (__m512i)_mm512_cvtne2ps_pbh(high, low));
+    }
+    if (j + 32 == padded_length) {
+        const __m512 low = qs_bf16_probabilities16(row + j, factor, shift, 0xFFFF);
+        const __m512 high = qs_bf16_probabilities16(row + j + 16, factor, shift, last_keys);
+        sum = _mm512_add_ps(sum, _mm512_add_ps(low, high));
+        _mm512_storeu_si512(probability_row + j / 2, (__m512i)_mm512_cvtne2ps_pbh(high, low));
+    } else {
+        const __m512 low = qs_bf16_probabilities16(row + j, factor, shift, last_keys);
+        sum = _mm512_add_ps(sum, low);
+        _mm256_storeu_si256((__m256i *)(probability_row + j / 2), (__m256i)_mm512_cvtneps_pbh(low));
+    }
+    return sum;
+}
+
+/// The blocks of 8 query rows of a packed head: scores, softmax, context. `pairs` and
+/// `padded_dim` are constants after inlining where they can be.
 QS_BF16_ATTR __attribute__((always_inline)) static inline void
-qs_bf16_scores(const uint32_t *const *query, size_t depth, const uint32_t *keys, size_t padded_length,
-               __mmask16 last_keys, float *scores, __m512 highest[QS_BF16_ROWS]) {
-    for (int r = 0; r < QS_BF16_ROWS; r++) highest[r] = _mm512_set1_ps(-INFINITY);
-    for (size_t j = 0; j < padded_length;) {
-        __m512 acc[QS_BF16_ROWS][2];
-        const int vectors = padded_length - j >= 32 ? 2 : 1;
-        if (vectors == 2) {
-            qs_bf16_tile(query, depth, keys + j, padded_length, acc, 2);
+qs_attention_bf16_blocks(const qs_attention_head *head, const qs_attention_bf16_layout *layout, uint32_t *scratch,
+                         size_t pairs, size_t pair_stride, size_t padded_dim) {
+    const size_t length = head->length, dim = head->head_dim, padded_length = layout->padded_length;
+    const uint32_t *keys = scratch + layout->keys, *values = scratch + layout->values;
+    float *scores = (float *)(scratch + layout->scores);
+    uint32_t *probabilities = scratch + layout->probabilities;
+    const size_t probability_stride = padded_length / 2, value_pairs = (length + 1) / 2;
+    // exp(scale · (s - max)) = 2^(s · factor - max · factor).
+    const __m512 factor = _mm512_set1_ps(head->scale * 1.44269504f);
+    // Lanes of the last 16 keys that hold a token (the others: no maximum, probability 0).
+    const __mmask16 last_keys = qs_first_lanes(length - (padded_length - 16));
+    for (size_t first = 0; first < length; first += QS_BF16_ROWS) {
+        const size_t rows = length - first < QS_BF16_ROWS ? length - first : QS_BF16_ROWS;
+        qs_attention_prefetch_next(head, first, rows);
+        // Past the end the query rows are zeros (see `qs_attention_head_bf16_avx512`).
+        const uint32_t *query = scratch + layout->queries + first * pair_stride;
+        __m512 highest[QS_BF16_ROWS], sums[QS_BF16_ROWS];
+        for (int r = 0; r < QS_BF16_ROWS; r++) highest[r] = _mm512_set1_ps(-INFINITY);
+        size_t j = 0;
+        for (; j + 32 < padded_length; j += 32) {
+            qs_bf16_score_tile(query, pair_stride, pairs, keys, padded_length, j, 0xFFFF, scores, highest, 2);
+        }
+        if (j + 32 == padded_length) {
+            qs_bf16_score_tile(query, pair_stride, pairs, keys, padded_length, j, last_keys, scores, highest, 2);
         } else {
-            qs_bf16_tile(query, depth, keys + j, padded_length, acc, 1);
+            qs_bf16_score_tile(query, pair_stride, pairs, keys, padded_length, j, last_keys, scores, highest, 1);
         }
-        const int last = j + 16 * (size_t)vectors == padded_length ? vectors - 1 : -1;
+        const __m512 shifts = _mm512_mul_ps(qs_reduce8(highest, 0), factor);
         for (int r = 0; r < QS_BF16_ROWS; r++) {
-            for (int v = 0; v < vectors; v++) {
-                if (v == last) acc[r][v] = _mm512_mask_mov_ps(_mm512_set1_ps(-INFINITY), last_keys, acc[r][v]);
-                _mm512_storeu_ps(scores + r * padded_length + j + 16 * (size_t)v, acc[r][v]);
-                highest[r] = _mm512_max_ps(highest[r], acc[r][v]);
-            }
+            sums[r] = qs_bf16_softmax_row(scores + r * padded_length, padded_length, factor, qs_reduced_row(shifts, r),
+                                          last_keys, probabilities + r * probability_stride);
         }
-        j += 16 * (size_t)vectors;
+        const __m512 inverse_sums = _mm512_div_ps(_mm512_set1_ps(1.0f), qs_reduce8(sums, 1));
+        float *out = head->context + first * head->context_stride;
+        size_t column = 0;
+        for (; column + 32 <= padded_dim; column += 32) {
+            qs_bf16_context_tile(probabilities, probability_stride, value_pairs, values, padded_dim, column, inverse_sums,
+                                 out, head->context_stride, rows, dim - column, 2);
+        }
+        if (column < padded_dim) {
+            qs_bf16_context_tile(probabilities, probability_stride, value_pairs, values, padded_dim, column, inverse_sums,
+                                 out, head->context_stride, rows, dim - column, 1);
+        }
     }
 }
 
@@ -281,70 +376,16 @@ QS_BF16_ATTR void qs_attention_head_bf16_avx512(const qs_attention_head *head) {
     } else {
         qs_attention_bf16_pack_any(head, &layout, scratch);
     }
-    const size_t length = head->length, dim = head->head_dim, padded_length = layout.padded_length;
-    const uint32_t *keys = scratch + layout.keys, *values = scratch + layout.values;
-    float *scores = (float *)(scratch + layout.scores);
-    uint32_t *probabilities = scratch + layout.probabilities;
-    // exp(scale · (s - max)) = 2^(s · factor - max · factor).
-    const __m512 factor = _mm512_set1_ps(head->scale * 1.44269504f);
-    // Lanes of the last 16 keys that hold a token (the others get -inf, probability 0).
-    const __mmask16 last_keys = qs_first_lanes(length - (padded_length - 16));
-    for (size_t first = 0; first < length; first += QS_BF16_ROWS) {
-        const size_t rows = length - first < QS_BF16_ROWS ? length - first : QS_BF16_ROWS;
-        qs_attention_prefetch_next(head, first, rows);
-        const uint32_t *query[QS_BF16_ROWS], *probability_rows[QS_BF16_ROWS];
-        float *out[QS_BF16_ROWS];
-        for (size_t r = 0; r < QS_BF16_ROWS; r++) {
-            const size_t row = first + (r < rows ? r : rows - 1);  // past the end: repeat the last row
-            query[r] = scratch + layout.queries + row * layout.pair_stride;
-            out[r] = head->context + row * head->context_stride;
-            probability_rows[r] = probabilities + r * padded_length / 2;
+    // Zero query rows up to a whole block of 8: their scores and softmax are finite and unused.
+    for (size_t j = head->length; j % QS_BF16_ROWS != 0; j++) {
+        for (size_t p = 0; p < layout.pair_stride; p += 16) {
+            _mm512_storeu_si512(scratch + layout.queries + j * layout.pair_stride + p, _mm512_setzero_si512());
         }
-        __m512 highest[QS_BF16_ROWS], sums[QS_BF16_ROWS];
-        if (layout.pairs == 16) {
-            qs_bf16_scores(query, 16, keys, padded_length, last_keys, scores, highest);
-        } else {
-            qs_bf16_scores(query, layout.pairs, keys, padded_length, last_keys, scores, highest);
-        }
-        const __m512 shifts = _mm512_mul_ps(qs_reduce8(highest, 0), factor);
-        for (int r = 0; r < QS_BF16_ROWS; r++) {
-            const float *row = scores + r * padded_length;
-            const __m512 shift = qs_reduced_row(shifts, r);
-            __m512 sum = _mm512_setzero_ps();
-            uint32_t *probability_row = probabilities + r * padded_length / 2;
-            size_t j = 0;
-            for (; j + 32 <= padded_length; j += 32) {
-                const __m512 low = qs_exp2_nonpositive(_mm512_fmsub_ps(_mm512_loadu_ps(row + j), factor, shift));
-                const __m512 high = qs_exp2_nonpositive(_mm512_fmsub_ps(_mm512_loadu_ps(row + j + 16), factor, shift));
-                sum = _mm512_add_ps(sum, _mm512_add_ps(low, high));
-                _mm512_storeu_si512(probability_row + j / 2, (__m512i)_mm512_cvtne2ps_pbh(high, low));
-            }
-            if (j < padded_length) {
-                const __m512 low = qs_exp2_nonpositive(_mm512_fmsub_ps(_mm512_loadu_ps(row + j), factor, shift));
-                sum = _mm512_add_ps(sum, low);
-                _mm256_storeu_si256((__m256i *)(probability_row + j / 2), (__m256i)_mm512_cvtneps_pbh(low));
-            }
-            sums[r] = sum;
-        }
-        const __m512 inverse_sums = _mm512_div_ps(_mm512_set1_ps(1.0f), qs_reduce8(sums, 1));
-        for (size_t column = 0; column < dim;) {
-            __m512 acc[QS_BF16_ROWS][2];
-            const int vectors = layout.padded_dim - column >= 32 ? 2 : 1;
-            if (vectors == 2) {
-                qs_bf16_tile(probability_rows, (length + 1) / 2, values + column, layout.padded_dim, acc, 2);
-            } else {
-                qs_bf16_tile(probability_rows, (length + 1) / 2, values + column, layout.padded_dim, acc, 1);
-            }
-            for (size_t r = 0; r < rows; r++) {
-                const __m512 scale = qs_reduced_row(inverse_sums, (int)r);
-                for (int v = 0; v < vectors; v++) {
-                    const size_t start = column + (size_t)v * 16;
-                    if (start >= dim) break;
-                    _mm512_mask_storeu_ps(out[r] + start, qs_first_lanes(dim - start), _mm512_mul_ps(acc[r][v], scale));
-                }
-            }
-            column += (size_t)vectors * 16;
-        }
+    }
+    if (head->head_dim == 32) {
+        qs_attention_bf16_blocks(head, &layout, scratch, 16, 16, 32);
+    } else {
+        qs_attention_bf16_blocks(head, &layout, scratch, layout.pairs, layout.pair_stride, layout.padded_dim);
     }
 }
 
