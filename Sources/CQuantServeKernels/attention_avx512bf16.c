@@ -144,29 +144,31 @@ QS_BF16_ATTR static inline void qs_transpose16x16_epi32(__m512i rows[16]) {
 /// without masks or gathers: each 32-float piece of a row is two loads and one conversion, the
 /// keys are transposed 16 tokens × 16 pairs at a time in registers, and the values of two tokens
 /// are converted together and interleaved by one word permutation per 16 columns.
-QS_BF16_ATTR static void qs_attention_bf16_pack_32(const qs_attention_head *head, const qs_attention_bf16_layout *layout,
-                                                   uint32_t *scratch) {
-    const size_t length = head->length, dim = head->head_dim, stride = head->input_stride;
+QS_BF16_ATTR __attribute__((always_inline)) static inline void
+qs_attention_bf16_pack_32(const qs_attention_head *head, const qs_attention_bf16_layout *layout, uint32_t *scratch,
+                          const size_t dim) {
+    const size_t length = head->length, stride = head->input_stride;
     const size_t pair_stride = layout->pair_stride, padded_length = layout->padded_length;
+    const float *query = head->query, *key = head->key, *value = head->value;
     uint32_t *queries = scratch + layout->queries, *keys = scratch + layout->keys, *values = scratch + layout->values;
     // Contiguous rows (head-major QKV): the keys and values are asked into L1 while the queries
     // are converted (up to 8 KiB each, half of L1 for both).
     if (stride == dim && length * dim <= 2048) {
         for (size_t offset = 0; offset < length * dim; offset += 16) {
-            _mm_prefetch((const char *)(head->key + offset), _MM_HINT_T0);
-            _mm_prefetch((const char *)(head->value + offset), _MM_HINT_T0);
+            _mm_prefetch((const char *)(key + offset), _MM_HINT_T0);
+            _mm_prefetch((const char *)(value + offset), _MM_HINT_T0);
         }
     }
     for (size_t j = 0; j < length; j++) {
         for (size_t c = 0; c < dim; c += 32) {
-            _mm512_storeu_si512(queries + j * pair_stride + c / 2, qs_bf16_pairs32(head->query + j * stride + c));
+            _mm512_storeu_si512(queries + j * pair_stride + c / 2, qs_bf16_pairs32(query + j * stride + c));
         }
     }
     for (size_t j = 0; j < padded_length; j += 16) {
         for (size_t c = 0; c < dim; c += 32) {
             __m512i block[16];
             for (size_t r = 0; r < 16; r++) {
-                block[r] = j + r < length ? qs_bf16_pairs32(head->key + (j + r) * stride + c) : _mm512_setzero_si512();
+                block[r] = j + r < length ? qs_bf16_pairs32(key + (j + r) * stride + c) : _mm512_setzero_si512();
             }
             qs_transpose16x16_epi32(block);
             for (size_t p = 0; p < 16; p++) _mm512_storeu_si512(keys + (c / 2 + p) * padded_length + j, block[p]);
@@ -176,7 +178,7 @@ QS_BF16_ATTR static void qs_attention_bf16_pack_32(const qs_attention_head *head
     const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8, 23, 7, 22, 6, 21,
                                                 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
     for (size_t t = 0; t < (length + 1) / 2; t++) {
-        const float *first = head->value + 2 * t * stride, *second = first + stride;
+        const float *first = value + 2 * t * stride, *second = first + stride;
         const int second_exists = 2 * t + 1 < length;
         for (size_t c = 0; c < dim; c += 16) {
             const __m512 next = second_exists ? _mm512_loadu_ps(second + c) : _mm512_setzero_ps();
@@ -212,30 +214,40 @@ QS_BF16_ATTR static inline __m512 qs_reduced_row(__m512 reduced, int row) {
     return _mm512_permutexvar_ps(_mm512_set1_epi32(row < 4 ? 4 * row : 4 * (row - 4) + 1), reduced);
 }
 
+/// acc + the bf16 pairs of `pairs` times the pair at `word` in every lane, the word read by the
+/// instruction's embedded broadcast ({1to16}). In asm because compilers load a word that two
+/// instructions share into a register first (one more instruction per row); measured
+/// (benchmarks/kernels/README.md) 2–7 % less time per head than that.
+QS_BF16_ATTR static inline __m512 qs_dpbf16_broadcast(__m512 acc, __m512bh pairs, const uint32_t *word) {
+    __asm__("vdpbf16ps %2%{1to16%}, %1, %0" : "+v"(acc) : "v"(pairs), "m"(*word));
+    return acc;
+}
+
 /// Scores of the 8 query rows at `query` (rows `pair_stride` words apart) against the keys
-/// [j, j + 16·vectors) (`vectors` 1 or 2, a constant after inlining) over `depth` pairs, in
-/// registers: stored to the 8 rows of `scores` (`padded_length` apart) and folded into each row's
-/// running maximum, the last vector's lanes outside `valid` (keys past the sequence) left out of
-/// the maximum. The queries are broadcast from fixed offsets of one pointer.
+/// [j, j + 16·vectors) (`vectors` 1 or 2, a constant after inlining) over `depth` pairs into
+/// `acc0` (keys j…j+15) and `acc1`, kept in registers after inlining. The queries are broadcast
+/// from fixed offsets of one pointer.
 QS_BF16_ATTR __attribute__((always_inline)) static inline void
 qs_bf16_score_tile(const uint32_t *query, size_t pair_stride, size_t depth, const uint32_t *keys, size_t padded_length,
-                   size_t j, __mmask16 valid, float *scores, __m512 highest[QS_BF16_ROWS], const int vectors) {
-    __m512 acc0[QS_BF16_ROWS], acc1[QS_BF16_ROWS];
+                   size_t j, __m512 acc0[QS_BF16_ROWS], __m512 acc1[QS_BF16_ROWS], const int vectors) {
     for (int r = 0; r < QS_BF16_ROWS; r++) acc0[r] = acc1[r] = _mm512_setzero_ps();
     for (size_t p = 0; p < depth; p++) {
         const __m512bh b0 = (__m512bh)_mm512_loadu_si512(keys + p * padded_length + j);
         const __m512bh b1 = vectors == 2 ? (__m512bh)_mm512_loadu_si512(keys + p * padded_length + j + 16) : b0;
         for (int r = 0; r < QS_BF16_ROWS; r++) {
-            const __m512bh broadcast = (__m512bh)_mm512_set1_epi32((int)query[r * pair_stride + p]);
-            acc0[r] = _mm512_dpbf16_ps(acc0[r], broadcast, b0);
-            if (vectors == 2) acc1[r] = _mm512_dpbf16_ps(acc1[r], broadcast, b1);
+            acc0[r] = qs_dpbf16_broadcast(acc0[r], b0, query + r * pair_stride + p);
+            if (vectors == 2) acc1[r] = qs_dpbf16_broadcast(acc1[r], b1, query + r * pair_stride + p);
         }
     }
+}
+
+/// Folds a score tile into each row's running maximum, the lanes of its last vector outside
+/// `valid` (keys past the sequence) left out.
+QS_BF16_ATTR __attribute__((always_inline)) static inline void
+qs_bf16_tile_maximum(const __m512 acc0[QS_BF16_ROWS], const __m512 acc1[QS_BF16_ROWS], __mmask16 valid,
+                     __m512 highest[QS_BF16_ROWS], const int vectors) {
     for (int r = 0; r < QS_BF16_ROWS; r++) {
-        float *row = scores + r * padded_length + j;
-        _mm512_storeu_ps(row, acc0[r]);
         if (vectors == 2) {
-            _mm512_storeu_ps(row + 16, acc1[r]);
             highest[r] = _mm512_mask_max_ps(_mm512_max_ps(highest[r], acc0[r]), valid, highest[r], acc1[r]);
         } else {
             highest[r] = _mm512_mask_max_ps(highest[r], valid, highest[r], acc0[r]);
@@ -257,9 +269,8 @@ qs_bf16_context_tile(const uint32_t *probabilities, size_t probability_stride, s
         const __m512bh b0 = (__m512bh)_mm512_loadu_si512(values + t * padded_dim + column);
         const __m512bh b1 = vectors == 2 ? (__m512bh)_mm512_loadu_si512(values + t * padded_dim + column + 16) : b0;
         for (int r = 0; r < QS_BF16_ROWS; r++) {
-            const __m512bh broadcast = (__m512bh)_mm512_set1_epi32((int)probabilities[r * probability_stride + t]);
-            acc0[r] = _mm512_dpbf16_ps(acc0[r], broadcast, b0);
-            if (vectors == 2) acc1[r] = _mm512_dpbf16_ps(acc1[r], broadcast, b1);
+            acc0[r] = qs_dpbf16_broadcast(acc0[r], b0, probabilities + r * probability_stride + t);
+            if (vectors == 2) acc1[r] = qs_dpbf16_broadcast(acc1[r], b1, probabilities + r * probability_stride + t);
         }
     }
     const __mmask16 first_lanes = qs_first_lanes(columns), second_lanes = qs_first_lanes(columns > 16 ? columns - 16 : 0);
@@ -340,19 +351,53 @@ qs_attention_bf16_blocks(const qs_attention_head *head, const qs_attention_bf16_
         const uint32_t *query = scratch + layout->queries + first * pair_stride;
         __m512 highest[QS_BF16_ROWS], sums[QS_BF16_ROWS];
         for (int r = 0; r < QS_BF16_ROWS; r++) highest[r] = _mm512_set1_ps(-INFINITY);
-        size_t j = 0;
-        for (; j + 32 < padded_length; j += 32) {
-            qs_bf16_score_tile(query, pair_stride, pairs, keys, padded_length, j, 0xFFFF, scores, highest, 2);
-        }
-        if (j + 32 == padded_length) {
-            qs_bf16_score_tile(query, pair_stride, pairs, keys, padded_length, j, last_keys, scores, highest, 2);
+        if (padded_length <= 32) {
+            // The whole rows in one tile: the softmax straight from the registers.
+            __m512 acc0[QS_BF16_ROWS], acc1[QS_BF16_ROWS];
+            if (padded_length == 32) {
+                qs_bf16_score_tile(query, pair_stride, pairs, keys, padded_length, 0, acc0, acc1, 2);
+                qs_bf16_tile_maximum(acc0, acc1, last_keys, highest, 2);
+            } else {
+                qs_bf16_score_tile(query, pair_stride, pairs, keys, padded_length, 0, acc0, acc1, 1);
+                qs_bf16_tile_maximum(acc0, acc1, last_keys, highest, 1);
+            }
+            const __m512 shifts = _mm512_mul_ps(qs_reduce8(highest, 0), factor);
+            for (int r = 0; r < QS_BF16_ROWS; r++) {
+                const __m512 shift = qs_reduced_row(shifts, r);
+                uint32_t *probability_row = probabilities + r * probability_stride;
+                if (padded_length == 32) {
+                    const __m512 low = qs_exp2_nonpositive(_mm512_fmsub_ps(acc0[r], factor, shift));
+                    const __m512 high = _mm512_maskz_mov_ps(last_keys, qs_exp2_nonpositive(_mm512_fmsub_ps(acc1[r], factor, shift)));
+                    sums[r] = _mm512_add_ps(low, high);
+                    _mm512_storeu_si512(probability_row, (__m512i)_mm512_cvtne2ps_pbh(high, low));
+                } else {
+                    const __m512 low = _mm512_maskz_mov_ps(last_keys, qs_exp2_nonpositive(_mm512_fmsub_ps(acc0[r], factor, shift)));
+                    sums[r] = low;
+                    _mm256_storeu_si256((__m256i *)probability_row, (__m256i)_mm512_cvtneps_pbh(low));
+                }
+            }
         } else {
-            qs_bf16_score_tile(query, pair_stride, pairs, keys, padded_length, j, last_keys, scores, highest, 1);
-        }
-        const __m512 shifts = _mm512_mul_ps(qs_reduce8(highest, 0), factor);
-        for (int r = 0; r < QS_BF16_ROWS; r++) {
-            sums[r] = qs_bf16_softmax_row(scores + r * padded_length, padded_length, factor, qs_reduced_row(shifts, r),
-                                          last_keys, probabilities + r * probability_stride);
+            size_t j = 0;
+            for (; j < padded_length; j += 32) {
+                __m512 acc0[QS_BF16_ROWS], acc1[QS_BF16_ROWS];
+                const int vectors = j + 32 <= padded_length ? 2 : 1;
+                if (vectors == 2) {
+                    qs_bf16_score_tile(query, pair_stride, pairs, keys, padded_length, j, acc0, acc1, 2);
+                    qs_bf16_tile_maximum(acc0, acc1, j + 32 == padded_length ? last_keys : 0xFFFF, highest, 2);
+                } else {
+                    qs_bf16_score_tile(query, pair_stride, pairs, keys, padded_length, j, acc0, acc1, 1);
+                    qs_bf16_tile_maximum(acc0, acc1, last_keys, highest, 1);
+                }
+                for (int r = 0; r < QS_BF16_ROWS; r++) {
+                    _mm512_storeu_ps(scores + r * padded_length + j, acc0[r]);
+                    if (vectors == 2) _mm512_storeu_ps(scores + r * padded_length + j + 16, acc1[r]);
+                }
+            }
+            const __m512 shifts = _mm512_mul_ps(qs_reduce8(highest, 0), factor);
+            for (int r = 0; r < QS_BF16_ROWS; r++) {
+                sums[r] = qs_bf16_softmax_row(scores + r * padded_length, padded_length, factor, qs_reduced_row(shifts, r),
+                                              last_keys, probabilities + r * probability_stride);
+            }
         }
         const __m512 inverse_sums = _mm512_div_ps(_mm512_set1_ps(1.0f), qs_reduce8(sums, 1));
         float *out = head->context + first * head->context_stride;
@@ -371,8 +416,10 @@ qs_attention_bf16_blocks(const qs_attention_head *head, const qs_attention_bf16_
 QS_BF16_ATTR void qs_attention_head_bf16_avx512(const qs_attention_head *head) {
     const qs_attention_bf16_layout layout = qs_attention_bf16_layout_of(head->length, head->head_dim);
     uint32_t *scratch = (uint32_t *)head->scratch;
-    if (head->head_dim % 32 == 0) {
-        qs_attention_bf16_pack_32(head, &layout, scratch);
+    if (head->head_dim == 32) {
+        qs_attention_bf16_pack_32(head, &layout, scratch, 32);
+    } else if (head->head_dim % 32 == 0) {
+        qs_attention_bf16_pack_32(head, &layout, scratch, head->head_dim);
     } else {
         qs_attention_bf16_pack_any(head, &layout, scratch);
     }
