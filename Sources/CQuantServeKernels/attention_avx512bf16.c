@@ -290,10 +290,9 @@ qs_bf16_context_tile(const uint32_t *probabilities, size_t probability_stride, s
 QS_BF16_ATTR static inline __m512 qs_exp2_nonpositive(__m512 t) {
     const __m512 n = _mm512_roundscale_ps(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     const __m512 f = _mm512_sub_ps(t, n);
-    __m512 p = _mm512_fmadd_ps(f, _mm512_set1_ps(9.570068680e-03f), _mm512_set1_ps(5.591780692e-02f));
-    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(2.402474433e-01f));
-    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(6.931218505e-01f));
-    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(9.999992847e-01f));
+    __m512 p = _mm512_fmadd_ps(f, _mm512_set1_ps(5.517132208e-02f), _mm512_set1_ps(2.426105440e-01f));
+    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(6.932609677e-01f));
+    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(9.999281168e-01f));
     return _mm512_scalef_ps(p, n);
 }
 
