@@ -4,12 +4,14 @@
 // scores, the softmax, the sums and the normalization stay fp32.
 //
 // Per head: the query and key rows are converted to bf16 pairs (elements 2p and 2p+1 of a row
-// in one 32-bit word), the keys then transposed with gathers into `head_dim/2` rows of
-// `padded_length` pairs; the values are paired along the tokens (tokens 2t and 2t+1 of one
-// column in one word). Per block of 8 query rows: scores in 8 × 32 tiles (a query pair broadcast
-// against 16 keys' pairs), the softmax of the block's rows in L1, the probabilities converted to
-// bf16 pairs, then the context in 8 × 32 tiles (a probability pair broadcast against 16 columns'
-// value pairs), scaled by the row's 1/Σ as it is stored.
+// in one 32-bit word; the query rows padded with zeros to a whole block of 8), the keys then
+// transposed into `head_dim/2` rows of `padded_length` pairs; the values are paired along the
+// tokens (tokens 2t and 2t+1 of one column in one word). Per block of 8 query rows: scores in
+// 8 × 32 tiles (a query pair broadcast against 16 keys' pairs), the softmax of the block's rows
+// (from the registers when a row fits one tile, L <= 32; else through L1), the probabilities
+// converted to bf16 pairs, then the context in 8 × 32 tiles (a probability pair broadcast against
+// 16 columns' value pairs), scaled by the row's 1/Σ as it is stored. Every broadcast is the
+// `vdpbf16ps` memory operand's own ({1to16}), and the tiles stay in registers.
 #include "CAttention.h"
 
 #if defined(__x86_64__)
@@ -284,9 +286,9 @@ qs_bf16_context_tile(const uint32_t *probabilities, size_t probability_stride, s
 }
 
 /// 2^t for finite t <= 0 (0 below -149): t = n + f with n an integer and |f| <= 1/2, 2^f by a
-/// degree-4 polynomial fitted for the relative error (2.7e-6 in float, far under the 2^-9 of the
-/// bf16 probabilities it feeds), times 2^n by `vscalefps`. NaN for t = -inf (the callers mask
-/// the keys past the sequence instead).
+/// degree-3 polynomial fitted for the relative error (7.5e-5 in float, 26 times under the 2^-9 of
+/// the bf16 probabilities it feeds), times 2^n by `vscalefps`. NaN for t = -inf (the callers
+/// mask the keys past the sequence instead of giving them -inf scores).
 QS_BF16_ATTR static inline __m512 qs_exp2_nonpositive(__m512 t) {
     const __m512 n = _mm512_roundscale_ps(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     const __m512 f = _mm512_sub_ps(t, n);
@@ -297,9 +299,8 @@ QS_BF16_ATTR static inline __m512 qs_exp2_nonpositive(__m512 t) {
 }
 
 /// exp(scale · (s - max)) = 2^(s · factor - shift) of 16 scores, the lanes outside `valid` 0.
-QS_BF16_ATTR static inline __m512 qs_bf16_probabilities16(const float *scores, __m512 factor, __m512 shift,
-                                                           __mmask16 valid) {
-    return _mm512_maskz_mov_ps(valid, qs_exp2_nonpositive(_mm512_fmsub_ps(_mm512_loadu_ps(scores), factor, shift)));
+QS_BF16_ATTR static inline __m512 qs_bf16_numerators(__m512 scores, __m512 factor, __m512 shift, __mmask16 valid) {
+    return _mm512_maskz_mov_ps(valid, qs_exp2_nonpositive(_mm512_fmsub_ps(scores, factor, shift)));
 }
 
 /// The softmax numerators of one row of scores (`padded_length` of them, the lanes of the last
@@ -311,18 +312,18 @@ qs_bf16_softmax_row(const float *row, size_t padded_length, __m512 factor, __m51
     __m512 sum = _mm512_setzero_ps();
     size_t j = 0;
     for (; j + 32 < padded_length; j += 32) {
-        const __m512 low = qs_bf16_probabilities16(row + j, factor, shift, 0xFFFF);
-        const __m512 high = qs_bf16_probabilities16(row + j + 16, factor, shift, 0xFFFF);
+        const __m512 low = qs_bf16_numerators(_mm512_loadu_ps(row + j), factor, shift, 0xFFFF);
+        const __m512 high = qs_bf16_numerators(_mm512_loadu_ps(row + j + 16), factor, shift, 0xFFFF);
         sum = _mm512_add_ps(sum, _mm512_add_ps(low, high));
         _mm512_storeu_si512(probability_row + j / 2, (__m512i)_mm512_cvtne2ps_pbh(high, low));
     }
     if (j + 32 == padded_length) {
-        const __m512 low = qs_bf16_probabilities16(row + j, factor, shift, 0xFFFF);
-        const __m512 high = qs_bf16_probabilities16(row + j + 16, factor, shift, last_keys);
+        const __m512 low = qs_bf16_numerators(_mm512_loadu_ps(row + j), factor, shift, 0xFFFF);
+        const __m512 high = qs_bf16_numerators(_mm512_loadu_ps(row + j + 16), factor, shift, last_keys);
         sum = _mm512_add_ps(sum, _mm512_add_ps(low, high));
         _mm512_storeu_si512(probability_row + j / 2, (__m512i)_mm512_cvtne2ps_pbh(high, low));
     } else {
-        const __m512 low = qs_bf16_probabilities16(row + j, factor, shift, last_keys);
+        const __m512 low = qs_bf16_numerators(_mm512_loadu_ps(row + j), factor, shift, last_keys);
         sum = _mm512_add_ps(sum, low);
         _mm256_storeu_si256((__m256i *)(probability_row + j / 2), (__m256i)_mm512_cvtneps_pbh(low));
     }
@@ -365,12 +366,12 @@ qs_attention_bf16_blocks(const qs_attention_head *head, const qs_attention_bf16_
                 const __m512 shift = qs_reduced_row(shifts, r);
                 uint32_t *probability_row = probabilities + r * probability_stride;
                 if (padded_length == 32) {
-                    const __m512 low = qs_exp2_nonpositive(_mm512_fmsub_ps(acc0[r], factor, shift));
-                    const __m512 high = _mm512_maskz_mov_ps(last_keys, qs_exp2_nonpositive(_mm512_fmsub_ps(acc1[r], factor, shift)));
+                    const __m512 low = qs_bf16_numerators(acc0[r], factor, shift, 0xFFFF);
+                    const __m512 high = qs_bf16_numerators(acc1[r], factor, shift, last_keys);
                     sums[r] = _mm512_add_ps(low, high);
                     _mm512_storeu_si512(probability_row, (__m512i)_mm512_cvtne2ps_pbh(high, low));
                 } else {
-                    const __m512 low = _mm512_maskz_mov_ps(last_keys, qs_exp2_nonpositive(_mm512_fmsub_ps(acc0[r], factor, shift)));
+                    const __m512 low = qs_bf16_numerators(acc0[r], factor, shift, last_keys);
                     sums[r] = low;
                     _mm256_storeu_si256((__m256i *)probability_row, (__m256i)_mm512_cvtneps_pbh(low));
                 }
