@@ -250,7 +250,8 @@ qs_bf16_tile_maximum(const __m512 acc0[QS_BF16_ROWS], const __m512 acc1[QS_BF16_
                      __m512 highest[QS_BF16_ROWS], const int vectors) {
     for (int r = 0; r < QS_BF16_ROWS; r++) {
         if (vectors == 2) {
-            highest[r] = _mm512_mask_max_ps(_mm512_max_ps(highest[r], acc0[r]), valid, highest[r], acc1[r]);
+            const __m512 first = _mm512_max_ps(highest[r], acc0[r]);
+            highest[r] = _mm512_mask_max_ps(first, valid, first, acc1[r]);
         } else {
             highest[r] = _mm512_mask_max_ps(highest[r], valid, highest[r], acc0[r]);
         }
