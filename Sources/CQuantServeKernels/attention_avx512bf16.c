@@ -145,7 +145,8 @@ QS_BF16_ATTR static inline void qs_transpose16x16_epi32(__m512i rows[16]) {
 /// The layout of `qs_attention_bf16_pack_any` for a head dimension that is a multiple of 32,
 /// without masks or gathers: each 32-float piece of a row is two loads and one conversion, the
 /// keys are transposed 16 tokens × 16 pairs at a time in registers, and the values of two tokens
-/// are converted together and interleaved by one word permutation per 16 columns.
+/// are converted together and interleaved by one word permutation per 16 columns. `dim` is the
+/// head dimension, a constant after inlining for 32.
 QS_BF16_ATTR __attribute__((always_inline)) static inline void
 qs_attention_bf16_pack_32(const qs_attention_head *head, const qs_attention_bf16_layout *layout, uint32_t *scratch,
                           const size_t dim) {
