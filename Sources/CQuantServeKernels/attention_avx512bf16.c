@@ -4,12 +4,14 @@
 // scores, the softmax, the sums and the normalization stay fp32.
 //
 // Per head: the query and key rows are converted to bf16 pairs (elements 2p and 2p+1 of a row
-// in one 32-bit word), the keys then transposed with gathers into `head_dim/2` rows of
-// `padded_length` pairs; the values are paired along the tokens (tokens 2t and 2t+1 of one
-// column in one word). Per block of 8 query rows: scores in 8 × 32 tiles (a query pair broadcast
-// against 16 keys' pairs), the softmax of the block's rows in L1, the probabilities converted to
-// bf16 pairs, then the context in 8 × 32 tiles (a probability pair broadcast against 16 columns'
-// value pairs), scaled by the row's 1/Σ as it is stored.
+// in one 32-bit word; the query rows padded with zeros to a whole block of 8), the keys then
+// transposed into `head_dim/2` rows of `padded_length` pairs; the values are paired along the
+// tokens (tokens 2t and 2t+1 of one column in one word). Per block of 8 query rows: scores in
+// 8 × 32 tiles (a query pair broadcast against 16 keys' pairs), the softmax of the block's rows
+// (from the registers when a row fits one tile, L <= 32; else through L1), the probabilities
+// converted to bf16 pairs, then the context in 8 × 32 tiles (a probability pair broadcast against
+// 16 columns' value pairs), scaled by the row's 1/Σ as it is stored. Every broadcast is the
+// `vdpbf16ps` memory operand's own ({1to16}), and the tiles stay in registers.
 #include "CAttention.h"
 
 #if defined(__x86_64__)
@@ -40,7 +42,7 @@ static qs_attention_bf16_layout qs_attention_bf16_layout_of(size_t length, size_
     layout.pair_stride = qs_round_up(layout.pairs, 16);
     layout.padded_dim = qs_round_up(head_dim, 16);
     layout.queries = 0;
-    layout.key_rows = layout.queries + length * layout.pair_stride;
+    layout.key_rows = layout.queries + qs_round_up(length, QS_BF16_ROWS) * layout.pair_stride;
     layout.keys = layout.key_rows + layout.padded_length * layout.pair_stride;
     layout.values = layout.keys + qs_round_up(layout.pairs * layout.padded_length, 16);
     layout.scores = layout.values + (length + 1) / 2 * layout.padded_dim;
@@ -143,30 +145,33 @@ QS_BF16_ATTR static inline void qs_transpose16x16_epi32(__m512i rows[16]) {
 /// The layout of `qs_attention_bf16_pack_any` for a head dimension that is a multiple of 32,
 /// without masks or gathers: each 32-float piece of a row is two loads and one conversion, the
 /// keys are transposed 16 tokens × 16 pairs at a time in registers, and the values of two tokens
-/// are converted together and interleaved by one word permutation per 16 columns.
-QS_BF16_ATTR static void qs_attention_bf16_pack_32(const qs_attention_head *head, const qs_attention_bf16_layout *layout,
-                                                   uint32_t *scratch) {
-    const size_t length = head->length, dim = head->head_dim, stride = head->input_stride;
+/// are converted together and interleaved by one word permutation per 16 columns. `dim` is the
+/// head dimension, a constant after inlining for 32.
+QS_BF16_ATTR __attribute__((always_inline)) static inline void
+qs_attention_bf16_pack_32(const qs_attention_head *head, const qs_attention_bf16_layout *layout, uint32_t *scratch,
+                          const size_t dim) {
+    const size_t length = head->length, stride = head->input_stride;
     const size_t pair_stride = layout->pair_stride, padded_length = layout->padded_length;
+    const float *query = head->query, *key = head->key, *value = head->value;
     uint32_t *queries = scratch + layout->queries, *keys = scratch + layout->keys, *values = scratch + layout->values;
     // Contiguous rows (head-major QKV): the keys and values are asked into L1 while the queries
     // are converted (up to 8 KiB each, half of L1 for both).
     if (stride == dim && length * dim <= 2048) {
         for (size_t offset = 0; offset < length * dim; offset += 16) {
-            _mm_prefetch((const char *)(head->key + offset), _MM_HINT_T0);
-            _mm_prefetch((const char *)(head->value + offset), _MM_HINT_T0);
+            _mm_prefetch((const char *)(key + offset), _MM_HINT_T0);
+            _mm_prefetch((const char *)(value + offset), _MM_HINT_T0);
         }
     }
     for (size_t j = 0; j < length; j++) {
         for (size_t c = 0; c < dim; c += 32) {
-            _mm512_storeu_si512(queries + j * pair_stride + c / 2, qs_bf16_pairs32(head->query + j * stride + c));
+            _mm512_storeu_si512(queries + j * pair_stride + c / 2, qs_bf16_pairs32(query + j * stride + c));
         }
     }
     for (size_t j = 0; j < padded_length; j += 16) {
         for (size_t c = 0; c < dim; c += 32) {
             __m512i block[16];
             for (size_t r = 0; r < 16; r++) {
-                block[r] = j + r < length ? qs_bf16_pairs32(head->key + (j + r) * stride + c) : _mm512_setzero_si512();
+                block[r] = j + r < length ? qs_bf16_pairs32(key + (j + r) * stride + c) : _mm512_setzero_si512();
             }
             qs_transpose16x16_epi32(block);
             for (size_t p = 0; p < 16; p++) _mm512_storeu_si512(keys + (c / 2 + p) * padded_length + j, block[p]);
@@ -176,32 +181,12 @@ QS_BF16_ATTR static void qs_attention_bf16_pack_32(const qs_attention_head *head
     const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8, 23, 7, 22, 6, 21,
                                                 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
     for (size_t t = 0; t < (length + 1) / 2; t++) {
-        const float *first = head->value + 2 * t * stride, *second = first + stride;
+        const float *first = value + 2 * t * stride, *second = first + stride;
         const int second_exists = 2 * t + 1 < length;
         for (size_t c = 0; c < dim; c += 16) {
             const __m512 next = second_exists ? _mm512_loadu_ps(second + c) : _mm512_setzero_ps();
             const __m512i both = (__m512i)_mm512_cvtne2ps_pbh(next, _mm512_loadu_ps(first + c));
             _mm512_storeu_si512(values + t * layout->padded_dim + c, _mm512_permutexvar_epi16(interleave, both));
-        }
-    }
-}
-
-/// acc[r][v] = Σ_p a[r][p] ⋅ b[p · b_stride + 16v] over `depth` bf16 pairs, for 8 rows and
-/// `vectors` (1 or 2, a constant after inlining) vectors of 16 columns.
-QS_BF16_ATTR __attribute__((always_inline)) static inline void
-qs_bf16_tile(const uint32_t *const *a, size_t depth, const uint32_t *b, size_t b_stride,
-             __m512 acc[QS_BF16_ROWS][2], const int vectors) {
-    for (int r = 0; r < QS_BF16_ROWS; r++) {
-        acc[r][0] = _mm512_setzero_ps();
-        acc[r][1] = _mm512_setzero_ps();
-    }
-    for (size_t p = 0; p < depth; p++) {
-        const __m512bh b0 = (__m512bh)_mm512_loadu_si512(b + p * b_stride);
-        const __m512bh b1 = vectors == 2 ? (__m512bh)_mm512_loadu_si512(b + p * b_stride + 16) : b0;
-        for (int r = 0; r < QS_BF16_ROWS; r++) {
-            const __m512bh broadcast = (__m512bh)_mm512_set1_epi32((int)a[r][p]);
-            acc[r][0] = _mm512_dpbf16_ps(acc[r][0], broadcast, b0);
-            if (vectors == 2) acc[r][1] = _mm512_dpbf16_ps(acc[r][1], broadcast, b1);
         }
     }
 }
@@ -232,119 +217,224 @@ QS_BF16_ATTR static inline __m512 qs_reduced_row(__m512 reduced, int row) {
     return _mm512_permutexvar_ps(_mm512_set1_epi32(row < 4 ? 4 * row : 4 * (row - 4) + 1), reduced);
 }
 
-/// 2^t for t <= 0 (0 below -126, -inf included): t = n + f with n an integer and |f| <= 1/2,
-/// 2^f by a degree-4 Taylor polynomial (relative error below 5e-5, far under the 2^-9 of the bf16
-/// probabilities it feeds), times 2^n by `vscalefps`.
+/// acc + the bf16 pairs of `pairs` times the pair at `word` in every lane, the word read by the
+/// instruction's embedded broadcast ({1to16}). In asm because compilers load a word that two
+/// instructions share into a register first (one more instruction per row); measured
+/// (benchmarks/kernels/README.md) 2–7 % less time per head than that.
+QS_BF16_ATTR static inline __m512 qs_dpbf16_broadcast(__m512 acc, __m512bh pairs, const uint32_t *word) {
+    __asm__("vdpbf16ps %2%{1to16%}, %1, %0" : "+v"(acc) : "v"(pairs), "m"(*word));
+    return acc;
+}
+
+/// Scores of the 8 query rows at `query` (rows `pair_stride` words apart) against the keys
+/// [j, j + 16·vectors) (`vectors` 1 or 2, a constant after inlining) over `depth` pairs into
+/// `acc0` (keys j…j+15) and `acc1`, kept in registers after inlining. The queries are broadcast
+/// from fixed offsets of one pointer.
+QS_BF16_ATTR __attribute__((always_inline)) static inline void
+qs_bf16_score_tile(const uint32_t *query, size_t pair_stride, size_t depth, const uint32_t *keys, size_t padded_length,
+                   size_t j, __m512 acc0[QS_BF16_ROWS], __m512 acc1[QS_BF16_ROWS], const int vectors) {
+    for (int r = 0; r < QS_BF16_ROWS; r++) acc0[r] = acc1[r] = _mm512_setzero_ps();
+    for (size_t p = 0; p < depth; p++) {
+        const __m512bh b0 = (__m512bh)_mm512_loadu_si512(keys + p * padded_length + j);
+        const __m512bh b1 = vectors == 2 ? (__m512bh)_mm512_loadu_si512(keys + p * padded_length + j + 16) : b0;
+        for (int r = 0; r < QS_BF16_ROWS; r++) {
+            acc0[r] = qs_dpbf16_broadcast(acc0[r], b0, query + r * pair_stride + p);
+            if (vectors == 2) acc1[r] = qs_dpbf16_broadcast(acc1[r], b1, query + r * pair_stride + p);
+        }
+    }
+}
+
+/// Folds a score tile into each row's running maximum, the lanes of its last vector outside
+/// `valid` (keys past the sequence) left out.
+QS_BF16_ATTR __attribute__((always_inline)) static inline void
+qs_bf16_tile_maximum(const __m512 acc0[QS_BF16_ROWS], const __m512 acc1[QS_BF16_ROWS], __mmask16 valid,
+                     __m512 highest[QS_BF16_ROWS], const int vectors) {
+    for (int r = 0; r < QS_BF16_ROWS; r++) {
+        if (vectors == 2) {
+            const __m512 first = _mm512_max_ps(highest[r], acc0[r]);
+            highest[r] = _mm512_mask_max_ps(first, valid, first, acc1[r]);
+        } else {
+            highest[r] = _mm512_mask_max_ps(highest[r], valid, highest[r], acc0[r]);
+        }
+    }
+}
+
+/// The context of the 8 rows of bf16 probability pairs at `probabilities` (`probability_stride`
+/// words apart) for the value columns [column, column + 16·vectors) over `depth` token pairs,
+/// scaled by each row's lane of `inverse_sums` (see `qs_reduce8`) and stored to the first
+/// `rows` rows of `out` (`out_stride` floats apart), `columns` of them at most.
+QS_BF16_ATTR __attribute__((always_inline)) static inline void
+qs_bf16_context_tile(const uint32_t *probabilities, size_t probability_stride, size_t depth, const uint32_t *values,
+                     size_t padded_dim, size_t column, __m512 inverse_sums, float *out, size_t out_stride, size_t rows,
+                     size_t columns, const int vectors) {
+    __m512 acc0[QS_BF16_ROWS], acc1[QS_BF16_ROWS];
+    for (int r = 0; r < QS_BF16_ROWS; r++) acc0[r] = acc1[r] = _mm512_setzero_ps();
+    for (size_t t = 0; t < depth; t++) {
+        const __m512bh b0 = (__m512bh)_mm512_loadu_si512(values + t * padded_dim + column);
+        const __m512bh b1 = vectors == 2 ? (__m512bh)_mm512_loadu_si512(values + t * padded_dim + column + 16) : b0;
+        for (int r = 0; r < QS_BF16_ROWS; r++) {
+            acc0[r] = qs_dpbf16_broadcast(acc0[r], b0, probabilities + r * probability_stride + t);
+            if (vectors == 2) acc1[r] = qs_dpbf16_broadcast(acc1[r], b1, probabilities + r * probability_stride + t);
+        }
+    }
+    const __mmask16 first_lanes = qs_first_lanes(columns), second_lanes = qs_first_lanes(columns > 16 ? columns - 16 : 0);
+    for (int r = 0; r < QS_BF16_ROWS; r++) {
+        if ((size_t)r >= rows) break;
+        const __m512 scale = qs_reduced_row(inverse_sums, r);
+        float *row = out + r * out_stride + column;
+        _mm512_mask_storeu_ps(row, first_lanes, _mm512_mul_ps(acc0[r], scale));
+        if (vectors == 2) _mm512_mask_storeu_ps(row + 16, second_lanes, _mm512_mul_ps(acc1[r], scale));
+    }
+}
+
+/// 2^t for finite t <= 0 (0 below -149): t = n + f with n an integer and |f| <= 1/2, 2^f by a
+/// degree-3 polynomial fitted for the relative error (7.5e-5 in float, 26 times under the 2^-9 of
+/// the bf16 probabilities it feeds), times 2^n by `vscalefps`. NaN for t = -inf (the callers
+/// mask the keys past the sequence instead of giving them -inf scores).
 QS_BF16_ATTR static inline __m512 qs_exp2_nonpositive(__m512 t) {
-    t = _mm512_max_ps(t, _mm512_set1_ps(-127.0f));
     const __m512 n = _mm512_roundscale_ps(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    const __m512 f = _mm512_mul_ps(_mm512_sub_ps(t, n), _mm512_set1_ps(0.69314718f));
-    __m512 p = _mm512_fmadd_ps(f, _mm512_set1_ps(1.0f / 24), _mm512_set1_ps(1.0f / 6));
-    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(0.5f));
-    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.0f));
-    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.0f));
+    const __m512 f = _mm512_sub_ps(t, n);
+    __m512 p = _mm512_fmadd_ps(f, _mm512_set1_ps(5.517132208e-02f), _mm512_set1_ps(2.426105440e-01f));
+    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(6.932609677e-01f));
+    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(9.999281168e-01f));
     return _mm512_scalef_ps(p, n);
 }
 
-/// Scores of 8 query rows against every key in 8 × 32 tiles (8 × 16 at the end) into `scores`
-/// (8 rows of `padded_length`), keys past `length` set to -inf; returns through `highest` each
-/// row's largest score, still across 16 lanes. `depth` is a constant after inlining where it can be.
+/// exp(scale · (s - max)) = 2^(s · factor - shift) of 16 scores, the lanes outside `valid` 0.
+QS_BF16_ATTR static inline __m512 qs_bf16_numerators(__m512 scores, __m512 factor, __m512 shift, __mmask16 valid) {
+    return _mm512_maskz_mov_ps(valid, qs_exp2_nonpositive(_mm512_fmsub_ps(scores, factor, shift)));
+}
+
+/// The softmax numerators of one row of scores (`padded_length` of them, the lanes of the last
+/// 16 outside `last_keys` left out) as bf16 pairs into `probability_row`; returns their fp32
+/// sum across 16 lanes.
+QS_BF16_ATTR __attribute__((always_inline)) static inline __m512
+qs_bf16_softmax_row(const float *row, size_t padded_length, __m512 factor, __m512 shift, __mmask16 last_keys,
+                    uint32_t *probability_row) {
+    __m512 sum = _mm512_setzero_ps();
+    size_t j = 0;
+    for (; j + 32 < padded_length; j += 32) {
+        const __m512 low = qs_bf16_numerators(_mm512_loadu_ps(row + j), factor, shift, 0xFFFF);
+        const __m512 high = qs_bf16_numerators(_mm512_loadu_ps(row + j + 16), factor, shift, 0xFFFF);
+        sum = _mm512_add_ps(sum, _mm512_add_ps(low, high));
+        _mm512_storeu_si512(probability_row + j / 2, (__m512i)_mm512_cvtne2ps_pbh(high, low));
+    }
+    if (j + 32 == padded_length) {
+        const __m512 low = qs_bf16_numerators(_mm512_loadu_ps(row + j), factor, shift, 0xFFFF);
+        const __m512 high = qs_bf16_numerators(_mm512_loadu_ps(row + j + 16), factor, shift, last_keys);
+        sum = _mm512_add_ps(sum, _mm512_add_ps(low, high));
+        _mm512_storeu_si512(probability_row + j / 2, (__m512i)_mm512_cvtne2ps_pbh(high, low));
+    } else {
+        const __m512 low = qs_bf16_numerators(_mm512_loadu_ps(row + j), factor, shift, last_keys);
+        sum = _mm512_add_ps(sum, low);
+        _mm256_storeu_si256((__m256i *)(probability_row + j / 2), (__m256i)_mm512_cvtneps_pbh(low));
+    }
+    return sum;
+}
+
+/// The blocks of 8 query rows of a packed head: scores, softmax, context. `pairs` and
+/// `padded_dim` are constants after inlining where they can be.
 QS_BF16_ATTR __attribute__((always_inline)) static inline void
-qs_bf16_scores(const uint32_t *const *query, size_t depth, const uint32_t *keys, size_t padded_length,
-               __mmask16 last_keys, float *scores, __m512 highest[QS_BF16_ROWS]) {
-    for (int r = 0; r < QS_BF16_ROWS; r++) highest[r] = _mm512_set1_ps(-INFINITY);
-    for (size_t j = 0; j < padded_length;) {
-        __m512 acc[QS_BF16_ROWS][2];
-        const int vectors = padded_length - j >= 32 ? 2 : 1;
-        if (vectors == 2) {
-            qs_bf16_tile(query, depth, keys + j, padded_length, acc, 2);
+qs_attention_bf16_blocks(const qs_attention_head *head, const qs_attention_bf16_layout *layout, uint32_t *scratch,
+                         size_t pairs, size_t pair_stride, size_t padded_dim) {
+    const size_t length = head->length, dim = head->head_dim, padded_length = layout->padded_length;
+    const uint32_t *keys = scratch + layout->keys, *values = scratch + layout->values;
+    float *scores = (float *)(scratch + layout->scores);
+    uint32_t *probabilities = scratch + layout->probabilities;
+    const size_t probability_stride = padded_length / 2, value_pairs = (length + 1) / 2;
+    // exp(scale · (s - max)) = 2^(s · factor - max · factor).
+    const __m512 factor = _mm512_set1_ps(head->scale * 1.44269504f);
+    // Lanes of the last 16 keys that hold a token (the others: no maximum, probability 0).
+    const __mmask16 last_keys = qs_first_lanes(length - (padded_length - 16));
+    for (size_t first = 0; first < length; first += QS_BF16_ROWS) {
+        const size_t rows = length - first < QS_BF16_ROWS ? length - first : QS_BF16_ROWS;
+        qs_attention_prefetch_next(head, first, rows);
+        // Past the end the query rows are zeros (see `qs_attention_head_bf16_avx512`).
+        const uint32_t *query = scratch + layout->queries + first * pair_stride;
+        __m512 highest[QS_BF16_ROWS], sums[QS_BF16_ROWS];
+        for (int r = 0; r < QS_BF16_ROWS; r++) highest[r] = _mm512_set1_ps(-INFINITY);
+        if (padded_length <= 32) {
+            // The whole rows in one tile: the softmax straight from the registers.
+            __m512 acc0[QS_BF16_ROWS], acc1[QS_BF16_ROWS];
+            if (padded_length == 32) {
+                qs_bf16_score_tile(query, pair_stride, pairs, keys, padded_length, 0, acc0, acc1, 2);
+                qs_bf16_tile_maximum(acc0, acc1, last_keys, highest, 2);
+            } else {
+                qs_bf16_score_tile(query, pair_stride, pairs, keys, padded_length, 0, acc0, acc1, 1);
+                qs_bf16_tile_maximum(acc0, acc1, last_keys, highest, 1);
+            }
+            const __m512 shifts = _mm512_mul_ps(qs_reduce8(highest, 0), factor);
+            for (int r = 0; r < QS_BF16_ROWS; r++) {
+                const __m512 shift = qs_reduced_row(shifts, r);
+                uint32_t *probability_row = probabilities + r * probability_stride;
+                if (padded_length == 32) {
+                    const __m512 low = qs_bf16_numerators(acc0[r], factor, shift, 0xFFFF);
+                    const __m512 high = qs_bf16_numerators(acc1[r], factor, shift, last_keys);
+                    sums[r] = _mm512_add_ps(low, high);
+                    _mm512_storeu_si512(probability_row, (__m512i)_mm512_cvtne2ps_pbh(high, low));
+                } else {
+                    const __m512 low = qs_bf16_numerators(acc0[r], factor, shift, last_keys);
+                    sums[r] = low;
+                    _mm256_storeu_si256((__m256i *)probability_row, (__m256i)_mm512_cvtneps_pbh(low));
+                }
+            }
         } else {
-            qs_bf16_tile(query, depth, keys + j, padded_length, acc, 1);
-        }
-        const int last = j + 16 * (size_t)vectors == padded_length ? vectors - 1 : -1;
-        for (int r = 0; r < QS_BF16_ROWS; r++) {
-            for (int v = 0; v < vectors; v++) {
-                if (v == last) acc[r][v] = _mm512_mask_mov_ps(_mm512_set1_ps(-INFINITY), last_keys, acc[r][v]);
-                _mm512_storeu_ps(scores + r * padded_length + j + 16 * (size_t)v, acc[r][v]);
-                highest[r] = _mm512_max_ps(highest[r], acc[r][v]);
+            size_t j = 0;
+            for (; j < padded_length; j += 32) {
+                __m512 acc0[QS_BF16_ROWS], acc1[QS_BF16_ROWS];
+                const int vectors = j + 32 <= padded_length ? 2 : 1;
+                if (vectors == 2) {
+                    qs_bf16_score_tile(query, pair_stride, pairs, keys, padded_length, j, acc0, acc1, 2);
+                    qs_bf16_tile_maximum(acc0, acc1, j + 32 == padded_length ? last_keys : 0xFFFF, highest, 2);
+                } else {
+                    qs_bf16_score_tile(query, pair_stride, pairs, keys, padded_length, j, acc0, acc1, 1);
+                    qs_bf16_tile_maximum(acc0, acc1, last_keys, highest, 1);
+                }
+                for (int r = 0; r < QS_BF16_ROWS; r++) {
+                    _mm512_storeu_ps(scores + r * padded_length + j, acc0[r]);
+                    if (vectors == 2) _mm512_storeu_ps(scores + r * padded_length + j + 16, acc1[r]);
+                }
+            }
+            const __m512 shifts = _mm512_mul_ps(qs_reduce8(highest, 0), factor);
+            for (int r = 0; r < QS_BF16_ROWS; r++) {
+                sums[r] = qs_bf16_softmax_row(scores + r * padded_length, padded_length, factor, qs_reduced_row(shifts, r),
+                                              last_keys, probabilities + r * probability_stride);
             }
         }
-        j += 16 * (size_t)vectors;
+        const __m512 inverse_sums = _mm512_div_ps(_mm512_set1_ps(1.0f), qs_reduce8(sums, 1));
+        float *out = head->context + first * head->context_stride;
+        size_t column = 0;
+        for (; column + 32 <= padded_dim; column += 32) {
+            qs_bf16_context_tile(probabilities, probability_stride, value_pairs, values, padded_dim, column, inverse_sums,
+                                 out, head->context_stride, rows, dim - column, 2);
+        }
+        if (column < padded_dim) {
+            qs_bf16_context_tile(probabilities, probability_stride, value_pairs, values, padded_dim, column, inverse_sums,
+                                 out, head->context_stride, rows, dim - column, 1);
+        }
     }
 }
 
 QS_BF16_ATTR void qs_attention_head_bf16_avx512(const qs_attention_head *head) {
     const qs_attention_bf16_layout layout = qs_attention_bf16_layout_of(head->length, head->head_dim);
     uint32_t *scratch = (uint32_t *)head->scratch;
-    if (head->head_dim % 32 == 0) {
-        qs_attention_bf16_pack_32(head, &layout, scratch);
+    if (head->head_dim == 32) {
+        qs_attention_bf16_pack_32(head, &layout, scratch, 32);
+    } else if (head->head_dim % 32 == 0) {
+        qs_attention_bf16_pack_32(head, &layout, scratch, head->head_dim);
     } else {
         qs_attention_bf16_pack_any(head, &layout, scratch);
     }
-    const size_t length = head->length, dim = head->head_dim, padded_length = layout.padded_length;
-    const uint32_t *keys = scratch + layout.keys, *values = scratch + layout.values;
-    float *scores = (float *)(scratch + layout.scores);
-    uint32_t *probabilities = scratch + layout.probabilities;
-    // exp(scale · (s - max)) = 2^(s · factor - max · factor).
-    const __m512 factor = _mm512_set1_ps(head->scale * 1.44269504f);
-    // Lanes of the last 16 keys that hold a token (the others get -inf, probability 0).
-    const __mmask16 last_keys = qs_first_lanes(length - (padded_length - 16));
-    for (size_t first = 0; first < length; first += QS_BF16_ROWS) {
-        const size_t rows = length - first < QS_BF16_ROWS ? length - first : QS_BF16_ROWS;
-        qs_attention_prefetch_next(head, first, rows);
-        const uint32_t *query[QS_BF16_ROWS], *probability_rows[QS_BF16_ROWS];
-        float *out[QS_BF16_ROWS];
-        for (size_t r = 0; r < QS_BF16_ROWS; r++) {
-            const size_t row = first + (r < rows ? r : rows - 1);  // past the end: repeat the last row
-            query[r] = scratch + layout.queries + row * layout.pair_stride;
-            out[r] = head->context + row * head->context_stride;
-            probability_rows[r] = probabilities + r * padded_length / 2;
+    // Zero query rows up to a whole block of 8: their scores and softmax are finite and unused.
+    for (size_t j = head->length; j % QS_BF16_ROWS != 0; j++) {
+        for (size_t p = 0; p < layout.pair_stride; p += 16) {
+            _mm512_storeu_si512(scratch + layout.queries + j * layout.pair_stride + p, _mm512_setzero_si512());
         }
-        __m512 highest[QS_BF16_ROWS], sums[QS_BF16_ROWS];
-        if (layout.pairs == 16) {
-            qs_bf16_scores(query, 16, keys, padded_length, last_keys, scores, highest);
-        } else {
-            qs_bf16_scores(query, layout.pairs, keys, padded_length, last_keys, scores, highest);
-        }
-        const __m512 shifts = _mm512_mul_ps(qs_reduce8(highest, 0), factor);
-        for (int r = 0; r < QS_BF16_ROWS; r++) {
-            const float *row = scores + r * padded_length;
-            const __m512 shift = qs_reduced_row(shifts, r);
-            __m512 sum = _mm512_setzero_ps();
-            uint32_t *probability_row = probabilities + r * padded_length / 2;
-            size_t j = 0;
-            for (; j + 32 <= padded_length; j += 32) {
-                const __m512 low = qs_exp2_nonpositive(_mm512_fmsub_ps(_mm512_loadu_ps(row + j), factor, shift));
-                const __m512 high = qs_exp2_nonpositive(_mm512_fmsub_ps(_mm512_loadu_ps(row + j + 16), factor, shift));
-                sum = _mm512_add_ps(sum, _mm512_add_ps(low, high));
-                _mm512_storeu_si512(probability_row + j / 2, (__m512i)_mm512_cvtne2ps_pbh(high, low));
-            }
-            if (j < padded_length) {
-                const __m512 low = qs_exp2_nonpositive(_mm512_fmsub_ps(_mm512_loadu_ps(row + j), factor, shift));
-                sum = _mm512_add_ps(sum, low);
-                _mm256_storeu_si256((__m256i *)(probability_row + j / 2), (__m256i)_mm512_cvtneps_pbh(low));
-            }
-            sums[r] = sum;
-        }
-        const __m512 inverse_sums = _mm512_div_ps(_mm512_set1_ps(1.0f), qs_reduce8(sums, 1));
-        for (size_t column = 0; column < dim;) {
-            __m512 acc[QS_BF16_ROWS][2];
-            const int vectors = layout.padded_dim - column >= 32 ? 2 : 1;
-            if (vectors == 2) {
-                qs_bf16_tile(probability_rows, (length + 1) / 2, values + column, layout.padded_dim, acc, 2);
-            } else {
-                qs_bf16_tile(probability_rows, (length + 1) / 2, values + column, layout.padded_dim, acc, 1);
-            }
-            for (size_t r = 0; r < rows; r++) {
-                const __m512 scale = qs_reduced_row(inverse_sums, (int)r);
-                for (int v = 0; v < vectors; v++) {
-                    const size_t start = column + (size_t)v * 16;
-                    if (start >= dim) break;
-                    _mm512_mask_storeu_ps(out[r] + start, qs_first_lanes(dim - start), _mm512_mul_ps(acc[r][v], scale));
-                }
-            }
-            column += (size_t)vectors * 16;
-        }
+    }
+    if (head->head_dim == 32) {
+        qs_attention_bf16_blocks(head, &layout, scratch, 16, 16, 32);
+    } else {
+        qs_attention_bf16_blocks(head, &layout, scratch, layout.pairs, layout.pair_stride, layout.padded_dim);
     }
 }
 
