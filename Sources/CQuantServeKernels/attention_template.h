@@ -2,7 +2,8 @@
 // QS_ATTR (target attribute), QS_FUNC (the public name), QS_W (float lanes), QS_ROWS (query
 // rows per tile, at most QS_ATTENTION_MAX_ROWS), QS_VEC and the vector operations QS_LOAD,
 // QS_STORE, QS_SET1, QS_ZERO, QS_FMA(a, b, c) = a·b + c, QS_ADD, QS_SUB, QS_MUL, QS_MAX,
-// QS_HMAX / QS_HSUM (to a float), QS_STORE_FIRST(p, v, n) (store lanes 0..<n), and for the
+// QS_HMAX / QS_HSUM (to a float), QS_STORE_FIRST(p, v, n) (store lanes 0..<n), QS_KEEP_FIRST(v, n)
+// (lanes n.. replaced by -inf), and for the
 // exponential QS_AS_INT / QS_AS_FLOAT (bit casts between float and int32 vectors), QS_SHIFT_LEFT_23
 // and QS_ADD_INT.
 //
@@ -110,15 +111,22 @@ qs_attention_tile(const float *const *a, size_t depth, const float *b, size_t b_
 }
 
 /// Scores of the tile's query rows `query[r]` against the `vectors`·QS_W keys whose transposed
-/// columns start at `keys`: `scores[r · stride + lane]`.
+/// columns start at `keys`, times `factor` (the scale times log2 e): `scores[r · stride + lane]`,
+/// -inf in the lanes from `valid` on (the padding keys). Each row's maximum is taken into
+/// `highest[r]` while the tile is in registers.
 QS_ATTR __attribute__((always_inline)) static inline void
 qs_attention_score_tile(const float *const *query, size_t dim, const float *keys, size_t key_stride,
-                        float *scores, size_t stride, const int vectors) {
+                        float *scores, size_t stride, QS_VEC factor, size_t valid, QS_VEC highest[QS_ROWS],
+                        const int vectors) {
     QS_VEC acc[QS_ROWS][2];
     qs_attention_tile(query, dim, keys, key_stride, acc, vectors);
     for (int r = 0; r < QS_ROWS; r++) {
-        QS_STORE(scores + r * stride, acc[r][0]);
-        if (vectors == 2) QS_STORE(scores + r * stride + QS_W, acc[r][1]);
+        for (int v = 0; v < vectors; v++) {
+            QS_VEC scaled = QS_MUL(acc[r][v], factor);
+            if (valid < (size_t)vectors * QS_W) scaled = QS_KEEP_FIRST(scaled, valid > (size_t)v * QS_W ? valid - (size_t)v * QS_W : 0);
+            QS_STORE(scores + r * stride + v * QS_W, scaled);
+            highest[r] = QS_MAX(highest[r], scaled);
+        }
     }
 }
 
@@ -137,22 +145,28 @@ QS_ATTR __attribute__((always_inline)) static inline QS_VEC qs_attention_exp2(QS
     return QS_AS_FLOAT(QS_ADD_INT(QS_AS_INT(p), QS_SHIFT_LEFT_23(QS_AS_INT(shifted))));
 }
 
-/// exp(scale · (s - max)) over one row of `padded_length` scores in place (entries past
-/// `length` are set to -inf first, so they become 2^-125, nothing beside the row's 1); returns 1 / Σ.
-QS_ATTR __attribute__((always_inline)) static inline float
-qs_attention_softmax_row(float *row, size_t length, size_t padded_length, float scale) {
-    for (size_t j = length; j < padded_length; j++) row[j] = -INFINITY;
-    QS_VEC highest = QS_SET1(-INFINITY);
-    for (size_t j = 0; j < padded_length; j += QS_W) highest = QS_MAX(highest, QS_LOAD(row + j));
-    const QS_VEC shift = QS_SET1(QS_HMAX(highest));
-    const QS_VEC factor = QS_SET1(scale * QS_ATTENTION_LOG2E);
-    QS_VEC sum = QS_ZERO();
-    for (size_t j = 0; j < padded_length; j += QS_W) {
-        const QS_VEC e = qs_attention_exp2(QS_MUL(QS_SUB(QS_LOAD(row + j), shift), factor));
-        QS_STORE(row + j, e);
-        sum = QS_ADD(sum, e);
+/// The softmax numerators of the block's rows in place, 2^(t - max) for the scaled scores t of
+/// row r (`padded_length` of them at `scores + r · padded_length`, the padding -inf, so 2^-125:
+/// nothing beside the row's 1) and its maximum's lanes `highest[r]`; `inverse_sum[r]` = 1 / Σ.
+/// The rows are interleaved (one vector of each in turn), so their exponentials, sums and
+/// horizontal reductions overlap instead of waiting on each other.
+QS_ATTR __attribute__((always_inline)) static inline void
+qs_attention_softmax_block(float *scores, size_t padded_length, const QS_VEC highest[QS_ROWS],
+                           float inverse_sum[QS_ROWS]) {
+    QS_VEC shift[QS_ROWS], sum[QS_ROWS];
+    for (int r = 0; r < QS_ROWS; r++) {
+        shift[r] = QS_SET1(QS_HMAX(highest[r]));
+        sum[r] = QS_ZERO();
     }
-    return 1.0f / QS_HSUM(sum);
+    for (size_t j = 0; j < padded_length; j += QS_W) {
+        for (int r = 0; r < QS_ROWS; r++) {
+            float *at = scores + r * padded_length + j;
+            const QS_VEC e = qs_attention_exp2(QS_SUB(QS_LOAD(at), shift[r]));
+            QS_STORE(at, e);
+            sum[r] = QS_ADD(sum[r], e);
+        }
+    }
+    for (int r = 0; r < QS_ROWS; r++) inverse_sum[r] = 1.0f / QS_HSUM(sum[r]);
 }
 
 /// Context columns [0, vectors·QS_W) of the tile's rows: Σ_j probabilities[r][j] · values[j],
@@ -186,6 +200,7 @@ QS_ATTR void QS_FUNC(const qs_attention_head *head) {
     const float *keys = head->scratch + layout.keys;
     const float *values = qs_attention_values_in_place(head, &layout) ? head->value : head->scratch + layout.values;
     float *scores = head->scratch + layout.scores;
+    const QS_VEC factor = QS_SET1(head->scale * QS_ATTENTION_LOG2E);
     for (size_t first = 0; first < length; first += QS_ROWS) {
         const size_t rows = length - first < QS_ROWS ? length - first : QS_ROWS;
         qs_attention_prefetch_next(head, first, rows);
@@ -196,23 +211,23 @@ QS_ATTR void QS_FUNC(const qs_attention_head *head) {
             query[r] = head->query + row * head->input_stride;
             out[r] = head->context + row * head->context_stride;
         }
+        QS_VEC highest[QS_ROWS];
+        for (int r = 0; r < QS_ROWS; r++) highest[r] = QS_SET1(-INFINITY);
         for (size_t j = 0; j < padded_length;) {
             if (padded_length - j >= 2 * QS_W) {
-                qs_attention_score_tile(query, dim, keys + j, padded_length, scores + j, padded_length, 2);
+                qs_attention_score_tile(query, dim, keys + j, padded_length, scores + j, padded_length, factor,
+                                        length - j, highest, 2);
                 j += 2 * QS_W;
             } else {
-                qs_attention_score_tile(query, dim, keys + j, padded_length, scores + j, padded_length, 1);
+                qs_attention_score_tile(query, dim, keys + j, padded_length, scores + j, padded_length, factor,
+                                        length - j, highest, 1);
                 j += QS_W;
             }
         }
         float inverse_sum[QS_ROWS];
         const float *probabilities[QS_ROWS];
-        for (size_t r = 0; r < QS_ROWS; r++) {
-            probabilities[r] = scores + r * padded_length;
-            inverse_sum[r] = r < rows ? qs_attention_softmax_row(scores + r * padded_length, length, padded_length,
-                                                                 head->scale)
-                                      : 0.0f;
-        }
+        for (size_t r = 0; r < QS_ROWS; r++) probabilities[r] = scores + r * padded_length;
+        qs_attention_softmax_block(scores, padded_length, highest, inverse_sum);
         for (size_t column = 0; column < dim;) {
             float *tile_out[QS_ROWS];
             for (size_t r = 0; r < QS_ROWS; r++) tile_out[r] = out[r] + column;
