@@ -90,11 +90,12 @@ QS_ATTR static void qs_attention_pack(const qs_attention_head *head, const qs_at
 }
 
 /// The micro-kernel of both products: `acc[r][v] = Σ_p a[r][p] · b[p · b_stride + v · QS_W]` for
-/// the tile's QS_ROWS rows and `vectors` (1 or 2, a constant after inlining) vectors of columns.
+/// the tile's `height` rows (QS_ROWS or QS_TAIL_ROWS) and `vectors` (1 or 2) vectors of columns,
+/// both constants after inlining.
 QS_ATTR __attribute__((always_inline)) static inline void
 qs_attention_tile(const float *const *a, size_t depth, const float *b, size_t b_stride, QS_VEC acc[QS_ROWS][2],
-                  const int vectors) {
-    for (int r = 0; r < QS_ROWS; r++) {
+                  const int height, const int vectors) {
+    for (int r = 0; r < height; r++) {
         acc[r][0] = QS_ZERO();
         acc[r][1] = QS_ZERO();
     }
@@ -102,7 +103,7 @@ qs_attention_tile(const float *const *a, size_t depth, const float *b, size_t b_
         const float *row = b + p * b_stride;
         const QS_VEC b0 = QS_LOAD(row);
         const QS_VEC b1 = vectors == 2 ? QS_LOAD(row + QS_W) : QS_ZERO();
-        for (int r = 0; r < QS_ROWS; r++) {
+        for (int r = 0; r < height; r++) {
             const QS_VEC broadcast = QS_SET1(a[r][p]);
             acc[r][0] = QS_FMA(broadcast, b0, acc[r][0]);
             if (vectors == 2) acc[r][1] = QS_FMA(broadcast, b1, acc[r][1]);
@@ -117,10 +118,10 @@ qs_attention_tile(const float *const *a, size_t depth, const float *b, size_t b_
 QS_ATTR __attribute__((always_inline)) static inline void
 qs_attention_score_tile(const float *const *query, size_t dim, const float *keys, size_t key_stride,
                         float *scores, size_t stride, QS_VEC factor, size_t valid, QS_VEC highest[QS_ROWS],
-                        const int vectors) {
+                        const int height, const int vectors) {
     QS_VEC acc[QS_ROWS][2];
-    qs_attention_tile(query, dim, keys, key_stride, acc, vectors);
-    for (int r = 0; r < QS_ROWS; r++) {
+    qs_attention_tile(query, dim, keys, key_stride, acc, height, vectors);
+    for (int r = 0; r < height; r++) {
         for (int v = 0; v < vectors; v++) {
             QS_VEC scaled = QS_MUL(acc[r][v], factor);
             if (valid < (size_t)vectors * QS_W) scaled = QS_KEEP_FIRST(scaled, valid > (size_t)v * QS_W ? valid - (size_t)v * QS_W : 0);
@@ -152,21 +153,21 @@ QS_ATTR __attribute__((always_inline)) static inline QS_VEC qs_attention_exp2(QS
 /// horizontal reductions overlap instead of waiting on each other.
 QS_ATTR __attribute__((always_inline)) static inline void
 qs_attention_softmax_block(float *scores, size_t padded_length, const QS_VEC highest[QS_ROWS],
-                           float inverse_sum[QS_ROWS]) {
+                           float inverse_sum[QS_ROWS], const int height) {
     QS_VEC shift[QS_ROWS], sum[QS_ROWS];
-    for (int r = 0; r < QS_ROWS; r++) {
+    for (int r = 0; r < height; r++) {
         shift[r] = QS_SET1(QS_HMAX(highest[r]));
         sum[r] = QS_ZERO();
     }
     for (size_t j = 0; j < padded_length; j += QS_W) {
-        for (int r = 0; r < QS_ROWS; r++) {
+        for (int r = 0; r < height; r++) {
             float *at = scores + r * padded_length + j;
             const QS_VEC e = qs_attention_exp2(QS_SUB(QS_LOAD(at), shift[r]));
             QS_STORE(at, e);
             sum[r] = QS_ADD(sum[r], e);
         }
     }
-    for (int r = 0; r < QS_ROWS; r++) inverse_sum[r] = 1.0f / QS_HSUM(sum[r]);
+    for (int r = 0; r < height; r++) inverse_sum[r] = 1.0f / QS_HSUM(sum[r]);
 }
 
 /// Context columns [0, vectors·QS_W) of the tile's rows: Σ_j probabilities[r][j] · values[j],
@@ -174,10 +175,11 @@ qs_attention_softmax_block(float *scores, size_t padded_length, const QS_VEC hig
 QS_ATTR __attribute__((always_inline)) static inline void
 qs_attention_context_tile(const float *const *probabilities, size_t length, const float *values,
                           size_t value_stride, const float *inverse_sum, float *const *out, size_t rows,
-                          size_t columns, const int vectors) {
+                          size_t columns, const int height, const int vectors) {
     QS_VEC acc[QS_ROWS][2];
-    qs_attention_tile(probabilities, length, values, value_stride, acc, vectors);
-    for (size_t r = 0; r < rows; r++) {
+    qs_attention_tile(probabilities, length, values, value_stride, acc, height, vectors);
+    for (int r = 0; r < height; r++) {  // a constant count: the accumulators stay in registers
+        if ((size_t)r >= rows) break;
         const QS_VEC factor = QS_SET1(inverse_sum[r]);
         for (int v = 0; v < vectors; v++) {
             const size_t first = (size_t)v * QS_W;
@@ -192,54 +194,73 @@ qs_attention_context_tile(const float *const *probabilities, size_t length, cons
     }
 }
 
+/// The context rows [first, first + rows) (rows <= height): their scores against every key,
+/// their softmax, their context, in tiles of `height` rows (a constant after inlining; the rows
+/// past `rows` repeat the last one and are not stored).
+QS_ATTR __attribute__((always_inline)) static inline void
+qs_attention_block(const qs_attention_head *head, const qs_attention_layout *layout, const float *values,
+                   QS_VEC factor, size_t first, size_t rows, const int height) {
+    const size_t length = head->length, dim = head->head_dim;
+    const size_t padded_length = layout->padded_length, padded_dim = layout->padded_dim;
+    const float *keys = head->scratch + layout->keys;
+    float *scores = head->scratch + layout->scores;
+    qs_attention_prefetch_next(head, first, rows);
+    const float *query[QS_ROWS];
+    float *out[QS_ROWS];
+    for (int r = 0; r < height; r++) {
+        const size_t row = first + ((size_t)r < rows ? (size_t)r : rows - 1);
+        query[r] = head->query + row * head->input_stride;
+        out[r] = head->context + row * head->context_stride;
+    }
+    QS_VEC highest[QS_ROWS];
+    for (int r = 0; r < height; r++) highest[r] = QS_SET1(-INFINITY);
+    for (size_t j = 0; j < padded_length;) {
+        if (padded_length - j >= 2 * QS_W) {
+            qs_attention_score_tile(query, dim, keys + j, padded_length, scores + j, padded_length, factor, length - j,
+                                    highest, height, 2);
+            j += 2 * QS_W;
+        } else {
+            qs_attention_score_tile(query, dim, keys + j, padded_length, scores + j, padded_length, factor, length - j,
+                                    highest, height, 1);
+            j += QS_W;
+        }
+    }
+    float inverse_sum[QS_ROWS];
+    const float *probabilities[QS_ROWS];
+    for (int r = 0; r < height; r++) probabilities[r] = scores + r * padded_length;
+    qs_attention_softmax_block(scores, padded_length, highest, inverse_sum, height);
+    for (size_t column = 0; column < dim;) {
+        float *tile_out[QS_ROWS];
+        for (int r = 0; r < height; r++) tile_out[r] = out[r] + column;
+        if (padded_dim - column >= 2 * QS_W) {
+            qs_attention_context_tile(probabilities, length, values + column, padded_dim, inverse_sum, tile_out, rows,
+                                      dim - column < 2 * QS_W ? dim - column : 2 * QS_W, height, 2);
+            column += 2 * QS_W;
+        } else {
+            qs_attention_context_tile(probabilities, length, values + column, padded_dim, inverse_sum, tile_out, rows,
+                                      dim - column < QS_W ? dim - column : QS_W, height, 1);
+            column += QS_W;
+        }
+    }
+}
+
+/// The height of the last block's tiles when at most this many rows are left: less work than a
+/// full tile of repeated rows (8 accumulators still cover the multiply-add latency).
+#define QS_TAIL_ROWS 4
+
 QS_ATTR void QS_FUNC(const qs_attention_head *head) {
     const qs_attention_layout layout = qs_attention_layout_of(head->length, head->head_dim);
+#ifndef SKIP_PACK
     qs_attention_pack(head, &layout);
-    const size_t length = head->length, dim = head->head_dim;
-    const size_t padded_length = layout.padded_length, padded_dim = layout.padded_dim;
-    const float *keys = head->scratch + layout.keys;
+#endif
     const float *values = qs_attention_values_in_place(head, &layout) ? head->value : head->scratch + layout.values;
-    float *scores = head->scratch + layout.scores;
     const QS_VEC factor = QS_SET1(head->scale * QS_ATTENTION_LOG2E);
-    for (size_t first = 0; first < length; first += QS_ROWS) {
-        const size_t rows = length - first < QS_ROWS ? length - first : QS_ROWS;
-        qs_attention_prefetch_next(head, first, rows);
-        const float *query[QS_ROWS];
-        float *out[QS_ROWS];
-        for (size_t r = 0; r < QS_ROWS; r++) {
-            const size_t row = first + (r < rows ? r : rows - 1);  // past the end: repeat the last row
-            query[r] = head->query + row * head->input_stride;
-            out[r] = head->context + row * head->context_stride;
-        }
-        QS_VEC highest[QS_ROWS];
-        for (int r = 0; r < QS_ROWS; r++) highest[r] = QS_SET1(-INFINITY);
-        for (size_t j = 0; j < padded_length;) {
-            if (padded_length - j >= 2 * QS_W) {
-                qs_attention_score_tile(query, dim, keys + j, padded_length, scores + j, padded_length, factor,
-                                        length - j, highest, 2);
-                j += 2 * QS_W;
-            } else {
-                qs_attention_score_tile(query, dim, keys + j, padded_length, scores + j, padded_length, factor,
-                                        length - j, highest, 1);
-                j += QS_W;
-            }
-        }
-        float inverse_sum[QS_ROWS];
-        const float *probabilities[QS_ROWS];
-        for (size_t r = 0; r < QS_ROWS; r++) probabilities[r] = scores + r * padded_length;
-        qs_attention_softmax_block(scores, padded_length, highest, inverse_sum);
-        for (size_t column = 0; column < dim;) {
-            float *tile_out[QS_ROWS];
-            for (size_t r = 0; r < QS_ROWS; r++) tile_out[r] = out[r] + column;
-            if (padded_dim - column >= 2 * QS_W) {
-                qs_attention_context_tile(probabilities, length, values + column, padded_dim, inverse_sum, tile_out,
-                                          rows, dim - column < 2 * QS_W ? dim - column : 2 * QS_W, 2);
-                column += 2 * QS_W;
-            } else {
-                qs_attention_context_tile(probabilities, length, values + column, padded_dim, inverse_sum, tile_out,
-                                          rows, dim - column < QS_W ? dim - column : QS_W, 1);
-                column += QS_W;
-            }
+    for (size_t first = 0; first < head->length; first += QS_ROWS) {
+        const size_t rows = head->length - first;
+        if (rows <= QS_TAIL_ROWS) {
+            qs_attention_block(head, &layout, values, factor, first, rows, QS_TAIL_ROWS);
+        } else {
+            qs_attention_block(head, &layout, values, factor, first, rows < QS_ROWS ? rows : QS_ROWS, QS_ROWS);
         }
     }
 }
