@@ -47,6 +47,29 @@ QS_ATTR __attribute__((always_inline)) static inline void qs_attention_transpose
     }
 }
 
+/// Transposes the 8 × 8 block of keys at `key` (rows `stride` apart) into 8 rows `out_stride`
+/// apart at `out`: rows r and r + 4 loaded into the two halves of one vector, so two stages of
+/// in-lane shuffles finish the transpose (no lane-crossing permutes).
+QS_ATTR __attribute__((always_inline)) static inline void qs_attention_transpose_keys8(const float *key, size_t stride,
+                                                                                     float *out, size_t out_stride) {
+    for (int half = 0; half < 2; half++) {  // columns 4·half ..< 4·half + 4
+        __m256 rows[4], pairs[4];
+        for (int r = 0; r < 4; r++) {
+            const float *low = key + (size_t)r * stride + 4 * half, *high = low + 4 * stride;
+            rows[r] = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(low)), _mm_loadu_ps(high), 1);
+        }
+        pairs[0] = _mm256_unpacklo_ps(rows[0], rows[1]);
+        pairs[1] = _mm256_unpackhi_ps(rows[0], rows[1]);
+        pairs[2] = _mm256_unpacklo_ps(rows[2], rows[3]);
+        pairs[3] = _mm256_unpackhi_ps(rows[2], rows[3]);
+        float *column = out + (size_t)(4 * half) * out_stride;
+        _mm256_storeu_ps(column, _mm256_shuffle_ps(pairs[0], pairs[2], 0x44));
+        _mm256_storeu_ps(column + out_stride, _mm256_shuffle_ps(pairs[0], pairs[2], 0xEE));
+        _mm256_storeu_ps(column + 2 * out_stride, _mm256_shuffle_ps(pairs[1], pairs[3], 0x44));
+        _mm256_storeu_ps(column + 3 * out_stride, _mm256_shuffle_ps(pairs[1], pairs[3], 0xEE));
+    }
+}
+
 /// Whether the value rows are already laid out as the packed values would be (whole vectors,
 /// contiguous: the head-major QKV layout), so the context products read them in place.
 static inline int qs_attention_values_in_place(const qs_attention_head *head, const qs_attention_layout *layout) {
@@ -62,6 +85,11 @@ QS_ATTR static void qs_attention_pack(const qs_attention_head *head, const qs_at
     float *values = head->scratch + layout->values;
     for (size_t j = 0; j < padded_length; j += 8) {
         for (size_t c = 0; c < dim; c += 8) {
+            if (j + 8 <= length && c + 8 <= dim) {
+                qs_attention_transpose_keys8(head->key + j * stride + c, stride, keys + c * padded_length + j,
+                                             padded_length);
+                continue;
+            }
             __m256 block[8];
             for (size_t r = 0; r < 8; r++) {
                 block[r] = j + r < length ? qs_attention_load_first8(head->key + (j + r) * stride + c, dim - c)
@@ -112,26 +140,26 @@ qs_attention_tile(const float *const *a, size_t depth, const float *b, size_t b_
 }
 
 /// Scores of the tile's query rows `query[r]` against the `vectors`·QS_W keys whose transposed
-/// columns start at `keys`, times `factor` (the scale times log2 e): `scores[r · stride + lane]`,
-/// -inf in the lanes from `valid` on (the padding keys). Each row's maximum is taken into
+/// columns start at `keys`: `scores[r · stride + lane]`, -inf in the lanes from `valid` on (the
+/// padding keys). Each row's maximum is taken into
 /// `highest[r]` while the tile is in registers.
 QS_ATTR __attribute__((always_inline)) static inline void
 qs_attention_score_tile(const float *const *query, size_t dim, const float *keys, size_t key_stride,
-                        float *scores, size_t stride, QS_VEC factor, size_t valid, QS_VEC highest[QS_ROWS],
+                        float *scores, size_t stride, size_t valid, QS_VEC highest[QS_ROWS],
                         const int height, const int vectors) {
     QS_VEC acc[QS_ROWS][2];
     qs_attention_tile(query, dim, keys, key_stride, acc, height, vectors);
     for (int r = 0; r < height; r++) {
         for (int v = 0; v < vectors; v++) {
-            QS_VEC scaled = QS_MUL(acc[r][v], factor);
-            if (valid < (size_t)vectors * QS_W) scaled = QS_KEEP_FIRST(scaled, valid > (size_t)v * QS_W ? valid - (size_t)v * QS_W : 0);
-            QS_STORE(scores + r * stride + v * QS_W, scaled);
-            highest[r] = QS_MAX(highest[r], scaled);
+            QS_VEC score = acc[r][v];
+            if (valid < (size_t)vectors * QS_W) score = QS_KEEP_FIRST(score, valid > (size_t)v * QS_W ? valid - (size_t)v * QS_W : 0);
+            QS_STORE(scores + r * stride + v * QS_W, score);
+            highest[r] = QS_MAX(highest[r], score);
         }
     }
 }
 
-/// 2^t for t <= 0 (attention_exp2.h): t below QS_ATTENTION_EXP2_LOWEST, -inf and NaN give 2^-125.
+/// 2^t for t <= 0, or a rounding error above (attention_exp2.h): t below QS_ATTENTION_EXP2_LOWEST, -inf and NaN give 2^-125.
 QS_ATTR __attribute__((always_inline)) static inline QS_VEC qs_attention_exp2(QS_VEC t) {
     t = QS_MAX(t, QS_SET1(QS_ATTENTION_EXP2_LOWEST));  // the second operand where t is NaN
     const QS_VEC magic = QS_SET1(QS_ROUNDING_MAGIC);
@@ -146,23 +174,26 @@ QS_ATTR __attribute__((always_inline)) static inline QS_VEC qs_attention_exp2(QS
     return QS_AS_FLOAT(QS_ADD_INT(QS_AS_INT(p), QS_SHIFT_LEFT_23(QS_AS_INT(shifted))));
 }
 
-/// The softmax numerators of the block's rows in place, 2^(t - max) for the scaled scores t of
-/// row r (`padded_length` of them at `scores + r · padded_length`, the padding -inf, so 2^-125:
-/// nothing beside the row's 1) and its maximum's lanes `highest[r]`; `inverse_sum[r]` = 1 / Σ.
-/// The rows are interleaved (one vector of each in turn), so their exponentials, sums and
-/// horizontal reductions overlap instead of waiting on each other.
+/// The softmax numerators of the block's rows in place: 2^(s·factor - max·factor) for the scores s
+/// of row r (`padded_length` of them at `scores + r · padded_length`, the padding -inf, so 2^-125:
+/// nothing beside the row's 1), its maximum in the lanes of `highest[r]`, `factor` = scale·log2 e;
+/// `inverse_sum[r]` = 1 / Σ. The exponent is one fused multiply-add: s·factor exact inside it,
+/// max·factor rounded once per row (the same shift for the whole row, which the normalization
+/// cancels), so large scores keep the precision of (s - max)·factor. The rows are interleaved
+/// (one vector of each in turn), so their exponentials and horizontal reductions overlap.
 QS_ATTR __attribute__((always_inline)) static inline void
-qs_attention_softmax_block(float *scores, size_t padded_length, const QS_VEC highest[QS_ROWS],
+qs_attention_softmax_block(float *scores, size_t padded_length, const QS_VEC highest[QS_ROWS], float factor,
                            float inverse_sum[QS_ROWS], const int height) {
+    const QS_VEC scale = QS_SET1(factor);
     QS_VEC shift[QS_ROWS], sum[QS_ROWS];
     for (int r = 0; r < height; r++) {
-        shift[r] = QS_SET1(QS_HMAX(highest[r]));
+        shift[r] = QS_SET1(-(QS_HMAX(highest[r]) * factor));
         sum[r] = QS_ZERO();
     }
     for (size_t j = 0; j < padded_length; j += QS_W) {
         for (int r = 0; r < height; r++) {
             float *at = scores + r * padded_length + j;
-            const QS_VEC e = qs_attention_exp2(QS_SUB(QS_LOAD(at), shift[r]));
+            const QS_VEC e = qs_attention_exp2(QS_FMA(QS_LOAD(at), scale, shift[r]));
             QS_STORE(at, e);
             sum[r] = QS_ADD(sum[r], e);
         }
@@ -199,7 +230,7 @@ qs_attention_context_tile(const float *const *probabilities, size_t length, cons
 /// past `rows` repeat the last one and are not stored).
 QS_ATTR __attribute__((always_inline)) static inline void
 qs_attention_block(const qs_attention_head *head, const qs_attention_layout *layout, const float *values,
-                   QS_VEC factor, size_t first, size_t rows, const int height) {
+                   float factor, size_t first, size_t rows, const int height) {
     const size_t length = head->length, dim = head->head_dim;
     const size_t padded_length = layout->padded_length, padded_dim = layout->padded_dim;
     const float *keys = head->scratch + layout->keys;
@@ -216,11 +247,11 @@ qs_attention_block(const qs_attention_head *head, const qs_attention_layout *lay
     for (int r = 0; r < height; r++) highest[r] = QS_SET1(-INFINITY);
     for (size_t j = 0; j < padded_length;) {
         if (padded_length - j >= 2 * QS_W) {
-            qs_attention_score_tile(query, dim, keys + j, padded_length, scores + j, padded_length, factor, length - j,
+            qs_attention_score_tile(query, dim, keys + j, padded_length, scores + j, padded_length, length - j,
                                     highest, height, 2);
             j += 2 * QS_W;
         } else {
-            qs_attention_score_tile(query, dim, keys + j, padded_length, scores + j, padded_length, factor, length - j,
+            qs_attention_score_tile(query, dim, keys + j, padded_length, scores + j, padded_length, length - j,
                                     highest, height, 1);
             j += QS_W;
         }
@@ -228,7 +259,7 @@ qs_attention_block(const qs_attention_head *head, const qs_attention_layout *lay
     float inverse_sum[QS_ROWS];
     const float *probabilities[QS_ROWS];
     for (int r = 0; r < height; r++) probabilities[r] = scores + r * padded_length;
-    qs_attention_softmax_block(scores, padded_length, highest, inverse_sum, height);
+    qs_attention_softmax_block(scores, padded_length, highest, factor, inverse_sum, height);
     for (size_t column = 0; column < dim;) {
         float *tile_out[QS_ROWS];
         for (int r = 0; r < height; r++) tile_out[r] = out[r] + column;
@@ -250,11 +281,9 @@ qs_attention_block(const qs_attention_head *head, const qs_attention_layout *lay
 
 QS_ATTR void QS_FUNC(const qs_attention_head *head) {
     const qs_attention_layout layout = qs_attention_layout_of(head->length, head->head_dim);
-#ifndef SKIP_PACK
     qs_attention_pack(head, &layout);
-#endif
     const float *values = qs_attention_values_in_place(head, &layout) ? head->value : head->scratch + layout.values;
-    const QS_VEC factor = QS_SET1(head->scale * QS_ATTENTION_LOG2E);
+    const float factor = head->scale * QS_ATTENTION_LOG2E;
     for (size_t first = 0; first < head->length; first += QS_ROWS) {
         const size_t rows = head->length - first;
         if (rows <= QS_TAIL_ROWS) {
