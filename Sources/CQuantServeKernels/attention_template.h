@@ -3,17 +3,17 @@
 // rows per tile, at most QS_ATTENTION_MAX_ROWS), QS_VEC and the vector operations QS_LOAD,
 // QS_STORE, QS_SET1, QS_ZERO, QS_FMA(a, b, c) = a·b + c, QS_ADD, QS_SUB, QS_MUL, QS_MAX,
 // QS_HMAX / QS_HSUM (to a float), QS_STORE_FIRST(p, v, n) (store lanes 0..<n), QS_KEEP_FIRST(v, n)
-// (lanes n.. replaced by -inf), and for the
-// exponential QS_AS_INT / QS_AS_FLOAT (bit casts between float and int32 vectors), QS_SHIFT_LEFT_23
-// and QS_ADD_INT.
+// (lanes n.. replaced by -inf), and for the exponential QS_AS_INT / QS_AS_FLOAT (bit casts
+// between float and int32 vectors), QS_SHIFT_LEFT_23 and QS_ADD_INT.
 //
 // Per head: the keys are transposed and the values copied into the scratch (zero-padded to whole
-// vectors), once. Then per block of QS_ROWS query rows: the scores against every key in tiles of
-// QS_ROWS × 2·QS_W (QS_ROWS × QS_W at the end), each query element broadcast against key
-// vectors; the softmax of those rows while they are in L1 (the normalization left for the end);
-// and the context in tiles of QS_ROWS × 2·QS_W output columns, each probability broadcast
-// against value vectors, scaled by the row's 1/Σ as it is stored. Each block also fetches its
-// share of the next head's rows (attention_prefetch.h).
+// vectors), once. Then per block of QS_ROWS query rows (QS_TAIL_ROWS for a short last block):
+// the scores against every key in tiles of QS_ROWS × 2·QS_W (QS_ROWS × QS_W at the end), each
+// query element broadcast against key vectors, each row's maximum taken while the tile is in
+// registers; the softmax numerators of those rows in one pass while they are in L1 (the rows
+// interleaved, the normalization left for the end); and the context in tiles of QS_ROWS × 2·QS_W
+// output columns, each probability broadcast against value vectors, scaled by the row's 1/Σ as
+// it is stored. Each block also fetches its share of the next head's rows (attention_prefetch.h).
 #include "CAttention.h"
 #include "attention_exp2.h"
 #include "attention_layout.h"
