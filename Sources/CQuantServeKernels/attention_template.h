@@ -284,12 +284,17 @@ QS_ATTR void QS_FUNC(const qs_attention_head *head) {
     qs_attention_pack(head, &layout);
     const float *values = qs_attention_values_in_place(head, &layout) ? head->value : head->scratch + layout.values;
     const float factor = head->scale * QS_ATTENTION_LOG2E;
-    for (size_t first = 0; first < head->length; first += QS_ROWS) {
-        const size_t rows = head->length - first;
-        if (rows <= QS_TAIL_ROWS) {
+    for (size_t first = 0; first < head->length;) {
+        const size_t left = head->length - first;
+        if (left <= QS_TAIL_ROWS || (left > QS_ROWS && left <= 2 * QS_TAIL_ROWS)) {
+            // A short last block, or the last 7 or 8 rows (6-row blocks) as 4 + 3 or 4 + 4.
+            const size_t rows = left < QS_TAIL_ROWS ? left : QS_TAIL_ROWS;
             qs_attention_block(head, &layout, values, factor, first, rows, QS_TAIL_ROWS);
+            first += rows;
         } else {
-            qs_attention_block(head, &layout, values, factor, first, rows < QS_ROWS ? rows : QS_ROWS, QS_ROWS);
+            const size_t rows = left < QS_ROWS ? left : QS_ROWS;
+            qs_attention_block(head, &layout, values, factor, first, rows, QS_ROWS);
+            first += rows;
         }
     }
 }
