@@ -4,6 +4,7 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include <math.h>
 #include "vector_math_constants.h"
 
 #define QS_ATTR __attribute__((target("avx2,fma")))
@@ -45,9 +46,17 @@ QS_ATTR static inline void qs_attention_store_first_avx2(float *p, __m256 v, siz
     _mm256_maskstore_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), lanes), v);
 }
 
+/// v with lanes n..<8 replaced by -inf.
+QS_ATTR static inline __m256 qs_attention_keep_first_avx2(__m256 v, size_t n) {
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256 keep = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), lanes));
+    return _mm256_blendv_ps(_mm256_set1_ps(-INFINITY), v, keep);
+}
+
 #define QS_HMAX qs_attention_hmax_avx2
 #define QS_HSUM qs_attention_hsum_avx2
 #define QS_STORE_FIRST qs_attention_store_first_avx2
+#define QS_KEEP_FIRST qs_attention_keep_first_avx2
 #include "attention_template.h"
 #else
 void qs_attention_head_f32_avx2(const qs_attention_head *head) { (void)head; __builtin_trap(); }

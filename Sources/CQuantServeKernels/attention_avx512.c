@@ -5,6 +5,7 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include <math.h>
 #include "vector_math_constants.h"
 
 #define QS_ATTR __attribute__((target("avx512f,avx2,fma")))
@@ -28,6 +29,8 @@
 #define QS_SHIFT_LEFT_23(v) _mm512_slli_epi32((v), 23)
 #define QS_ADD_INT _mm512_add_epi32
 #define QS_STORE_FIRST(p, v, n) _mm512_mask_storeu_ps((p), (__mmask16)((1u << (n)) - 1), (v))
+/// v with lanes n..<16 replaced by -inf.
+#define QS_KEEP_FIRST(v, n) _mm512_mask_mov_ps(_mm512_set1_ps(-INFINITY), (__mmask16)((1u << (n)) - 1), (v))
 #include "attention_template.h"
 #else
 void qs_attention_head_f32_avx512(const qs_attention_head *head) { (void)head; __builtin_trap(); }
