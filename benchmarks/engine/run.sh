@@ -7,11 +7,13 @@
 #   benchmarks/engine/run.sh [--seconds S]      (S: measuring time per configuration, default 2)
 #   THREADS="2" LATENCY_ROUNDS=0 benchmarks/engine/run.sh     (a subset: thread counts, latency rounds)
 #   ENGINES=quantserve benchmarks/engine/run.sh               (QuantServe only: quick loops while tuning)
-#   REPEATS=1 benchmarks/engine/run.sh                         (one QuantServe sample per configuration)
+#   ROUNDS=1 REPEATS=1 benchmarks/engine/run.sh                (one round, one QuantServe sample per configuration)
 #
 # Each configuration gets as many samples of QuantServe (engine-bench --repeats, default 4) as of
-# ONNX Runtime (ort_bench.py times its four variants), each engine's fastest kept: on a shared host
-# the background load only slows a run down, so the best of more draws favours whoever gets them.
+# ONNX Runtime (ort_bench.py times its four variants) in each of ROUNDS rounds (default 2), the
+# engines alternating within a round; the table keeps each engine's fastest. On a shared host the
+# background load only slows a run down, so the best of more draws favours whoever gets them, and
+# a disturbance of a few seconds spoils one engine's samples of one round, not the cell.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -35,13 +37,15 @@ VNNI=$(grep -o -m1 avx512_vnni /proc/cpuinfo || echo "no avx512_vnni")
 printf '{"note": "cpu", "model": "%s", "cores": %d, "flags": "%s"}\n' "$CPU" "$(nproc)" "$VNNI" | tee -a "$OUT" >&2
 runs() { [[ " $ENGINES " == *" $1 "* ]]; }
 # Interleaved per (threads, length) so that both engines meet the same background load.
-for threads in ${THREADS:-1 2}; do
+for ((round = 0; round < ${ROUNDS:-2}; round++)); do
+ for threads in ${THREADS:-1 2}; do
   for length in 16 64 128; do
     runs quantserve && "$BENCH" --model models/minilm/1 --threads "$threads" --lengths "$length" \
       --seconds "$SECONDS_PER_CONFIG" --repeats "${REPEATS:-4}" --latency-runs 0 | tee -a "$OUT" >&2
     runs onnxruntime && .venv/bin/python "$HERE/ort_bench.py" --hf-model "$HF_MODEL" --threads "$threads" --lengths "$length" \
       --seconds "$SECONDS_PER_CONFIG" --latency-runs 0 --work-dir "$WORK" 2>/dev/null | tee -a "$OUT" >&2
   done
+ done
 done
 # Batch-1 length-16 latency with one thread, each engine measured twice, alternating.
 for ((round = 0; round < ${LATENCY_ROUNDS:-2}; round++)); do
