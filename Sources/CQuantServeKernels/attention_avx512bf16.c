@@ -226,22 +226,31 @@ QS_BF16_ATTR static inline __m512 qs_dpbf16_broadcast(__m512 acc, __m512bh pairs
     return acc;
 }
 
+/// The micro-kernel of both products: `acc0[r]`/`acc1[r]` = Σ_p (the bf16 pair at
+/// `a + r·a_stride + p`) · (the 16 pairs at `b + p·b_stride`, and the next 16), for the 8 rows and
+/// `vectors` (1 or 2, a constant after inlining) vectors of 16 columns, kept in registers after
+/// inlining; every pair of `a` is broadcast by the instruction itself, from fixed offsets of one pointer.
+QS_BF16_ATTR __attribute__((always_inline)) static inline void
+qs_bf16_product_tile(const uint32_t *a, size_t a_stride, size_t depth, const uint32_t *b, size_t b_stride,
+                     __m512 acc0[QS_BF16_ROWS], __m512 acc1[QS_BF16_ROWS], const int vectors) {
+    for (int r = 0; r < QS_BF16_ROWS; r++) acc0[r] = acc1[r] = _mm512_setzero_ps();
+    for (size_t p = 0; p < depth; p++) {
+        const __m512bh b0 = (__m512bh)_mm512_loadu_si512(b + p * b_stride);
+        const __m512bh b1 = vectors == 2 ? (__m512bh)_mm512_loadu_si512(b + p * b_stride + 16) : b0;
+        for (int r = 0; r < QS_BF16_ROWS; r++) {
+            acc0[r] = qs_dpbf16_broadcast(acc0[r], b0, a + r * a_stride + p);
+            if (vectors == 2) acc1[r] = qs_dpbf16_broadcast(acc1[r], b1, a + r * a_stride + p);
+        }
+    }
+}
+
 /// Scores of the 8 query rows at `query` (rows `pair_stride` words apart) against the keys
 /// [j, j + 16·vectors) (`vectors` 1 or 2, a constant after inlining) over `depth` pairs into
-/// `acc0` (keys j…j+15) and `acc1`, kept in registers after inlining. The queries are broadcast
-/// from fixed offsets of one pointer.
+/// `acc0` (keys j…j+15) and `acc1`.
 QS_BF16_ATTR __attribute__((always_inline)) static inline void
 qs_bf16_score_tile(const uint32_t *query, size_t pair_stride, size_t depth, const uint32_t *keys, size_t padded_length,
                    size_t j, __m512 acc0[QS_BF16_ROWS], __m512 acc1[QS_BF16_ROWS], const int vectors) {
-    for (int r = 0; r < QS_BF16_ROWS; r++) acc0[r] = acc1[r] = _mm512_setzero_ps();
-    for (size_t p = 0; p < depth; p++) {
-        const __m512bh b0 = (__m512bh)_mm512_loadu_si512(keys + p * padded_length + j);
-        const __m512bh b1 = vectors == 2 ? (__m512bh)_mm512_loadu_si512(keys + p * padded_length + j + 16) : b0;
-        for (int r = 0; r < QS_BF16_ROWS; r++) {
-            acc0[r] = qs_dpbf16_broadcast(acc0[r], b0, query + r * pair_stride + p);
-            if (vectors == 2) acc1[r] = qs_dpbf16_broadcast(acc1[r], b1, query + r * pair_stride + p);
-        }
-    }
+    qs_bf16_product_tile(query, pair_stride, depth, keys + j, padded_length, acc0, acc1, vectors);
 }
 
 /// Folds a score tile into each row's running maximum, the lanes of its last vector outside
@@ -268,15 +277,7 @@ qs_bf16_context_tile(const uint32_t *probabilities, size_t probability_stride, s
                      size_t padded_dim, size_t column, __m512 inverse_sums, float *out, size_t out_stride, size_t rows,
                      size_t columns, const int vectors) {
     __m512 acc0[QS_BF16_ROWS], acc1[QS_BF16_ROWS];
-    for (int r = 0; r < QS_BF16_ROWS; r++) acc0[r] = acc1[r] = _mm512_setzero_ps();
-    for (size_t t = 0; t < depth; t++) {
-        const __m512bh b0 = (__m512bh)_mm512_loadu_si512(values + t * padded_dim + column);
-        const __m512bh b1 = vectors == 2 ? (__m512bh)_mm512_loadu_si512(values + t * padded_dim + column + 16) : b0;
-        for (int r = 0; r < QS_BF16_ROWS; r++) {
-            acc0[r] = qs_dpbf16_broadcast(acc0[r], b0, probabilities + r * probability_stride + t);
-            if (vectors == 2) acc1[r] = qs_dpbf16_broadcast(acc1[r], b1, probabilities + r * probability_stride + t);
-        }
-    }
+    qs_bf16_product_tile(probabilities, probability_stride, depth, values + column, padded_dim, acc0, acc1, vectors);
     const __mmask16 first_lanes = qs_first_lanes(columns), second_lanes = qs_first_lanes(columns > 16 ? columns - 16 : 0);
     for (int r = 0; r < QS_BF16_ROWS; r++) {
         if ((size_t)r >= rows) break;
