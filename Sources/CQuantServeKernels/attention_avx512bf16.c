@@ -157,10 +157,8 @@ qs_attention_bf16_pack_32(const qs_attention_head *head, const qs_attention_bf16
     // Contiguous rows (head-major QKV): the keys and values are asked into L1 while the queries
     // are converted (up to 8 KiB each, half of L1 for both).
     if (stride == dim && length * dim <= 2048) {
-        for (size_t offset = 0; offset < length * dim; offset += 16) {
-            _mm_prefetch((const char *)(key + offset), _MM_HINT_T0);
-            _mm_prefetch((const char *)(value + offset), _MM_HINT_T0);
-        }
+        qs_attention_prefetch_l1(key, length * dim);
+        qs_attention_prefetch_l1(value, length * dim);
     }
     for (size_t j = 0; j < length; j++) {
         for (size_t c = 0; c < dim; c += 32) {

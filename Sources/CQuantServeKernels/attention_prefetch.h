@@ -1,10 +1,17 @@
-// Fetching the next head's rows while a head computes, for every attention kernel (see
+// Fetching rows toward the cache ahead of their use, for every attention kernel: a head's own
+// contiguous (head-major) rows into L1, and the next head's rows while a head computes (see
 // `next_query` in CAttention.h).
 #ifndef QS_ATTENTION_PREFETCH_H
 #define QS_ATTENTION_PREFETCH_H
 #include "CAttention.h"
 #include <stddef.h>
 #include <xmmintrin.h>
+
+/// Asks for the `floats` contiguous floats at `block` to be brought into L1 (one request per
+/// 64-byte line): a head-major head's keys or values, read right after by its products.
+static inline void qs_attention_prefetch_l1(const float *block, size_t floats) {
+    for (size_t offset = 0; offset < floats; offset += 16) _mm_prefetch((const char *)(block + offset), _MM_HINT_T0);
+}
 
 /// For the block of query rows [first, first + rows) of `head`: asks for that block's share of
 /// the next head's query, key and value rows (the same fraction of its tokens, the last block

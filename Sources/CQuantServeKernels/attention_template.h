@@ -6,8 +6,9 @@
 // (lanes n.. replaced by -inf), and for the exponential QS_AS_INT / QS_AS_FLOAT (bit casts
 // between float and int32 vectors), QS_SHIFT_LEFT_23 and QS_ADD_INT.
 //
-// Per head: the keys are transposed and the values copied into the scratch (zero-padded to whole
-// vectors), once. Then per block of QS_ROWS query rows (QS_TAIL_ROWS for a short last block):
+// Per head: the keys are transposed into the scratch (zero-padded to whole vectors), once, and
+// the values copied there too unless they are already contiguous rows of whole vectors (the
+// head-major layout: read in place). Then per block of QS_ROWS query rows (QS_TAIL_ROWS for a short last block):
 // the scores against every key in tiles of QS_ROWS × 2·QS_W (QS_ROWS × QS_W at the end), each
 // query element broadcast against key vectors, each row's maximum taken while the tile is in
 // registers; the softmax numerators of those rows in one pass while they are in L1 (the rows
@@ -103,9 +104,7 @@ QS_ATTR static void qs_attention_pack(const qs_attention_head *head, const qs_at
     if (qs_attention_values_in_place(head, layout)) {
         // Read in place by the first block's context products, one 64-byte line every few
         // multiply-adds: asked into L1 now, while the keys are transposed (up to 16 KiB, half of L1).
-        if (length * dim <= 4096)
-            for (size_t offset = 0; offset < length * dim; offset += 16)
-                _mm_prefetch((const char *)(head->value + offset), _MM_HINT_T0);
+        if (length * dim <= 4096) qs_attention_prefetch_l1(head->value, length * dim);
         return;
     }
     for (size_t j = 0; j < length; j++) {
