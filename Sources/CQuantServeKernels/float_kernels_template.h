@@ -193,6 +193,15 @@ QS_FK_ATTR static inline qs_vec qs_quantize_input(const float *x, const float *m
     return v;
 }
 
+/// min(roundeven(v * inverse) + zero point, levels) as integers, NaN giving a negative level:
+/// `qs_quantize_levels` without its lower clamp, for the block stores, whose unsigned saturating
+/// packs (`packus`) turn every negative level into 0 on their own.
+QS_FK_ATTR static inline qs_ivec qs_quantize_levels_at_most(qs_vec v, qs_vec inverse, qs_ivec offset, qs_ivec levels) {
+    const qs_vec x = QS_MAX(QS_MUL(v, inverse), QS_SET1(-4194304.0f));  // the second operand where NaN
+    const qs_ivec stepped = QS_SUB_INT(QS_AS_INT(QS_ADD(x, QS_SET1(QS_ROUNDING_MAGIC))), offset);
+    return QS_MIN_INT(stepped, levels);
+}
+
 /// clamp(roundeven(v * inverse) + zero point, 0, levels) as integers, NaN giving 0, the same
 /// integers as the Swift twin (which rounds by adding and subtracting 1.5 * 2^23 in float, adds
 /// the zero point and clamps in float). Here x = v * inverse, lifted to at least -2^22 (NaN
@@ -200,9 +209,7 @@ QS_FK_ATTR static inline qs_vec qs_quantize_input(const float *x, const float *m
 /// bits, read as an integer less `offset` (the magic's bits less the zero point); then an integer
 /// clamp. 6 operations instead of 7, and no conversion.
 QS_FK_ATTR static inline qs_ivec qs_quantize_levels(qs_vec v, qs_vec inverse, qs_ivec offset, qs_ivec levels) {
-    const qs_vec x = QS_MAX(QS_MUL(v, inverse), QS_SET1(-4194304.0f));  // the second operand where NaN
-    const qs_ivec stepped = QS_SUB_INT(QS_AS_INT(QS_ADD(x, QS_SET1(QS_ROUNDING_MAGIC))), offset);
-    return QS_MIN_INT(QS_MAX_INT(stepped, QS_SET1_INT(0)), levels);
+    return QS_MAX_INT(qs_quantize_levels_at_most(v, inverse, offset, levels), QS_SET1_INT(0));
 }
 
 /// Quantizes row `r` of `job` from `x` (its `cols` floats) whose value range `range` holds.
@@ -232,16 +239,16 @@ QS_FK_ATTR static inline void qs_quantize_row(const qs_quantize_job *job, size_t
         for (; i + 4 * QS_LANES <= body; i += 4 * QS_LANES) {
             qs_ivec block[4];
             for (size_t k = 0; k < 4; k++)
-                block[k] = qs_quantize_levels(qs_quantize_input(x, multiplier, i + k * QS_LANES, NULL), inverse,
-                                              offset, top);
+                block[k] = qs_quantize_levels_at_most(qs_quantize_input(x, multiplier, i + k * QS_LANES, NULL),
+                                                      inverse, offset, top);
             qs_store_u8_block(first + i, block);
         }
     } else if (!precise && element_bytes == 2) {
         // int16 planes: two vectors of levels packed to 16 bits in registers, one store.
         for (; i + 2 * QS_LANES <= body; i += 2 * QS_LANES) {
             const qs_ivec block[2] = {
-                qs_quantize_levels(qs_quantize_input(x, multiplier, i, NULL), inverse, offset, top),
-                qs_quantize_levels(qs_quantize_input(x, multiplier, i + QS_LANES, NULL), inverse, offset, top)};
+                qs_quantize_levels_at_most(qs_quantize_input(x, multiplier, i, NULL), inverse, offset, top),
+                qs_quantize_levels_at_most(qs_quantize_input(x, multiplier, i + QS_LANES, NULL), inverse, offset, top)};
             qs_store_u16_block(first + 2 * i, block);
         }
     }
