@@ -304,6 +304,19 @@ QS_BF16_ATTR static inline __m512 qs_bf16_numerators(__m512 scores, __m512 facto
     return _mm512_maskz_mov_ps(valid, qs_exp2_nonpositive(_mm512_fmsub_ps(scores, factor, shift)));
 }
 
+/// Stores 32 numerators (`low`: 16 keys, `high`: the next 16) as 16 bf16 pairs at `pairs`;
+/// returns their fp32 sums across 16 lanes.
+QS_BF16_ATTR static inline __m512 qs_bf16_store_numerators32(__m512 low, __m512 high, uint32_t *pairs) {
+    _mm512_storeu_si512(pairs, (__m512i)_mm512_cvtne2ps_pbh(high, low));
+    return _mm512_add_ps(low, high);
+}
+
+/// Stores 16 numerators as 8 bf16 pairs at `pairs`; returns them.
+QS_BF16_ATTR static inline __m512 qs_bf16_store_numerators16(__m512 low, uint32_t *pairs) {
+    _mm256_storeu_si256((__m256i *)pairs, (__m256i)_mm512_cvtneps_pbh(low));
+    return low;
+}
+
 /// The softmax numerators of one row of scores (`padded_length` of them, the lanes of the last
 /// 16 outside `last_keys` left out) as bf16 pairs into `probability_row`; returns their fp32
 /// sum across 16 lanes.
@@ -312,21 +325,15 @@ qs_bf16_softmax_row(const float *row, size_t padded_length, __m512 factor, __m51
                     uint32_t *probability_row) {
     __m512 sum = _mm512_setzero_ps();
     size_t j = 0;
-    for (; j + 32 < padded_length; j += 32) {
+    for (; j + 32 <= padded_length; j += 32) {
+        const __mmask16 high_keys = j + 32 == padded_length ? last_keys : 0xFFFF;
         const __m512 low = qs_bf16_numerators(_mm512_loadu_ps(row + j), factor, shift, 0xFFFF);
-        const __m512 high = qs_bf16_numerators(_mm512_loadu_ps(row + j + 16), factor, shift, 0xFFFF);
-        sum = _mm512_add_ps(sum, _mm512_add_ps(low, high));
-        _mm512_storeu_si512(probability_row + j / 2, (__m512i)_mm512_cvtne2ps_pbh(high, low));
+        const __m512 high = qs_bf16_numerators(_mm512_loadu_ps(row + j + 16), factor, shift, high_keys);
+        sum = _mm512_add_ps(sum, qs_bf16_store_numerators32(low, high, probability_row + j / 2));
     }
-    if (j + 32 == padded_length) {
-        const __m512 low = qs_bf16_numerators(_mm512_loadu_ps(row + j), factor, shift, 0xFFFF);
-        const __m512 high = qs_bf16_numerators(_mm512_loadu_ps(row + j + 16), factor, shift, last_keys);
-        sum = _mm512_add_ps(sum, _mm512_add_ps(low, high));
-        _mm512_storeu_si512(probability_row + j / 2, (__m512i)_mm512_cvtne2ps_pbh(high, low));
-    } else {
+    if (j < padded_length) {
         const __m512 low = qs_bf16_numerators(_mm512_loadu_ps(row + j), factor, shift, last_keys);
-        sum = _mm512_add_ps(sum, low);
-        _mm256_storeu_si256((__m256i *)(probability_row + j / 2), (__m256i)_mm512_cvtneps_pbh(low));
+        sum = _mm512_add_ps(sum, qs_bf16_store_numerators16(low, probability_row + j / 2));
     }
     return sum;
 }
@@ -366,16 +373,12 @@ qs_attention_bf16_blocks(const qs_attention_head *head, const qs_attention_bf16_
             for (int r = 0; r < QS_BF16_ROWS; r++) {
                 const __m512 shift = qs_reduced_row(shifts, r);
                 uint32_t *probability_row = probabilities + r * probability_stride;
-                if (padded_length == 32) {
-                    const __m512 low = qs_bf16_numerators(acc0[r], factor, shift, 0xFFFF);
-                    const __m512 high = qs_bf16_numerators(acc1[r], factor, shift, last_keys);
-                    sums[r] = _mm512_add_ps(low, high);
-                    _mm512_storeu_si512(probability_row, (__m512i)_mm512_cvtne2ps_pbh(high, low));
-                } else {
-                    const __m512 low = qs_bf16_numerators(acc0[r], factor, shift, last_keys);
-                    sums[r] = low;
-                    _mm256_storeu_si256((__m256i *)probability_row, (__m256i)_mm512_cvtneps_pbh(low));
-                }
+                sums[r] = padded_length == 32
+                              ? qs_bf16_store_numerators32(qs_bf16_numerators(acc0[r], factor, shift, 0xFFFF),
+                                                           qs_bf16_numerators(acc1[r], factor, shift, last_keys),
+                                                           probability_row)
+                              : qs_bf16_store_numerators16(qs_bf16_numerators(acc0[r], factor, shift, last_keys),
+                                                           probability_row);
             }
         } else {
             size_t j = 0;
